@@ -1,0 +1,149 @@
+"""Attribute-based access control: deny by default, an explicit deny wins.
+
+``authorize(principal, operation, target_tenant, risk_tier=...)`` is the one
+question every tool call asks (through the wrapper in ``tools.registry``).
+The tables below are the whole policy; tests enumerate every cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from policies.decision import Decision, allow, deny
+from policies.principal import Principal, Role
+from policies.tiers import RiskTier
+
+
+@dataclass(frozen=True, slots=True)
+class OperationSpec:
+    name: str
+    #: the assistant scope that grants it (None: no scope grants it to assistants)
+    scope: str | None
+    read_only: bool
+    #: a decision that may concern a critical action
+    decides: bool = False
+
+
+def _ops(*specs: OperationSpec) -> dict[str, OperationSpec]:
+    return {s.name: s for s in specs}
+
+
+R, P, D = "read", "propose", "decide"
+
+OPERATIONS: dict[str, OperationSpec] = _ops(
+    OperationSpec("actions.list", R, True),
+    OperationSpec("actions.get", R, True),
+    OperationSpec("actions.propose", P, False),
+    OperationSpec("actions.approve", D, False, decides=True),
+    OperationSpec("actions.reject", D, False),
+    OperationSpec("actions.edit_approve", D, False, decides=True),
+    OperationSpec("actions.snooze", D, False),
+    OperationSpec("actions.bulk_decide", D, False, decides=True),
+    OperationSpec("actions.rollback", D, False),
+    OperationSpec("actions.execute", None, False),
+    OperationSpec("actions.expire", None, False),
+    OperationSpec("runs.start", P, False),
+    OperationSpec("runs.get", R, True),
+    OperationSpec("runs.list", R, True),
+    OperationSpec("delegate", P, False),
+    OperationSpec("chat.operator", R, False),
+    OperationSpec("chat.customer", None, False),
+    OperationSpec("status.get", R, True),
+    OperationSpec("autonomy.set", None, False),
+    OperationSpec("kill_switch.set", None, False),
+    OperationSpec("audit.read", R, True),
+    OperationSpec("audit.verify", R, True),
+    OperationSpec("handoffs.read", R, True),
+    OperationSpec("performance.read", R, True),
+    OperationSpec("reflections.read", R, True),
+    OperationSpec("agents.read", R, True),
+    OperationSpec("memory.read", R, True),
+    OperationSpec("memory.write", None, False),
+    OperationSpec("pii.reveal", None, False),
+    OperationSpec("tokens.create", None, False),
+    OperationSpec("telemetry.read", R, True),
+    OperationSpec("telemetry.ingest", None, False),
+    OperationSpec("catalog.search", R, True),
+    OperationSpec("store_policies.read", R, True),
+    OperationSpec("orders.own", None, True),
+    OperationSpec("support.escalate", None, False),
+)
+
+#: operations granted to a role outright (assistants get theirs from scopes)
+ROLE_GRANTS: dict[Role, frozenset[str]] = {
+    Role.OPERATOR: frozenset(OPERATIONS) - {"chat.customer", "orders.own", "support.escalate",
+                                             "actions.execute", "actions.expire"},
+    Role.VIEWER: frozenset(n for n, s in OPERATIONS.items() if s.read_only and n != "orders.own"),
+    Role.CUSTOMER: frozenset({"chat.customer", "catalog.search", "store_policies.read",
+                              "orders.own", "support.escalate"}),
+    Role.SYSTEM: frozenset({"actions.execute", "actions.expire", "actions.propose", "runs.start",
+                            "runs.get", "runs.list", "status.get", "audit.verify", "telemetry.read",
+                            "telemetry.ingest", "memory.read", "actions.list", "actions.get"}),
+    Role.ASSISTANT: frozenset(),
+    Role.AGENT: frozenset(),
+}
+
+_SPECIALIST = frozenset({"telemetry.read", "catalog.search", "actions.propose", "actions.list",
+                         "actions.get", "memory.read", "runs.get"})
+
+#: per-agent tool allowlists; an agent acting for a person also needs that person's grant
+AGENT_ALLOWLISTS: dict[str, frozenset[str]] = {
+    "customer_front": frozenset({"catalog.search", "store_policies.read", "support.escalate"}),
+    "accounts": frozenset({"orders.own"}),
+    "ceo_front": frozenset({
+        "actions.list", "actions.get", "actions.approve", "actions.reject", "actions.edit_approve",
+        "actions.snooze", "actions.bulk_decide", "actions.rollback", "runs.start", "runs.get",
+        "runs.list", "delegate", "status.get", "autonomy.set", "kill_switch.set", "audit.read",
+        "audit.verify", "handoffs.read", "performance.read", "reflections.read", "agents.read",
+        "memory.read", "memory.write", "chat.operator", "telemetry.read", "catalog.search",
+    }),
+    "analytics": _SPECIALIST,
+    "inventory": _SPECIALIST,
+    "content": _SPECIALIST,
+    "risk": _SPECIALIST,
+}
+
+#: explicit denials: they win over every grant, scope and allowlist
+EXPLICIT_DENY: dict[tuple[Role, str], str] = {
+    (Role.ASSISTANT, "pii.reveal"): "revealing PII needs the operator in person",
+    (Role.ASSISTANT, "tokens.create"): "assistants cannot mint tokens",
+    (Role.ASSISTANT, "kill_switch.set"): "only the operator moves the kill switch",
+    (Role.ASSISTANT, "autonomy.set"): "only the operator changes autonomy",
+    (Role.VIEWER, "pii.reveal"): "viewers never see PII",
+    (Role.AGENT, "pii.reveal"): "agents never reveal PII; the operator does, through an audited tool",
+    (Role.CUSTOMER, "pii.reveal"): "customers cannot reveal stored PII",
+}
+
+
+def authorize(
+    principal: Principal,
+    operation: str,
+    target_tenant: str,
+    *,
+    risk_tier: RiskTier | None = None,
+) -> Decision:
+    """May ``principal`` perform ``operation`` on ``target_tenant``?"""
+    spec = OPERATIONS.get(operation)
+    if spec is None:
+        return deny(f"unknown operation {operation!r}", code="unknown_operation")
+    if principal.tenant != target_tenant:
+        return deny("cross-tenant access is never allowed", code="cross_tenant")
+    explicit = EXPLICIT_DENY.get((principal.role, operation))
+    if explicit is not None:
+        return deny(explicit)
+    if (spec.decides and risk_tier is RiskTier.CRITICAL
+            and principal.role in (Role.ASSISTANT, Role.AGENT, Role.SYSTEM)):
+        return deny("only the operator can approve a critical action", code="critical_requires_operator")
+    if _granted(principal, spec):
+        return allow()
+    return deny(f"{principal.role} may not call {operation}")
+
+
+def _granted(principal: Principal, spec: OperationSpec) -> bool:
+    if spec.name in ROLE_GRANTS[principal.role]:
+        return True
+    if principal.role is Role.ASSISTANT:
+        return spec.scope is not None and spec.scope in principal.scopes
+    if principal.role is Role.AGENT:
+        return spec.name in AGENT_ALLOWLISTS.get(principal.agent or "", frozenset())
+    return False

@@ -1,0 +1,33 @@
+"""Autonomy: which (level x tier) pairs execute without the operator."""
+
+from __future__ import annotations
+
+from policies.decision import Decision, allow, require_approval
+from policies.guardrails import check_auto_execution
+from policies.kinds import KindSpec
+from policies.tiers import AutonomyLevel, RiskTier
+
+_AUTO: dict[AutonomyLevel, frozenset[RiskTier]] = {
+    AutonomyLevel.SUPERVISED: frozenset(),
+    AutonomyLevel.SEMI_AUTONOMOUS: frozenset({RiskTier.LOW}),
+    AutonomyLevel.AUTONOMOUS: frozenset({RiskTier.LOW, RiskTier.MEDIUM, RiskTier.HIGH}),
+}
+
+
+def auto_executes(level: AutonomyLevel, tier: RiskTier) -> bool:
+    """The bare matrix: does this level let this tier run alone?"""
+    return tier in _AUTO[level]
+
+
+def decide_autonomy(level: AutonomyLevel, tier: RiskTier, spec: KindSpec) -> Decision:
+    """Auto-approve only when the matrix allows it and the guardrails hold.
+
+    Guardrails: the engine must be able to reverse the action itself, and an
+    action that creates work for a person always waits for the operator.
+    """
+    if not auto_executes(level, tier):
+        return require_approval(f"{tier} actions wait for the operator at autonomy level {level}")
+    guard = check_auto_execution(spec)
+    if not guard.allowed:
+        return guard
+    return allow(f"{tier} actions run alone at autonomy level {level}")

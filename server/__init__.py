@@ -1,0 +1,1 @@
+"""Process edges: settings, CLI, MCP server, HTTP app, auth, scheduler, persistence."""

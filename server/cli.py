@@ -1,0 +1,363 @@
+"""The ``growth`` command line. Human-readable tables by default, ``--json`` for scripts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from policies.principal import Principal
+from server.app import App, create_app
+from server.settings import Settings
+from tools.errors import ToolError
+
+T = TypeVar("T")
+
+app = typer.Typer(help="Growth Engine: specialists propose, policy governs, you approve.",
+                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+actions_app = typer.Typer(help="The action queue.", no_args_is_help=True)
+audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens for MCP over HTTP.", no_args_is_help=True)
+pii_app = typer.Typer(help="The PII broker.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(actions_app, name="actions")
+app.add_typer(audit_app, name="audit")
+app.add_typer(token_app, name="token")
+app.add_typer(pii_app, name="pii")
+
+out = Console()
+err = Console(stderr=True)
+
+TenantOpt = Annotated[str | None, typer.Option("--tenant", help="Tenant (store); default GROWTH_TENANT.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+def _json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, default=_default, ensure_ascii=False) + "\n")
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    if hasattr(value, "as_dict"):
+        return value.as_dict()
+    if hasattr(value, "__dataclass_fields__"):
+        from dataclasses import asdict
+        return asdict(value)
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def run(fn: Callable[[App], Awaitable[T]], *, check_schema: bool = True) -> T:
+    """Build the app, run one coroutine, close; tool errors become a clean exit code 1."""
+
+    async def main() -> T:
+        application = await create_app(Settings(), check_schema=check_schema)
+        try:
+            return await fn(application)
+        finally:
+            await application.close()
+
+    try:
+        return asyncio.run(main())
+    except ToolError as exc:
+        err.print(f"[red]error[/red] [{exc.code}] {exc.message}")
+        raise typer.Exit(1) from None
+    except RuntimeError as exc:
+        if type(exc).__name__ == "SchemaOutOfDate":
+            err.print(f"[red]error[/red] {exc}")
+            raise typer.Exit(2) from None
+        raise
+
+
+def operator(application: App, tenant: str | None) -> Principal:
+    return Principal.operator(tenant or application.settings.tenant, subject="operator:cli")
+
+
+# --- db --------------------------------------------------------------------------
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every migration (idempotent)."""
+    from server.persistence.migrate import head_revision, upgrade
+
+    settings = Settings()
+    asyncio.run(upgrade(settings.database_url))
+    err.print(f"database at {head_revision()} ({_safe_url(settings.database_url)})")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the schema revision of the database."""
+    from server.persistence.migrate import current_revision, head_revision
+
+    settings = Settings()
+    current = asyncio.run(current_revision(settings.database_url))
+    out.print(f"current: {current or '(empty)'}  head: {head_revision()}")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+# --- actions -------------------------------------------------------------------------
+
+LIST_FIELDS = ("id", "kind", "target", "status", "risk_tier", "score", "expected_revenue", "confidence", "ease",
+               "agent", "title", "version")
+
+
+@actions_app.command("list")
+def actions_list(tenant: TenantOpt = None, status: Annotated[str | None, typer.Option(
+                     help="live (default), pending, all, or statuses separated by commas")] = None,
+                 limit: Annotated[int, typer.Option(min=1, max=1000)] = 50,
+                 agent: Annotated[str | None, typer.Option()] = None, as_json: JsonOpt = False) -> None:
+    """Actions ranked best first."""
+    from tools.registry import invoke
+
+    rows = run(lambda a: invoke(a.deps, operator(a, tenant), "actions.list", status=status, limit=limit,
+                                agent=agent))
+    if as_json:
+        _json([{k: getattr(r, k) for k in LIST_FIELDS} for r in rows])
+        return
+    table = Table(title=f"actions ({len(rows)})")
+    for col in ("#", "kind", "target", "status", "risk", "score", "€/$ exp.", "agent"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(str(r.id), r.kind, r.target, r.status, r.risk_tier, f"{r.score:,.0f}",
+                      f"{r.expected_revenue:,.0f}", r.agent)
+    out.print(table)
+
+
+@actions_app.command("show")
+def actions_show(action_id: str, tenant: TenantOpt = None, as_json: JsonOpt = False) -> None:
+    """One action: evidence, arithmetic, rollback plan, versions, decisions, execution."""
+    from tools.registry import invoke
+
+    detail = run(lambda a: invoke(a.deps, operator(a, tenant), "actions.get", action_id=action_id))
+    if as_json:
+        _json(detail)
+        return
+    a = detail["action"]
+    out.print(f"[bold]#{a['id']} {a['title']}[/bold]  ({a['kind']} → {a['target']})")
+    out.print(f"status {a['status']} · risk {a['risk_tier']} · version {a['version']} · agent {a['agent']}")
+    ex = detail["explanation"]
+    out.print(f"score: {ex['score']}")
+    if a["revenue_formula"]:
+        out.print(f"expected revenue: {a['revenue_formula']}")
+    for i in a["revenue_inputs"]:
+        out.print(f"  · {i['name']} = {i['value']:,} ({i['source']})")
+    out.print("evidence:")
+    for e in a["evidence"]:
+        out.print(f"  · {e['source']}: {e['metric']} = {e['value']} over {e['window']} ({e['query']})")
+    out.print(f"rollback: {a['rollback_plan'].get('description', '')}")
+    if detail["execution"]:
+        out.print(f"execution: {detail['execution']['status']} before={detail['execution']['before']} "
+                  f"after={detail['execution']['after']}")
+
+
+def _decide(action_id: str, version: int | None, tenant: str | None, verdict: str, reason: str,
+            as_json: bool) -> None:
+    from tools.actions import load
+    from tools.registry import invoke
+
+    async def go(a: App) -> Any:
+        principal = operator(a, tenant)
+        bound = version
+        if bound is None:
+            # Bind to the version the operator is looking at now; any change after this fails closed.
+            async with a.deps.db.read(principal.tenant) as tx:
+                bound = (await load(tx, action_id)).version
+        extra = {"reason": reason} if verdict == "reject" else {}
+        return await invoke(a.deps, principal, f"actions.{verdict}", action_id=action_id, version=bound, **extra)
+
+    result = run(go)
+    if as_json:
+        _json(result)
+        return
+    line = f"#{result.action.id} v{result.action.version}: {result.action.status}"
+    if result.execution:
+        line += f" — {result.execution['status']}: {result.execution['message']}"
+    out.print(line)
+
+
+@actions_app.command("approve")
+def actions_approve(action_id: str, version: Annotated[int | None, typer.Option(
+                        help="The version you reviewed (default: the current one).")] = None,
+                    tenant: TenantOpt = None, as_json: JsonOpt = False) -> None:
+    """Approve an action (it executes at once unless the kill switch or a rate limit holds it)."""
+    _decide(action_id, version, tenant, "approve", "", as_json)
+
+
+@actions_app.command("reject")
+def actions_reject(action_id: str, reason: Annotated[str, typer.Option(help="Why (teaches the agent).")],
+                   version: Annotated[int | None, typer.Option()] = None, tenant: TenantOpt = None,
+                   as_json: JsonOpt = False) -> None:
+    """Reject an action, with a reason."""
+    _decide(action_id, version, tenant, "reject", reason, as_json)
+
+
+@actions_app.command("rollback")
+def actions_rollback(action_id: str, reason: Annotated[str, typer.Option()] = "",
+                     tenant: TenantOpt = None, as_json: JsonOpt = False) -> None:
+    """Restore what an executed action changed."""
+    from tools.registry import invoke
+
+    result = run(lambda a: invoke(a.deps, operator(a, tenant), "actions.rollback", action_id=action_id,
+                                  reason=reason))
+    if as_json:
+        _json(result)
+    else:
+        out.print(f"#{result['action_id']} rolled back; restored {result['restored']}")
+
+
+@app.command("work")
+def work(tenant: TenantOpt = None, as_json: JsonOpt = False) -> None:
+    """One worker pass: expire stale approvals, wake snoozed actions, execute approved ones."""
+    from tools.execution import run_due
+
+    report = run(lambda a: run_due(a.deps, tenant or a.settings.tenant))
+    if as_json:
+        _json(report)
+    else:
+        out.print(", ".join(f"{k}: {len(v)}" for k, v in report.as_dict().items()))
+
+
+@app.command("status")
+def status(tenant: TenantOpt = None, as_json: JsonOpt = False) -> None:
+    """The store at a glance: queue, autonomy, kill switch."""
+    from tools.registry import invoke
+
+    data = run(lambda a: invoke(a.deps, operator(a, tenant), "status.get"))
+    if as_json:
+        _json(data)
+        return
+    out.print(f"[bold]{data['tenant']}[/bold] · autonomy {data['autonomy_level']} · kill switch "
+              f"{'ENGAGED (' + data['kill_switch']['reason'] + ')' if data['kill_switch']['engaged'] else 'off'}")
+    out.print("actions: " + (", ".join(f"{k} {v}" for k, v in sorted(data["actions"].items())) or "none yet"))
+
+
+@app.command("autonomy")
+def autonomy(level: Annotated[str, typer.Argument(help="supervised | semi_autonomous | autonomous")],
+             tenant: TenantOpt = None, as_json: JsonOpt = False) -> None:
+    """Set the tenant's autonomy level."""
+    from tools.registry import invoke
+
+    data = run(lambda a: invoke(a.deps, operator(a, tenant), "autonomy.set", level=level))
+    if as_json:
+        _json(data)
+    else:
+        out.print(f"{data['tenant']}: autonomy {data['previous']} → {data['level']}")
+
+
+# --- kill switch ---------------------------------------------------------------------
+
+@app.command("kill-switch")
+def kill_switch(state: Annotated[str, typer.Argument(help="on | off")],
+                reason: Annotated[str, typer.Option(help="Why it moves (audited).")],
+                tenant: TenantOpt = None,
+                global_: Annotated[bool, typer.Option("--global", help="Every tenant at once.")] = False,
+                as_json: JsonOpt = False) -> None:
+    """Stop (on) or resume (off) every execution. Approved work waits; nothing is lost."""
+    from tools.registry import invoke
+
+    if state not in ("on", "off"):
+        err.print("[red]error[/red] state is 'on' or 'off'")
+        raise typer.Exit(2)
+    result = run(lambda a: invoke(a.deps, operator(a, tenant), "kill_switch.set", engaged=state == "on",
+                                  reason=reason, scope="global" if global_ else "tenant"))
+    if as_json:
+        _json(result)
+        return
+    out.print(f"kill switch ({result.scope}) {'engaged' if result.engaged else 'released'}"
+              + (f"; still held by the {result.source} switch" if result.effective and not result.engaged else ""))
+    if result.released_work:
+        out.print(f"released work executed: {len(result.released_work['executed'])}")
+
+
+# --- audit ------------------------------------------------------------------------------
+
+@audit_app.command("verify")
+def audit_verify(tenant: TenantOpt = None, as_json: JsonOpt = False) -> None:
+    """Check the hash chain end to end; names the first bad event."""
+    from tools.audit import verify
+
+    report = run(lambda a: verify(a.deps, tenant or a.settings.tenant))
+    if as_json:
+        _json(report)
+    elif report.ok:
+        out.print(f"audit chain intact: {report.events} events")
+    else:
+        out.print(f"[red]audit chain BROKEN[/red] at event {report.first_bad_seq}: {report.problem}")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@audit_app.command("tail")
+def audit_tail(tenant: TenantOpt = None, limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,
+               as_json: JsonOpt = False) -> None:
+    """The most recent audit events."""
+    from tools.audit import recent
+
+    events = run(lambda a: recent(a.deps, tenant or a.settings.tenant, limit=limit))
+    if as_json:
+        _json(events)
+        return
+    for e in reversed(events):
+        out.print(f"{e['seq']:>6} {e['at']} {e['actor']:<22} {e['event']:<24} {e['subject']}")
+
+
+# --- tokens --------------------------------------------------------------------------------
+
+@token_app.command("create")
+def token_create(role: Annotated[str, typer.Option(help="operator | assistant | customer | viewer")],
+                 tenant: TenantOpt = None,
+                 scope: Annotated[list[str] | None, typer.Option(help="read, propose, decide (repeatable)")] = None,
+                 label: Annotated[str, typer.Option()] = "",
+                 customer: Annotated[str | None, typer.Option(help="customer reference, for customer tokens")] = None,
+                 as_json: JsonOpt = False) -> None:
+    """Create an API token. The token is printed once and stored only as a hash."""
+    from tools.tokens import create_token, token_view
+
+    secret, rec = run(lambda a: create_token(a.deps, operator(a, tenant), tenant=tenant or a.settings.tenant,
+                                             role=role, scopes=scope or [], label=label, customer_ref=customer))
+    if as_json:
+        _json({"token": secret, **token_view(rec)})
+        return
+    err.print(f"token for {rec.role} on {rec.tenant_id} (scopes: {', '.join(rec.scopes) or '-'}); "
+              "it is shown only once:")
+    sys.stdout.write(secret + "\n")
+
+
+# --- pii ----------------------------------------------------------------------------------------
+
+@pii_app.command("redact")
+def pii_redact(as_json: JsonOpt = False) -> None:
+    """Read text on stdin, write it with PII redacted (line structure unchanged)."""
+    from policies.pii import redact
+
+    text = sys.stdin.read()
+    result = redact(text)
+    if as_json:
+        _json({"text": result.text, "findings": [
+            {"entity": f.entity.value, "start": f.start, "end": f.end, "text": f.value} for f in result.findings]})
+        return
+    sys.stdout.write(result.text)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

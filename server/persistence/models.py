@@ -1,0 +1,373 @@
+"""Tables. Every row belongs to exactly one tenant; repositories scope every query by it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (BigInteger, Boolean, Float, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint, text)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from policies.lifecycle import LIVE
+from server.persistence.types import JsonType, UTCDateTime
+
+# SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+LIVE_SQL = "status IN (" + ", ".join(f"'{s.value}'" for s in sorted(LIVE)) + ")"
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JsonType, list[Any]: JsonType}
+
+
+class Tenant(Base):
+    __tablename__ = "tenants"
+    id: Mapped[str] = mapped_column(String(63), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    autonomy_level: Mapped[str] = mapped_column(String(20), default="supervised")
+    agents_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class AutonomyOverride(Base):
+    __tablename__ = "autonomy_overrides"
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(100), primary_key=True)
+    level: Mapped[str] = mapped_column(String(20))
+    changed_at: Mapped[datetime]
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    role: Mapped[str] = mapped_column(String(20))
+    scopes: Mapped[list[Any]]
+    label: Mapped[str] = mapped_column(String(200), default="")
+    customer_ref: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class Action(Base):
+    __tablename__ = "actions"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
+    kind: Mapped[str] = mapped_column(String(100))
+    target: Mapped[str] = mapped_column(String(2000))
+    agent: Mapped[str] = mapped_column(String(60))
+    title: Mapped[str] = mapped_column(String(300))
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    digest: Mapped[str] = mapped_column(String(64))
+    params: Mapped[dict[str, Any]]
+    risk_tier: Mapped[str] = mapped_column(String(10))
+    #: 0 (low) .. 3 (critical): the last ranking tie-breaker, kept as a number for the index
+    tier_rank: Mapped[int] = mapped_column(Integer)
+    expected_revenue: Mapped[float] = mapped_column(Float)
+    confidence: Mapped[float] = mapped_column(Float)
+    ease: Mapped[float] = mapped_column(Float)
+    score: Mapped[float] = mapped_column(Float)
+    evidence: Mapped[list[Any]]
+    evidence_at: Mapped[datetime]
+    rollback_plan: Mapped[dict[str, Any]]
+    revenue_inputs: Mapped[list[Any]]
+    revenue_formula: Mapped[str] = mapped_column(String(500), default="")
+    run_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+    snoozed_until: Mapped[datetime | None]
+    #: a rate-limited or kill-switched execution waits until then
+    not_before: Mapped[datetime | None]
+    superseded_by: Mapped[int | None] = mapped_column(BigInteger)
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    decided_at: Mapped[datetime | None]
+    __table_args__ = (
+        # the ranked queue reads straight off this index: no sort, whatever the queue length
+        Index("ix_actions_queue", "tenant_id", "status", text("score DESC"), text("evidence_at DESC"),
+              "tier_rank", "id"),
+        Index("uq_actions_live", "tenant_id", "kind", "target", unique=True,
+              sqlite_where=text(LIVE_SQL), postgresql_where=text(LIVE_SQL)),
+    )
+
+
+class ActionVersion(Base):
+    __tablename__ = "action_versions"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(64))
+    params: Mapped[dict[str, Any]]
+    risk_tier: Mapped[str] = mapped_column(String(10))
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    __table_args__ = (UniqueConstraint("action_id", "version"),)
+
+
+class DecisionRow(Base):
+    __tablename__ = "decisions"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(64))
+    verdict: Mapped[str] = mapped_column(String(20))
+    principal: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    until: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class Execution(Base):
+    __tablename__ = "executions"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
+    #: one execution per action, ever: the database enforces exactly-once
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id"), unique=True)
+    version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))
+    executor: Mapped[str] = mapped_column(String(100))
+    before_state: Mapped[dict[str, Any]]
+    after_state: Mapped[dict[str, Any]]
+    error: Mapped[str] = mapped_column(Text, default="")
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    rolled_back_at: Mapped[datetime | None]
+
+
+class OutboxEvent(Base):
+    __tablename__ = "outbox_events"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
+    action_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    topic: Mapped[str] = mapped_column(String(100))
+    payload: Mapped[dict[str, Any]]
+    #: the effect's identity, so an effect can be announced only once
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime]
+    delivered_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AuditEvent(Base):
+    """Append-only (database triggers refuse UPDATE and DELETE), hash-chained per tenant."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(String(63))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    #: ISO-8601 UTC text, hashed exactly as stored
+    ts: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(200))
+    event: Mapped[str] = mapped_column(String(100))
+    subject: Mapped[str] = mapped_column(String(2000))
+    #: canonical JSON text, hashed exactly as stored
+    data: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    __table_args__ = (UniqueConstraint("tenant_id", "seq"), Index("ix_audit_event", "tenant_id", "event"))
+
+
+class AuditHead(Base):
+    """The last link of each tenant's chain, so a truncated tail is noticed."""
+
+    __tablename__ = "audit_heads"
+    tenant_id: Mapped[str] = mapped_column(String(63), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AgentHandoff(Base):
+    __tablename__ = "agent_handoffs"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), index=True)
+    thread_id: Mapped[str] = mapped_column(String(200))
+    from_agent: Mapped[str] = mapped_column(String(60))
+    to_agent: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(20))
+    allowed: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    payload: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+
+
+class PiiVaultEntry(Base):
+    __tablename__ = "pii_vault"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
+    ref: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(20))
+    #: the raw value, encrypted with a key derived from the server secret
+    ciphertext: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    __table_args__ = (UniqueConstraint("tenant_id", "ref"),)
+
+
+class PiiAccess(Base):
+    __tablename__ = "pii_access_log"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), index=True)
+    ref: Mapped[str] = mapped_column(String(64))
+    principal: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class RateLimitWindow(Base):
+    __tablename__ = "rate_limit_windows"
+    tenant_id: Mapped[str] = mapped_column(String(63), primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TenantLease(Base):
+    __tablename__ = "tenant_leases"
+    tenant_id: Mapped[str] = mapped_column(String(63), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[datetime]
+
+
+class KillSwitch(Base):
+    """Scope ``*`` is the whole installation; any other scope is a tenant id."""
+
+    __tablename__ = "kill_switches"
+    scope: Mapped[str] = mapped_column(String(63), primary_key=True)
+    engaged: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    changed_by: Mapped[str] = mapped_column(String(200))
+    changed_at: Mapped[datetime]
+
+
+# --- the engine's own store tables (what the local executor changes) ---------------
+
+class Product(Base):
+    __tablename__ = "products"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
+    handle: Mapped[str] = mapped_column(String(255))
+    title: Mapped[str] = mapped_column(String(500))
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    vendor: Mapped[str] = mapped_column(String(200), default="")
+    product_type: Mapped[str] = mapped_column(String(200), default="")
+    tags: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    seo_title: Mapped[str] = mapped_column(String(500), default="")
+    seo_description: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime]
+    __table_args__ = (UniqueConstraint("tenant_id", "handle"),)
+
+
+class Variant(Base):
+    __tablename__ = "variants"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    sku: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(500), default="")
+    price: Mapped[float] = mapped_column(Float)
+    compare_at_price: Mapped[float | None] = mapped_column(Float)
+    cost: Mapped[float | None] = mapped_column(Float)
+    inventory_qty: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime]
+    __table_args__ = (UniqueConstraint("tenant_id", "sku"),)
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
+    name: Mapped[str] = mapped_column(String(50))
+    customer_ref: Mapped[str] = mapped_column(String(64), index=True)
+    financial_status: Mapped[str] = mapped_column(String(30), default="")
+    fulfillment_status: Mapped[str] = mapped_column(String(30), default="")
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    total: Mapped[float] = mapped_column(Float, default=0.0)
+    created_at: Mapped[datetime]
+    on_hold: Mapped[bool] = mapped_column(Boolean, default=False)
+    hold_reason: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (UniqueConstraint("tenant_id", "name"),)
+
+
+class PurchaseOrder(Base):
+    __tablename__ = "purchase_orders"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
+    action_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    sku: Mapped[str] = mapped_column(String(200))
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_cost: Mapped[float] = mapped_column(Float, default=0.0)
+    supplier: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    created_at: Mapped[datetime]
+    cancelled_at: Mapped[datetime | None]
+
+
+class LandingPage(Base):
+    __tablename__ = "landing_pages"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
+    action_id: Mapped[int] = mapped_column(BigInteger)
+    path: Mapped[str] = mapped_column(String(255))
+    title: Mapped[str] = mapped_column(String(500))
+    query: Mapped[str] = mapped_column(String(500))
+    outline: Mapped[list[Any]]
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    seo_title: Mapped[str] = mapped_column(String(500), default="")
+    seo_description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    __table_args__ = (UniqueConstraint("tenant_id", "path"),)
+
+
+class InternalLinkRow(Base):
+    __tablename__ = "internal_links"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
+    action_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    page_url: Mapped[str] = mapped_column(String(2000))
+    anchor: Mapped[str] = mapped_column(String(200))
+    to_url: Mapped[str] = mapped_column(String(2000))
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    created_at: Mapped[datetime]
+
+
+class Task(Base):
+    """Work handed to a person (operator, developer) or queued for an agent."""
+
+    __tablename__ = "tasks"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
+    action_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    assignee: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(500))
+    body: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    created_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+
+
+class Run(Base):
+    __tablename__ = "runs"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), index=True)
+    agent: Mapped[str] = mapped_column(String(60))
+    trigger: Mapped[str] = mapped_column(String(60))
+    principal: Mapped[str] = mapped_column(String(200))
+    task: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20))
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    counts: Mapped[dict[str, Any]]
+    result: Mapped[dict[str, Any]]
+    error: Mapped[str] = mapped_column(Text, default="")
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]

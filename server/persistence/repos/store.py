@@ -1,0 +1,116 @@
+"""The engine's own store tables: what the local executor reads and changes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from server.persistence import models as m
+
+P = m.Product.__table__
+V = m.Variant.__table__
+LP = m.LandingPage.__table__
+IL = m.InternalLinkRow.__table__
+PO = m.PurchaseOrder.__table__
+OR = m.Order.__table__
+TK = m.Task.__table__
+
+
+class SqlStoreRepo:
+    def __init__(self, conn: AsyncConnection, tenant: str) -> None:
+        self.conn = conn
+        self.tenant = tenant
+
+    async def _one(self, stmt: Any) -> dict[str, Any] | None:
+        row = (await self.conn.execute(stmt)).first()
+        return dict(row._mapping) if row else None
+
+    async def product_by_handle(self, handle: str) -> dict[str, Any] | None:
+        return await self._one(select(P).where(P.c.tenant_id == self.tenant, P.c.handle == handle))
+
+    async def set_product_seo(self, handle: str, *, seo_title: str | None = None,
+                              seo_description: str | None = None, now: datetime) -> None:
+        values: dict[str, Any] = {"updated_at": now}
+        if seo_title is not None:
+            values["seo_title"] = seo_title
+        if seo_description is not None:
+            values["seo_description"] = seo_description
+        await self.conn.execute(update(P).where(P.c.tenant_id == self.tenant, P.c.handle == handle).values(**values))
+
+    async def landing_page(self, path: str) -> dict[str, Any] | None:
+        return await self._one(select(LP).where(LP.c.tenant_id == self.tenant, LP.c.path == path))
+
+    async def set_landing_page_seo(self, path: str, *, seo_title: str | None = None,
+                                   seo_description: str | None = None) -> None:
+        values: dict[str, Any] = {}
+        if seo_title is not None:
+            values["seo_title"] = seo_title
+        if seo_description is not None:
+            values["seo_description"] = seo_description
+        if values:
+            await self.conn.execute(update(LP).where(LP.c.tenant_id == self.tenant, LP.c.path == path).values(**values))
+
+    async def create_landing_page(self, *, action_id: int, path: str, title: str, query: str,
+                                  outline: list[str], now: datetime) -> int:
+        res = await self.conn.execute(insert(LP).values(
+            tenant_id=self.tenant, action_id=action_id, path=path, title=title, query=query, outline=outline,
+            status="published", seo_title=title, seo_description="", created_at=now).returning(LP.c.id))
+        return int(res.scalar_one())
+
+    async def set_landing_page_status(self, page_id: int, status: str) -> None:
+        await self.conn.execute(update(LP).where(LP.c.tenant_id == self.tenant, LP.c.id == page_id).values(status=status))
+
+    async def add_links(self, *, action_id: int, page_url: str, links: list[dict[str, str]],
+                        now: datetime) -> list[int]:
+        ids = []
+        for link in links:
+            res = await self.conn.execute(insert(IL).values(
+                tenant_id=self.tenant, action_id=action_id, page_url=page_url, anchor=link["anchor"],
+                to_url=link["to_url"], status="active", created_at=now).returning(IL.c.id))
+            ids.append(int(res.scalar_one()))
+        return ids
+
+    async def set_links_status(self, link_ids: list[int], status: str) -> None:
+        await self.conn.execute(update(IL).where(IL.c.tenant_id == self.tenant, IL.c.id.in_(link_ids)).values(status=status))
+
+    async def variant(self, sku: str) -> dict[str, Any] | None:
+        return await self._one(select(V).where(V.c.tenant_id == self.tenant, V.c.sku == sku))
+
+    async def set_variant_price(self, sku: str, *, price: float, compare_at_price: float | None,
+                                now: datetime) -> None:
+        await self.conn.execute(update(V).where(V.c.tenant_id == self.tenant, V.c.sku == sku)
+                                .values(price=price, compare_at_price=compare_at_price, updated_at=now))
+
+    async def create_purchase_order(self, *, action_id: int, sku: str, quantity: int, unit_cost: float,
+                                    supplier: str, now: datetime) -> int:
+        res = await self.conn.execute(insert(PO).values(
+            tenant_id=self.tenant, action_id=action_id, sku=sku, quantity=quantity, unit_cost=unit_cost,
+            supplier=supplier, status="draft", created_at=now).returning(PO.c.id))
+        return int(res.scalar_one())
+
+    async def set_purchase_order_status(self, po_id: int, status: str, *, now: datetime) -> None:
+        values: dict[str, Any] = {"status": status}
+        if status == "cancelled":
+            values["cancelled_at"] = now
+        await self.conn.execute(update(PO).where(PO.c.tenant_id == self.tenant, PO.c.id == po_id).values(**values))
+
+    async def order(self, name: str) -> dict[str, Any] | None:
+        return await self._one(select(OR).where(OR.c.tenant_id == self.tenant, OR.c.name == name))
+
+    async def set_order_hold(self, name: str, *, on_hold: bool, reason: str) -> None:
+        await self.conn.execute(update(OR).where(OR.c.tenant_id == self.tenant, OR.c.name == name)
+                                .values(on_hold=on_hold, hold_reason=reason))
+
+    async def create_task(self, *, action_id: int, assignee: str, kind: str, title: str, body: dict[str, Any],
+                          now: datetime) -> int:
+        res = await self.conn.execute(insert(TK).values(
+            tenant_id=self.tenant, action_id=action_id, assignee=assignee, kind=kind, title=title, body=body,
+            status="open", created_at=now).returning(TK.c.id))
+        return int(res.scalar_one())
+
+    async def set_task_status(self, task_id: int, status: str, *, now: datetime) -> None:
+        await self.conn.execute(update(TK).where(TK.c.tenant_id == self.tenant, TK.c.id == task_id)
+                                .values(status=status, closed_at=now if status != "open" else None))

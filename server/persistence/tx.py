@@ -1,0 +1,44 @@
+"""One transaction bound to one tenant, handing out tenant-scoped repositories."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from server.persistence.repos.actions import SqlActionRepo
+from server.persistence.repos.audit import SqlAuditRepo
+from server.persistence.repos.misc import (SqlExecutionRepo, SqlHandoffRepo, SqlLeaseRepo,
+                                           SqlOutboxRepo, SqlPiiRepo, SqlRateLimitRepo, SqlRunRepo)
+from server.persistence.repos.store import SqlStoreRepo
+from server.persistence.repos.tenants import SqlKillSwitchRepo, SqlTenantRepo, SqlTokenRepo
+
+if TYPE_CHECKING:
+    from server.persistence.db import SqlDatabase
+
+
+class SqlTx:
+    def __init__(self, conn: AsyncConnection, tenant: str, db: SqlDatabase) -> None:
+        self.conn = conn
+        self.tenant = tenant
+        self.dialect = db.dialect
+        self.actions = SqlActionRepo(conn, tenant)
+        self.executions = SqlExecutionRepo(conn, tenant)
+        self.outbox = SqlOutboxRepo(conn, tenant)
+        self.store = SqlStoreRepo(conn, tenant)
+        self.tenants = SqlTenantRepo(conn, tenant)
+        self.tokens = SqlTokenRepo(conn, tenant)
+        self.kill = SqlKillSwitchRepo(conn, tenant, db.dialect)
+        self.audit = SqlAuditRepo(conn, tenant, db.dialect)
+        self.pii = SqlPiiRepo(conn, tenant, db.vault)
+        self.ratelimits = SqlRateLimitRepo(conn, tenant, db.dialect)
+        self.leases = SqlLeaseRepo(conn, tenant, db.dialect)
+        self.handoffs = SqlHandoffRepo(conn, tenant)
+        self.runs = SqlRunRepo(conn, tenant)
+
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        async with self.conn.begin_nested():
+            yield

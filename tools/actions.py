@@ -1,0 +1,220 @@
+"""Proposing, listing and reading actions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from policies.autonomy import decide_autonomy
+from policies.digest import canonical_json, version_digest
+from policies.guardrails import check_proposal
+from policies.kinds import KINDS
+from policies.lifecycle import LIVE, SUPERSEDABLE, Status, expires_at
+from policies.principal import Principal
+from policies.proposal import Proposal
+from policies.ranking import score
+from policies.risk import classify
+from policies.tiers import RiskTier
+from tools.audit import record
+from tools.deps import Deps, Tx
+from tools.errors import Conflict, InvalidInput, NotFound
+from tools.records import ActionRecord, NewAction
+from tools.registry import operation
+from tools.validation import describe, parse_action_id
+from tools.views import ActionView, action_view
+
+
+@dataclass(frozen=True, slots=True)
+class ProposeResult:
+    action: ActionView
+    #: "created", "superseded" (an older live proposal was replaced) or "unchanged"
+    outcome: str
+    superseded_id: int | None = None
+    execution: dict[str, Any] | None = None
+
+
+def validate_proposal(deps: Deps, raw: dict[str, Any] | Proposal) -> tuple[Proposal, Any]:
+    """Every check that needs no database: shape, sizes, kind, params, target, guardrails."""
+    if isinstance(raw, dict):
+        params_size = len(canonical_json(raw.get("params", {})).encode())
+        if params_size > deps.config.max_params_bytes:
+            raise InvalidInput(f"params are {params_size} bytes; the limit is {deps.config.max_params_bytes}",
+                               code="payload_too_large")
+        evidence_size = len(canonical_json(raw.get("evidence", [])).encode())
+        if evidence_size > deps.config.max_evidence_bytes:
+            raise InvalidInput(f"evidence is {evidence_size} bytes; the limit is "
+                               f"{deps.config.max_evidence_bytes}", code="payload_too_large")
+        try:
+            proposal = Proposal.model_validate(raw)
+        except ValidationError as exc:
+            raise InvalidInput(f"invalid proposal: {describe(exc)}", code="invalid_proposal") from exc
+    else:
+        proposal = raw
+    spec = KINDS.get(proposal.kind)
+    if spec is None:
+        raise InvalidInput(f"unknown action kind {proposal.kind!r}; known kinds: {', '.join(sorted(KINDS))}",
+                           code="unknown_kind")
+    try:
+        params = spec.params.model_validate(proposal.params)
+    except ValidationError as exc:
+        raise InvalidInput(f"params do not fit {proposal.kind}: {describe(exc)}", code="invalid_params") from exc
+    prefix = proposal.target.split(":", 1)[0]
+    if prefix not in spec.target_prefixes:
+        raise InvalidInput(f"{proposal.kind} targets {' or '.join(p + ':…' for p in spec.target_prefixes)}, "
+                           f"not {prefix}:…", code="invalid_target")
+    guard = check_proposal(proposal)
+    if guard.denied:
+        raise InvalidInput(guard.reason, code=guard.code)
+    return proposal, params
+
+
+async def propose(deps: Deps, principal: Principal, raw: dict[str, Any] | Proposal, *,
+                  run_id: int | None = None, execute_now: bool = True) -> ProposeResult:
+    """Validate, classify, dedupe, rank and store one proposal; auto-execute if policy allows."""
+    proposal, params = validate_proposal(deps, raw)
+    spec = KINDS[proposal.kind]
+    params_json = params.model_dump(mode="json")
+    tier = classify(proposal.kind, params)
+    digest = version_digest(proposal.kind, proposal.target, params_json)
+    tenant = principal.tenant
+
+    async def txn(tx: Tx) -> ProposeResult:
+        now = deps.now()
+        tenant_row = await tx.tenants.ensure(name=tenant, now=now)
+        live = await tx.actions.get_live(proposal.kind, proposal.target)
+        if live is not None and live.digest == digest and live.status in SUPERSEDABLE:
+            return ProposeResult(action_view(live), "unchanged")
+        if live is not None and live.status not in SUPERSEDABLE:
+            raise Conflict(f"action #{live.id} for {proposal.target} is already {live.status}; "
+                           "a new proposal can follow once it finishes", code="in_flight", action_id=live.id)
+        level = tenant_row.overrides.get(proposal.kind, tenant_row.autonomy_level)
+        verdict = decide_autonomy(level, tier, spec)
+        status = Status.AUTO_APPROVED if verdict.allowed else Status.PENDING_APPROVAL
+        if live is not None:
+            await tx.actions.transition(live.id, from_statuses=SUPERSEDABLE, to=Status.SUPERSEDED, now=now)
+        new = await tx.actions.insert(NewAction(
+            kind=proposal.kind, target=proposal.target, agent=proposal.agent, title=proposal.title,
+            rationale=proposal.rationale, status=status, digest=digest, params=params_json, risk_tier=tier,
+            expected_revenue=proposal.expected_revenue, confidence=proposal.confidence, ease=proposal.ease,
+            score=score(proposal.expected_revenue, proposal.confidence, proposal.ease),
+            evidence=[e.model_dump(mode="json") for e in proposal.evidence],
+            evidence_at=proposal.evidence_at(),
+            rollback_plan=proposal.rollback_plan.model_dump(mode="json") if proposal.rollback_plan else {},
+            revenue_inputs=[r.model_dump(mode="json") for r in proposal.revenue_inputs],
+            revenue_formula=proposal.revenue_formula, run_id=run_id,
+            expires_at=None if verdict.allowed else expires_at(tier, now),
+        ), now=now, created_by=principal.subject)
+        await record(tx, deps, actor=principal.subject, event="action.proposed", subject=f"action:{new.id}",
+                     data={"kind": new.kind, "target": new.target, "risk_tier": tier.value, "status": status.value,
+                           "score": new.score, "version": 1, "digest": digest, "autonomy": verdict.reason})
+        superseded_id = None
+        if live is not None:
+            superseded_id = live.id
+            await tx.actions.transition(live.id, from_statuses=frozenset({Status.SUPERSEDED}),
+                                        to=Status.SUPERSEDED, now=now, fields={"superseded_by": new.id})
+            await record(tx, deps, actor=principal.subject, event="action.superseded", subject=f"action:{live.id}",
+                         data={"superseded_by": new.id})
+        if verdict.allowed:
+            await tx.actions.add_decision(action=new, verdict="auto_approve", principal="system:autonomy",
+                                          role="system", reason=verdict.reason, until=None, now=now)
+            await record(tx, deps, actor="system:autonomy", event="action.auto_approved",
+                         subject=f"action:{new.id}", data={"reason": verdict.reason})
+        return ProposeResult(action_view(new), "superseded" if live else "created", superseded_id)
+
+    result = await deps.db.transact(tenant, txn)
+    deps.changed(tenant, result.action.id)
+    if execute_now and result.outcome != "unchanged" and result.action.status == Status.AUTO_APPROVED:
+        from tools.execution import execute
+
+        outcome = await execute(deps, tenant, result.action.id)
+        async with deps.db.read(tenant) as tx:
+            current = await tx.actions.get(result.action.id)
+        assert current is not None
+        return ProposeResult(action_view(current), result.outcome, result.superseded_id, outcome.as_dict())
+    return result
+
+
+@operation("actions.propose")
+async def propose_op(deps: Deps, principal: Principal, *, proposal: dict[str, Any]) -> ProposeResult:
+    return await propose(deps, principal, proposal)
+
+
+PENDING = frozenset({Status.PENDING_APPROVAL})
+
+
+def parse_statuses(raw: str | None) -> frozenset[Status] | None:
+    """``None``/"live" -> live statuses; "all" -> no filter; "pending" -> pending approval."""
+    if raw in (None, "", "live"):
+        return LIVE
+    if raw == "all":
+        return None
+    if raw == "pending":
+        return PENDING
+    try:
+        return frozenset(Status(s.strip()) for s in raw.split(","))
+    except ValueError as exc:
+        raise InvalidInput(f"unknown status in {raw!r}; use one of: live, all, pending, "
+                           + ", ".join(s.value for s in Status), code="invalid_status") from exc
+
+
+@operation("actions.list")
+async def list_actions(deps: Deps, principal: Principal, *, status: str | None = None,
+                       agent: str | None = None, kind: str | None = None, risk_tier: str | None = None,
+                       limit: int = 50) -> list[ActionView]:
+    """Actions ranked best first (score, then evidence freshness, then lower risk)."""
+    if not 1 <= limit <= 1000:
+        raise InvalidInput("limit must be between 1 and 1000", code="invalid_limit")
+    try:
+        tier = RiskTier(risk_tier) if risk_tier else None
+    except ValueError as exc:
+        raise InvalidInput(f"unknown risk tier {risk_tier!r}", code="invalid_risk_tier") from exc
+    async with deps.db.read(principal.tenant) as tx:
+        rows = await tx.actions.ranked(statuses=parse_statuses(status), agent=agent, kind=kind,
+                                       risk_tier=tier, limit=limit)
+    return [action_view(r) for r in rows]
+
+
+async def load(tx: Tx, raw_id: Any) -> ActionRecord:
+    action_id = parse_action_id(raw_id)
+    action = await tx.actions.get(action_id)
+    if action is None:
+        raise NotFound(f"there is no action #{action_id} in this store", action_id=action_id)
+    return action
+
+
+@operation("actions.get")
+async def get_action(deps: Deps, principal: Principal, *, action_id: Any) -> dict[str, Any]:
+    """One action with its versions, decisions, execution and outbox events."""
+    async with deps.db.read(principal.tenant) as tx:
+        action = await load(tx, action_id)
+        execution = await tx.executions.for_action(action.id)
+        outbox = await tx.outbox.for_action(action.id)
+        versions = await tx.actions.versions(action.id)
+        decisions = await tx.actions.decisions(action.id)
+    return {
+        "action": action_view(action).model_dump(mode="json"),
+        "versions": versions,
+        "decisions": decisions,
+        "execution": None if execution is None else {
+            "status": execution.status, "version": execution.version, "executor": execution.executor,
+            "before": execution.before_state, "after": execution.after_state,
+            "at": execution.finished_at, "rolled_back_at": execution.rolled_back_at,
+        },
+        "outbox": [{"topic": o.topic, "payload": o.payload, "at": o.created_at} for o in outbox],
+        "explanation": explain(action),
+    }
+
+
+def explain(a: ActionRecord) -> dict[str, Any]:
+    """Why this rank: the score arithmetic with each input and its source."""
+    return {
+        "score": f"{a.expected_revenue:,.2f} expected revenue x {a.confidence:.2f} confidence x "
+                 f"{a.ease:.2f} ease = {a.score:,.2f}",
+        "expected_revenue": {"formula": a.revenue_formula, "inputs": a.revenue_inputs},
+        "risk": f"{a.risk_tier.value}: set by policy for {a.kind}"
+                + (" (raised by its amount)" if a.risk_tier != KINDS[a.kind].base_tier else ""),
+        "rollback": a.rollback_plan,
+        "evidence": a.evidence,
+    }

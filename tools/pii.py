@@ -1,0 +1,65 @@
+"""The PII broker's storage side: tokenize into the vault, and the audited reveal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from policies.pii import redact, redact_value, reference, tenant_key
+from policies.pii.detect import Entity
+from policies.pii.redact import Tokenizer
+from policies.pii.tokens import customer_reference
+from policies.principal import Principal
+from tools.deps import Deps, Tx
+from tools.errors import InvalidInput, NotFound
+
+
+def tokenizer(deps: Deps, tenant: str) -> Tokenizer:
+    key = tenant_key(deps.config.secret, tenant)
+    return lambda entity, value: reference(entity, value, key)
+
+
+def customer_ref_for(deps: Deps, tenant: str, email: str) -> str:
+    return customer_reference(email, tenant_key(deps.config.secret, tenant))
+
+
+async def protect(tx: Tx, deps: Deps, value: Any) -> Any:
+    """Redact every string in ``value``; the raw values go to the (encrypted) vault."""
+    vault: dict[str, tuple[Entity, str]] = {}
+    clean = redact_value(value, tokenizer(deps, tx.tenant), vault)
+    now = deps.now()
+    for ref, (entity, raw) in vault.items():
+        await tx.pii.store(ref=ref, entity=entity.value, value=raw, now=now)
+    return clean
+
+
+async def protect_text(tx: Tx, deps: Deps, text: str) -> str:
+    result = redact(text, tokenizer(deps, tx.tenant))
+    now = deps.now()
+    for ref, (entity, raw) in result.vault.items():
+        await tx.pii.store(ref=ref, entity=entity.value, value=raw, now=now)
+    return result.text
+
+
+async def store_value(tx: Tx, deps: Deps, entity: Entity, value: str) -> str:
+    """Put one known PII value in the vault and return its reference."""
+    ref = tokenizer(deps, tx.tenant)(entity, value)
+    await tx.pii.store(ref=ref, entity=entity.value, value=value, now=deps.now())
+    return ref
+
+
+async def reveal(deps: Deps, principal: Principal, *, ref: str, reason: str) -> dict[str, str]:
+    """Show one vaulted value to the operator. Always logged and audited, reason required."""
+    from tools.audit import record
+
+    reason = reason.strip()
+    if len(reason) < 5:
+        raise InvalidInput("say why you need to see this value (a reason of at least 5 characters)",
+                           code="reason_required")
+    async with deps.db.write(principal.tenant) as tx:
+        found = await tx.pii.reveal(ref)
+        if found is None:
+            raise NotFound(f"no vaulted value has the reference {ref!r}")
+        await tx.pii.log_access(ref=ref, principal=principal.subject, reason=reason, now=deps.now())
+        await record(tx, deps, actor=principal.subject, event="pii.revealed", subject=ref,
+                     data={"reason": reason, "entity": found[0]})
+    return {"ref": ref, "entity": found[0], "value": found[1]}

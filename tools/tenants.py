@@ -1,0 +1,51 @@
+"""Tenant settings the operator changes: autonomy level; and the store's status at a glance."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from policies.principal import Principal
+from policies.tiers import AutonomyLevel
+from tools.audit import record
+from tools.deps import Deps, Tx
+from tools.errors import InvalidInput
+from tools.execution import kill_state
+from tools.registry import operation
+
+
+@operation("autonomy.set")
+async def set_autonomy(deps: Deps, principal: Principal, *, level: str) -> dict[str, Any]:
+    try:
+        new = AutonomyLevel(level)
+    except ValueError as exc:
+        raise InvalidInput(f"unknown autonomy level {level!r}; use one of: "
+                           + ", ".join(lv.value for lv in AutonomyLevel), code="invalid_level") from exc
+
+    async def txn(tx: Tx) -> str:
+        tenant = await tx.tenants.ensure(name=principal.tenant, now=deps.now())
+        await tx.tenants.set_autonomy(new)
+        await record(tx, deps, actor=principal.subject, event="autonomy.changed", subject=f"tenant:{principal.tenant}",
+                     data={"from": tenant.autonomy_level.value, "to": new.value})
+        return tenant.autonomy_level.value
+
+    previous = await deps.db.transact(principal.tenant, txn)
+    return {"tenant": principal.tenant, "previous": previous, "level": new.value}
+
+
+@operation("status.get")
+async def get_status(deps: Deps, principal: Principal) -> dict[str, Any]:
+    async with deps.db.read(principal.tenant) as tx:
+        tenant = await tx.tenants.get()
+        counts = await tx.actions.count_by_status()
+        kill = await kill_state(tx, deps)
+        runs = await tx.runs.list(limit=5)
+    return {
+        "tenant": principal.tenant,
+        "autonomy_level": tenant.autonomy_level.value if tenant else AutonomyLevel.SUPERVISED.value,
+        "autonomy_overrides": {k: v.value for k, v in (tenant.overrides if tenant else {}).items()},
+        "kill_switch": {"engaged": kill.engaged, "source": kill.source, "reason": kill.reason},
+        "actions": counts,
+        "pending_approval": counts.get("pending_approval", 0),
+        "recent_runs": [{"id": r.id, "agent": r.agent, "status": r.status, "started_at": r.started_at}
+                        for r in runs],
+    }
