@@ -51,6 +51,8 @@ OPERATIONS: dict[str, OperationSpec] = _ops(
     OperationSpec("status.get", R, True),
     OperationSpec("autonomy.set", None, False),
     OperationSpec("kill_switch.set", None, False),
+    #: the installation-wide switch reaches every tenant: only the local operator holds it
+    OperationSpec("kill_switch.global", None, False),
     OperationSpec("audit.read", R, True),
     OperationSpec("audit.verify", R, True),
     OperationSpec("handoffs.read", R, True),
@@ -72,7 +74,7 @@ OPERATIONS: dict[str, OperationSpec] = _ops(
 #: operations granted to a role outright (assistants get theirs from scopes)
 ROLE_GRANTS: dict[Role, frozenset[str]] = {
     Role.OPERATOR: frozenset(OPERATIONS) - {"chat.customer", "orders.own", "support.escalate",
-                                             "actions.execute", "actions.expire"},
+                                             "actions.execute", "actions.expire", "kill_switch.global"},
     Role.VIEWER: frozenset(n for n, s in OPERATIONS.items() if s.read_only and n != "orders.own"),
     Role.CUSTOMER: frozenset({"chat.customer", "catalog.search", "store_policies.read",
                               "orders.own", "support.escalate"}),
@@ -134,6 +136,10 @@ def authorize(
     if (spec.decides and risk_tier is RiskTier.CRITICAL
             and principal.role in (Role.ASSISTANT, Role.AGENT, Role.SYSTEM)):
         return deny("only the operator can approve a critical action", code="critical_requires_operator")
+    if operation == "kill_switch.global":
+        if principal.role is Role.OPERATOR and principal.local:
+            return allow()
+        return deny("only the operator at this installation's console moves the global kill switch")
     if _granted(principal, spec):
         return allow()
     return deny(f"{principal.role} may not call {operation}")

@@ -79,7 +79,8 @@ class PricingParams(Params):
 
     @property
     def change_pct(self) -> float:
-        return abs(self.new_price / self.current_price - 1.0) * 100.0
+        # rounded so that exactly 10 % is 10 % and not 10.000000000000009 %
+        return round(abs(self.new_price - self.current_price) / self.current_price * 100.0, 6)
 
 
 class HoldOrderParams(Params):

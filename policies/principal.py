@@ -30,10 +30,12 @@ class Principal:
     agent: str | None = None
     #: for Role.CUSTOMER: the tokenized customer reference this principal is
     customer_ref: str | None = None
+    #: the person at this installation's console (CLI, stdio), not a remote token holder
+    local: bool = False
 
     @classmethod
-    def operator(cls, tenant: str, subject: str = "operator:local") -> Principal:
-        return cls(Role.OPERATOR, tenant, subject)
+    def operator(cls, tenant: str, subject: str = "operator:local", *, local: bool = True) -> Principal:
+        return cls(Role.OPERATOR, tenant, subject, local=local)
 
     @classmethod
     def system(cls, tenant: str, subject: str = "system:engine") -> Principal:

@@ -54,7 +54,7 @@ class Proposal(BaseModel):
     expected_revenue: Annotated[float, Field(ge=0, le=1e9)]
     confidence: Annotated[float, Field(ge=0, le=1)]
     ease: Annotated[float, Field(ge=0, le=1)]
-    evidence: list[Evidence] = []
+    evidence: Annotated[list[Evidence], Field(max_length=50)] = []
     rollback_plan: RollbackPlan | None = None
     revenue_inputs: Annotated[list[RevenueInput], Field(max_length=30)] = []
     revenue_formula: Annotated[str, Field(max_length=500)] = ""

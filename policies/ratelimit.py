@@ -27,3 +27,11 @@ def check(used: int, *, limit: int, now: datetime, window: timedelta) -> RateDec
     if used < limit:
         return RateDecision(True)
     return RateDecision(False, window_start(now, window) + window)
+
+
+def grant(used: int, want: int, *, limit: int, now: datetime, window: timedelta) -> tuple[int, datetime | None]:
+    """How many of ``want`` calls may run now, and when the rest may try again."""
+    room = max(0, limit - used)
+    if want <= room:
+        return want, None
+    return room, window_start(now, window) + window

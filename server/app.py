@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from server.persistence.db import SqlDatabase
+from server.persistence.db import SqlDatabase, open_database
 from server.persistence.migrate import check, upgrade
 from server.settings import Settings
 from tools.deps import Deps, EngineConfig
@@ -38,6 +38,6 @@ async def create_app(settings: Settings | None = None, *, check_schema: bool = T
     settings = settings or Settings()
     if check_schema:
         await prepare_schema(settings)
-    db = SqlDatabase(settings.database_url, secret=settings.secret_bytes(),
-                     busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+    db = open_database(settings.database_url, secret=settings.secret_bytes(),
+                       busy_timeout_ms=settings.sqlite_busy_timeout_ms)
     return App(settings, db, Deps(db=db, config=engine_config(settings)))

@@ -11,6 +11,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from policies.principal import Principal
@@ -33,7 +34,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(token_app, name="token")
 app.add_typer(pii_app, name="pii")
 
-out = Console()
+out = Console(markup=False, highlight=False)  # data is printed as is, never as markup
 err = Console(stderr=True)
 
 TenantOpt = Annotated[str | None, typer.Option("--tenant", help="Tenant (store); default GROWTH_TENANT.")]
@@ -70,11 +71,11 @@ def run(fn: Callable[[App], Awaitable[T]], *, check_schema: bool = True) -> T:
     try:
         return asyncio.run(main())
     except ToolError as exc:
-        err.print(f"[red]error[/red] [{exc.code}] {exc.message}")
+        err.print(f"[red]error[/red] {escape(f'[{exc.code}]')} {escape(exc.message)}")
         raise typer.Exit(1) from None
     except RuntimeError as exc:
         if type(exc).__name__ == "SchemaOutOfDate":
-            err.print(f"[red]error[/red] {exc}")
+            err.print(f"[red]error[/red] {escape(str(exc))}")
             raise typer.Exit(2) from None
         raise
 
@@ -130,12 +131,15 @@ def actions_list(tenant: TenantOpt = None, status: Annotated[str | None, typer.O
     if as_json:
         _json([{k: getattr(r, k) for k in LIST_FIELDS} for r in rows])
         return
-    table = Table(title=f"actions ({len(rows)})")
-    for col in ("#", "kind", "target", "status", "risk", "score", "€/$ exp.", "agent"):
-        table.add_column(col)
+    table = Table(title=f"actions ({len(rows)}), best first")
+    table.add_column("#", no_wrap=True)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("target", overflow="fold")
+    for col in ("status", "risk", "score", "exp. revenue"):
+        table.add_column(col, no_wrap=True)
     for r in rows:
         table.add_row(str(r.id), r.kind, r.target, r.status, r.risk_tier, f"{r.score:,.0f}",
-                      f"{r.expected_revenue:,.0f}", r.agent)
+                      f"{r.expected_revenue:,.0f}")
     out.print(table)
 
 
@@ -149,7 +153,7 @@ def actions_show(action_id: str, tenant: TenantOpt = None, as_json: JsonOpt = Fa
         _json(detail)
         return
     a = detail["action"]
-    out.print(f"[bold]#{a['id']} {a['title']}[/bold]  ({a['kind']} → {a['target']})")
+    out.print(f"#{a['id']} {a['title']}  ({a['kind']} → {a['target']})")
     out.print(f"status {a['status']} · risk {a['risk_tier']} · version {a['version']} · agent {a['agent']}")
     ex = detail["explanation"]
     out.print(f"score: {ex['score']}")
@@ -242,7 +246,7 @@ def status(tenant: TenantOpt = None, as_json: JsonOpt = False) -> None:
     if as_json:
         _json(data)
         return
-    out.print(f"[bold]{data['tenant']}[/bold] · autonomy {data['autonomy_level']} · kill switch "
+    out.print(f"{data['tenant']} · autonomy {data['autonomy_level']} · kill switch "
               f"{'ENGAGED (' + data['kill_switch']['reason'] + ')' if data['kill_switch']['engaged'] else 'off'}")
     out.print("actions: " + (", ".join(f"{k} {v}" for k, v in sorted(data["actions"].items())) or "none yet"))
 
@@ -298,7 +302,7 @@ def audit_verify(tenant: TenantOpt = None, as_json: JsonOpt = False) -> None:
     elif report.ok:
         out.print(f"audit chain intact: {report.events} events")
     else:
-        out.print(f"[red]audit chain BROKEN[/red] at event {report.first_bad_seq}: {report.problem}")
+        out.print(f"audit chain BROKEN at event {report.first_bad_seq}: {report.problem}")
     if not report.ok:
         raise typer.Exit(1)
 

@@ -16,7 +16,8 @@ from tools.actions import get_action, list_actions, propose
 from tools.audit import verify
 from tools.decisions import decide
 from tools.errors import Conflict, InvalidInput
-from tools.execution import rollback, run_due
+from tools.execution import run_due
+from tools.rollback import rollback
 
 OP = Principal.operator("demo")
 AGENT = Principal.for_agent("demo", "content")

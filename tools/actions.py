@@ -23,7 +23,7 @@ from tools.errors import Conflict, InvalidInput, NotFound
 from tools.records import ActionRecord, NewAction
 from tools.registry import operation
 from tools.validation import describe, parse_action_id
-from tools.views import ActionView, action_view
+from tools.views import ActionSummaryView, ActionView, action_view, summary_view
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,9 +129,7 @@ async def propose(deps: Deps, principal: Principal, raw: dict[str, Any] | Propos
         from tools.execution import execute
 
         outcome = await execute(deps, tenant, result.action.id)
-        async with deps.db.read(tenant) as tx:
-            current = await tx.actions.get(result.action.id)
-        assert current is not None
+        current = outcome.record or await deps.db.query(tenant, lambda tx: load(tx, result.action.id))
         return ProposeResult(action_view(current), result.outcome, result.superseded_id, outcome.as_dict())
     return result
 
@@ -162,7 +160,7 @@ def parse_statuses(raw: str | None) -> frozenset[Status] | None:
 @operation("actions.list")
 async def list_actions(deps: Deps, principal: Principal, *, status: str | None = None,
                        agent: str | None = None, kind: str | None = None, risk_tier: str | None = None,
-                       limit: int = 50) -> list[ActionView]:
+                       limit: int = 50) -> list[ActionSummaryView]:
     """Actions ranked best first (score, then evidence freshness, then lower risk)."""
     if not 1 <= limit <= 1000:
         raise InvalidInput("limit must be between 1 and 1000", code="invalid_limit")
@@ -170,10 +168,10 @@ async def list_actions(deps: Deps, principal: Principal, *, status: str | None =
         tier = RiskTier(risk_tier) if risk_tier else None
     except ValueError as exc:
         raise InvalidInput(f"unknown risk tier {risk_tier!r}", code="invalid_risk_tier") from exc
-    async with deps.db.read(principal.tenant) as tx:
-        rows = await tx.actions.ranked(statuses=parse_statuses(status), agent=agent, kind=kind,
-                                       risk_tier=tier, limit=limit)
-    return [action_view(r) for r in rows]
+    statuses = parse_statuses(status)
+    rows = await deps.db.query(principal.tenant, lambda tx: tx.actions.ranked(
+        statuses=statuses, agent=agent, kind=kind, risk_tier=tier, limit=limit))
+    return [summary_view(r) for r in rows]
 
 
 async def load(tx: Tx, raw_id: Any) -> ActionRecord:
@@ -187,12 +185,12 @@ async def load(tx: Tx, raw_id: Any) -> ActionRecord:
 @operation("actions.get")
 async def get_action(deps: Deps, principal: Principal, *, action_id: Any) -> dict[str, Any]:
     """One action with its versions, decisions, execution and outbox events."""
-    async with deps.db.read(principal.tenant) as tx:
+    async def q(tx: Tx) -> tuple[Any, ...]:
         action = await load(tx, action_id)
-        execution = await tx.executions.for_action(action.id)
-        outbox = await tx.outbox.for_action(action.id)
-        versions = await tx.actions.versions(action.id)
-        decisions = await tx.actions.decisions(action.id)
+        return (action, await tx.executions.for_action(action.id), await tx.outbox.for_action(action.id),
+                await tx.actions.versions(action.id), await tx.actions.decisions(action.id))
+
+    action, execution, outbox, versions, decisions = await deps.db.query(principal.tenant, q)
     return {
         "action": action_view(action).model_dump(mode="json"),
         "versions": versions,

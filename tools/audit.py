@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from typing import Any
 
 from policies.digest import canonical_json
-from tools.audit_chain import ChainReport, verify_chain
+from tools.audit_chain import ChainReport, chain_key, verify_chain
 from tools.deps import Deps, Tx
 from tools.pii import protect, protect_text
 from tools.records import AuditRecord
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    actor: str
+    event: str
+    subject: str
+    data: dict[str, Any] = field(default_factory=dict)
 
 
 async def record(tx: Tx, deps: Deps, *, actor: str, event: str, subject: str,
@@ -18,17 +27,24 @@ async def record(tx: Tx, deps: Deps, *, actor: str, event: str, subject: str,
 
     PII is redacted here, whatever the caller passed: audit rows hold references only.
     """
-    clean = await protect(tx, deps, data or {})
-    return await tx.audit.append(
-        ts=deps.now().isoformat(timespec="microseconds"),
-        actor=actor, event=event, subject=await protect_text(tx, deps, subject),
-        data=canonical_json(clean),
-    )
+    return (await record_many(tx, deps, [AuditEntry(actor, event, subject, data or {})]))[0]
+
+
+async def record_many(tx: Tx, deps: Deps, entries: list[AuditEntry]) -> list[AuditRecord]:
+    """Append several events, in order, in the caller's transaction."""
+    if not entries:
+        return []
+    ts = deps.now().isoformat(timespec="microseconds")
+    rows = [(ts, e.actor, e.event, await protect_text(tx, deps, e.subject),
+             canonical_json(await protect(tx, deps, e.data))) for e in entries]
+    return await tx.audit.append_many(rows)
 
 
 async def verify(deps: Deps, tenant: str) -> ChainReport:
-    async with deps.db.read(tenant) as tx:
-        return verify_chain(tenant, await tx.audit.chain(), await tx.audit.head())
+    async def q(tx: Tx) -> ChainReport:
+        return verify_chain(chain_key(deps.config.secret), tenant, await tx.audit.chain(), await tx.audit.head())
+
+    return await deps.db.query(tenant, q)
 
 
 def event_view(ev: AuditRecord) -> dict[str, Any]:
@@ -38,6 +54,6 @@ def event_view(ev: AuditRecord) -> dict[str, Any]:
 
 async def recent(deps: Deps, tenant: str, *, limit: int = 50, event_prefix: str | None = None,
                  since: str | None = None) -> list[dict[str, Any]]:
-    async with deps.db.read(tenant) as tx:
-        rows = await tx.audit.recent(limit=max(1, min(limit, 1000)), event_prefix=event_prefix, since=since)
+    rows = await deps.db.query(tenant, lambda tx: tx.audit.recent(
+        limit=max(1, min(limit, 1000)), event_prefix=event_prefix, since=since))
     return [event_view(r) for r in rows]

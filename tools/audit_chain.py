@@ -1,20 +1,32 @@
-"""The audit hash chain: how one link is hashed and how a whole chain is checked."""
+"""The audit hash chain: how one link is hashed and how a whole chain is checked.
+
+Links are HMAC-SHA256 over the event's canonical JSON (which includes the previous
+link's hash), keyed by a key derived from the server secret: someone who can write
+the database file but does not hold the secret cannot forge a consistent chain.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from policies.digest import canonical_json, sha256_hex
+from policies.digest import canonical_json
 from tools.records import AuditRecord
 
 GENESIS = "0" * 64
 
 
-def link_hash(*, tenant: str, seq: int, ts: str, actor: str, event: str, subject: str,
+def chain_key(secret: bytes) -> bytes:
+    return hmac.new(secret, b"growth-engine:audit-chain", hashlib.sha256).digest()
+
+
+def link_hash(key: bytes, *, tenant: str, seq: int, ts: str, actor: str, event: str, subject: str,
               data: str, prev_hash: str) -> str:
-    """The hash of one event's canonical JSON, which includes the previous hash."""
-    return sha256_hex(canonical_json([tenant, seq, ts, actor, event, subject, data, prev_hash]))
+    """The keyed hash of one event's canonical JSON, which includes the previous hash."""
+    body = canonical_json([tenant, seq, ts, actor, event, subject, data, prev_hash]).encode()
+    return hmac.new(key, body, hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +39,8 @@ class ChainReport:
     problem: str = ""
 
 
-def verify_chain(tenant: str, events: Sequence[AuditRecord], head: tuple[int, str] | None) -> ChainReport:
+def verify_chain(key: bytes, tenant: str, events: Sequence[AuditRecord],
+                 head: tuple[int, str] | None) -> ChainReport:
     """Check every link: contiguous sequence, previous hash, own hash, and the head.
 
     ``events`` must be ordered by ``seq``; ids must rise with seq (rows moved
@@ -46,7 +59,7 @@ def verify_chain(tenant: str, events: Sequence[AuditRecord], head: tuple[int, st
             return bad(f"event {ev.seq} is out of order (id {ev.id} after id {prev_id})")
         if ev.prev_hash != prev_hash:
             return bad(f"event {ev.seq} does not link to event {ev.seq - 1} (previous hash differs)")
-        recomputed = link_hash(tenant=tenant, seq=ev.seq, ts=ev.ts, actor=ev.actor, event=ev.event,
+        recomputed = link_hash(key, tenant=tenant, seq=ev.seq, ts=ev.ts, actor=ev.actor, event=ev.event,
                                subject=ev.subject, data=ev.data, prev_hash=ev.prev_hash)
         if recomputed != ev.hash:
             return bad(f"event {ev.seq} was altered (its content does not match its hash)")

@@ -17,8 +17,10 @@ from pydantic import ValidationError
 from policies.digest import version_digest
 from policies.kinds import KINDS
 from policies.lifecycle import DECIDABLE, MAX_SNOOZE, Status, is_expired
+from policies.abac import authorize
 from policies.principal import Principal
 from policies.risk import classify
+from policies.tiers import RiskTier
 from tools.actions import load
 from tools.audit import record
 from tools.deps import Deps, Tx
@@ -91,16 +93,9 @@ async def decide(deps: Deps, principal: Principal, *, action_id: Any, version: i
     if verdict is Verdict.SNOOZE:
         _check_snooze(until, deps.now())
     tenant = principal.tenant
+    operation_name = _OPERATION[verdict]
 
-    # Tier-dependent authorization (an assistant may never approve a critical action) needs the
-    # tier of the version being approved; for an edit, the tier of the edited version.
-    async with deps.db.read(tenant) as tx:
-        seen = await load(tx, action_id)
-    edited = _edit(seen, params) if verdict is Verdict.EDIT_APPROVE else None
-    tier = edited[2] if edited else seen.risk_tier
-    await enforce(deps, principal, _OPERATION[verdict], tenant, risk_tier=tier)
-
-    async def txn(tx: Tx) -> tuple[DecisionResult | None, Conflict | None]:
+    async def txn(tx: Tx) -> tuple[DecisionResult | None, Conflict | None, RiskTier | None]:
         now = deps.now()
         action = await load(tx, action_id)
         problem = _check_current(action, version, now)
@@ -110,53 +105,57 @@ async def decide(deps: Deps, principal: Principal, *, action_id: Any, version: i
             await record(tx, deps, actor="system:expiry", event="action.expired", subject=f"action:{action.id}",
                          data={"reason": "not decided before its deadline; not executed"})
         if problem:
-            return None, _conflict(action, problem, version)
+            return None, _conflict(action, problem, version), None
+        edited = _edit(action, params) if verdict is Verdict.EDIT_APPROVE else None
+        # The tier-dependent rule (only the operator approves a critical action) is decided on the
+        # tier of the exact version being approved: for an edit, the edited version's tier.
+        tier = edited[2] if edited else action.risk_tier
+        if not authorize(principal, operation_name, tenant, risk_tier=tier).allowed:
+            return None, None, tier
         reclassified = None
-        if verdict is Verdict.EDIT_APPROVE:
-            assert params is not None
-            new_params, digest, new_tier = _edit(action, params)
+        if edited is not None:
+            new_params, digest, new_tier = edited
             changed = await tx.actions.new_version(action.id, expected_version=version, params=new_params,
                                                    digest=digest, risk_tier=new_tier, by=principal.subject, now=now)
             if changed is None:
-                return None, _conflict(await load(tx, action.id), "already_decided", version)
+                return None, _conflict(await load(tx, action.id), "already_decided", version), None
             if new_tier != action.risk_tier:
                 reclassified = {"from": action.risk_tier.value, "to": new_tier.value}
             await record(tx, deps, actor=principal.subject, event="action.edited", subject=f"action:{action.id}",
                          data={"version": changed.version, "digest": digest, "params": new_params,
                                "risk_tier": new_tier.value, "reclassified": reclassified})
-            action, version_now = changed, changed.version
-        else:
-            version_now = version
+            action = changed
         fields: dict[str, Any] = {"decided_by": principal.subject, "decided_at": now}
         if verdict is Verdict.SNOOZE:
             fields["snoozed_until"] = until
         moved = await tx.actions.transition(action.id, from_statuses=DECIDABLE, to=_PAST[verdict], now=now,
-                                            version=version_now, fields=fields)
+                                            version=action.version, fields=fields)
         if moved is None:
-            return None, _conflict(await load(tx, action.id), "already_decided", version)
+            return None, _conflict(await load(tx, action.id), "already_decided", version), None
         await tx.actions.add_decision(action=moved, verdict=verdict.value, principal=principal.subject,
                                       role=principal.role.value, reason=reason, until=until, now=now)
         await record(tx, deps, actor=principal.subject, event=f"action.{_PAST[verdict].value}",
                      subject=f"action:{moved.id}",
                      data={"version": moved.version, "digest": moved.digest, "reason": reason,
                            "until": until.isoformat() if until else None, "risk_tier": moved.risk_tier.value})
-        return DecisionResult(action_view(moved), verdict.value, reclassified=reclassified), None
+        return DecisionResult(action_view(moved), verdict.value, reclassified=reclassified), None, None
 
-    result, conflict = await deps.db.transact(tenant, txn)
+    result, conflict, denied_tier = await deps.db.transact(tenant, txn)
+    if denied_tier is not None:
+        await enforce(deps, principal, operation_name, tenant, risk_tier=denied_tier)  # audits, then raises
     if conflict is not None:
         raise conflict
     assert result is not None
     deps.changed(tenant, action_id)
     if verdict in (Verdict.APPROVE, Verdict.EDIT_APPROVE):
         outcome = await execute(deps, tenant, action_id)
-        async with deps.db.read(tenant) as tx:
-            current = await load(tx, action_id)
+        current = outcome.record or await deps.db.query(tenant, lambda tx: load(tx, action_id))
         deps.changed(tenant, action_id)
         return DecisionResult(action_view(current), result.verdict, outcome.as_dict(), result.reclassified)
     return result
 
 
-def _edit(action: ActionRecord, patch: dict[str, Any] | None) -> tuple[dict[str, Any], str, Any]:
+def _edit(action: ActionRecord, patch: dict[str, Any] | None) -> tuple[dict[str, Any], str, RiskTier]:
     """Validate and re-classify the edited params: (params, digest, tier)."""
     spec = KINDS[action.kind]
     try:

@@ -1,15 +1,17 @@
-"""Executing approved actions exactly once, the worker pass, and rollback.
+"""Executing approved actions exactly once, and the worker pass.
 
-Exactly-once rests on one transaction per execution: the claim (a conditional
-update out of ``approved``), the effect on the store tables, the execution row
-(unique per action), the outbox events (unique per effect) and the audit event
-commit together or not at all. A crash at any point leaves either nothing —
-and the action is still ``approved`` for the next worker — or everything.
+Exactly-once rests on one transaction per batch of executions: the claim (a
+conditional update out of ``approved``), each effect on the store tables, the
+execution rows (unique per action), the outbox events (unique per effect), the
+status changes and the audit events commit together or not at all. A crash at any
+point leaves either nothing — and the actions are still ``approved`` for the next
+worker — or everything. Workers claim with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL;
+SQLite has one writer at a time.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -17,12 +19,10 @@ from policies import ratelimit
 from policies.kinds import KINDS
 from policies.lifecycle import EXECUTABLE, Status, expires_at
 from policies.principal import Principal
-from tools.actions import load
-from tools.audit import record
+from tools.audit import AuditEntry, record, record_many
 from tools.deps import Deps, Tx
-from tools.errors import Conflict
-from tools.executors import EXECUTORS, Effect, ExecutorError
-from tools.records import KillState
+from tools.executors import EXECUTORS, ExecutorError
+from tools.records import ActionRecord, KillState
 from tools.registry import operation
 
 EXECUTOR_NAME = "local"
@@ -37,78 +37,122 @@ class ExecutionOutcome:
     message: str
     retry_at: datetime | None = None
     error_code: str | None = None
+    #: the action as this execution left it (not part of the reply)
+    record: ActionRecord | None = field(default=None, repr=False, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["retry_at"] = self.retry_at.isoformat() if self.retry_at else None
-        return d
+        return {"action_id": self.action_id, "status": self.status, "message": self.message,
+                "retry_at": self.retry_at.isoformat() if self.retry_at else None, "error_code": self.error_code}
 
 
 async def kill_state(tx: Tx, deps: Deps, *, lock: bool = False) -> KillState:
     """Environment first, then the installation-wide switch, then the tenant's own."""
     if deps.config.env_kill_switch:
         return KillState(True, "environment", "GROWTH_KILL_SWITCH is set")
-    for scope in ("*", tx.tenant):
-        state = await tx.kill.get(scope, lock=lock)
-        if state.engaged:
-            return state
-    return KillState(False)
+    return await tx.kill.effective(lock=lock)
 
 
 async def execute(deps: Deps, tenant: str, action_id: int) -> ExecutionOutcome:
     """Apply one approved action, once. Safe to call any number of times, concurrently."""
-    outcome = await deps.db.transact(tenant, lambda tx: _execute(tx, deps, action_id))
-    if outcome.status == "executed":
+    outcomes = await execute_batch(deps, tenant, ids=[action_id])
+    return outcomes[0]
+
+
+async def execute_batch(deps: Deps, tenant: str, *, ids: list[int] | None = None,
+                        limit: int = 50) -> list[ExecutionOutcome]:
+    """Execute the given approved actions, or up to ``limit`` due ones, in one transaction."""
+    outcomes = await deps.db.transact(tenant, lambda tx: _execute(tx, deps, ids, limit))
+    if any(o.status == "executed" for o in outcomes):
         deps.step("after_commit")
-    return outcome
+    for o in outcomes:
+        if o.status in ("executed", "failed"):
+            deps.changed(tenant, o.action_id)
+    return outcomes
 
 
-async def _execute(tx: Tx, deps: Deps, action_id: int) -> ExecutionOutcome:
+async def _execute(tx: Tx, deps: Deps, ids: list[int] | None, limit: int) -> list[ExecutionOutcome]:
     now = deps.now()
+    kill = await kill_state(tx, deps, lock=True)
+    if kill.engaged:
+        message = (f"kill switch engaged ({kill.source}): {kill.reason}; "
+                   "the action stays approved and runs when it is released")
+        return [await _not_claimed(tx, i, "held", message) for i in ids or []] or [
+            ExecutionOutcome(0, "held", message)]
+    want = len(ids) if ids is not None else limit
+    window_start = ratelimit.window_start(now, deps.config.rate_window)
+    used = await tx.ratelimits.bump(RATE_KEY, window_start, by=want) - want
+    granted, retry_at = ratelimit.grant(used, want, limit=deps.config.rate_limit_executions, now=now,
+                                        window=deps.config.rate_window)
+    claimed = await tx.actions.claim(ids=ids[:granted] if ids is not None else None, now=now, limit=granted)
+    if len(claimed) < want:
+        await tx.ratelimits.unbump(RATE_KEY, window_start, by=want - len(claimed))
+    outcomes: dict[int, ExecutionOutcome] = {}
+    if ids is not None:
+        if retry_at is not None:
+            await tx.actions.defer(ids[granted:], until=retry_at, now=now)
+        got = {a.id for a in claimed}
+        for i in ids:
+            if i not in got:
+                late = retry_at is not None and i in ids[granted:]
+                outcomes[i] = await _not_claimed(
+                    tx, i, "deferred" if late else "already",
+                    "execution rate limit reached; deferred, not dropped" if late else "", retry_at if late else None)
+    elif retry_at is not None and not claimed:
+        outcomes[0] = ExecutionOutcome(0, "deferred", "execution rate limit reached", retry_at=retry_at)
+    outcomes.update({o.action_id: o for o in await _apply(tx, deps, claimed, now)})
+    deps.step("before_commit")
+    return [outcomes[i] for i in ids] if ids is not None else list(outcomes.values())
+
+
+async def _apply(tx: Tx, deps: Deps, claimed: list[ActionRecord], now: datetime) -> list[ExecutionOutcome]:
+    """Each claimed action's effect in its own savepoint; then all rows and events together."""
+    done: list[tuple[ActionRecord, Any]] = []
+    failed: list[tuple[ActionRecord, ExecutorError]] = []
+    for action in claimed:
+        deps.step("before_effect")
+        try:
+            async with tx.savepoint():
+                effect = await EXECUTORS[action.kind].apply(tx, action, now)
+                deps.step("after_effect")
+        except ExecutorError as exc:
+            failed.append((action, exc))
+            continue
+        done.append((action, effect))
+    executions = await tx.executions.insert_many(
+        [(a, EXECUTOR_NAME, eff.before, eff.after) for a, eff in done], now=now)
+    await tx.outbox.add_many([
+        (a.id, topic, payload, f"{tx.tenant}:action:{a.id}:execute:{n}")
+        for a, eff in done for n, (topic, payload) in enumerate(eff.events)], now=now)
+    executed = await tx.actions.mark([a.id for a, _ in done], from_status=Status.EXECUTING, to=Status.EXECUTED,
+                                     now=now)
+    broken = await tx.actions.mark([a.id for a, _ in failed], from_status=Status.EXECUTING, to=Status.FAILED,
+                                   now=now)
+    actor = f"executor:{EXECUTOR_NAME}"
+    await record_many(tx, deps, [
+        AuditEntry(actor, "action.executed", f"action:{a.id}",
+                   {"kind": a.kind, "target": a.target, "version": a.version, "execution": x.id,
+                    "before": eff.before, "after": eff.after})
+        for (a, eff), x in zip(done, executions)
+    ] + [
+        AuditEntry(actor, "action.failed", f"action:{a.id}", {"code": exc.code, "error": str(exc), "version": a.version})
+        for a, exc in failed
+    ])
+    return ([ExecutionOutcome(a.id, "executed", f"{KINDS[a.kind].summary}: done", record=executed.get(a.id))
+             for a, _ in done]
+            + [ExecutionOutcome(a.id, "failed", str(exc), error_code=exc.code, record=broken.get(a.id))
+               for a, exc in failed])
+
+
+async def _not_claimed(tx: Tx, action_id: int, status: str, message: str,
+                       retry_at: datetime | None = None) -> ExecutionOutcome:
+    """Explain why nothing ran: the action is not (or no longer) waiting to execute."""
     action = await tx.actions.get(action_id)
     if action is None:
         return ExecutionOutcome(action_id, "not_approved", "no such action")
-    if action.status not in EXECUTABLE:
-        state = "already" if action.status in (Status.EXECUTING, Status.EXECUTED, Status.ROLLED_BACK) else "not_approved"
-        return ExecutionOutcome(action_id, state, f"action #{action_id} is {action.status}")
-    kill = await kill_state(tx, deps, lock=True)
-    if kill.engaged:
-        return ExecutionOutcome(action_id, "held", f"kill switch engaged ({kill.source}): {kill.reason}; "
-                                "the action stays approved and runs when it is released")
-    window_start = ratelimit.window_start(now, deps.config.rate_window)
-    used = await tx.ratelimits.used(RATE_KEY, window_start)
-    verdict = ratelimit.check(used, limit=deps.config.rate_limit_executions, now=now, window=deps.config.rate_window)
-    if not verdict.allowed:
-        await tx.actions.transition(action_id, from_statuses=EXECUTABLE, to=action.status, now=now,
-                                    fields={"not_before": verdict.retry_at})
-        return ExecutionOutcome(action_id, "deferred", "execution rate limit reached; deferred, not dropped",
-                                retry_at=verdict.retry_at)
-    claimed = await tx.actions.transition(action_id, from_statuses=EXECUTABLE, to=Status.EXECUTING, now=now,
-                                          version=action.version, fields={"not_before": None})
-    if claimed is None:
-        return ExecutionOutcome(action_id, "already", f"action #{action_id} was claimed by another worker")
-    await tx.ratelimits.bump(RATE_KEY, window_start)
-    deps.step("before_effect")
-    try:
-        async with tx.savepoint():
-            effect = await EXECUTORS[claimed.kind].apply(tx, claimed, now)
-            deps.step("after_effect")
-    except ExecutorError as exc:
-        await tx.actions.transition(action_id, from_statuses=frozenset({Status.EXECUTING}), to=Status.FAILED, now=now)
-        await record(tx, deps, actor=f"executor:{EXECUTOR_NAME}", event="action.failed", subject=f"action:{action_id}",
-                     data={"code": exc.code, "error": str(exc), "version": claimed.version})
-        return ExecutionOutcome(action_id, "failed", str(exc), error_code=exc.code)
-    execution = await tx.executions.insert(action=claimed, executor=EXECUTOR_NAME, before=effect.before,
-                                           after=effect.after, now=now)
-    for n, (topic, payload) in enumerate(effect.events):
-        await tx.outbox.add(action_id=action_id, topic=topic, payload=payload,
-                            dedupe_key=f"{tx.tenant}:action:{action_id}:execute:{n}", now=now)
-    await tx.actions.transition(action_id, from_statuses=frozenset({Status.EXECUTING}), to=Status.EXECUTED, now=now)
-    await record(tx, deps, actor=f"executor:{EXECUTOR_NAME}", event="action.executed", subject=f"action:{action_id}",
-                 data={"kind": claimed.kind, "target": claimed.target, "version": claimed.version,
-                       "execution": execution.id, "before": effect.before, "after": effect.after})
-    deps.step("before_commit")
-    return ExecutionOutcome(action_id, "executed", f"{KINDS[claimed.kind].summary}: done")
+    if action.status in EXECUTABLE:
+        return ExecutionOutcome(action_id, status, message, retry_at=retry_at, record=action)
+    state = "already" if action.status in (Status.EXECUTING, Status.EXECUTED, Status.ROLLED_BACK) else "not_approved"
+    return ExecutionOutcome(action_id, state, f"action #{action_id} is {action.status}", record=action)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,15 +168,13 @@ class PassReport:
         return asdict(self)
 
 
-async def run_due(deps: Deps, tenant: str, *, limit: int = 500) -> PassReport:
-    """One worker pass for a tenant: expire stale approvals, wake snoozed ones, execute what is due."""
+async def sweep(deps: Deps, tenant: str, *, limit: int = 500) -> tuple[list[int], list[int]]:
+    """Expire approvals nobody decided in time (never executed) and wake snoozed actions."""
     now = deps.now()
-    expired: list[int] = []
-    woken: list[int] = []
 
-    async def sweep(tx: Tx) -> None:
-        expired.clear()
-        woken.clear()
+    async def txn(tx: Tx) -> tuple[list[int], list[int]]:
+        expired: list[int] = []
+        woken: list[int] = []
         for action_id in await tx.actions.due_to_expire(now=now, limit=limit):
             if await tx.actions.transition(action_id, from_statuses=frozenset({Status.PENDING_APPROVAL}),
                                            to=Status.EXPIRED, now=now):
@@ -146,67 +188,31 @@ async def run_due(deps: Deps, tenant: str, *, limit: int = 500) -> PassReport:
                     fields={"snoozed_until": None, "expires_at": expires_at(current.risk_tier, now)}):
                 woken.append(action_id)
                 await record(tx, deps, actor="system:snooze", event="action.woken", subject=f"action:{action_id}")
+        return expired, woken
 
-    await deps.db.transact(tenant, sweep)
-    async with deps.db.read(tenant) as tx:
-        due = await tx.actions.due_for_execution(now=now, limit=limit)
-    buckets: dict[str, list[int]] = {"executed": [], "held": [], "deferred": [], "failed": []}
-    for action_id in due:
-        outcome = await execute(deps, tenant, action_id)
-        if outcome.status in buckets:
-            buckets[outcome.status].append(action_id)
-        if outcome.status == "held":
-            break  # the switch holds everything; no point asking again for each action
-    for action_id in expired + woken + buckets["executed"] + buckets["failed"]:
+    expired, woken = await deps.db.transact(tenant, txn)
+    for action_id in expired + woken:
         deps.changed(tenant, action_id)
+    return expired, woken
+
+
+async def run_due(deps: Deps, tenant: str, *, limit: int = 500, batch: int = 25) -> PassReport:
+    """One worker pass for a tenant: sweep, then execute what is due in batches until none is left."""
+    expired, woken = await sweep(deps, tenant, limit=limit)
+    buckets: dict[str, list[int]] = {"executed": [], "held": [], "deferred": [], "failed": []}
+    while len(buckets["executed"]) + len(buckets["failed"]) < limit:
+        outcomes = await execute_batch(deps, tenant, limit=min(batch, limit))
+        for o in outcomes:
+            if o.status in buckets and o.action_id:
+                buckets[o.status].append(o.action_id)
+        if not any(o.status in ("executed", "failed") for o in outcomes):
+            if any(o.status == "held" for o in outcomes):
+                held = await deps.db.query(tenant, lambda tx: tx.actions.due_for_execution(now=deps.now(), limit=limit))
+                buckets["held"] = held
+            break
     return PassReport(expired, woken, **buckets)
 
 
 @operation("actions.execute")
 async def execute_op(deps: Deps, principal: Principal, *, action_id: int) -> ExecutionOutcome:
     return await execute(deps, principal.tenant, action_id)
-
-
-@operation("actions.rollback")
-async def rollback(deps: Deps, principal: Principal, *, action_id: Any, reason: str = "") -> dict[str, Any]:
-    """Restore the before-state of an executed action, once."""
-
-    async def txn(tx: Tx) -> dict[str, Any]:
-        now = deps.now()
-        action = await load(tx, action_id)
-        if action.status == Status.ROLLED_BACK:
-            raise Conflict(f"action #{action.id} is already rolled back", code="already_rolled_back")
-        if action.status != Status.EXECUTED:
-            raise Conflict(f"action #{action.id} is {action.status}; only executed actions can be rolled back",
-                           code="not_executed")
-        if not KINDS[action.kind].reversible:
-            raise Conflict(f"{action.kind} cannot be reversed by the engine; rollback plan: "
-                           f"{action.rollback_plan.get('description', '')}", code="not_reversible")
-        execution = await tx.executions.for_action(action.id)
-        assert execution is not None, "an executed action always has its execution row"
-        executor = EXECUTORS[action.kind]
-        effect = Effect(execution.before_state, execution.after_state)
-        try:
-            current = await executor.current(tx, action, execution.after_state)
-        except ExecutorError as exc:
-            raise Conflict(str(exc), code="rollback_conflict") from exc
-        if current != execution.after_state:
-            raise Conflict(f"the target of #{action.id} changed since it was executed "
-                           f"(now {current}, then {execution.after_state}); not rolling back over it",
-                           code="rollback_conflict")
-        events = await executor.revert(tx, action, effect, now)
-        if not await tx.executions.mark_rolled_back(execution.id, now=now):
-            raise Conflict(f"action #{action.id} is already rolled back", code="already_rolled_back")
-        for n, (topic, payload) in enumerate(events):
-            await tx.outbox.add(action_id=action.id, topic=topic, payload=payload,
-                                dedupe_key=f"{tx.tenant}:action:{action.id}:rollback:{n}", now=now)
-        await tx.actions.transition(action.id, from_statuses=frozenset({Status.EXECUTED}), to=Status.ROLLED_BACK,
-                                    now=now)
-        await record(tx, deps, actor=principal.subject, event="action.rolled_back", subject=f"action:{action.id}",
-                     data={"reason": reason, "restored": execution.before_state})
-        return {"action_id": action.id, "status": Status.ROLLED_BACK.value, "restored": execution.before_state}
-
-    result = await deps.db.transact(principal.tenant, txn)
-    deps.changed(principal.tenant, result["action_id"])
-    return result
-

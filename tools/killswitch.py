@@ -10,7 +10,7 @@ from tools.audit import record
 from tools.deps import Deps, Tx
 from tools.errors import InvalidInput
 from tools.execution import kill_state, run_due
-from tools.registry import operation
+from tools.registry import enforce, operation
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +39,8 @@ async def set_kill_switch(deps: Deps, principal: Principal, *, engaged: bool, re
     if scope not in ("tenant", "global"):
         raise InvalidInput("scope is 'tenant' or 'global'", code="invalid_scope")
     key = principal.tenant if scope == "tenant" else "*"
+    if key == "*":
+        await enforce(deps, principal, "kill_switch.global", principal.tenant)
 
     async def txn(tx: Tx) -> None:
         now = deps.now()
@@ -48,8 +50,7 @@ async def set_kill_switch(deps: Deps, principal: Principal, *, engaged: bool, re
                      subject=f"kill_switch:{scope}", data={"scope": scope, "reason": reason})
 
     await deps.db.transact(principal.tenant, txn)
-    async with deps.db.read(principal.tenant) as tx:
-        state = await kill_state(tx, deps)
+    state = await deps.db.query(principal.tenant, lambda tx: kill_state(tx, deps))
     released = None
     if not engaged and not state.engaged:
         released = (await run_due(deps, principal.tenant)).as_dict()

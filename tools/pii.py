@@ -55,11 +55,14 @@ async def reveal(deps: Deps, principal: Principal, *, ref: str, reason: str) -> 
     if len(reason) < 5:
         raise InvalidInput("say why you need to see this value (a reason of at least 5 characters)",
                            code="reason_required")
-    async with deps.db.write(principal.tenant) as tx:
+    async def txn(tx: Tx) -> tuple[str, str]:
         found = await tx.pii.reveal(ref)
         if found is None:
             raise NotFound(f"no vaulted value has the reference {ref!r}")
         await tx.pii.log_access(ref=ref, principal=principal.subject, reason=reason, now=deps.now())
         await record(tx, deps, actor=principal.subject, event="pii.revealed", subject=ref,
                      data={"reason": reason, "entity": found[0]})
-    return {"ref": ref, "entity": found[0], "value": found[1]}
+        return found
+
+    entity, value = await deps.db.transact(principal.tenant, txn)
+    return {"ref": ref, "entity": entity, "value": value}

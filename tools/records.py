@@ -45,6 +45,31 @@ class ActionRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class ActionSummary:
+    """What a ranked list shows; evidence, arithmetic and rollback plan come with the full record."""
+
+    id: int
+    kind: str
+    target: str
+    agent: str
+    title: str
+    status: Status
+    version: int
+    digest: str
+    params: dict[str, Any]
+    risk_tier: RiskTier
+    expected_revenue: float
+    confidence: float
+    ease: float
+    score: float
+    evidence_at: datetime
+    created_at: datetime
+    expires_at: datetime | None
+    snoozed_until: datetime | None
+    decided_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class NewAction:
     """A validated, classified proposal ready to be stored."""
 

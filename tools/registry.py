@@ -42,10 +42,10 @@ async def enforce(deps: Deps, principal: Principal, operation_name: str, tenant:
     from tools.audit import record
 
     # The denial is recorded in the caller's own tenant, never in the one it reached for.
-    async with deps.db.write(principal.tenant) as tx:
-        await record(tx, deps, actor=principal.subject, event="policy.denied", subject=operation_name,
-                     data={"operation": operation_name, "code": decision.code, "reason": decision.reason,
-                           "target_tenant": tenant, "risk_tier": risk_tier.value if risk_tier else None})
+    await deps.db.transact(principal.tenant, lambda tx: record(
+        tx, deps, actor=principal.subject, event="policy.denied", subject=operation_name,
+        data={"operation": operation_name, "code": decision.code, "reason": decision.reason,
+              "target_tenant": tenant, "risk_tier": risk_tier.value if risk_tier else None}))
     raise Forbidden(decision.reason, code=decision.code, operation=operation_name)
 
 
@@ -62,4 +62,4 @@ async def invoke(deps: Deps, principal: Principal, operation_name: str, /, *,
 
 def _load_handlers() -> None:
     # Importing the modules registers their handlers; kept lazy to avoid import cycles.
-    from tools import actions, decisions, execution, killswitch, tenants  # noqa: F401
+    from tools import actions, decisions, execution, killswitch, rollback, tenants  # noqa: F401

@@ -34,11 +34,11 @@ async def set_autonomy(deps: Deps, principal: Principal, *, level: str) -> dict[
 
 @operation("status.get")
 async def get_status(deps: Deps, principal: Principal) -> dict[str, Any]:
-    async with deps.db.read(principal.tenant) as tx:
-        tenant = await tx.tenants.get()
-        counts = await tx.actions.count_by_status()
-        kill = await kill_state(tx, deps)
-        runs = await tx.runs.list(limit=5)
+    async def q(tx: Tx) -> tuple[Any, ...]:
+        return (await tx.tenants.get(), await tx.actions.count_by_status(), await kill_state(tx, deps),
+                await tx.runs.list(limit=5))
+
+    tenant, counts, kill, runs = await deps.db.query(principal.tenant, q)
     return {
         "tenant": principal.tenant,
         "autonomy_level": tenant.autonomy_level.value if tenant else AutonomyLevel.SUPERVISED.value,

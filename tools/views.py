@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from policies.kinds import KINDS
-from tools.records import ActionRecord
+from tools.records import ActionRecord, ActionSummary
 
 
 class ActionView(BaseModel):
@@ -43,8 +43,41 @@ class ActionView(BaseModel):
     run_id: int | None
 
 
+class ActionSummaryView(BaseModel):
+    """One line of the ranked queue; ``get_action`` has evidence, arithmetic and rollback."""
+
+    id: int
+    kind: str
+    target: str
+    status: str
+    risk_tier: str
+    score: float
+    expected_revenue: float
+    confidence: float
+    ease: float
+    agent: str
+    title: str
+    version: int
+    digest: str
+    params: dict[str, Any]
+    evidence_at: datetime
+    created_at: datetime
+    expires_at: datetime | None
+    snoozed_until: datetime | None
+    decided_by: str | None
+
+
+def summary_view(a: ActionSummary) -> ActionSummaryView:
+    return ActionSummaryView.model_construct(
+        id=a.id, kind=a.kind, target=a.target, status=a.status.value, risk_tier=a.risk_tier.value, score=a.score,
+        expected_revenue=a.expected_revenue, confidence=a.confidence, ease=a.ease, agent=a.agent, title=a.title,
+        version=a.version, digest=a.digest, params=a.params, evidence_at=a.evidence_at, created_at=a.created_at,
+        expires_at=a.expires_at, snoozed_until=a.snoozed_until, decided_by=a.decided_by)
+
+
 def action_view(a: ActionRecord) -> ActionView:
-    return ActionView(
+    # Built from a stored record that was validated on the way in: no second validation.
+    return ActionView.model_construct(
         id=a.id, kind=a.kind, target=a.target, status=a.status.value, risk_tier=a.risk_tier.value,
         score=a.score, expected_revenue=a.expected_revenue, confidence=a.confidence, ease=a.ease,
         agent=a.agent, title=a.title, rationale=a.rationale, version=a.version, digest=a.digest,

@@ -134,11 +134,20 @@ _DATE_SHAPES = re.compile(
 _DOTTED_QUAD = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 
 
+def _gs1_ok(digits: str) -> bool:
+    """The GS1 check digit (UPC, EAN, GTIN): weights 3 and 1 from the right."""
+    body, check = digits[:-1], int(digits[-1])
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    return (10 - total % 10) % 10 == check
+
+
 def _phone_ok(candidate: str) -> bool:
     core = re.split(r"\s*(?:x|ext\.?|extension|Durchwahl|poste)\s*\d", candidate, maxsplit=1)[0].strip()
     if _DATE_SHAPES.match(core) or _DOTTED_QUAD.match(core):
         return False
     digits = re.sub(r"\D", "", core.replace("(0)", ""))
+    if core.isdigit() and len(core) in (12, 13, 14) and _gs1_ok(core):
+        return False  # a bare UPC-A / EAN-13 / GTIN-14 barcode, not a number to call
     if core.startswith(("+", "00")):
         return 8 <= len(digits) <= 15
     if not re.search(r"[ .\-/()]", core):
@@ -207,21 +216,38 @@ def _spans(pattern: re.Pattern[str], text: str, entity: Entity,
     return out
 
 
+_NON_DIGITS = re.compile(r"\D+")
+_IBAN_HINT = re.compile(r"[A-Z]{2}\d{2}")
+_FR_HINT = re.compile(r"(?i:\b(?:" + _FR_TYPE + r")\s)")
+
+
 def find_pii(text: str) -> list[Finding]:
-    """All PII in ``text``, non-overlapping, in order of position."""
+    """All PII in ``text``, non-overlapping, in order of position.
+
+    Cheap gates (an "@", enough digits, a street word) skip detectors that cannot
+    match, so clean text — most of what passes through — costs little.
+    """
     found: list[Finding] = []
-    found += _spans(_EMAIL, text, Entity.EMAIL)
-    found += _spans(_IBAN, text, Entity.IBAN, _iban_ok)
-    found += _spans(_CARD, text, Entity.CARD, _is_card)
-    for p in _PHONE_PATTERNS:
-        found += _spans(p, text, Entity.PHONE, _phone_ok)
-    for m in _BARE_NANP.finditer(text):
-        before = text[max(0, m.start() - 40):m.start()]
-        if _PHONE_CONTEXT.search(before) and not _NOT_PHONE_CONTEXT.search(before):
-            found.append(Finding(Entity.PHONE, m.start(), m.end(), m.group(0)))
-    for p in _ADDRESS_PATTERNS:
-        found += _spans(p, text, Entity.ADDRESS)
-    return _resolve(found)
+    digits = len(_NON_DIGITS.sub("", text))
+    if "@" in text:
+        found += _spans(_EMAIL, text, Entity.EMAIL)
+    if digits >= 4 and _IBAN_HINT.search(text):
+        found += _spans(_IBAN, text, Entity.IBAN, _iban_ok)
+    if digits >= 14:
+        found += _spans(_CARD, text, Entity.CARD, _is_card)
+    if digits >= 7:
+        for p in _PHONE_PATTERNS:
+            found += _spans(p, text, Entity.PHONE, _phone_ok)
+        for m in _BARE_NANP.finditer(text):
+            before = text[max(0, m.start() - 40):m.start()]
+            if _PHONE_CONTEXT.search(before) and not _NOT_PHONE_CONTEXT.search(before):
+                found.append(Finding(Entity.PHONE, m.start(), m.end(), m.group(0)))
+    if digits:
+        for p in _ADDRESS_PATTERNS[:-1]:
+            found += _spans(p, text, Entity.ADDRESS)
+    if _FR_HINT.search(text):
+        found += _spans(_ADDRESS_PATTERNS[-1], text, Entity.ADDRESS)
+    return _resolve(found) if found else found
 
 
 def _resolve(found: list[Finding]) -> list[Finding]:

@@ -1,44 +1,46 @@
-"""Engines and transactions for SQLite (the embedded default) and PostgreSQL.
+"""Databases: SQLite (the embedded default) and PostgreSQL, behind one interface.
 
 SQLite runs in WAL mode with a busy timeout. Write transactions start with
 ``BEGIN IMMEDIATE`` — the write lock is taken up front, so a transaction never has
 to upgrade a read lock, which is what makes SQLite report "database is locked" —
 and writers in one process queue on an asyncio lock rather than polling the file.
 Readers use a deferred BEGIN and see a consistent snapshot without blocking.
+SQLite transactions run on worker threads (see ``sqlite_sync``); PostgreSQL runs
+on asyncpg.
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import event, select
+from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from server.persistence import models as m
+from server.persistence.sqlite_sync import SyncConnection
+from server.persistence.tx import SqlTx
 from server.persistence.vault import Vault
+from tools.audit_chain import chain_key
 from tools.records import TokenRecord
 
 T = TypeVar("T")
+TxFn = Callable[[Any], Awaitable[T]]
 
 #: PostgreSQL SQLSTATEs worth one more try: serialization failure, deadlock
 _RETRYABLE_PG = {"40001", "40P01"}
 
 
-def make_engine(url: str, *, busy_timeout_ms: int = 30_000, echo: bool = False) -> AsyncEngine:
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        return create_async_engine(url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True)
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, echo=echo, connect_args={"timeout": busy_timeout_ms / 1000})
-
-    @event.listens_for(engine.sync_engine, "connect")
+def _sqlite_events(sync_engine: Engine, busy_timeout_ms: int) -> None:
+    @event.listens_for(sync_engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves, below
         cur = dbapi_conn.cursor()
@@ -48,52 +50,81 @@ def make_engine(url: str, *, busy_timeout_ms: int = 30_000, echo: bool = False) 
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
         mode = "BEGIN IMMEDIATE" if conn.get_execution_options().get("growth_write") else "BEGIN"
         conn.exec_driver_sql(mode)
 
+
+def _sqlite_folder(url: str) -> None:
+    database = make_url(url).database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
+def make_engine(url: str, *, busy_timeout_ms: int = 30_000) -> AsyncEngine:
+    """An async engine (migrations, LangGraph helpers); the same pragmas on SQLite."""
+    if make_url(url).get_backend_name() != "sqlite":
+        return create_async_engine(url, pool_size=10, max_overflow=20, pool_recycle=1800)
+    _sqlite_folder(url)
+    engine = create_async_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
+    _sqlite_events(engine.sync_engine, busy_timeout_ms)
     return engine
 
 
-class SqlDatabase:
-    """Implements ``tools.deps.Database`` on SQLAlchemy async."""
+class _Database:
+    dialect: str
 
-    def __init__(self, url: str, *, secret: bytes, busy_timeout_ms: int = 30_000,
-                 engine: AsyncEngine | None = None) -> None:
+    def __init__(self, url: str, secret: bytes) -> None:
         self.url = url
-        self.engine = engine or make_engine(url, busy_timeout_ms=busy_timeout_ms)
-        self.dialect = self.engine.dialect.name
         self.vault = Vault(secret)
-        self._writer = self.engine.execution_options(growth_write=True)
-        self._write_lock = asyncio.Lock() if self.dialect == "sqlite" else None
+        self.audit_key = chain_key(secret)
+
+    async def token_by_hash(self, token_hash: str) -> TokenRecord | None:
+        from server.persistence.repos.tenants import token_record
+
+        async def q(tx: SqlTx) -> TokenRecord | None:
+            row = (await tx.conn.execute(select(m.ApiToken).where(m.ApiToken.token_hash == token_hash))).first()
+            return token_record(row) if row else None
+
+        return await self.query("*", q)
+
+    async def tenant_ids(self) -> list[str]:
+        async def q(tx: SqlTx) -> list[str]:
+            return list((await tx.conn.execute(select(m.Tenant.id).order_by(m.Tenant.id))).scalars())
+
+        return await self.query("*", q)
+
+
+
+class PostgresDatabase(_Database):
+    dialect = "postgresql"
+
+    def __init__(self, url: str, *, secret: bytes) -> None:
+        super().__init__(url, secret)
+        self.engine = make_engine(url)
+        self._writer = self.engine
 
     async def close(self) -> None:
         await self.engine.dispose()
 
     @asynccontextmanager
-    async def write(self, tenant: str) -> AsyncIterator[Any]:
-        from server.persistence.tx import SqlTx
-
-        if self._write_lock is None:
-            async with self._writer.begin() as conn:
-                yield SqlTx(conn, tenant, self)
-            return
-        async with self._write_lock:
-            async with self._writer.begin() as conn:
-                yield SqlTx(conn, tenant, self)
+    async def write(self, tenant: str) -> AsyncIterator[SqlTx]:
+        async with self.engine.begin() as conn:
+            yield SqlTx(conn, tenant, self)
 
     @asynccontextmanager
-    async def read(self, tenant: str) -> AsyncIterator[Any]:
-        from server.persistence.tx import SqlTx
-
+    async def read(self, tenant: str) -> AsyncIterator[SqlTx]:
         async with self.engine.connect() as conn:
-            if self.dialect == "postgresql":
-                conn = await conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+            conn = await conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
             async with conn.begin():
                 yield SqlTx(conn, tenant, self)
 
-    async def transact(self, tenant: str, fn: Callable[[Any], Awaitable[T]], *, attempts: int = 4) -> T:
+    async def query(self, tenant: str, fn: TxFn[T]) -> T:
+        async with self.read(tenant) as tx:
+            return await fn(tx)
+
+    async def transact(self, tenant: str, fn: TxFn[T], *, attempts: int = 4) -> T:
         """Run ``fn`` in a write transaction, retrying transient conflicts.
 
         A retry re-reads everything, so operations written as "check, then
@@ -111,23 +142,101 @@ class SqlDatabase:
                     raise
         raise AssertionError("unreachable")
 
-    async def token_by_hash(self, token_hash: str) -> TokenRecord | None:
-        from server.persistence.repos.tenants import token_record
 
-        async with self.engine.connect() as conn:
-            row = (await conn.execute(select(m.ApiToken).where(m.ApiToken.token_hash == token_hash))).first()
-            await conn.rollback()
-        return token_record(row) if row else None
+class SqliteDatabase(_Database):
+    dialect = "sqlite"
 
-    async def tenant_ids(self) -> list[str]:
-        async with self.engine.connect() as conn:
-            ids = (await conn.execute(select(m.Tenant.id).order_by(m.Tenant.id))).scalars().all()
-            await conn.rollback()
-        return list(ids)
+    def __init__(self, url: str, *, secret: bytes, busy_timeout_ms: int = 30_000) -> None:
+        super().__init__(url, secret)
+        _sqlite_folder(url)
+        sync_url = make_url(url).set(drivername="sqlite")
+        self.engine = create_engine(sync_url, pool_size=8, max_overflow=8,
+                                    connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False})
+        _sqlite_events(self.engine, busy_timeout_ms)
+        self._writer = self.engine.execution_options(growth_write=True)
+        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="growth-sqlite")
+        self._write_lock = asyncio.Lock()
+        self._local = threading.local()
+        self._loops: list[asyncio.AbstractEventLoop] = []
+        self._loops_lock = threading.Lock()
+        self._closed = False
 
-    async def raw(self) -> AsyncConnection:
-        """A bare connection, for migrations checks and benchmarks."""
-        return await self.engine.connect()
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        await asyncio.get_running_loop().run_in_executor(self._pool, self.engine.dispose)
+        self._pool.shutdown(wait=True)
+        with self._loops_lock:
+            for loop in self._loops:
+                loop.close()
+            self._loops.clear()
+
+    async def _hop(self, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._pool, partial(fn, *args))
+
+    @asynccontextmanager
+    async def _held(self, engine: Engine, tenant: str, *, commit: bool) -> AsyncIterator[SqlTx]:
+        conn = await self._hop(engine.connect)
+        try:
+            trans = await self._hop(conn.begin)
+            try:
+                yield SqlTx(SyncConnection(conn, self._hop), tenant, self)
+            except BaseException:
+                await self._hop(trans.rollback)
+                raise
+            await self._hop(trans.commit if commit else trans.rollback)
+        finally:
+            await self._hop(conn.close)
+
+    @asynccontextmanager
+    async def write(self, tenant: str) -> AsyncIterator[SqlTx]:
+        async with self._write_lock, self._held(self._writer, tenant, commit=True) as tx:
+            yield tx
+
+    @asynccontextmanager
+    async def read(self, tenant: str) -> AsyncIterator[SqlTx]:
+        async with self._held(self.engine, tenant, commit=False) as tx:
+            yield tx
+
+    def _inline(self, engine: Engine, tenant: str, fn: TxFn[T], commit: bool) -> T:
+        """On a worker thread: one whole transaction, driven by that thread's own loop."""
+        loop = getattr(self._local, "loop", None)
+        if loop is None:
+            loop = self._local.loop = asyncio.new_event_loop()
+            with self._loops_lock:
+                self._loops.append(loop)
+        with engine.connect() as conn:
+            trans = conn.begin()
+            try:
+                result = loop.run_until_complete(fn(SqlTx(SyncConnection(conn, None), tenant, self)))
+            except BaseException:
+                trans.rollback()
+                raise
+            trans.commit() if commit else trans.rollback()
+            return result
+
+    async def query(self, tenant: str, fn: TxFn[T]) -> T:
+        return await self._hop(self._inline, self.engine, tenant, fn, False)
+
+    async def transact(self, tenant: str, fn: TxFn[T], *, attempts: int = 4) -> T:
+        for attempt in range(1, attempts + 1):
+            try:
+                async with self._write_lock:
+                    return await self._hop(self._inline, self._writer, tenant, fn, True)
+            except IntegrityError:
+                if attempt == attempts:
+                    raise
+        raise AssertionError("unreachable")
+
+
+SqlDatabase = SqliteDatabase | PostgresDatabase
+
+
+def open_database(url: str, *, secret: bytes, busy_timeout_ms: int = 30_000) -> SqlDatabase:
+    if make_url(url).get_backend_name() == "sqlite":
+        return SqliteDatabase(url, secret=secret, busy_timeout_ms=busy_timeout_ms)
+    return PostgresDatabase(url, secret=secret)
 
 
 def _sqlstate(exc: DBAPIError) -> str | None:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from server.persistence.sqlite_sync import SyncConnection
+
 from server.persistence.repos.actions import SqlActionRepo
 from server.persistence.repos.audit import SqlAuditRepo
 from server.persistence.repos.misc import (SqlExecutionRepo, SqlHandoffRepo, SqlLeaseRepo,
@@ -16,11 +18,11 @@ from server.persistence.repos.store import SqlStoreRepo
 from server.persistence.repos.tenants import SqlKillSwitchRepo, SqlTenantRepo, SqlTokenRepo
 
 if TYPE_CHECKING:
-    from server.persistence.db import SqlDatabase
+    from server.persistence.db import _Database
 
 
 class SqlTx:
-    def __init__(self, conn: AsyncConnection, tenant: str, db: SqlDatabase) -> None:
+    def __init__(self, conn: AsyncConnection | SyncConnection, tenant: str, db: _Database) -> None:
         self.conn = conn
         self.tenant = tenant
         self.dialect = db.dialect
@@ -31,7 +33,7 @@ class SqlTx:
         self.tenants = SqlTenantRepo(conn, tenant)
         self.tokens = SqlTokenRepo(conn, tenant)
         self.kill = SqlKillSwitchRepo(conn, tenant, db.dialect)
-        self.audit = SqlAuditRepo(conn, tenant, db.dialect)
+        self.audit = SqlAuditRepo(conn, tenant, db.dialect, db.audit_key)
         self.pii = SqlPiiRepo(conn, tenant, db.vault)
         self.ratelimits = SqlRateLimitRepo(conn, tenant, db.dialect)
         self.leases = SqlLeaseRepo(conn, tenant, db.dialect)

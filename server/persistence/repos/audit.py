@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -15,6 +15,12 @@ from tools.records import AuditRecord
 
 E = m.AuditEvent.__table__
 H = m.AuditHead.__table__
+_HEAD = select(H.c.seq, H.c.hash).where(H.c.tenant_id == bindparam("w_tenant"))
+_HEAD_FOR_UPDATE = _HEAD.with_for_update()
+_INSERT = insert(E).returning(E)
+_INSERT_MANY = insert(E).returning(E, sort_by_parameter_order=True)
+_MOVE_HEAD = (update(H).where(H.c.tenant_id == bindparam("w_tenant"))
+              .values(seq=bindparam("v_seq"), hash=bindparam("v_hash")))
 
 
 def audit_record(row: Row[Any]) -> AuditRecord:
@@ -25,27 +31,35 @@ def audit_record(row: Row[Any]) -> AuditRecord:
 
 
 class SqlAuditRepo:
-    def __init__(self, conn: AsyncConnection, tenant: str, dialect: str) -> None:
+    def __init__(self, conn: AsyncConnection, tenant: str, dialect: str, key: bytes) -> None:
         self.conn = conn
         self.tenant = tenant
         self.dialect = dialect
+        self.key = key
 
-    async def append(self, *, ts: str, actor: str, event: str, subject: str, data: str) -> AuditRecord:
+    async def append_many(self, rows: list[tuple[str, str, str, str, str]]) -> list[AuditRecord]:
         # Appends to one tenant's chain are serialised by the head row's lock
         # (SQLite: the whole database is already write-locked by BEGIN IMMEDIATE).
-        await self.conn.execute(insert_ignore(H, self.dialect, tenant_id=self.tenant, seq=0, hash=GENESIS))
-        head_q = select(H.c.seq, H.c.hash).where(H.c.tenant_id == self.tenant)
-        if self.dialect == "postgresql":
-            head_q = head_q.with_for_update()
-        prev_seq, prev_hash = (await self.conn.execute(head_q)).one()
-        seq = prev_seq + 1
-        digest = link_hash(tenant=self.tenant, seq=seq, ts=ts, actor=actor, event=event, subject=subject,
-                           data=data, prev_hash=prev_hash)
-        row = (await self.conn.execute(insert(E).values(
-            tenant_id=self.tenant, seq=seq, ts=ts, actor=actor, event=event, subject=subject, data=data,
-            prev_hash=prev_hash, hash=digest).returning(E))).one()
-        await self.conn.execute(update(H).where(H.c.tenant_id == self.tenant).values(seq=seq, hash=digest))
-        return audit_record(row)
+        head_q = _HEAD_FOR_UPDATE if self.dialect == "postgresql" else _HEAD
+        head = (await self.conn.execute(head_q, {"w_tenant": self.tenant})).first()
+        if head is None:
+            await self.conn.execute(insert_ignore(H, self.dialect, tenant_id=self.tenant, seq=0, hash=GENESIS))
+            head = (await self.conn.execute(head_q, {"w_tenant": self.tenant})).one()
+        seq, prev_hash = head
+        values = []
+        for ts, actor, event, subject, data in rows:
+            seq += 1
+            digest = link_hash(self.key, tenant=self.tenant, seq=seq, ts=ts, actor=actor, event=event,
+                               subject=subject, data=data, prev_hash=prev_hash)
+            values.append(dict(tenant_id=self.tenant, seq=seq, ts=ts, actor=actor, event=event, subject=subject,
+                               data=data, prev_hash=prev_hash, hash=digest))
+            prev_hash = digest
+        if len(values) == 1:
+            inserted = [(await self.conn.execute(_INSERT, values[0])).one()]
+        else:
+            inserted = list((await self.conn.execute(_INSERT_MANY, values)).all())
+        await self.conn.execute(_MOVE_HEAD, {"w_tenant": self.tenant, "v_seq": seq, "v_hash": prev_hash})
+        return [audit_record(r) for r in inserted]
 
     async def chain(self) -> list[AuditRecord]:
         rows = (await self.conn.execute(select(E).where(E.c.tenant_id == self.tenant).order_by(E.c.seq, E.c.id))).all()

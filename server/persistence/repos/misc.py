@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -22,6 +22,13 @@ LS = m.TenantLease.__table__
 HO = m.AgentHandoff.__table__
 RU = m.Run.__table__
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_INSERT_EXECUTION = insert(X).returning(X)
+_INSERT_EXECUTIONS = insert(X).returning(X, sort_by_parameter_order=True)
+_INSERT_OUTBOX = insert(OB)
+_BUMP = {d: upsert(RL, d, ["tenant_id", "key", "window_start"],
+                   {"tenant_id": bindparam("tenant_id"), "key": bindparam("key"),
+                    "window_start": bindparam("window_start"), "count": bindparam("by")},
+                   {"count": RL.c.count + bindparam("by")}).returning(RL.c.count) for d in ("sqlite", "postgresql")}
 
 
 def _execution(row: Row[Any]) -> ExecutionRecord:
@@ -37,13 +44,16 @@ class SqlExecutionRepo:
         self.conn = conn
         self.tenant = tenant
 
-    async def insert(self, *, action: ActionRecord, executor: str, before: dict[str, Any],
-                     after: dict[str, Any], now: datetime) -> ExecutionRecord:
-        row = (await self.conn.execute(insert(X).values(
-            tenant_id=self.tenant, action_id=action.id, version=action.version, status="executed",
-            executor=executor, before_state=before, after_state=after, error="", started_at=now,
-            finished_at=now).returning(X))).one()
-        return _execution(row)
+    async def insert_many(self, rows: list[tuple[ActionRecord, str, dict[str, Any], dict[str, Any]]], *,
+                          now: datetime) -> list[ExecutionRecord]:
+        if not rows:
+            return []
+        values = [dict(tenant_id=self.tenant, action_id=a.id, version=a.version, status="executed", executor=ex,
+                       before_state=before, after_state=after, error="", started_at=now, finished_at=now,
+                       rolled_back_at=None) for a, ex, before, after in rows]
+        if len(values) == 1:
+            return [_execution((await self.conn.execute(_INSERT_EXECUTION, values[0])).one())]
+        return [_execution(r) for r in (await self.conn.execute(_INSERT_EXECUTIONS, values)).all()]
 
     async def for_action(self, action_id: int) -> ExecutionRecord | None:
         row = (await self.conn.execute(select(X).where(X.c.tenant_id == self.tenant,
@@ -62,10 +72,11 @@ class SqlOutboxRepo:
         self.conn = conn
         self.tenant = tenant
 
-    async def add(self, *, action_id: int | None, topic: str, payload: dict[str, Any], dedupe_key: str,
-                  now: datetime) -> None:
-        await self.conn.execute(insert(OB).values(tenant_id=self.tenant, action_id=action_id, topic=topic,
-                                                  payload=payload, dedupe_key=dedupe_key, created_at=now))
+    async def add_many(self, rows: list[tuple[int | None, str, dict[str, Any], str]], *, now: datetime) -> None:
+        if rows:
+            await self.conn.execute(_INSERT_OUTBOX, [
+                dict(tenant_id=self.tenant, action_id=action_id, topic=topic, payload=payload, dedupe_key=key,
+                     created_at=now, delivered_at=None, attempts=0) for action_id, topic, payload, key in rows])
 
     async def for_action(self, action_id: int) -> list[OutboxRecord]:
         rows = (await self.conn.execute(select(OB).where(OB.c.tenant_id == self.tenant,
@@ -107,11 +118,15 @@ class SqlRateLimitRepo:
             RL.c.tenant_id == self.tenant, RL.c.key == key, RL.c.window_start == window_start))).first()
         return int(row[0]) if row else 0
 
-    async def bump(self, key: str, window_start: datetime) -> int:
-        stmt = upsert(RL, self.dialect, ["tenant_id", "key", "window_start"],
-                      {"tenant_id": self.tenant, "key": key, "window_start": window_start, "count": 1},
-                      {"count": RL.c.count + 1}).returning(RL.c.count)
-        return int((await self.conn.execute(stmt)).scalar_one())
+    async def bump(self, key: str, window_start: datetime, *, by: int = 1) -> int:
+        params = {"tenant_id": self.tenant, "key": key, "window_start": window_start, "by": by}
+        return int((await self.conn.execute(_BUMP[self.dialect], params)).scalar_one())
+
+    async def unbump(self, key: str, window_start: datetime, *, by: int = 1) -> None:
+        if by:
+            await self.conn.execute(update(RL).where(RL.c.tenant_id == self.tenant, RL.c.key == key,
+                                                     RL.c.window_start == window_start)
+                                    .values(count=RL.c.count - by))
 
 
 class SqlLeaseRepo:

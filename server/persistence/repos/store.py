@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from server.persistence import models as m
+from server.persistence.statements import shaped
 
 P = m.Product.__table__
 V = m.Variant.__table__
@@ -17,6 +18,8 @@ IL = m.InternalLinkRow.__table__
 PO = m.PurchaseOrder.__table__
 OR = m.Order.__table__
 TK = m.Task.__table__
+_PRODUCT = select(P).where(P.c.tenant_id == bindparam("w_tenant"), P.c.handle == bindparam("w_handle"))
+_VARIANT = select(V).where(V.c.tenant_id == bindparam("w_tenant"), V.c.sku == bindparam("w_sku"))
 
 
 class SqlStoreRepo:
@@ -24,12 +27,12 @@ class SqlStoreRepo:
         self.conn = conn
         self.tenant = tenant
 
-    async def _one(self, stmt: Any) -> dict[str, Any] | None:
-        row = (await self.conn.execute(stmt)).first()
+    async def _one(self, stmt: Any, params: dict[str, Any] | None = None) -> dict[str, Any] | None:
+        row = (await self.conn.execute(stmt, params)).first()
         return dict(row._mapping) if row else None
 
     async def product_by_handle(self, handle: str) -> dict[str, Any] | None:
-        return await self._one(select(P).where(P.c.tenant_id == self.tenant, P.c.handle == handle))
+        return await self._one(_PRODUCT, {"w_tenant": self.tenant, "w_handle": handle})
 
     async def set_product_seo(self, handle: str, *, seo_title: str | None = None,
                               seo_description: str | None = None, now: datetime) -> None:
@@ -38,7 +41,11 @@ class SqlStoreRepo:
             values["seo_title"] = seo_title
         if seo_description is not None:
             values["seo_description"] = seo_description
-        await self.conn.execute(update(P).where(P.c.tenant_id == self.tenant, P.c.handle == handle).values(**values))
+        stmt = shaped(("products.seo", tuple(sorted(values))), lambda: update(P).where(
+            P.c.tenant_id == bindparam("w_tenant"), P.c.handle == bindparam("w_handle")).values(
+            **{k: bindparam(f"v_{k}") for k in values}))
+        await self.conn.execute(stmt, {"w_tenant": self.tenant, "w_handle": handle,
+                                       **{f"v_{k}": v for k, v in values.items()}})
 
     async def landing_page(self, path: str) -> dict[str, Any] | None:
         return await self._one(select(LP).where(LP.c.tenant_id == self.tenant, LP.c.path == path))
@@ -77,7 +84,7 @@ class SqlStoreRepo:
         await self.conn.execute(update(IL).where(IL.c.tenant_id == self.tenant, IL.c.id.in_(link_ids)).values(status=status))
 
     async def variant(self, sku: str) -> dict[str, Any] | None:
-        return await self._one(select(V).where(V.c.tenant_id == self.tenant, V.c.sku == sku))
+        return await self._one(_VARIANT, {"w_tenant": self.tenant, "w_sku": sku})
 
     async def set_variant_price(self, sku: str, *, price: float, compare_at_price: float | None,
                                 now: datetime) -> None:

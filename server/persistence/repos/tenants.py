@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -84,6 +84,16 @@ class SqlTokenRepo:
         return res.rowcount == 1
 
 
+_EFFECTIVE = select(S).where(S.c.scope.in_(bindparam("w_scopes", expanding=True)))
+_EFFECTIVE_LOCKED = _EFFECTIVE.with_for_update(read=True)
+
+
+def _state(row: Row[Any] | None) -> KillState:
+    if row is None or not row.engaged:
+        return KillState(False)
+    return KillState(True, "global" if row.scope == "*" else "tenant", row.reason, row.changed_by, row.changed_at)
+
+
 class SqlKillSwitchRepo:
     def __init__(self, conn: AsyncConnection, tenant: str, dialect: str) -> None:
         self.conn = conn
@@ -95,19 +105,32 @@ class SqlKillSwitchRepo:
         if scope not in ("*", self.tenant):
             raise PermissionError(f"kill switch scope {scope!r} is outside tenant {self.tenant!r}")
 
-    async def get(self, scope: str, *, lock: bool = False) -> KillState:
-        """With ``lock`` (executions), hold a shared row lock on PostgreSQL so that engaging
-        the switch waits for executions in flight and every later one sees it."""
+    async def get(self, scope: str) -> KillState:
         self._check(scope)
-        stmt = select(S).where(S.c.scope == scope)
+        row = (await self.conn.execute(select(S).where(S.c.scope == scope))).first()
+        return _state(row)
+
+    async def effective(self, *, lock: bool = False) -> KillState:
+        """The installation-wide switch, then this tenant's.
+
+        With ``lock`` (executions) on PostgreSQL, both rows are held with a shared lock, so
+        engaging a switch waits for executions in flight and every later one sees it.
+        """
+        params = {"w_scopes": ["*", self.tenant]}
         if lock and self.dialect == "postgresql":
-            await self.conn.execute(insert_ignore(S, self.dialect, scope=scope, engaged=False, reason="",
-                                                  changed_by="system", changed_at=_EPOCH))
-            stmt = stmt.with_for_update(read=True)
-        row = (await self.conn.execute(stmt)).first()
-        if row is None or not row.engaged:
-            return KillState(False)
-        return KillState(True, "global" if scope == "*" else "tenant", row.reason, row.changed_by, row.changed_at)
+            rows = (await self.conn.execute(_EFFECTIVE_LOCKED, params)).all()
+            if len(rows) < 2:
+                for scope in ("*", self.tenant):
+                    await self.conn.execute(insert_ignore(S, self.dialect, scope=scope, engaged=False, reason="",
+                                                          changed_by="system", changed_at=_EPOCH))
+                rows = (await self.conn.execute(_EFFECTIVE_LOCKED, params)).all()
+        else:
+            rows = (await self.conn.execute(_EFFECTIVE, params)).all()
+        states = {r.scope: _state(r) for r in rows}
+        for scope in ("*", self.tenant):
+            if scope in states and states[scope].engaged:
+                return states[scope]
+        return KillState(False)
 
     async def set(self, scope: str, *, engaged: bool, reason: str, by: str, now: datetime) -> None:
         self._check(scope)

@@ -1,0 +1,234 @@
+"""Benchmark the action queue, in one run, on one database.
+
+1. Top-10 pending query over 100,000 actions (the ranked ``actions.list`` operation)
+   against raw SQL ``ORDER BY score DESC LIMIT 10`` on the same table.
+2. Approve-and-execute round trip on SQLite (decision, execution, audit, reply).
+3. Executions per second with 8 concurrent workers against a raw
+   ``UPDATE ... RETURNING`` claim loop over the same kind of backlog.
+
+Run: ``.venv/bin/python bench/actions.py [--pg]`` (``--pg`` adds PostgreSQL figures).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sqlite3
+import statistics
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import insert, text  # noqa: E402
+
+from bench.common import SECRET, fresh_sqlite_url, machine, summary, timed  # noqa: E402
+from policies.principal import Principal  # noqa: E402
+from server.app import create_app  # noqa: E402
+from server.persistence import models as m  # noqa: E402
+from server.persistence.migrate import upgrade  # noqa: E402
+from server.settings import Settings  # noqa: E402
+from tools.actions import list_actions, propose  # noqa: E402
+from tools.decisions import decide  # noqa: E402
+from tools.execution import run_due  # noqa: E402
+
+TENANT = "bench"
+OP = Principal.operator(TENANT)
+NOW = datetime.now(timezone.utc)
+
+
+def settings(url: str) -> Settings:
+    return Settings(database_url=url, secret_key=SECRET, tenant=TENANT, rate_limit_executions=10_000_000)
+
+
+def action_rows(n: int, *, status: str, start: int = 0) -> list[dict[str, Any]]:
+    rows = []
+    for i in range(start, start + n):
+        score = (i * 7919) % 100_000 / 10.0
+        rows.append(dict(
+            tenant_id=TENANT, kind="content.rewrite_title", target=f"page:https://shop.example/products/p{i}",
+            agent="content", title=f"Rewrite title {i}", rationale="", status=status, version=1, digest="0" * 64,
+            params={"new_title": f"New product title {i}", "current_title": ""}, risk_tier="medium", tier_rank=1,
+            expected_revenue=score / 0.72, confidence=0.8, ease=0.9, score=score, evidence=[],
+            evidence_at=NOW - timedelta(minutes=i % 500), rollback_plan={"description": "restore"}, revenue_inputs=[],
+            revenue_formula="", created_at=NOW, updated_at=NOW))
+    return rows
+
+
+async def seed(app: Any, rows: list[dict[str, Any]], products: int = 0) -> None:
+    async with app.db.write(TENANT) as tx:
+        await tx.tenants.ensure(name=TENANT, now=NOW)
+        conn = tx.conn
+        for chunk in range(0, len(rows), 5000):
+            await conn.execute(insert(m.Action), rows[chunk:chunk + 5000])
+        if products:
+            await conn.execute(insert(m.Product), [dict(tenant_id=TENANT, handle=f"p{i}", title=f"P{i}", updated_at=NOW)
+                                                  for i in range(products)])
+
+
+async def bench_top10(url: str) -> dict[str, Any]:
+    await upgrade(url)
+    app = await create_app(settings(url))
+    try:
+        await seed(app, action_rows(90_000, status="pending_approval")
+                   + action_rows(10_000, status="executed", start=90_000))
+        ours = await timed(lambda: list_actions(app.deps, OP, status="pending", limit=10), 300)
+        raw_sql = ("SELECT * FROM actions WHERE tenant_id = :t AND status = 'pending_approval' "
+                   "ORDER BY score DESC LIMIT 10")
+
+        async def same_path() -> object:
+            return await app.db.query(TENANT, lambda tx: _fetch(tx.conn, raw_sql))
+
+        raw_same = await timed(same_path, 300)
+        driver = None
+        if app.db.dialect == "sqlite":
+            con = sqlite3.connect(url.split(":///", 1)[1])
+
+            async def bare() -> object:
+                return con.execute(raw_sql.replace(":t", "?"), (TENANT,)).fetchall()
+
+            driver = await timed(bare, 300)
+            con.close()
+    finally:
+        await app.close()
+    return {"ours": ours, "raw_same_path": raw_same, "raw_driver": driver}
+
+
+async def _fetch(conn: Any, sql: str) -> list[Any]:
+    return list((await conn.execute(text(sql), {"t": TENANT})).all())
+
+
+async def bench_approve(url: str, n: int = 400) -> list[float]:
+    await upgrade(url)
+    app = await create_app(settings(url))
+    try:
+        await seed(app, [], products=n)
+        agent = Principal.for_agent(TENANT, "content")
+        ids = []
+        for i in range(n):
+            ids.append((await propose(app.deps, agent, {
+                "kind": "content.rewrite_title", "target": f"page:https://shop.example/products/p{i}",
+                "params": {"new_title": f"Better product title {i}"}, "agent": "content", "title": "t",
+                "expected_revenue": 100, "confidence": 0.5, "ease": 0.5,
+                "evidence": [{"source": "gsc", "query": "q", "metric": "ctr", "value": 0.01, "window": "28d",
+                              "observed_at": NOW.isoformat()}],
+                "rollback_plan": {"description": "restore the title"}})).action.id)
+        it = iter(ids)
+
+        async def approve() -> None:
+            res = await decide(app.deps, OP, action_id=next(it), version=1, verdict="approve")
+            assert res.execution and res.execution["status"] == "executed", res.execution
+
+        return await timed(approve, n - 40, warmup=40)
+    finally:
+        await app.close()
+
+
+async def bench_workers(url: str, n: int = 4000, workers: int = 8) -> dict[str, float]:
+    await upgrade(url)
+    app = await create_app(settings(url))
+    try:
+        await seed(app, action_rows(n, status="approved"), products=n)
+
+        async def worker() -> None:
+            while True:
+                report = await run_due(app.deps, TENANT, limit=25)
+                if not report.executed and not report.failed:
+                    return
+
+        t = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(workers)))
+        ours = n / (time.perf_counter() - t)
+        async with app.db.read(TENANT) as tx:
+            done = (await tx.conn.execute(text("SELECT count(*) FROM executions"))).scalar_one()
+        assert done == n, done
+        # the baseline: the same backlog again, claimed by a bare UPDATE ... RETURNING loop
+        await seed(app, action_rows(n, status="approved", start=n))
+        claim = ("UPDATE actions SET status = 'executing' WHERE id = (SELECT id FROM actions WHERE tenant_id = '{t}' "
+                 "AND status = 'approved' ORDER BY id LIMIT 1{lock}) RETURNING id").format(
+            t=TENANT, lock=" FOR UPDATE SKIP LOCKED" if app.db.dialect == "postgresql" else "")
+        baseline = await _raw_claim_loop(app, url, claim, n, workers)
+    finally:
+        await app.close()
+    return {"ours": ours, "baseline": baseline}
+
+
+async def _raw_claim_loop(app: Any, url: str, claim: str, n: int, workers: int) -> float:
+    if app.db.dialect == "sqlite":
+        path = url.split(":///", 1)[1]
+
+        def thread_worker() -> None:
+            con = sqlite3.connect(path, timeout=30, isolation_level=None)
+            con.execute("PRAGMA busy_timeout=30000")
+            while con.execute(claim).fetchone() is not None:
+                pass
+            con.close()
+
+        t = time.perf_counter()
+        await asyncio.gather(*(asyncio.to_thread(thread_worker) for _ in range(workers)))
+        return n / (time.perf_counter() - t)
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+
+    async def pg_worker() -> None:
+        con = await asyncpg.connect(host=u.host, port=u.port, user=u.username, database=u.database)
+        while await con.fetchrow(claim) is not None:
+            pass
+        await con.close()
+
+    t = time.perf_counter()
+    await asyncio.gather(*(pg_worker() for _ in range(workers)))
+    return n / (time.perf_counter() - t)
+
+
+async def pg_url(name: str) -> str:
+    import asyncpg
+
+    con = await asyncpg.connect(host="127.0.0.1", port=5432, user="postgres", database="test")
+    await con.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    await con.execute(f"CREATE DATABASE {name}")
+    await con.close()
+    return f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pg", action="store_true", help="also run on PostgreSQL (127.0.0.1:5432)")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    print(f"# bench/actions.py — {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC — {machine()}")
+    results: dict[str, Any] = {}
+    backends = [("sqlite", lambda n: fresh_sqlite_url(n))] + ([("postgresql", None)] if args.pg else [])
+    for backend, _ in backends:
+        url = fresh_sqlite_url("top10") if backend == "sqlite" else await pg_url("growth_bench_top10")
+        top = await bench_top10(url)
+        ratio = statistics.median(top["ours"]) / statistics.median(top["raw_same_path"])
+        print(f"[{backend}] top-10 pending over 100,000 actions: ours {summary(top['ours'])}")
+        print(f"[{backend}]   raw SQL ORDER BY score DESC LIMIT 10, same connection path: {summary(top['raw_same_path'])}"
+              f" -> ratio {ratio:.2f}x (target <= 1.5x)")
+        if top["raw_driver"]:
+            print(f"[{backend}]   raw SQL on the bare sqlite3 driver (no thread hop, no mapping): "
+                  f"{summary(top['raw_driver'])}")
+        results[f"{backend}.top10_ratio"] = ratio
+        url = fresh_sqlite_url("approve") if backend == "sqlite" else await pg_url("growth_bench_approve")
+        lat = await bench_approve(url)
+        print(f"[{backend}] approve-and-execute round trip: {summary(lat)}"
+              + (" (target p50 <= 5 ms)" if backend == "sqlite" else ""))
+        results[f"{backend}.approve_p50_ms"] = statistics.median(lat)
+        url = fresh_sqlite_url("workers") if backend == "sqlite" else await pg_url("growth_bench_workers")
+        w = await bench_workers(url)
+        print(f"[{backend}] executions/s with 8 workers: ours {w['ours']:.0f}/s, raw UPDATE ... RETURNING claim loop "
+              f"{w['baseline']:.0f}/s -> ratio {w['ours'] / w['baseline']:.2f}x (target >= 0.5x)")
+        results[f"{backend}.workers_ratio"] = w["ours"] / w["baseline"]
+    if args.json:
+        print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,1 @@
+"""LangGraph state machines: agents, the handoff contract and its enforcement, brains."""

@@ -1,0 +1,1 @@
+"""Text only: agent system prompts, store policies and MCP prompt templates."""

@@ -1,0 +1,137 @@
+"""The `growth` command line, driven as a user would (in-process runner, and once as a real process)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from policies.principal import Principal
+from server.app import create_app
+from server.cli import app as cli
+from tests.conftest import TEST_SECRET, make_settings
+from tests.factories import proposal, seed_store
+from tools.actions import propose
+
+
+@pytest.fixture
+def run(db_url: str):  # type: ignore[no-untyped-def]
+    runner = CliRunner()
+    env = {"GROWTH_DATABASE_URL": db_url, "GROWTH_SECRET_KEY": TEST_SECRET, "GROWTH_TENANT": "demo"}
+
+    def invoke(*args: str, stdin: str | None = None, code: int = 0) -> str:
+        result = runner.invoke(cli, list(args), env=env, input=stdin, catch_exceptions=False)
+        assert result.exit_code == code, (args, result.output, result.stderr if result.stderr_bytes else "")
+        return result.stdout
+
+    return invoke
+
+
+def seed(db_url: str) -> list[int]:
+    async def go() -> list[int]:
+        app = await create_app(make_settings(db_url))
+        try:
+            await seed_store(app)
+            content = Principal.for_agent("demo", "content")
+            inventory = Principal.for_agent("demo", "inventory")
+            ids = [(await propose(app.deps, content, proposal(revenue=500))).action.id,
+                   (await propose(app.deps, inventory, proposal("inventory.reorder", revenue=4000))).action.id,
+                   (await propose(app.deps, content, proposal("content.rewrite_meta_description",
+                                                              revenue=1500))).action.id]
+            return ids
+        finally:
+            await app.close()
+
+    return asyncio.run(go())
+
+
+def test_actions_list_json_is_ranked_with_the_documented_fields(run, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    ids = seed(db_url)
+    rows = json.loads(run("actions", "list", "--json"))
+    assert [r["id"] for r in rows] == [ids[1], ids[2], ids[0]]
+    for key in ("id", "kind", "target", "status", "risk_tier", "score", "expected_revenue", "confidence", "ease",
+                "agent"):
+        assert key in rows[0]
+    assert rows[0]["target"] == "sku:LIN-TOT-01" and rows[0]["risk_tier"] == "high"
+    assert len(json.loads(run("actions", "list", "--json", "--limit", "1"))) == 1
+    assert json.loads(run("actions", "list", "--json", "--status", "executed")) == []
+    assert "inventory.reorder" in run("actions", "list")
+
+
+def test_approve_reject_show_and_verify(run, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    ids = seed(db_url)
+    approved = json.loads(run("actions", "approve", f"#{ids[0]}", "--json"))
+    assert approved["action"]["status"] == "executed"
+    rejected = json.loads(run("actions", "reject", str(ids[1]), "--reason", "overstocked already", "--json"))
+    assert rejected["action"]["status"] == "rejected"
+    shown = json.loads(run("actions", "show", str(ids[0]), "--json"))
+    assert shown["execution"]["after"] == {"seo_title": "Linen Tote Bag – Handwoven, Washable"}
+    assert "rollback:" in run("actions", "show", str(ids[0]))
+    assert json.loads(run("audit", "verify", "--json"))["ok"] is True
+    assert "intact" in run("audit", "verify")
+
+
+def test_errors_are_clean_and_coded(run, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    seed(db_url)
+    runner = CliRunner()
+    env = {"GROWTH_DATABASE_URL": db_url, "GROWTH_SECRET_KEY": TEST_SECRET}
+    result = runner.invoke(cli, ["actions", "show", "12abc"], env=env)
+    assert result.exit_code == 1 and "[malformed_id]" in result.stderr
+    result = runner.invoke(cli, ["actions", "approve", "999999"], env=env)
+    assert result.exit_code == 1 and "[not_found]" in result.stderr
+
+
+def test_kill_switch_on_and_off(run, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    ids = seed(db_url)
+    run("kill-switch", "on", "--reason", "incident")
+    held = json.loads(run("actions", "approve", str(ids[1]), "--json"))
+    assert held["execution"]["status"] == "held" and held["action"]["status"] == "approved"
+    assert json.loads(run("status", "--json"))["kill_switch"]["engaged"] is True
+    released = json.loads(run("kill-switch", "off", "--reason", "resolved", "--json"))
+    assert released["released_work"]["executed"] == [ids[1]]
+
+
+def test_token_create_prints_the_token_once(run, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    out = json.loads(run("token", "create", "--role", "assistant", "--scope", "read", "--scope", "decide",
+                         "--tenant", "demo", "--json"))
+    assert out["token"].startswith("ge_") and out["scopes"] == ["decide", "read"]
+
+    async def lookup() -> str | None:
+        app = await create_app(make_settings(db_url))
+        try:
+            from tools.tokens import principal_for_token
+            p = await principal_for_token(app.deps, out["token"])
+            return p.role.value if p else None
+        finally:
+            await app.close()
+
+    assert asyncio.run(lookup()) == "assistant"
+
+
+def test_pii_redact_keeps_lines_and_reports_spans(run) -> None:  # type: ignore[no-untyped-def]
+    text = "Hi,\nmail jane@example.com\nor call +44 20 7946 0958\nthanks\n"
+    out = run("pii", "redact", stdin=text)
+    assert out.count("\n") == text.count("\n")
+    assert "jane@example.com" not in out and "[email]" in out and "[phone]" in out
+    report = json.loads(run("pii", "redact", "--json", stdin=text))
+    assert [f["entity"] for f in report["findings"]] == ["email", "phone"]
+    assert report["findings"][0]["start"] == text.index("jane")
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_the_console_script_migrates_a_fresh_database(tmp_path: Path, backend: str) -> None:
+    env = os.environ | {"GROWTH_SECRET_KEY": TEST_SECRET}
+    env.pop("GROWTH_DATABASE_URL", None)
+    growth = Path(os.sys.executable).with_name("growth")  # type: ignore[attr-defined]
+    up = subprocess.run([str(growth), "db", "upgrade"], cwd=tmp_path, env=env, capture_output=True, text=True,
+                        timeout=120)
+    assert up.returncode == 0, up.stderr
+    assert (tmp_path / ".growth" / "growth.db").exists()
+    listed = subprocess.run([str(growth), "actions", "list", "--json"], cwd=tmp_path, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert listed.returncode == 0 and json.loads(listed.stdout) == []
