@@ -131,11 +131,13 @@ class KindSpec:
     #: executing it hands work to a person, so it is never auto-executed
     creates_human_work: bool
     summary: str
+    #: its params carry text about customers (tokenized through the PII broker when stored)
+    customer_text: bool = False
 
 
 def _k(name: str, agent: str, tier: RiskTier, params: type[Params], prefixes: tuple[str, ...],
-       *, reversible: bool, human: bool, summary: str) -> KindSpec:
-    return KindSpec(name, agent, tier, params, prefixes, reversible, human, summary)
+       *, reversible: bool, human: bool, summary: str, customer_text: bool = False) -> KindSpec:
+    return KindSpec(name, agent, tier, params, prefixes, reversible, human, summary, customer_text)
 
 
 L, M, H, C = RiskTier.LOW, RiskTier.MEDIUM, RiskTier.HIGH, RiskTier.CRITICAL
@@ -162,11 +164,12 @@ KINDS: dict[str, KindSpec] = {
         _k("pricing.adjust", "inventory", H, PricingParams, ("sku",),
            reversible=True, human=False, summary="change a variant's price"),
         _k("risk.hold_order", "risk", H, HoldOrderParams, ("order",),
-           reversible=True, human=False, summary="hold an order for review"),
+           reversible=True, human=False, summary="hold an order for review", customer_text=True),
         _k("risk.release_order", "risk", M, ReleaseOrderParams, ("order",),
-           reversible=True, human=False, summary="release a held order"),
+           reversible=True, human=False, summary="release a held order", customer_text=True),
         _k("support.escalation", "customer_front", M, EscalationParams, ("customer", "conversation", "order"),
-           reversible=True, human=True, summary="put a customer's request in the operator's inbox"),
+           reversible=True, human=True, summary="put a customer's request in the operator's inbox",
+           customer_text=True),
         _k("email.send", "content", C, EmailParams, ("segment", "customer"),
            reversible=False, human=False, summary="send an email to customers"),
         _k("policy.grant_autonomy", "ceo_front", C, GrantAutonomyParams, ("kind",),

@@ -39,5 +39,5 @@ async def create_app(settings: Settings | None = None, *, check_schema: bool = T
     if check_schema:
         await prepare_schema(settings)
     db = open_database(settings.database_url, secret=settings.secret_bytes(),
-                       busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+                       busy_timeout_ms=settings.sqlite_busy_timeout_ms, pool_size=settings.db_pool_size)
     return App(settings, db, Deps(db=db, config=engine_config(settings)))

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     rate_limit_window_seconds: int = Field(default=60, ge=1)
     #: SQLite busy timeout; writers also queue in-process so they rarely wait on it
     sqlite_busy_timeout_ms: int = 30_000
+    #: PostgreSQL connections per process (up to twice this under load)
+    db_pool_size: int = Field(default=10, ge=1, le=200)
     openai_api_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("GROWTH_OPENAI_API_KEY", "OPENAI_API_KEY"))
     openai_base_url: str | None = Field(

@@ -20,6 +20,7 @@ from policies.tiers import RiskTier
 from tools.audit import record
 from tools.deps import Deps, Tx
 from tools.errors import Conflict, InvalidInput, NotFound
+from tools.pii import protect, protect_text
 from tools.records import ActionRecord, NewAction
 from tools.registry import operation
 from tools.validation import describe, parse_action_id
@@ -83,6 +84,9 @@ async def propose(deps: Deps, principal: Principal, raw: dict[str, Any] | Propos
     async def txn(tx: Tx) -> ProposeResult:
         now = deps.now()
         tenant_row = await tx.tenants.ensure(name=tenant, now=now)
+        # What people wrote travels as PII references; the raw values go to the vault.
+        title, rationale = await protect_text(tx, deps, proposal.title), await protect_text(tx, deps, proposal.rationale)
+        params_stored = await protect(tx, deps, params_json) if spec.customer_text else params_json
         live = await tx.actions.get_live(proposal.kind, proposal.target)
         if live is not None and live.digest == digest and live.status in SUPERSEDABLE:
             return ProposeResult(action_view(live), "unchanged")
@@ -95,8 +99,8 @@ async def propose(deps: Deps, principal: Principal, raw: dict[str, Any] | Propos
         if live is not None:
             await tx.actions.transition(live.id, from_statuses=SUPERSEDABLE, to=Status.SUPERSEDED, now=now)
         new = await tx.actions.insert(NewAction(
-            kind=proposal.kind, target=proposal.target, agent=proposal.agent, title=proposal.title,
-            rationale=proposal.rationale, status=status, digest=digest, params=params_json, risk_tier=tier,
+            kind=proposal.kind, target=proposal.target, agent=proposal.agent, title=title,
+            rationale=rationale, status=status, digest=digest, params=params_stored, risk_tier=tier,
             expected_revenue=proposal.expected_revenue, confidence=proposal.confidence, ease=proposal.ease,
             score=score(proposal.expected_revenue, proposal.confidence, proposal.ease),
             evidence=[e.model_dump(mode="json") for e in proposal.evidence],

@@ -26,6 +26,7 @@ from tools.audit import record
 from tools.deps import Deps, Tx
 from tools.errors import Conflict, InvalidInput, ToolError
 from tools.execution import execute
+from tools.pii import protect_text
 from tools.records import ActionRecord
 from tools.registry import enforce, operation
 from tools.validation import describe, parse_action_id
@@ -126,6 +127,7 @@ async def decide(deps: Deps, principal: Principal, *, action_id: Any, version: i
                                "risk_tier": new_tier.value, "reclassified": reclassified})
             action = changed
         fields: dict[str, Any] = {"decided_by": principal.subject, "decided_at": now}
+        stored_reason = await protect_text(tx, deps, reason)
         if verdict is Verdict.SNOOZE:
             fields["snoozed_until"] = until
         moved = await tx.actions.transition(action.id, from_statuses=DECIDABLE, to=_PAST[verdict], now=now,
@@ -133,7 +135,7 @@ async def decide(deps: Deps, principal: Principal, *, action_id: Any, version: i
         if moved is None:
             return None, _conflict(await load(tx, action.id), "already_decided", version), None
         await tx.actions.add_decision(action=moved, verdict=verdict.value, principal=principal.subject,
-                                      role=principal.role.value, reason=reason, until=until, now=now)
+                                      role=principal.role.value, reason=stored_reason, until=until, now=now)
         await record(tx, deps, actor=principal.subject, event=f"action.{_PAST[verdict].value}",
                      subject=f"action:{moved.id}",
                      data={"version": moved.version, "digest": moved.digest, "reason": reason,

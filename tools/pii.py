@@ -11,6 +11,7 @@ from policies.pii.tokens import customer_reference
 from policies.principal import Principal
 from tools.deps import Deps, Tx
 from tools.errors import InvalidInput, NotFound
+from tools.registry import operation
 
 
 def tokenizer(deps: Deps, tenant: str) -> Tokenizer:
@@ -47,6 +48,7 @@ async def store_value(tx: Tx, deps: Deps, entity: Entity, value: str) -> str:
     return ref
 
 
+@operation("pii.reveal")
 async def reveal(deps: Deps, principal: Principal, *, ref: str, reason: str) -> dict[str, str]:
     """Show one vaulted value to the operator. Always logged and audited, reason required."""
     from tools.audit import record

@@ -62,4 +62,4 @@ async def invoke(deps: Deps, principal: Principal, operation_name: str, /, *,
 
 def _load_handlers() -> None:
     # Importing the modules registers their handlers; kept lazy to avoid import cycles.
-    from tools import actions, decisions, execution, killswitch, rollback, tenants  # noqa: F401
+    from tools import actions, decisions, execution, killswitch, pii, rollback, tenants  # noqa: F401

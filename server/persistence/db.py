@@ -62,10 +62,10 @@ def _sqlite_folder(url: str) -> None:
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
 
 
-def make_engine(url: str, *, busy_timeout_ms: int = 30_000) -> AsyncEngine:
-    """An async engine (migrations, LangGraph helpers); the same pragmas on SQLite."""
+def make_engine(url: str, *, busy_timeout_ms: int = 30_000, pool_size: int = 5) -> AsyncEngine:
+    """An async engine (migrations, PostgreSQL); the same pragmas on SQLite."""
     if make_url(url).get_backend_name() != "sqlite":
-        return create_async_engine(url, pool_size=10, max_overflow=20, pool_recycle=1800)
+        return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
     _sqlite_folder(url)
     engine = create_async_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
     _sqlite_events(engine.sync_engine, busy_timeout_ms)
@@ -100,9 +100,9 @@ class _Database:
 class PostgresDatabase(_Database):
     dialect = "postgresql"
 
-    def __init__(self, url: str, *, secret: bytes) -> None:
+    def __init__(self, url: str, *, secret: bytes, pool_size: int = 10) -> None:
         super().__init__(url, secret)
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, pool_size=pool_size)
         self._writer = self.engine
 
     async def close(self) -> None:
@@ -233,10 +233,11 @@ class SqliteDatabase(_Database):
 SqlDatabase = SqliteDatabase | PostgresDatabase
 
 
-def open_database(url: str, *, secret: bytes, busy_timeout_ms: int = 30_000) -> SqlDatabase:
+def open_database(url: str, *, secret: bytes, busy_timeout_ms: int = 30_000, pool_size: int = 10) -> SqlDatabase:
+    """SQLite or PostgreSQL by URL. ``pool_size`` (PostgreSQL) may double under load."""
     if make_url(url).get_backend_name() == "sqlite":
         return SqliteDatabase(url, secret=secret, busy_timeout_ms=busy_timeout_ms)
-    return PostgresDatabase(url, secret=secret)
+    return PostgresDatabase(url, secret=secret, pool_size=pool_size)
 
 
 def _sqlstate(exc: DBAPIError) -> str | None:
