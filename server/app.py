@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
+from typing import Any
 
 from server.persistence.db import SqlDatabase, open_database
 from server.persistence.migrate import check, upgrade
@@ -15,14 +17,38 @@ class App:
     settings: Settings
     db: SqlDatabase
     deps: Deps
+    _stack: AsyncExitStack = field(default_factory=AsyncExitStack)
+    _chat: Any = None
+    _storage: Any = None
+
+    async def agents(self, *, brain: Any = None) -> Any:
+        """The conversation service (graph, checkpointer, memory), opened on first use."""
+        if self._chat is None:
+            from graphs.brains.select import select_brain
+            from graphs.graph import build_graph
+            from graphs.memory import StorePreferences
+            from graphs.service import ChatService
+            from graphs.storage import open_agent_storage
+
+            storage = await self._stack.enter_async_context(open_agent_storage(self.settings.database_url))
+            self._storage = storage
+            self.deps.memory = StorePreferences(storage.store)
+            graph = build_graph(checkpointer=storage.checkpointer, store=storage.store)
+            s = self.settings
+            chosen = brain or select_brain(s.brain, api_key=s.openai_api_key.get_secret_value() if s.openai_api_key
+                                           else None, base_url=s.openai_base_url, model=s.openai_model)
+            self._chat = ChatService(self.deps, graph, chosen)
+        return self._chat
 
     async def close(self) -> None:
+        await self._stack.aclose()
         await self.db.close()
 
 
 def engine_config(settings: Settings) -> EngineConfig:
     return EngineConfig(secret=settings.secret_bytes(), env_kill_switch=settings.kill_switch,
-                        rate_limit_executions=settings.rate_limit_executions, rate_window=settings.rate_window)
+                        rate_limit_executions=settings.rate_limit_executions, rate_window=settings.rate_window,
+                        store_url=settings.store_url)
 
 
 async def prepare_schema(settings: Settings) -> None:

@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     openai_base_url: str | None = Field(
         default=None, validation_alias=AliasChoices("GROWTH_OPENAI_BASE_URL", "OPENAI_BASE_URL"))
     openai_model: str = "gpt-4o-mini"
+    #: the storefront's public address (product pages are <store_url>/products/<handle>)
+    store_url: str = "https://shop.example"
     #: extra Host / Origin values accepted by the HTTP server (DNS-rebinding protection)
     allowed_hosts: list[str] = []
     allowed_origins: list[str] = []

@@ -7,7 +7,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from policies import preferences as prefs
 from policies.autonomy import decide_autonomy
+from policies.decision import Outcome
 from policies.digest import canonical_json, version_digest
 from policies.guardrails import check_proposal
 from policies.kinds import KINDS
@@ -19,8 +21,9 @@ from policies.risk import classify
 from policies.tiers import RiskTier
 from tools.audit import record
 from tools.deps import Deps, Tx
-from tools.errors import Conflict, InvalidInput, NotFound
+from tools.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tools.pii import protect, protect_text
+from tools.preferences import rules_for, target_facts
 from tools.records import ActionRecord, NewAction
 from tools.registry import operation
 from tools.validation import describe, parse_action_id
@@ -80,6 +83,7 @@ async def propose(deps: Deps, principal: Principal, raw: dict[str, Any] | Propos
     tier = classify(proposal.kind, params)
     digest = version_digest(proposal.kind, proposal.target, params_json)
     tenant = principal.tenant
+    rules = await rules_for(deps, tenant)
 
     async def txn(tx: Tx) -> ProposeResult:
         now = deps.now()
@@ -95,6 +99,12 @@ async def propose(deps: Deps, principal: Principal, raw: dict[str, Any] | Propos
                            "a new proposal can follow once it finishes", code="in_flight", action_id=live.id)
         level = tenant_row.overrides.get(proposal.kind, tenant_row.autonomy_level)
         verdict = decide_autonomy(level, tier, spec)
+        if rules:
+            standing = prefs.check(proposal.kind, params_json, await target_facts(tx, proposal.target), rules)
+            if standing.denied:
+                raise Forbidden(standing.reason, code=standing.code)
+            if standing.outcome is Outcome.REQUIRE_APPROVAL:
+                verdict = standing
         status = Status.AUTO_APPROVED if verdict.allowed else Status.PENDING_APPROVAL
         if live is not None:
             await tx.actions.transition(live.id, from_statuses=SUPERSEDABLE, to=Status.SUPERSEDED, now=now)

@@ -107,7 +107,7 @@ async def decide(deps: Deps, principal: Principal, *, action_id: Any, version: i
                          data={"reason": "not decided before its deadline; not executed"})
         if problem:
             return None, _conflict(action, problem, version), None
-        edited = _edit(action, params) if verdict is Verdict.EDIT_APPROVE else None
+        edited = preview_edit(action, params) if verdict is Verdict.EDIT_APPROVE else None
         # The tier-dependent rule (only the operator approves a critical action) is decided on the
         # tier of the exact version being approved: for an edit, the edited version's tier.
         tier = edited[2] if edited else action.risk_tier
@@ -157,8 +157,8 @@ async def decide(deps: Deps, principal: Principal, *, action_id: Any, version: i
     return result
 
 
-def _edit(action: ActionRecord, patch: dict[str, Any] | None) -> tuple[dict[str, Any], str, RiskTier]:
-    """Validate and re-classify the edited params: (params, digest, tier)."""
+def preview_edit(action: ActionRecord, patch: dict[str, Any] | None) -> tuple[dict[str, Any], str, RiskTier]:
+    """Validate and re-classify edited params: (params, digest, tier). Raises InvalidInput."""
     spec = KINDS[action.kind]
     try:
         model = spec.params.model_validate({**action.params, **(patch or {})})

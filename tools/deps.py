@@ -51,6 +51,9 @@ class ActionRepo(Protocol):
     async def decisions(self, action_id: int) -> list[dict[str, Any]]: ...
     async def versions(self, action_id: int) -> list[dict[str, Any]]: ...
     async def count_by_status(self) -> dict[str, int]: ...
+    async def stats(self) -> list[dict[str, Any]]:
+        """Counts and expected revenue per (agent, kind, status)."""
+        ...
 
 
 class ExecutionRepo(Protocol):
@@ -73,6 +76,7 @@ class StoreRepo(Protocol):
     """The engine's own copy of the store: what the local executor changes."""
 
     async def product_by_handle(self, handle: str) -> dict[str, Any] | None: ...
+    async def product_by_id(self, product_id: int) -> dict[str, Any] | None: ...
     async def set_product_seo(self, handle: str, *, seo_title: str | None = None,
                               seo_description: str | None = None, now: datetime) -> None: ...
     async def landing_page(self, path: str) -> dict[str, Any] | None: ...
@@ -95,6 +99,14 @@ class StoreRepo(Protocol):
     async def create_task(self, *, action_id: int, assignee: str, kind: str, title: str,
                           body: dict[str, Any], now: datetime) -> int: ...
     async def set_task_status(self, task_id: int, status: str, *, now: datetime) -> None: ...
+    async def search_products(self, tokens: list[str], *, max_price: float | None,
+                              limit: int) -> list[dict[str, Any]]: ...
+    async def product_detail(self, handle: str) -> dict[str, Any] | None: ...
+    async def orders_for_customer(self, customer_ref: str, *, name: str | None,
+                                  limit: int) -> list[dict[str, Any]]: ...
+    async def coverage(self) -> dict[str, int]:
+        """Row counts of the store and telemetry tables the specialists read."""
+        ...
 
 
 class TenantRepo(Protocol):
@@ -160,6 +172,14 @@ class RunRepo(Protocol):
     async def list(self, *, limit: int = 20, agent: str | None = None) -> list[RunRecord]: ...
 
 
+class PreferenceStore(Protocol):
+    """The operator's standing preferences (agents' shared memory), per tenant."""
+
+    async def list(self, tenant: str) -> list[dict[str, Any]]: ...
+    async def put(self, tenant: str, key: str, value: dict[str, Any]) -> None: ...
+    async def delete(self, tenant: str, key: str) -> bool: ...
+
+
 class Tx(Protocol):
     tenant: str
     dialect: str
@@ -220,6 +240,8 @@ class EngineConfig:
     env_kill_switch: bool = False
     rate_limit_executions: int = 120
     rate_window: timedelta = timedelta(minutes=1)
+    #: the storefront's base URL (product pages are <store_url>/products/<handle>)
+    store_url: str = "https://shop.example"
     max_params_bytes: int = 16_384
     max_evidence_bytes: int = 65_536
 
@@ -233,6 +255,8 @@ class Deps:
     on_step: Callable[[str], None] | None = None
     #: notified after an action changes (resource-change notifications, metrics)
     listeners: list[Callable[[str, int], None]] = field(default_factory=list)
+    #: standing preferences; None where no agent memory is wired (then none apply)
+    memory: PreferenceStore | None = None
 
     def now(self) -> datetime:
         return self.clock()

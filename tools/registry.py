@@ -62,4 +62,5 @@ async def invoke(deps: Deps, principal: Principal, operation_name: str, /, *,
 
 def _load_handlers() -> None:
     # Importing the modules registers their handlers; kept lazy to avoid import cycles.
-    from tools import actions, decisions, execution, killswitch, pii, rollback, tenants  # noqa: F401
+    from tools import (actions, decisions, escalation, execution, handoffs, killswitch,  # noqa: F401
+                       performance, pii, preferences, rollback, runs, storefront, tenants)

@@ -15,7 +15,7 @@ PROPOSE = {"actions.propose", "runs.start", "delegate"}
 DECIDE = {"actions.approve", "actions.reject", "actions.edit_approve", "actions.snooze", "actions.bulk_decide",
           "actions.rollback"}
 CHAT_OPERATOR = {"chat.operator"}
-OPERATOR_ONLY = {"autonomy.set", "kill_switch.set", "memory.write", "pii.reveal", "tokens.create",
+OPERATOR_ONLY = {"autonomy.set", "kill_switch.set", "memory.write", "memory.forget", "pii.reveal", "tokens.create",
                  "telemetry.ingest"}
 SPECIALIST = {"telemetry.read", "catalog.search", "actions.propose", "actions.list", "actions.get", "memory.read",
               "runs.get"}
@@ -36,7 +36,7 @@ EXPECTED: dict[str, set[str]] = {
     "agent:customer_front": {"catalog.search", "store_policies.read", "support.escalate"},
     "agent:accounts": {"orders.own"},
     "agent:ceo_front": (READ - {"store_policies.read"}) | DECIDE | PROPOSE - {"actions.propose"}
-                       | {"autonomy.set", "kill_switch.set", "memory.write", "chat.operator"},
+                       | {"autonomy.set", "kill_switch.set", "memory.write", "memory.forget", "chat.operator"},
     "agent:analytics": SPECIALIST, "agent:inventory": SPECIALIST, "agent:content": SPECIALIST,
     "agent:risk": SPECIALIST,
     "agent:unknown": set(),

@@ -233,6 +233,13 @@ class SqlActionRepo:
         return [{"version": r.version, "digest": r.digest, "params": r.params, "risk_tier": r.risk_tier,
                  "by": r.created_by, "at": r.created_at} for r in rows]
 
+    async def stats(self) -> list[dict[str, Any]]:
+        rows = (await self.conn.execute(
+            select(A.c.agent, A.c.kind, A.c.status, func.count().label("count"),
+                   func.sum(A.c.expected_revenue).label("revenue"))
+            .where(A.c.tenant_id == self.tenant).group_by(A.c.agent, A.c.kind, A.c.status))).all()
+        return [dict(r._mapping) for r in rows]
+
     async def count_by_status(self) -> dict[str, int]:
         rows = (await self.conn.execute(select(A.c.status, func.count()).where(A.c.tenant_id == self.tenant)
                                         .group_by(A.c.status))).all()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, case, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from server.persistence import models as m
@@ -33,6 +33,9 @@ class SqlStoreRepo:
 
     async def product_by_handle(self, handle: str) -> dict[str, Any] | None:
         return await self._one(_PRODUCT, {"w_tenant": self.tenant, "w_handle": handle})
+
+    async def product_by_id(self, product_id: int) -> dict[str, Any] | None:
+        return await self._one(select(P).where(P.c.tenant_id == self.tenant, P.c.id == product_id))
 
     async def set_product_seo(self, handle: str, *, seo_title: str | None = None,
                               seo_description: str | None = None, now: datetime) -> None:
@@ -121,3 +124,52 @@ class SqlStoreRepo:
     async def set_task_status(self, task_id: int, status: str, *, now: datetime) -> None:
         await self.conn.execute(update(TK).where(TK.c.tenant_id == self.tenant, TK.c.id == task_id)
                                 .values(status=status, closed_at=now if status != "open" else None))
+
+    async def search_products(self, tokens: list[str], *, max_price: float | None,
+                              limit: int) -> list[dict[str, Any]]:
+        """Products whose text matches the most tokens, with their price range and stock."""
+        haystack = func.lower(P.c.title + " " + P.c.tags + " " + P.c.product_type + " " + P.c.vendor + " "
+                              + P.c.handle)
+        score = sum((case((haystack.like(f"%{_like(t)}%", escape="\\"), 1), else_=0) for t in tokens),
+                    start=literal(0))
+        price = (select(func.min(V.c.price)).where(V.c.product_id == P.c.id).scalar_subquery())
+        stock = (select(func.coalesce(func.sum(V.c.inventory_qty), 0)).where(V.c.product_id == P.c.id)
+                 .scalar_subquery())
+        stmt = (select(P.c.handle, P.c.title, P.c.vendor, P.c.product_type, price.label("price"),
+                       stock.label("stock"), score.label("score"))
+                .where(P.c.tenant_id == self.tenant, P.c.status == "active"))
+        if tokens:
+            stmt = stmt.where(score > 0)
+        if max_price is not None:
+            stmt = stmt.where(price <= max_price)
+        rows = (await self.conn.execute(stmt.order_by(score.desc(), P.c.title).limit(limit))).all()
+        return [dict(r._mapping) for r in rows]
+
+    async def product_detail(self, handle: str) -> dict[str, Any] | None:
+        product = await self.product_by_handle(handle)
+        if product is None:
+            return None
+        rows = (await self.conn.execute(select(V.c.sku, V.c.title, V.c.price, V.c.compare_at_price,
+                                               V.c.inventory_qty)
+                                        .where(V.c.tenant_id == self.tenant, V.c.product_id == product["id"])
+                                        .order_by(V.c.id))).all()
+        return {**product, "variants": [dict(r._mapping) for r in rows]}
+
+    async def coverage(self) -> dict[str, int]:
+        """Row counts of the store tables the specialists read."""
+        out = {}
+        for name, table in (("products", P), ("variants", V), ("orders", OR)):
+            out[name] = int((await self.conn.execute(
+                select(func.count()).select_from(table).where(table.c.tenant_id == self.tenant))).scalar_one())
+        return out
+
+    async def orders_for_customer(self, customer_ref: str, *, name: str | None, limit: int) -> list[dict[str, Any]]:
+        stmt = select(OR).where(OR.c.tenant_id == self.tenant, OR.c.customer_ref == customer_ref)
+        if name is not None:
+            stmt = stmt.where(OR.c.name == name)
+        rows = (await self.conn.execute(stmt.order_by(OR.c.created_at.desc()).limit(limit))).all()
+        return [dict(r._mapping) for r in rows]
+
+
+def _like(token: str) -> str:
+    return token.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,0 +1,1 @@
+"""The deterministic brain: intent parsing and templated replies, no model needed."""

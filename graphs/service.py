@@ -1,0 +1,131 @@
+"""Conversations: start or continue a thread, answer a pending confirmation, see what waits.
+
+Used by ``growth chat`` and by the MCP ``chat``/``customer_chat`` tools. What a person
+types passes the PII broker before it enters the graph, so checkpoints, state and
+handoffs hold references, never raw values. A thread belongs to one owner.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from langgraph.types import Command
+
+from graphs.state import RunContext
+from policies.principal import Principal, Role
+from tools.deps import Deps
+from tools.errors import Forbidden, InvalidInput
+from tools.pii import protect_text
+
+MAX_MESSAGE = 8000
+_THREAD = re.compile(r"^[A-Za-z0-9_.:-]{1,100}$")
+_YES = re.compile(r"(?i)^\s*(?:y|yes|yep|yeah|confirm(?:ed)?|approve(?:d)?|go(?: ahead)?|do it|ok(?:ay)?|sure)\b")
+_NO = re.compile(r"(?i)^\s*(?:n|no|nope|cancel|decline|stop|don'?t|abort)\b")
+
+
+@dataclass
+class ChatTurn:
+    thread: str
+    reply: str
+    refs: list[dict[str, Any]] = field(default_factory=list)
+    #: decisions waiting for confirmation: answer with ``resume`` naming (action_id, version)
+    pending: list[dict[str, Any]] | None = None
+    trace: list[str] = field(default_factory=list)
+
+
+def owner_of(principal: Principal) -> str:
+    if principal.role is Role.CUSTOMER:
+        return f"customer:{principal.customer_ref}"
+    return "operator"
+
+
+class ChatService:
+    def __init__(self, deps: Deps, graph: Any, brain: Any) -> None:
+        self.deps = deps
+        self.graph = graph
+        self.brain = brain
+
+    def _config(self, principal: Principal, thread: str) -> dict[str, Any]:
+        if not _THREAD.match(thread):
+            raise InvalidInput("a thread id is 1-100 letters, digits or . _ : -", code="invalid_thread")
+        return {"configurable": {"thread_id": f"{principal.tenant}:{thread}"}}
+
+    def _context(self, principal: Principal, thread: str, progress: Any = None) -> RunContext:
+        return RunContext(self.deps, principal, self.brain, f"{principal.tenant}:{thread}", progress)
+
+    async def _snapshot(self, principal: Principal, thread: str) -> Any:
+        snap = await self.graph.aget_state(self._config(principal, thread))
+        owner = (snap.values or {}).get("owner")
+        if owner is not None and owner != owner_of(principal):
+            raise Forbidden("this conversation belongs to someone else", code="forbidden")
+        return snap
+
+    @staticmethod
+    def _pending(snap: Any) -> list[dict[str, Any]] | None:
+        for task in snap.tasks or ():
+            for intr in task.interrupts:
+                value = intr.value
+                if isinstance(value, dict) and value.get("type") == "confirm_decisions":
+                    return list(value["items"])
+        return None
+
+    async def pending(self, principal: Principal, thread: str) -> list[dict[str, Any]] | None:
+        return self._pending(await self._snapshot(principal, thread))
+
+    async def send(self, principal: Principal, text: str, *, thread: str | None = None,
+                   progress: Any = None) -> ChatTurn:
+        """One message from a person; the reply of the front agent (or a confirmation to give)."""
+        thread = thread or uuid.uuid4().hex[:12]
+        if not text.strip():
+            raise InvalidInput("the message is empty", code="invalid_input")
+        if len(text) > MAX_MESSAGE:
+            raise InvalidInput(f"the message is longer than {MAX_MESSAGE} characters", code="payload_too_large")
+        snap = await self._snapshot(principal, thread)
+        waiting = self._pending(snap)
+        if waiting:
+            # A yes or no answers the confirmation that is waiting, bound to exactly what was shown.
+            if _YES.match(text) or _NO.match(text):
+                approve = bool(_YES.match(text))
+                return await self.resume(principal, thread, [
+                    {"action_id": p["action_id"], "version": p["version"], "approve": approve} for p in waiting])
+            return ChatTurn(thread, confirmation_prompt(waiting) + "\nAnswer yes or no first.", pending=waiting)
+        clean = await self.deps.db.transact(principal.tenant, lambda tx: protect_text(tx, self.deps, text))
+        front = "customer_front" if principal.role is Role.CUSTOMER else "ceo_front"
+        state = {"owner": owner_of(principal), "front": front, "scratch": {}, "results": [], "inbox": None,
+                 "pending": None, "refs": [], "reply": "",
+                 "messages": [{"role": "user", "agent": "user", "content": clean}]}
+        out = await self.graph.ainvoke(state, self._config(principal, thread),
+                                       context=self._context(principal, thread, progress))
+        return self._turn(thread, out)
+
+    async def resume(self, principal: Principal, thread: str, decisions: list[dict[str, Any]]) -> ChatTurn:
+        """Answer a pending confirmation; each decision names its action id and version."""
+        snap = await self._snapshot(principal, thread)
+        if not self._pending(snap):
+            return ChatTurn(thread, "Nothing is waiting for your confirmation in this conversation.")
+        out = await self.graph.ainvoke(Command(resume={"decisions": decisions}), self._config(principal, thread),
+                                       context=self._context(principal, thread))
+        return self._turn(thread, out)
+
+    @staticmethod
+    def _turn(thread: str, out: dict[str, Any]) -> ChatTurn:
+        interrupts = out.get("__interrupt__") or []
+        for intr in interrupts:
+            value = intr.value
+            if isinstance(value, dict) and value.get("type") == "confirm_decisions":
+                items = list(value["items"])
+                return ChatTurn(thread, confirmation_prompt(items), pending=items, trace=out.get("trace") or [])
+        return ChatTurn(thread, out.get("reply") or "", out.get("refs") or [], None, out.get("trace") or [])
+
+
+def confirmation_prompt(items: list[dict[str, Any]]) -> str:
+    lines = ["Please confirm:"]
+    for p in items:
+        change = ", ".join(f"{k} = {v}" for k, v in (p.get("params") or {}).items())
+        lines.append(f"· #{p['action_id']} v{p['version']} ({p['risk_tier']}): {p['title']} — {p['kind']} on "
+                     f"{p['target']}" + (f" [{change}]" if change else "")
+                     + f". Rollback: {p['rollback'] or 'none'}")
+    return "\n".join(lines)

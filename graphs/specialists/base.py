@@ -1,0 +1,124 @@
+"""The specialist subgraph: start a run, analyse, propose, finish — the same for every specialist.
+
+Each specialist supplies only its ``analyse`` function: it reads the store's data and
+returns findings and proposals (with evidence and a rollback plan). Proposals go
+through the lifecycle like anyone's; a refused one (a standing preference, say) is
+reported, not hidden.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, TypedDict
+
+from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.runtime import Runtime
+
+from graphs.state import RunContext
+from policies.principal import Principal
+from tools.actions import propose
+from tools.errors import ToolError
+from tools.runs import start_run, update_run
+
+
+@dataclass
+class Analysis:
+    findings: list[str] = field(default_factory=list)
+    #: proposal dicts as ``tools.actions.propose`` takes them
+    proposals: list[dict[str, Any]] = field(default_factory=list)
+    counts: dict[str, Any] = field(default_factory=dict)
+    #: set when there was nothing to analyse; says what data is missing and how to add it
+    no_data: str | None = None
+
+
+Analyse = Callable[[RunContext, str, dict[str, Any]], Awaitable[Analysis]]
+
+
+class SpecialistState(TypedDict, total=False):
+    task: str
+    scope: dict[str, str]
+    trigger: str
+    run_id: int
+    findings: list[str]
+    proposals: list[dict[str, Any]]
+    counts: dict[str, Any]
+    no_data: str | None
+    action_ids: list[int]
+    skipped: list[dict[str, str]]
+    result: dict[str, Any]
+
+
+def build(agent: str, analyse: Analyse) -> CompiledStateGraph[Any, Any, Any, Any]:
+    async def start(state: SpecialistState, runtime: Runtime[RunContext]) -> dict[str, Any]:
+        ctx = runtime.context
+        if state.get("run_id"):
+            return {}
+        run = await start_run(ctx.deps, ctx.principal.tenant, agent=agent, trigger=state.get("trigger", "delegate"),
+                              principal=ctx.principal.subject, task=state.get("task", ""))
+        await _progress(ctx, run.id, 0.1)
+        return {"run_id": run.id}
+
+    async def analyse_node(state: SpecialistState, runtime: Runtime[RunContext]) -> dict[str, Any]:
+        ctx = runtime.context
+        try:
+            analysis = await analyse(ctx, state.get("task", ""), state.get("scope") or {})
+        except Exception as exc:
+            await update_run(ctx.deps, ctx.principal.tenant, state["run_id"], status="failed",
+                             error=f"{type(exc).__name__}: {exc}", finished_at=ctx.deps.now())
+            raise
+        await _progress(ctx, state["run_id"], 0.5)
+        return {"findings": analysis.findings, "proposals": analysis.proposals, "counts": analysis.counts,
+                "no_data": analysis.no_data}
+
+    async def propose_node(state: SpecialistState, runtime: Runtime[RunContext]) -> dict[str, Any]:
+        ctx = runtime.context
+        me = Principal.for_agent(ctx.principal.tenant, agent)
+        ids: list[int] = []
+        skipped: list[dict[str, str]] = []
+        for proposal in state.get("proposals") or []:
+            try:
+                res = await propose(ctx.deps, me, proposal, run_id=state["run_id"])
+                ids.append(res.action.id)
+            except ToolError as exc:
+                skipped.append({"target": str(proposal.get("target")), "kind": str(proposal.get("kind")),
+                                "code": exc.code, "reason": exc.message})
+        await _progress(ctx, state["run_id"], 0.9)
+        return {"action_ids": ids, "skipped": skipped}
+
+    async def finish(state: SpecialistState, runtime: Runtime[RunContext]) -> dict[str, Any]:
+        ctx = runtime.context
+        ids, skipped = state.get("action_ids") or [], state.get("skipped") or []
+        findings = list(state.get("findings") or [])
+        findings += [f"Not proposed ({s['code']}): {s['kind']} on {s['target']} — {s['reason']}" for s in skipped]
+        status = "no_data" if state.get("no_data") else "ok"
+        summary = state.get("no_data") or (
+            f"{len(ids)} action{'s' if len(ids) != 1 else ''} proposed" + (f", {len(skipped)} not proposed"
+                                                                           if skipped else "")
+            + (f"; {len(findings)} finding{'s' if len(findings) != 1 else ''}" if findings else ""))
+        counts = {**(state.get("counts") or {}), "proposed": len(ids), "skipped": len(skipped)}
+        result = {"agent": agent, "run_id": state["run_id"], "status": status, "summary": summary,
+                  "findings": findings[:50], "action_ids": ids}
+        await update_run(ctx.deps, ctx.principal.tenant, state["run_id"], status="succeeded", progress=1.0,
+                         counts=counts, result=result, finished_at=ctx.deps.now())
+        return {"result": result}
+
+    graph = StateGraph(SpecialistState, context_schema=RunContext)
+    graph.add_node("start", start)
+    graph.add_node("analyse", analyse_node)
+    graph.add_node("propose", propose_node)
+    graph.add_node("finish", finish)
+    graph.add_edge(START, "start")
+    graph.add_edge("start", "analyse")
+    graph.add_edge("analyse", "propose")
+    graph.add_edge("propose", "finish")
+    graph.add_edge("finish", END)
+    return graph.compile(name=agent)
+
+
+async def _progress(ctx: RunContext, run_id: int, value: float) -> None:
+    await update_run(ctx.deps, ctx.principal.tenant, run_id, progress=value)
+    reporter = getattr(ctx, "progress", None)
+    if reporter is not None:
+        await reporter(value)

@@ -1,0 +1,298 @@
+"""The tools agents may call, each tied to one ABAC operation.
+
+An agent is offered exactly the tools whose operation is on its allowlist; a call to
+anything else is refused and audited. Each call is authorized twice through the one
+``enforce``: for the agent (its allowlist) and for the person it acts for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+
+from graphs.brains.base import ToolSpec
+from graphs.state import RunContext
+from policies.principal import Principal
+from tools import actions, audit, decisions, handoffs, killswitch, performance, preferences, rollback, runs, storefront
+from tools import tenants as tenant_ops
+from tools.errors import Forbidden, ToolError
+from tools.registry import enforce
+from tools.validation import describe
+
+
+class Args(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class NoArgs(Args):
+    pass
+
+
+class ListActionsArgs(Args):
+    status: Annotated[str | None, Field(description="live (default), pending, all, or a status")] = None
+    agent: str | None = None
+    kind: str | None = None
+    risk_tier: Literal["low", "medium", "high", "critical"] | None = None
+    limit: Annotated[int, Field(ge=1, le=100)] = 10
+
+
+class ActionIdArgs(Args):
+    action_id: int
+
+
+class DecideArgs(Args):
+    action_id: int
+    version: Annotated[int, Field(ge=1, description="the version you reviewed")]
+    reason: str = ""
+
+
+class RejectArgs(Args):
+    action_id: int
+    version: Annotated[int, Field(ge=1)]
+    reason: Annotated[str, Field(min_length=1)]
+
+
+class EditArgs(Args):
+    action_id: int
+    version: Annotated[int, Field(ge=1)]
+    params: dict[str, Any]
+
+
+class SnoozeArgs(Args):
+    action_id: int
+    version: Annotated[int, Field(ge=1)]
+    until: AwareDatetime
+
+
+class RollbackArgs(Args):
+    action_id: int
+    reason: str = ""
+
+
+class RunsArgs(Args):
+    limit: Annotated[int, Field(ge=1, le=50)] = 5
+    agent: str | None = None
+
+
+class RunIdArgs(Args):
+    run_id: int
+
+
+class AuditArgs(Args):
+    limit: Annotated[int, Field(ge=1, le=500)] = 50
+    event_prefix: str | None = None
+    since: str | None = None
+
+
+class LevelArgs(Args):
+    level: Literal["supervised", "semi_autonomous", "autonomous"]
+
+
+class KillArgs(Args):
+    engaged: bool
+    reason: Annotated[str, Field(min_length=3)]
+
+
+class TextArgs(Args):
+    text: Annotated[str, Field(min_length=3, max_length=500)]
+
+
+class ForgetArgs(Args):
+    key_or_text: Annotated[str, Field(min_length=1)]
+
+
+class AgentArgs(Args):
+    agent: str | None = None
+
+
+class SearchArgs(Args):
+    query: Annotated[str, Field(min_length=1, max_length=500)]
+    max_price: Annotated[float | None, Field(ge=0)] = None
+
+
+class FactsArgs(Args):
+    query: Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class PolicyArgs(Args):
+    topic: str
+
+
+class EscalateArgs(Args):
+    summary: Annotated[str, Field(min_length=3, max_length=2000)]
+    order_name: str | None = None
+
+
+class OrdersArgs(Args):
+    order_name: str | None = None
+
+
+class TransferArgs(Args):
+    agent: Annotated[str, Field(description="the agent to hand the conversation to")]
+    payload: Annotated[dict[str, Any], Field(description="the handoff payload for that edge")] = {}
+
+
+Runner = Callable[[RunContext, Principal, Any], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class AgentTool:
+    name: str
+    operation: str
+    args: type[Args]
+    description: str
+    run: Runner
+
+    def spec(self) -> ToolSpec:
+        schema = self.args.model_json_schema()
+        schema.pop("title", None)
+        return ToolSpec(self.name, self.description, schema)
+
+
+def _dump(value: Any) -> Any:
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    if isinstance(value, list):
+        return [_dump(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _dump(v) for k, v in value.items()}
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if hasattr(value, "as_dict"):
+        return _dump(value.as_dict())
+    if hasattr(value, "__dataclass_fields__"):
+        from dataclasses import asdict
+        return _dump(asdict(value))
+    return value
+
+
+async def _escalate(ctx: RunContext, who: Principal, a: Any) -> Any:
+    """Through the contract's escalate edge, then into the inbox as a support.escalation action."""
+    from graphs.handoff import transfer
+    from graphs.registry import OPERATOR_INBOX
+    from tools.escalation import escalate
+
+    handoff = await transfer(ctx.deps, tenant=who.tenant, actor=who.subject, thread_id=ctx.thread_id,
+                             from_agent="customer_front", to_agent=OPERATOR_INBOX,
+                             payload={"summary": a.summary, "customer_ref": who.customer_ref,
+                                      "conversation": ctx.thread_id, "order_name": a.order_name})
+    if not handoff.allowed:
+        return handoff.error()
+    p = handoff.payload
+    return await escalate(ctx.deps, who, summary=p["summary"], conversation=p["conversation"],
+                          customer_ref=p.get("customer_ref"), order_name=p.get("order_name"))
+
+
+def _t(name: str, operation: str, args: type[Args], description: str, run: Runner) -> AgentTool:
+    return AgentTool(name, operation, args, description, run)
+
+
+async def _decide(ctx: RunContext, who: Principal, a: Any, verdict: str, **extra: Any) -> Any:
+    return await decisions.decide(ctx.deps, who, action_id=a.action_id, version=a.version, verdict=verdict, **extra)
+
+
+TOOLS: dict[str, AgentTool] = {t.name: t for t in (
+    _t("list_actions", "actions.list", ListActionsArgs, "The action queue ranked best first (filters optional).",
+       lambda c, w, a: actions.list_actions(c.deps, w, **a.model_dump())),
+    _t("get_action", "actions.get", ActionIdArgs,
+       "One action: evidence, expected-revenue arithmetic, risk, rollback plan, versions, decisions, execution.",
+       lambda c, w, a: actions.get_action(c.deps, w, action_id=a.action_id)),
+    _t("approve_action", "actions.approve", DecideArgs,
+       "Approve the version you reviewed; high and critical approvals ask the operator to confirm first.",
+       lambda c, w, a: _decide(c, w, a, "approve", reason=a.reason)),
+    _t("reject_action", "actions.reject", RejectArgs, "Reject, with the reason the agent learns from.",
+       lambda c, w, a: _decide(c, w, a, "reject", reason=a.reason)),
+    _t("edit_and_approve", "actions.edit_approve", EditArgs,
+       "Change some params (validated and re-classified) and approve the new version.",
+       lambda c, w, a: _decide(c, w, a, "edit_approve", params=a.params)),
+    _t("snooze_action", "actions.snooze", SnoozeArgs, "Put an action aside until a time.",
+       lambda c, w, a: _decide(c, w, a, "snooze", until=a.until)),
+    _t("rollback_action", "actions.rollback", RollbackArgs, "Restore what an executed action changed.",
+       lambda c, w, a: rollback.rollback(c.deps, w, action_id=a.action_id, reason=a.reason)),
+    _t("get_status", "status.get", NoArgs, "Queue counts, autonomy level, kill switch, recent runs.",
+       lambda c, w, a: tenant_ops.get_status(c.deps, w)),
+    _t("list_runs", "runs.list", RunsArgs, "Recent specialist runs.",
+       lambda c, w, a: runs.list_runs(c.deps, w, limit=a.limit, agent=a.agent)),
+    _t("get_run", "runs.get", RunIdArgs, "One specialist run with its counts and result.",
+       lambda c, w, a: runs.get_run(c.deps, w, run_id=a.run_id)),
+    _t("audit_log", "audit.read", AuditArgs, "Recent audit events, newest first.",
+       lambda c, w, a: audit.recent(c.deps, w.tenant, limit=a.limit, event_prefix=a.event_prefix, since=a.since)),
+    _t("verify_audit", "audit.verify", NoArgs, "Check the audit hash chain end to end.",
+       lambda c, w, a: audit.verify(c.deps, w.tenant)),
+    _t("handoff_log", "handoffs.read", RunsArgs, "Recent handoffs between agents, allowed and refused.",
+       lambda c, w, a: handoffs.handoff_log(c.deps, w, limit=a.limit)),
+    _t("set_autonomy", "autonomy.set", LevelArgs, "Set the store's autonomy level.",
+       lambda c, w, a: tenant_ops.set_autonomy(c.deps, w, level=a.level)),
+    _t("set_kill_switch", "kill_switch.set", KillArgs, "Stop (or resume) every execution; nothing is lost.",
+       lambda c, w, a: killswitch.set_kill_switch(c.deps, w, engaged=a.engaged, reason=a.reason)),
+    _t("remember_preference", "memory.write", TextArgs, "Keep one of the operator's standing preferences.",
+       lambda c, w, a: preferences.remember(c.deps, w, text=a.text)),
+    _t("list_preferences", "memory.read", NoArgs, "The operator's standing preferences.",
+       lambda c, w, a: preferences.list_preferences(c.deps, w)),
+    _t("forget_preference", "memory.forget", ForgetArgs, "Forget a standing preference (by key or words).",
+       lambda c, w, a: preferences.forget(c.deps, w, key_or_text=a.key_or_text)),
+    _t("agent_performance", "performance.read", AgentArgs, "How each agent's proposals fare with the operator.",
+       lambda c, w, a: performance.agent_performance(c.deps, w, agent=a.agent)),
+    _t("search_products", "catalog.search", SearchArgs, "Search the catalogue (optionally under a price).",
+       lambda c, w, a: storefront.search_products(c.deps, w, query=a.query, max_price=a.max_price)),
+    _t("product_facts", "catalog.search", FactsArgs, "Price, stock, variants and description of one product.",
+       lambda c, w, a: storefront.product_facts(c.deps, w, query=a.query)),
+    _t("store_policy", "store_policies.read", PolicyArgs,
+       "The store's policy on: " + ", ".join(storefront.policy_topics()) + ".",
+       lambda c, w, a: storefront.store_policy(c.deps, w, topic=a.topic)),
+    _t("escalate_to_operator", "support.escalate", EscalateArgs,
+       "Put the shopper's request in the operator's inbox (a person will follow up).", _escalate),
+    _t("my_orders", "orders.own", OrdersArgs, "The authenticated customer's own orders.",
+       lambda c, w, a: storefront.my_orders(c.deps, w, order_name=a.order_name)),
+)}
+
+#: control tools: handled by the agent loop itself, never by an operation
+TRANSFER = AgentTool("transfer_to_agent", "", TransferArgs,
+                     "Hand the conversation to another agent, if the handoff contract allows it.",
+                     lambda c, w, a: _unreachable())
+
+
+async def _unreachable() -> Any:
+    raise AssertionError("transfer_to_agent is handled by the agent loop")
+
+
+#: decisions that, for high and critical actions, wait for the operator's confirmation
+CONFIRMABLE = {"approve_action", "edit_and_approve"}
+
+
+def tools_for(agent: str, allowlist: frozenset[str]) -> list[AgentTool]:
+    return [t for t in TOOLS.values() if t.operation in allowlist] + [TRANSFER]
+
+
+@dataclass(frozen=True)
+class ToolOutcome:
+    ok: bool
+    content: Any
+    code: str = ""
+
+
+async def call_tool(ctx: RunContext, agent: str, name: str, raw_args: dict[str, Any]) -> ToolOutcome:
+    """Run one tool call for ``agent`` on behalf of ``ctx.principal``, or say why not."""
+    tool = TOOLS.get(name)
+    agent_principal = Principal.for_agent(ctx.principal.tenant, agent)
+    operation = tool.operation if tool else f"tool:{name[:60]}"
+    try:
+        # The agent's allowlist first (an unknown tool is an unknown operation: denied and audited),
+        # then the person it acts for.
+        await enforce(ctx.deps, agent_principal, operation if tool else "unknown:" + name[:60], ctx.principal.tenant)
+        await enforce(ctx.deps, ctx.principal, operation, ctx.principal.tenant)
+    except Forbidden as exc:
+        return ToolOutcome(False, {"error": exc.code, "message": exc.message}, exc.code)
+    assert tool is not None
+    try:
+        args = tool.args.model_validate(raw_args)
+    except ValidationError as exc:
+        return ToolOutcome(False, {"error": "invalid_args", "message": f"{name}: {describe(exc)}"}, "invalid_args")
+    try:
+        return ToolOutcome(True, _dump(await tool.run(ctx, ctx.principal, args)))
+    except ToolError as exc:
+        return ToolOutcome(False, exc.to_dict(), exc.code)
