@@ -19,7 +19,7 @@ from langgraph.types import Command, interrupt
 
 from graphs.brains.base import Reply, ToolCall, Turn
 from graphs.handoff import transfer
-from graphs.registry import AGENTS
+from graphs.registry import AGENTS, OPERATOR_INBOX
 from graphs.state import ChatState, RunContext
 from graphs.toolkit import CONFIRMABLE, ToolOutcome, call_tool, tools_for
 from policies.tiers import RiskTier
@@ -99,6 +99,11 @@ async def _transfer(ctx: RunContext, agent: str, call: ToolCall, scratch_all: di
                     scratch: dict[str, Any], results: list[dict[str, Any]], trace: list[str]) -> Command[Any] | None:
     to = str(call.args.get("agent", ""))
     payload = call.args.get("payload") or {}
+    if to == OPERATOR_INBOX:
+        # the inbox is reached through the escalation tool, which records the same handoff
+        summary = str((payload if isinstance(payload, dict) else {}).get("summary") or "")
+        results.append(_result(call, await call_tool(ctx, agent, "escalate_to_operator", {"summary": summary})))
+        return None
     handoff = await transfer(ctx.deps, tenant=ctx.principal.tenant, actor=ctx.principal.subject,
                              thread_id=ctx.thread_id, from_agent=agent, to_agent=to,
                              payload=payload if isinstance(payload, dict) else {"value": payload})

@@ -18,7 +18,8 @@ from graphs.state import RunContext
 from policies.principal import Principal, Role
 from tools.deps import Deps
 from tools.errors import Forbidden, InvalidInput
-from tools.pii import protect_text
+from policies.pii import redact
+from tools.pii import tokenizer
 
 MAX_MESSAGE = 8000
 _THREAD = re.compile(r"^[A-Za-z0-9_.:-]{1,100}$")
@@ -92,7 +93,7 @@ class ChatService:
                 return await self.resume(principal, thread, [
                     {"action_id": p["action_id"], "version": p["version"], "approve": approve} for p in waiting])
             return ChatTurn(thread, confirmation_prompt(waiting) + "\nAnswer yes or no first.", pending=waiting)
-        clean = await self.deps.db.transact(principal.tenant, lambda tx: protect_text(tx, self.deps, text))
+        clean = await self._protect(principal.tenant, text)
         front = "customer_front" if principal.role is Role.CUSTOMER else "ceo_front"
         state = {"owner": owner_of(principal), "front": front, "scratch": {}, "results": [], "inbox": None,
                  "pending": None, "refs": [], "reply": "",
@@ -100,6 +101,17 @@ class ChatService:
         out = await self.graph.ainvoke(state, self._config(principal, thread),
                                        context=self._context(principal, thread, progress))
         return self._turn(thread, out)
+
+    async def _protect(self, tenant: str, text: str) -> str:
+        """The message with PII replaced by references; raw values go to the vault (only if any)."""
+        result = redact(text, tokenizer(self.deps, tenant))
+        if result.vault:
+            async def store(tx: Any) -> None:
+                for ref, (entity, raw) in result.vault.items():
+                    await tx.pii.store(ref=ref, entity=entity.value, value=raw, now=self.deps.now())
+
+            await self.deps.db.transact(tenant, store)
+        return result.text
 
     async def resume(self, principal: Principal, thread: str, decisions: list[dict[str, Any]]) -> ChatTurn:
         """Answer a pending confirmation; each decision names its action id and version."""

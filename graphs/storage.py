@@ -50,7 +50,9 @@ async def open_agent_storage(database_url: str) -> AsyncIterator[AgentStorage]:
         async with aiosqlite.connect(str(folder / "checkpoints.db"), timeout=30) as saver_conn, \
                 aiosqlite.connect(str(folder / "memory.db"), timeout=30, isolation_level=None) as store_conn:
             for conn in (saver_conn, store_conn):
+                # WAL with synchronous=NORMAL: a crashed process loses nothing committed
                 await conn.execute("PRAGMA journal_mode=WAL")
+                await conn.execute("PRAGMA synchronous=NORMAL")
                 await conn.execute("PRAGMA busy_timeout=30000")
             saver = AsyncSqliteSaver(saver_conn)
             await saver.setup()

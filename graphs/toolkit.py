@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import cache
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -148,9 +149,14 @@ class AgentTool:
     run: Runner
 
     def spec(self) -> ToolSpec:
-        schema = self.args.model_json_schema()
-        schema.pop("title", None)
-        return ToolSpec(self.name, self.description, schema)
+        return _spec(self.name, self.description, self.args)
+
+
+@cache
+def _spec(name: str, description: str, args: type[Args]) -> ToolSpec:
+    schema = args.model_json_schema()
+    schema.pop("title", None)
+    return ToolSpec(name, description, schema)
 
 
 def _dump(value: Any) -> Any:

@@ -37,6 +37,8 @@ class App:
             s = self.settings
             chosen = brain or select_brain(s.brain, api_key=s.openai_api_key.get_secret_value() if s.openai_api_key
                                            else None, base_url=s.openai_base_url, model=s.openai_model)
+            if hasattr(chosen, "aclose"):
+                self._stack.push_async_callback(chosen.aclose)
             self._chat = ChatService(self.deps, graph, chosen)
         return self._chat
 

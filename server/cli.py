@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -34,7 +35,8 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(token_app, name="token")
 app.add_typer(pii_app, name="pii")
 
-out = Console(markup=False, highlight=False)  # data is printed as is, never as markup
+# Data is printed as is, never as markup; when piped, wide enough for the tables.
+out = Console(markup=False, highlight=False, width=max(shutil.get_terminal_size((120, 24)).columns, 100))
 err = Console(stderr=True)
 
 TenantOpt = Annotated[str | None, typer.Option("--tenant", help="Tenant (store); default GROWTH_TENANT.")]
@@ -357,6 +359,141 @@ def pii_redact(as_json: JsonOpt = False) -> None:
             {"entity": f.entity.value, "start": f.start, "end": f.end, "text": f.value} for f in result.findings]})
         return
     sys.stdout.write(result.text)
+
+
+# --- conversations --------------------------------------------------------------------------
+
+@app.command("chat")
+def chat(thread: Annotated[str | None, typer.Option(help="Continue this conversation.")] = None,
+         as_: Annotated[str, typer.Option("--as", help="operator (ceo_front) or customer (customer_front)")] = "operator",
+         customer: Annotated[str | None, typer.Option(help="for --as customer: the customer's reference or email")] = None,
+         tenant: TenantOpt = None) -> None:
+    """Talk to the CEO-front agent (or, --as customer, to the shop assistant) in the terminal."""
+    from graphs.service import ChatService
+
+    async def go(a: App) -> None:
+        principal = _chat_principal(a, as_, customer, tenant)
+        service: ChatService = await a.agents()
+        current = thread or __import__("uuid").uuid4().hex[:12]
+        err.print(f"conversation {current} with {'ceo_front' if as_ == 'operator' else 'customer_front'} "
+                  f"({service.brain.name} brain) — continue later with --thread {current}; Ctrl-D to leave")
+        waiting = await service.pending(principal, current)
+        if waiting:
+            from graphs.service import confirmation_prompt
+
+            out.print(confirmation_prompt(waiting))
+            turn = await _confirm(service, principal, current, waiting)
+            out.print(turn.reply)
+        while True:
+            try:
+                line = await asyncio.to_thread(input, "you> ")
+            except EOFError:
+                return
+            if not line.strip():
+                continue
+            if line.strip().lower() in ("exit", "quit", "bye"):
+                return
+            try:
+                turn = await service.send(principal, line, thread=current)
+            except ToolError as exc:
+                err.print(f"error {escape(f'[{exc.code}]')} {escape(exc.message)}")
+                continue
+            out.print(turn.reply)
+            while turn.pending:
+                turn = await _confirm(service, principal, current, turn.pending)
+                out.print(turn.reply)
+
+    run(go)
+
+
+async def _confirm(service: Any, principal: Principal, thread: str, items: list[dict[str, Any]]) -> Any:
+    try:
+        answer = await asyncio.to_thread(input, "confirm? [y/N] ")
+    except EOFError:
+        answer = ""
+    approve = answer.strip().lower() in ("y", "yes")
+    return await service.resume(principal, thread, [
+        {"action_id": p["action_id"], "version": p["version"], "approve": approve} for p in items])
+
+
+def _chat_principal(a: App, as_: str, customer: str | None, tenant: str | None) -> Principal:
+    t = tenant or a.settings.tenant
+    if as_ == "operator":
+        return Principal.operator(t, subject="operator:cli")
+    if as_ != "customer":
+        raise ToolError("--as is operator or customer", code="invalid_input")
+    if not customer:
+        raise ToolError("--as customer needs --customer (a customer reference or email)", code="invalid_input")
+    ref = customer
+    if "@" in customer:
+        from tools.pii import customer_ref_for
+        ref = customer_ref_for(a.deps, t, customer)
+    return Principal.customer(t, ref)
+
+
+@app.command("agents")
+def agents_cmd(as_json: JsonOpt = False) -> None:
+    """The agents, what each may see and call, and the handoff contract between them."""
+    from graphs.contract import contract_table
+    from graphs.registry import AGENTS
+
+    registry = [{"name": a.name, "role": a.role, "clearance": a.clearance.value, "description": a.description,
+                 "tools": sorted(a.allowlist)} for a in AGENTS.values()]
+    contract = contract_table()
+    if as_json:
+        _json({"agents": registry, "contract": contract})
+        return
+    table = Table(title="agents")
+    for col in ("agent", "role", "sees", "does"):
+        table.add_column(col)
+    for a in registry:
+        table.add_row(a["name"], a["role"], a["clearance"], a["description"])
+    out.print(table)
+    edges = Table(title="handoff contract (every other edge is refused)")
+    for col in ("from", "to", "kind", "payload", "notes"):
+        edges.add_column(col)
+    for e in contract:
+        edges.add_row(e["from"], e["to"], e["kind"], e["payload"], e["notes"])
+    out.print(edges)
+
+
+check_app = typer.Typer(help="Conformance checks.", no_args_is_help=True)
+app.add_typer(check_app, name="check")
+
+
+@check_app.command("handoffs")
+def check_handoffs(as_json: JsonOpt = False) -> None:
+    """Try every (from, to) pair of agents against the handoff contract, on a scratch database."""
+    import tempfile
+    from pathlib import Path
+
+    from graphs.conformance import run as run_conformance
+    from server.persistence.migrate import upgrade
+
+    async def go() -> list[Any]:
+        folder = Path(tempfile.mkdtemp(prefix="growth-conformance-"))
+        url = f"sqlite+aiosqlite:///{folder / 'conformance.db'}"
+        await upgrade(url)
+        application = await create_app(Settings(database_url=url), check_schema=False)
+        try:
+            return await run_conformance(application.deps, "conformance")
+        finally:
+            await application.close()
+
+    rows = asyncio.run(go())
+    failed = [r for r in rows if not r.ok]
+    if as_json:
+        _json([{**r.__dict__, "ok": r.ok} for r in rows])
+    else:
+        table = Table(title=f"handoff contract: {len(rows)} pairs, {len(failed)} failing")
+        for col in ("from", "to", "expected", "got", "invalid payload", "redaction", "row", "ok"):
+            table.add_column(col, no_wrap=True)
+        for r in rows:
+            table.add_row(r.from_agent, r.to_agent, r.expected, r.got, r.payload_check, r.redaction, r.logged,
+                          "✓" if r.ok else "✗")
+        out.print(table)
+    if failed:
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ async def record_handoff(deps: Deps, tenant: str, *, actor: str, thread_id: str,
     """Write the handoff row and its audit event in one transaction (payload already filtered)."""
 
     async def txn(tx: Tx) -> HandoffRecord:
+        await tx.tenants.ensure(name=tenant, now=deps.now())
         row = await tx.handoffs.add(thread_id=thread_id, from_agent=from_agent, to_agent=to_agent, kind=kind,
                                     allowed=allowed, reason=await protect_text(tx, deps, reason),
                                     payload=await protect(tx, deps, payload), now=deps.now())

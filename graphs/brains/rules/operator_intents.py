@@ -99,16 +99,19 @@ _NOT_IDS = re.compile(
     r"(?:[$€£]\s*\d[\d,.]*|\d[\d,.]*\s*(?:%|percent|dollars|euros|pounds|usd|eur|gbp)\b"
     r"|\b(?:in|for)\s+\d+\s+(?:minute|min|hour|hr|day|week|month)s?\b|\d{4}-\d{2}-\d{2}"
     r"|\b\d+\s*(?:units?|pcs|pieces|items? of)\b|\b(?:top|first|last)\s+\d+\b|\bquantity\s+(?:to\s+|of\s+)?\d+"
-    r"|\b(?:price|priced|at|to)\s+(?:to\s+|at\s+|of\s+)?\d[\d,.]*(?!\s*(?:,|and)\s*#?\d)"
-    r"|\brun\s+#?\d+)")
+    r"|\bprice\s+(?:to\s+|at\s+|=\s*)?\d[\d,.]*|\bpriced\s+(?:at\s+)?\d[\d,.]*|\brun\s+#?\d+)")
+#: with a price in the sentence, "to 42" and "at 39.90" are amounts, not ids
+_PRICE_AMOUNTS = re.compile(r"\b(?:to|at)\s+\d[\d,.]*")
 
 
 def _ids(text: str) -> tuple[int, ...]:
     scrubbed = _NOT_IDS.sub(" ", text)
+    if "price" in text:
+        scrubbed = _PRICE_AMOUNTS.sub(" ", scrubbed)
     found: list[int] = [int(n) for n in re.findall(r"#\s?(\d{1,9})\b", scrubbed)]
     for m in re.finditer(r"\b(?:approve|reject|decline|snooze|explain|undo|revert|roll ?back|action|actions|item|"
                          r"items|number|numbers|no to|ok|okay|yes to|details on|about|why is|why was|on|and|skip|"
-                         r"postpone|defer|park|deny|veto|accept|execute|do|show me|show|"
+                         r"postpone|defer|park|deny|veto|accept|execute|do|show me|show|light|of|"
                          r"is|was|what's|what is)\s+((?:\d{1,9}(?:\s*(?:,|and|&|\+|-|to)\s*|\s+))*\d{1,9})\b",
                          scrubbed):
         chunk = m.group(1)
@@ -176,9 +179,10 @@ def _params(text: str, original: str) -> dict[str, Any]:
     m = re.search(r"(\d+(?:\.\d+)?)\s*(?:%|percent)", text)
     if m and _has(r"\b(off|markdown|mark it down|discount)\b", text):
         params["percent_off"] = float(m.group(1))
-    m = re.search(r"\b(?:price|priced|at|to)\b\s*(?:to\s+|at\s+|of\s+)?[$€£]?\s*(\d+(?:[.,]\d{1,2})?)(?!\s*(?:%|units|pcs|days?|weeks?))",
-                  text)
-    if m and _has(r"\bprice|[$€£]|\bpriced\b", text):
+    m = (re.search(r"\bprice\b(?:\s+of\s+#?\d+)?\s*(?:to|at|=|:|of)?\s*[$€£]?\s*(\d+(?:[.,]\d{1,2})?)(?!\s*%)", text)
+         or re.search(r"\b(?:priced|at|to)\s+[$€£]\s*(\d+(?:[.,]\d{1,2})?)", text)
+         or re.search(r"\bat\s+(\d+[.,]\d{2})\b", text))
+    if m:
         params["new_price"] = float(m.group(1).replace(",", "."))
     m = re.search(r"\b(\d+)\s*(?:units|pcs|pieces)\b|\bquantity\s+(?:to\s+|of\s+)?(\d+)\b|\border\s+(\d+)\s+instead\b",
                   text)
@@ -229,7 +233,7 @@ def parse_operator(text: str, now: datetime) -> OperatorIntent:
 
     # --- decisions ----------------------------------------------------------------------
     ref = _ref(t)
-    if _has(r"\b(roll ?back|rollback|undo|revert|reverse)\b", t):
+    if _has(r"\b(roll ?back|rollback|undo|revert|reverse)\b(?! plan)", t):
         return OperatorIntent("rollback", ids=ids, ref=None if ids else ref, reason=_reason(original, "undo|revert|roll ?back"))
     if _has(r"\b(snooze|postpone|defer|park|remind me|come back to|revisit|not now|later)\b", t) and not _has(
             r"\bwhat\b.*\blater\b", t):
@@ -277,10 +281,13 @@ def parse_operator(text: str, now: datetime) -> OperatorIntent:
             r"|where do (?:we|i) stand|anything (?:urgent|new|important)|catch me up|what'?s new|what needs (?:my )?attention",
             t):
         return OperatorIntent("briefing")
-    if _has(r"\b(performance|track record|approval rate|hit rate|how (?:well|good) (?:is|are|has|have)|accuracy)\b", t):
+    if _has(r"\b(performance|performing|track record|approval rate|hit rate|how (?:well|good) (?:is|are|has|have)"
+            r"|accuracy)\b", t):
         return OperatorIntent("performance", agent=agent)
     status = next((v for k, v in STATUS_WORDS.items() if re.search(r"\b" + k + r"\b", t)), None)
     if _has(r"\b(show|list|what are|what's|what is|give me|see|display|pull up|any)\b|\bqueue\b|\binbox\b|"
+            r"\bwhat (?:got|was|were|has been|have been)\b.*\b(?:rejected|executed|approved|done|snoozed|expired"
+            r"|failed)\b|"
             r"needs? my (?:approval|ok|sign[- ]off)|waiting (?:on|for) me|\bpending\b|\bproposals?\b|\bactions\b", t):
         m = re.search(r"\b(?:top|first|last)\s+(\d+)\b|\b(\d+)\s+(?:actions|ones|items)\b", t)
         limit = int(next(g for g in m.groups() if g)) if m else None

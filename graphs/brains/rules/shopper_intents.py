@@ -86,7 +86,8 @@ _STOP = {"do", "you", "have", "sell", "carry", "stock", "any", "a", "an", "the",
          "price", "of", "cost", "does", "in", "available", "made", "material", "what", "under", "below", "less",
          "than", "cheaper", "max", "up", "to", "please", "got", "browse", "your", "it", "this", "that", "there",
          "with", "and", "or", "cheap", "good", "nice", "new", "still", "currently", "we", "my", "can", "get",
-         "which", "whats", "what's", "tell", "about", "colors", "colours", "dimensions", "size", "weight", "the"}
+         "which", "whats", "what's", "tell", "about", "colors", "colours", "dimensions", "size", "weight", "come",
+         "comes"}
 
 
 def _product_query(t: str) -> str | None:

@@ -1,0 +1,77 @@
+"""A loopback OpenAI-compatible server that replays scripted chat completions.
+
+It speaks the wire format of ``POST /v1/chat/completions`` (including tool calls) and
+records every request, so tests can check what a real client sent. Nothing leaves the
+machine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import time
+from contextlib import asynccontextmanager
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def text_reply(content: str) -> dict[str, Any]:
+    return {"role": "assistant", "content": content}
+
+
+def tool_reply(*calls: tuple[str, str, dict[str, Any]]) -> dict[str, Any]:
+    return {"role": "assistant", "content": None, "tool_calls": [
+        {"id": cid, "type": "function", "function": {"name": name, "arguments": json.dumps(args)}}
+        for cid, name, args in calls]}
+
+
+class OpenAIStub:
+    def __init__(self, script: list[dict[str, Any]]) -> None:
+        self.script = list(script)
+        self.requests: list[dict[str, Any]] = []
+        self.auth: list[str | None] = []
+        self.app = Starlette(routes=[Route("/v1/chat/completions", self.completions, methods=["POST"])])
+
+    async def completions(self, request: Request) -> JSONResponse:
+        body = await request.json()
+        self.requests.append(body)
+        self.auth.append(request.headers.get("authorization"))
+        if not self.script:
+            return JSONResponse({"error": {"message": "script exhausted", "type": "invalid_request_error"}},
+                                status_code=400)
+        message = self.script.pop(0)
+        finish = "tool_calls" if message.get("tool_calls") else "stop"
+        return JSONResponse({
+            "id": f"chatcmpl-{len(self.requests)}", "object": "chat.completion", "created": int(time.time()),
+            "model": body.get("model", "stub"),
+            "choices": [{"index": 0, "message": message, "finish_reason": finish}],
+            "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}})
+
+
+@asynccontextmanager
+async def serve(stub: OpenAIStub):  # type: ignore[no-untyped-def]
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(stub.app, host="127.0.0.1", port=port, log_level="warning",
+                                           lifespan="off"))
+    task = asyncio.create_task(server.serve())
+    try:
+        for _ in range(200):
+            if server.started:
+                break
+            await asyncio.sleep(0.02)
+        yield f"http://127.0.0.1:{port}/v1"
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(task, timeout=10)
