@@ -44,59 +44,72 @@ def _result(call: ToolCall, outcome: ToolOutcome) -> dict[str, Any]:
 
 
 async def run_agent(agent: str, state: ChatState, runtime: Runtime[RunContext]) -> Command[Any]:
-    """One visit of a brain-driven agent: think, act, and reply or hand on."""
+    """One step of a brain-driven agent: think once, act, then reply, hand on, or think again.
+
+    Each step is its own graph step (checkpointed), so a brain that must wait for
+    something outside — the MCP client's model — can pause the thread mid-turn
+    without ever repeating a tool call.
+    """
     ctx = runtime.context
     scratch_all = dict(state.get("scratch") or {})
     scratch = dict(scratch_all.get(agent) or {})
     results = list(state.get("results") or [])
-    trace = [*(state.get("trace") or []), agent]
+    trace = list(state.get("trace") or [])
+    if not trace or trace[-1] != agent:
+        trace.append(agent)
+    steps = int(state.get("steps") or 0) + 1
     inbox = state.get("inbox")
     if inbox and inbox.get("kind") == "return":
         # a sub-agent or specialist came back: its payload is the result of the transfer call
         results.append({"call_id": scratch.pop("awaiting", "transfer"), "name": "transfer_to_agent", "ok": True,
                         "content": inbox["payload"], "args": {"agent": inbox["from"]}})
+    if steps > MAX_STEPS:
+        return _end(agent, "I could not finish that in a reasonable number of steps; please ask again more "
+                           "specifically.", [], scratch_all, state, trace)
     tools = tools_for(agent, AGENTS[agent].allowlist)
     history = [{"role": m["role"], "content": m["content"]} for m in state.get("messages") or []]
     facts = {"tenant": ctx.principal.tenant, "focus": list(state.get("focus") or []),
              "customer_ref": ctx.principal.customer_ref, "thread": ctx.thread_id}
-    for _ in range(MAX_STEPS):
-        step = await ctx.brain.step(Turn(agent=agent, system_prompt=system_prompt(agent), history=history,
-                                         tools=[t.spec() for t in tools], results=results, scratch=scratch,
-                                         now=ctx.deps.now(), facts=facts))
-        if isinstance(step, Reply):
-            scratch_all[agent] = {}
-            focus = [r["id"] for r in step.refs if r.get("type") == "action"] or facts["focus"]
-            return Command(goto=END, update={
-                "messages": [{"role": "assistant", "agent": agent, "content": step.text}], "reply": step.text,
-                "refs": step.refs, "scratch": scratch_all, "results": [], "inbox": None, "pending": None,
-                "focus": focus[:20], "trace": trace})
-        scratch, results = dict(step.scratch), []
-        confirmations: list[dict[str, Any]] = []
-        for call in step.calls:
-            if call.name == "transfer_to_agent":
-                moved = await _transfer(ctx, agent, call, scratch_all, scratch, results, trace)
-                if moved is not None:
-                    return moved
+    step = await ctx.brain.step(Turn(agent=agent, system_prompt=system_prompt(agent), history=history,
+                                     tools=[t.spec() for t in tools], results=results, scratch=scratch,
+                                     now=ctx.deps.now(), facts=facts))
+    if isinstance(step, Reply):
+        focus = [r["id"] for r in step.refs if r.get("type") == "action"] or facts["focus"]
+        return _end(agent, step.text, step.refs, scratch_all, state, trace, focus=focus)
+    scratch, results = dict(step.scratch), []
+    confirmations: list[dict[str, Any]] = []
+    for call in step.calls:
+        if call.name == "transfer_to_agent":
+            moved = await _transfer(ctx, agent, call, scratch_all, scratch, results, trace, steps)
+            if moved is not None:
+                return moved
+            continue
+        if call.name in CONFIRMABLE and agent == "ceo_front":
+            gate = await _needs_confirmation(ctx, call)
+            if gate is not None:
+                confirmations.append(gate)
                 continue
-            if call.name in CONFIRMABLE and agent == "ceo_front":
-                gate = await _needs_confirmation(ctx, call)
-                if gate is not None:
-                    confirmations.append(gate)
-                    continue
-            results.append(_result(call, await call_tool(ctx, agent, call.name, call.args)))
-        if confirmations:
-            scratch_all[agent] = scratch
-            return Command(goto="confirm", update={"pending": confirmations, "results": results,
-                                                   "scratch": scratch_all, "inbox": None, "trace": trace})
+        results.append(_result(call, await call_tool(ctx, agent, call.name, call.args)))
+    scratch_all[agent] = scratch
+    if confirmations:
+        return Command(goto="confirm", update={"pending": confirmations, "results": results, "steps": steps,
+                                               "scratch": scratch_all, "inbox": None, "trace": trace})
+    return Command(goto=agent, update={"results": results, "scratch": scratch_all, "steps": steps, "inbox": None,
+                                       "trace": trace})
+
+
+def _end(agent: str, text: str, refs: list[dict[str, Any]], scratch_all: dict[str, Any], state: ChatState,
+         trace: list[str], *, focus: list[int] | None = None) -> Command[Any]:
     scratch_all[agent] = {}
-    text = "I could not finish that in a reasonable number of steps; please ask again more specifically."
-    return Command(goto=END, update={"messages": [{"role": "assistant", "agent": agent, "content": text}],
-                                     "reply": text, "refs": [], "scratch": scratch_all, "results": [],
-                                     "inbox": None, "trace": trace})
+    return Command(goto=END, update={
+        "messages": [{"role": "assistant", "agent": agent, "content": text}], "reply": text, "refs": refs,
+        "scratch": scratch_all, "results": [], "inbox": None, "pending": None,
+        "focus": (focus if focus is not None else list(state.get("focus") or []))[:20], "trace": trace})
 
 
 async def _transfer(ctx: RunContext, agent: str, call: ToolCall, scratch_all: dict[str, Any],
-                    scratch: dict[str, Any], results: list[dict[str, Any]], trace: list[str]) -> Command[Any] | None:
+                    scratch: dict[str, Any], results: list[dict[str, Any]], trace: list[str],
+                    steps: int) -> Command[Any] | None:
     to = str(call.args.get("agent", ""))
     payload = call.args.get("payload") or {}
     if to == OPERATOR_INBOX:
@@ -114,7 +127,7 @@ async def _transfer(ctx: RunContext, agent: str, call: ToolCall, scratch_all: di
         return None
     scratch_all[agent] = {**scratch, "awaiting": call.id}
     update = dict(handoff.command.update or {})
-    update.update({"scratch": scratch_all, "results": results, "trace": trace})
+    update.update({"scratch": scratch_all, "results": results, "trace": trace, "steps": steps})
     return Command(goto=handoff.command.goto, graph=handoff.command.graph, update=update)
 
 

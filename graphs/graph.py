@@ -60,9 +60,9 @@ def specialist_node(agent: str) -> Any:
 def build_graph(*, checkpointer: Any = None, store: Any = None) -> CompiledStateGraph[Any, Any, Any, Any]:
     graph = StateGraph(ChatState, context_schema=RunContext)
     graph.add_node("route", route, destinations=("ceo_front", "customer_front"))
-    graph.add_node("ceo_front", ceo_front, destinations=(*SPECIALISTS, "confirm", END))
+    graph.add_node("ceo_front", ceo_front, destinations=("ceo_front", *SPECIALISTS, "confirm", END))
     graph.add_node("confirm", confirm, destinations=("ceo_front",))
-    graph.add_node("customer_front", customer_front, destinations=("accounts", END))
+    graph.add_node("customer_front", customer_front, destinations=("customer_front", "accounts", END))
     graph.add_node("accounts", accounts, destinations=("customer_front",))
     for agent in SPECIALISTS:
         graph.add_node(agent, specialist_node(agent), destinations=("ceo_front",))

@@ -52,7 +52,7 @@ class ChatService:
     def _config(self, principal: Principal, thread: str) -> dict[str, Any]:
         if not _THREAD.match(thread):
             raise InvalidInput("a thread id is 1-100 letters, digits or . _ : -", code="invalid_thread")
-        return {"configurable": {"thread_id": f"{principal.tenant}:{thread}"}}
+        return {"configurable": {"thread_id": f"{principal.tenant}:{thread}"}, "recursion_limit": 100}
 
     def _context(self, principal: Principal, thread: str, progress: Any = None) -> RunContext:
         return RunContext(self.deps, principal, self.brain, f"{principal.tenant}:{thread}", progress)
@@ -96,7 +96,7 @@ class ChatService:
         clean = await self._protect(principal.tenant, text)
         front = "customer_front" if principal.role is Role.CUSTOMER else "ceo_front"
         state = {"owner": owner_of(principal), "front": front, "scratch": {}, "results": [], "inbox": None,
-                 "pending": None, "refs": [], "reply": "",
+                 "pending": None, "refs": [], "reply": "", "steps": 0,
                  "messages": [{"role": "user", "agent": "user", "content": clean}]}
         out = await self.graph.ainvoke(state, self._config(principal, thread),
                                        context=self._context(principal, thread, progress))

@@ -43,6 +43,8 @@ class ChatState(TypedDict, total=False):
     refs: list[dict[str, Any]]
     #: agents visited during this turn, in order
     trace: list[str]
+    #: brain steps taken this turn (bounded)
+    steps: int
 
 
 @dataclass
