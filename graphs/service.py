@@ -35,6 +35,8 @@ class ChatTurn:
     #: decisions waiting for confirmation: answer with ``resume`` naming (action_id, version)
     pending: list[dict[str, Any]] | None = None
     trace: list[str] = field(default_factory=list)
+    #: the brain is waiting for the client's model: a ``sampling/createMessage`` request's params
+    sample: dict[str, Any] | None = None
 
 
 def owner_of(principal: Principal) -> str:
@@ -54,8 +56,8 @@ class ChatService:
             raise InvalidInput("a thread id is 1-100 letters, digits or . _ : -", code="invalid_thread")
         return {"configurable": {"thread_id": f"{principal.tenant}:{thread}"}, "recursion_limit": 100}
 
-    def _context(self, principal: Principal, thread: str, progress: Any = None) -> RunContext:
-        return RunContext(self.deps, principal, self.brain, f"{principal.tenant}:{thread}", progress)
+    def _context(self, principal: Principal, thread: str, progress: Any = None, brain: Any = None) -> RunContext:
+        return RunContext(self.deps, principal, brain or self.brain, f"{principal.tenant}:{thread}", progress)
 
     async def _snapshot(self, principal: Principal, thread: str) -> Any:
         snap = await self.graph.aget_state(self._config(principal, thread))
@@ -65,19 +67,23 @@ class ChatService:
         return snap
 
     @staticmethod
-    def _pending(snap: Any) -> list[dict[str, Any]] | None:
+    def _waiting(snap: Any, kind: str) -> Any:
         for task in snap.tasks or ():
             for intr in task.interrupts:
                 value = intr.value
-                if isinstance(value, dict) and value.get("type") == "confirm_decisions":
-                    return list(value["items"])
+                if isinstance(value, dict) and value.get("type") == kind:
+                    return value
         return None
+
+    def _pending(self, snap: Any) -> list[dict[str, Any]] | None:
+        value = self._waiting(snap, "confirm_decisions")
+        return list(value["items"]) if value else None
 
     async def pending(self, principal: Principal, thread: str) -> list[dict[str, Any]] | None:
         return self._pending(await self._snapshot(principal, thread))
 
     async def send(self, principal: Principal, text: str, *, thread: str | None = None,
-                   progress: Any = None) -> ChatTurn:
+                   progress: Any = None, brain: Any = None) -> ChatTurn:
         """One message from a person; the reply of the front agent (or a confirmation to give)."""
         thread = thread or uuid.uuid4().hex[:12]
         if not text.strip():
@@ -85,13 +91,20 @@ class ChatService:
         if len(text) > MAX_MESSAGE:
             raise InvalidInput(f"the message is longer than {MAX_MESSAGE} characters", code="payload_too_large")
         snap = await self._snapshot(principal, thread)
+        if self._waiting(snap, "sample"):
+            # the client never came back with its model's answer: close that turn before the new one
+            await self.graph.ainvoke(Command(resume={"role": "assistant", "model": "none", "content": {
+                "type": "text", "text": "(that answer was abandoned)"}}), self._config(principal, thread),
+                context=self._context(principal, thread, brain=_Abandoned()))
+            snap = await self._snapshot(principal, thread)
         waiting = self._pending(snap)
         if waiting:
             # A yes or no answers the confirmation that is waiting, bound to exactly what was shown.
             if _YES.match(text) or _NO.match(text):
                 approve = bool(_YES.match(text))
                 return await self.resume(principal, thread, [
-                    {"action_id": p["action_id"], "version": p["version"], "approve": approve} for p in waiting])
+                    {"action_id": p["action_id"], "version": p["version"], "approve": approve} for p in waiting],
+                    brain=brain)
             return ChatTurn(thread, confirmation_prompt(waiting) + "\nAnswer yes or no first.", pending=waiting)
         clean = await self._protect(principal.tenant, text)
         front = "customer_front" if principal.role is Role.CUSTOMER else "ceo_front"
@@ -99,7 +112,7 @@ class ChatService:
                  "pending": None, "refs": [], "reply": "", "steps": 0,
                  "messages": [{"role": "user", "agent": "user", "content": clean}]}
         out = await self.graph.ainvoke(state, self._config(principal, thread),
-                                       context=self._context(principal, thread, progress))
+                                       context=self._context(principal, thread, progress, brain))
         return self._turn(thread, out)
 
     async def _protect(self, tenant: str, text: str) -> str:
@@ -113,13 +126,24 @@ class ChatService:
             await self.deps.db.transact(tenant, store)
         return result.text
 
-    async def resume(self, principal: Principal, thread: str, decisions: list[dict[str, Any]]) -> ChatTurn:
+    async def resume(self, principal: Principal, thread: str, decisions: list[dict[str, Any]], *,
+                     brain: Any = None) -> ChatTurn:
         """Answer a pending confirmation; each decision names its action id and version."""
         snap = await self._snapshot(principal, thread)
         if not self._pending(snap):
             return ChatTurn(thread, "Nothing is waiting for your confirmation in this conversation.")
         out = await self.graph.ainvoke(Command(resume={"decisions": decisions}), self._config(principal, thread),
-                                       context=self._context(principal, thread))
+                                       context=self._context(principal, thread, brain=brain))
+        return self._turn(thread, out)
+
+    async def resume_sample(self, principal: Principal, thread: str, result: dict[str, Any], *,
+                            brain: Any) -> ChatTurn:
+        """Hand the client's model answer to the brain that asked for it."""
+        snap = await self._snapshot(principal, thread)
+        if not self._waiting(snap, "sample"):
+            return ChatTurn(thread, "Nothing in this conversation is waiting for the model.")
+        out = await self.graph.ainvoke(Command(resume=result), self._config(principal, thread),
+                                       context=self._context(principal, thread, brain=brain))
         return self._turn(thread, out)
 
     @staticmethod
@@ -130,7 +154,20 @@ class ChatService:
             if isinstance(value, dict) and value.get("type") == "confirm_decisions":
                 items = list(value["items"])
                 return ChatTurn(thread, confirmation_prompt(items), pending=items, trace=out.get("trace") or [])
+            if isinstance(value, dict) and value.get("type") == "sample":
+                return ChatTurn(thread, "", trace=out.get("trace") or [], sample=value["params"])
         return ChatTurn(thread, out.get("reply") or "", out.get("refs") or [], None, out.get("trace") or [])
+
+
+class _Abandoned:
+    """Finishes a turn whose model answer never came; its reply says so."""
+
+    name = "abandoned"
+
+    async def step(self, turn: Any) -> Any:
+        from graphs.brains.base import Reply
+
+        return Reply("(the previous answer was abandoned)")
 
 
 def confirmation_prompt(items: list[dict[str, Any]]) -> str:

@@ -361,6 +361,34 @@ def pii_redact(as_json: JsonOpt = False) -> None:
     sys.stdout.write(result.text)
 
 
+# --- serving ---------------------------------------------------------------------------------
+
+@app.command("serve")
+def serve(http: Annotated[bool, typer.Option("--http", help="Streamable HTTP instead of stdio.")] = False,
+          host: Annotated[str | None, typer.Option(help="HTTP bind address (default GROWTH_HTTP_HOST).")] = None,
+          port: Annotated[int | None, typer.Option(help="HTTP port (default GROWTH_HTTP_PORT).")] = None) -> None:
+    """Serve MCP: stdio by default (what desktop clients launch), or --http at http://HOST:PORT/mcp."""
+    from server.serve import StartupRefused, configure_logging, serve_http, serve_stdio, settings_summary
+
+    configure_logging()
+
+    async def go(a: App) -> None:
+        h, p = host or a.settings.http_host, port or a.settings.http_port
+        err.print(settings_summary(a.settings, http=http, host=h, port=p))
+        if http:
+            await serve_http(a, host=h, port=p)
+        else:
+            await serve_stdio(a)
+
+    try:
+        run(go)
+    except StartupRefused as exc:
+        err.print(f"[red]error[/red] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        pass
+
+
 # --- conversations --------------------------------------------------------------------------
 
 @app.command("chat")

@@ -138,7 +138,7 @@ async def propose(deps: Deps, principal: Principal, raw: dict[str, Any] | Propos
         return ProposeResult(action_view(new), "superseded" if live else "created", superseded_id)
 
     result = await deps.db.transact(tenant, txn)
-    deps.changed(tenant, result.action.id)
+    await deps.changed(tenant, result.action.id)
     if execute_now and result.outcome != "unchanged" and result.action.status == Status.AUTO_APPROVED:
         from tools.execution import execute
 

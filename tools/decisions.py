@@ -148,11 +148,11 @@ async def decide(deps: Deps, principal: Principal, *, action_id: Any, version: i
     if conflict is not None:
         raise conflict
     assert result is not None
-    deps.changed(tenant, action_id)
+    await deps.changed(tenant, action_id)
     if verdict in (Verdict.APPROVE, Verdict.EDIT_APPROVE):
         outcome = await execute(deps, tenant, action_id)
         current = outcome.record or await deps.db.query(tenant, lambda tx: load(tx, action_id))
-        deps.changed(tenant, action_id)
+        await deps.changed(tenant, action_id)
         return DecisionResult(action_view(current), result.verdict, outcome.as_dict(), result.reclassified)
     return result
 

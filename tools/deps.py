@@ -253,8 +253,8 @@ class Deps:
     clock: Callable[[], datetime] = utcnow
     #: fault-injection seam: called with a label at each step of an execution
     on_step: Callable[[str], None] | None = None
-    #: notified after an action changes (resource-change notifications, metrics)
-    listeners: list[Callable[[str, int], None]] = field(default_factory=list)
+    #: awaited after an action changes (resource-change notifications, metrics)
+    listeners: list[Callable[[str, int], Awaitable[None]]] = field(default_factory=list)
     #: standing preferences; None where no agent memory is wired (then none apply)
     memory: PreferenceStore | None = None
 
@@ -265,6 +265,6 @@ class Deps:
         if self.on_step is not None:
             self.on_step(label)
 
-    def changed(self, tenant: str, action_id: int) -> None:
+    async def changed(self, tenant: str, action_id: int) -> None:
         for listener in self.listeners:
-            listener(tenant, action_id)
+            await listener(tenant, action_id)

@@ -66,7 +66,7 @@ async def execute_batch(deps: Deps, tenant: str, *, ids: list[int] | None = None
         deps.step("after_commit")
     for o in outcomes:
         if o.status in ("executed", "failed"):
-            deps.changed(tenant, o.action_id)
+            await deps.changed(tenant, o.action_id)
     return outcomes
 
 
@@ -192,7 +192,7 @@ async def sweep(deps: Deps, tenant: str, *, limit: int = 500) -> tuple[list[int]
 
     expired, woken = await deps.db.transact(tenant, txn)
     for action_id in expired + woken:
-        deps.changed(tenant, action_id)
+        await deps.changed(tenant, action_id)
     return expired, woken
 
 

@@ -53,5 +53,5 @@ async def rollback(deps: Deps, principal: Principal, *, action_id: Any, reason: 
         return {"action_id": action.id, "status": Status.ROLLED_BACK.value, "restored": execution.before_state}
 
     result = await deps.db.transact(principal.tenant, txn)
-    deps.changed(principal.tenant, result["action_id"])
+    await deps.changed(principal.tenant, result["action_id"])
     return result

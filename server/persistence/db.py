@@ -89,6 +89,16 @@ class _Database:
 
         return await self.query("*", q)
 
+    async def active_tokens(self) -> int:
+        """Tokens not revoked, across every tenant (the HTTP server will not run open without one)."""
+        from sqlalchemy import func
+
+        async def q(tx: SqlTx) -> int:
+            stmt = select(func.count()).select_from(m.ApiToken).where(m.ApiToken.revoked_at.is_(None))
+            return int((await tx.conn.execute(stmt)).scalar_one())
+
+        return await self.query("*", q)
+
     async def tenant_ids(self) -> list[str]:
         async def q(tx: SqlTx) -> list[str]:
             return list((await tx.conn.execute(select(m.Tenant.id).order_by(m.Tenant.id))).scalars())

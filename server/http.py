@@ -1,0 +1,239 @@
+"""The HTTP face of the server: MCP over streamable HTTP at ``/mcp``, plus health and metrics.
+
+Requests pass, in order: the Host/Origin check (DNS-rebinding protection, loopback by
+default, other names only through an explicit allowlist); bearer authentication
+(``401`` with ``WWW-Authenticate`` for a missing or unknown token; ``403
+insufficient_scope`` naming the scope when an assistant token lacks the one a tool
+needs); then the MCP transport. Tokens are verified here and never forwarded.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
+from mcp.server.auth.provider import AccessToken
+from mcp.server.mcpserver import MCPServer
+from mcp.server.transport_security import TransportSecuritySettings
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from policies.abac import OPERATIONS, authorize
+from policies.principal import Principal, Role
+from server.app import App
+from server.mcp.guard import PRINCIPAL_KEY
+from server.mcp.identity import Principals
+from server.metrics import Metrics
+from server.persistence.migrate import check
+from tools.errors import Forbidden
+from tools.registry import enforce
+
+OPEN_PATHS = ("/healthz", "/readyz")
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+MAX_BODY = 4 * 1024 * 1024
+
+
+def _plain(status: int, text: str, headers: dict[str, str] | None = None) -> Response:
+    return PlainTextResponse(text, status_code=status, headers=headers)
+
+
+class HostGuard:
+    """Refuse requests whose Host or Origin is not ours before anything else sees them."""
+
+    def __init__(self, app: ASGIApp, *, allowed_hosts: list[str], allowed_origins: list[str]) -> None:
+        self.app = app
+        self.hosts = {h.lower() for h in allowed_hosts}
+        self.origins = {o.lower().rstrip("/") for o in allowed_origins}
+
+    def host_ok(self, host: str) -> bool:
+        host = host.lower()
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        return host in self.hosts or name in LOOPBACK_HOSTS or name in self.hosts
+
+    def origin_ok(self, origin: str) -> bool:
+        origin = origin.lower().rstrip("/")
+        if origin in self.origins:
+            return True
+        scheme, _, rest = origin.partition("://")
+        name = rest.rsplit(":", 1)[0] if not rest.endswith("]") else rest
+        return scheme in ("http", "https") and name in LOOPBACK_HOSTS
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in OPEN_PATHS:
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
+        if not self.host_ok(headers.get("host", "")):
+            await _plain(421, "Misdirected request: this Host is not served here")(scope, receive, send)
+            return
+        origin = headers.get("origin")
+        if origin is not None and not self.origin_ok(origin):
+            await _plain(403, "Forbidden: cross-origin requests from this Origin are not allowed")(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+class BearerAuth:
+    """Map the bearer token to a principal; 401 without one, 403 when a scope is missing."""
+
+    def __init__(self, app: ASGIApp, app_state: App, principals: Principals, tool_operations: dict[str, str]) -> None:
+        self.app = app
+        self.state = app_state
+        self.principals = principals
+        self.tool_operations = tool_operations
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/mcp"):
+            await self.app(scope, receive, send)
+            return
+        header = next((v.decode() for k, v in scope["headers"] if k.decode().lower() == "authorization"), "")
+        if not header.lower().startswith("bearer ") or not header[7:].strip():
+            await _plain(401, "Authentication required: send Authorization: Bearer <token> (growth token create)",
+                         {"WWW-Authenticate": 'Bearer realm="growth-engine"'})(scope, receive, send)
+            return
+        token = header[7:].strip()
+        principal = await self.principals.for_token(token)
+        if principal is None:
+            await _plain(401, "The token is not valid (unknown or revoked)",
+                         {"WWW-Authenticate": 'Bearer realm="growth-engine", error="invalid_token"'})(
+                scope, receive, send)
+            return
+        body, receive = await _buffer(receive)
+        challenge = await self._scope_challenge(principal, scope, body)
+        if challenge is not None:
+            await challenge(scope, receive, send)
+            return
+        scope.setdefault("state", {})
+        scope[PRINCIPAL_KEY] = principal
+        # The transport binds sessions to the authenticated user, so a session id cannot be replayed
+        # with another token.
+        scope["user"] = AuthenticatedUser(AccessToken(
+            token="redacted", client_id=principal.subject, scopes=sorted(principal.scopes), subject=principal.subject,
+            claims={"role": principal.role.value, "tenant": principal.tenant}))
+        await self.app(scope, receive, send)
+
+    async def _scope_challenge(self, principal: Principal, scope: Scope, body: bytes) -> Response | None:
+        """RFC 6750 step-up: an assistant calling a tool whose operation needs a scope it lacks."""
+        if principal.role is not Role.ASSISTANT or scope["method"] != "POST" or not body:
+            return None
+        try:
+            message = json.loads(body)
+        except ValueError:
+            return None
+        calls = message if isinstance(message, list) else [message]
+        for call in calls:
+            if not isinstance(call, dict) or call.get("method") != "tools/call":
+                continue
+            operation = self.tool_operations.get(str((call.get("params") or {}).get("name")))
+            spec = OPERATIONS.get(operation or "")
+            if spec is None or spec.scope is None or spec.scope in principal.scopes:
+                continue
+            if authorize(principal, spec.name, principal.tenant).allowed:
+                continue
+            try:
+                await enforce(self.state.deps, principal, spec.name, principal.tenant)  # audits the denial
+            except Forbidden:
+                pass
+            return JSONResponse({"error": "insufficient_scope", "error_description": f"this needs the "
+                                 f"{spec.scope!r} scope"}, status_code=403,
+                                headers={"WWW-Authenticate": f'Bearer realm="growth-engine", '
+                                                             f'error="insufficient_scope", scope="{spec.scope}"'})
+        return None
+
+
+async def _buffer(receive: Receive) -> tuple[bytes, Receive]:
+    """Read the request body, and hand on a receive that replays it."""
+    chunks: list[bytes] = []
+    size = 0
+    more = True
+    messages: list[Message] = []
+    while more:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY:
+            break
+        chunks.append(chunk)
+        more = message.get("more_body", False)
+
+    async def replay() -> Message:
+        if messages:
+            return messages.pop(0)
+        return await receive()
+
+    return b"".join(chunks), replay
+
+
+def build_http_app(app: App, mcp: MCPServer, principals: Principals, *, host: str) -> ASGIApp:
+    from server.mcp.tools import TOOL_OPERATIONS
+
+    metrics = Metrics()
+    # Host/Origin are checked by HostGuard for every route; the transport's own check would see the same.
+    mcp_app = mcp.streamable_http_app(streamable_http_path="/mcp", host=host,
+                                      transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False))
+    guarded = BearerAuth(mcp_app, app, principals, TOOL_OPERATIONS)
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> Response:
+        try:
+            await check(app.settings.database_url)
+            await app.db.tenant_ids()
+            await app.agents()
+        except Exception as exc:  # noqa: BLE001 - readiness reports whatever is wrong
+            return JSONResponse({"status": "not ready", "reason": f"{type(exc).__name__}: {exc}"}, status_code=503)
+        return JSONResponse({"status": "ready"})
+
+    async def metrics_endpoint(request: Request) -> Response:
+        return Response(await metrics.render(app.deps), media_type="text/plain; version=0.0.4")
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        async with mcp.session_manager.run():
+            yield
+
+    ops = Starlette(routes=[Route("/healthz", healthz), Route("/readyz", readyz),
+                            Route("/metrics", metrics_endpoint)], lifespan=lifespan)
+    ops.state.metrics = metrics
+
+    async def dispatch(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan" or scope.get("path") in ("/healthz", "/readyz", "/metrics"):
+            await ops(scope, receive, send)
+            return
+        await guarded(scope, receive, send)
+
+    counted = _Counting(dispatch, metrics)
+    outer = HostGuard(counted, allowed_hosts=list(app.settings.allowed_hosts),
+                      allowed_origins=list(app.settings.allowed_origins))
+    return outer
+
+
+class _Counting:
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        status: dict[str, Any] = {}
+
+        async def recording(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+            await send(message)
+
+        await self.app(scope, receive, recording)
+        route = scope["path"] if scope["path"] in ("/mcp", "/healthz", "/readyz", "/metrics") else "other"
+        self.metrics.http.labels(route, str(status.get("code", 0))).inc()

@@ -1,0 +1,110 @@
+"""The one door of the MCP server: who is calling, and may they.
+
+A server middleware sees every inbound request. For ``tools/call``,
+``resources/read`` and ``prompts/get`` it resolves the principal (stdio: the local
+operator; HTTP: the token's principal, set by the HTTP layer) and asks the ABAC
+policy through ``tools.registry.enforce`` — which audits a denial — before any
+handler runs. A denied tool call comes back as a tool error with a stable code;
+a denied read is a protocol error. Lists are filtered to what the caller may use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
+from mcp.shared.exceptions import MCPError
+
+from policies.abac import authorize
+from policies.principal import Principal
+from server.mcp.identity import CURRENT, Principals
+from server.mcp.results import from_tool_error
+from tools.deps import Deps
+from tools.errors import Forbidden
+from tools.registry import enforce
+
+#: JSON-RPC error code (implementation-defined server range) for a refused read
+FORBIDDEN = -32003
+PRINCIPAL_KEY = "growth.principal"
+LIST_METHODS = frozenset({"tools/list", "prompts/list", "resources/list", "resources/templates/list"})
+
+
+@dataclass
+class Operations:
+    """Which ABAC operation each tool, prompt and resource stands for."""
+
+    tools: dict[str, str] = field(default_factory=dict)
+    prompts: dict[str, str] = field(default_factory=dict)
+    #: resource URI prefix -> operation (templates match by prefix)
+    resources: dict[str, str] = field(default_factory=dict)
+
+    def for_resource(self, uri: str) -> str | None:
+        for prefix, op in sorted(self.resources.items(), key=lambda kv: -len(kv[0])):
+            if uri == prefix or uri.startswith(prefix.rstrip("/") + "/"):
+                return op
+        return None
+
+    def for_request(self, method: str, params: Mapping[str, Any] | None) -> str | None:
+        params = params or {}
+        if method == "tools/call":
+            return self.tools.get(str(params.get("name")))
+        if method == "prompts/get":
+            return self.prompts.get(str(params.get("name")))
+        if method == "resources/read":
+            return self.for_resource(str(params.get("uri")))
+        return None
+
+
+class Guard:
+    def __init__(self, deps: Deps, principals: Principals, operations: Operations) -> None:
+        self.deps = deps
+        self.principals = principals
+        self.operations = operations
+
+    def identify(self, ctx: ServerRequestContext[Any, Any]) -> Principal:
+        request = ctx.request
+        if request is None:
+            return self.principals.local()  # stdio: whoever launched the process
+        principal = getattr(request, "scope", {}).get(PRINCIPAL_KEY)
+        if not isinstance(principal, Principal):
+            raise MCPError(code=FORBIDDEN, message="this request carries no authenticated principal")
+        return principal
+
+    async def __call__(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
+        if ctx.request_id is None or ctx.method in ("initialize", "ping", "server/discover"):
+            return await call_next(ctx)
+        principal = self.identify(ctx)
+        operation = self.operations.for_request(ctx.method, ctx.params)
+        if operation is not None:
+            try:
+                await enforce(self.deps, principal, operation, principal.tenant)
+            except Forbidden as exc:
+                if ctx.method == "tools/call":
+                    return from_tool_error(exc)
+                raise MCPError(code=FORBIDDEN, message=exc.message, data={"code": exc.code}) from None
+        token = CURRENT.set(principal)
+        try:
+            result = await call_next(ctx)
+        finally:
+            CURRENT.reset(token)
+        return self._filter(principal, result) if ctx.method in LIST_METHODS else result
+
+    def _allowed(self, principal: Principal, operation: str | None) -> bool:
+        return operation is None or authorize(principal, operation, principal.tenant).allowed
+
+    def _filter(self, principal: Principal, result: HandlerResult) -> HandlerResult:
+        """Lists show only what the caller may use (results arrive as wire-shaped dicts)."""
+        if not isinstance(result, dict):
+            return result
+        lists = {"tools": lambda i: self.operations.tools.get(i.get("name", "")),
+                 "prompts": lambda i: self.operations.prompts.get(i.get("name", "")),
+                 "resources": lambda i: self.operations.for_resource(str(i.get("uri", ""))),
+                 "resourceTemplates": lambda i: self.operations.for_resource(
+                     str(i.get("uriTemplate", "")).split("{")[0])}
+        for key, operation_of in lists.items():
+            if isinstance(result.get(key), list):
+                result = {**result, key: [i for i in result[key]
+                                          if isinstance(i, dict) and self._allowed(principal, operation_of(i))]}
+        return result

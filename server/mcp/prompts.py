@@ -1,0 +1,89 @@
+"""MCP prompts: texts under ``prompts/mcp/`` filled with the store's live data."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+from mcp.server.mcpserver import MCPServer
+
+from server.app import App
+from server.mcp import render
+from server.mcp.identity import current
+from tools import actions, audit, performance, runs
+from tools import tenants as tenant_ops
+from tools.execution import kill_state
+
+#: prompt name -> the ABAC operation the guard checks
+PROMPT_OPERATIONS = {"daily_briefing": "actions.list", "review_queue": "actions.list",
+                     "explain_action": "actions.get", "weekly_report": "performance.read",
+                     "incident_review": "audit.read"}
+
+
+@cache
+def template(name: str) -> str:
+    return files("prompts").joinpath("mcp", f"{name}.md").read_text(encoding="utf-8")
+
+
+def register(mcp: MCPServer, app: App) -> None:
+    deps = app.deps
+
+    async def pending(limit: int = 10) -> str:
+        rows = await actions.list_actions(deps, current(), status="pending", limit=limit)
+        return render.actions([r.model_dump(mode="json") for r in rows])
+
+    @mcp.prompt(title="Daily briefing", description="What to do today: the store's state and its best actions.")
+    async def daily_briefing() -> str:
+        who = current()
+        status = await tenant_ops.get_status(deps, who)
+        recent_runs = await runs.list_runs(deps, who, limit=5)
+        return template("daily_briefing").format(store=who.tenant, status=render.status(status),
+                                                 actions=await pending(10), runs=render.runs(recent_runs))
+
+    @mcp.prompt(title="Review the queue", description="Go through pending approvals one by one.")
+    async def review_queue() -> str:
+        return template("review_queue").format(store=current().tenant, actions=await pending(25))
+
+    @mcp.prompt(title="Explain an action", description="Why this action, on what evidence, and how to undo it.")
+    async def explain_action(action_id: str) -> str:
+        detail = await actions.get_action(deps, current(), action_id=action_id)
+        return template("explain_action").format(store=current().tenant, action_id=detail["action"]["id"],
+                                                 detail=render.action(detail))
+
+    @mcp.prompt(title="Weekly report", description="The week's proposals, decisions and outcomes.")
+    async def weekly_report() -> str:
+        who = current()
+        since = (deps.now() - timedelta(days=7)).isoformat(timespec="microseconds")
+        events = await audit.recent(deps, who.tenant, limit=1000, since=since)
+        outcomes = [e for e in events if e["event"] in ("action.executed", "action.rolled_back", "action.failed")]
+        return template("weekly_report").format(
+            store=who.tenant, window="the last 7 days",
+            performance=render.performance(await performance.agent_performance(deps, who)),
+            outcomes=render.events(outcomes[:50]), activity=_counts(events))
+
+    @mcp.prompt(title="Incident review", description="Kill switch, failures, denials and rollbacks to review.")
+    async def incident_review(days: str = "7") -> str:
+        who = current()
+        window = max(1, min(int(days) if days.isdigit() else 7, 90))
+        since = (deps.now() - timedelta(days=window)).isoformat(timespec="microseconds")
+        events = await audit.recent(deps, who.tenant, limit=1000, since=since)
+        kill = await deps.db.query(who.tenant, lambda tx: kill_state(tx, deps))
+
+        def pick(*names: str) -> str:
+            return render.events([e for e in events if e["event"] in names][:50])
+
+        return template("incident_review").format(
+            store=who.tenant, window=f"the last {window} days",
+            kill_switch=f"engaged ({kill.source}): {kill.reason}" if kill.engaged else "off",
+            failed=pick("action.failed"), denials=pick("policy.denied", "handoff.refused"),
+            rollbacks=pick("action.rolled_back"))
+
+
+def _counts(events: list[dict[str, Any]]) -> str:
+    counts: dict[str, int] = {}
+    for e in events:
+        counts[e["event"]] = counts.get(e["event"], 0) + 1
+    return json.dumps(counts, indent=1) if counts else "no activity"

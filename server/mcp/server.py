@@ -1,0 +1,38 @@
+"""Assembling the MCP server: tools, prompts, resources, the guard, change notifications."""
+
+from __future__ import annotations
+
+from mcp.server.mcpserver import MCPServer
+from mcp.server.subscriptions import InMemorySubscriptionBus
+from mcp.shared.subscriptions import ResourceUpdated
+
+from server.app import App
+from server.mcp import prompts, resources, tools
+from server.mcp.guard import Guard, Operations
+from server.mcp.identity import Principals
+
+INSTRUCTIONS = (
+    "Growth Engine runs a store's AI agents. Start with the daily_briefing prompt or the chat tool "
+    "('what should I do today?'). Actions are ranked by expected revenue × confidence × ease; every decision "
+    "names the version you reviewed (list_actions and get_action show it). High and critical approvals ask "
+    "for confirmation where the client can ask. Errors end with a stable [code].")
+
+
+def build_mcp(app: App, *, principals: Principals) -> MCPServer:
+    operations = Operations(prompts=dict(prompts.PROMPT_OPERATIONS), resources=dict(resources.RESOURCE_OPERATIONS))
+    bus = InMemorySubscriptionBus()
+    mcp = MCPServer("growth-engine", title="Growth Engine", version="0.1.0", instructions=INSTRUCTIONS,
+                    subscriptions=bus, middleware=[Guard(app.deps, principals, operations)],
+                    log_level="WARNING")
+    tools.register(mcp, app)
+    operations.tools.update(tools.TOOL_OPERATIONS)
+    prompts.register(mcp, app)
+    resources.register(mcp, app)
+
+    async def notify(tenant: str, action_id: int) -> None:
+        # 2026-07-28 clients listening with subscriptions/listen hear about the inbox and the action
+        await bus.publish(ResourceUpdated(uri=f"growth://actions/{action_id}"))
+        await bus.publish(ResourceUpdated(uri="growth://inbox"))
+
+    app.deps.listeners.append(notify)
+    return mcp

@@ -1,0 +1,33 @@
+"""Prometheus metrics, in a registry of the app's own (never the process-global one)."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
+
+from tools.deps import Deps
+from tools.execution import kill_state
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.http = Counter("growth_http_requests", "HTTP requests by route and status", ["route", "status"],
+                            registry=self.registry)
+        self.tool_calls = Counter("growth_tool_calls", "MCP tool calls by tool and outcome", ["tool", "outcome"],
+                                  registry=self.registry)
+        self.actions = Gauge("growth_actions", "Actions by tenant and status", ["tenant", "status"],
+                             registry=self.registry)
+        self.kill_switch = Gauge("growth_kill_switch_engaged", "1 while executions are held", ["tenant"],
+                                 registry=self.registry)
+
+    async def render(self, deps: Deps) -> bytes:
+        """Refresh the gauges from the database, then render the text format."""
+        for tenant in await deps.db.tenant_ids():
+            async def q(tx, tenant=tenant):  # type: ignore[no-untyped-def]
+                return await tx.actions.count_by_status(), await kill_state(tx, deps)
+
+            counts, kill = await deps.db.query(tenant, q)
+            for status, n in counts.items():
+                self.actions.labels(tenant, status).set(n)
+            self.kill_switch.labels(tenant).set(1 if kill.engaged else 0)
+        return generate_latest(self.registry)

@@ -1,0 +1,54 @@
+"""The Reflect step: what the operator's decisions say about each agent, and what to change."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from datetime import timedelta
+from typing import Any
+
+from policies.principal import Principal
+from tools.audit import recent
+from tools.deps import Deps
+from tools.performance import agent_performance
+from tools.registry import operation
+
+#: a kind earns a suggestion of more autonomy after this many decisions at this approval rate
+TRUST_DECISIONS = 10
+TRUST_RATE = 0.9
+
+
+@operation("reflections.read")
+async def latest_reflection(deps: Deps, principal: Principal, *, days: int = 7) -> dict[str, Any]:
+    """A reflection over the last ``days``: per-agent record, rejection reasons, failures, suggestions."""
+    now = deps.now()
+    since = (now - timedelta(days=days)).isoformat(timespec="microseconds")
+    events = await recent(deps, principal.tenant, limit=1000, since=since)
+    performance = await agent_performance(deps, principal)
+    reasons: dict[str, Counter[str]] = defaultdict(Counter)
+    failed, rolled_back = [], []
+    for e in events:
+        if e["event"] == "action.rejected" and e["data"].get("reason"):
+            reasons[e["subject"]][e["data"]["reason"]] += 1
+        elif e["event"] == "action.failed":
+            failed.append({"action": e["subject"], "code": e["data"].get("code"), "error": e["data"].get("error")})
+        elif e["event"] == "action.rolled_back":
+            rolled_back.append({"action": e["subject"], "reason": e["data"].get("reason", "")})
+    suggestions = []
+    for row in performance:
+        decided = row["approved"] + row["rejected"]
+        if decided >= TRUST_DECISIONS and (row["approval_rate"] or 0) >= TRUST_RATE and not row["rolled_back"]:
+            suggestions.append(f"{row['kind']} from {row['agent']}: {row['approved']}/{decided} approved and none "
+                               "rolled back — consider proposing more autonomy for it (policy.grant_autonomy)")
+        elif decided >= 3 and (row["approval_rate"] or 0) < 0.5:
+            suggestions.append(f"{row['kind']} from {row['agent']}: only {row['approved']}/{decided} approved — "
+                               "read the rejection reasons and tighten what it proposes")
+    if failed:
+        suggestions.append(f"{len(failed)} execution(s) failed: check that targets still exist and prices are current")
+    return {"window_days": days, "generated_at": now.isoformat(), "agents": performance,
+            "rejection_reasons": [{"action": a, "reasons": dict(c)} for a, c in reasons.items()],
+            "failed": failed, "rolled_back": rolled_back, "suggestions": suggestions}
+
+
+def as_text(reflection: dict[str, Any]) -> str:
+    return json.dumps(reflection, indent=2, default=str)
