@@ -15,17 +15,23 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Until the MCP server lands this starts what exists: the migrated store and its status.
+# An independent MCP client for the tests (langchain-mcp-adapters needs the 1.x SDK: its own venv).
+ADAPTERS := .venv-adapters
+$(ADAPTERS)/.installed: requirements/adapters.txt
+	$(PYTHON) -m venv $(ADAPTERS)
+	$(ADAPTERS)/bin/python -m pip install --quiet -r requirements/adapters.txt
+	touch $(ADAPTERS)/.installed
+
 run: $(STAMP)
 	$(BIN)/growth db upgrade
-	$(BIN)/growth status
-	@echo "growth: the MCP server (growth serve) is not built yet; use the growth CLI meanwhile."
+	$(BIN)/growth serve --http
 
-test: $(STAMP)
+test: $(STAMP) $(ADAPTERS)/.installed
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python bench/actions.py
+	$(BIN)/python bench/graph.py
 
 clean:
-	rm -rf $(VENV) .growth .pytest_cache
+	rm -rf $(VENV) $(ADAPTERS) .growth .pytest_cache

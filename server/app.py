@@ -35,7 +35,10 @@ class App:
             self.deps.memory = StorePreferences(storage.store)
             graph = build_graph(checkpointer=storage.checkpointer, store=storage.store)
             s = self.settings
-            chosen = brain or select_brain(s.brain, api_key=s.openai_api_key.get_secret_value() if s.openai_api_key
+            # "sampling" thinks with an MCP client's model, chosen per request by the MCP server; every
+            # other caller (the terminal, scheduled runs) falls back to the rules brain
+            kind = "rules" if s.brain == "sampling" else s.brain
+            chosen = brain or select_brain(kind, api_key=s.openai_api_key.get_secret_value() if s.openai_api_key
                                            else None, base_url=s.openai_base_url, model=s.openai_model)
             if hasattr(chosen, "aclose"):
                 self._stack.push_async_callback(chosen.aclose)

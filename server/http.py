@@ -173,10 +173,11 @@ async def _buffer(receive: Receive) -> tuple[bytes, Receive]:
     return b"".join(chunks), replay
 
 
-def build_http_app(app: App, mcp: MCPServer, principals: Principals, *, host: str) -> ASGIApp:
+def build_http_app(app: App, mcp: MCPServer, principals: Principals, *, host: str,
+                   metrics: Metrics | None = None) -> ASGIApp:
     from server.mcp.tools import TOOL_OPERATIONS
 
-    metrics = Metrics()
+    metrics = metrics or Metrics()
     # Host/Origin are checked by HostGuard for every route; the transport's own check would see the same.
     mcp_app = mcp.streamable_http_app(streamable_http_path="/mcp", host=host,
                                       transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False))

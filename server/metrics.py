@@ -20,6 +20,9 @@ class Metrics:
         self.kill_switch = Gauge("growth_kill_switch_engaged", "1 while executions are held", ["tenant"],
                                  registry=self.registry)
 
+    def count_tool_call(self, tool: str, outcome: str) -> None:
+        self.tool_calls.labels(tool, outcome).inc()
+
     async def render(self, deps: Deps) -> bytes:
         """Refresh the gauges from the database, then render the text format."""
         for tenant in await deps.db.tenant_ids():

@@ -15,6 +15,7 @@ import anyio
 from server.app import App
 from server.mcp.identity import Principals
 from server.mcp.server import build_mcp
+from server.metrics import Metrics
 from server.settings import Settings, is_loopback
 from tools.execution import run_due
 
@@ -77,8 +78,9 @@ async def serve_http(app: App, *, host: str, port: int) -> None:
 
     await refuse_unsafe(app, host)
     principals = Principals(app.deps, local_tenant=app.settings.tenant)
-    mcp = build_mcp(app, principals=principals)
-    asgi = build_http_app(app, mcp, principals, host=host)
+    metrics = Metrics()
+    mcp = build_mcp(app, principals=principals, metrics=metrics)
+    asgi = build_http_app(app, mcp, principals, host=host, metrics=metrics)
     server = uvicorn.Server(uvicorn.Config(asgi, host=host, port=port, log_level="warning", lifespan="on"))
     async with anyio.create_task_group() as tg:
         tg.start_soon(worker, app)

@@ -10,7 +10,7 @@ a denied read is a protocol error. Lists are filtered to what the caller may use
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,10 +58,12 @@ class Operations:
 
 
 class Guard:
-    def __init__(self, deps: Deps, principals: Principals, operations: Operations) -> None:
+    def __init__(self, deps: Deps, principals: Principals, operations: Operations,
+                 on_tool_call: Callable[[str, str], None] | None = None) -> None:
         self.deps = deps
         self.principals = principals
         self.operations = operations
+        self.on_tool_call = on_tool_call
 
     def identify(self, ctx: ServerRequestContext[Any, Any]) -> Principal:
         request = ctx.request
@@ -82,6 +84,7 @@ class Guard:
                 await enforce(self.deps, principal, operation, principal.tenant)
             except Forbidden as exc:
                 if ctx.method == "tools/call":
+                    self._count(ctx, "denied")
                     return from_tool_error(exc)
                 raise MCPError(code=FORBIDDEN, message=exc.message, data={"code": exc.code}) from None
         token = CURRENT.set(principal)
@@ -89,7 +92,14 @@ class Guard:
             result = await call_next(ctx)
         finally:
             CURRENT.reset(token)
+        if ctx.method == "tools/call":
+            failed = isinstance(result, dict) and result.get("isError")
+            self._count(ctx, "error" if failed else "ok")
         return self._filter(principal, result) if ctx.method in LIST_METHODS else result
+
+    def _count(self, ctx: ServerRequestContext[Any, Any], outcome: str) -> None:
+        if self.on_tool_call is not None:
+            self.on_tool_call(str((ctx.params or {}).get("name", "?"))[:60], outcome)
 
     def _allowed(self, principal: Principal, operation: str | None) -> bool:
         return operation is None or authorize(principal, operation, principal.tenant).allowed

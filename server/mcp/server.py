@@ -10,6 +10,7 @@ from server.app import App
 from server.mcp import prompts, resources, tools
 from server.mcp.guard import Guard, Operations
 from server.mcp.identity import Principals
+from server.metrics import Metrics
 
 INSTRUCTIONS = (
     "Growth Engine runs a store's AI agents. Start with the daily_briefing prompt or the chat tool "
@@ -18,11 +19,13 @@ INSTRUCTIONS = (
     "for confirmation where the client can ask. Errors end with a stable [code].")
 
 
-def build_mcp(app: App, *, principals: Principals) -> MCPServer:
+def build_mcp(app: App, *, principals: Principals, metrics: Metrics | None = None) -> MCPServer:
     operations = Operations(prompts=dict(prompts.PROMPT_OPERATIONS), resources=dict(resources.RESOURCE_OPERATIONS))
     bus = InMemorySubscriptionBus()
     mcp = MCPServer("growth-engine", title="Growth Engine", version="0.1.0", instructions=INSTRUCTIONS,
-                    subscriptions=bus, middleware=[Guard(app.deps, principals, operations)],
+                    subscriptions=bus,
+                    middleware=[Guard(app.deps, principals, operations,
+                                      metrics.count_tool_call if metrics is not None else None)],
                     log_level="WARNING")
     tools.register(mcp, app)
     operations.tools.update(tools.TOOL_OPERATIONS)

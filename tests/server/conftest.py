@@ -19,6 +19,7 @@ from server.app import App, create_app
 from server.http import build_http_app
 from server.mcp.identity import Principals
 from server.mcp.server import build_mcp
+from server.metrics import Metrics
 from tests.conftest import make_settings
 from tests.factories import seed_store
 from tests.graphs.openai_stub import free_port
@@ -47,11 +48,12 @@ async def served(db_url: str) -> AsyncIterator[tuple[App, str]]:
 
 
 @asynccontextmanager
-async def serve_http(app: App) -> AsyncIterator[str]:
+async def serve_http(app: App, *, port: int | None = None) -> AsyncIterator[str]:
     principals = Principals(app.deps, local_tenant=app.settings.tenant)
-    mcp = build_mcp(app, principals=principals)
-    asgi = build_http_app(app, mcp, principals, host="127.0.0.1")
-    port = free_port()
+    metrics = Metrics()
+    mcp = build_mcp(app, principals=principals, metrics=metrics)
+    asgi = build_http_app(app, mcp, principals, host="127.0.0.1", metrics=metrics)
+    port = port or free_port()
     server = uvicorn.Server(uvicorn.Config(asgi, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     task = asyncio.create_task(server.serve())
     try:

@@ -14,7 +14,9 @@ def money(value: float) -> str:
 
 def action_line(a: dict[str, Any], rank: int | None = None) -> str:
     head = f"{rank}. " if rank is not None else ""
-    return (f"{head}#{a['id']} {a['title']} — {a['kind']} on {a['target']} · {RISK_WORD.get(a['risk_tier'], a['risk_tier'])}"
+    version = f" v{a['version']}" if "version" in a else ""
+    return (f"{head}#{a['id']}{version} {a['title']} — {a['kind']} on {a['target']} · "
+            f"{RISK_WORD.get(a['risk_tier'], a['risk_tier'])}"
             f" · score {a['score']:,.0f} (expected {money(a['expected_revenue'])}) · {a['status'].replace('_', ' ')}")
 
 
