@@ -22,8 +22,10 @@ $(ADAPTERS)/.installed: requirements/adapters.txt
 	$(ADAPTERS)/bin/python -m pip install --quiet -r requirements/adapters.txt
 	touch $(ADAPTERS)/.installed
 
+# The demo store is built on first run (a few seconds' work); after that the data is yours.
 run: $(STAMP)
 	$(BIN)/growth db upgrade
+	$(BIN)/growth demo --if-missing
 	$(BIN)/growth serve --http
 
 test: $(STAMP) $(ADAPTERS)/.installed
@@ -32,6 +34,7 @@ test: $(STAMP) $(ADAPTERS)/.installed
 bench: $(STAMP)
 	$(BIN)/python bench/actions.py
 	$(BIN)/python bench/graph.py
+	$(BIN)/python bench/telemetry.py
 
 clean:
 	rm -rf $(VENV) $(ADAPTERS) .growth .pytest_cache

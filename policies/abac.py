@@ -66,6 +66,8 @@ OPERATIONS: dict[str, OperationSpec] = _ops(
     OperationSpec("tokens.create", None, False),
     OperationSpec("telemetry.read", R, True),
     OperationSpec("telemetry.ingest", None, False),
+    OperationSpec("inventory.settings", None, False),
+    OperationSpec("telemetry.sync", None, False),
     OperationSpec("catalog.search", R, True),
     OperationSpec("store_policies.read", R, True),
     OperationSpec("orders.own", None, True),
@@ -81,7 +83,7 @@ ROLE_GRANTS: dict[Role, frozenset[str]] = {
                               "orders.own", "support.escalate"}),
     Role.SYSTEM: frozenset({"actions.execute", "actions.expire", "actions.propose", "runs.start",
                             "runs.get", "runs.list", "status.get", "audit.verify", "telemetry.read",
-                            "telemetry.ingest", "memory.read", "actions.list", "actions.get"}),
+                            "telemetry.ingest", "telemetry.sync", "memory.read", "actions.list", "actions.get"}),
     Role.ASSISTANT: frozenset(),
     Role.AGENT: frozenset(),
 }

@@ -145,7 +145,7 @@ L, M, H, C = RiskTier.LOW, RiskTier.MEDIUM, RiskTier.HIGH, RiskTier.CRITICAL
 KINDS: dict[str, KindSpec] = {
     s.name: s
     for s in (
-        _k("analytics.investigate", "analytics", L, InvestigateParams, ("page", "segment", "query"),
+        _k("analytics.investigate", "analytics", L, InvestigateParams, ("page", "segment", "query", "sku"),
            reversible=True, human=False, summary="open an investigation task for the analytics agent"),
         _k("content.rewrite_title", "content", M, RewriteTitleParams, ("page",),
            reversible=True, human=False, summary="rewrite a page's SEO title"),
@@ -155,7 +155,7 @@ KINDS: dict[str, KindSpec] = {
            reversible=True, human=False, summary="add internal links to a page"),
         _k("content.create_landing_page", "content", M, CreateLandingPageParams, ("query", "page"),
            reversible=True, human=False, summary="create a landing page for a query"),
-        _k("perf.repair_page", "content", M, RepairPageParams, ("page",),
+        _k("perf.repair_page", "analytics", M, RepairPageParams, ("page",),
            reversible=True, human=True, summary="open a repair ticket for a slow or broken page"),
         _k("inventory.reorder", "inventory", H, ReorderParams, ("sku",),
            reversible=True, human=False, summary="raise a draft purchase order"),

@@ -40,6 +40,25 @@ class Settings(BaseSettings):
     openai_model: str = "gpt-4o-mini"
     #: the storefront's public address (product pages are <store_url>/products/<handle>)
     store_url: str = "https://shop.example"
+    #: where ``growth demo`` writes the demo store's export files
+    demo_dir: Path = Path(".growth/demo")
+    #: the folder remote MCP clients may import files from (the local operator may import any path)
+    import_dir: Path = Path(".growth/imports")
+    # live connectors (growth sync): credentials and where each API lives
+    #: an authorized_user or service_account JSON file for Search Console and GA4
+    google_credentials: Path | None = None
+    #: the Search Console property, e.g. sc-domain:shop.example or https://shop.example/
+    gsc_site: str = ""
+    #: the GA4 property id (digits)
+    ga4_property: str = ""
+    #: the Shopify store, your-store.myshopify.com, and an Admin API access token
+    shopify_shop: str = ""
+    shopify_token: SecretStr | None = None
+    shopify_api_version: str = "2025-10"
+    #: API base URLs, for a proxy or a test server; the public APIs by default
+    gsc_api_url: str = "https://www.googleapis.com/webmasters/v3"
+    ga4_api_url: str = "https://analyticsdata.googleapis.com/v1beta"
+    shopify_api_url: str | None = None
     #: extra Host / Origin values accepted by the HTTP server (DNS-rebinding protection)
     allowed_hosts: list[str] = []
     allowed_origins: list[str] = []

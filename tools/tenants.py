@@ -36,9 +36,10 @@ async def set_autonomy(deps: Deps, principal: Principal, *, level: str) -> dict[
 async def get_status(deps: Deps, principal: Principal) -> dict[str, Any]:
     async def q(tx: Tx) -> tuple[Any, ...]:
         return (await tx.tenants.get(), await tx.actions.count_by_status(), await kill_state(tx, deps),
-                await tx.runs.list(limit=5))
+                await tx.runs.list(limit=5), await tx.telemetry.sources())
 
-    tenant, counts, kill, runs = await deps.db.query(principal.tenant, q)
+    tenant, counts, kill, runs, sources = await deps.db.query(principal.tenant, q)
+    now = deps.now()
     return {
         "tenant": principal.tenant,
         "autonomy_level": tenant.autonomy_level.value if tenant else AutonomyLevel.SUPERVISED.value,
@@ -48,4 +49,7 @@ async def get_status(deps: Deps, principal: Principal) -> dict[str, Any]:
         "pending_approval": counts.get("pending_approval", 0),
         "recent_runs": [{"id": r.id, "agent": r.agent, "status": r.status, "started_at": r.started_at}
                         for r in runs],
+        "data": [{"source": s["source"], "newest": s["watermark"], "rows": s["rows"],
+                  "age_days": round((now - s["watermark"]).total_seconds() / 86400, 1) if s["watermark"] else None}
+                 for s in sources],
     }

@@ -24,6 +24,8 @@ class Entity(StrEnum):
     CARD = "card"
     IBAN = "iban"
     ADDRESS = "address"
+    #: a person's name: never detected in free text, only vaulted from named fields (order exports)
+    NAME = "name"
 
 
 @dataclass(frozen=True, slots=True)

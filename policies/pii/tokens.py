@@ -10,7 +10,7 @@ import re
 from policies.pii.detect import Entity
 
 PREFIX = {Entity.EMAIL: "em", Entity.PHONE: "ph", Entity.CARD: "cc", Entity.IBAN: "ib",
-          Entity.ADDRESS: "ad"}
+          Entity.ADDRESS: "ad", Entity.NAME: "nm"}
 #: references of customers (an email is the customer's identity in a store)
 CUSTOMER_PREFIX = "cus"
 
@@ -30,7 +30,7 @@ def normalize(entity: Entity, value: str) -> str:
             return digits + ("x" + re.sub(r"\D", "", core[1]) if len(core) > 1 else "")
         case Entity.CARD | Entity.IBAN:
             return re.sub(r"[\s-]", "", value).upper()
-        case Entity.ADDRESS:
+        case Entity.ADDRESS | Entity.NAME:
             return " ".join(value.split()).casefold()
     raise ValueError(entity)
 

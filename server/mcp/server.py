@@ -7,7 +7,7 @@ from mcp.server.subscriptions import InMemorySubscriptionBus
 from mcp.shared.subscriptions import ResourceUpdated
 
 from server.app import App
-from server.mcp import prompts, resources, tools
+from server.mcp import data_tools, prompts, resources, tools
 from server.mcp.guard import Guard, Operations
 from server.mcp.identity import Principals
 from server.metrics import Metrics
@@ -28,6 +28,7 @@ def build_mcp(app: App, *, principals: Principals, metrics: Metrics | None = Non
                                       metrics.count_tool_call if metrics is not None else None)],
                     log_level="WARNING")
     tools.register(mcp, app)
+    data_tools.register(mcp, app)
     operations.tools.update(tools.TOOL_OPERATIONS)
     prompts.register(mcp, app)
     resources.register(mcp, app)

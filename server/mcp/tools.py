@@ -188,8 +188,11 @@ def _guarded(fn: Body) -> Body:
     return wrapper
 
 
-def register(mcp: MCPServer, app: App) -> None:
-    deps = app.deps
+Tool = Callable[[str, str, ToolAnnotations, str], Callable[[Body], Body]]
+
+
+def registrar(mcp: MCPServer) -> Tool:
+    """The decorator every tool is added with: guarded, and mapped to the ABAC operation it needs."""
 
     def tool(name: str, operation: str, annotations: ToolAnnotations, description: str) -> Callable[[Body], Body]:
         def decorate(fn: Body) -> Body:
@@ -199,6 +202,13 @@ def register(mcp: MCPServer, app: App) -> None:
             return fn
 
         return decorate
+
+    return tool
+
+
+def register(mcp: MCPServer, app: App) -> None:
+    deps = app.deps
+    tool = registrar(mcp)
 
     # -- conversations -----------------------------------------------------------------------
     from server.mcp.conversation import converse

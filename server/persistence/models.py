@@ -295,7 +295,44 @@ class Order(Base):
     created_at: Mapped[datetime]
     on_hold: Mapped[bool] = mapped_column(Boolean, default=False)
     hold_reason: Mapped[str] = mapped_column(Text, default="")
-    __table_args__ = (UniqueConstraint("tenant_id", "name"),)
+    # From the orders import: customer PII as vault references and derived features only.
+    external_id: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    email_ref: Mapped[str | None] = mapped_column(String(64))
+    email_domain: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    email_disposable: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    name_ref: Mapped[str | None] = mapped_column(String(64))
+    phone_ref: Mapped[str | None] = mapped_column(String(64))
+    billing_address_ref: Mapped[str | None] = mapped_column(String(64))
+    shipping_address_ref: Mapped[str | None] = mapped_column(String(64))
+    billing_country: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    shipping_country: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    subtotal: Mapped[float] = mapped_column(Float, default=0.0, server_default=text("0"))
+    shipping: Mapped[float] = mapped_column(Float, default=0.0, server_default=text("0"))
+    taxes: Mapped[float] = mapped_column(Float, default=0.0, server_default=text("0"))
+    discount_amount: Mapped[float] = mapped_column(Float, default=0.0, server_default=text("0"))
+    discount_code: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    paid_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+    refunded_amount: Mapped[float] = mapped_column(Float, default=0.0, server_default=text("0"))
+    risk_level: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    source: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    payment_method: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    tags: Mapped[str] = mapped_column(Text, default="", server_default="")
+    import_id: Mapped[int | None] = mapped_column(BigInteger)
+    __table_args__ = (UniqueConstraint("tenant_id", "name"), Index("ix_orders_created", "tenant_id", "created_at"))
+
+
+class OrderLine(Base):
+    __tablename__ = "order_lines"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    line_no: Mapped[int] = mapped_column(Integer)
+    sku: Mapped[str] = mapped_column(String(200), default="")
+    name: Mapped[str] = mapped_column(String(500), default="")
+    quantity: Mapped[int] = mapped_column(Integer)
+    price: Mapped[float] = mapped_column(Float)
+    __table_args__ = (Index("ix_order_lines_sku", "tenant_id", "sku"),)
 
 
 class PurchaseOrder(Base):
@@ -371,3 +408,7 @@ class Run(Base):
     error: Mapped[str] = mapped_column(Text, default="")
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
+
+
+# The telemetry tables live in their own module; importing it registers them on Base.
+from server.persistence import models_telemetry as _telemetry  # noqa: E402,F401

@@ -33,6 +33,12 @@ class SyncConnection:
             return self.sync.execute(statement, parameters)
         return await self._hop(self._buffered, statement, parameters)
 
+    async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Call a blocking driver function on the transaction's thread."""
+        if self._hop is None:
+            return fn(*args)
+        return await self._hop(fn, *args)
+
     def _buffered(self, statement: Any, parameters: Any) -> Result[Any]:
         # Rows are fetched on the worker thread, so the caller's loop never steps SQLite.
         result = self.sync.execute(statement, parameters)

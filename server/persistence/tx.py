@@ -14,7 +14,11 @@ from server.persistence.repos.actions import SqlActionRepo
 from server.persistence.repos.audit import SqlAuditRepo
 from server.persistence.repos.misc import (SqlExecutionRepo, SqlHandoffRepo, SqlLeaseRepo,
                                            SqlOutboxRepo, SqlPiiRepo, SqlRateLimitRepo, SqlRunRepo)
+from server.persistence.repos.commerce import SqlCommerceRepo
+from server.persistence.repos.ga4 import SqlGa4Repo
+from server.persistence.repos.gsc import SqlGscRepo
 from server.persistence.repos.store import SqlStoreRepo
+from server.persistence.repos.telemetry import SqlTelemetryRepo
 from server.persistence.repos.tenants import SqlKillSwitchRepo, SqlTenantRepo, SqlTokenRepo
 
 if TYPE_CHECKING:
@@ -39,6 +43,10 @@ class SqlTx:
         self.leases = SqlLeaseRepo(conn, tenant, db.dialect)
         self.handoffs = SqlHandoffRepo(conn, tenant)
         self.runs = SqlRunRepo(conn, tenant)
+        self.telemetry = SqlTelemetryRepo(conn, tenant, db.dialect)
+        self.gsc = SqlGscRepo(conn, tenant, db.dialect)
+        self.ga4 = SqlGa4Repo(conn, tenant, db.dialect)
+        self.commerce = SqlCommerceRepo(conn, tenant, db.dialect)
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:

@@ -7,24 +7,19 @@ machine.
 
 from __future__ import annotations
 
-import asyncio
 import json
-import socket
 import time
 from contextlib import asynccontextmanager
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from tests.loopback import free_port, serve_asgi
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+__all__ = ["OpenAIStub", "free_port", "serve", "text_reply", "tool_reply"]
 
 
 def text_reply(content: str) -> dict[str, Any]:
@@ -62,16 +57,5 @@ class OpenAIStub:
 
 @asynccontextmanager
 async def serve(stub: OpenAIStub):  # type: ignore[no-untyped-def]
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(stub.app, host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="off"))
-    task = asyncio.create_task(server.serve())
-    try:
-        for _ in range(200):
-            if server.started:
-                break
-            await asyncio.sleep(0.02)
-        yield f"http://127.0.0.1:{port}/v1"
-    finally:
-        server.should_exit = True
-        await asyncio.wait_for(task, timeout=10)
+    async with serve_asgi(stub.app) as url:
+        yield f"{url}/v1"

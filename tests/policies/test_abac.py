@@ -16,7 +16,7 @@ DECIDE = {"actions.approve", "actions.reject", "actions.edit_approve", "actions.
           "actions.rollback"}
 CHAT_OPERATOR = {"chat.operator"}
 OPERATOR_ONLY = {"autonomy.set", "kill_switch.set", "memory.write", "memory.forget", "pii.reveal", "tokens.create",
-                 "telemetry.ingest"}
+                 "telemetry.ingest", "inventory.settings", "telemetry.sync"}
 SPECIALIST = {"telemetry.read", "catalog.search", "actions.propose", "actions.list", "actions.get", "memory.read",
               "runs.get"}
 
@@ -26,8 +26,8 @@ EXPECTED: dict[str, set[str]] = {
     "viewer": READ,
     "customer": {"chat.customer", "catalog.search", "store_policies.read", "orders.own", "support.escalate"},
     "system": {"actions.execute", "actions.expire", "actions.propose", "runs.start", "runs.get", "runs.list",
-               "status.get", "audit.verify", "telemetry.read", "telemetry.ingest", "memory.read", "actions.list",
-               "actions.get"},
+               "status.get", "audit.verify", "telemetry.read", "telemetry.ingest", "telemetry.sync", "memory.read",
+               "actions.list", "actions.get"},
     "assistant[]": set(),
     "assistant[read]": READ | CHAT_OPERATOR,
     "assistant[propose]": PROPOSE,

@@ -97,6 +97,19 @@ class SqlPiiRepo:
         await self.conn.execute(insert_ignore(PV, self.dialect, tenant_id=self.tenant, ref=ref, entity=entity,
                                               ciphertext=self.vault.seal(value), created_at=now))
 
+    async def store_many(self, entries: dict[str, tuple[str, str]], *, now: datetime) -> int:
+        """Vault ``{ref: (entity, raw value)}``; refs already held are left alone. Returns how many were new."""
+        refs = list(entries)
+        held: set[str] = set()
+        for i in range(0, len(refs), 500):
+            held.update((await self.conn.execute(select(PV.c.ref).where(
+                PV.c.tenant_id == self.tenant, PV.c.ref.in_(refs[i:i + 500])))).scalars())
+        rows = [{"tenant_id": self.tenant, "ref": ref, "entity": entity, "ciphertext": self.vault.seal(raw),
+                 "created_at": now} for ref, (entity, raw) in entries.items() if ref not in held]
+        if rows:
+            await self.conn.execute(insert(PV), rows)
+        return len(rows)
+
     async def reveal(self, ref: str) -> tuple[str, str] | None:
         row = (await self.conn.execute(select(PV.c.entity, PV.c.ciphertext)
                                        .where(PV.c.tenant_id == self.tenant, PV.c.ref == ref))).first()

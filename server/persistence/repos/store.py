@@ -157,8 +157,12 @@ class SqlStoreRepo:
 
     async def coverage(self) -> dict[str, int]:
         """Row counts of the store tables the specialists read."""
+        from server.persistence import models_telemetry as t
+
         out = {}
-        for name, table in (("products", P), ("variants", V), ("orders", OR)):
+        for name, table in (("products", P), ("variants", V), ("orders", OR), ("order_lines", m.OrderLine.__table__),
+                            ("gsc_rows", t.GscDaily.__table__), ("gsc_ui_rows", t.GscUiStat.__table__),
+                            ("ga4_rows", t.Ga4Daily.__table__)):
             out[name] = int((await self.conn.execute(
                 select(func.count()).select_from(table).where(table.c.tenant_id == self.tenant))).scalar_one())
         return out

@@ -1,0 +1,73 @@
+"""What a visit to a page is worth: its conversion rate and average order value, from GA4.
+
+A page's own figures are used when it has enough traffic, blended toward the
+store's (so twelve sessions and one lucky order do not make a 8 % converter);
+without GA4 the store's orders give the order value and a conservative e-commerce
+average the rate. Each figure carries its source for the arithmetic.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from graphs.specialists.arithmetic import Factor
+
+ORGANIC = "Organic Search"
+#: sessions (or orders) of the store's average a page's own figure is blended with
+PRIOR_SESSIONS = 400
+PRIOR_ORDERS = 8
+#: used only when there is no GA4 data at all
+FALLBACK_RATE = 0.02
+
+
+class ConversionModel:
+    def __init__(self, stats: list[dict[str, Any]], window: str, orders: dict[str, float]) -> None:
+        self.window = window
+        page: dict[tuple[str, bool], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+        store: dict[bool, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+        purchases_measured = any(r["purchases"] for r in stats)
+        for r in stats:
+            if r["period"] != "last28":
+                continue
+            conversions = r["purchases"] if purchases_measured else r["key_events"]
+            for organic in (False, True):
+                if organic and r["channel"] != ORGANIC:
+                    continue
+                for cell in (page[(r["landing_page"], organic)], store[organic]):
+                    cell[0] += r["sessions"]
+                    cell[1] += conversions
+                    cell[2] += r["revenue"]
+        self.page, self.store = page, store
+        self.metric = "ecommercePurchases" if purchases_measured else "keyEvents"
+        self.orders = orders
+        organic = store[True] if store[True][0] else store[False]
+        self.store_rate = organic[1] / organic[0] if organic[0] else None
+        all_pages = store[False]
+        if all_pages[1]:
+            self.store_aov, self.aov_source = all_pages[2] / all_pages[1], f"GA4 revenue / {self.metric}, all pages, {window}"
+        elif orders.get("orders"):
+            self.store_aov, self.aov_source = orders["aov"], "Shopify orders, last 90 days"
+        else:
+            self.store_aov, self.aov_source = 0.0, "no order data"
+
+    def rate(self, path: str) -> Factor:
+        if self.store_rate is None:
+            return Factor("conversion rate", FALLBACK_RATE, "assumption: typical e-commerce rate (no GA4 data)",
+                          "pct")
+        sessions, conversions, _ = self.page.get((path, True)) or self.page.get((path, False)) or (0.0, 0.0, 0.0)
+        if sessions < 50:
+            return Factor("conversion rate", self.store_rate, f"GA4 organic {self.metric}/sessions, store-wide, "
+                                                              f"{self.window}", "pct")
+        blended = (conversions + self.store_rate * PRIOR_SESSIONS) / (sessions + PRIOR_SESSIONS)
+        return Factor("conversion rate", blended, f"GA4 organic {self.metric}/sessions on {path} "
+                                                  f"({conversions:.0f}/{sessions:.0f}, blended with the store's), "
+                                                  f"{self.window}", "pct")
+
+    def aov(self, path: str) -> Factor:
+        _, conversions, revenue = self.page.get((path, False)) or (0.0, 0.0, 0.0)
+        if conversions < 3 or not self.store_aov:
+            return Factor("average order value", self.store_aov, self.aov_source, "money")
+        blended = (revenue + self.store_aov * PRIOR_ORDERS) / (conversions + PRIOR_ORDERS)
+        return Factor("average order value", blended, f"GA4 revenue/{self.metric} on {path} ({conversions:.0f} "
+                                                      f"orders, blended with the store's), {self.window}", "money")

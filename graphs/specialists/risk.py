@@ -1,0 +1,157 @@
+"""The risk specialist: orders to hold before they ship, and products refunded far too often.
+
+Orders of the last three days that are neither shipped nor cancelled are scored
+from their signals (``policies.fraud``): billing and shipping countries differ, a
+first order far above the store's order value, several orders from one email or
+address in a day (or one address under several emails), a throw-away email
+domain, and Shopify's own risk level. The specialist sees tokenized references
+and derived features only, never an address or an email. Worth of a hold: the
+probability of fraud x (the order's total + the chargeback fee).
+
+Refunds: a SKU refunded at a rate far above the store's (binomial z-test) is
+proposed for investigation.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from graphs.specialists.arithmetic import Factor, evidence, multiply, proposal
+from graphs.specialists.base import Analysis
+from graphs.state import RunContext
+from policies import fraud
+from policies.stats import confidence_from_z, shortfall_z
+from tools.coverage import describe_missing
+from tools.telemetry_reads import order_data
+
+AGENT = "risk"
+ORDERS = "Shopify orders"
+HOLDABLE = timedelta(days=3)
+VELOCITY = timedelta(hours=24)
+FAR_ABOVE, ABOVE = 5.0, 3.0
+REFUND_MIN_ORDERS = 20
+REFUND_MIN_RATIO = 2.0
+DESCRIBE = {
+    "shopify_risk_high": "Shopify rates the order high risk",
+    "shopify_risk_medium": "Shopify rates the order medium risk",
+    "country_mismatch": "billing and shipping countries differ",
+    "first_order_far_above_aov": f"a first order over {FAR_ABOVE:g}x the store's order value",
+    "first_order_above_aov": f"a first order over {ABOVE:g}x the store's order value",
+    "disposable_email": "a throw-away email domain",
+    "velocity": "other orders from the same email or address within a day",
+}
+
+
+def _velocity(order: dict[str, Any], recent: list[dict[str, Any]]) -> int:
+    """Other orders within a day sharing this order's email or an address (cancelled ones count)."""
+    keys = {k: order[k] for k in ("email_ref", "shipping_address_ref", "billing_address_ref") if order[k]}
+    same_key, other_identity = 0, 0
+    for o in recent:
+        if o["id"] == order["id"] or abs(o["created_at"] - order["created_at"]) > VELOCITY:
+            continue
+        shared = [k for k, v in keys.items() if o[k] == v]
+        if shared:
+            same_key += 1
+            if o["email_ref"] != order["email_ref"]:
+                other_identity += 1
+    return other_identity if other_identity else (same_key if same_key >= 2 else 0)
+
+
+async def analyse(ctx: RunContext, task: str, scope: dict[str, Any]) -> Analysis:
+    data = await order_data(ctx.deps, ctx.principal.tenant)
+    if data.source is None:
+        return Analysis(no_data=describe_missing({"orders": 0}, {
+            "orders": "import the Shopify orders export (growth ingest shopify-orders PATH)"}))
+    at: datetime = data.source["watermark"] or datetime.now(timezone.utc)
+    aov = data.value["aov"]
+    analysis = Analysis(counts={"orders_30d": len(data.recent)})
+    later: dict[str, int] = defaultdict(int)
+    holdable = []
+    for o in sorted(data.recent, key=lambda o: o["created_at"], reverse=True):
+        if o["customer_ref"]:
+            later[o["customer_ref"]] += 1
+            o["_later"] = later[o["customer_ref"]]
+        if at - o["created_at"] <= HOLDABLE and o["cancelled_at"] is None and not o["on_hold"] \
+                and o["fulfillment_status"] not in ("fulfilled", "partial", "restocked"):
+            holdable.append(o)
+    for o in holdable:
+        signals = []
+        if o["risk_level"] == "high":
+            signals.append("shopify_risk_high")
+        elif o["risk_level"] == "medium":
+            signals.append("shopify_risk_medium")
+        if o["billing_country"] and o["shipping_country"] and o["billing_country"] != o["shipping_country"]:
+            signals.append("country_mismatch")
+        prior = (data.history.get(o["customer_ref"], {}).get("orders", 0) - o.get("_later", 1)
+                 if o["customer_ref"] else 0)
+        if prior <= 0 and aov > 0 and o["total"] >= FAR_ABOVE * aov:
+            signals.append("first_order_far_above_aov")
+        elif prior <= 0 and aov > 0 and o["total"] >= ABOVE * aov:
+            signals.append("first_order_above_aov")
+        if o["email_disposable"]:
+            signals.append("disposable_email")
+        others = _velocity(o, data.recent)
+        if others:
+            signals.append("velocity")
+        verdict = fraud.assess(signals)
+        if not verdict.hold:
+            continue
+        revenue = multiply(
+            Factor("probability of fraud", verdict.probability,
+                   f"policy: base rate {fraud.BASE_RATE:.0%} x likelihood ratios of {len(signals)} signals"),
+            Factor("loss if it is fraud", o["total"] + fraud.CHARGEBACK_FEE,
+                   f"{ORDERS}: order total ${o['total']:,.2f} + chargeback fee ${fraud.CHARGEBACK_FEE:,.0f}",
+                   "money"))
+        described = [DESCRIBE[s] for s in signals]
+        ev = [evidence(ORDERS, f"order={o['name']}", s, 1.0 if s != "velocity" else float(others), "order",
+                       o["created_at"]) for s in signals]
+        ev.append(evidence(ORDERS, f"order={o['name']}", "total", float(o["total"]), "order", o["created_at"]))
+        ev.append(evidence(ORDERS, "all orders", "average order value", round(aov, 2), "last 90 days", at))
+        analysis.proposals.append(proposal(
+            kind="risk.hold_order", target=f"order:{o['name']}", agent=AGENT,
+            title=f"Hold order {o['name']} (${o['total']:,.2f}): {verdict.probability:.0%} likely fraud",
+            rationale="Signals: " + "; ".join(described) + ".",
+            params={"reason": f"{len(signals)} fraud signals: " + "; ".join(described), "score": verdict.probability,
+                    "signals": described},
+            revenue=revenue, confidence=0.85, ease=0.9, evidence=ev,
+            rollback="Release the hold (the engine does this itself); the order then ships as normal.",
+            steps=["growth actions rollback ID"]))
+    _refunds(data.refunds, analysis, at=at)
+    return analysis
+
+
+def _refunds(rows: list[dict[str, Any]], analysis: Analysis, *, at: datetime) -> None:
+    orders = sum(r["orders"] for r in rows)
+    refunded = sum(r["refunded_orders"] for r in rows)
+    if not orders or not refunded:
+        return
+    rate = refunded / orders
+    window = f"{(at - timedelta(days=90)).date()}..{at.date()}"
+    for r in rows:
+        if r["orders"] < REFUND_MIN_ORDERS:
+            continue
+        sku_rate = r["refunded_orders"] / r["orders"]
+        # the shortfall test, turned around: how far the refunds exceed the store's rate
+        z = -shortfall_z(r["refunded_orders"], r["orders"], rate)
+        if z < 3.0 or sku_rate < REFUND_MIN_RATIO * rate:
+            continue
+        excess = max(0.0, r["refunded_revenue"] - r["revenue"] * rate)
+        revenue = multiply(Factor("refunds above the store's rate per 4 weeks", excess * 28 / 90,
+                                  f"{ORDERS}: refunded ${r['refunded_revenue']:,.2f} - ${r['revenue']:,.2f} x "
+                                  f"{rate:.1%}, {window}, scaled to 28 days", "money"),
+                           Factor("share recovered", 0.5, "assumption: fixing the cause halves the excess"))
+        analysis.proposals.append(proposal(
+            kind="analytics.investigate", target=f"sku:{r['sku']}", agent=AGENT,
+            title=f"Investigate refunds of {r['sku']}: {sku_rate:.0%} of its orders, against {rate:.1%} store-wide",
+            rationale=f"{r['refunded_orders']} of {r['orders']} orders with {r['sku']} were refunded (z = {z:.1f}).",
+            params={"question": f"Why are {sku_rate:.0%} of orders with {r['sku']} refunded? Check the product's "
+                                "description, sizing, quality and the refund reasons.", "metric": "refund_rate",
+                    "window_days": 90},
+            revenue=revenue, confidence=confidence_from_z(z, floor=0.35, ceiling=0.8), ease=0.8,
+            evidence=[evidence(ORDERS, f"sku={r['sku']}", "refund rate", round(sku_rate, 4), window, at),
+                      evidence(ORDERS, "all orders", "refund rate", round(rate, 4), window, at),
+                      evidence(ORDERS, f"sku={r['sku']}", "orders", float(r["orders"]), window, at)],
+            rollback="Close the task it opens (the engine does this itself).",
+            steps=["growth actions rollback ID"]))

@@ -1,0 +1,85 @@
+"""What every ``growth`` command shares: the Typer app, consoles, options, and ``run``."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from policies.principal import Principal
+from server.app import App, create_app
+from server.settings import Settings
+from tools.errors import ToolError
+
+T = TypeVar("T")
+
+app = typer.Typer(help="Growth Engine: specialists propose, policy governs, you approve.",
+                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+actions_app = typer.Typer(help="The action queue.", no_args_is_help=True)
+audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens for MCP over HTTP.", no_args_is_help=True)
+pii_app = typer.Typer(help="The PII broker.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(actions_app, name="actions")
+app.add_typer(audit_app, name="audit")
+app.add_typer(token_app, name="token")
+app.add_typer(pii_app, name="pii")
+
+# Data is printed as is, never as markup; when piped, wide enough for the tables.
+out = Console(markup=False, highlight=False, width=max(shutil.get_terminal_size((120, 24)).columns, 100))
+err = Console(stderr=True)
+
+TenantOpt = Annotated[str | None, typer.Option("--tenant", help="Tenant (store); default GROWTH_TENANT.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+def _json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, default=_default, ensure_ascii=False) + "\n")
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    if hasattr(value, "as_dict"):
+        return value.as_dict()
+    if hasattr(value, "__dataclass_fields__"):
+        from dataclasses import asdict
+        return asdict(value)
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def run(fn: Callable[[App], Awaitable[T]], *, check_schema: bool = True) -> T:
+    """Build the app, run one coroutine, close; tool errors become a clean exit code 1."""
+
+    async def main() -> T:
+        application = await create_app(Settings(), check_schema=check_schema)
+        try:
+            return await fn(application)
+        finally:
+            await application.close()
+
+    try:
+        return asyncio.run(main())
+    except ToolError as exc:
+        err.print(f"[red]error[/red] {escape(f'[{exc.code}]')} {escape(exc.message)}")
+        raise typer.Exit(1) from None
+    except RuntimeError as exc:
+        if type(exc).__name__ == "SchemaOutOfDate":
+            err.print(f"[red]error[/red] {escape(str(exc))}")
+            raise typer.Exit(2) from None
+        raise
+
+
+def operator(application: App, tenant: str | None) -> Principal:
+    return Principal.operator(tenant or application.settings.tenant, subject="operator:cli")

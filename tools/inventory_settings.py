@@ -1,0 +1,42 @@
+"""Lead times and safety stock, per product, per vendor or for the whole store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from policies.inventory import DEFAULTS
+from policies.principal import Principal
+from tools.audit import record
+from tools.deps import Deps, Tx
+from tools.errors import InvalidInput
+from tools.registry import operation
+
+SCOPES = ("product", "vendor", "store")
+
+
+@operation("inventory.settings")
+async def set_inventory_setting(deps: Deps, principal: Principal, *, scope: str, key: str = "",
+                                lead_time_days: int | None = None, safety_days: int | None = None,
+                                cover_days: int | None = None) -> dict[str, Any]:
+    """Set the lead time (and optionally safety days and order cover) for a product, a vendor or the store."""
+    if scope not in SCOPES:
+        raise InvalidInput(f"scope must be one of {', '.join(SCOPES)}", code="invalid_input")
+    if scope != "store" and not key.strip():
+        raise InvalidInput(f"name the {scope} (its {'handle' if scope == 'product' else 'name'})",
+                           code="invalid_input")
+    values = {"lead_time_days": DEFAULTS.lead_time_days if lead_time_days is None else lead_time_days,
+              "safety_days": DEFAULTS.safety_days if safety_days is None else safety_days,
+              "cover_days": DEFAULTS.cover_days if cover_days is None else cover_days}
+    for name, value in values.items():
+        if not 0 <= value <= 365:
+            raise InvalidInput(f"{name} must be between 0 and 365 days", code="invalid_input")
+    key = "" if scope == "store" else key.strip()
+
+    async def txn(tx: Tx) -> None:
+        await tx.tenants.ensure(name=principal.tenant, now=deps.now())
+        await tx.commerce.set_inventory_setting(scope=scope, key=key, now=deps.now(), **values)
+        await record(tx, deps, actor=principal.subject, event="inventory.settings_changed",
+                     subject=f"{scope}:{key}" if key else "store", data=values)
+
+    await deps.db.transact(principal.tenant, txn)
+    return {"scope": scope, "key": key, **values}
