@@ -31,7 +31,9 @@ run: $(STAMP)
 test: $(STAMP) $(ADAPTERS)/.installed
 	$(BIN)/python -m pytest -q
 
+# DuckDB is the telemetry benchmark's baseline only, not a dependency of the engine.
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet duckdb
 	$(BIN)/python bench/actions.py
 	$(BIN)/python bench/graph.py
 	$(BIN)/python bench/telemetry.py

@@ -135,3 +135,19 @@ def test_the_console_script_migrates_a_fresh_database(tmp_path: Path, backend: s
     listed = subprocess.run([str(growth), "actions", "list", "--json"], cwd=tmp_path, env=env, capture_output=True,
                             text=True, timeout=120)
     assert listed.returncode == 0 and json.loads(listed.stdout) == []
+
+
+def test_every_command_in_the_readme_exists_with_the_options_it_documents() -> None:
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    rows = re.findall(r"^\| `(growth [^`]+)`", readme, re.M)
+    assert len(rows) >= 25
+    runner = CliRunner()
+    for row in rows:
+        for variant in row.split(" / "):
+            words = [w for w in variant.replace("\\|", "|").split()[1:] if re.fullmatch(r"[a-z][a-z-]*", w)]
+            help_text = runner.invoke(cli, [*words, "--help"], catch_exceptions=False)
+            assert help_text.exit_code == 0, (variant, help_text.output)
+            for option in re.findall(r"--[a-z][a-z-]*", variant):
+                assert option in help_text.output, (variant, option)

@@ -21,7 +21,7 @@ from policies.risk import classify
 from policies.tiers import RiskTier
 from tools.audit import record
 from tools.deps import Deps, Tx
-from tools.errors import Conflict, Forbidden, InvalidInput, NotFound
+from tools.errors import Conflict, Forbidden, InvalidInput, NotFound, ToolError
 from tools.pii import protect, protect_text
 from tools.preferences import rules_for, target_facts
 from tools.records import ActionRecord, NewAction
@@ -74,70 +74,79 @@ def validate_proposal(deps: Deps, raw: dict[str, Any] | Proposal) -> tuple[Propo
     return proposal, params
 
 
-async def propose(deps: Deps, principal: Principal, raw: dict[str, Any] | Proposal, *,
-                  run_id: int | None = None, execute_now: bool = True) -> ProposeResult:
-    """Validate, classify, dedupe, rank and store one proposal; auto-execute if policy allows."""
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    proposal: Proposal
+    params: dict[str, Any]
+    tier: RiskTier
+    digest: str
+
+
+def _prepare(deps: Deps, raw: dict[str, Any] | Proposal) -> _Prepared:
     proposal, params = validate_proposal(deps, raw)
-    spec = KINDS[proposal.kind]
     params_json = params.model_dump(mode="json")
-    tier = classify(proposal.kind, params)
-    digest = version_digest(proposal.kind, proposal.target, params_json)
-    tenant = principal.tenant
-    rules = await rules_for(deps, tenant)
+    return _Prepared(proposal, params_json, classify(proposal.kind, params),
+                     version_digest(proposal.kind, proposal.target, params_json))
 
-    async def txn(tx: Tx) -> ProposeResult:
-        now = deps.now()
-        tenant_row = await tx.tenants.ensure(name=tenant, now=now)
-        # What people wrote travels as PII references; the raw values go to the vault.
-        title, rationale = await protect_text(tx, deps, proposal.title), await protect_text(tx, deps, proposal.rationale)
-        params_stored = await protect(tx, deps, params_json) if spec.customer_text else params_json
-        live = await tx.actions.get_live(proposal.kind, proposal.target)
-        if live is not None and live.digest == digest and live.status in SUPERSEDABLE:
-            return ProposeResult(action_view(live), "unchanged")
-        if live is not None and live.status not in SUPERSEDABLE:
-            raise Conflict(f"action #{live.id} for {proposal.target} is already {live.status}; "
-                           "a new proposal can follow once it finishes", code="in_flight", action_id=live.id)
-        level = tenant_row.overrides.get(proposal.kind, tenant_row.autonomy_level)
-        verdict = decide_autonomy(level, tier, spec)
-        if rules:
-            standing = prefs.check(proposal.kind, params_json, await target_facts(tx, proposal.target), rules)
-            if standing.denied:
-                raise Forbidden(standing.reason, code=standing.code)
-            if standing.outcome is Outcome.REQUIRE_APPROVAL:
-                verdict = standing
-        status = Status.AUTO_APPROVED if verdict.allowed else Status.PENDING_APPROVAL
-        if live is not None:
-            await tx.actions.transition(live.id, from_statuses=SUPERSEDABLE, to=Status.SUPERSEDED, now=now)
-        new = await tx.actions.insert(NewAction(
-            kind=proposal.kind, target=proposal.target, agent=proposal.agent, title=title,
-            rationale=rationale, status=status, digest=digest, params=params_stored, risk_tier=tier,
-            expected_revenue=proposal.expected_revenue, confidence=proposal.confidence, ease=proposal.ease,
-            score=score(proposal.expected_revenue, proposal.confidence, proposal.ease),
-            evidence=[e.model_dump(mode="json") for e in proposal.evidence],
-            evidence_at=proposal.evidence_at(),
-            rollback_plan=proposal.rollback_plan.model_dump(mode="json") if proposal.rollback_plan else {},
-            revenue_inputs=[r.model_dump(mode="json") for r in proposal.revenue_inputs],
-            revenue_formula=proposal.revenue_formula, run_id=run_id,
-            expires_at=None if verdict.allowed else expires_at(tier, now),
-        ), now=now, created_by=principal.subject)
-        await record(tx, deps, actor=principal.subject, event="action.proposed", subject=f"action:{new.id}",
-                     data={"kind": new.kind, "target": new.target, "risk_tier": tier.value, "status": status.value,
-                           "score": new.score, "version": 1, "digest": digest, "autonomy": verdict.reason})
-        superseded_id = None
-        if live is not None:
-            superseded_id = live.id
-            await tx.actions.transition(live.id, from_statuses=frozenset({Status.SUPERSEDED}),
-                                        to=Status.SUPERSEDED, now=now, fields={"superseded_by": new.id})
-            await record(tx, deps, actor=principal.subject, event="action.superseded", subject=f"action:{live.id}",
-                         data={"superseded_by": new.id})
-        if verdict.allowed:
-            await tx.actions.add_decision(action=new, verdict="auto_approve", principal="system:autonomy",
-                                          role="system", reason=verdict.reason, until=None, now=now)
-            await record(tx, deps, actor="system:autonomy", event="action.auto_approved",
-                         subject=f"action:{new.id}", data={"reason": verdict.reason})
-        return ProposeResult(action_view(new), "superseded" if live else "created", superseded_id)
 
-    result = await deps.db.transact(tenant, txn)
+async def _store(tx: Tx, deps: Deps, principal: Principal, item: _Prepared, rules: list[Any],
+                 run_id: int | None) -> ProposeResult:
+    """Dedupe, supersede, classify for autonomy and insert one prepared proposal, in the caller's transaction."""
+    proposal, params_json, tier, digest = item.proposal, item.params, item.tier, item.digest
+    spec = KINDS[proposal.kind]
+    now = deps.now()
+    tenant_row = await tx.tenants.ensure(name=principal.tenant, now=now)
+    # What people wrote travels as PII references; the raw values go to the vault.
+    title, rationale = await protect_text(tx, deps, proposal.title), await protect_text(tx, deps, proposal.rationale)
+    params_stored = await protect(tx, deps, params_json) if spec.customer_text else params_json
+    live = await tx.actions.get_live(proposal.kind, proposal.target)
+    if live is not None and live.digest == digest and live.status in SUPERSEDABLE:
+        return ProposeResult(action_view(live), "unchanged")
+    if live is not None and live.status not in SUPERSEDABLE:
+        raise Conflict(f"action #{live.id} for {proposal.target} is already {live.status}; "
+                       "a new proposal can follow once it finishes", code="in_flight", action_id=live.id)
+    level = tenant_row.overrides.get(proposal.kind, tenant_row.autonomy_level)
+    verdict = decide_autonomy(level, tier, spec)
+    if rules:
+        standing = prefs.check(proposal.kind, params_json, await target_facts(tx, proposal.target), rules)
+        if standing.denied:
+            raise Forbidden(standing.reason, code=standing.code)
+        if standing.outcome is Outcome.REQUIRE_APPROVAL:
+            verdict = standing
+    status = Status.AUTO_APPROVED if verdict.allowed else Status.PENDING_APPROVAL
+    if live is not None:
+        await tx.actions.transition(live.id, from_statuses=SUPERSEDABLE, to=Status.SUPERSEDED, now=now)
+    new = await tx.actions.insert(NewAction(
+        kind=proposal.kind, target=proposal.target, agent=proposal.agent, title=title,
+        rationale=rationale, status=status, digest=digest, params=params_stored, risk_tier=tier,
+        expected_revenue=proposal.expected_revenue, confidence=proposal.confidence, ease=proposal.ease,
+        score=score(proposal.expected_revenue, proposal.confidence, proposal.ease),
+        evidence=[e.model_dump(mode="json") for e in proposal.evidence],
+        evidence_at=proposal.evidence_at(),
+        rollback_plan=proposal.rollback_plan.model_dump(mode="json") if proposal.rollback_plan else {},
+        revenue_inputs=[r.model_dump(mode="json") for r in proposal.revenue_inputs],
+        revenue_formula=proposal.revenue_formula, run_id=run_id,
+        expires_at=None if verdict.allowed else expires_at(tier, now),
+    ), now=now, created_by=principal.subject)
+    await record(tx, deps, actor=principal.subject, event="action.proposed", subject=f"action:{new.id}",
+                 data={"kind": new.kind, "target": new.target, "risk_tier": tier.value, "status": status.value,
+                       "score": new.score, "version": 1, "digest": digest, "autonomy": verdict.reason})
+    superseded_id = None
+    if live is not None:
+        superseded_id = live.id
+        await tx.actions.transition(live.id, from_statuses=frozenset({Status.SUPERSEDED}),
+                                    to=Status.SUPERSEDED, now=now, fields={"superseded_by": new.id})
+        await record(tx, deps, actor=principal.subject, event="action.superseded", subject=f"action:{live.id}",
+                     data={"superseded_by": new.id})
+    if verdict.allowed:
+        await tx.actions.add_decision(action=new, verdict="auto_approve", principal="system:autonomy",
+                                      role="system", reason=verdict.reason, until=None, now=now)
+        await record(tx, deps, actor="system:autonomy", event="action.auto_approved",
+                     subject=f"action:{new.id}", data={"reason": verdict.reason})
+    return ProposeResult(action_view(new), "superseded" if live else "created", superseded_id)
+
+
+async def _after(deps: Deps, tenant: str, result: ProposeResult, execute_now: bool) -> ProposeResult:
     await deps.changed(tenant, result.action.id)
     if execute_now and result.outcome != "unchanged" and result.action.status == Status.AUTO_APPROVED:
         from tools.execution import execute
@@ -146,6 +155,44 @@ async def propose(deps: Deps, principal: Principal, raw: dict[str, Any] | Propos
         current = outcome.record or await deps.db.query(tenant, lambda tx: load(tx, result.action.id))
         return ProposeResult(action_view(current), result.outcome, result.superseded_id, outcome.as_dict())
     return result
+
+
+async def propose(deps: Deps, principal: Principal, raw: dict[str, Any] | Proposal, *,
+                  run_id: int | None = None, execute_now: bool = True) -> ProposeResult:
+    """Validate, classify, dedupe, rank and store one proposal; auto-execute if policy allows."""
+    item = _prepare(deps, raw)
+    rules = await rules_for(deps, principal.tenant)
+    result = await deps.db.transact(principal.tenant, lambda tx: _store(tx, deps, principal, item, rules, run_id))
+    return await _after(deps, principal.tenant, result, execute_now)
+
+
+async def propose_many(deps: Deps, principal: Principal, raws: list[dict[str, Any]], *,
+                       run_id: int | None = None) -> list[ProposeResult | ToolError]:
+    """A run's proposals in one transaction, each in its own savepoint: one refused proposal
+    (invalid, in flight, against a standing preference) is reported and the rest still land."""
+    out: list[ProposeResult | ToolError | None] = []
+    prepared: list[tuple[int, _Prepared]] = []
+    for raw in raws:
+        try:
+            prepared.append((len(out), _prepare(deps, raw)))
+            out.append(None)
+        except ToolError as exc:
+            out.append(exc)
+    rules = await rules_for(deps, principal.tenant)
+
+    async def txn(tx: Tx) -> list[tuple[int, ProposeResult | ToolError]]:
+        done: list[tuple[int, ProposeResult | ToolError]] = []
+        for i, item in prepared:
+            try:
+                async with tx.savepoint():
+                    done.append((i, await _store(tx, deps, principal, item, rules, run_id)))
+            except ToolError as exc:
+                done.append((i, exc))
+        return done
+
+    for i, result in await deps.db.transact(principal.tenant, txn):
+        out[i] = result if isinstance(result, ToolError) else await _after(deps, principal.tenant, result, True)
+    return [r for r in out if r is not None]
 
 
 @operation("actions.propose")

@@ -40,14 +40,9 @@ async def pairs_for_pages(deps: Deps, tenant: str, page_ids: list[int]) -> list[
     return await deps.db.query(tenant, lambda tx: tx.gsc.pairs_for_pages(page_ids))
 
 
-async def query_data(deps: Deps, tenant: str, *, min_impressions: int) -> tuple[list[dict[str, Any]],
-                                                                                  list[dict[str, Any]]]:
-    """Queries with at least ``min_impressions`` (current window) and every page that ranks for them."""
-    async def q(tx: Tx) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        queries = await tx.gsc.top_queries(min_impressions=min_impressions)
-        return queries, await tx.gsc.pairs_for_queries([r["query_id"] for r in queries][:5000])
-
-    return await deps.db.query(tenant, q)
+async def top_queries(deps: Deps, tenant: str, *, min_impressions: int, limit: int) -> list[dict[str, Any]]:
+    """The most-seen named queries of the current window, with the best position any page holds."""
+    return await deps.db.query(tenant, lambda tx: tx.gsc.top_queries(min_impressions=min_impressions, limit=limit))
 
 
 @dataclass

@@ -18,7 +18,7 @@ from langgraph.runtime import Runtime
 
 from graphs.state import RunContext
 from policies.principal import Principal
-from tools.actions import propose
+from tools.actions import propose_many
 from tools.errors import ToolError
 from tools.runs import start_run, update_run
 
@@ -77,13 +77,13 @@ def build(agent: str, analyse: Analyse) -> CompiledStateGraph[Any, Any, Any, Any
         me = Principal.for_agent(ctx.principal.tenant, agent)
         ids: list[int] = []
         skipped: list[dict[str, str]] = []
-        for proposal in state.get("proposals") or []:
-            try:
-                res = await propose(ctx.deps, me, proposal, run_id=state["run_id"])
-                ids.append(res.action.id)
-            except ToolError as exc:
+        proposals = state.get("proposals") or []
+        for proposal, res in zip(proposals, await propose_many(ctx.deps, me, proposals, run_id=state["run_id"])):
+            if isinstance(res, ToolError):
                 skipped.append({"target": str(proposal.get("target")), "kind": str(proposal.get("kind")),
-                                "code": exc.code, "reason": exc.message})
+                                "code": res.code, "reason": res.message})
+            else:
+                ids.append(res.action.id)
         await _progress(ctx, state["run_id"], 0.9)
         return {"action_ids": ids, "skipped": skipped}
 

@@ -27,7 +27,7 @@ from graphs.state import RunContext
 from policies.ctr import CtrCurve, fit
 from policies.stats import confidence_from_z, count_drop_z, shortfall_z
 from tools.coverage import describe_missing
-from tools.telemetry_reads import SearchData, pairs_for_pages, query_data, search_data
+from tools.telemetry_reads import SearchData, pairs_for_pages, search_data, top_queries
 
 AGENT = "content"
 GSC = "Search Console"
@@ -42,6 +42,10 @@ LOSS_MIN_PREV_CLICKS = 40
 LOSS_MIN_DROP = 0.3
 LOSS_MIN_POSITIONS = 2.0
 CLUSTER_MIN_QUERY_IMPRESSIONS = 60
+#: the most-seen queries considered for clusters (the tail cannot add up to a page's worth)
+CLUSTER_QUERIES = 5000
+#: a word in more than this share of those queries (the store's own "bag") does not make queries related
+GENERIC_SHARE = 0.05
 CLUSTER_MIN_IMPRESSIONS = 800
 #: a new page is assumed to reach this position, and this share of the searches, within the horizon
 TARGET_POSITION = 3.0
@@ -289,28 +293,16 @@ def _anchor(store: Store, path: str) -> str:
 
 async def _missing_pages(ctx: RunContext, curve: CtrCurve, model: ConversionModel, store: Store,
                          analysis: Analysis, *, at: datetime, window: str) -> None:
-    queries, pairs = await query_data(ctx.deps, ctx.principal.tenant, min_impressions=CLUSTER_MIN_QUERY_IMPRESSIONS)
-    best: dict[int, float] = {}
-    for pair in pairs:
-        pos = _position(pair["position_sum"], pair["impressions"])
-        best[pair["query_id"]] = min(best.get(pair["query_id"], 99.0), pos)
+    queries = await top_queries(ctx.deps, ctx.principal.tenant, min_impressions=CLUSTER_MIN_QUERY_IMPRESSIONS,
+                                limit=CLUSTER_QUERIES)
     # A query is answered when a page ranks on the first page for it or is about it; the rest are clustered.
-    clusters: list[dict[str, Any]] = []
-    for q in queries:
-        tokens = core(q["query"])
-        if not tokens or best.get(q["query_id"], 99.0) <= 10.0 or store.about(tokens) is not None:
-            continue
-        for c in clusters:
-            if c["core"] <= tokens or tokens <= c["core"] or len(c["core"] & tokens) / len(c["core"] | tokens) >= 0.5:
-                c["queries"].append(q)
-                break
-        else:
-            clusters.append({"core": tokens, "head": q, "queries": [q]})
-    for c in clusters:
+    open_queries = [(q, core(q["query"])) for q in queries if q["best_position"] > 10.0]
+    open_queries = [(q, tokens) for q, tokens in open_queries if tokens and store.about(tokens) is None]
+    for c in _clusters(open_queries):
         impressions = sum(q["impressions"] for q in c["queries"])
         if impressions < CLUSTER_MIN_IMPRESSIONS or len(c["queries"]) < 2:
             continue
-        ranked = min(best.get(q["query_id"], 99.0) for q in c["queries"])
+        ranked = min(q["best_position"] for q in c["queries"])
         head = c["head"]["query"]
         clicks = sum(q["clicks"] for q in c["queries"])
         gain = max(0.0, impressions * curve.expected(TARGET_POSITION) - clicks)
@@ -336,3 +328,29 @@ async def _missing_pages(ctx: RunContext, curve: CtrCurve, model: ConversionMode
             + [evidence(GSC, f"query={head}", "best position", round(ranked, 1), window, at)],
             rollback="Unpublish the page (the engine sets it back to draft itself).",
             steps=["growth actions rollback ID"]))
+
+
+def _clusters(queries: list[tuple[dict[str, Any], frozenset[str]]]) -> list[dict[str, Any]]:
+    """Greedy clusters, most-seen query first: a query joins the first cluster whose words contain its own,
+    are contained in them, or share half of them. Candidates come from an index of the words that are
+    not generic for this store, so this stays linear in the number of queries."""
+    df: dict[str, int] = defaultdict(int)
+    for _, tokens in queries:
+        for w in tokens:
+            df[w] += 1
+    generic = {w for w, n in df.items() if n > max(20, GENERIC_SHARE * len(queries))}
+    clusters: list[dict[str, Any]] = []
+    index: dict[str, list[int]] = defaultdict(list)
+    for q, tokens in queries:
+        keys = (tokens - generic) or tokens
+        candidates = sorted({i for w in keys for i in index.get(w, ())})
+        for i in candidates:
+            c = clusters[i]
+            if c["core"] <= tokens or tokens <= c["core"] or len(c["core"] & tokens) / len(c["core"] | tokens) >= 0.5:
+                c["queries"].append(q)
+                break
+        else:
+            for w in keys:
+                index[w].append(len(clusters))
+            clusters.append({"core": tokens, "head": q, "queries": [q]})
+    return clusters

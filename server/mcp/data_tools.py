@@ -87,12 +87,19 @@ async def _with_progress(ctx: Context, work: Callable[[Callable[[str, float], No
     def update(stage: str, fraction: float) -> None:
         latest[0], latest[1] = stage, fraction
 
+    result: Any = None
+    failure: Exception | None = None
     async with asyncio.TaskGroup() as group:
         group.create_task(reporter())
         try:
-            return await work(update)
+            result = await work(update)
+        except Exception as exc:  # raised again below as itself, not wrapped in the group's ExceptionGroup
+            failure = exc
         finally:
             done.set()
+    if failure is not None:
+        raise failure
+    return result
 
 
 def register(mcp: MCPServer, app: App) -> None:

@@ -133,6 +133,8 @@ class GscQueryStat(Base):
     clicks: Mapped[int] = mapped_column(Integer)
     position_sum: Mapped[float] = mapped_column(Float)
     pages: Mapped[int] = mapped_column(Integer)
+    #: the best average position any one page holds for the query
+    best_position: Mapped[float] = mapped_column(Float)
     __table_args__ = (Index("ix_gsc_query_stats_impressions", "tenant_id", "impressions"),)
 
 

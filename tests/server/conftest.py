@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-import uvicorn
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
@@ -22,7 +20,7 @@ from server.mcp.server import build_mcp
 from server.metrics import Metrics
 from tests.conftest import make_settings
 from tests.factories import seed_store
-from tests.graphs.openai_stub import free_port
+from tests.loopback import serve_asgi
 from tools.tokens import create_token
 
 MODES = ["legacy", "2026-07-28"]
@@ -53,18 +51,8 @@ async def serve_http(app: App, *, port: int | None = None) -> AsyncIterator[str]
     metrics = Metrics()
     mcp = build_mcp(app, principals=principals, metrics=metrics)
     asgi = build_http_app(app, mcp, principals, host="127.0.0.1", metrics=metrics)
-    port = port or free_port()
-    server = uvicorn.Server(uvicorn.Config(asgi, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    task = asyncio.create_task(server.serve())
-    try:
-        for _ in range(500):
-            if server.started:
-                break
-            await asyncio.sleep(0.02)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await asyncio.wait_for(task, timeout=20)
+    async with serve_asgi(asgi, port=port, lifespan="on") as url:
+        yield url
 
 
 @pytest.fixture

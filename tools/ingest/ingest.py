@@ -19,7 +19,7 @@ from policies.principal import Principal
 from tools.audit import record
 from tools.deps import Deps, Tx
 from tools.errors import InvalidInput
-from tools.ingest import ga4, gsc_api, gsc_bulk, gsc_ui, jsondoc, shopify_orders, shopify_products
+from tools.ingest import ga4, gsc_api, gsc_bulk, gsc_fast, gsc_ui, jsondoc, shopify_orders, shopify_products
 from tools.ingest.batches import Batch, Ga4Batch, GscBatch, GscUiBatch, OrdersBatch, ProductsBatch, describe
 from tools.ingest.orders_pii import tokenize
 from tools.ingest.problems import FileRejected, Problem, Problems
@@ -100,6 +100,12 @@ def _parse_gsc(upload: Upload, options: IngestOptions, problems: Problems, progr
         if "data date" not in keys and len(table.header) == 5 and any(gsc_ui._metric(h) for h in table.header):
             return Parsed("gsc-ui", gsc_ui.parse(upload.members(), problems=problems, period=options.period),
                           problems)
+        if "data date" in keys and upload.size() >= gsc_fast.MIN_BYTES:
+            source = upload.path if upload.path is not None else upload.data
+            assert source is not None
+            fast = gsc_fast.parse(source, progress=progress)
+            if fast is not None:
+                return Parsed("gsc-bulk", fast, problems)
         return Parsed("gsc-bulk", gsc_bulk.parse(f, name=upload.name, size=upload.size(), problems=problems,
                                                  progress=progress, table=table), problems)
 

@@ -46,8 +46,9 @@ SELECT :tenant, page_id, SUM(impressions), SUM(clicks), SUM(position_sum), SUM(p
 FROM gsc_pair_stats WHERE tenant_id = :tenant GROUP BY page_id
 """
 _QUERY_ROLLUP = """
-INSERT INTO gsc_query_stats (tenant_id, query_id, impressions, clicks, position_sum, pages)
-SELECT :tenant, query_id, SUM(impressions), SUM(clicks), SUM(position_sum), COUNT(*)
+INSERT INTO gsc_query_stats (tenant_id, query_id, impressions, clicks, position_sum, pages, best_position)
+SELECT :tenant, query_id, SUM(impressions), SUM(clicks), SUM(position_sum), COUNT(*),
+       MIN(position_sum / impressions + 1)
 FROM gsc_pair_stats WHERE tenant_id = :tenant AND impressions > 0 GROUP BY query_id
 """
 #: the CTR curve counts real queries only; anonymized rows have no position of their own
@@ -189,21 +190,13 @@ class SqlGscRepo:
                 .order_by(PAIRS.c.page_id, PAIRS.c.impressions.desc()))
         return [dict(r._mapping) for r in (await self.conn.execute(stmt)).all()]
 
-    async def top_queries(self, *, min_impressions: int) -> list[dict[str, Any]]:
+    async def top_queries(self, *, min_impressions: int, limit: int) -> list[dict[str, Any]]:
+        """Named queries with at least ``min_impressions``, most seen first (index-ordered)."""
         stmt = (select(QUERIES, QY.c.text.label("query"))
                 .join(QY, (QY.c.tenant_id == QUERIES.c.tenant_id) & (QY.c.id == QUERIES.c.query_id))
                 .where(QUERIES.c.tenant_id == self.tenant, QUERIES.c.impressions >= min_impressions,
                        QY.c.text != "")
-                .order_by(QUERIES.c.impressions.desc()))
-        return [dict(r._mapping) for r in (await self.conn.execute(stmt)).all()]
-
-    async def pairs_for_queries(self, query_ids: list[int]) -> list[dict[str, Any]]:
-        if not query_ids:
-            return []
-        stmt = (select(PAIRS, PG.c.path)
-                .join(PG, (PG.c.tenant_id == PAIRS.c.tenant_id) & (PG.c.id == PAIRS.c.page_id))
-                .where(PAIRS.c.tenant_id == self.tenant, PAIRS.c.query_id.in_(query_ids),
-                       PAIRS.c.impressions > 0))
+                .order_by(QUERIES.c.impressions.desc(), QUERIES.c.query_id).limit(limit))
         return [dict(r._mapping) for r in (await self.conn.execute(stmt)).all()]
 
     async def ui_stats(self, dimension: str) -> list[dict[str, Any]]:

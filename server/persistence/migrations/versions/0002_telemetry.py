@@ -95,6 +95,7 @@ def upgrade() -> None:
     sa.Column('clicks', sa.Integer(), nullable=False),
     sa.Column('position_sum', sa.Float(), nullable=False),
     sa.Column('pages', sa.Integer(), nullable=False),
+    sa.Column('best_position', sa.Float(), nullable=False),
     sa.PrimaryKeyConstraint('tenant_id', 'query_id')
     )
     with op.batch_alter_table('gsc_query_stats', schema=None) as batch_op:
