@@ -83,6 +83,10 @@ async def analyse(ctx: RunContext, task: str, scope: dict[str, Any]) -> Analysis
                       f"{recent['sessions']:,.0f} sessions x 4", "count")
         revenue = multiply(lost, aov, Factor("share recovered", RECOVERY[kind],
                                              "assumption: what a fix typically wins back"))
+        if revenue.value <= 0:
+            analysis.findings.append(f"Engagement on {label} fell from {er_base:.0%} to {er_now:.0%} this week "
+                                     f"(z = {er_z:.1f}) but conversions held; nothing to act on yet.")
+            return
         ev = [evidence(GA4, f"{label} {metric_name}/sessions", "conversion rate", round(cr_now, 5), recent_w, at),
               evidence(GA4, f"{label} {metric_name}/sessions", "conversion rate", round(cr_base, 5), base_w, at),
               evidence(GA4, f"{label} engagedSessions/sessions", "engagement rate", round(er_now, 4), recent_w, at),

@@ -50,6 +50,8 @@ CLUSTER_MIN_IMPRESSIONS = 800
 #: a new page is assumed to reach this position, and this share of the searches, within the horizon
 TARGET_POSITION = 3.0
 REACH = 0.5
+#: about one searcher in ten looks past the first page of results, so impressions there undercount searches
+PAST_PAGE_ONE = 0.1
 
 
 def _position(position_sum: float, impressions: float) -> float:
@@ -305,9 +307,11 @@ async def _missing_pages(ctx: RunContext, curve: CtrCurve, model: ConversionMode
         ranked = min(q["best_position"] for q in c["queries"])
         head = c["head"]["query"]
         clicks = sum(q["clicks"] for q in c["queries"])
-        gain = max(0.0, impressions * curve.expected(TARGET_POSITION) - clicks)
+        searches = impressions / PAST_PAGE_ONE
+        gain = max(0.0, searches * curve.expected(TARGET_POSITION) - clicks)
         revenue = multiply(Factor("clicks a page could earn", gain,
-                                  f"{GSC}: {impressions:,} impressions x expected CTR at position "
+                                  f"{GSC}: {impressions:,} impressions beyond page one / {PAST_PAGE_ONE:g} (assumption: "
+                                  f"one searcher in ten looks that far) x expected CTR at position "
                                   f"{TARGET_POSITION:g} - {clicks:,} clicks now, {window}", "count"),
                            Factor("share reached", REACH, "assumption: a new page ranks for half these searches "
                                                           "within four weeks"),

@@ -6,7 +6,7 @@ import asyncio
 import json
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Callable
 
@@ -108,7 +108,8 @@ def write(store: DemoStore, folder: Path) -> list[DemoFile]:
 
 
 def yesterday(now: datetime) -> date:
-    return (now.astimezone(timezone.utc) - timedelta(days=1)).date()
+    """The store's yesterday (its clock, not UTC's), so no order is placed in the future."""
+    return (now.astimezone(STORE_ZONE) - timedelta(days=1)).date()
 
 
 async def build(deps: Deps, principal: Principal, folder: Path, *, seed: int = 7, end: date | None = None,

@@ -27,10 +27,7 @@ FLAGS = ["true", "false", "TRUE", "FALSE", "True", "False", "0", "1", ""]
 
 def parse(source: Path | bytes, *, progress: Progress | None = None) -> GscBatch | None:
     """The batch, or None when the file needs the row-by-row parser (errors, unusual shapes)."""
-    try:
-        import polars as pl
-    except ImportError:  # pragma: no cover - polars is a dependency; the slow path still works without it
-        return None
+    import polars as pl  # imported here: only big bulk exports need it, and it is slow to import
     if isinstance(source, bytes):
         head = source[:4096]
     else:
