@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
 import sys
-from collections.abc import Awaitable, Callable
-from datetime import datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
