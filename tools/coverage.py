@@ -4,12 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from tools.deps import Deps
-
-
-async def store_coverage(deps: Deps, tenant: str) -> dict[str, int]:
-    return await deps.db.query(tenant, lambda tx: tx.store.coverage())
-
 
 def describe_missing(coverage: dict[str, Any], needs: dict[str, str]) -> str | None:
     """A plain sentence naming the missing sources and how to add them (None if all present)."""

@@ -11,6 +11,7 @@ GA4's ``#`` comment block above the header, and the UI's display names
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import IO, Any
 from urllib.parse import urlsplit
 
@@ -47,26 +48,13 @@ def landing_path(raw: str) -> str | None:
     return path if path.startswith("/") else "/" + path
 
 
-_DAYS: dict[str, str] = {}
-_PATHS: dict[str, str | None] = {}
-
-
+# GA4 repeats each date and page on many rows: parse each distinct value once.
+@lru_cache(maxsize=10_000)
 def _day(raw: str) -> str:
-    found = _DAYS.get(raw)
-    if found is None:
-        found = day("date", raw).isoformat()
-        if len(_DAYS) < 10_000:
-            _DAYS[raw] = found
-    return found
+    return day("date", raw).isoformat()
 
 
-def _path(raw: str) -> str | None:
-    if raw in _PATHS:
-        return _PATHS[raw]
-    found = landing_path(raw)
-    if len(_PATHS) < 100_000:
-        _PATHS[raw] = found
-    return found
+_path = lru_cache(maxsize=100_000)(landing_path)
 
 
 def _accumulate(batch: Ga4Batch, problems: Problems, where: int, unit: str, at: dict[str, int],
