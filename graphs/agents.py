@@ -2,9 +2,9 @@
 
 An agent node asks its brain for the next step, runs the tool calls it asks for
 (each authorized for the agent and for the person it acts for), and ends with a
-reply — or hands control on: to another agent through ``transfer()`` (the only way
-control moves between agents) or to ``confirm``, which pauses the thread with
-``interrupt()`` until the operator confirms a high or critical decision.
+reply — or hands control on to another agent through ``transfer()`` (the only way
+control moves between agents). The operator's agent's writes pass ``graphs.gate``; what
+must wait is echoed and carried out by ``confirm`` when the operator answers yes.
 """
 
 from __future__ import annotations
@@ -15,21 +15,18 @@ from typing import Any
 
 from langgraph.graph import END
 from langgraph.runtime import Runtime
-from langgraph.types import Command, interrupt
+from langgraph.types import Command
 
 from graphs.brains.base import Reply, ToolCall, Turn
 from graphs.handoff import transfer
 from graphs.registry import AGENTS, OPERATOR_INBOX
 from graphs.state import ChatState, RunContext
-from graphs.toolkit import CONFIRMABLE, ToolOutcome, call_tool, tools_for
-from policies.tiers import RiskTier
-from tools.actions import load
-from tools.decisions import preview_edit
-from tools.errors import ToolError
-from tools.views import action_view
+from graphs import gate
+from graphs.brains.rules import render
+from graphs.toolkit import ToolOutcome, call_tool, tools_for
+from policies.commands import Said
 
 MAX_STEPS = 8
-CONFIRM_TIERS = frozenset({RiskTier.HIGH.value, RiskTier.CRITICAL.value})
 
 
 @cache
@@ -48,7 +45,7 @@ async def run_agent(agent: str, state: ChatState, runtime: Runtime[RunContext]) 
 
     Each step is its own graph step (checkpointed), so a brain that must wait for
     something outside — the MCP client's model — can pause the thread mid-turn
-    without ever repeating a tool call.
+    without ever repeating a tool call. The operator's agent's writes pass the gate.
     """
     ctx = runtime.context
     scratch_all = dict(state.get("scratch") or {})
@@ -68,48 +65,118 @@ async def run_agent(agent: str, state: ChatState, runtime: Runtime[RunContext]) 
                            "specifically.", [], scratch_all, state, trace)
     tools = tools_for(agent, AGENTS[agent].allowlist)
     history = [{"role": m["role"], "content": m["content"]} for m in state.get("messages") or []]
+    asked = list(state.get("asked") or [])
     facts = {"tenant": ctx.principal.tenant, "focus": list(state.get("focus") or []),
-             "customer_ref": ctx.principal.customer_ref, "thread": ctx.thread_id}
+             "customer_ref": ctx.principal.customer_ref, "thread": ctx.thread_id,
+             "pending": [{k: p.get(k) for k in ("verb", "action_id", "label", "args")} for p in state.get("pending") or []],
+             "last": state.get("last")}
     step = await ctx.brain.step(Turn(agent=agent, system_prompt=system_prompt(agent), history=history,
                                      tools=[t.spec() for t in tools], results=results, scratch=scratch,
                                      now=ctx.deps.now(), facts=facts))
+    message = _last_user(state)
     if isinstance(step, Reply):
         focus = [r["id"] for r in step.refs if r.get("type") == "action"] or facts["focus"]
-        return _end(agent, step.text, step.refs, scratch_all, state, trace, focus=focus)
+        said_now = gate.said_dict(await gate.said_for(ctx, message)) if agent == "ceo_front" else None
+        return _end(agent, step.text, step.refs, scratch_all, state, trace, focus=focus, asked=asked, said=said_now)
     scratch, results = dict(step.scratch), []
-    confirmations: list[dict[str, Any]] = []
+    said: Said | None = None
+    checks: dict[str, gate.Gated] = {}
     for call in step.calls:
+        verb = gate.verb_of(call, agent) if agent == "ceo_front" else None
+        if verb is not None:
+            if said is None:
+                said = gate.continued(await gate.said_for(ctx, message), state.get("said_before"))
+            checks[call.id] = await gate.check(ctx, call, verb, said, message, list(state.get("pending") or []))
+    # one command per clause: if any of its actions must wait, all of them wait, together
+    waiting = {gate.group(said, c.item) for c in checks.values() if said and c.item is not None and not c.run}
+    for call in step.calls:
+        held = checks.get(call.id)
+        if held is not None:
+            if held.error is not None:
+                results.append(_result(call, held.error))
+                continue
+            assert held.item is not None
+            if not held.run or (said is not None and gate.group(said, held.item) in waiting):
+                held.item.setdefault("why", "it goes with the rest of the same request")
+                asked = [a for a in asked if a["key"] != held.item["key"]] + [held.item]
+                results.append(_result(call, gate.awaiting(held.item)))
+                continue
+            asked = [a for a in asked if a.get("key") != "__ran__"] + [{"key": "__ran__"}]
+            if call.name == "transfer_to_agent":
+                moved = await _transfer(ctx, agent, call, scratch_all, scratch, results, trace, steps, asked)
+                if moved is not None:
+                    return moved
+                continue
+            outcome = await call_tool(ctx, agent, call.name, held.item["args"])
+            results.append(_result(call, outcome))
+            asked += _offers(held.item, outcome)
+            continue
         if call.name == "transfer_to_agent":
-            moved = await _transfer(ctx, agent, call, scratch_all, scratch, results, trace, steps)
+            moved = await _transfer(ctx, agent, call, scratch_all, scratch, results, trace, steps, asked)
             if moved is not None:
                 return moved
             continue
-        if call.name in CONFIRMABLE and agent == "ceo_front":
-            gate = await _needs_confirmation(ctx, call)
-            if gate is not None:
-                confirmations.append(gate)
-                continue
         results.append(_result(call, await call_tool(ctx, agent, call.name, call.args)))
     scratch_all[agent] = scratch
-    if confirmations:
-        return Command(goto="confirm", update={"pending": confirmations, "results": results, "steps": steps,
-                                               "scratch": scratch_all, "inbox": None, "trace": trace})
     return Command(goto=agent, update={"results": results, "scratch": scratch_all, "steps": steps, "inbox": None,
-                                       "trace": trace})
+                                       "trace": trace, "asked": asked})
+
+
+def _last_user(state: ChatState) -> str:
+    for m in reversed(state.get("messages") or []):
+        if m["role"] == "user":
+            return m["content"]
+    return ""
+
+
+def _offers(item: dict[str, Any], outcome: ToolOutcome) -> list[dict[str, Any]]:
+    """A new rule that forbids pending actions: offer to reject them, in one confirmed step."""
+    if item["verb"] != "add_rule" or not outcome.ok or not isinstance(outcome.content, dict):
+        return []
+    offers = []
+    for a in outcome.content.get("forbids_pending") or []:
+        reason = f"your rule: {outcome.content['understood']}"
+        offers.append({"key": f"reject:{a['id']}:{a['version']}", "verb": "reject", "action_id": a["id"],
+                       "version": a["version"], "risk_tier": "low", "label": gate.short_label(a["title"], "", ""),
+                       "kind": a["kind"], "title": a["title"], "call_id": f"offer-{a['id']}", "name": "reject_action",
+                       "args": {"action_id": a["id"], "version": a["version"], "reason": reason}})
+    return offers
 
 
 def _end(agent: str, text: str, refs: list[dict[str, Any]], scratch_all: dict[str, Any], state: ChatState,
-         trace: list[str], *, focus: list[int] | None = None) -> Command[Any]:
+         trace: list[str], *, focus: list[int] | None = None, asked: list[dict[str, Any]] | None = None,
+         said: dict[str, Any] | None = None) -> Command[Any]:
+    """Finish the turn. What waits for the operator is echoed last, in the graph's words.
+
+    A turn that asked something new replaces the question; one that carried out a write
+    drops the old question; a read-only turn keeps it, and asks it again.
+    """
     scratch_all[agent] = {}
+    asked = asked or []
+    last = next((r for r in refs if r.get("type") == "intent"), None)
+    refs = [r for r in refs if r.get("type") != "intent"]
+    new = [a for a in asked if a["key"] != "__ran__"]
+    ran = any(a["key"] == "__ran__" for a in asked)
+    previous = list(state.get("pending") or [])
+    pending = new or ([] if ran else previous)
+    if agent != "ceo_front":
+        pending = []
+    if pending:
+        text = (text.rstrip() + "\n\n" if text.strip() else "") + gate.echo(pending)
+        refs = refs + [{"type": "action", "id": p["action_id"]} for p in pending
+                       if "action_id" in p and {"type": "action", "id": p["action_id"]} not in refs]
+    elif previous and not new and ran:
+        text = text.rstrip() + "\n(The earlier question is dropped: nothing of it was done.)"
     return Command(goto=END, update={
         "messages": [{"role": "assistant", "agent": agent, "content": text}], "reply": text, "refs": refs,
-        "scratch": scratch_all, "results": [], "inbox": None, "pending": None,
+        "scratch": scratch_all, "results": [], "inbox": None, "pending": pending or None, "asked": [], "last": last,
+        "said_before": said,
         "focus": (focus if focus is not None else list(state.get("focus") or []))[:20], "trace": trace})
 
 
 async def _transfer(ctx: RunContext, agent: str, call: ToolCall, scratch_all: dict[str, Any],
                     scratch: dict[str, Any], results: list[dict[str, Any]], trace: list[str],
-                    steps: int) -> Command[Any] | None:
+                    steps: int, asked: list[dict[str, Any]] | None = None) -> Command[Any] | None:
     to = str(call.args.get("agent", ""))
     payload = call.args.get("payload") or {}
     if to == OPERATOR_INBOX:
@@ -127,62 +194,57 @@ async def _transfer(ctx: RunContext, agent: str, call: ToolCall, scratch_all: di
         return None
     scratch_all[agent] = {**scratch, "awaiting": call.id}
     update = dict(handoff.command.update or {})
-    update.update({"scratch": scratch_all, "results": results, "trace": trace, "steps": steps})
+    update.update({"scratch": scratch_all, "results": results, "trace": trace, "steps": steps,
+                   "asked": asked or []})
     return Command(goto=handoff.command.goto, graph=handoff.command.graph, update=update)
 
 
-async def _needs_confirmation(ctx: RunContext, call: ToolCall) -> dict[str, Any] | None:
-    """A pending item when this decision concerns a high or critical action (after any edit)."""
-    try:
-        record = await ctx.deps.db.query(ctx.principal.tenant, lambda tx: load(tx, call.args.get("action_id")))
-        tier = record.risk_tier.value
-        if call.name == "edit_and_approve":
-            tier = preview_edit(record, call.args.get("params") or {})[2].value
-    except ToolError:
-        return None  # the decision itself reports the problem, precisely
-    action = action_view(record).model_dump(mode="json")
-    if tier not in CONFIRM_TIERS:
-        return None
-    return {"call_id": call.id, "name": call.name, "args": call.args, "action_id": action["id"],
-            "version": call.args.get("version"), "kind": action["kind"], "target": action["target"],
-            "title": action["title"], "risk_tier": tier, "params": call.args.get("params") or action["params"],
-            "rollback": action["rollback_plan"].get("description", ""),
-            "expected_revenue": action["expected_revenue"]}
-
-
 async def confirm(state: ChatState, runtime: Runtime[RunContext]) -> Command[Any]:
-    """Pause until the operator confirms; act only on answers bound to the exact action versions."""
-    pending = state.get("pending") or []
-    answer = interrupt({"type": "confirm_decisions", "items": pending})
-    # Nothing above this line has side effects: the node re-runs from the top on resume.
+    """The operator answered the pending question: carry out exactly what was echoed, or nothing."""
     ctx = runtime.context
+    pending = list(state.get("pending") or [])
+    answer = state.get("answer") or {}
     chosen = bind_answer(answer, pending)
-    results = list(state.get("results") or [])
+    lines: list[str] = []
+    refs: list[dict[str, Any]] = []
     for item in pending:
-        call = ToolCall(item["call_id"], item["name"], item["args"])
-        verdict = chosen.get((item["action_id"], item["version"]))
+        verdict = chosen.get(item["key"])
         if verdict is True:
-            results.append(_result(call, await call_tool(ctx, "ceo_front", call.name, call.args)))
+            outcome = await gate.carry_out(ctx, item)
+            lines.append(render.outcome_line(item, outcome))
+        elif verdict is False:
+            lines.append(render.declined_line(item))
         else:
-            why = "the operator declined" if verdict is False else (
-                "the confirmation did not name this action and version; nothing was done")
-            results.append(_result(call, ToolOutcome(False, {"error": "not_confirmed", "message": why,
-                                                             "action_id": item["action_id"]}, "not_confirmed")))
-    return Command(goto="ceo_front", update={"pending": None, "results": results,
-                                             "trace": [*(state.get("trace") or []), "confirm"]})
+            lines.append(render.unbound_line(item))
+        if "action_id" in item:
+            refs.append({"type": "action", "id": item["action_id"]})
+    text = "\n".join(lines) or "Nothing was waiting for your answer."
+    return Command(goto=END, update={
+        "messages": [{"role": "assistant", "agent": "ceo_front", "content": text}], "reply": text, "refs": refs,
+        "pending": None, "answer": None, "asked": [], "results": [], "scratch": {}, "inbox": None,
+        "focus": [r["id"] for r in refs][:20] or list(state.get("focus") or []),
+        "trace": [*(state.get("trace") or []), "confirm"]})
 
 
-def bind_answer(answer: Any, pending: list[dict[str, Any]]) -> dict[tuple[int, int], bool]:
-    """{(action_id, version): approve} for the answers that name a pending item exactly."""
-    wanted = {(p["action_id"], p["version"]) for p in pending}
-    out: dict[tuple[int, int], bool] = {}
-    items = answer.get("decisions", []) if isinstance(answer, dict) else []
-    for item in items if isinstance(items, list) else []:
-        if not isinstance(item, dict):
+def bind_answer(answer: Any, pending: list[dict[str, Any]]) -> dict[str, bool]:
+    """{item key: approve} for the answers that name a pending item exactly.
+
+    An answer is ``{"all": bool}`` (a bare yes or no to the whole question as echoed) or
+    ``{"decisions": [{"key" | ("action_id", "version"), "approve": bool}]}``.
+    """
+    if not isinstance(answer, dict):
+        return {}
+    if isinstance(answer.get("all"), bool):
+        return {p["key"]: answer["all"] for p in pending}
+    out: dict[str, bool] = {}
+    items = answer.get("decisions", [])
+    for d in items if isinstance(items, list) else []:
+        if not isinstance(d, dict) or not isinstance(d.get("approve"), bool):
             continue
-        key = (item.get("action_id"), item.get("version"))
-        if key in wanted and isinstance(item.get("approve"), bool):
-            out[key] = item["approve"]  # type: ignore[index]
+        for p in pending:
+            if d.get("key") == p["key"] or ("action_id" in p and d.get("action_id") == p["action_id"]
+                                            and d.get("version") == p["version"] and "key" not in d):
+                out[p["key"]] = d["approve"]
     return out
 
 

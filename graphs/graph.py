@@ -2,7 +2,7 @@
 
 ```
 START → route → ceo_front ⇄ {analytics, inventory, content, risk}   (delegate / return)
-                ceo_front → confirm (interrupt) → ceo_front
+              → confirm            (the operator answered the pending question)
               → customer_front ⇄ accounts                           (delegate / return)
 ```
 
@@ -20,13 +20,28 @@ from langgraph.types import Command
 
 from graphs.agents import accounts, confirm, run_agent
 from graphs.handoff import transfer
+from graphs.language.intents import answer_of, opens_with_no
 from graphs.registry import SPECIALISTS
 from graphs.specialists.roster import SPECIALIST_GRAPHS
 from graphs.state import ChatState, RunContext
 
 
 def route(state: ChatState) -> Command[Any]:
-    return Command(goto=state.get("front") or "ceo_front", update={"trace": []})
+    """A bare yes or no to the pending question goes to ``confirm``; everything else to the front agent."""
+    front = state.get("front") or "ceo_front"
+    if front == "ceo_front" and state.get("pending"):
+        if state.get("answer"):
+            return Command(goto="confirm", update={"trace": []})
+        last = next((m["content"] for m in reversed(state.get("messages") or []) if m["role"] == "user"), "")
+        answer = answer_of(last)
+        if answer is not None:
+            return Command(goto="confirm", update={"trace": [], "answer": {"all": answer == "yes"}})
+        if opens_with_no(last):
+            # "no, just the reorders": the question is dropped; the agent may ask a narrower one
+            return Command(goto=front, update={"trace": [], "answer": None, "pending": None,
+                                               "last": {**(state.get("last") or {}),
+                                                        "narrowable": state.get("pending")}})
+    return Command(goto=front, update={"trace": [], "answer": None})
 
 
 async def ceo_front(state: ChatState, runtime: Runtime[RunContext]) -> Command[Any]:
@@ -59,9 +74,9 @@ def specialist_node(agent: str) -> Any:
 
 def build_graph(*, checkpointer: Any = None, store: Any = None) -> CompiledStateGraph[Any, Any, Any, Any]:
     graph = StateGraph(ChatState, context_schema=RunContext)
-    graph.add_node("route", route, destinations=("ceo_front", "customer_front"))
-    graph.add_node("ceo_front", ceo_front, destinations=("ceo_front", *SPECIALISTS, "confirm", END))
-    graph.add_node("confirm", confirm, destinations=("ceo_front",))
+    graph.add_node("route", route, destinations=("ceo_front", "customer_front", "confirm"))
+    graph.add_node("ceo_front", ceo_front, destinations=("ceo_front", *SPECIALISTS, END))
+    graph.add_node("confirm", confirm, destinations=(END,))
     graph.add_node("customer_front", customer_front, destinations=("customer_front", "accounts", END))
     graph.add_node("accounts", accounts, destinations=("customer_front",))
     for agent in SPECIALISTS:

@@ -23,8 +23,6 @@ from tools.pii import tokenizer
 
 MAX_MESSAGE = 8000
 _THREAD = re.compile(r"^[A-Za-z0-9_.:-]{1,100}$")
-_YES = re.compile(r"(?i)^\s*(?:y|yes|yep|yeah|confirm(?:ed)?|approve(?:d)?|go(?: ahead)?|do it|ok(?:ay)?|sure)\b")
-_NO = re.compile(r"(?i)^\s*(?:n|no|nope|cancel|decline|stop|don'?t|abort)\b")
 
 
 @dataclass
@@ -32,7 +30,8 @@ class ChatTurn:
     thread: str
     reply: str
     refs: list[dict[str, Any]] = field(default_factory=list)
-    #: decisions waiting for confirmation: answer with ``resume`` naming (action_id, version)
+    #: writes waiting for the operator's yes, exactly as echoed: answer in the thread ("yes" / "no"),
+    #: or with ``resume`` naming each item's key (or action id and version)
     pending: list[dict[str, Any]] | None = None
     trace: list[str] = field(default_factory=list)
     #: the brain is waiting for the client's model: a ``sampling/createMessage`` request's params
@@ -75,9 +74,9 @@ class ChatService:
                     return value
         return None
 
-    def _pending(self, snap: Any) -> list[dict[str, Any]] | None:
-        value = self._waiting(snap, "confirm_decisions")
-        return list(value["items"]) if value else None
+    @staticmethod
+    def _pending(snap: Any) -> list[dict[str, Any]] | None:
+        return list((snap.values or {}).get("pending") or []) or None
 
     async def pending(self, principal: Principal, thread: str) -> list[dict[str, Any]] | None:
         return self._pending(await self._snapshot(principal, thread))
@@ -97,19 +96,11 @@ class ChatService:
                 "type": "text", "text": "(that answer was abandoned)"}}), self._config(principal, thread),
                 context=self._context(principal, thread, brain=_Abandoned()))
             snap = await self._snapshot(principal, thread)
-        waiting = self._pending(snap)
-        if waiting:
-            # A yes or no answers the confirmation that is waiting, bound to exactly what was shown.
-            if _YES.match(text) or _NO.match(text):
-                approve = bool(_YES.match(text))
-                return await self.resume(principal, thread, [
-                    {"action_id": p["action_id"], "version": p["version"], "approve": approve} for p in waiting],
-                    brain=brain)
-            return ChatTurn(thread, confirmation_prompt(waiting) + "\nAnswer yes or no first.", pending=waiting)
         clean = await self._protect(principal.tenant, text)
         front = "customer_front" if principal.role is Role.CUSTOMER else "ceo_front"
+        # the pending question (if any) stays in state: the graph decides whether this message answers it
         state = {"owner": owner_of(principal), "front": front, "scratch": {}, "results": [], "inbox": None,
-                 "pending": None, "refs": [], "reply": "", "steps": 0,
+                 "refs": [], "reply": "", "steps": 0, "asked": [], "answer": None,
                  "messages": [{"role": "user", "agent": "user", "content": clean}]}
         out = await self.graph.ainvoke(state, self._config(principal, thread),
                                        context=self._context(principal, thread, progress, brain))
@@ -128,11 +119,12 @@ class ChatService:
 
     async def resume(self, principal: Principal, thread: str, decisions: list[dict[str, Any]], *,
                      brain: Any = None) -> ChatTurn:
-        """Answer a pending confirmation; each decision names its action id and version."""
+        """Answer the pending question item by item; each decision names its key (or action id and version)."""
         snap = await self._snapshot(principal, thread)
         if not self._pending(snap):
             return ChatTurn(thread, "Nothing is waiting for your confirmation in this conversation.")
-        out = await self.graph.ainvoke(Command(resume={"decisions": decisions}), self._config(principal, thread),
+        out = await self.graph.ainvoke({"answer": {"decisions": decisions}, "steps": 0, "asked": []},
+                                       self._config(principal, thread),
                                        context=self._context(principal, thread, brain=brain))
         return self._turn(thread, out)
 
@@ -148,15 +140,12 @@ class ChatService:
 
     @staticmethod
     def _turn(thread: str, out: dict[str, Any]) -> ChatTurn:
-        interrupts = out.get("__interrupt__") or []
-        for intr in interrupts:
+        for intr in out.get("__interrupt__") or []:
             value = intr.value
-            if isinstance(value, dict) and value.get("type") == "confirm_decisions":
-                items = list(value["items"])
-                return ChatTurn(thread, confirmation_prompt(items), pending=items, trace=out.get("trace") or [])
             if isinstance(value, dict) and value.get("type") == "sample":
                 return ChatTurn(thread, "", trace=out.get("trace") or [], sample=value["params"])
-        return ChatTurn(thread, out.get("reply") or "", out.get("refs") or [], None, out.get("trace") or [])
+        return ChatTurn(thread, out.get("reply") or "", out.get("refs") or [], out.get("pending") or None,
+                        out.get("trace") or [])
 
 
 class _Abandoned:
@@ -171,10 +160,7 @@ class _Abandoned:
 
 
 def confirmation_prompt(items: list[dict[str, Any]]) -> str:
-    lines = ["Please confirm:"]
-    for p in items:
-        change = ", ".join(f"{k} = {v}" for k, v in (p.get("params") or {}).items())
-        lines.append(f"· #{p['action_id']} v{p['version']} ({p['risk_tier']}): {p['title']} — {p['kind']} on "
-                     f"{p['target']}" + (f" [{change}]" if change else "")
-                     + f". Rollback: {p['rollback'] or 'none'}")
-    return "\n".join(lines)
+    """The pending question in plain words (the same words the conversation used)."""
+    from graphs.gate import echo
+
+    return echo(items)

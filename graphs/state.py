@@ -34,8 +34,16 @@ class ChatState(TypedDict, total=False):
     results: list[dict[str, Any]]
     #: per-agent brain scratch (plans in progress, model tool-call ids)
     scratch: dict[str, Any]
-    #: decisions waiting for the operator's confirmation (interrupt)
+    #: writes waiting for the operator's yes, exactly as echoed (see ``graphs.gate``)
     pending: list[dict[str, Any]] | None
+    #: writes this turn proposed that must wait, and a marker when one ran
+    asked: list[dict[str, Any]]
+    #: what the last turn asked or did, for the next message to continue ("which one?" — "the sparrow one")
+    last: dict[str, Any] | None
+    #: what the operator's previous message named (verbs, actions): a bare answer continues it
+    said_before: dict[str, Any] | None
+    #: the operator's answer to the pending question: {"all": bool} or {"decisions": [...]}
+    answer: dict[str, Any] | None
     #: action ids the conversation is about ("approve it")
     focus: list[int]
     #: the reply of this turn and what it refers to

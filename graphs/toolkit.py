@@ -18,7 +18,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 from graphs.brains.base import ToolSpec
 from graphs.state import RunContext
 from policies.principal import Principal
-from tools import actions, audit, decisions, handoffs, killswitch, performance, preferences, rollback, runs, storefront
+from tools import (actions, audit, catalog, decisions, handoffs, insights, killswitch, performance, queue, rollback, rules, runs,
+                   storefront)
 from tools import tenants as tenant_ops
 from tools.errors import Forbidden, ToolError
 from tools.registry import enforce
@@ -106,6 +107,16 @@ class ForgetArgs(Args):
     key_or_text: Annotated[str, Field(min_length=1)]
 
 
+class QueueArgs(Args):
+    status: Annotated[str, Field(description="pending (default), live, all, or statuses separated by commas")] = \
+        "pending"
+    limit: Annotated[int, Field(ge=1, le=500)] = 200
+
+
+class KindArgs(Args):
+    kind: str | None = None
+
+
 class AgentArgs(Args):
     agent: str | None = None
 
@@ -117,6 +128,14 @@ class SearchArgs(Args):
 
 class FactsArgs(Args):
     query: Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class FindArgs(Args):
+    query: Annotated[str, Field(min_length=1, max_length=500)]
+    max_price: Annotated[float | None, Field(ge=0)] = None
+    min_price: Annotated[float | None, Field(ge=0)] = None
+    sort: Literal["cheapest", "priciest"] | None = None
+    limit: Annotated[int, Field(ge=1, le=20)] = 6
 
 
 class PolicyArgs(Args):
@@ -193,6 +212,10 @@ async def _escalate(ctx: RunContext, who: Principal, a: Any) -> Any:
                           customer_ref=p.get("customer_ref"), order_name=p.get("order_name"))
 
 
+async def _queue(ctx: RunContext, who: Principal, a: Any) -> list[dict[str, Any]]:
+    return [i.as_dict() for i in await queue.named_queue(ctx.deps, who, status=a.status, limit=a.limit)]
+
+
 def _t(name: str, operation: str, args: type[Args], description: str, run: Runner) -> AgentTool:
     return AgentTool(name, operation, args, description, run)
 
@@ -235,18 +258,36 @@ TOOLS: dict[str, AgentTool] = {t.name: t for t in (
        lambda c, w, a: tenant_ops.set_autonomy(c.deps, w, level=a.level)),
     _t("set_kill_switch", "kill_switch.set", KillArgs, "Stop (or resume) every execution; nothing is lost.",
        lambda c, w, a: killswitch.set_kill_switch(c.deps, w, engaged=a.engaged, reason=a.reason)),
-    _t("remember_preference", "memory.write", TextArgs, "Keep one of the operator's standing preferences.",
-       lambda c, w, a: preferences.remember(c.deps, w, text=a.text)),
-    _t("list_preferences", "memory.read", NoArgs, "The operator's standing preferences.",
-       lambda c, w, a: preferences.list_preferences(c.deps, w)),
-    _t("forget_preference", "memory.forget", ForgetArgs, "Forget a standing preference (by key or words).",
-       lambda c, w, a: preferences.forget(c.deps, w, key_or_text=a.key_or_text)),
+    _t("find_actions", "actions.list", QueueArgs,
+       "The queue as a person names it: each action with its subject (product, page, order), vendor and rank.",
+       lambda c, w, a: _queue(c, w, a)),
+    _t("add_rule", "memory.write", TextArgs,
+       "Store a standing rule the operator states (\"never discount Wick Studio\"); refused if it cannot be enforced.",
+       lambda c, w, a: rules.add(c.deps, w, text=a.text)),
+    _t("list_rules", "memory.read", NoArgs, "The operator's standing rules, as the engine understood them.",
+       lambda c, w, a: rules.list_rules(c.deps, w)),
+    _t("forget_rule", "memory.forget", ForgetArgs, "Forget a standing rule (by key or words).",
+       lambda c, w, a: rules.forget(c.deps, w, key_or_text=a.key_or_text)),
+    _t("store_sales", "telemetry.read", NoArgs, "Orders, revenue and order value: last 7 days against the 7 before.",
+       lambda c, w, a: insights.sales(c.deps, w)),
+    _t("top_products", "telemetry.read", NoArgs, "Best-selling products by revenue over the last 28 days.",
+       lambda c, w, a: insights.top_products(c.deps, w)),
+    _t("channel_changes", "telemetry.read", NoArgs, "GA4 sessions per channel: last 7 days against the 7 before.",
+       lambda c, w, a: insights.channels(c.deps, w)),
+    _t("agent_activity", "performance.read", NoArgs, "Proposals per agent and what became of them.",
+       lambda c, w, a: insights.agent_activity(c.deps, w)),
+    _t("action_outcomes", "performance.read", KindArgs, "What executed actions (of a kind) achieved, if measured.",
+       lambda c, w, a: insights.outcomes(c.deps, w, kind=a.kind)),
     _t("agent_performance", "performance.read", AgentArgs, "How each agent's proposals fare with the operator.",
        lambda c, w, a: performance.agent_performance(c.deps, w, agent=a.agent)),
     _t("search_products", "catalog.search", SearchArgs, "Search the catalogue (optionally under a price).",
        lambda c, w, a: storefront.search_products(c.deps, w, query=a.query, max_price=a.max_price)),
     _t("product_facts", "catalog.search", FactsArgs, "Price, stock, variants and description of one product.",
        lambda c, w, a: storefront.product_facts(c.deps, w, query=a.query)),
+    _t("find_products", "catalog.search", FindArgs,
+       "The product a shopper names, or the ones their words describe (kind, material, colour), in a price range.",
+       lambda c, w, a: catalog.find_products(c.deps, w, query=a.query, max_price=a.max_price, min_price=a.min_price,
+                                             sort=a.sort, limit=a.limit)),
     _t("store_policy", "store_policies.read", PolicyArgs,
        "The store's policy on: " + ", ".join(storefront.policy_topics()) + ".",
        lambda c, w, a: storefront.store_policy(c.deps, w, topic=a.topic)),
@@ -264,10 +305,6 @@ TRANSFER = AgentTool("transfer_to_agent", "", TransferArgs,
 
 async def _unreachable() -> Any:
     raise AssertionError("transfer_to_agent is handled by the agent loop")
-
-
-#: decisions that, for high and critical actions, wait for the operator's confirmation
-CONFIRMABLE = {"approve_action", "edit_and_approve"}
 
 
 def tools_for(agent: str, allowlist: frozenset[str]) -> list[AgentTool]:

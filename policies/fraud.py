@@ -42,3 +42,11 @@ class Assessment:
 def assess(signals: list[str]) -> Assessment:
     logit = math.log(BASE_RATE / (1.0 - BASE_RATE)) + sum(math.log(RATIOS[s]) for s in signals)
     return Assessment(round(1.0 / (1.0 + math.exp(-logit)), 4), tuple(signals))
+
+
+def describe(probability: float) -> str:
+    """Calibrated words for a probability: "very likely fraud (99.7 %)", never "100 %"."""
+    shown = min(probability, 0.999)
+    percent = f"{shown * 100:.1f} %" if shown >= 0.99 else f"{shown * 100:.0f} %"
+    word = "very likely" if probability >= 0.95 else "likely" if probability >= 0.75 else "possibly"
+    return f"{word} fraud ({percent})"

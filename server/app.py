@@ -22,17 +22,15 @@ class App:
     _storage: Any = None
 
     async def agents(self, *, brain: Any = None) -> Any:
-        """The conversation service (graph, checkpointer, memory), opened on first use."""
+        """The conversation service (graph, checkpointer, agents' store), opened on first use."""
         if self._chat is None:
             from graphs.brains.select import select_brain
             from graphs.graph import build_graph
-            from graphs.memory import StorePreferences
             from graphs.service import ChatService
             from graphs.storage import open_agent_storage
 
             storage = await self._stack.enter_async_context(open_agent_storage(self.settings.database_url))
             self._storage = storage
-            self.deps.memory = StorePreferences(storage.store)
             graph = build_graph(checkpointer=storage.checkpointer, store=storage.store)
             s = self.settings
             # "sampling" thinks with an MCP client's model, chosen per request by the MCP server; every

@@ -346,9 +346,7 @@ def chat(thread: Annotated[str | None, typer.Option(help="Continue this conversa
         if waiting:
             from graphs.service import confirmation_prompt
 
-            out.print(confirmation_prompt(waiting))
-            turn = await _confirm(service, principal, current, waiting)
-            out.print(turn.reply)
+            out.print("Still waiting for your answer: " + confirmation_prompt(waiting))
         while True:
             try:
                 line = await asyncio.to_thread(input, "you> ")
@@ -363,22 +361,9 @@ def chat(thread: Annotated[str | None, typer.Option(help="Continue this conversa
             except ToolError as exc:
                 err.print(f"error {escape(f'[{exc.code}]')} {escape(exc.message)}")
                 continue
-            out.print(turn.reply)
-            while turn.pending:
-                turn = await _confirm(service, principal, current, turn.pending)
-                out.print(turn.reply)
+            out.print(escape(turn.reply))
 
     run(go)
-
-
-async def _confirm(service: Any, principal: Principal, thread: str, items: list[dict[str, Any]]) -> Any:
-    try:
-        answer = await asyncio.to_thread(input, "confirm? [y/N] ")
-    except EOFError:
-        answer = ""
-    approve = answer.strip().lower() in ("y", "yes")
-    return await service.resume(principal, thread, [
-        {"action_id": p["action_id"], "version": p["version"], "approve": approve} for p in items])
 
 
 def _chat_principal(a: App, as_: str, customer: str | None, tenant: str | None) -> Principal:

@@ -7,7 +7,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from policies import preferences as prefs
 from policies.autonomy import decide_autonomy
 from policies.decision import Outcome
 from policies.digest import canonical_json, version_digest
@@ -23,7 +22,7 @@ from tools.audit import record
 from tools.deps import Deps, Tx
 from tools.errors import Conflict, Forbidden, InvalidInput, NotFound, ToolError
 from tools.pii import protect, protect_text
-from tools.preferences import rules_for, target_facts
+from tools.rules import active_rules, check_action
 from tools.records import ActionRecord, NewAction
 from tools.registry import operation
 from tools.validation import describe, parse_action_id
@@ -91,6 +90,7 @@ def _prepare(deps: Deps, raw: dict[str, Any] | Proposal) -> _Prepared:
 
 async def _store(tx: Tx, deps: Deps, principal: Principal, item: _Prepared, rules: list[Any],
                  run_id: int | None) -> ProposeResult:
+    """``rules`` are the tenant's standing rules, read once in this transaction by the caller."""
     """Dedupe, supersede, classify for autonomy and insert one prepared proposal, in the caller's transaction."""
     proposal, params_json, tier, digest = item.proposal, item.params, item.tier, item.digest
     spec = KINDS[proposal.kind]
@@ -108,7 +108,7 @@ async def _store(tx: Tx, deps: Deps, principal: Principal, item: _Prepared, rule
     level = tenant_row.overrides.get(proposal.kind, tenant_row.autonomy_level)
     verdict = decide_autonomy(level, tier, spec)
     if rules:
-        standing = prefs.check(proposal.kind, params_json, await target_facts(tx, proposal.target), rules)
+        standing = await check_action(tx, deps, proposal.kind, proposal.target, params_json, rules)
         if standing.denied:
             raise Forbidden(standing.reason, code=standing.code)
         if standing.outcome is Outcome.REQUIRE_APPROVAL:
@@ -161,8 +161,11 @@ async def propose(deps: Deps, principal: Principal, raw: dict[str, Any] | Propos
                   run_id: int | None = None, execute_now: bool = True) -> ProposeResult:
     """Validate, classify, dedupe, rank and store one proposal; auto-execute if policy allows."""
     item = _prepare(deps, raw)
-    rules = await rules_for(deps, principal.tenant)
-    result = await deps.db.transact(principal.tenant, lambda tx: _store(tx, deps, principal, item, rules, run_id))
+
+    async def txn(tx: Tx) -> ProposeResult:
+        return await _store(tx, deps, principal, item, await active_rules(tx), run_id)
+
+    result = await deps.db.transact(principal.tenant, txn)
     return await _after(deps, principal.tenant, result, execute_now)
 
 
@@ -178,10 +181,9 @@ async def propose_many(deps: Deps, principal: Principal, raws: list[dict[str, An
             out.append(None)
         except ToolError as exc:
             out.append(exc)
-    rules = await rules_for(deps, principal.tenant)
-
     async def txn(tx: Tx) -> list[tuple[int, ProposeResult | ToolError]]:
         done: list[tuple[int, ProposeResult | ToolError]] = []
+        rules = await active_rules(tx)
         for i, item in prepared:
             try:
                 async with tx.savepoint():

@@ -29,6 +29,7 @@ from tools.execution import execute
 from tools.pii import protect_text
 from tools.records import ActionRecord
 from tools.registry import enforce, operation
+from tools.rules import check_action
 from tools.validation import describe, parse_action_id
 from tools.views import ActionView, action_view
 
@@ -113,6 +114,13 @@ async def decide(deps: Deps, principal: Principal, *, action_id: Any, version: i
         tier = edited[2] if edited else action.risk_tier
         if not authorize(principal, operation_name, tenant, risk_tier=tier).allowed:
             return None, None, tier
+        if verdict in (Verdict.APPROVE, Verdict.EDIT_APPROVE):
+            # a rule made after the proposal still holds: what it forbids is never approved
+            standing = await check_action(tx, deps, action.kind, action.target, edited[0] if edited else action.params)
+            if standing.denied:
+                return None, Conflict(f"action #{action.id} breaks {standing.reason}; reject it, or forget the rule "
+                                      "first", code="rule_forbids", action_id=action.id,
+                                      status=action.status.value), None
         reclassified = None
         if edited is not None:
             new_params, digest, new_tier = edited

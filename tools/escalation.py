@@ -1,11 +1,17 @@
-"""A shopper's request for a person becomes a ``support.escalation`` action in the operator's inbox."""
+"""A shopper's request for a person becomes a ``support.escalation`` action in the operator's inbox.
+
+One open request per customer: a customer who writes again while one is open is folded
+into it (recorded in the audit log against that request), never a second inbox item.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from policies.principal import Principal
+from policies.lifecycle import LIVE
 from tools.actions import propose
+from tools.audit import record
 from tools.deps import Deps
 from tools.registry import operation
 
@@ -16,6 +22,13 @@ async def escalate(deps: Deps, principal: Principal, *, summary: str, conversati
     """Put the request in the operator's inbox. ``summary`` must already be PII-redacted;
     it is tokenized again on the way in regardless."""
     now = deps.now()
+    if customer_ref:
+        open_one = await _open_for(deps, principal.tenant, customer_ref)
+        if open_one is not None:
+            await deps.db.transact(principal.tenant, lambda tx: record(
+                tx, deps, actor=principal.subject, event="escalation.followed_up", subject=f"action:{open_one}",
+                data={"summary": summary[:2000], "conversation": conversation, "order": order_name}))
+            return {"action_id": open_one, "outcome": "folded"}
     target = f"order:{order_name}" if order_name else f"conversation:{conversation}"
     result = await propose(deps, Principal.for_agent(principal.tenant, "customer_front"), {
         "kind": "support.escalation", "target": target, "agent": "customer_front",
@@ -29,3 +42,13 @@ async def escalate(deps: Deps, principal: Principal, *, summary: str, conversati
         "rollback_plan": {"description": "close the inbox item; nothing in the store changes"},
     })
     return {"action_id": result.action.id, "outcome": result.outcome}
+
+
+async def _open_for(deps: Deps, tenant: str, customer_ref: str) -> int | None:
+    """The customer's request still waiting for a person, if there is one."""
+    rows = await deps.db.query(tenant, lambda tx: tx.actions.ranked(
+        statuses=LIVE, kind="support.escalation", limit=1000))
+    for row in rows:
+        if row.params.get("customer_ref") == customer_ref:
+            return row.id
+    return None

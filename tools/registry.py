@@ -63,6 +63,6 @@ async def invoke(deps: Deps, principal: Principal, operation_name: str, /, *,
 def _load_handlers() -> None:
     # Importing the modules registers their handlers; kept lazy to avoid import cycles.
     from tools import (actions, decisions, escalation, execution, handoffs, killswitch,  # noqa: F401
-                       performance, pii, preferences, reflection, rollback, runs, storefront, tenants)
+                       performance, pii, reflection, rollback, rules, runs, storefront, tenants)
     from tools import inventory_settings, sync  # noqa: F401
     from tools.ingest import ingest, status  # noqa: F401

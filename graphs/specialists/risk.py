@@ -111,7 +111,7 @@ async def analyse(ctx: RunContext, task: str, scope: dict[str, Any]) -> Analysis
         ev.append(evidence(ORDERS, "all orders", "average order value", round(aov, 2), "last 90 days", at))
         analysis.proposals.append(proposal(
             kind="risk.hold_order", target=f"order:{o['name']}", agent=AGENT,
-            title=f"Hold order {o['name']} (${o['total']:,.2f}): {verdict.probability:.0%} likely fraud",
+            title=f"Hold order {o['name']} (${o['total']:,.2f}): {fraud.describe(verdict.probability)}",
             rationale="Signals: " + "; ".join(described) + ".",
             params={"reason": f"{len(signals)} fraud signals: " + "; ".join(described), "score": verdict.probability,
                     "signals": described},

@@ -32,7 +32,7 @@ MAX_ROUNDS = 12
 
 
 class ConfirmDecisions(BaseModel):
-    confirm: bool = Field(description="Approve and execute the actions above")
+    confirm: bool = Field(description="Carry out exactly what is listed above")
 
 
 def is_modern(ctx: Context) -> bool:
@@ -67,7 +67,7 @@ async def converse(app: App, ctx: Context, principal: Principal, message: str,
                         params=CreateMessageRequestParams.model_validate(turn.sample))},
                     request_state=json.dumps({"thread": turn.thread, "kind": "sample"}))
             if turn.pending and _can_elicit(ctx):
-                items = [[p["action_id"], p["version"]] for p in turn.pending]
+                items = [p["key"] for p in turn.pending]
                 if is_modern(ctx):
                     return InputRequiredResult(
                         input_requests={"confirm": ElicitRequest(params=ElicitRequestFormParams(
@@ -107,8 +107,9 @@ async def _continue(service: Any, ctx: Context, principal: Principal, brain: Any
                                 brain=brain)
 
 
-def _decisions(items: list[list[int]], approve: bool) -> list[dict[str, Any]]:
-    return [{"action_id": action_id, "version": version, "approve": approve} for action_id, version in items]
+def _decisions(items: list[str], approve: bool) -> list[dict[str, Any]]:
+    """Each echoed item by its key (which binds the verb, the action and its version)."""
+    return [{"key": key, "approve": approve} for key in items if isinstance(key, str)]
 
 
 def _can_elicit(ctx: Context) -> bool:

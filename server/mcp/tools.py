@@ -17,7 +17,7 @@ from mcp.server.mcpserver.resolve import Elicit, Resolve
 from mcp_types import CallToolResult, InputRequiredResult, ToolAnnotations
 from pydantic import BaseModel, Field
 
-from graphs.brains.rules.dates import parse_when
+from graphs.language.dates import parse_when
 from graphs.registry import SPECIALISTS
 from graphs.runs import run_all, run_specialist
 from policies.tiers import RiskTier
@@ -25,7 +25,7 @@ from server.app import App
 from server.mcp import render
 from server.mcp.identity import current
 from server.mcp.results import error, from_tool_error, ok
-from tools import actions, audit, decisions, handoffs, killswitch, performance, pii, preferences, rollback, runs
+from tools import actions, audit, decisions, handoffs, killswitch, performance, pii, rollback, rules, runs
 from tools import tenants as tenant_ops
 from tools.errors import InvalidInput, ToolError
 
@@ -130,12 +130,12 @@ class RevealOut(BaseModel):
     value: str
 
 
-class PreferenceOut(BaseModel):
-    preference: dict[str, Any]
+class RuleOut(BaseModel):
+    rule: dict[str, Any]
 
 
-class PreferencesOut(BaseModel):
-    preferences: list[dict[str, Any]]
+class RulesOut(BaseModel):
+    rules: list[dict[str, Any]]
 
 
 class Confirm(BaseModel):
@@ -434,28 +434,28 @@ def register(mcp: MCPServer, app: App) -> None:
         out = RevealOut(**await pii.reveal(deps, current(), ref=ref, reason=reason))
         return ok(out, f"{out.ref} ({out.entity}): {out.value}")
 
-    @tool("remember_preference", "memory.write", _ann("Remember a preference", idempotent=False),
-          "Keep a standing preference, e.g. 'never discount brand X'; enforceable ones bind every agent.")
-    async def remember_preference(text: Annotated[str, Field(min_length=3, max_length=500)]
-                                  ) -> Annotated[CallToolResult, PreferenceOut]:
-        await app.agents()  # the shared memory lives with the agents
-        out = PreferenceOut(preference=await preferences.remember(deps, current(), text=text))
-        return ok(out, f"Noted{' and enforced' if out.preference['enforced'] else ''}: {out.preference['text']}")
+    @tool("add_rule", "memory.write", _ann("Add a standing rule", idempotent=False),
+          "Store a standing rule the operator states, e.g. 'never discount Wick Studio', 'no markdowns before "
+          "January'. It binds every proposing path, every decision and every execution; a sentence the engine "
+          "cannot enforce is refused with the reason. Lists the waiting actions the rule now forbids.")
+    async def add_rule(text: Annotated[str, Field(min_length=3, max_length=500)]
+                       ) -> Annotated[CallToolResult, RuleOut]:
+        out = RuleOut(rule=await rules.add(deps, current(), text=text))
+        forbids = ", ".join(f"#{a['id']}" for a in out.rule.get("forbids_pending") or [])
+        return ok(out, f"Rule saved, as understood: {out.rule['understood']}."
+                  + (f" It forbids waiting actions {forbids}: reject them with reject_action." if forbids else ""))
 
-    @tool("list_preferences", "memory.read", _ann("List preferences", **READ), "The operator's standing "
-                                                                                "preferences.")
-    async def list_preferences() -> Annotated[CallToolResult, PreferencesOut]:
-        await app.agents()
-        out = PreferencesOut(preferences=await preferences.list_preferences(deps, current()))
-        return ok(out, "\n".join(f"· {p['text']} (key {p['key']})" for p in out.preferences) or "No preferences.")
+    @tool("list_rules", "memory.read", _ann("List standing rules", **READ),
+          "The operator's standing rules, as the engine understood them.")
+    async def list_rules() -> Annotated[CallToolResult, RulesOut]:
+        out = RulesOut(rules=await rules.list_rules(deps, current()))
+        return ok(out, "\n".join(f"· {r['understood']} (key {r['key']})" for r in out.rules) or "No standing rules.")
 
-    @tool("forget_preference", "memory.forget", _ann("Forget a preference", destructive=True),
-          "Forget a standing preference by its key or by words it contains.")
-    async def forget_preference(key_or_text: Annotated[str, Field(min_length=1)]
-                                ) -> Annotated[CallToolResult, PreferenceOut]:
-        await app.agents()
-        out = PreferenceOut(preference=await preferences.forget(deps, current(), key_or_text=key_or_text))
-        return ok(out, f"Forgotten: {out.preference['text']}")
+    @tool("forget_rule", "memory.forget", _ann("Forget a standing rule", destructive=True),
+          "Forget a standing rule by its key or by words it contains.")
+    async def forget_rule(key_or_text: Annotated[str, Field(min_length=1)]) -> Annotated[CallToolResult, RuleOut]:
+        out = RuleOut(rule=await rules.forget(deps, current(), key_or_text=key_or_text))
+        return ok(out, f"Forgotten: {out.rule['understood']}")
 
     assert set(SPECIALISTS) == set(Specialist.__args__)  # type: ignore[attr-defined]
 

@@ -199,6 +199,21 @@ class AgentHandoff(Base):
     created_at: Mapped[datetime]
 
 
+class StandingRule(Base):
+    """The operator's standing rules ("never discount Wick Studio"), read on every proposing path."""
+
+    __tablename__ = "standing_rules"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), index=True)
+    key: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    rule: Mapped[dict[str, Any]]
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    forgotten_at: Mapped[datetime | None]
+    __table_args__ = (UniqueConstraint("tenant_id", "key"),)
+
+
 class PiiVaultEntry(Base):
     __tablename__ = "pii_vault"
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)

@@ -17,6 +17,7 @@ from server.persistence.repos.misc import (SqlExecutionRepo, SqlHandoffRepo, Sql
 from server.persistence.repos.commerce import SqlCommerceRepo
 from server.persistence.repos.ga4 import SqlGa4Repo
 from server.persistence.repos.gsc import SqlGscRepo
+from server.persistence.repos.rules import SqlRuleRepo
 from server.persistence.repos.store import SqlStoreRepo
 from server.persistence.repos.telemetry import SqlTelemetryRepo
 from server.persistence.repos.tenants import SqlKillSwitchRepo, SqlTenantRepo, SqlTokenRepo
@@ -47,6 +48,7 @@ class SqlTx:
         self.gsc = SqlGscRepo(conn, tenant, db.dialect)
         self.ga4 = SqlGa4Repo(conn, tenant, db.dialect)
         self.commerce = SqlCommerceRepo(conn, tenant, db.dialect)
+        self.rules = SqlRuleRepo(conn, tenant)
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:

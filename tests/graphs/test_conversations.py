@@ -44,7 +44,7 @@ async def test_medium_approval_runs_at_once_and_critical_waits_for_confirmation(
     assert "executed" in turn.reply and turn.pending is None
     turn = await chat.send(OP, f"approve {critical.id}", thread="c1")
     assert turn.pending and turn.pending[0]["action_id"] == critical.id and turn.pending[0]["risk_tier"] == "critical"
-    assert "Please confirm" in turn.reply and "Rollback" in turn.reply
+    assert f"Approve #{critical.id}" in turn.reply and "yes / no" in turn.reply and "can be undone" in turn.reply
     assert (await get_action(agents_app.deps, OP, action_id=critical.id))["action"]["status"] == "pending_approval"
     # a stale answer (wrong version) approves nothing
     turn = await chat.resume(OP, "c1", [{"action_id": critical.id, "version": 2, "approve": True}])
@@ -54,7 +54,7 @@ async def test_medium_approval_runs_at_once_and_critical_waits_for_confirmation(
     turn = await chat.send(OP, f"approve {critical.id}", thread="c1")
     turn = await chat.resume(OP, "c1", [{"action_id": critical.id, "version": 1, "approve": True}])
     assert f"#{critical.id} executed" in turn.reply
-    assert turn.trace == ["ceo_front", "confirm", "ceo_front"]
+    assert turn.trace == ["confirm"]
     repeat = await chat.resume(OP, "c1", [{"action_id": critical.id, "version": 1, "approve": True}])
     assert "Nothing is waiting" in repeat.reply
     assert await executions(agents_app) == 2
@@ -79,7 +79,7 @@ async def test_declining_a_confirmation_changes_nothing(agents_app: App) -> None
     chat = await agents_app.agents()
     await chat.send(OP, f"approve {critical.id}", thread="d1")
     turn = await chat.send(OP, "no", thread="d1")
-    assert "declined" in turn.reply
+    assert "you said no" in turn.reply
     assert (await get_action(agents_app.deps, OP, action_id=critical.id))["action"]["status"] == "pending_approval"
 
 
@@ -89,6 +89,8 @@ async def test_references_bulk_and_edits(agents_app: App) -> None:
     c = (await propose(agents_app.deps, INVENTORY, proposal("pricing.adjust"))).action
     chat = await agents_app.agents()
     turn = await chat.send(OP, "approve everything from the content agent", thread="r1")
+    assert {p["action_id"] for p in turn.pending or []} == {a.id, b.id}  # described, not named: asked first
+    turn = await chat.send(OP, "yes", thread="r1")
     assert f"#{a.id} executed" in turn.reply and f"#{b.id} executed" in turn.reply
     turn = await chat.send(OP, f"approve {c.id} but make the price 41", thread="r1")
     assert turn.pending and turn.pending[0]["params"]["new_price"] == 41.0  # high: confirm first
@@ -123,20 +125,31 @@ async def test_delegation_goes_through_the_contract_and_reports_back(agents_app:
     assert "content (delegate): succeeded" in turn.reply
 
 
-async def test_standing_preferences_are_remembered_and_enforced(agents_app: App) -> None:
+async def test_standing_rules_are_echoed_as_understood_and_enforced(agents_app: App) -> None:
     chat = await agents_app.agents()
     turn = await chat.send(OP, "never discount brand Atelier Nord", thread="p1")
-    assert "enforced" in turn.reply
+    assert "no markdowns and price cuts on products from Atelier Nord" in turn.reply
     with pytest.raises(Forbidden) as e:
         await propose(agents_app.deps, INVENTORY, proposal("inventory.markdown"))
-    assert e.value.code == "preference_blocked"
+    assert e.value.code == "rule_forbids"
     # a price rise on the same brand is not a discount
     await propose(agents_app.deps, INVENTORY, proposal("pricing.adjust"))
-    turn = await chat.send(OP, "what are my preferences?", thread="p1")
+    turn = await chat.send(OP, "what rules have I set?", thread="p1")
     assert "Atelier Nord" in turn.reply
     turn = await chat.send(OP, "forget the rule about Atelier Nord", thread="p1")
     assert "Forgotten" in turn.reply
     await propose(agents_app.deps, INVENTORY, proposal("inventory.markdown"))
+
+
+async def test_a_rule_it_cannot_enforce_is_refused_not_stored(agents_app: App) -> None:
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, "never discount anything from Nobody Knows Co", thread="p2")
+    assert "can't enforce" in turn.reply
+    turn = await chat.send(OP, "never discount anything before January", thread="p2")
+    assert "on any product until 1 Jan" in turn.reply
+    from tools.rules import list_rules
+
+    assert [r["rule"]["subject"] for r in await list_rules(agents_app.deps, OP)] == [["all", ""]]
 
 
 async def test_kill_switch_and_autonomy_from_chat(agents_app: App) -> None:
@@ -147,9 +160,13 @@ async def test_kill_switch_and_autonomy_from_chat(agents_app: App) -> None:
     turn = await chat.send(OP, f"approve {a.id}", thread="k1")
     assert "held by the kill switch" in turn.reply
     turn = await chat.send(OP, "resume executions", thread="k1")
+    assert turn.pending and "Release the kill switch" in turn.reply  # releasing always waits for a yes
+    turn = await chat.send(OP, "yes", thread="k1")
     assert "1 approved action(s) ran" in turn.reply
     turn = await chat.send(OP, "go semi-autonomous", thread="k1")
-    assert "semi-autonomous" in turn.reply
+    assert turn.pending and "semi-autonomous" in turn.reply  # more autonomy is critical: asked first
+    turn = await chat.send(OP, "yes", thread="k1")
+    assert "Autonomy is now semi-autonomous" in turn.reply
 
 
 async def test_shopper_asks_about_products_policies_and_their_order(agents_app: App) -> None:

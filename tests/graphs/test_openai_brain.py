@@ -26,7 +26,7 @@ async def test_tools_are_bound_and_results_go_back_to_the_model(agents_app: App)
     async with serve(stub) as base_url:
         brain = select_brain("openai", api_key="sk-test-loopback", base_url=base_url, model="stub-model")
         chat = await agents_app.agents(brain=brain)
-        turn = await chat.send(OP, "approve the title change", thread="oa1")
+        turn = await chat.send(OP, f"approve #{action.id}", thread="oa1")
     assert turn.reply == f"Approved #{action.id}; the new title is live."
     assert len(stub.requests) == 3
     first = stub.requests[0]
@@ -38,7 +38,7 @@ async def test_tools_are_bound_and_results_go_back_to_the_model(agents_app: App)
     assert tools == expected | {"transfer_to_agent"}
     assert all(t["type"] == "function" and "parameters" in t["function"] for t in first["tools"])
     assert first["messages"][0]["role"] == "system" and first["messages"][-1] == {
-        "role": "user", "content": "approve the title change"}
+        "role": "user", "content": f"approve #{action.id}"}
     # second request carries the assistant's tool call and its result
     second = stub.requests[1]["messages"]
     assert second[-2]["tool_calls"][0]["id"] == "call_1"

@@ -1,7 +1,7 @@
-"""Interrupt, SIGKILL the process, restart, resume — through the real `growth chat` process.
+"""A question waits, the process is SIGKILLed, restarted, answered — through the real `growth chat`.
 
-The pause survives the restart; a decision taken through the CLI meanwhile is honoured;
-nothing is ever applied twice.
+The pending question survives the restart (it is in the checkpointed thread); a decision
+taken through the CLI meanwhile is honoured; nothing is ever applied twice.
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ def _paused_then_killed(db_url: str, action_id: int, cwd: Path) -> None:
     chat = Chat(db_url, "restart-1", cwd)
     chat.wait_for("you> ")
     chat.say(f"approve {action_id}")
-    chat.wait_for("confirm? [y/N]")
+    chat.wait_for("yes / no")
     chat.kill()
 
 
@@ -122,8 +122,9 @@ async def test_a_cli_decision_during_the_pause_is_honoured_after_restart(db_url:
                          timeout=120, cwd=tmp_path)
     assert cli.returncode == 0, cli.stderr
     chat = Chat(db_url, "restart-1", tmp_path)
-    chat.wait_for("confirm? [y/N]")  # the thread is still paused where it was
-    chat.say("y")
+    chat.wait_for("Still waiting for your answer")  # the question survived the restart
+    chat.wait_for("you> ")
+    chat.say("yes")
     out = chat.finish()
     assert "decided elsewhere" in out
     assert await _executions(db_url) == (1, "executed")
@@ -134,9 +135,10 @@ async def test_resume_after_restart_applies_once_and_only_once(db_url: str, tmp_
     action_id = await _critical_action(db_url)
     _paused_then_killed(db_url, action_id, tmp_path)
     chat = Chat(db_url, "restart-1", tmp_path)
-    text = chat.wait_for("confirm? [y/N]")
-    assert f"#{action_id} v1 (critical)" in text
-    chat.say("y")
+    text = chat.wait_for("Still waiting for your answer")
+    assert f"Approve #{action_id}" in text and "critical risk" in text
+    chat.wait_for("you> ")
+    chat.say("yes")
     out = chat.finish()
     assert f"#{action_id} executed" in out
     assert await _executions(db_url) == (1, "executed")
@@ -144,7 +146,7 @@ async def test_resume_after_restart_applies_once_and_only_once(db_url: str, tmp_
     chat = Chat(db_url, "restart-1", tmp_path)
     chat.wait_for("you> ")
     out = chat.finish()
-    assert "confirm?" not in out
+    assert "Still waiting" not in out
     app = await create_app(make_settings(db_url))
     try:
         service = await app.agents()

@@ -54,7 +54,7 @@ async def test_shopper_injection_is_refused_logged_and_answered_politely(agents_
 
     # the tools offered were exactly customer_front's allowlist plus the transfer tool
     offered = {t["function"]["name"] for t in model.bound_tools[0]}
-    assert offered == {"search_products", "product_facts", "store_policy", "escalate_to_operator",
+    assert offered == {"search_products", "product_facts", "find_products", "store_policy", "escalate_to_operator",
                        "transfer_to_agent"}
     # every refusal came back to the model as an error it could read
     tool_messages = [msg for msg in model.seen[-1] if isinstance(msg, ToolMessage)]
@@ -109,7 +109,7 @@ async def test_an_invalid_payload_is_refused_and_control_stays(agents_app: App, 
     script = [AIMessage("", tool_calls=[tool_call("transfer_to_agent", bad, "v1")]), AIMessage("ok, I won't.")]
     model = ScriptedChatModel(script=script)
     chat = await agents_app.agents(brain=ModelBrain(model))
-    turn = await chat.send(OP, "delegate something odd", thread="op-v")
+    turn = await chat.send(OP, "ask the content agent to look at something odd", thread="op-v")
     assert turn.trace == ["ceo_front"]
     rows = await handoff_log(agents_app.deps, OP)
     assert rows[0]["allowed"] is False and "invalid" in rows[0]["reason"]

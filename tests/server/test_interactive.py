@@ -78,7 +78,27 @@ async def test_chat_confirmations_use_elicitation(served: tuple[App, str], token
         r = await client.call_tool("chat", {"message": f"approve {action_id}", "thread": "conf"})
     assert not r.is_error, r.content
     assert f"#{action_id} executed" in r.structured_content["reply"]
-    assert len(asked) == 1 and f"#{action_id} v1" in asked[0]
+    assert len(asked) == 1 and f"Approve #{action_id}" in asked[0] and "critical risk" in asked[0]
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_high_risk_approval_in_chat_is_echoed_then_confirmed_once(served: tuple[App, str], tokens: Tokens,
+                                                                          mode: str) -> None:
+    """A client without elicitation: the reply echoes the command; "yes" in the next call runs it, once."""
+    app, url = served
+    action_id = await critical_action(app)
+    async with http_client(url, tokens.operator, mode) as client:
+        first = await client.call_tool("chat", {"message": f"approve {action_id}", "thread": "echo"})
+        assert first.structured_content["pending"][0]["action_id"] == action_id
+        assert f"Approve #{action_id}" in first.structured_content["reply"]
+        assert (await get_action(app.deps, OP, action_id=action_id))["action"]["status"] == "pending_approval"
+        second = await client.call_tool("chat", {"message": "yes", "thread": "echo"})
+        assert f"#{action_id} executed" in second.structured_content["reply"]
+        third = await client.call_tool("chat", {"message": "yes", "thread": "echo"})
+        assert not third.structured_content["pending"] and "executed" not in third.structured_content["reply"]
+    detail = await get_action(app.deps, OP, action_id=action_id)
+    assert detail["action"]["status"] == "executed" and detail["execution"]["status"] == "executed"
+    assert [d["verdict"] for d in detail["decisions"]] == ["approve"]
 
 
 def sampling_model(script: list[Any], seen: list[Any]) -> Any:
@@ -109,7 +129,7 @@ async def test_the_clients_own_model_can_be_the_brain(served: tuple[App, str], t
     ]
     async with http_client(url, tokens.operator, mode, sampling_callback=sampling_model(script, seen),
                            sampling_capabilities=SamplingCapability(tools=SamplingToolsCapability())) as client:
-        r = await client.call_tool("chat", {"message": "approve the best one", "thread": "smp"})
+        r = await client.call_tool("chat", {"message": f"approve #{action.id}", "thread": "smp"})
     assert not r.is_error, r.content
     assert r.structured_content["reply"] == f"Done: #{action.id} is live."
     assert len(seen) == 3

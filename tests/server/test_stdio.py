@@ -50,6 +50,30 @@ async def test_full_flow_over_stdio(db_url: str, tmp_path: Path, mode: str) -> N
         await app.close()
 
 
+@pytest.mark.parametrize("mode", MODES)
+async def test_chat_echoes_a_high_risk_approval_and_runs_it_on_yes_over_stdio(db_url: str, tmp_path: Path,
+                                                                               mode: str) -> None:
+    app = await create_app(make_settings(db_url))
+    await seed_store(app)
+    action = (await propose(app.deps, Principal.for_agent("demo", "inventory"), proposal(
+        "pricing.adjust", params={"current_price": 40.0, "new_price": 43.0}))).action
+    await app.close()
+    async with Client(server_params(db_url, tmp_path), mode=mode) as client:
+        first = await client.call_tool("chat", {"message": f"approve {action.id}", "thread": "stdio-echo"})
+        assert first.structured_content["pending"][0]["action_id"] == action.id
+        second = await client.call_tool("chat", {"message": "yes", "thread": "stdio-echo"})
+        assert f"#{action.id} executed" in second.structured_content["reply"]
+        third = await client.call_tool("chat", {"message": "yes", "thread": "stdio-echo"})
+        assert not third.structured_content["pending"]
+    app = await create_app(make_settings(db_url))
+    try:
+        detail = await get_action(app.deps, Principal.operator("demo"), action_id=action.id)
+        assert detail["action"]["status"] == "executed"
+        assert [d["verdict"] for d in detail["decisions"]] == ["approve"]
+    finally:
+        await app.close()
+
+
 def test_stdout_carries_only_protocol_messages(db_url: str, tmp_path: Path) -> None:
     params = server_params(db_url, tmp_path)
     init = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {

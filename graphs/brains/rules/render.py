@@ -12,12 +12,31 @@ def money(value: float) -> str:
     return f"${value:,.0f}" if value >= 100 else f"${value:,.2f}"
 
 
-def action_line(a: dict[str, Any], rank: int | None = None) -> str:
+def short_title(a: dict[str, Any], subject: str = "") -> str:
+    """The title up to its reason, with a raw page path replaced by the page's name."""
+    head = str(a.get("title", "")).split(": ", 1)[0]
+    path = str(a.get("target", "")).partition(":")[2]
+    if subject and path.startswith("/") and path in head:
+        head = head.replace(path, "the " + subject)
+    return head
+
+
+def action_line(a: dict[str, Any], rank: int | None = None, *, subject: str = "") -> str:
     head = f"{rank}. " if rank is not None else ""
-    version = f" v{a['version']}" if "version" in a else ""
-    return (f"{head}#{a['id']}{version} {a['title']} — {a['kind']} on {a['target']} · "
-            f"{RISK_WORD.get(a['risk_tier'], a['risk_tier'])}"
-            f" · score {a['score']:,.0f} (expected {money(a['expected_revenue'])}) · {a['status'].replace('_', ' ')}")
+    return (f"{head}#{a['id']} {short_title(a, subject or a.get('subject', ''))} · "
+            f"{RISK_WORD.get(a['risk_tier'], a['risk_tier'])} · estimated {money(a['expected_revenue'])}"
+            f" · {STATUS_WORD.get(a['status'], a['status'].replace('_', ' '))}")
+
+
+STATUS_WORD = {"pending_approval": "waiting for you", "executed": "done (in the engine's store copy)",
+               "auto_approved": "approved by autonomy", "rolled_back": "rolled back"}
+
+
+def queue_list(items: list[dict[str, Any]], *, total: int, what: str) -> str:
+    if not items:
+        return f"No {what[0].lower() + what[1:]} right now."
+    head = f"{what} ({total}), best first:" if total <= len(items) else f"{what}: {total}; the best {len(items)}:"
+    return head + "\n" + "\n".join(action_line(a, n) for n, a in enumerate(items, 1))
 
 
 def action_list(actions: list[dict[str, Any]], *, heading: str, empty: str) -> str:
@@ -27,7 +46,8 @@ def action_list(actions: list[dict[str, Any]], *, heading: str, empty: str) -> s
     return "\n".join(lines)
 
 
-def briefing(status: dict[str, Any], top: list[dict[str, Any]], runs: list[dict[str, Any]]) -> str:
+def briefing(status: dict[str, Any], top: list[dict[str, Any]], runs: list[dict[str, Any]],
+             people: list[dict[str, Any]] | None = None) -> str:
     parts = []
     pending = status.get("pending_approval", 0)
     kill = status.get("kill_switch") or {}
@@ -36,13 +56,16 @@ def briefing(status: dict[str, Any], top: list[dict[str, Any]], runs: list[dict[
     if top:
         total = sum(a["expected_revenue"] for a in top)
         parts.append(f"You have {pending} action{'s' if pending != 1 else ''} waiting for you. The top "
-                     f"{len(top)} are worth about {money(total)} in expected revenue:")
+                     f"{len(top)} are estimated at {money(total)} together:")
         parts += [action_line(a, i) for i, a in enumerate(top, 1)]
         best = top[0]
         parts.append(f"I'd start with #{best['id']}: say \"explain {best['id']}\" for the evidence, or "
                      f"\"approve {best['id']}\".")
     else:
         parts.append("Nothing is waiting for your approval.")
+    if people:
+        parts.append(f"People waiting ({len(people)}): " + "; ".join(
+            f"#{p['id']} {short_title(p)}" for p in people[:5]) + " — not ranked by revenue; answer them first.")
     if runs:
         last = runs[0]
         parts.append(f"Last run: {last['agent']} ({last['status']}) — {(last.get('result') or {}).get('summary', '')}"
@@ -56,13 +79,14 @@ def briefing(status: dict[str, Any], top: list[dict[str, Any]], runs: list[dict[
 def explanation(detail: dict[str, Any]) -> str:
     a = detail["action"]
     ex = detail.get("explanation") or {}
-    lines = [f"#{a['id']} {a['title']} ({a['kind']} on {a['target']}), version {a['version']}, {a['status'].replace('_', ' ')}."]
+    lines = [f"#{a['id']} {a['title']} — version {a['version']}, "
+             f"{STATUS_WORD.get(a['status'], a['status'].replace('_', ' '))}."]
     if a.get("rationale"):
         lines.append(f"Why: {a['rationale']}")
     lines.append(f"Rank: {ex.get('score', '')}.")
     if a.get("revenue_formula"):
-        inputs = ", ".join(f"{i['name']} {i['value']:,} ({i['source']})" for i in a.get("revenue_inputs", []))
-        lines.append(f"Expected revenue: {a['revenue_formula']}" + (f" — inputs: {inputs}" if inputs else ""))
+        inputs = "; ".join(f"{i['name']} {_num(i['value'])} ({i['source']})" for i in a.get("revenue_inputs", []))
+        lines.append(f"Estimated revenue: {a['revenue_formula']}" + (f" — inputs: {inputs}" if inputs else ""))
     lines.append(f"Risk: {ex.get('risk', a['risk_tier'])}.")
     if a.get("evidence"):
         ev = "; ".join(f"{e['source']} {e['metric']} = {e['value']} over {e['window']}" for e in a["evidence"][:4])
@@ -71,10 +95,28 @@ def explanation(detail: dict[str, Any]) -> str:
     if rollback:
         lines.append(f"Rollback: {rollback}" + ("" if a.get("reversible") else " (the engine cannot undo this itself)"))
     if a["params"]:
-        lines.append("Change: " + ", ".join(f"{k} = {v}" for k, v in a["params"].items()))
+        lines.append("Change: " + plain_params(a["params"]))
     if a["status"] == "pending_approval":
         lines.append(f"Say \"approve {a['id']}\", \"reject {a['id']} because …\" or \"snooze {a['id']} until Monday\".")
     return "\n".join(lines)
+
+
+def _num(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.2f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def plain_params(params: dict[str, Any]) -> str:
+    """Params in words, never a Python structure."""
+    out = []
+    for k, v in params.items():
+        if isinstance(v, list):
+            v = "; ".join(str(x.get("anchor") or x.get("to_url") or x) if isinstance(x, dict) else str(x) for x in v)
+        elif isinstance(v, dict):
+            v = ", ".join(f"{kk} {vv}" for kk, vv in v.items())
+        out.append(f"{k.replace('_', ' ')}: {v}")
+    return "; ".join(out)
 
 
 def decision_result(verdict: str, result: dict[str, Any]) -> str:
@@ -83,6 +125,8 @@ def decision_result(verdict: str, result: dict[str, Any]) -> str:
         ident = result.get("args", {}).get("action_id", content.get("action_id", "?"))
         code = content.get("error") or content.get("code", "error")
         message = content.get("message", "")
+        if code == "awaiting_confirmation":
+            return ""
         if code == "not_confirmed":
             return f"#{ident}: not done — {message}."
         if code == "already_decided":
@@ -90,7 +134,7 @@ def decision_result(verdict: str, result: dict[str, Any]) -> str:
         return f"#{ident}: could not {verdict.replace('_', ' ')} — {message}"
     body = result["content"]
     if verdict == "rollback":
-        return f"#{body['action_id']} rolled back; restored {body['restored']}."
+        return f"#{body['action_id']} rolled back: {plain_params(body.get('restored') or {}) or 'restored'}."
     action = body["action"]
     line = f"#{action['id']} {action['status'].replace('_', ' ')}"
     if body.get("reclassified"):
@@ -98,7 +142,7 @@ def decision_result(verdict: str, result: dict[str, Any]) -> str:
     execution = body.get("execution")
     if execution:
         if execution["status"] == "executed":
-            line += f": {execution['message']}"
+            line += f" in the engine's store copy: {execution['message']}"
         elif execution["status"] == "held":
             line += " — held by the kill switch; it runs when you release it"
         elif execution["status"] == "deferred":
@@ -132,9 +176,13 @@ def audit_digest(events: list[dict[str, Any]], *, window: str) -> str:
     lines += [f"· {n} × {event}" for event, n in counts.most_common(8)]
     lines.append("Most active: " + ", ".join(f"{a} ({n})" for a, n in actors.most_common(4)) + ".")
     notable = [e for e in events if e["event"] in ("action.executed", "action.rolled_back", "policy.denied",
-                                                   "kill_switch.engaged", "handoff.refused", "action.failed")]
-    for e in notable[:5]:
-        lines.append(f"· {e['at'][:16].replace('T', ' ')} {e['event']} {e['subject']} by {e['actor']}")
+                                                   "kill_switch.engaged", "kill_switch.released", "handoff.refused",
+                                                   "action.failed", "action.rejected", "action.snoozed",
+                                                   "rule.added", "autonomy.changed")]
+    for e in notable[:8]:
+        subject = e["subject"].replace("action:", "#")
+        lines.append(f"· {e['at'][:16].replace('T', ' ')} {e['event'].replace('.', ' ').replace('_', ' ')} "
+                     f"{subject} by {e['actor']}")
     return "\n".join(lines)
 
 
@@ -147,6 +195,117 @@ def runs(items: list[dict[str, Any]]) -> str:
         summary = (r.get("result") or {}).get("summary") or r.get("error") or ""
         lines.append(f"Run #{r['id']} {r['agent']} ({r['trigger']}): {r['status']}{took} — {summary}".rstrip(" —"))
     return "\n".join(lines)
+
+
+LEVEL_MEANING = {"supervised": "every action waits for you", "semi_autonomous": "low-risk actions run alone",
+                 "autonomous": "everything but critical actions runs alone"}
+KIND_PLURAL = {"content.rewrite_title": "title rewrites", "content.rewrite_meta_description": "meta descriptions",
+               "inventory.markdown": "markdowns", "inventory.reorder": "reorders", "risk.hold_order": "order holds",
+               "content.add_internal_links": "internal-link changes", "content.create_landing_page": "landing pages",
+               "perf.repair_page": "page repairs", "analytics.investigate": "investigations",
+               "pricing.adjust": "price changes", "support.escalation": "customer requests"}
+GREETING = "Hello! Ask me \"what should I do today?\" for a briefing, or \"help\" for everything I can do."
+ACK = "Noted — I haven't changed anything. Ask for a briefing, a run, or a decision when you're ready."
+ACK_PENDING = "Noted."
+UNKNOWN = "I didn't understand that, so I haven't done anything. I can:\n"
+WHICH = ("Which action do you mean? Give me its number (\"#12\") or name it (\"the alpaca reorder\"), or say "
+         "\"what should I do today?\" to see the queue.")
+ASK_LEVEL = ("Which level? \"supervised\" (everything waits for you), \"semi-autonomous\" (low-risk actions run "
+             "alone) or \"autonomous\" (everything but critical runs alone).")
+ASK_EDIT = "What should change? For example \"approve 12 but make the price 45\"."
+
+
+def held_back(verb: str | None) -> str:
+    what = {"approve": "approved", "reject": "rejected", "snooze": "snoozed", "rollback": "rolled back",
+            "edit_approve": "changed"}.get(verb or "", "changed")
+    return f"OK — nothing is {what}; I'll wait until you tell me plainly what to do."
+
+
+def ask_reason(ids: tuple[int, ...] | list[int]) -> str:
+    which = ", ".join(f"#{i}" for i in ids) or "it"
+    return (f"Tell me why you reject {which}, so the agent learns from it — for example \"reject "
+            f"{ids[0] if ids else 12} because it's off-brand\".")
+
+
+def which_one(candidates: list[dict[str, Any]], verb: str) -> str:
+    lines = "\n".join(f"· #{a['id']} {short_title(a, a.get('subject', ''))} ({a['risk_tier']} risk)"
+                      for a in candidates[:8])
+    return (f"Several actions fit — which one should I {verb}? Nothing was done.\n{lines}\n"
+            f"Say e.g. \"{verb} {candidates[0]['id']}\"." if candidates else "Which one do you mean?")
+
+
+def none_match(ref: Any, verb: str) -> str:
+    what = " ".join(filter(None, [getattr(ref, "risk", None) and f"{ref.risk}-risk",
+                                  KIND_PLURAL.get(getattr(ref, "kind", None) or "", ""),
+                                  " ".join(getattr(ref, "words", ()) or ())])) or "that"
+    state = "waiting for you" if verb not in ("rollback", "explain") else "executed" if verb == "rollback" else ""
+    return (f"No action {state + ' ' if state else ''}matches “{what}”, so nothing was done. Say \"show the pending "
+            "ones\" to see the queue.")
+
+
+def unknown_ids(ids: tuple[int, ...] | list[int], verb: str, *, known: dict[int, dict[str, Any]] | None = None) -> str:
+    out = []
+    for i in ids:
+        a = (known or {}).get(i)
+        if a is None:
+            out.append(f"#{i}: there is no such action in this store.")
+        else:
+            out.append(f"#{i} is {STATUS_WORD.get(a['status'], a['status'].replace('_', ' '))}, so I can't "
+                       f"{verb.replace('_', ' ')} it.")
+    return "\n".join(out)
+
+
+def describe_list(intent: Any) -> str:
+    ref = intent.ref
+    parts = []
+    if ref is not None and ref.risk:
+        parts.append(f"{ref.risk}-risk")
+    status = intent.status or "pending"
+    noun = {"pending": "waiting actions", "executed": "executed actions", "rejected": "rejected actions",
+            "all": "actions", "failed": "failed actions", "snoozed": "snoozed actions",
+            "approved": "approved actions", "expired": "expired actions"}.get(status, "actions")
+    if ref is not None and ref.kind:
+        noun = KIND_PLURAL.get(ref.kind, ref.kind) + ("" if status == "pending" else f" ({status})")
+    text = " ".join(parts + [noun])
+    if ref is not None and ref.agent:
+        text += f" from the {ref.agent} agent"
+    return text[0].upper() + text[1:]
+
+
+def outcome_line(item: dict[str, Any], outcome: Any) -> str:
+    """What came of one confirmed item (the graph's own words)."""
+    verb = item["verb"]
+    if verb in ("approve", "edit_approve", "reject", "snooze", "rollback"):
+        return decision_result(verb, {"ok": outcome.ok, "content": outcome.content,
+                                      "args": {"action_id": item.get("action_id")}})
+    if not outcome.ok:
+        return f"Could not do it: {outcome.content.get('message', '') if isinstance(outcome.content, dict) else ''}"
+    content = outcome.content
+    if verb == "kill_off":
+        released = (content.get("released_work") or {}).get("executed", [])
+        still = f" It is still held by the {content['source']} switch." if content.get("effective") else ""
+        return f"Kill switch released.{still}" + (f" {len(released)} approved action(s) ran." if released else "")
+    if verb == "kill_on":
+        return "Kill switch engaged: nothing executes."
+    if verb == "autonomy":
+        return f"Autonomy is now {content['level'].replace('_', '-')}: {LEVEL_MEANING[content['level']]}."
+    if verb == "add_rule":
+        return f"Rule saved: {content['understood']}."
+    if verb == "forget_rule":
+        return f"Forgotten: {content['understood']}."
+    if verb == "delegate":
+        return specialist({"ok": True, "content": content})
+    return "Done."
+
+
+def declined_line(item: dict[str, Any]) -> str:
+    ident = f"#{item['action_id']}" if "action_id" in item else item["label"]
+    return f"{ident}: not done — you said no."
+
+
+def unbound_line(item: dict[str, Any]) -> str:
+    ident = f"#{item['action_id']} v{item.get('version')}" if "action_id" in item else item["label"]
+    return f"{ident}: not done — your answer did not name it."
 
 
 HELP_OPERATOR = (

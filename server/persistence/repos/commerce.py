@@ -191,6 +191,29 @@ class SqlCommerceRepo:
         orders, revenue = int(row[0]), float(row[1] or 0.0)
         return {"orders": orders, "revenue": revenue, "aov": revenue / orders if orders else 0.0}
 
+    async def order_value_between(self, start: datetime, end: datetime) -> dict[str, float]:
+        """Orders, revenue and average order value placed in [start, end) (cancelled excluded)."""
+        row = (await self.conn.execute(select(func.count(), func.sum(O.c.total)).where(
+            O.c.tenant_id == self.tenant, O.c.created_at >= start, O.c.created_at < end,
+            O.c.cancelled_at.is_(None)))).one()
+        orders, revenue = int(row[0]), float(row[1] or 0.0)
+        return {"orders": orders, "revenue": revenue, "aov": revenue / orders if orders else 0.0}
+
+    async def newest_order_at(self) -> datetime | None:
+        return (await self.conn.execute(select(func.max(O.c.created_at)).where(
+            O.c.tenant_id == self.tenant))).scalar_one()
+
+    async def top_products(self, *, since: datetime, limit: int) -> list[dict[str, Any]]:
+        """Products by revenue since ``since``: units and revenue (cancelled orders excluded)."""
+        revenue = func.sum(OL.c.quantity * OL.c.price).label("revenue")
+        stmt = (select(P.c.title, P.c.handle, func.sum(OL.c.quantity).label("units"), revenue)
+                .select_from(OL.join(O, O.c.id == OL.c.order_id).join(V, (V.c.sku == OL.c.sku)
+                                                                       & (V.c.tenant_id == OL.c.tenant_id))
+                             .join(P, P.c.id == V.c.product_id))
+                .where(OL.c.tenant_id == self.tenant, O.c.created_at >= since, O.c.cancelled_at.is_(None))
+                .group_by(P.c.title, P.c.handle).order_by(revenue.desc()).limit(limit))
+        return [dict(r._mapping) for r in (await self.conn.execute(stmt)).all()]
+
     async def refunds_by_sku(self, *, since: datetime) -> list[dict[str, Any]]:
         refunded = O.c.refunded_amount > 0
         stmt = (select(OL.c.sku, func.count().label("orders"),

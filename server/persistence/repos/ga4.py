@@ -63,6 +63,15 @@ class SqlGa4Repo:
         return int((await self.conn.execute(select(func.count()).select_from(STATS).where(
             STATS.c.tenant_id == self.tenant))).scalar_one())
 
+    async def sessions_by_channel(self, start: date, end: date) -> dict[str, dict[str, float]]:
+        """Sessions, purchases and revenue per channel for the days [start, end]."""
+        rows = (await self.conn.execute(
+            select(DAILY.c.channel, func.sum(DAILY.c.sessions), func.sum(DAILY.c.purchases), func.sum(DAILY.c.revenue))
+            .where(DAILY.c.tenant_id == self.tenant, DAILY.c.day >= start, DAILY.c.day <= end)
+            .group_by(DAILY.c.channel))).all()
+        return {r[0]: {"sessions": float(r[1] or 0), "purchases": float(r[2] or 0), "revenue": float(r[3] or 0)}
+                for r in rows}
+
     async def stats(self) -> list[dict[str, Any]]:
         rows = (await self.conn.execute(select(STATS).where(STATS.c.tenant_id == self.tenant))).all()
         return [dict(r._mapping) for r in rows]

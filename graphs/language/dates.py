@@ -53,4 +53,32 @@ def parse_when(text: str, now: datetime) -> datetime | None:
         return _at_morning(now + timedelta(days=ahead))
     if re.search(r"\blater\b", t):
         return now + timedelta(hours=3)
-    return None
+    return _written_date(t, now)
+
+
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
+_WRITTEN = re.compile(r"\b(?:the\s+)?\d{1,2}(?:st|nd|rd|th)(?:\s+of\s+" + _MONTH + r")?\b|\b" + _MONTH
+                      + r"\s+\d{1,2}(?:st|nd|rd|th)?\b|\b\d{1,2}\s+" + _MONTH + r"\b")
+
+
+def _written_date(t: str, now: datetime) -> datetime | None:
+    """"the 15th", "3 December", "dec 3rd": the next such day, at nine in the morning."""
+    m = _WRITTEN.search(t)
+    if m is None:
+        return None
+    import dateparser  # slow to import; only a written-out date needs it
+
+    found = dateparser.parse(re.sub(r"^the\s+", "", m.group(0)), settings={
+        "PREFER_DATES_FROM": "future", "RELATIVE_BASE": now.replace(tzinfo=None), "PREFER_DAY_OF_MONTH": "first"})
+    if found is None:
+        return None
+    when = _at_morning(found.replace(tzinfo=now.tzinfo))
+    if when <= now:  # "the 15th" on the 29th is next month's; "3 March" in November is next year's
+        has_month = re.search(_MONTH, m.group(0)) is not None
+        when = when.replace(year=when.year + 1) if has_month else _next_month(when)
+    return when
+
+
+def _next_month(day: datetime) -> datetime:
+    month = day.month % 12 + 1
+    return day.replace(year=day.year + (day.month == 12), month=month, day=min(day.day, 28))

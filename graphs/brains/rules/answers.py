@@ -1,0 +1,262 @@
+"""The rules brain's replies to each clause, from the results of its tool calls.
+
+One function per kind of clause; each returns the text (possibly empty: a write that
+waits for the operator is echoed by the graph, not here) and the references it is about.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from graphs.brains.rules import render
+from graphs.language.intents import Intent
+
+Refs = list[dict[str, Any]]
+
+
+def part(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]], names: dict[int, dict[str, Any]],
+         *, now: datetime) -> tuple[str, Refs]:
+    """The reply to one clause."""
+    if "text" in plan and not results:
+        return str(plan["text"] or ""), []
+    handler = _HANDLERS.get(intent.name)
+    if handler is None:
+        return render.UNKNOWN, []
+    return handler(intent, plan, results, names)
+
+
+def _ok(results: list[dict[str, Any]], index: int = 0) -> Any:
+    r = results[index] if len(results) > index else None
+    return r["content"] if r and r["ok"] else None
+
+
+def _error(results: list[dict[str, Any]], fallback: str) -> str:
+    r = results[0] if results else None
+    if r is None:
+        return fallback
+    content = r["content"] if isinstance(r["content"], dict) else {}
+    if content.get("error") == "awaiting_confirmation":
+        return ""
+    return content.get("message") or fallback
+
+
+def _decided(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
+             names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
+    lines = [render.decision_result(intent.name, r) for r in results]
+    lines = [line for line in lines if line] + list(plan.get("notes") or [])
+    if intent.name == "snooze" and not intent.until and any(r["ok"] for r in results):
+        lines.append("(No time given, so I snoozed until tomorrow 09:00.)")
+    ids = [r["args"].get("action_id") for r in results]
+    return "\n".join(lines), [{"type": "action", "id": i} for i in ids if i]
+
+
+def _explained(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
+               names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
+    texts = [render.explanation(r["content"]) for r in results if r["ok"]]
+    texts += [f"#{r['args'].get('action_id')}: {r['content'].get('message', '')}" for r in results if not r["ok"]]
+    return "\n\n".join(texts), [{"type": "action", "id": r["content"]["action"]["id"]} for r in results if r["ok"]]
+
+
+def _listed(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
+            names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
+    actions = _ok(results) or []
+    ref = intent.ref
+    if ref is not None and ref.position:
+        actions = actions[ref.position - 1:ref.position] if ref.position > 0 else actions[-1:]
+    what = plan.get("describe") or "Actions"
+    lines = [render.action_line(a, i, subject=names.get(a["id"], {}).get("subject", ""))
+             for i, a in enumerate(actions, 1)]
+    text = f"{what}, best first:\n" + "\n".join(lines) if lines else f"No {what.lower()} right now."
+    return text, [{"type": "action", "id": a["id"]} for a in actions]
+
+
+def _briefing(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
+              names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
+    top = _ok(results, 1) or []
+    text = render.briefing(_ok(results, 0) or {}, top, _ok(results, 2) or [], _ok(results, 3) or [])
+    return text, [{"type": "action", "id": a["id"]} for a in top]
+
+
+def _status(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
+            names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
+    s = _ok(results) or {}
+    kill = s.get("kill_switch") or {}
+    switch = (f"ENGAGED ({kill.get('reason')}): nothing executes until you release it" if kill.get("engaged")
+              else "off: approved work executes")
+    level = str(s.get("autonomy_level", "supervised"))
+    counts = ", ".join(f"{v} {render.STATUS_WORD.get(k, k.replace('_', ' '))}"
+                       for k, v in sorted((s.get("actions") or {}).items()) if k != "superseded") or "none"
+    return (f"The kill switch is {switch}. Autonomy is {level.replace('_', '-')}: {render.LEVEL_MEANING[level]}. "
+            f"Actions: {counts}."), []
+
+
+def _setting(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
+             names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
+    r = _ok(results)
+    if r is None:
+        return _error(results, "I couldn't change that."), []
+    if intent.name == "autonomy":
+        level = r["level"]
+        return (f"Autonomy is now {level.replace('_', '-')} (was {r['previous'].replace('_', '-')}): "
+                f"{render.LEVEL_MEANING[level]}. Work for people and anything the engine cannot undo still waits "
+                "for you."), []
+    if r["engaged"]:
+        return ("Kill switch engaged: nothing executes. Approved work waits and nothing is lost; say \"release the "
+                "kill switch\" when you want it back."), []
+    released = (r.get("released_work") or {}).get("executed", [])
+    still = f" It is still held by the {r['source']} switch." if r.get("effective") else ""
+    return f"Kill switch released.{still}" + (f" {len(released)} approved action(s) ran." if released else ""), []
+
+
+def _rule_added(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
+                names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
+    r = _ok(results)
+    if r is None:
+        return _error(results, "I couldn't keep that rule."), []
+    text = (f"Rule saved, as I understood it: {r['understood']}. Agents won't propose anything that breaks it, and "
+            "nothing that breaks it is approved or executed.")
+    if r.get("forbids_pending"):
+        text += " It forbids " + ", ".join(f"#{a['id']}" for a in r["forbids_pending"]) + ", which are waiting."
+    return text, [{"type": "action", "id": a["id"]} for a in r.get("forbids_pending") or []]
+
+
+def _rules(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
+           names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
+    items = _ok(results) or []
+    if not items:
+        return "You have no standing rules. Say e.g. \"never discount Wick Studio\".", []
+    return "Your standing rules:\n" + "\n".join(f"· {i['understood']} (you said: \"{i['text']}\")"
+                                               for i in items), []
+
+
+def _forgotten(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
+               names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
+    r = _ok(results)
+    if r is None:
+        return _error(results, "I couldn't find that rule."), []
+    return f"Forgotten: {r['understood']}.", []
+
+
+def _sales(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
+           names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
+    r = _ok(results) or {}
+    if not r.get("available"):
+        return "I can't answer that yet: no orders are imported. I can import a Shopify orders export.", []
+    this, last = r["this_week"], r["last_week"]
+    change = r.get("revenue_change")
+    trend = "" if change is None else f" ({'up' if change >= 0 else 'down'} {abs(change):.0%})"
+    return (f"Last 7 days ({_span(r['window']['this'])}): {this['orders']:,} orders, {render.money(this['revenue'])} "
+            f"revenue{trend}, average order {render.money(this['aov'])}. The 7 days before "
+            f"({_span(r['window']['last'])}): {last['orders']:,} orders, {render.money(last['revenue'])}. "
+            f"Source: {r['source']} (cancelled orders excluded)."), []
+
+
+def _top(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
+         names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
+    r = _ok(results) or {}
+    if not r.get("available") or not r.get("products"):
+        return "I can't answer that yet: no orders are imported.", []
+    lines = [f"{n}. {p['title']}: {render.money(p['revenue'])} from {p['units']:,} units"
+             for n, p in enumerate(r["products"], 1)]
+    return f"Top products by revenue, {_span(r['window'])} ({r['source']}):\n" + "\n".join(lines), []
+
+
+def _channels(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
+              names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
+    r = _ok(results) or {}
+    if not r.get("available"):
+        return "I can't answer that yet: no GA4 data is imported.", []
+    lines = [f"· {c['channel']}: {c['sessions']:,.0f} sessions against {c['sessions_before']:,.0f}"
+             + (f" ({c['change']:+.0%})" if c["change"] is not None else "") for c in r["channels"][:8]]
+    worst = r["channels"][0] if r["channels"] else None
+    head = (f"{worst['channel']} fell the most" if worst and (worst["change"] or 0) < 0 else "No channel fell")
+    return (f"{head}. Sessions by channel, {_span(r['window']['this'])} against {_span(r['window']['last'])} "
+            f"({r['source']}):\n" + "\n".join(lines)), []
+
+
+def _agents(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
+            names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
+    r = _ok(results) or {}
+    rows = r.get("agents") or []
+    if not rows:
+        return "No agent has proposed anything yet.", []
+    lines = [f"· {a['agent']}: {a['proposed']} proposed, estimated {render.money(a['expected_revenue'])} in all"
+             for a in rows]
+    return f"The {rows[0]['agent']} agent proposed the most ({r['source']}):\n" + "\n".join(lines), []
+
+
+def _outcomes(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
+              names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
+    r = _ok(results) or {}
+    what = render.KIND_PLURAL.get(r.get("kind") or "", "executed actions")
+    return (f"I can't answer that yet: {r.get('executed', 0)} {what} were executed, but {r.get('why')}. I can show "
+            "what was executed (\"show executed actions\") and the evidence each one stood on."), []
+
+
+def _audit(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
+           names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
+    return render.audit_digest(_ok(results) or [], window=plan.get("window", "recently")), []
+
+
+def _verified(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
+              names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
+    report = _ok(results) or {}
+    if report.get("ok"):
+        return f"The audit chain is intact: {report['events']} events, every link checks out.", []
+    return f"The audit chain is BROKEN at event {report.get('first_bad_seq')}: {report.get('problem')}", []
+
+
+def _handoffs(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
+              names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
+    rows = _ok(results) or []
+    if not rows:
+        return "No handoffs yet.", []
+    lines = [f"{'✓' if h['allowed'] else '✗'} {h['from']} → {h['to']} ({h['kind']}) "
+             f"{h['reason'] if not h['allowed'] else ''}".rstrip() for h in rows]
+    return "Recent handoffs:\n" + "\n".join(lines), []
+
+
+def _runs(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
+          names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
+    content = _ok(results)
+    if content is None:
+        return _error(results, "I couldn't read the runs."), []
+    items = content if isinstance(content, list) else [content]
+    return render.runs(items), [{"type": "run", "id": r["id"]} for r in items]
+
+
+def _performance(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
+                 names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
+    rows = _ok(results) or []
+    if not rows:
+        return "No decisions yet, so no track record to show.", []
+    lines = [f"· {r['agent']} / {r['kind']}: {r['proposed']} proposed, {r['approved']} approved, {r['rejected']} "
+             f"rejected" + (f", approval rate {r['approval_rate']:.0%}" if r["approval_rate"] is not None else "")
+             for r in rows[:12]]
+    return "How the agents' proposals fare:\n" + "\n".join(lines), []
+
+
+def _people(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
+            names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
+    rows = _ok(results) or []
+    if not rows:
+        return "Nobody is waiting for a person right now.", []
+    lines = [f"· #{a['id']} {render.short_title(a)}" for a in rows]
+    return ("People waiting for a person (not ranked by revenue):\n" + "\n".join(lines)
+            + "\nSay \"explain <number>\" for the request."), [{"type": "action", "id": a["id"]} for a in rows]
+
+
+def _span(window: list[str]) -> str:
+    start, end = (datetime.fromisoformat(d) for d in window)
+    return f"{start:%-d %b}–{end:%-d %b}"
+
+
+_HANDLERS = {
+    "approve": _decided, "reject": _decided, "snooze": _decided, "edit_approve": _decided, "rollback": _decided,
+    "explain": _explained, "list": _listed, "briefing": _briefing, "status": _status, "autonomy": _setting,
+    "kill_on": _setting, "kill_off": _setting, "add_rule": _rule_added, "list_rules": _rules,
+    "forget_rule": _forgotten, "sales": _sales, "top_products": _top, "channels": _channels,
+    "agent_stats": _agents, "outcomes": _outcomes, "audit_digest": _audit, "audit_verify": _verified,
+    "handoffs": _handoffs, "run_status": _runs, "performance": _performance, "escalations": _people,
+}

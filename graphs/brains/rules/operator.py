@@ -1,0 +1,333 @@
+"""The rules brain for the operator: read the message, resolve what it names, propose, reply.
+
+Three stages, each a graph step (its plan kept in scratch, so it survives a handoff to a
+specialist or a restart): read the clauses and, when a clause names actions by words,
+fetch the queue as a person names it; resolve every clause and propose its tool calls
+(writes are only proposals: the graph's gate decides); render one reply from the results.
+A reference that fits several actions, or none, is asked about — never guessed.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import asdict
+from datetime import datetime, timedelta
+from typing import Any
+
+from graphs.brains.base import Act, Reply, Step, ToolCall, Turn
+from graphs.brains.rules import answers, render
+from graphs.language.intents import Intent, Ref, is_acknowledgement, parse
+from graphs.language.followup import follow_up, remember
+from graphs.language.normalize import normalize
+from graphs.language.refs import DECIDABLE, ROLLBACKABLE, Resolved, resolve
+from graphs.registry import SPECIALISTS
+
+_ids = itertools.count(1)
+DECISIONS = ("approve", "reject", "snooze", "edit_approve", "rollback")
+#: intents that need the queue by name before they can be planned
+NEEDS_QUEUE = frozenset({*DECISIONS, "explain", "list", "hold_back"})
+_ALL = "pending_approval,snoozed,executed,approved,auto_approved,failed,rejected,rolled_back,expired"
+_EXPLAINABLE = frozenset(_ALL.split(","))
+_NOUN = {"approve": "approve", "reject": "reject", "snooze": "snooze", "edit_approve": "change and approve",
+         "rollback": "roll back", "explain": "explain"}
+
+
+def call(name: str, **args: Any) -> ToolCall:
+    return ToolCall(f"r{next(_ids)}", name, args)
+
+
+def last_user(turn: Turn) -> str:
+    for m in reversed(turn.history):
+        if m["role"] == "user":
+            return m["content"]
+    return ""
+
+
+class OperatorPlan:
+    def __init__(self, turn: Turn) -> None:
+        self.turn = turn
+        self.sc = dict(turn.scratch)
+
+    def step(self) -> Step:
+        stage = self.sc.get("stage")
+        if not stage:
+            if is_acknowledgement(normalize(last_user(self.turn))):
+                self.sc["intents"] = [_freeze(Intent("ack"))]
+                return self.plan(None)
+            # the queue as the operator names it: every reference is read against it
+            return Act([call("find_actions", status=_ALL, limit=500)], {**self.sc, "stage": "resolve"})
+        if stage == "resolve":
+            queue = self.ok(0) or []
+            names = frozenset(w for i in queue for w in i["words"])
+            intents = follow_up(parse(last_user(self.turn), self.turn.now, names=names), last_user(self.turn),
+                                self.turn.facts)
+            self.sc["intents"] = [_freeze(i) for i in intents]
+            if len(intents) == 1 and intents[0].name in ("delegate", "run_all"):
+                return self.delegate(intents[0])
+            return self.plan(queue)
+        if stage == "render":
+            return self.render()
+        if stage == "run_all":
+            return self.on_run_all()
+        if stage == "delegated":
+            return self.on_delegated()
+        return Reply(render.HELP_OPERATOR)
+
+    def ok(self, index: int = 0) -> Any:
+        r = self.turn.results[index] if len(self.turn.results) > index else None
+        return r["content"] if r and r["ok"] else None
+
+    @property
+    def intents(self) -> list[Intent]:
+        return [_thaw(i) for i in self.sc.get("intents", [])]
+
+    # -- stage 2: resolve each clause and propose its calls ---------------------------------
+    def plan(self, queue: list[dict[str, Any]] | None) -> Step:
+        calls: list[ToolCall] = []
+        parts: list[dict[str, Any]] = []
+        focus = list(self.turn.facts.get("focus") or [])
+        self.sc["queue"] = _slim(queue or [])
+        for intent in self.intents:
+            part, more = self.plan_one(intent, queue or [], focus)
+            part["calls"] = [c.id for c in more]
+            calls += more
+            parts.append(part)
+            focus = part.get("focus", focus)
+        if not calls:
+            self.sc["parts"] = parts
+            return self.render_parts({})
+        return Act(calls, {**self.sc, "stage": "render", "parts": parts})
+
+    def plan_one(self, intent: Intent, queue: list[dict[str, Any]],
+                 focus: list[int]) -> tuple[dict[str, Any], list[ToolCall]]:
+        name = intent.name
+        part: dict[str, Any] = {"intent": name}
+        if name in DECISIONS:
+            return self.plan_decision(intent, queue, focus, part)
+        if name == "explain":
+            found = resolve(intent.ids, intent.ref, queue, focus=focus, statuses=_EXPLAINABLE)
+            problem = self.problem(intent, found, queue, "explain")
+            if problem:
+                return {**part, "text": problem, "refs": list(found.candidates)}, []
+            ids = list(found.ids)[:5]
+            return {**part, "focus": ids}, [call("get_action", action_id=i) for i in ids]
+        if name == "hold_back":
+            return {**part, "text": render.held_back(intent.held_back)}, []
+        if name == "list":
+            return self.plan_list(intent, queue, part)
+        if name == "briefing":
+            return part, [call("get_status"), call("find_actions", status="pending", limit=5),
+                          call("list_runs", limit=3), call("list_actions", status="pending", kind="support.escalation",
+                                                           limit=10)]
+        if name == "kill_on":
+            return part, [call("set_kill_switch", engaged=True, reason=intent.reason or "the operator stopped "
+                                                                                      "everything from chat")]
+        if name == "kill_off":
+            return part, [call("set_kill_switch", engaged=False, reason="the operator released it from chat")]
+        if name == "autonomy":
+            if not intent.level:
+                return {**part, "text": render.ASK_LEVEL}, []
+            return part, [call("set_autonomy", level=intent.level)]
+        if name == "add_rule":
+            return part, [call("add_rule", text=intent.text or "")]
+        if name == "list_rules":
+            return part, [call("list_rules")]
+        if name == "forget_rule":
+            return part, [call("forget_rule", key_or_text=intent.text or "")]
+        simple = {"status": ("get_status", {}), "run_status": ("get_run", {"run_id": intent.run_id})
+                  if intent.run_id else ("list_runs", {"limit": 5}),
+                  "audit_verify": ("verify_audit", {}), "handoffs": ("handoff_log", {"limit": 10}),
+                  "performance": ("agent_performance", {"agent": intent.agent}), "sales": ("store_sales", {}),
+                  "top_products": ("top_products", {}), "channels": ("channel_changes", {}),
+                  "agent_stats": ("agent_activity", {}),
+                  "outcomes": ("action_outcomes", {"kind": intent.ref.kind if intent.ref else None}),
+                  "escalations": ("list_actions", {"status": "pending", "kind": "support.escalation", "limit": 20})}
+        if name in simple:
+            tool, args = simple[name]
+            if name in ("sales", "top_products", "channels", "agent_stats"):
+                part["last"] = remember(intent, ids=[], candidates=[], awaiting=None)
+            return part, [call(tool, **args)]
+        if name == "audit_digest":
+            since, window = self.window(intent.text or "")
+            return {**part, "window": window}, [call("audit_log", limit=500, since=since)]
+        text = {"greeting": render.GREETING, "help": render.HELP_OPERATOR,
+                "ack": render.ACK_PENDING if self.turn.facts.get("pending") else render.ACK}.get(name)
+        return {**part, "text": text or render.UNKNOWN + render.HELP_OPERATOR.split("\n", 1)[1]}, []
+
+    def plan_decision(self, intent: Intent, queue: list[dict[str, Any]], focus: list[int],
+                      part: dict[str, Any]) -> tuple[dict[str, Any], list[ToolCall]]:
+        name = intent.name
+        statuses = ROLLBACKABLE if name == "rollback" else DECIDABLE
+        found = resolve(intent.ids, intent.ref, queue, focus=focus, statuses=statuses, among=intent.among)
+        problem = self.problem(intent, found, queue, name)
+        if problem:
+            asked = "which" if found.candidates else None
+            return {**part, "text": problem, "refs": list(found.candidates), "focus": list(found.candidates) or focus,
+                    "last": remember(intent, ids=[], candidates=list(found.candidates), awaiting=asked)}, []
+        if name == "reject" and not intent.reason:
+            return {**part, "text": render.ask_reason(found.ids), "focus": list(found.ids),
+                    "last": remember(intent, ids=list(found.ids), candidates=[], awaiting="reason")}, []
+        if name == "edit_approve" and not intent.params:
+            return {**part, "text": render.ASK_EDIT}, []
+        by_id = {i["id"]: i for i in queue}
+        calls = [self.decision_call(intent, by_id[i]) for i in found.ids[:20]]
+        notes = [render.unknown_ids(found.unknown, name, known=by_id)] if found.unknown else []
+        return {**part, "focus": list(found.ids), "notes": notes,
+                "last": remember(intent, ids=list(found.ids), candidates=[], awaiting=None)}, calls
+
+    def problem(self, intent: Intent, found: Resolved, queue: list[dict[str, Any]], verb: str) -> str | None:
+        """What to ask or say instead of acting: several fit, none fit, nothing to bind to."""
+        by_id = {i["id"]: i for i in queue}
+        if found.ambiguous:
+            return render.which_one([by_id[i] for i in found.candidates if i in by_id], _NOUN.get(verb, verb))
+        if not found.ids:
+            if found.unknown:
+                return render.unknown_ids(found.unknown, verb, known={i["id"]: i for i in queue})
+            if intent.ref is None or (intent.ref.focus and not self.turn.facts.get("focus")):
+                return render.WHICH
+            return render.none_match(intent.ref, verb)
+        return None
+
+    def decision_call(self, intent: Intent, a: dict[str, Any]) -> ToolCall:
+        name = intent.name
+        if name == "approve":
+            return call("approve_action", action_id=a["id"], version=a["version"])
+        if name == "reject":
+            return call("reject_action", action_id=a["id"], version=a["version"], reason=intent.reason or "")
+        if name == "edit_approve":
+            return call("edit_and_approve", action_id=a["id"], version=a["version"],
+                        params=_fit_params(a, intent.params))
+        if name == "snooze":
+            until = intent.until or (self.turn.now + timedelta(days=1)).replace(hour=9, minute=0, second=0,
+                                                                                 microsecond=0)
+            return call("snooze_action", action_id=a["id"], version=a["version"], until=until.isoformat())
+        return call("rollback_action", action_id=a["id"], reason=intent.reason or "the operator asked to undo it")
+
+    def plan_list(self, intent: Intent, queue: list[dict[str, Any]],
+                  part: dict[str, Any]) -> tuple[dict[str, Any], list[ToolCall]]:
+        ref = intent.ref or Ref()
+        statuses = _statuses(intent.status)
+        if statuses is None:
+            args: dict[str, Any] = {"status": intent.status, "limit": intent.limit or 10}
+            for key, value in (("agent", ref.agent), ("kind", ref.kind), ("risk_tier", ref.risk)):
+                if value:
+                    args[key] = value
+            return {**part, "describe": render.describe_list(intent)}, [call("list_actions", **args)]
+        found = resolve((), Ref(agent=ref.agent, kind=ref.kind, risk=ref.risk, every=True,
+                                words=ref.words, groups=ref.groups), queue, statuses=statuses)
+        by_id = {i["id"]: i for i in queue}
+        items = [by_id[i] for i in (found.ids or found.candidates)]
+        if not (ref.agent or ref.kind or ref.risk or ref.words):
+            items = [i for i in queue if i["status"] in statuses]
+        total = len(items)
+        if ref.position:
+            items = items[ref.position - 1:ref.position] if ref.position > 0 else items[-1:]
+        limit = intent.limit or ref.count or 10
+        shown = items[:limit]
+        return {**part, "text": render.queue_list(shown, total=total, what=render.describe_list(intent)),
+                "focus": [i["id"] for i in shown], "refs": [i["id"] for i in shown]}, []
+
+    def window(self, text: str) -> tuple[str | None, str]:
+        low = text.lower()
+        if "overnight" in low or "last night" in low:
+            start = (self.turn.now - timedelta(days=1)).replace(hour=18, minute=0, second=0, microsecond=0)
+            return start.isoformat(timespec="microseconds"), "overnight (since 18:00 yesterday)"
+        if "today" in low:
+            start = self.turn.now.replace(hour=0, minute=0, second=0, microsecond=0)
+            return start.isoformat(timespec="microseconds"), "today"
+        return None, "recently"
+
+    # -- delegation: one specialist, or all of them in turn ---------------------------------
+    def delegate(self, intent: Intent) -> Step:
+        if intent.name == "run_all":
+            first, *rest = SPECIALISTS
+            return Act([self.transfer(first, "full run requested by the operator")],
+                       {**self.sc, "stage": "run_all", "queue": rest, "done": []})
+        return Act([self.transfer(intent.agent or "analytics", intent.task or "")], {**self.sc, "stage": "delegated"})
+
+    def transfer(self, agent: str, task: str) -> ToolCall:
+        return call("transfer_to_agent", agent=agent, payload={"task": task, "trigger": "delegate"})
+
+    def on_delegated(self) -> Step:
+        result = self.turn.results[0]
+        if not result["ok"] and result["content"].get("error") == "awaiting_confirmation":
+            return Reply("")
+        refs = [{"type": "action", "id": i} for i in (result["content"].get("action_ids", []) if result["ok"] else [])]
+        if result["ok"] and result["content"].get("run_id"):
+            refs.append({"type": "run", "id": result["content"]["run_id"]})
+        return Reply(render.specialist(result), refs=refs)
+
+    def on_run_all(self) -> Step:
+        done = [*self.sc.get("done", []), self.turn.results[0]]
+        rest = list(self.sc.get("queue", []))
+        if rest and self.turn.results[0]["ok"]:
+            nxt = rest.pop(0)
+            return Act([self.transfer(nxt, "full run requested by the operator")],
+                       {**self.sc, "stage": "run_all", "queue": rest, "done": done})
+        if not self.turn.results[0]["ok"] and self.turn.results[0]["content"].get("error") == "awaiting_confirmation":
+            return Reply("")
+        refs = [{"type": "action", "id": i} for r in done if r["ok"] for i in r["content"].get("action_ids", [])]
+        return Reply("\n\n".join(render.specialist(r) for r in done), refs=refs)
+
+    # -- stage 3: one reply from every clause's results ---------------------------------------
+    def render(self) -> Step:
+        by_call = {r["call_id"]: r for r in self.turn.results}
+        return self.render_parts(by_call)
+
+    def render_parts(self, by_call: dict[str, dict[str, Any]]) -> Step:
+        texts: list[str] = []
+        refs: list[dict[str, Any]] = []
+        names = {i["id"]: i for i in self.sc.get("queue", [])}
+        for part, intent in zip(self.sc.get("parts", []), self.intents):
+            results = [by_call[c] for c in part.get("calls", []) if c in by_call]
+            text, more = answers.part(intent, part, results, names, now=self.turn.now)
+            if text:
+                texts.append(text)
+            refs += [r for r in more if r not in refs]
+            for i in part.get("refs", []):
+                if {"type": "action", "id": i} not in refs:
+                    refs.append({"type": "action", "id": i})
+            if part.get("last"):
+                refs = [r for r in refs if r.get("type") != "intent"] + [part["last"]]
+        return Reply("\n\n".join(texts), refs=refs)
+
+
+def _statuses(status: str | None) -> frozenset[str] | None:
+    """The statuses a list asks for, when the queue already holds them (else None: ask the tool)."""
+    if status in (None, "pending"):
+        return frozenset({"pending_approval"})
+    wanted = frozenset(s.strip() for s in status.split(","))
+    return wanted if wanted <= _EXPLAINABLE else None
+
+
+def _slim(queue: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What rendering needs of the queue (kept in scratch, so it stays small)."""
+    return [{k: i[k] for k in ("id", "subject", "vendor", "kind", "risk_tier", "status", "title", "version")}
+            for i in queue]
+
+
+def _fit_params(action: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+    """The operator's words name a change; keep only what this kind of action has."""
+    allowed = {"pricing.adjust": {"new_price"}, "inventory.markdown": {"percent_off"},
+               "inventory.reorder": {"quantity"}, "content.rewrite_title": {"new_title"},
+               "content.rewrite_meta_description": {"new_description"}}.get(action["kind"], set(params))
+    return {k: v for k, v in params.items() if k in allowed} or params
+
+
+def _freeze(intent: Intent) -> dict[str, Any]:
+    data = asdict(intent)
+    if intent.until is not None:
+        data["until"] = intent.until.isoformat()
+    return data
+
+
+def _thaw(data: dict[str, Any]) -> Intent:
+    data = dict(data)
+    if data.get("ref"):
+        ref = dict(data["ref"])
+        ref["words"] = tuple(ref.get("words") or ())
+        data["ref"] = Ref(**ref)
+    if data.get("until"):
+        data["until"] = datetime.fromisoformat(data["until"])
+    data["ids"] = tuple(data.get("ids") or ())
+    return Intent(**data)

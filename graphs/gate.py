@@ -1,0 +1,279 @@
+"""The one gate every write from the operator's conversation passes, whatever the brain.
+
+A brain (rules, an OpenAI-compatible model, the client's model) only *proposes* a write
+as a tool call. Here it becomes a resolved ``Command`` — the verb, the exact actions
+(id, version, tier) or the exact setting — and ``policies.commands.gate`` decides from
+the command and from what the operator's own last message named (``said_for``):
+
+- run it now, or
+- keep it as a pending item, echoed in plain words at the end of the reply, that only
+  a bare yes (or the operator repeating exactly it) carries out, exactly as echoed.
+
+Pending items live in graph state, so a question survives read-only turns, a restart,
+and another process; a new write request replaces it, and "no" drops it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from graphs.brains.base import ToolCall
+from graphs.language.intents import Intent, answer_of, parse
+from graphs.language.refs import named_ids
+from graphs.registry import SPECIALISTS
+from graphs.state import RunContext
+from graphs.toolkit import ToolOutcome, call_tool
+from policies.commands import Command, Said, Target, Verb, gate
+from policies.tiers import RiskTier
+from tools.actions import load
+from tools.decisions import preview_edit
+from tools.errors import Conflict, ToolError
+from tools.queue import named_queue
+from tools.rules import check_action, preview as preview_rule
+from tools.tenants import get_status
+
+#: tool name -> the verb of the command it proposes
+WRITES: dict[str, Verb] = {
+    "approve_action": Verb.APPROVE, "edit_and_approve": Verb.EDIT_APPROVE, "reject_action": Verb.REJECT,
+    "snooze_action": Verb.SNOOZE, "rollback_action": Verb.ROLLBACK, "set_autonomy": Verb.AUTONOMY,
+    "add_rule": Verb.ADD_RULE, "forget_rule": Verb.FORGET_RULE,
+}
+_INTENT_VERBS: dict[str, Verb] = {
+    "approve": Verb.APPROVE, "edit_approve": Verb.EDIT_APPROVE, "reject": Verb.REJECT, "snooze": Verb.SNOOZE,
+    "rollback": Verb.ROLLBACK, "kill_on": Verb.KILL_ON, "kill_off": Verb.KILL_OFF, "autonomy": Verb.AUTONOMY,
+    "add_rule": Verb.ADD_RULE, "forget_rule": Verb.FORGET_RULE, "delegate": Verb.DELEGATE,
+    "run_all": Verb.DELEGATE,
+}
+_WORDS = {Verb.APPROVE: "Approve", Verb.EDIT_APPROVE: "Edit and approve", Verb.REJECT: "Reject",
+          Verb.SNOOZE: "Snooze", Verb.ROLLBACK: "Roll back", Verb.KILL_OFF: "Release the kill switch",
+          Verb.KILL_ON: "Engage the kill switch", Verb.AUTONOMY: "Change autonomy", Verb.ADD_RULE: "Add the rule",
+          Verb.FORGET_RULE: "Forget the rule", Verb.DELEGATE: "Run"}
+
+
+def verb_of(call: ToolCall, agent: str) -> Verb | None:
+    """The verb a tool call proposes, or None for a read."""
+    if call.name == "set_kill_switch":
+        return Verb.KILL_ON if call.args.get("engaged") is not False else Verb.KILL_OFF
+    if call.name == "transfer_to_agent":
+        return Verb.DELEGATE if agent == "ceo_front" and call.args.get("agent") in SPECIALISTS else None
+    return WRITES.get(call.name)
+
+
+async def said_for(ctx: RunContext, message: str, *, intents: list[Intent] | None = None) -> Said:
+    """What the operator's own message named: verbs, actions by number or unique name, hedges."""
+    items: list[dict[str, Any]] | None = None
+    if intents is None:
+        intents = parse(message, ctx.deps.now())
+        if any(i.ref is not None and i.ref.words for i in intents):
+            items = [i.as_dict() for i in await named_queue(ctx.deps, ctx.principal, status="all", limit=500)]
+            intents = parse(message, ctx.deps.now(), names=frozenset(w for i in items for w in i["words"]))
+    verbs: set[Verb] = set()
+    named: set[int] = set()
+    clauses: list[tuple[Verb, frozenset[int]]] = []
+    for intent in intents:
+        if intent.name == "hold_back":
+            continue
+        # numbers written anywhere in the message name actions ("14 looks good, approve it")
+        here = set(intent.ids)
+        verb = _INTENT_VERBS.get(intent.name)
+        if verb is not None and not intent.ids and intent.ref is not None and intent.ref.words:
+            if items is None:
+                items = [i.as_dict() for i in await named_queue(ctx.deps, ctx.principal, status="all", limit=500)]
+            here |= named_ids((), intent.ref, [i for i in items if i["status"] in _NAMEABLE])
+        named |= here
+        if verb is None:
+            continue
+        verbs.add(verb)
+        if verb is Verb.EDIT_APPROVE:
+            verbs.add(Verb.APPROVE)
+        clauses.append((Verb.APPROVE if verb is Verb.EDIT_APPROVE else verb, frozenset(here)))
+    hedged = bool(intents) and all(i.name == "hold_back" for i in intents)
+    return Said(frozenset(verbs), frozenset(named), hedged, tuple(clauses))
+
+
+def group(said: Said, item: dict[str, Any]) -> tuple[str, int]:
+    """The command a proposed write belongs to: its verb and the clause that named it."""
+    verb = Verb(item["verb"])
+    return item["verb"], said.clause_of(Verb.APPROVE if verb is Verb.EDIT_APPROVE else verb, item.get("action_id"))
+
+
+def said_dict(said: Said) -> dict[str, Any]:
+    return {"verbs": sorted(v.value for v in said.verbs), "named": sorted(said.named_ids), "hedged": said.hedged}
+
+
+def continued(said: Said, before: dict[str, Any] | None) -> Said:
+    """A message that names neither a verb nor an action ("the current title is fine", after "why do you
+    reject #9?") continues the operator's previous message: what that one named still stands."""
+    if said.verbs or said.named_ids or said.hedged or not before:
+        return said
+    return Said(frozenset(Verb(v) for v in before.get("verbs", [])), frozenset(before.get("named", [])),
+                bool(before.get("hedged")))
+
+
+_NAMEABLE = frozenset({"pending_approval", "snoozed", "executed", "approved", "auto_approved"})
+
+
+@dataclass(frozen=True)
+class Gated:
+    """What the gate made of one proposed write."""
+
+    #: run now
+    run: bool
+    #: the pending item to echo (when it must wait)
+    item: dict[str, Any] | None = None
+    #: the command could not be resolved: this is the tool's error for the brain
+    error: ToolOutcome | None = None
+
+
+async def resolve(ctx: RunContext, call: ToolCall, verb: Verb) -> tuple[Command, dict[str, Any]]:
+    """The exact command a call proposes, and its pending item. Raises ToolError when it names nothing real."""
+    args = dict(call.args)
+    if verb in (Verb.APPROVE, Verb.EDIT_APPROVE, Verb.REJECT, Verb.SNOOZE, Verb.ROLLBACK):
+        record = await ctx.deps.db.query(ctx.principal.tenant, lambda tx: load(tx, args.get("action_id")))
+        wanted = ("executed",) if verb is Verb.ROLLBACK else ("pending_approval", "snoozed")
+        if record.status.value not in wanted:
+            # nothing to ask the operator about: the decision cannot be taken on this action now
+            raise Conflict(f"action #{record.id} is {record.status.value.replace('_', ' ')}; nothing to "
+                           f"{verb.value.replace('_', ' ')}", code="already_decided", action_id=record.id,
+                           status=record.status.value)
+        tier = record.risk_tier
+        params = record.params
+        if verb is Verb.EDIT_APPROVE:
+            params, _, tier = preview_edit(record, args.get("params") or {})
+        if verb in (Verb.APPROVE, Verb.EDIT_APPROVE):
+            # what a standing rule forbids is refused now, with the rule, not after a "yes"
+            standing = await ctx.deps.db.query(ctx.principal.tenant, lambda tx: check_action(
+                tx, ctx.deps, record.kind, record.target, params))
+            if standing.denied:
+                raise Conflict(f"#{record.id} breaks {standing.reason}; reject it, or forget the rule first",
+                               code="rule_forbids", action_id=record.id)
+        if verb is not Verb.ROLLBACK:
+            args["version"] = args.get("version") or record.version
+        label = short_label(record.title, record.target, await _subject(ctx, record.id))
+        target = Target(record.id, int(args.get("version") or record.version), tier, label)
+        command = Command(verb, (target,), params=args.get("params") or {}, reason=str(args.get("reason") or ""))
+        item = {"key": f"{verb.value}:{record.id}:{target.version}", "action_id": record.id,
+                "version": target.version, "risk_tier": tier.value, "label": label, "kind": record.kind,
+                "title": record.title, "target": record.target, "params": args.get("params") or record.params,
+                "rollback": (record.rollback_plan or {}).get("description", "")}
+    elif verb in (Verb.KILL_ON, Verb.KILL_OFF):
+        args.setdefault("reason", "from the conversation")
+        command = Command(verb, setting=verb is Verb.KILL_ON)
+        item = {"key": verb.value, "label": "the kill switch", "risk_tier": RiskTier.HIGH.value}
+    elif verb is Verb.AUTONOMY:
+        status = await get_status(ctx.deps, ctx.principal)
+        level = str(args.get("level"))
+        command = Command(verb, setting=level, current=status["autonomy_level"])
+        item = {"key": f"autonomy:{level}", "label": f"autonomy from {status['autonomy_level'].replace('_', '-')} "
+                f"to {level.replace('_', '-')}", "level": level, "risk_tier": _risk_word(command)}
+    elif verb is Verb.ADD_RULE:
+        understood = await preview_rule(ctx.deps, ctx.principal, text=str(args.get("text", "")))
+        command = Command(verb, setting=understood["rule"])
+        item = {"key": f"rule:{understood['understood']}", "label": understood["understood"], "risk_tier": "low"}
+    elif verb is Verb.FORGET_RULE:
+        command = Command(verb, setting=args.get("key_or_text"))
+        item = {"key": f"forget:{args.get('key_or_text')}", "label": str(args.get("key_or_text")),
+                "risk_tier": "medium"}
+    else:  # delegate
+        agent = str(args.get("agent"))
+        command = Command(verb, setting=agent)
+        item = {"key": f"delegate:{agent}", "label": f"the {agent} agent", "agent": agent, "risk_tier": "low"}
+    item.update({"verb": verb.value, "call_id": call.id, "name": call.name, "args": args})
+    return command, item
+
+
+def short_label(title: str, target: str, subject: str) -> str:
+    """"Reorder 64 x Prairie Alpaca Throw Blanket – Rust", "Rewrite the title of the Sparrow Velvet Cushion Cover page"."""
+    head = title.split(": ", 1)[0]
+    path = target.partition(":")[2]
+    if subject and path.startswith("/") and path in head:
+        head = head.replace(path, "the " + subject)
+    return head
+
+
+def _risk_word(command: Command) -> str:
+    from policies.commands import risk
+
+    return risk(command).value
+
+
+async def _subject(ctx: RunContext, action_id: int) -> str:
+    for item in await named_queue(ctx.deps, ctx.principal, status="all", limit=500):
+        if item.id == action_id:
+            return item.subject
+    return ""
+
+
+async def check(ctx: RunContext, call: ToolCall, verb: Verb, said: Said, message: str,
+                pending: list[dict[str, Any]]) -> Gated:
+    """Run now, or wait for the operator: the decision for one proposed write."""
+    try:
+        command, item = await resolve(ctx, call, verb)
+    except ToolError as exc:
+        return Gated(False, error=ToolOutcome(False, exc.to_dict(), exc.code))
+    if any(p["key"] == item["key"] for p in pending) and (answer_of(message) == "yes" or (
+            verb in said.verbs and not said.hedged)):
+        return Gated(True, item)  # the operator confirmed exactly what was echoed
+    decision = gate(command, said)
+    if decision.allowed:
+        return Gated(True, item)
+    item["why"] = decision.reason
+    return Gated(False, item)
+
+
+def awaiting(item: dict[str, Any]) -> ToolOutcome:
+    """What the brain is told about a write that waits for the operator."""
+    return ToolOutcome(False, {"error": "awaiting_confirmation", "action_id": item.get("action_id"),
+                               "message": "not done yet: the operator is asked to confirm "
+                                          f"({item.get('why', 'it needs a yes')})"}, "awaiting_confirmation")
+
+
+def echo(items: list[dict[str, Any]]) -> str:
+    """The pending question, in plain words, ending in "yes / no"."""
+    by_verb: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        by_verb.setdefault(item["verb"], []).append(item)
+    lines: list[str] = []
+    undo: list[str] = []
+    for verb, group in by_verb.items():
+        word = _WORDS[Verb(verb)]
+        if "action_id" in group[0]:
+            parts = []
+            for p in group:
+                extra = ""
+                if p["verb"] == Verb.EDIT_APPROVE.value:
+                    extra = " with " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in (p["args"].get("params")
+                                                                                          or {}).items())
+                parts.append(f"#{p['action_id']} ({p['label']}, {p['risk_tier']} risk{extra})")
+            lines.append(f"{word} {_join(parts)}?")
+            undo += [f"  (#{p['action_id']} can be undone: {p['rollback']})" for p in group
+                     if p.get("rollback") and p["risk_tier"] in ("high", "critical") and p["verb"] != "reject"]
+        elif verb == Verb.AUTONOMY.value:
+            lines.append(f"Change {group[0]['label']}?")
+        elif verb == Verb.KILL_OFF.value:
+            lines.append("Release the kill switch, so approved work runs again?")
+        elif verb == Verb.DELEGATE.value:
+            lines.append(f"{word} {_join([p['label'] for p in group])} now?")
+        else:
+            lines.append(f"{word}: {_join(['“' + p['label'] + '”' for p in group])}?")
+    return "\n".join(lines) + " yes / no" + "".join("\n" + u for u in undo)
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+async def carry_out(ctx: RunContext, item: dict[str, Any]) -> ToolOutcome:
+    """Run one pending item exactly as it was echoed (bound to the action's version)."""
+    if item["verb"] == Verb.DELEGATE.value:
+        from graphs.runs import run_specialist
+
+        try:
+            result = await run_specialist(ctx.deps, ctx.principal, item["agent"],
+                                          task=str((item["args"].get("payload") or {}).get("task") or "operator's request"),
+                                          trigger="delegate", progress=ctx.progress)
+        except ToolError as exc:
+            return ToolOutcome(False, exc.to_dict(), exc.code)
+        return ToolOutcome(True, result)
+    return await call_tool(ctx, "ceo_front", item["name"], item["args"])

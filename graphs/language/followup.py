@@ -1,0 +1,81 @@
+"""Reading a message in the light of the one before: answers to "which one?" and "why?", "and 14 too".
+
+An operator answers a question the agent asked ("which cushion cover?" — "the sparrow
+one"; "why do you reject it?" — "the current title is fine"), continues a request ("and
+the scarf one too", "sorry, I meant 9437"), or narrows the question that waits ("no,
+just the reorders"). ``follow_up`` turns such a clause into the verb it continues. The
+result is still only a proposal: the gate sees that the message itself did not name the
+verb, so anything it would change is echoed and waits for a yes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from graphs.language.intents import Intent, Ref
+from graphs.language.normalize import normalize
+
+DECISIONS = frozenset({"approve", "reject", "snooze", "edit_approve", "rollback"})
+#: questions about the store's data a short follow-up can repeat for another period
+DATA = frozenset({"sales", "top_products", "channels", "agent_stats"})
+_PERIOD = re.compile(r"\b(?:week|yesterday|today|month|weekend|days?)\b")
+_CONTINUES = re.compile(r"^(?:and|an|also|plus|sorry|oops|i meant|meant|no,? i meant|i mean|actually|oh|ah|ok|okay|"
+                        r"the|both|that|#?\d)\b")
+_NARROWS = re.compile(r"^(?:(?:no|nope|nah|actually|ok|okay|hmm+|wait)[ ,.!]*)*(?:just|only)\b")
+
+
+def follow_up(intents: list[Intent], message: str, facts: dict[str, Any]) -> list[Intent]:
+    last: dict[str, Any] = facts.get("last") or {}
+    pending: list[dict[str, Any]] = facts.get("pending") or []
+    t = normalize(message)
+    return [_continue(i, t, message, last, pending) for i in intents]
+
+
+def _referential(intent: Intent) -> bool:
+    ref = intent.ref
+    return bool(intent.ids) or (ref is not None and bool(ref.words or ref.both or ref.focus or ref.position
+                                                          or ref.places or ref.kind))
+
+
+def _continue(intent: Intent, t: str, message: str, last: dict[str, Any], pending: list[dict[str, Any]]) -> Intent:
+    if intent.name in DECISIONS or intent.name not in ("explain", "unknown", "list", "ack", "greeting", "hold_back"):
+        return intent
+    verb = last.get("verb")
+    ref = intent.ref
+    names_something = bool(intent.ids) or (ref is not None and bool(ref.words or ref.position or ref.count
+                                                                    or ref.places))
+    if last.get("awaiting") == "reason" and not names_something and intent.name != "ack":
+        return Intent("reject", ids=tuple(last.get("ids") or ()), reason=message.strip(" ."))
+    pending = pending or last.get("narrowable") or []
+    verbs = {p.get("verb") for p in pending}
+    if pending and len(verbs) == 1 and _NARROWS.match(t) and _referential(intent):
+        among = tuple(p["action_id"] for p in pending if "action_id" in p)
+        first = pending[0]
+        until = first.get("args", {}).get("until")
+        return Intent(str(first["verb"]), ids=tuple(i for i in intent.ids if i in among), ref=intent.ref,
+                      reason=first.get("args", {}).get("reason"), among=among,
+                      until=datetime.fromisoformat(until) if isinstance(until, str) else None,
+                      params=first.get("args", {}).get("params") or {})
+    if verb in DATA and intent.name in ("unknown", "explain", "list") and _PERIOD.search(t):
+        return Intent(str(verb), text=message)  # "and last week?" after a question about sales
+    if intent.name == "hold_back" or verb not in DECISIONS or not _referential(intent) or "?" in message:
+        return intent
+    if last.get("awaiting") != "which" and not _CONTINUES.match(t):
+        return intent
+    ids, ref = intent.ids, intent.ref
+    if last.get("order") and ids and all(i >= 1000 for i in ids):
+        ids, ref = (), Ref(words=tuple(f"#{i}" for i in ids))
+    until = last.get("until")
+    return replace(intent, name=str(verb), ids=ids, ref=ref, reason=last.get("reason"),
+                   until=datetime.fromisoformat(until) if until else None,
+                   among=tuple(last.get("candidates") or ()) if last.get("awaiting") == "which" else ())
+
+
+def remember(intent: Intent, *, ids: list[int], candidates: list[int], awaiting: str | None) -> dict[str, Any]:
+    """What the next message may continue: the verb, its slots, and what was asked."""
+    return {"type": "intent", "verb": intent.name, "ids": ids, "candidates": candidates, "awaiting": awaiting,
+            "reason": intent.reason, "until": intent.until.isoformat() if intent.until else None,
+            "order": bool(intent.ref and any(w.startswith("#") for w in intent.ref.words))}

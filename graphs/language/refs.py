@@ -1,0 +1,145 @@
+"""Resolving a reference to the exact actions it means — or saying that it does not.
+
+A reference is ids written out, a name ("the alpaca reorder", "order 9459", "the Wick
+Studio markdown"), a kind, agent or risk ("the markdowns", "the content ones"), a
+place ("the top two", "the second"), or a pronoun bound to what the conversation last
+showed ("that one", "both"). The result is the ids meant, or the candidates when it
+could mean several (the caller asks which; it never guesses), or nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from graphs.language.intents import Ref
+from graphs.language.words import word_matches
+
+#: statuses a decision can be taken on, and what rollback and explanations look at
+DECIDABLE = frozenset({"pending_approval", "snoozed"})
+ROLLBACKABLE = frozenset({"executed"})
+
+
+@dataclass(frozen=True)
+class Resolved:
+    ids: tuple[int, ...] = ()
+    #: several actions fit a reference that means one: ask which
+    candidates: tuple[int, ...] = ()
+    #: how the actions were named: ids | name | described | place | pronoun
+    how: str = "ids"
+    #: ids written in the message that are not in the store (or not in a state for the verb)
+    unknown: tuple[int, ...] = ()
+
+    @property
+    def ambiguous(self) -> bool:
+        return bool(self.candidates)
+
+    @property
+    def named(self) -> bool:
+        """Named by number or by a name that fits exactly these: the gate may run it at once."""
+        return self.how in ("ids", "name") and bool(self.ids) and not self.candidates
+
+
+def by_name(words: Sequence[str], items: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The items every informative word of a name fits (words no item has are filler)."""
+    # an order number is always meant, even when nothing has it ("order 1234": no such action)
+    informative = [w for w in words if w.startswith("#") or any(word_matches(w, i["words"]) for i in items)]
+    if not informative:
+        return []
+    return [i for i in items if all(word_matches(w, i["words"]) for w in informative)]
+
+
+def _filtered(ref: Ref, items: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = list(items)
+    if ref.kind:
+        out = [i for i in out if i["kind"] == ref.kind]
+    if ref.agent:
+        out = [i for i in out if i["agent"] == ref.agent]
+    if ref.risk:
+        out = [i for i in out if i["risk_tier"] == ref.risk]
+    return out
+
+
+def resolve(ids: Sequence[int], ref: Ref | None, items: Sequence[dict[str, Any]], *, focus: Sequence[int] = (),
+            statuses: frozenset[str] = DECIDABLE, among: Sequence[int] = ()) -> Resolved:
+    """The actions ``ids`` or ``ref`` mean among ``items`` (ranked best first), or only ``among`` if given."""
+    usable = [i for i in items if i["status"] in statuses and (not among or i["id"] in among)]
+    if among and ref is not None and ref.focus and not ids:
+        focus = [i for i in among]
+    if ids:
+        known = {i["id"] for i in usable}
+        return Resolved(tuple(i for i in ids if i in known), how="ids",
+                        unknown=tuple(i for i in ids if i not in known))
+    if ref is None:
+        return Resolved(how="ids")
+    if ref.groups:
+        chosen: list[int] = []
+        for group in ref.groups:
+            loose = by_name(group, usable)
+            narrow = _filtered(ref, loose)
+            pick = narrow if len(narrow) == 1 else loose
+            if len(pick) != 1:
+                return Resolved(candidates=tuple(i["id"] for i in pick), how="name")
+            chosen.append(pick[0]["id"])
+        return Resolved(tuple(dict.fromkeys(chosen)), how="name")
+    if ref.words and any(w.startswith("#") or word_matches(w, i["words"]) for w in ref.words for i in usable):
+        matched = _filtered(ref, by_name(ref.words, usable))
+        if ref.count and len(matched) >= ref.count:
+            matched = matched[-ref.count:] if ref.position == -1 else matched[:ref.count]
+            return Resolved(tuple(i["id"] for i in matched), how="described")
+        if len(matched) == 1 or ((ref.every or ref.plural) and matched):
+            return Resolved(tuple(i["id"] for i in matched), how="name" if len(matched) == 1 and not ref.every
+                            else "described")
+        if len(matched) > 1:
+            return Resolved(candidates=tuple(i["id"] for i in matched), how="name")
+        return Resolved(how="name")
+    if ref.focus:
+        shown = [i for f in focus for i in usable if i["id"] == f]
+        if ref.both and len(shown) != 2:
+            return Resolved(candidates=tuple(i["id"] for i in shown), how="pronoun")
+        if not ref.both and len(shown) > 1 and not _means_several(ref):
+            return Resolved(candidates=tuple(i["id"] for i in shown), how="pronoun")
+        return Resolved(tuple(i["id"] for i in shown), how="pronoun")
+    filtered = _filtered(ref, usable)
+    if ref.position or ref.count or ref.places:
+        pool = filtered
+        if not (ref.kind or ref.agent or ref.risk) and focus:
+            shown = [i for f in focus for i in usable if i["id"] == f]
+            pool = shown or filtered
+        if ref.places:
+            chosen = [pool[p - 1] for p in ref.places if 0 < p <= len(pool)]
+        elif ref.count:
+            chosen = pool[-ref.count:] if ref.position == -1 else pool[: ref.count]
+        elif ref.position == -1:
+            chosen = pool[-1:]
+        else:
+            chosen = pool[ref.position - 1: ref.position] if ref.position else []
+        return Resolved(tuple(i["id"] for i in chosen), how="place")
+    if not (ref.kind or ref.agent or ref.risk or ref.every):
+        return Resolved(how="described")
+    if len(filtered) > 1 and not ref.every:
+        return Resolved(candidates=tuple(i["id"] for i in filtered), how="described")
+    return Resolved(tuple(i["id"] for i in filtered), how="described")
+
+
+def _means_several(ref: Ref) -> bool:
+    return ref.every or ref.both or ref.several
+
+
+def named_ids(ids: Sequence[int], ref: Ref | None, items: Sequence[dict[str, Any]]) -> frozenset[int]:
+    """The actions a clause names unambiguously: its ids, or a name that fits exactly one action."""
+    if ids:
+        return frozenset(ids)
+    if ref is None or not ref.words or ref.focus or ref.position or ref.count or ref.every:
+        return frozenset()
+    out: set[int] = set()
+    for group in ref.groups or (ref.words,):
+        # strict: every word of the name fits the one action (no word is waved away as filler)
+        matched = [i for i in items if all(word_matches(w, i["words"]) for w in group)]
+        if not ref.groups:
+            matched = _filtered(ref, matched)
+        if len(matched) != 1:
+            return frozenset()
+        out.add(matched[0]["id"])
+    return frozenset(out)

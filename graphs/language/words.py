@@ -1,0 +1,30 @@
+"""Matching one word of a reference against the words an action is known by (plurals, typos)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import DamerauLevenshtein
+
+
+def stem(word: str) -> str:
+    for suffix in ("es", "s"):
+        if len(word) > 4 and word.endswith(suffix) and not word.endswith("ss"):
+            return word[: -len(suffix)]
+    return word
+
+
+def word_matches(word: str, have: Iterable[str]) -> bool:
+    """Does ``word`` fit one of ``have``: the same word, its plural, or (six letters and more) one typo away?"""
+    w = stem(word)
+    for h in have:
+        if w == h or w == stem(h):
+            return True
+        if w.startswith("#") or h.startswith("#") or w.isdigit() or h.isdigit():
+            if w.lstrip("#") == h.lstrip("#") and w.lstrip("#"):
+                return True
+            continue
+        if len(w) >= 6 and len(h) >= 6 and (DamerauLevenshtein.distance(w, stem(h)) <= 1 or fuzz.ratio(w, h) >= 90):
+            return True
+    return False

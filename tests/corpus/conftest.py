@@ -1,0 +1,15 @@
+"""The demo store the corpora run on: built once per test session through the real `growth demo` path."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from tests.corpus.runner import build_template
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return asyncio.run(build_template(tmp_path_factory.mktemp("demo-store")))

@@ -1,0 +1,130 @@
+"""The queue as a person names it: each action with the thing it is about, in words.
+
+An operator says "the alpaca reorder" or "the Wick Studio markdown", not
+``sku:NW-0479-1``. ``named_queue`` gives every action of the asked statuses the name
+of its subject (product and variant, page, order, search), the vendor, and the words
+a reference can match, ranked best first. The conversation's resolver and its gate
+both read it, so both resolve a name the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+from policies.kinds import KINDS
+from policies.principal import Principal
+from tools.actions import parse_statuses
+from tools.deps import Deps, Tx
+from tools.records import ActionSummary
+
+#: how a person calls each kind (singular); the resolver matches these words too
+KIND_NOUNS: dict[str, str] = {
+    "analytics.investigate": "investigation", "content.rewrite_title": "title rewrite",
+    "content.rewrite_meta_description": "meta description", "content.add_internal_links": "internal links",
+    "content.create_landing_page": "landing page", "perf.repair_page": "page repair",
+    "inventory.reorder": "reorder", "inventory.markdown": "markdown", "pricing.adjust": "price change",
+    "risk.hold_order": "fraud hold", "risk.release_order": "order release", "support.escalation": "customer request",
+    "email.send": "email", "policy.grant_autonomy": "autonomy grant",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class QueueItem:
+    id: int
+    version: int
+    kind: str
+    status: str
+    risk_tier: str
+    agent: str
+    title: str
+    target: str
+    expected_revenue: float
+    score: float
+    #: 1 = best of the listed statuses
+    rank: int
+    #: what it is about, in words: "Prairie Alpaca Throw Blanket – Rust", "order #9459"
+    subject: str
+    vendor: str
+    #: lower-case words a reference may use for it (subject, vendor, type, kind)
+    words: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+_WORD = re.compile(r"[a-z0-9#]+(?:'[a-z]+)?")
+
+
+def words_of(*texts: str) -> tuple[str, ...]:
+    out: list[str] = []
+    for text in texts:
+        for w in _WORD.findall(text.lower().replace("-", " ")):
+            if w not in out:
+                out.append(w)
+    return tuple(out)
+
+
+async def _subject(tx: Tx, a: ActionSummary) -> tuple[str, str, str]:
+    """(subject, vendor, product type) of an action's target."""
+    prefix, _, ref = a.target.partition(":")
+    if prefix == "sku":
+        variant = await tx.store.variant(ref)
+        product = await tx.store.product_by_id(variant["product_id"]) if variant else None
+        if product is None:
+            return ref, "", ""
+        option = (variant or {}).get("title") or ""
+        name = product["title"] + (f" – {option}" if option and option != "Default Title" else "")
+        return name, product.get("vendor") or "", product.get("product_type") or ""
+    if prefix == "page":
+        path = urlparse(ref).path or ref
+        if path.startswith("/products/"):
+            product = await tx.store.product_by_handle(path.removeprefix("/products/").split("/")[0])
+            if product is not None:
+                return product["title"] + " page", product.get("vendor") or "", product.get("product_type") or ""
+        page = await tx.store.landing_page(path)
+        if page is not None:
+            return f"{page['title']} page", "", ""
+        return path.strip("/").replace("-", " ").replace("/", " › ") + " page", "", ""
+    if prefix == "order":
+        return f"order {ref}", "", ""
+    if prefix == "query":
+        return f"a page for the search \"{ref}\"", "", ""
+    if prefix == "customer" or prefix == "conversation":
+        return "a customer's request", "", ""
+    return ref, "", ""
+
+
+def _extra_words(a: ActionSummary) -> str:
+    """Words of the params a person may use: a link's anchor, a reorder's supplier."""
+    links = a.params.get("links") if isinstance(a.params.get("links"), list) else []
+    anchors = " ".join(str(link.get("anchor", "")) for link in links if isinstance(link, dict))
+    return " ".join(filter(None, [anchors, str(a.params.get("supplier") or "")]))
+
+
+async def items(tx: Tx, rows: list[ActionSummary]) -> list[QueueItem]:
+    out = []
+    for rank, a in enumerate(rows, 1):
+        subject, vendor, product_type = await _subject(tx, a)
+        noun = KIND_NOUNS.get(a.kind, a.kind)
+        spec = KINDS.get(a.kind)
+        out.append(QueueItem(
+            id=a.id, version=a.version, kind=a.kind, status=a.status.value, risk_tier=a.risk_tier.value,
+            agent=a.agent, title=a.title, target=a.target, expected_revenue=a.expected_revenue, score=a.score,
+            rank=rank, subject=subject, vendor=vendor,
+            words=words_of(subject, vendor, product_type, noun, spec.summary if spec else "", a.target,
+                           a.title.split(": ", 1)[0], _extra_words(a))))
+    return out
+
+
+async def named_queue(deps: Deps, principal: Principal, *, status: str | None = "pending",
+                      limit: int = 200) -> list[QueueItem]:
+    """The actions of ``status`` (see ``parse_statuses``), best first, each with its subject in words."""
+    statuses = parse_statuses(status)
+
+    async def q(tx: Tx) -> list[QueueItem]:
+        return await items(tx, await tx.actions.ranked(statuses=statuses, limit=limit))
+
+    return await deps.db.query(principal.tenant, q)
