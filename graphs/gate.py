@@ -23,13 +23,12 @@ from graphs.language.intents import Intent, answer_of, parse
 from graphs.language.refs import named_ids
 from graphs.registry import SPECIALISTS
 from graphs.state import RunContext
-from graphs.toolkit import ToolOutcome, call_tool
+from graphs.toolkit import ToolOutcome, call_tool, queue_for
 from policies.commands import Command, Said, Target, Verb, gate
 from policies.tiers import RiskTier
 from tools.actions import load
 from tools.decisions import preview_edit
 from tools.errors import Conflict, ToolError
-from tools.queue import named_queue
 from tools.rules import check_action, preview as preview_rule
 from tools.tenants import get_status
 
@@ -66,7 +65,7 @@ async def said_for(ctx: RunContext, message: str, *, intents: list[Intent] | Non
     if intents is None:
         intents = parse(message, ctx.deps.now())
         if any(i.ref is not None and i.ref.words for i in intents):
-            items = [i.as_dict() for i in await named_queue(ctx.deps, ctx.principal, status="all", limit=500)]
+            items = await queue_for(ctx)
             intents = parse(message, ctx.deps.now(), names=frozenset(w for i in items for w in i["words"]))
     verbs: set[Verb] = set()
     named: set[int] = set()
@@ -79,7 +78,7 @@ async def said_for(ctx: RunContext, message: str, *, intents: list[Intent] | Non
         verb = _INTENT_VERBS.get(intent.name)
         if verb is not None and not intent.ids and intent.ref is not None and intent.ref.words:
             if items is None:
-                items = [i.as_dict() for i in await named_queue(ctx.deps, ctx.principal, status="all", limit=500)]
+                items = await queue_for(ctx)
             here |= named_ids((), intent.ref, [i for i in items if i["status"] in _NAMEABLE])
         named |= here
         if verb is None:
@@ -199,9 +198,9 @@ def _risk_word(command: Command) -> str:
 
 
 async def _subject(ctx: RunContext, action_id: int) -> str:
-    for item in await named_queue(ctx.deps, ctx.principal, status="all", limit=500):
-        if item.id == action_id:
-            return item.subject
+    for item in await queue_for(ctx):
+        if item["id"] == action_id:
+            return str(item["subject"])
     return ""
 
 

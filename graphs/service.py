@@ -50,6 +50,13 @@ class ChatService:
         self.graph = graph
         self.brain = brain
 
+    async def _run(self, payload: Any, principal: Principal, thread: str, context: RunContext) -> dict[str, Any]:
+        # "async": each step's checkpoint is written while the next step runs; a pause (interrupt)
+        # and the end of the turn are always persisted before the call returns
+        out: dict[str, Any] = await self.graph.ainvoke(payload, self._config(principal, thread), context=context,
+                                                       durability="async")
+        return out
+
     def _config(self, principal: Principal, thread: str) -> dict[str, Any]:
         if not _THREAD.match(thread):
             raise InvalidInput("a thread id is 1-100 letters, digits or . _ : -", code="invalid_thread")
@@ -92,9 +99,9 @@ class ChatService:
         snap = await self._snapshot(principal, thread)
         if self._waiting(snap, "sample"):
             # the client never came back with its model's answer: close that turn before the new one
-            await self.graph.ainvoke(Command(resume={"role": "assistant", "model": "none", "content": {
-                "type": "text", "text": "(that answer was abandoned)"}}), self._config(principal, thread),
-                context=self._context(principal, thread, brain=_Abandoned()))
+            await self._run(Command(resume={"role": "assistant", "model": "none", "content": {
+                "type": "text", "text": "(that answer was abandoned)"}}), principal, thread,
+                self._context(principal, thread, brain=_Abandoned()))
             snap = await self._snapshot(principal, thread)
         clean = await self._protect(principal.tenant, text)
         front = "customer_front" if principal.role is Role.CUSTOMER else "ceo_front"
@@ -102,8 +109,7 @@ class ChatService:
         state = {"owner": owner_of(principal), "front": front, "scratch": {}, "results": [], "inbox": None,
                  "refs": [], "reply": "", "steps": 0, "asked": [], "answer": None,
                  "messages": [{"role": "user", "agent": "user", "content": clean}]}
-        out = await self.graph.ainvoke(state, self._config(principal, thread),
-                                       context=self._context(principal, thread, progress, brain))
+        out = await self._run(state, principal, thread, self._context(principal, thread, progress, brain))
         return self._turn(thread, out)
 
     async def _protect(self, tenant: str, text: str) -> str:
@@ -123,9 +129,8 @@ class ChatService:
         snap = await self._snapshot(principal, thread)
         if not self._pending(snap):
             return ChatTurn(thread, "Nothing is waiting for your confirmation in this conversation.")
-        out = await self.graph.ainvoke({"answer": {"decisions": decisions}, "steps": 0, "asked": []},
-                                       self._config(principal, thread),
-                                       context=self._context(principal, thread, brain=brain))
+        out = await self._run({"answer": {"decisions": decisions}, "steps": 0, "asked": []}, principal, thread,
+                              self._context(principal, thread, brain=brain))
         return self._turn(thread, out)
 
     async def resume_sample(self, principal: Principal, thread: str, result: dict[str, Any], *,
@@ -134,8 +139,7 @@ class ChatService:
         snap = await self._snapshot(principal, thread)
         if not self._waiting(snap, "sample"):
             return ChatTurn(thread, "Nothing in this conversation is waiting for the model.")
-        out = await self.graph.ainvoke(Command(resume=result), self._config(principal, thread),
-                                       context=self._context(principal, thread, brain=brain))
+        out = await self._run(Command(resume=result), principal, thread, self._context(principal, thread, brain=brain))
         return self._turn(thread, out)
 
     @staticmethod

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any, TypedDict
 
 from policies.principal import Principal
@@ -64,3 +64,5 @@ class RunContext:
     thread_id: str
     #: called with 0..1 as a specialist run advances (MCP progress notifications)
     progress: Callable[[float], Awaitable[None]] | None = None
+    #: reads shared by the steps of one turn (the queue by name); dropped whenever a write runs
+    memo: dict[str, Any] = field(default_factory=dict)

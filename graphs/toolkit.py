@@ -22,6 +22,7 @@ from tools import (actions, audit, catalog, decisions, handoffs, insights, kills
                    storefront)
 from tools import tenants as tenant_ops
 from tools.errors import Forbidden, ToolError
+from policies.abac import OPERATIONS
 from tools.registry import enforce
 from tools.validation import describe
 
@@ -157,6 +158,7 @@ class TransferArgs(Args):
 
 
 Runner = Callable[[RunContext, Principal, Any], Awaitable[Any]]
+AGENT_OPERATION_READ_ONLY = {name: spec.read_only for name, spec in OPERATIONS.items()}
 
 
 @dataclass(frozen=True)
@@ -213,7 +215,16 @@ async def _escalate(ctx: RunContext, who: Principal, a: Any) -> Any:
 
 
 async def _queue(ctx: RunContext, who: Principal, a: Any) -> list[dict[str, Any]]:
-    return [i.as_dict() for i in await queue.named_queue(ctx.deps, who, status=a.status, limit=a.limit)]
+    return await queue_for(ctx, status=a.status, limit=a.limit)
+
+
+async def queue_for(ctx: RunContext, *, status: str = "all", limit: int = 500) -> list[dict[str, Any]]:
+    """The queue by name, read once per turn (until a write runs)."""
+    key = f"queue:{status}:{limit}"
+    if key not in ctx.memo:
+        ctx.memo[key] = [i.as_dict() for i in await queue.named_queue(ctx.deps, ctx.principal, status=status,
+                                                                      limit=limit)]
+    return list(ctx.memo[key])
 
 
 def _t(name: str, operation: str, args: type[Args], description: str, run: Runner) -> AgentTool:
@@ -335,6 +346,8 @@ async def call_tool(ctx: RunContext, agent: str, name: str, raw_args: dict[str, 
         args = tool.args.model_validate(raw_args)
     except ValidationError as exc:
         return ToolOutcome(False, {"error": "invalid_args", "message": f"{name}: {describe(exc)}"}, "invalid_args")
+    if not AGENT_OPERATION_READ_ONLY.get(tool.operation, False):
+        ctx.memo.clear()  # a write may change what the queue says
     try:
         return ToolOutcome(True, _dump(await tool.run(ctx, ctx.principal, args)))
     except ToolError as exc:

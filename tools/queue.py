@@ -10,7 +10,7 @@ both read it, so both resolve a name the same way.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
@@ -52,7 +52,8 @@ class QueueItem:
     words: tuple[str, ...]
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # a shallow copy: dataclasses.asdict deep-copies every word of every action, on every turn
+        return {f: getattr(self, f) for f in self.__dataclass_fields__}
 
 
 _WORD = re.compile(r"[a-z0-9#]+(?:'[a-z]+)?")
@@ -67,24 +68,28 @@ def words_of(*texts: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-async def _subject(tx: Tx, a: ActionSummary) -> tuple[str, str, str]:
+def _path(target: str) -> str:
+    ref = target.partition(":")[2]
+    return urlparse(ref).path or ref
+
+
+def _subject(a: ActionSummary, names: dict[str, dict[str, Any]]) -> tuple[str, str, str]:
     """(subject, vendor, product type) of an action's target."""
     prefix, _, ref = a.target.partition(":")
     if prefix == "sku":
-        variant = await tx.store.variant(ref)
-        product = await tx.store.product_by_id(variant["product_id"]) if variant else None
-        if product is None:
+        row = names.get(f"sku:{ref}")
+        if row is None:
             return ref, "", ""
-        option = (variant or {}).get("title") or ""
-        name = product["title"] + (f" – {option}" if option and option != "Default Title" else "")
-        return name, product.get("vendor") or "", product.get("product_type") or ""
+        option = row.get("option") or ""
+        name = row["title"] + (f" – {option}" if option and option != "Default Title" else "")
+        return name, row.get("vendor") or "", row.get("product_type") or ""
     if prefix == "page":
-        path = urlparse(ref).path or ref
-        if path.startswith("/products/"):
-            product = await tx.store.product_by_handle(path.removeprefix("/products/").split("/")[0])
-            if product is not None:
-                return product["title"] + " page", product.get("vendor") or "", product.get("product_type") or ""
-        page = await tx.store.landing_page(path)
+        path = _path(a.target)
+        row = names.get(f"handle:{path.removeprefix('/products/').split('/')[0]}") if path.startswith(
+            "/products/") else None
+        if row is not None:
+            return row["title"] + " page", row.get("vendor") or "", row.get("product_type") or ""
+        page = names.get(f"path:{path}")
         if page is not None:
             return f"{page['title']} page", "", ""
         return path.strip("/").replace("-", " ").replace("/", " › ") + " page", "", ""
@@ -92,7 +97,7 @@ async def _subject(tx: Tx, a: ActionSummary) -> tuple[str, str, str]:
         return f"order {ref}", "", ""
     if prefix == "query":
         return f"a page for the search \"{ref}\"", "", ""
-    if prefix == "customer" or prefix == "conversation":
+    if prefix in ("customer", "conversation"):
         return "a customer's request", "", ""
     return ref, "", ""
 
@@ -105,9 +110,13 @@ def _extra_words(a: ActionSummary) -> str:
 
 
 async def items(tx: Tx, rows: list[ActionSummary]) -> list[QueueItem]:
+    skus = [a.target.partition(":")[2] for a in rows if a.target.startswith("sku:")]
+    paths = [_path(a.target) for a in rows if a.target.startswith("page:")]
+    handles = [p.removeprefix("/products/").split("/")[0] for p in paths if p.startswith("/products/")]
+    names = await tx.store.names(skus=sorted(set(skus)), handles=sorted(set(handles)), paths=sorted(set(paths)))
     out = []
     for rank, a in enumerate(rows, 1):
-        subject, vendor, product_type = await _subject(tx, a)
+        subject, vendor, product_type = _subject(a, names)
         noun = KIND_NOUNS.get(a.kind, a.kind)
         spec = KINDS.get(a.kind)
         out.append(QueueItem(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from datetime import datetime
 from typing import Any
 
@@ -459,18 +460,24 @@ def parse(text: str, now: datetime, *, names: frozenset[str] | None = None) -> l
     """The intents of one message, in the order the operator said them.
 
     ``names`` are the words the store's actions are known by (see ``tools.queue``): with them,
-    a word is read as part of a name only if something in the store is called that.
+    a word is read as part of a name only if something in the store is called that. The same
+    message is read by the brain and by the gate: the reading is cached (per minute, for dates).
     """
+    return list(_parse(text, now.replace(second=0, microsecond=0), names))
+
+
+@lru_cache(maxsize=1024)
+def _parse(text: str, now: datetime, names: frozenset[str] | None) -> tuple[Intent, ...]:
     original = strip_markup(text).strip()
     t = normalize(original)
     if not t:
-        return [Intent("unknown", text=text.strip())]
+        return (Intent("unknown", text=text.strip()),)
     if is_acknowledgement(t):
-        return [Intent("ack", text=original)]
+        return (Intent("ack", text=original),)
     clauses = [c for c in _SPLIT.split(t) if c.strip()]
     originals = _split_original(original, len(clauses))
-    intents = [_one(c, o, now, names) for c, o in zip(clauses, originals)]
-    return intents or [Intent("unknown", text=original)]
+    intents = tuple(_one(c, o, now, names) for c, o in zip(clauses, originals))
+    return intents or (Intent("unknown", text=original),)
 
 
 def _one(t: str, original: str, now: datetime, names: frozenset[str] | None) -> Intent:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import DamerauLevenshtein
@@ -17,6 +18,17 @@ def stem(word: str) -> str:
 
 def word_matches(word: str, have: Iterable[str]) -> bool:
     """Does ``word`` fit one of ``have``: the same word, its plural, or (six letters and more) one typo away?"""
+    if isinstance(have, (frozenset, tuple)):
+        return _matches(word, have)
+    return _scan(word, have)
+
+
+@lru_cache(maxsize=65536)
+def _matches(word: str, have: frozenset[str] | tuple[str, ...]) -> bool:
+    return _scan(word, have)
+
+
+def _scan(word: str, have: Iterable[str]) -> bool:
     w = stem(word)
     for h in have:
         if w == h or w == stem(h):

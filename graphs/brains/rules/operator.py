@@ -55,7 +55,7 @@ class OperatorPlan:
                 self.sc["intents"] = [_freeze(Intent("ack"))]
                 return self.plan(None)
             # the queue as the operator names it: every reference is read against it
-            return Act([call("find_actions", status=_ALL, limit=500)], {**self.sc, "stage": "resolve"})
+            return Act([call("find_actions", status="all", limit=500)], {**self.sc, "stage": "resolve"})
         if stage == "resolve":
             queue = self.ok(0) or []
             names = frozenset(w for i in queue for w in i["words"])

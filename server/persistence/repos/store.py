@@ -86,6 +86,25 @@ class SqlStoreRepo:
     async def set_links_status(self, link_ids: list[int], status: str) -> None:
         await self.conn.execute(update(IL).where(IL.c.tenant_id == self.tenant, IL.c.id.in_(link_ids)).values(status=status))
 
+    async def names(self, *, skus: list[str], handles: list[str], paths: list[str]) -> dict[str, dict[str, Any]]:
+        """What targets are called, in three queries: ``sku:X`` / ``handle:X`` -> title, option, vendor, type;
+        ``path:X`` -> a landing page's title."""
+        out: dict[str, dict[str, Any]] = {}
+        if skus:
+            rows = (await self.conn.execute(
+                select(V.c.sku, V.c.title.label("option"), P.c.title, P.c.vendor, P.c.product_type, P.c.handle)
+                .join(P, P.c.id == V.c.product_id).where(V.c.tenant_id == self.tenant, V.c.sku.in_(skus)))).all()
+            out.update({f"sku:{r.sku}": dict(r._mapping) for r in rows})
+        if handles:
+            rows = (await self.conn.execute(select(P.c.handle, P.c.title, P.c.vendor, P.c.product_type).where(
+                P.c.tenant_id == self.tenant, P.c.handle.in_(handles)))).all()
+            out.update({f"handle:{r.handle}": dict(r._mapping) for r in rows})
+        if paths:
+            rows = (await self.conn.execute(select(LP.c.path, LP.c.title).where(
+                LP.c.tenant_id == self.tenant, LP.c.path.in_(paths)))).all()
+            out.update({f"path:{r.path}": dict(r._mapping) for r in rows})
+        return out
+
     async def variant(self, sku: str) -> dict[str, Any] | None:
         return await self._one(_VARIANT, {"w_tenant": self.tenant, "w_sku": sku})
 
