@@ -5,6 +5,9 @@
 2. Approve-and-execute round trip on SQLite (decision, execution, audit, reply).
 3. Executions per second with 8 concurrent workers against a raw
    ``UPDATE ... RETURNING`` claim loop over the same kind of backlog.
+4. Proposing 1,000 actions (as a specialist run does) for a store with 50 standing rules
+   and 2,000 remembered decisions, against the same store without rules or memory
+   (target: at most 1.3x).
 
 Run: ``.venv/bin/python bench/actions.py [--pg]`` (``--pg`` adds PostgreSQL figures).
 """
@@ -197,6 +200,57 @@ async def pg_url(name: str) -> str:
     return f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
 
 
+async def _store_for_memory(url: str, *, loaded: bool) -> Any:
+    """1,000 products from 50 vendors; with ``loaded``, 50 rules and 2,000 refused actions to remember."""
+    await upgrade(url)
+    app = await create_app(settings(url))
+    long_ago = NOW - timedelta(days=120)
+    async with app.db.write(TENANT) as tx:
+        await tx.tenants.ensure(name=TENANT, now=NOW)
+        conn = tx.conn  # type: ignore[attr-defined]
+        await conn.execute(insert(m.Product), [dict(
+            tenant_id=TENANT, handle=f"p{i}", title=f"Product {i}", vendor=f"Maker {i % 50}", seo_title="",
+            seo_description="", updated_at=NOW) for i in range(1000)])
+        if loaded:
+            rows = action_rows(2000, status="rejected")
+            for n, r in enumerate(rows):
+                # half remember the very targets about to be proposed (long ago: they may come back, noted)
+                r["target"] = f"page:https://shop.example/products/p{n}" if n < 1000 else r["target"]
+                r["updated_at"] = long_ago
+            await conn.execute(insert(m.Action), rows)
+    if loaded:
+        from tools.rules import add
+
+        for v in range(50):
+            await add(app.deps, OP, text=f"never discount Maker {v}")
+    return app
+
+
+async def bench_memory(url_plain: str, url_loaded: str) -> dict[str, float]:
+    """Seconds to propose 1,000 title rewrites in one batch, without and with rules and memory."""
+    from tools.actions import propose_many
+
+    out = {}
+    for name, url in (("plain", url_plain), ("loaded", url_loaded)):
+        app = await _store_for_memory(url, loaded=name == "loaded")
+        try:
+            agent = Principal.for_agent(TENANT, "content")
+            now = datetime.now(timezone.utc).isoformat()
+            raws = [{"kind": "content.rewrite_title", "target": f"page:https://shop.example/products/p{i}",
+                     "agent": "content", "title": f"Rewrite {i}", "expected_revenue": 100.0, "confidence": 0.6,
+                     "ease": 0.7, "params": {"new_title": f"A better title for product {i}"},
+                     "evidence": [{"source": "gsc", "query": "q", "metric": "clicks", "value": 100.0,
+                                   "window": "28d", "observed_at": now}],
+                     "rollback_plan": {"description": "restore the previous title"}} for i in range(1000)]
+            t = time.perf_counter()
+            results = await propose_many(app.deps, agent, raws)
+            out[name] = time.perf_counter() - t
+            assert all(not isinstance(r, Exception) for r in results), [r for r in results if isinstance(r, Exception)][:3]
+        finally:
+            await app.close()
+    return out
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pg", action="store_true", help="also run on PostgreSQL (127.0.0.1:5432)")
@@ -226,6 +280,12 @@ async def main() -> None:
         print(f"[{backend}] executions/s with 8 workers: ours {w['ours']:.0f}/s, raw UPDATE ... RETURNING claim loop "
               f"{w['baseline']:.0f}/s -> ratio {w['ours'] / w['baseline']:.2f}x (target >= 0.5x)")
         results[f"{backend}.workers_ratio"] = w["ours"] / w["baseline"]
+        if backend == "sqlite":
+            mem = await bench_memory(fresh_sqlite_url("memory-plain"), fresh_sqlite_url("memory-loaded"))
+            print(f"[{backend}] proposing 1,000 actions with 50 rules and 2,000 remembered decisions: "
+                  f"{mem['loaded']:.2f} s; without rules or memory: {mem['plain']:.2f} s -> ratio "
+                  f"{mem['loaded'] / mem['plain']:.2f}x (target <= 1.3x)")
+            results[f"{backend}.memory_ratio"] = mem["loaded"] / mem["plain"]
     if args.json:
         print(json.dumps(results))
 

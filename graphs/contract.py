@@ -76,6 +76,10 @@ class SpecialistResult(Payload):
     summary: Text
     findings: Annotated[list[Text], Field(max_length=50)] = []
     action_ids: Annotated[list[int], Field(max_length=200)] = []
+    #: of those, the ones this run put in the queue (the rest were already waiting, unchanged)
+    new_action_ids: Annotated[list[int], Field(max_length=200)] = []
+    #: earlier proposals of this agent that its run no longer finds
+    withdrawn: Annotated[list[int], Field(max_length=1000)] = []
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ from policies.tiers import RiskTier
 from tools.actions import load
 from tools.decisions import preview_edit
 from tools.errors import Conflict, ToolError
+from tools.limits import tier_in_total
 from tools.rules import check_action, preview as preview_rule
 from tools.tenants import get_status
 
@@ -140,6 +141,9 @@ async def resolve(ctx: RunContext, call: ToolCall, verb: Verb) -> tuple[Command,
         params = record.params
         if verb is Verb.EDIT_APPROVE:
             params, _, tier = preview_edit(record, args.get("params") or {})
+        if verb in (Verb.APPROVE, Verb.EDIT_APPROVE):
+            tier = (await ctx.deps.db.query(ctx.principal.tenant, lambda tx: tier_in_total(
+                tx, record.kind, record.target, params, tier, ctx.deps.now())))[0]
         if verb in (Verb.APPROVE, Verb.EDIT_APPROVE):
             # what a standing rule forbids is refused now, with the rule, not after a "yes"
             standing = await ctx.deps.db.query(ctx.principal.tenant, lambda tx: check_action(

@@ -111,3 +111,24 @@ def markdown(stock: int, p: Pace) -> Markdown | None:
     percent = 15.0 if cover <= 270 else 20.0 if cover <= 365 else 25.0 if cover <= 540 else 30.0
     extra = min(float(excess), p.per_day * ELASTICITY * percent / 100.0 * HORIZON_DAYS)
     return Markdown(cover, excess, percent, extra)
+
+
+#: a further markdown smaller than this is not worth proposing
+MIN_MARKDOWN_PCT = 5.0
+#: markdowns in total never go past this without the operator calling a clearance (policies.risk agrees)
+MARKDOWN_TOTAL_LIMIT_PCT = 30.0
+
+
+def total_off(price: float, compare_at: float | None) -> float:
+    """How far below its reference (the compare-at price a markdown sets) a variant already sells, in percent."""
+    if not compare_at or compare_at <= price:
+        return 0.0
+    return (compare_at - price) / compare_at * 100.0
+
+
+def markdown_room(price: float, compare_at: float | None) -> float:
+    """The deepest further markdown (percent of today's price) that keeps the total within its limit."""
+    if not compare_at or compare_at <= price:
+        return MARKDOWN_TOTAL_LIMIT_PCT
+    room = (1 - compare_at * (1 - MARKDOWN_TOTAL_LIMIT_PCT / 100.0) / price) * 100.0
+    return max(0.0, round(room, 1))

@@ -20,6 +20,8 @@ class Status(StrEnum):
     EXPIRED = "expired"
     SNOOZED = "snoozed"
     SUPERSEDED = "superseded"
+    #: the agent that proposed it no longer finds it on a fresh look at the data
+    WITHDRAWN = "withdrawn"
     ROLLED_BACK = "rolled_back"
 
 

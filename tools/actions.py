@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from policies import memory
 from policies.autonomy import decide_autonomy
 from policies.decision import Outcome
 from policies.digest import canonical_json, version_digest
@@ -22,6 +23,7 @@ from tools.audit import record
 from tools.deps import Deps, Tx
 from tools.errors import Conflict, Forbidden, InvalidInput, NotFound, ToolError
 from tools.pii import protect, protect_text
+from tools.limits import tier_in_total
 from tools.rules import active_rules, check_action
 from tools.records import ActionRecord, NewAction
 from tools.registry import operation
@@ -105,6 +107,16 @@ async def _store(tx: Tx, deps: Deps, principal: Principal, item: _Prepared, rule
     if live is not None and live.status not in SUPERSEDABLE:
         raise Conflict(f"action #{live.id} for {proposal.target} is already {live.status}; "
                        "a new proposal can follow once it finishes", code="in_flight", action_id=live.id)
+    # remembered refusals hold for a newer version of a returning proposal too
+    recalled = await _recall(tx, proposal, now)
+    if recalled.blocked:
+        raise Conflict(f"{recalled.note} It stays away until {recalled.until:%-d %b} unless its evidence changes "
+                       "materially", code="recently_refused")
+    confidence = proposal.confidence * (memory.RETURNING_CONFIDENCE if recalled.returning else 1.0)
+    if recalled.note:
+        rationale = f"{recalled.note} {rationale}".strip()
+    # price changes and markdowns classify by the total they bring the price to (limits across actions)
+    tier, _ = await tier_in_total(tx, proposal.kind, proposal.target, params_json, tier, now)
     level = tenant_row.overrides.get(proposal.kind, tenant_row.autonomy_level)
     verdict = decide_autonomy(level, tier, spec)
     if rules:
@@ -119,8 +131,8 @@ async def _store(tx: Tx, deps: Deps, principal: Principal, item: _Prepared, rule
     new = await tx.actions.insert(NewAction(
         kind=proposal.kind, target=proposal.target, agent=proposal.agent, title=title,
         rationale=rationale, status=status, digest=digest, params=params_stored, risk_tier=tier,
-        expected_revenue=proposal.expected_revenue, confidence=proposal.confidence, ease=proposal.ease,
-        score=score(proposal.expected_revenue, proposal.confidence, proposal.ease),
+        expected_revenue=proposal.expected_revenue, confidence=confidence, ease=proposal.ease,
+        score=score(proposal.expected_revenue, confidence, proposal.ease),
         evidence=[e.model_dump(mode="json") for e in proposal.evidence],
         evidence_at=proposal.evidence_at(),
         rollback_plan=proposal.rollback_plan.model_dump(mode="json") if proposal.rollback_plan else {},
@@ -130,7 +142,8 @@ async def _store(tx: Tx, deps: Deps, principal: Principal, item: _Prepared, rule
     ), now=now, created_by=principal.subject)
     await record(tx, deps, actor=principal.subject, event="action.proposed", subject=f"action:{new.id}",
                  data={"kind": new.kind, "target": new.target, "risk_tier": tier.value, "status": status.value,
-                       "score": new.score, "version": 1, "digest": digest, "autonomy": verdict.reason})
+                       "score": new.score, "version": 1, "digest": digest, "autonomy": verdict.reason,
+                       "returning": recalled.note or None})
     superseded_id = None
     if live is not None:
         superseded_id = live.id
@@ -144,6 +157,19 @@ async def _store(tx: Tx, deps: Deps, principal: Principal, item: _Prepared, rule
         await record(tx, deps, actor="system:autonomy", event="action.auto_approved",
                      subject=f"action:{new.id}", data={"reason": verdict.reason})
     return ProposeResult(action_view(new), "superseded" if live else "created", superseded_id)
+
+
+async def _recall(tx: Tx, proposal: Proposal, now: Any) -> memory.Recall:
+    """What the operator decided before on this kind and target, and whether it may come back now."""
+    row = await tx.actions.last_refusal(proposal.kind, proposal.target)
+    if row is None:
+        return memory.Recall(False)
+    tier = RiskTier(row["risk_tier"])
+    refusal = memory.Refusal(row["id"], row["status"], row["reason"], row["at"], tier,
+                             memory.measure(proposal.kind, row["evidence"], row["expected_revenue"]))
+    now_measure = memory.measure(proposal.kind, [e.model_dump(mode="json") for e in proposal.evidence],
+                                 proposal.expected_revenue)
+    return memory.recall(proposal.kind, refusal, now_measure, now)
 
 
 async def _after(deps: Deps, tenant: str, result: ProposeResult, execute_now: bool) -> ProposeResult:
@@ -195,6 +221,29 @@ async def propose_many(deps: Deps, principal: Principal, raws: list[dict[str, An
     for i, result in await deps.db.transact(principal.tenant, txn):
         out[i] = result if isinstance(result, ToolError) else await _after(deps, principal.tenant, result, True)
     return [r for r in out if r is not None]
+
+
+async def withdraw_stale(deps: Deps, principal: Principal, *, agent: str, keep: set[tuple[str, str]],
+                         run_id: int) -> list[int]:
+    """An agent's earlier waiting proposals that its fresh run no longer finds: ``withdrawn``, audited."""
+    async def txn(tx: Tx) -> list[int]:
+        now = deps.now()
+        gone = []
+        for a in await tx.actions.ranked(statuses=frozenset({Status.PENDING_APPROVAL}), agent=agent, limit=1000):
+            if (a.kind, a.target) in keep:
+                continue
+            moved = await tx.actions.transition(a.id, from_statuses=frozenset({Status.PENDING_APPROVAL}),
+                                                to=Status.WITHDRAWN, now=now, version=a.version)
+            if moved is not None:
+                gone.append(a.id)
+                await record(tx, deps, actor=principal.subject, event="action.withdrawn", subject=f"action:{a.id}",
+                             data={"run_id": run_id, "reason": "the agent's fresh run no longer finds it"})
+        return gone
+
+    gone = await deps.db.transact(principal.tenant, txn)
+    for action_id in gone:
+        await deps.changed(principal.tenant, action_id)
+    return gone
 
 
 @operation("actions.propose")

@@ -15,6 +15,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from policies.digest import version_digest
+from policies.edits import rederive
+from policies.ranking import score
 from policies.kinds import KINDS
 from policies.lifecycle import DECIDABLE, MAX_SNOOZE, Status, is_expired
 from policies.abac import authorize
@@ -29,6 +31,7 @@ from tools.execution import execute
 from tools.pii import protect_text
 from tools.records import ActionRecord
 from tools.registry import enforce, operation
+from tools.limits import tier_in_total
 from tools.rules import check_action
 from tools.validation import describe, parse_action_id
 from tools.views import ActionView, action_view
@@ -109,9 +112,14 @@ async def decide(deps: Deps, principal: Principal, *, action_id: Any, version: i
         if problem:
             return None, _conflict(action, problem, version), None
         edited = preview_edit(action, params) if verdict is Verdict.EDIT_APPROVE else None
+        if edited is not None:
+            # an edited price classifies by the total it brings the price to, like a proposal
+            edited = (edited[0], edited[1], (await tier_in_total(tx, action.kind, action.target, edited[0],
+                                                                  edited[2], now))[0])
         # The tier-dependent rule (only the operator approves a critical action) is decided on the
         # tier of the exact version being approved: for an edit, the edited version's tier.
-        tier = edited[2] if edited else action.risk_tier
+        tier = edited[2] if edited else (await tier_in_total(tx, action.kind, action.target, action.params,
+                                                              action.risk_tier, now))[0]
         if not authorize(principal, operation_name, tenant, risk_tier=tier).allowed:
             return None, None, tier
         if verdict in (Verdict.APPROVE, Verdict.EDIT_APPROVE):
@@ -124,8 +132,16 @@ async def decide(deps: Deps, principal: Principal, *, action_id: Any, version: i
         reclassified = None
         if edited is not None:
             new_params, digest, new_tier = edited
+            again = rederive(action.kind, title=action.title, expected_revenue=action.expected_revenue,
+                             revenue_inputs=action.revenue_inputs, old=action.params, new=new_params)
+            derived = {"title": again.title, "expected_revenue": again.expected_revenue,
+                       "revenue_inputs": again.revenue_inputs,
+                       "score": score(again.expected_revenue, action.confidence, action.ease)}
+            if again.revenue_formula:
+                derived["revenue_formula"] = again.revenue_formula
             changed = await tx.actions.new_version(action.id, expected_version=version, params=new_params,
-                                                   digest=digest, risk_tier=new_tier, by=principal.subject, now=now)
+                                                   digest=digest, risk_tier=new_tier, by=principal.subject, now=now,
+                                                   derived=derived)
             if changed is None:
                 return None, _conflict(await load(tx, action.id), "already_decided", version), None
             if new_tier != action.risk_tier:

@@ -19,6 +19,7 @@ from policies import ratelimit
 from policies.kinds import KINDS
 from policies.lifecycle import EXECUTABLE, Status, expires_at
 from policies.principal import Principal
+from tools.rules import active_rules, check_action
 from tools.audit import AuditEntry, record, record_many
 from tools.deps import Deps, Tx
 from tools.executors import EXECUTORS, ExecutorError
@@ -108,7 +109,14 @@ async def _apply(tx: Tx, deps: Deps, claimed: list[ActionRecord], now: datetime)
     """Each claimed action's effect in its own savepoint; then all rows and events together."""
     done: list[tuple[ActionRecord, Any]] = []
     failed: list[tuple[ActionRecord, ExecutorError]] = []
+    rules = await active_rules(tx) if claimed else []
     for action in claimed:
+        if rules:
+            # a rule made after the approval still holds: what it forbids never executes
+            standing = await check_action(tx, deps, action.kind, action.target, action.params, rules)
+            if standing.denied:
+                failed.append((action, ExecutorError(f"not executed: {standing.reason}", code="rule_forbids")))
+                continue
         deps.step("before_effect")
         try:
             async with tx.savepoint():

@@ -1,43 +1,74 @@
-"""How each agent's proposals fare with the operator: the learning loop's raw numbers."""
+"""How each agent's proposals fare with the operator: the learning loop's raw numbers, honestly counted.
+
+Only people's decisions count: the engine's own auto-approvals are reported apart and never
+raise an approval rate. A rollback counts against the proposal it undid (an approval that
+did not hold), and a proposal made again for the same target (superseded, re-proposed after
+a cooldown) is one proposal: each (kind, target) counts once, with the operator's last word.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from policies.principal import Principal
-from tools.deps import Deps
+from tools.deps import Deps, Tx
 from tools.registry import operation
 
-DECIDED = ("approved", "executed", "rolled_back", "rejected", "failed", "expired")
+POSITIVE = frozenset({"approve", "edit_approve"})
 
 
 @operation("performance.read")
 async def agent_performance(deps: Deps, principal: Principal, *, agent: str | None = None) -> list[dict[str, Any]]:
-    """Per agent and kind: proposals, approvals, rejections, rollbacks, approval rate, revenue at stake."""
-    rows = await deps.db.query(principal.tenant, lambda tx: tx.actions.stats())
+    """Per agent and kind: proposals, human approvals, rejections, rollbacks, auto-approvals, approval rate."""
+    async def q(tx: Tx) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        return await tx.actions.stats(), await tx.actions.human_decisions()
+
+    stats, decisions = await deps.db.query(principal.tenant, q)
     out: dict[tuple[str, str], dict[str, Any]] = {}
-    for r in rows:
+
+    def row(a: str, k: str) -> dict[str, Any]:
+        return out.setdefault((a, k), {"agent": a, "kind": k, "proposed": 0, "approved": 0, "rejected": 0,
+                                       "rolled_back": 0, "auto_approved": 0, "expired": 0, "pending": 0,
+                                       "expected_revenue_executed": 0.0})
+
+    for r in stats:
         if agent and r["agent"] != agent:
             continue
-        key = (r["agent"], r["kind"])
-        item = out.setdefault(key, {"agent": r["agent"], "kind": r["kind"], "proposed": 0, "approved": 0,
-                                    "rejected": 0, "rolled_back": 0, "expired": 0, "pending": 0,
-                                    "expected_revenue_executed": 0.0})
+        item = row(r["agent"], r["kind"])
         n, status = r["count"], r["status"]
-        item["proposed"] += n
-        if status in ("approved", "auto_approved", "executing", "executed", "rolled_back", "failed"):
-            item["approved"] += n
-        if status == "rejected":
-            item["rejected"] += n
-        if status == "rolled_back":
-            item["rolled_back"] += n
+        if status not in ("superseded", "withdrawn"):
+            item["proposed"] += n
         if status == "expired":
             item["expired"] += n
         if status in ("pending_approval", "snoozed"):
             item["pending"] += n
         if status == "executed":
             item["expected_revenue_executed"] += r["revenue"] or 0.0
+    last: dict[tuple[str, str, str], str] = {}
+    for d in decisions:
+        if agent and d["agent"] != agent:
+            continue
+        verdict = d["verdict"]
+        if verdict in ("snooze",):
+            continue
+        key = (d["agent"], d["kind"], d["target"])
+        # the operator's last word on a target: a rollback after an approval is a rollback
+        last[key] = "rollback" if verdict == "rollback" else ("approve" if verdict in POSITIVE else "reject")
+    for (a, k, _), word in last.items():
+        item = row(a, k)
+        item["approved" if word == "approve" else "rejected" if word == "reject" else "rolled_back"] += 1
+    for r in await _auto(deps, principal):
+        if agent and r["agent"] != agent:
+            continue
+        row(r["agent"], r["kind"])["auto_approved"] += r["count"]
     for item in out.values():
-        decided = item["approved"] + item["rejected"]
+        decided = item["approved"] + item["rejected"] + item["rolled_back"]
+        item["human_decisions"] = decided
+        # no human decision, no rate: auto-approvals never make an agent look trusted
         item["approval_rate"] = round(item["approved"] / decided, 3) if decided else None
     return sorted(out.values(), key=lambda i: (i["agent"], i["kind"]))
+
+
+async def _auto(deps: Deps, principal: Principal) -> list[dict[str, Any]]:
+    events = await deps.db.query(principal.tenant, lambda tx: tx.actions.auto_approvals())
+    return events

@@ -36,7 +36,7 @@ async def latest_reflection(deps: Deps, principal: Principal, *, days: int = 7) 
             rolled_back.append({"action": e["subject"], "reason": e["data"].get("reason", "")})
     suggestions = []
     for row in performance:
-        decided = row["approved"] + row["rejected"]
+        decided = row["human_decisions"]  # people's decisions only: auto-approvals never earn trust
         if decided >= TRUST_DECISIONS and (row["approval_rate"] or 0) >= TRUST_RATE and not row["rolled_back"]:
             suggestions.append(f"{row['kind']} from {row['agent']}: {row['approved']}/{decided} approved and none "
                                "rolled back — consider proposing more autonomy for it (policy.grant_autonomy)")

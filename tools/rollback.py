@@ -9,6 +9,7 @@ from policies.lifecycle import Status
 from policies.principal import Principal
 from tools.actions import load
 from tools.audit import record
+from tools.pii import protect_text
 from tools.deps import Deps, Tx
 from tools.errors import Conflict
 from tools.executors import EXECUTORS, Effect, ExecutorError
@@ -48,6 +49,10 @@ async def rollback(deps: Deps, principal: Principal, *, action_id: Any, reason: 
                                   for n, (topic, payload) in enumerate(events)], now=now)
         await tx.actions.transition(action.id, from_statuses=frozenset({Status.EXECUTED}), to=Status.ROLLED_BACK,
                                     now=now)
+        # a rollback is the operator's verdict on the action too: remembered, and counted against it
+        await tx.actions.add_decision(action=action, verdict="rollback", principal=principal.subject,
+                                      role=principal.role.value, reason=await protect_text(tx, deps, reason),
+                                      until=None, now=now)
         await record(tx, deps, actor=principal.subject, event="action.rolled_back", subject=f"action:{action.id}",
                      data={"reason": reason, "restored": execution.before_state})
         return {"action_id": action.id, "status": Status.ROLLED_BACK.value, "restored": execution.before_state}

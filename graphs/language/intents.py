@@ -61,6 +61,7 @@ can could would should will shall let lets let's pending waiting queue new old c
 page pages product products for item, up out off over more less some other another same
 why's what's it's that's let's i'd i'll i'm we're you're there here than so very
 don't dont not no maybe perhaps later yet never hmm hm um uh well still again instead
+mark marked handled resolved dealt done
 """.split())
 
 
@@ -176,7 +177,7 @@ _PRICE_AMOUNTS = re.compile(r"\b(?:to|at)\s+\d[\d,.]*")
 _ID_LEAD = (r"approve|reject|decline|snooze|explain|undo|revert|roll ?back|rollback|action|actions|item|items|number"
             r"|numbers|no to|ok|okay|yes to|details on|about|why is|why was|on|and|skip|postpone|defer|park|deny|veto"
             r"|accept|execute|do|show me|show|light|of|is|was|what's|what is|both|also|plus|with|for|about|remind me"
-            r"|see|open|view|check|confirm|drop|kill|cancel|but|not|except|lgtm|then")
+            r"|see|open|view|check|confirm|drop|kill|cancel|but|not|except|lgtm|then|mark|marked|with")
 
 
 def _ids(text: str) -> tuple[int, ...]:
@@ -650,6 +651,9 @@ def _verb(t: str, ids: tuple[int, ...], ref: Ref | None) -> str | None:
     if _has(r"\b(reject|rejected|decline|deny|veto|turn down|no to|nope|not approved|skip|say no|bin|drop|kill"
             r"|cancel|scrap|ditch|nix|get rid of|remove|chuck|toss|pass on)\b", t) and (ids or ref) or re.match(r"^no\b[, ]+(?:to )?#?\d", t):
         return "reject"
+    if _has(r"\bmark(?:ed)? (?:it |that |this |#?\d+ )?(?:as )?(?:handled|done|resolved|dealt with)\b"
+            r"|\b(?:is|are) (?:handled|resolved|dealt with)\b|\bdone with\b|\bclose (?:the )?(?:request|ticket)\b", t):
+        return "approve"  # a customer's request marked handled: the operator's decision on that inbox item
     if _has(r"\b(approve|approved|go ahead|green ?light|ship it|ship|do it|sign off|lgtm|accept|execute|make it so"
             r"|proceed|yes to|ok to|okay to|let'?s do|push|run with|go with|yes|yep|sure|crack on(?: with)?|go for it"
             r"|greenlight)\b", t):

@@ -18,7 +18,7 @@ from langgraph.runtime import Runtime
 
 from graphs.state import RunContext
 from policies.principal import Principal
-from tools.actions import propose_many
+from tools.actions import propose_many, withdraw_stale
 from tools.errors import ToolError
 from tools.runs import start_run, update_run
 
@@ -46,6 +46,9 @@ class SpecialistState(TypedDict, total=False):
     counts: dict[str, Any]
     no_data: str | None
     action_ids: list[int]
+    #: of those, the ones this run created (not already waiting unchanged)
+    new_ids: list[int]
+    withdrawn: list[int]
     skipped: list[dict[str, str]]
     result: dict[str, Any]
 
@@ -76,6 +79,7 @@ def build(agent: str, analyse: Analyse) -> CompiledStateGraph[Any, Any, Any, Any
         ctx = runtime.context
         me = Principal.for_agent(ctx.principal.tenant, agent)
         ids: list[int] = []
+        new: list[int] = []
         skipped: list[dict[str, str]] = []
         proposals = state.get("proposals") or []
         for proposal, res in zip(proposals, await propose_many(ctx.deps, me, proposals, run_id=state["run_id"])):
@@ -84,22 +88,34 @@ def build(agent: str, analyse: Analyse) -> CompiledStateGraph[Any, Any, Any, Any
                                 "code": res.code, "reason": res.message})
             else:
                 ids.append(res.action.id)
+                if res.outcome != "unchanged":
+                    new.append(res.action.id)
+        withdrawn: list[int] = []
+        if not state.get("no_data"):
+            # what the agent proposed before and no longer finds leaves the queue (refused ones stay refused)
+            keep = {(str(p.get("kind")), str(p.get("target"))) for p in proposals}
+            withdrawn = await withdraw_stale(ctx.deps, me, agent=agent, keep=keep, run_id=state["run_id"])
         await _progress(ctx, state["run_id"], 0.9)
-        return {"action_ids": ids, "skipped": skipped}
+        return {"action_ids": ids, "new_ids": new, "withdrawn": withdrawn, "skipped": skipped}
 
     async def finish(state: SpecialistState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         ctx = runtime.context
         ids, skipped = state.get("action_ids") or [], state.get("skipped") or []
+        new, withdrawn = state.get("new_ids") or [], state.get("withdrawn") or []
         findings = list(state.get("findings") or [])
         findings += [f"Not proposed ({s['code']}): {s['kind']} on {s['target']} — {s['reason']}" for s in skipped]
         status = "no_data" if state.get("no_data") else "ok"
+        unchanged = len(ids) - len(new)
         summary = state.get("no_data") or (
-            f"{len(ids)} action{'s' if len(ids) != 1 else ''} proposed" + (f", {len(skipped)} not proposed"
-                                                                           if skipped else "")
+            f"{len(new)} new action{'s' if len(new) != 1 else ''}"
+            + (f", {unchanged} already waiting unchanged" if unchanged else "")
+            + (f", {len(withdrawn)} withdrawn (no longer found)" if withdrawn else "")
+            + (f", {len(skipped)} not proposed" if skipped else "")
             + (f"; {len(findings)} finding{'s' if len(findings) != 1 else ''}" if findings else ""))
-        counts = {**(state.get("counts") or {}), "proposed": len(ids), "skipped": len(skipped)}
+        counts = {**(state.get("counts") or {}), "proposed": len(ids), "new": len(new), "withdrawn": len(withdrawn),
+                  "skipped": len(skipped)}
         result = {"agent": agent, "run_id": state["run_id"], "status": status, "summary": summary,
-                  "findings": findings[:50], "action_ids": ids}
+                  "findings": findings[:50], "action_ids": ids, "new_action_ids": new, "withdrawn": withdrawn}
         await update_run(ctx.deps, ctx.principal.tenant, state["run_id"], status="succeeded", progress=1.0,
                          counts=counts, result=result, finished_at=ctx.deps.now())
         return {"result": result}

@@ -97,6 +97,16 @@ async def analyse(ctx: RunContext, task: str, scope: dict[str, Any]) -> Analysis
         excess_value = down.excess_units * float(v["cost"] or v["price"] * 0.5)
         if down.excess_units < MIN_EXCESS_UNITS or excess_value < MIN_EXCESS_VALUE:
             continue
+        room = inv.markdown_room(float(v["price"]), v.get("compare_at_price"))
+        if room < down.percent_off:
+            # already marked down: go only as far as keeps the total within its limit, or not at all
+            if room < inv.MIN_MARKDOWN_PCT:
+                analysis.findings.append(f"{label} is already {inv.total_off(float(v['price']), v.get('compare_at_price')):.0f}% "
+                                         "below its reference price: no further markdown proposed")
+                continue
+            down = inv.Markdown(down.cover_days, down.excess_units, room,
+                                min(float(down.excess_units), pace.per_day * inv.ELASTICITY * room / 100.0
+                                    * inv.HORIZON_DAYS))
         cover = "no sales" if pace.per_day <= 0 else f"{down.cover_days:.0f} days"
         revenue = multiply(
             Factor("extra units sold in 4 weeks", down.extra_units,

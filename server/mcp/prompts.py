@@ -32,8 +32,12 @@ def register(mcp: MCPServer, app: App) -> None:
     deps = app.deps
 
     async def pending(limit: int = 10) -> str:
-        rows = await actions.list_actions(deps, current(), status="pending", limit=limit)
-        return render.actions([r.model_dump(mode="json") for r in rows])
+        rows = await actions.list_actions(deps, current(), status="pending", limit=limit + 50)
+        return render.actions([r.model_dump(mode="json") for r in rows if r.kind != "support.escalation"][:limit])
+
+    async def people() -> str:
+        rows = await actions.list_actions(deps, current(), status="pending", kind="support.escalation", limit=50)
+        return render.actions([r.model_dump(mode="json") for r in rows]) if rows else "Nobody is waiting."
 
     @mcp.prompt(title="Daily briefing", description="What to do today: the store's state and its best actions.")
     async def daily_briefing() -> str:
@@ -41,7 +45,8 @@ def register(mcp: MCPServer, app: App) -> None:
         status = await tenant_ops.get_status(deps, who)
         recent_runs = await runs.list_runs(deps, who, limit=5)
         return template("daily_briefing").format(store=who.tenant, status=render.status(status),
-                                                 actions=await pending(10), runs=render.runs(recent_runs))
+                                                 people=await people(), actions=await pending(10),
+                                                 runs=render.runs(recent_runs))
 
     @mcp.prompt(title="Review the queue", description="Go through pending approvals one by one.")
     async def review_queue() -> str:

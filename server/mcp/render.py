@@ -82,5 +82,7 @@ def performance(items: list[dict[str, Any]]) -> str:
         return "No decisions yet."
     return "\n".join(f"{r['agent']}/{r['kind']}: {r['proposed']} proposed, {r['approved']} approved, "
                      f"{r['rejected']} rejected, {r['rolled_back']} rolled back"
-                     + (f", approval rate {r['approval_rate']:.0%}" if r["approval_rate"] is not None else "")
+                     + (f", approval rate {r['approval_rate']:.0%} (people's decisions only)"
+                        if r["approval_rate"] is not None else ", no human decision yet")
+                     + (f"; {r['auto_approved']} auto-approved, not counted" if r.get("auto_approved") else "")
                      for r in items)

@@ -48,12 +48,15 @@ def _reads(fn: Callable[..., Awaitable[str]]) -> Callable[..., Awaitable[str]]:
 def register(mcp: MCPServer, app: App) -> None:
     deps = app.deps
 
-    @mcp.resource("growth://inbox", name="inbox", title="Pending approvals", mime_type=JSON,
-                  description="Actions waiting for the operator, best first.")
+    @mcp.resource("growth://inbox", name="inbox", title="Pending approvals and people waiting", mime_type=JSON,
+                  description="People waiting for a person (not ranked by revenue), then the actions waiting for "
+                              "the operator, best first.")
     @_reads
     async def inbox() -> str:
         rows = await actions.list_actions(deps, current(), status="pending", limit=200)
-        return _json([r.model_dump(mode="json") for r in rows])
+        people = [r for r in rows if r.kind == "support.escalation"]
+        return _json({"people_waiting": [r.model_dump(mode="json") for r in people],
+                      "actions": [r.model_dump(mode="json") for r in rows if r.kind != "support.escalation"]})
 
     @mcp.resource("growth://actions/{action_id}", name="action", title="One action", mime_type=JSON,
                   description="An action with evidence, arithmetic, versions, decisions and execution.")

@@ -94,6 +94,8 @@ class Action(Base):
               "tier_rank", "id"),
         Index("uq_actions_live", "tenant_id", "kind", "target", unique=True,
               sqlite_where=text(LIVE_SQL), postgresql_where=text(LIVE_SQL)),
+        # the memory of decisions: a (kind, target)'s last refusal in one lookup
+        Index("ix_actions_kind_target", "tenant_id", "kind", "target", "updated_at"),
     )
 
 

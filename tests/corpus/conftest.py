@@ -13,3 +13,9 @@ from tests.corpus.runner import build_template
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return asyncio.run(build_template(tmp_path_factory.mktemp("demo-store")))
+
+
+@pytest.fixture(scope="session")
+def bare_demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo store's data, imported, before any specialist has run (an empty queue)."""
+    return asyncio.run(build_template(tmp_path_factory.mktemp("demo-bare"), run_specialists=False))

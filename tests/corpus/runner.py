@@ -33,7 +33,7 @@ def settings_for(url: str, **extra: Any) -> Settings:
     return Settings(database_url=url, secret_key=TEST_SECRET, tenant="demo", brain="rules", **extra)
 
 
-async def build_template(folder: Path) -> Path:
+async def build_template(folder: Path, *, run_specialists: bool = True) -> Path:
     """The demo store, built once through the real `growth demo` path."""
     from server.demo.build import build
 
@@ -41,7 +41,7 @@ async def build_template(folder: Path) -> Path:
     db = folder / "growth.db"
     app = await create_app(settings_for(f"sqlite+aiosqlite:///{db}"))
     try:
-        await build(app.deps, OPERATOR, folder / "exports", seed=7)
+        await build(app.deps, OPERATOR, folder / "exports", seed=7, run_specialists=run_specialists)
     finally:
         await app.close()
     return db

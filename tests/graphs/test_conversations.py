@@ -210,3 +210,23 @@ async def test_a_thread_belongs_to_its_owner(agents_app: App) -> None:
         await chat.send(Principal.customer("demo", b_ref), "hello", thread="own1")
     with pytest.raises(Forbidden):
         await chat.send(OP, "hello", thread="own1")
+
+
+async def test_people_waiting_are_listed_apart_and_marked_handled(agents_app: App) -> None:
+    ref = await add_customer_orders(agents_app, "jane@example.com", ["#2001"])
+    shopper = Principal.customer("demo", ref)
+    chat = await agents_app.agents()
+    first = await chat.send(shopper, "my tote from #2001 arrived damaged, I want to talk to someone", thread="e1")
+    again = await chat.send(shopper, "hello?? still waiting for someone about the damaged tote", thread="e2")
+    assert "passed this to the team" in first.reply and "added this to your open request" in again.reply
+    from tools.actions import list_actions
+
+    waiting = await list_actions(agents_app.deps, OP, kind="support.escalation", status="pending")
+    assert len(waiting) == 1  # one open request per customer, whatever the thread
+    await propose(agents_app.deps, INVENTORY, proposal("inventory.reorder", revenue=9000))
+    turn = await chat.send(OP, "what should I do today?", thread="e-op")
+    assert f"People waiting (1): #{waiting[0].id}" in turn.reply
+    turn = await chat.send(OP, f"explain {waiting[0].id}", thread="e-op")
+    assert "reveal_pii" in turn.reply and "jane" not in turn.reply.lower()
+    turn = await chat.send(OP, f"mark {waiting[0].id} handled", thread="e-op")
+    assert (await get_action(agents_app.deps, OP, action_id=waiting[0].id))["action"]["status"] == "executed"

@@ -231,10 +231,13 @@ def _performance(intent: Intent, plan: dict[str, Any], results: list[dict[str, A
     rows = _ok(results) or []
     if not rows:
         return "No decisions yet, so no track record to show.", []
-    lines = [f"· {r['agent']} / {r['kind']}: {r['proposed']} proposed, {r['approved']} approved, {r['rejected']} "
-             f"rejected" + (f", approval rate {r['approval_rate']:.0%}" if r["approval_rate"] is not None else "")
+    lines = [f"· {r['agent']} / {r['kind']}: {r['proposed']} proposed; you approved {r['approved']}, rejected "
+             f"{r['rejected']}, rolled back {r['rolled_back']}"
+             + (f" (approval rate {r['approval_rate']:.0%})" if r["approval_rate"] is not None else
+                " (no decision of yours yet)")
+             + (f"; {r['auto_approved']} approved by autonomy, not counted" if r["auto_approved"] else "")
              for r in rows[:12]]
-    return "How the agents' proposals fare:\n" + "\n".join(lines), []
+    return "How the agents' proposals fare with you (your decisions only):\n" + "\n".join(lines), []
 
 
 def _people(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],

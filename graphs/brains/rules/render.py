@@ -96,7 +96,11 @@ def explanation(detail: dict[str, Any]) -> str:
         lines.append(f"Rollback: {rollback}" + ("" if a.get("reversible") else " (the engine cannot undo this itself)"))
     if a["params"]:
         lines.append("Change: " + plain_params(a["params"]))
-    if a["status"] == "pending_approval":
+    if a["kind"] == "support.escalation" and a["status"] == "pending_approval":
+        lines.append(f"A customer is waiting for a person. Their contact is behind the reference "
+                     f"{a['params'].get('customer_ref') or 'in the request'}: reveal it with reveal_pii (operator only, "
+                     f"with a reason; audited). Say \"mark {a['id']} handled\" when you have answered them.")
+    elif a["status"] == "pending_approval":
         lines.append(f"Say \"approve {a['id']}\", \"reject {a['id']} because …\" or \"snooze {a['id']} until Monday\".")
     return "\n".join(lines)
 
@@ -161,9 +165,10 @@ def specialist(result: dict[str, Any]) -> str:
     summary = r["summary"] if r["summary"].endswith((".", "!", "?")) else r["summary"] + "."
     lines = [f"The {r['agent']} agent is done (run #{r['run_id']}): {summary}"]
     lines += [f"· {f}" for f in r.get("findings", [])[:8]]
-    if r.get("action_ids"):
-        ids = ", ".join(f"#{i}" for i in r["action_ids"][:10])
-        lines.append(f"New in your queue: {ids}. Say \"explain {r['action_ids'][0]}\" to see why.")
+    new = r.get("new_action_ids", r.get("action_ids")) or []
+    if new:
+        ids = ", ".join(f"#{i}" for i in new[:10])
+        lines.append(f"New in your queue: {ids}. Say \"explain {new[0]}\" to see why.")
     return "\n".join(lines)
 
 

@@ -128,12 +128,13 @@ class SqlActionRepo:
         return action_record(row) if row else None
 
     async def new_version(self, action_id: int, *, expected_version: int, params: dict[str, Any],
-                          digest: str, risk_tier: RiskTier, by: str, now: datetime) -> ActionRecord | None:
+                          digest: str, risk_tier: RiskTier, by: str, now: datetime,
+                          derived: dict[str, Any] | None = None) -> ActionRecord | None:
         stmt = (update(A)
                 .where(A.c.tenant_id == self.tenant, A.c.id == action_id, A.c.version == expected_version,
                        A.c.status.in_([s.value for s in DECIDABLE]))
                 .values(version=expected_version + 1, digest=digest, params=params,
-                        risk_tier=risk_tier.value, tier_rank=risk_tier.rank, updated_at=now)
+                        risk_tier=risk_tier.value, tier_rank=risk_tier.rank, updated_at=now, **(derived or {}))
                 .returning(A))
         row = (await self.conn.execute(stmt)).first()
         if row is None:
@@ -232,6 +233,46 @@ class SqlActionRepo:
                                         .order_by(V.c.version))).all()
         return [{"version": r.version, "digest": r.digest, "params": r.params, "risk_tier": r.risk_tier,
                  "by": r.created_by, "at": r.created_at} for r in rows]
+
+    async def last_refusal(self, kind: str, target: str) -> dict[str, Any] | None:
+        """The newest rejected or rolled-back action for (kind, target), with the reason given (one query)."""
+        reason = (select(D.c.reason).where(D.c.tenant_id == self.tenant, D.c.action_id == A.c.id,
+                                           D.c.verdict.in_(["reject", "rollback"]))
+                  .order_by(D.c.id.desc()).limit(1).scalar_subquery())
+        decided = (select(D.c.created_at).where(D.c.tenant_id == self.tenant, D.c.action_id == A.c.id,
+                                                D.c.verdict.in_(["reject", "rollback"]))
+                   .order_by(D.c.id.desc()).limit(1).scalar_subquery())
+        stmt = shaped(("actions.last_refusal",), lambda: (
+            select(A.c.id, A.c.status, A.c.risk_tier, A.c.evidence, A.c.expected_revenue, A.c.updated_at,
+                   reason.label("reason"), decided.label("decided_at"))
+            .where(A.c.tenant_id == bindparam("w_tenant"), A.c.kind == bindparam("w_kind"),
+                   A.c.target == bindparam("w_target"), _status_in({Status.REJECTED, Status.ROLLED_BACK}))
+            .order_by(A.c.updated_at.desc(), A.c.id.desc()).limit(1)))
+        row = (await self.conn.execute(stmt, {"w_tenant": self.tenant, "w_kind": kind, "w_target": target})).first()
+        if row is None:
+            return None
+        return {"id": row.id, "status": row.status, "risk_tier": row.risk_tier, "evidence": row.evidence,
+                "expected_revenue": row.expected_revenue, "at": row.decided_at or row.updated_at,
+                "reason": row.reason or ""}
+
+    async def human_decisions(self) -> list[dict[str, Any]]:
+        """Every decision taken by a person (not the engine's own auto-approvals), with its action."""
+        rows = (await self.conn.execute(
+            select(D.c.action_id, D.c.verdict, D.c.role, D.c.created_at, A.c.agent, A.c.kind, A.c.target,
+                   A.c.status, A.c.expected_revenue)
+            .join(A, A.c.id == D.c.action_id)
+            .where(D.c.tenant_id == self.tenant, D.c.role != "system", D.c.verdict != "auto_approve")
+            .order_by(D.c.id))).all()
+        return [dict(r._mapping) for r in rows]
+
+    async def auto_approvals(self) -> list[dict[str, Any]]:
+        """How many actions the engine approved on its own, per agent and kind."""
+        rows = (await self.conn.execute(
+            select(A.c.agent, A.c.kind, func.count(func.distinct(D.c.action_id)).label("count"))
+            .join(A, A.c.id == D.c.action_id)
+            .where(D.c.tenant_id == self.tenant, D.c.verdict == "auto_approve")
+            .group_by(A.c.agent, A.c.kind))).all()
+        return [dict(r._mapping) for r in rows]
 
     async def stats(self) -> list[dict[str, Any]]:
         rows = (await self.conn.execute(

@@ -60,6 +60,18 @@ class SqlExecutionRepo:
                                                        X.c.action_id == action_id))).first()
         return _execution(row) if row else None
 
+    async def price_changes(self, target: str, *, since: datetime) -> list[dict[str, Any]]:
+        """The engine's price changes and markdowns of one variant since ``since`` that still stand, oldest first."""
+        A = m.Action.__table__
+        rows = (await self.conn.execute(
+            select(X.c.before_state, X.c.after_state, X.c.finished_at)
+            .join(A, A.c.id == X.c.action_id)
+            .where(X.c.tenant_id == self.tenant, A.c.target == target,
+                   A.c.kind.in_(["inventory.markdown", "pricing.adjust"]), X.c.status == "executed",
+                   X.c.rolled_back_at.is_(None), X.c.finished_at >= since)
+            .order_by(X.c.finished_at, X.c.id))).all()
+        return [dict(r._mapping) for r in rows]
+
     async def mark_rolled_back(self, execution_id: int, *, now: datetime) -> bool:
         res = await self.conn.execute(update(X).where(X.c.tenant_id == self.tenant, X.c.id == execution_id,
                                                       X.c.status == "executed")

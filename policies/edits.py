@@ -1,0 +1,67 @@
+"""What an edit changes besides its params: the title, the expected revenue and its arithmetic.
+
+Edit-and-approve makes a new version of an action; a 25 % markdown raised to 35 % must not
+keep saying 25 % nor keep the revenue worked out for 25 %. ``rederive`` rescales the named
+inputs the edit moves (with the arithmetic shown) and rewrites the amounts in the title.
+Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Rederived:
+    title: str
+    expected_revenue: float
+    revenue_inputs: list[dict[str, Any]]
+    revenue_formula: str
+
+
+def _formula(inputs: list[dict[str, Any]], total: float) -> str:
+    shown = " x ".join(f"{i['name']} {i['value']:,.4g}" for i in inputs)
+    return f"{shown} = ${total:,.2f}"[:500]
+
+
+def _scaled(inputs: list[dict[str, Any]], factors: dict[str, tuple[float, str]]) -> list[dict[str, Any]]:
+    out = []
+    for i in inputs:
+        name = str(i.get("name", ""))
+        hit = next((v for k, v in factors.items() if k in name), None)
+        if hit is None:
+            out.append(dict(i))
+            continue
+        ratio, why = hit
+        out.append({**i, "value": round(float(i["value"]) * ratio, 6),
+                    "source": f"{i.get('source', '')} — edited: {why}"[:200]})
+    return out
+
+
+def rederive(kind: str, *, title: str, expected_revenue: float, revenue_inputs: list[dict[str, Any]],
+             old: dict[str, Any], new: dict[str, Any]) -> Rederived:
+    """The title, expected revenue and arithmetic of an edited action (unchanged where the edit does not bear)."""
+    inputs = [dict(i) for i in revenue_inputs]
+    if kind == "inventory.markdown" and old.get("percent_off") and new.get("percent_off") != old.get("percent_off"):
+        p0, p1 = float(old["percent_off"]), float(new["percent_off"])
+        inputs = _scaled(inputs, {"extra units": (p1 / p0, f"{p1:g}% instead of {p0:g}% (linear in the depth)"),
+                                  "price": ((1 - p1 / 100) / (1 - p0 / 100), f"price less {p1:g}%")})
+        title = re.sub(r"down \d+(?:\.\d+)?%", f"down {p1:g}%", title)
+    elif kind == "inventory.reorder" and old.get("quantity") and new.get("quantity") != old.get("quantity"):
+        q0, q1 = int(old["quantity"]), int(new["quantity"])
+        inputs = _scaled(inputs, {"days of sales saved": (min(1.0, q1 / q0),
+                                                          f"{q1} units instead of {q0} (fewer cover fewer days)")})
+        title = re.sub(r"Reorder \d+", f"Reorder {q1}", title)
+    elif kind == "pricing.adjust" and new.get("new_price") != old.get("new_price"):
+        title = re.sub(r"\$\d+(?:\.\d+)?(?!.*\$\d)", f"${float(new['new_price']):,.2f}", title)
+    else:
+        return Rederived(title, expected_revenue, inputs, "")
+    total = expected_revenue
+    if inputs:
+        total = 1.0
+        for i in inputs:
+            total *= float(i["value"])
+        total = round(max(0.0, total), 2)
+    return Rederived(title[:300], total, inputs, _formula(inputs, total) if inputs else "")
