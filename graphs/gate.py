@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphs.brains.base import ToolCall
-from graphs.language.intents import Intent, answer_of, parse
+from graphs.language.confirm import answer_of
+from graphs.language.intents import Intent, parse
 from graphs.language.refs import named_ids
 from graphs.registry import SPECIALISTS
 from graphs.state import RunContext

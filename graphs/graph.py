@@ -20,7 +20,7 @@ from langgraph.types import Command
 
 from graphs.agents import accounts, confirm, run_agent
 from graphs.handoff import transfer
-from graphs.language.intents import answer_of, opens_with_no
+from graphs.language.confirm import answer_of, opens_with_no
 from graphs.registry import SPECIALISTS
 from graphs.specialists.roster import SPECIALIST_GRAPHS
 from graphs.state import ChatState, RunContext

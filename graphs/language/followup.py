@@ -15,7 +15,8 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from graphs.language.intents import Intent, Ref
+from graphs.language.intents import Intent
+from graphs.language.slots import Ref
 from graphs.language.normalize import normalize
 
 DECISIONS = frozenset({"approve", "reject", "snooze", "edit_approve", "rollback"})

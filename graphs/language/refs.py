@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from graphs.language.intents import Ref
+from graphs.language.slots import Ref
 from graphs.language.words import word_matches
 
 #: statuses a decision can be taken on, and what rollback and explanations look at

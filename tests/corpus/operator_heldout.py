@@ -38,31 +38,11 @@ Interpretations made here (not spelled out by the contract):
 
 from __future__ import annotations
 
+from tests.corpus import operator_scenarios
 from tests.corpus.dsl import Scenario, T, scenario
 
-HANDLES = {
-    "repair_oakley": ("perf.repair_page", "oakley-velvet-cushion-cover"),
-    "investigate_umber": ("analytics.investigate", "umber-cotton-throw-blanket"),
-    "repair_willow_runner": ("perf.repair_page", "willow-cotton-table-runner"),
-    "markdown_moss": ("inventory.markdown", "Moss Canvas Crossbody"),
-    "markdown_socks": ("inventory.markdown", "Linden Cotton Socks"),
-    "markdown_tea_towel": ("inventory.markdown", "Flint Cotton Tea Towel"),
-    "reorder_tshirt": ("inventory.reorder", "Pebble Organic Cotton T-Shirt"),
-    "reorder_alpaca": ("inventory.reorder", "Prairie Alpaca Throw Blanket"),
-    "title_sparrow": ("content.rewrite_title", "sparrow-velvet-cushion-cover"),
-    "meta_rowan": ("content.rewrite_meta_description", "rowan-jute-tote-bag"),
-    "meta_iris": ("content.rewrite_meta_description", "iris-stoneware-serving-bowl"),
-    "title_flint_runner": ("content.rewrite_title", "flint-cotton-table-runner"),
-    "links_candle": ("content.add_internal_links", "north-beeswax-scented-candle"),
-    "links_scarf": ("content.add_internal_links", "kindle-cashmere-scarf"),
-    "landing_backpack": ("content.create_landing_page", "vegan leather backpack"),
-    "landing_mug": ("content.create_landing_page", "personalized coffee mug"),
-    "hold_9459": ("risk.hold_order", "#9459"),
-    "hold_9437": ("risk.hold_order", "#9437"),
-    "refunds_dune": ("analytics.investigate", "NW-0202-1"),
-    "refunds_sleeve": ("analytics.investigate", "NW-0350-2"),
-    "refunds_backpack": ("analytics.investigate", "NW-0422-2"),
-}
+# the same demo actions the first corpus names (one table, so the two corpora cannot drift apart)
+HANDLES = operator_scenarios.HANDLES
 
 EX = "executed"
 REJ = "rejected"

@@ -104,9 +104,7 @@ def _setting(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]]
     if r["engaged"]:
         return ("Kill switch engaged: nothing executes. Approved work waits and nothing is lost; say \"release the "
                 "kill switch\" when you want it back."), []
-    released = (r.get("released_work") or {}).get("executed", [])
-    still = f" It is still held by the {r['source']} switch." if r.get("effective") else ""
-    return f"Kill switch released.{still}" + (f" {len(released)} approved action(s) ran." if released else ""), []
+    return render.released(r), []
 
 
 def _rule_added(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],

@@ -16,7 +16,9 @@ from typing import Any
 
 from graphs.brains.base import Act, Reply, Step, ToolCall, Turn
 from graphs.brains.rules import answers, render
-from graphs.language.intents import Intent, Ref, is_acknowledgement, parse
+from graphs.language.confirm import is_acknowledgement
+from graphs.language.intents import Intent, parse
+from graphs.language.slots import Ref
 from graphs.language.followup import follow_up, remember
 from graphs.language.normalize import normalize
 from graphs.language.refs import DECIDABLE, ROLLBACKABLE, Resolved, resolve

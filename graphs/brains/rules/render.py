@@ -287,9 +287,7 @@ def outcome_line(item: dict[str, Any], outcome: Any) -> str:
         return f"Could not do it: {outcome.content.get('message', '') if isinstance(outcome.content, dict) else ''}"
     content = outcome.content
     if verb == "kill_off":
-        released = (content.get("released_work") or {}).get("executed", [])
-        still = f" It is still held by the {content['source']} switch." if content.get("effective") else ""
-        return f"Kill switch released.{still}" + (f" {len(released)} approved action(s) ran." if released else "")
+        return released(content)
     if verb == "kill_on":
         return "Kill switch engaged: nothing executes."
     if verb == "autonomy":
@@ -301,6 +299,13 @@ def outcome_line(item: dict[str, Any], outcome: Any) -> str:
     if verb == "delegate":
         return specialist({"ok": True, "content": content})
     return "Done."
+
+
+def released(content: dict[str, Any]) -> str:
+    """The kill switch released: whether another switch still holds, and what ran."""
+    ran = (content.get("released_work") or {}).get("executed", [])
+    still = f" It is still held by the {content['source']} switch." if content.get("effective") else ""
+    return f"Kill switch released.{still}" + (f" {len(ran)} approved action(s) ran." if ran else "")
 
 
 def declined_line(item: dict[str, Any]) -> str:

@@ -1,0 +1,87 @@
+"""Whether a message answers a waiting question: a bare yes, a no, an acknowledgement, or a stop.
+
+"ok thanks" confirms a waiting question and nothing else; "hmm no", "no wait", "yeah nah" drop
+it; "no, just the reorders" narrows it (a new request); "stop" is never an answer: it only
+ever engages the kill switch. Text dressed up as the system's or a tool's is not the
+operator's and is taken out before anything is read.
+"""
+
+from __future__ import annotations
+
+import re
+
+from graphs.language.normalize import normalize
+
+KILL_ON = re.compile(r"\b(?:emergency stop|stop (?:all|every|everything|it all|executing|execution|now|the agents|"
+                      r"the engine)|^stop\b|\bhalt\b|\bpause (?:all|every|everything|it all|executions?|the agents)\b"
+                      r"|^pause\b|freeze|kill it|kill (?:all|everything)|pull the plug|something'?s (?:off|wrong|weird"
+                      r"|broken|not right)|(?:engage|hit|flip|turn on|activate|enable|pull|throw) (?:the )?kill ?switch"
+                      r"|kill ?switch (?:on|now)|shut (?:it|everything) down|stop the bleeding|abort everything"
+                      r"|nothing (?:else )?(?:executes|runs)|red button)")
+KILL_OFF = re.compile(r"\b(?:(?:release|lift|disengage|deactivate|disable|turn off|switch off|clear|reset|drop"
+                       r"|unset) (?:the )?kil+ ?switch|kil+ ?switch (?:off|released)|(?:resume|restart|unpause"
+                       r"|unfreeze|re-?enable) (?:all |the )?(?:executions?|everything|actions|work|the engine"
+                       r"|operations|agents))\b")
+
+_ACK = re.compile(r"^(?:(?:ok(?:ay)?|k|kk|cool|great|nice|thanks?|thank you|thx|ty|cheers|perfect|awesome|got it"
+                  r"|too right|go on|crack on|all good|yeah nah|obviously not|of course not|fair|ha|haha|lol"
+                  r"|sounds good|good|fine|alright|all right|sure|right|understood|noted|lovely|brilliant|ta"
+                  r"|makes sense|i see|interesting|wow|neat|yes|yep|yeah|yup|ya|aye|confirm(?:ed)?|go ahead"
+                  r"|do it|please do|go for it|proceed|absolutely|definitely|of course|correct|that's right"
+                  r"|approved?|no|nope|nah|cancel|never ?mind|forget it|leave it|don'?t)"
+                  r"[\s,.!:;)(-]*)+(?:[\U0001F300-\U0001FAFF\u2600-\u27BF]\s*)*$")
+_YES = re.compile(r"^(?:(?:ok(?:ay)?|k|kk|yes|yess+|ye|yeh|yep|yeah|yup|ya|aye|too right|go on|go|crack on|sure|confirm(?:ed)?|go ahead|do it|please do"
+                  r"|go for it|proceed|absolutely|definitely|of course|correct|that's right|approved?|sounds good"
+                  r"|fine|alright|all right|great|perfect|thanks?|thank you|thx|cheers|lgtm|ship it|good|cool"
+                  r"|right|yes please|please)[\s,.!:;)(-]*)+(?:[\U0001F300-\U0001FAFF\u2600-\u27BF]\s*)*$")
+_NO = re.compile(r"^(?:(?:yeah nah|no|nope|nah|cancel|never ?mind|forget it|leave it|don'?t|do not|not now|no thanks"
+                 r"|no thank you|abort|skip it|scratch that|not yet|obviously not|of course not|absolutely not"
+                 r"|definitely not|no way|not really|hell no|all good|i'?m good)[\s,.!:;)(-]*)+$")
+
+
+_NEG_START = re.compile(r"^(?:(?:hmm+|um+|uh+|well|oh|ah|ok|okay|so|yeah)[ ,.!]*)*(?:no\b|nope|nah\b|obviously not"
+                        r"|of course not|absolutely not|definitely not|no way|not really|i was (?:being )?(?:sarcastic"
+                        r"|joking|kidding)|just kidding|jk\b|not (?:yet|now|so fast"
+                        r"|sure)|don'?t|do not|cancel|wait[ ,.!]*(?:no|don'?t|stop|$)|hold on|hang on|hold off"
+                        r"|actually,? no|never ?mind|forget it"
+                        r"|leave (?:it|them|that|those|this)|scratch that|on second thought|let me think|stop,? no)")
+_NEG_ANYWHERE = re.compile(r"\b(?:ignore (?:it|that|this)|leave (?:it|them|that|those) (?:be|alone|pending|for now)"
+                           r"|forget (?:it|that|this)|never ?mind|cancel (?:it|that|this)|not (?:yet|now))\b")
+_NEW_REQUEST = re.compile(r"\b(?:just|only|instead|but)\b|\b(?:approve|reject|snooze|undo|roll ?back|stop|halt|freeze"
+                          r"|engage|release|resume|explain|show|why|what)\b")
+
+
+def opens_with_no(text: str) -> bool:
+    return bool(_NEG_START.match(normalize(text)))
+
+
+def answer_of(text: str) -> str | None:
+    """"yes" or "no" when the message answers the pending question and asks nothing new; else None.
+
+    "hmm no, actually not", "no wait", "nah leave the socks one for now", "ok ignore it, no" are
+    a no; "no, just the reorders" narrows the question (a new request), and "stop" is the kill switch.
+    """
+    t = normalize(text)
+    if KILL_ON.search(t) or KILL_OFF.search(t):
+        return None  # "stop" only ever engages the kill switch; it is never just an answer
+    if _NO.match(t):
+        return "no"
+    if _YES.match(t):
+        return "yes"
+    if (_NEG_START.match(t) or _NEG_ANYWHERE.search(t)) and not _NEW_REQUEST.search(_NEG_START.sub("", t)):
+        return "no"
+    return None
+
+
+def is_acknowledgement(t: str) -> bool:
+    return bool(_ACK.match(t))
+
+
+_MARKUP = re.compile(r"(?is)<(\w[\w:-]*)[^>]*>.*?</\1\s*>|<[^>]{1,200}>"
+                     r"|^[ \t]*(?:system|assistant|tool|developer)[ \t]*:[^\n]*$|^[ \t]*>[^\n]*$"
+                     r"|\[(?:system|tool|assistant)[^\]]*\][^\n]*$", re.MULTILINE)
+
+
+def strip_markup(text: str) -> str:
+    """What the operator typed, without text dressed up as the system's or a tool's (never a command)."""
+    return _MARKUP.sub(" ", text)

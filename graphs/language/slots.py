@@ -1,0 +1,328 @@
+"""The slots of a clause: action ids, a reference by description (``Ref``), a reason, edited params.
+
+Pure helpers of ``graphs.language.intents``: what numbers are action ids ("approve 12 and 14")
+and which are amounts ("$39.90", "200 units", "the top 3"); which words name a product,
+page, vendor or order (only words something in the store is called, when the store's words
+are given); kinds, agents, risk tiers, ordinals, counts and pronouns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from graphs.language.words import word_matches
+
+SPECIALIST_WORDS: dict[str, tuple[str, ...]] = {
+    "analytics": ("analytics", "analyst", "analysis", "data agent", "conversion agent", "ga4"),
+    "inventory": ("inventory", "stock", "supply", "warehouse", "purchasing", "merchandis"),
+    "content": ("content", "seo", "copywrit", "search console", "site speed", "page speed"),
+    "risk": ("risk agent", "risk specialist", "fraud", "compliance", "chargeback", "suspicious"),
+}
+KIND_WORDS: dict[str, str] = {
+    "price change": "pricing.adjust", "pricing": "pricing.adjust", "reorder": "inventory.reorder",
+    "restock": "inventory.reorder", "purchase order": "inventory.reorder", "po": "inventory.reorder",
+    "markdown": "inventory.markdown", "mark down": "inventory.markdown", "discount": "inventory.markdown",
+    "title rewrite": "content.rewrite_title", "title change": "content.rewrite_title",
+    "title": "content.rewrite_title", "seo title": "content.rewrite_title",
+    "meta description": "content.rewrite_meta_description", "description": "content.rewrite_meta_description",
+    "meta": "content.rewrite_meta_description", "internal link": "content.add_internal_links",
+    "link": "content.add_internal_links", "landing page": "content.create_landing_page",
+    "new page": "content.create_landing_page", "repair": "perf.repair_page", "fix": "perf.repair_page",
+    "fraud hold": "risk.hold_order", "hold": "risk.hold_order", "order hold": "risk.hold_order",
+    "release": "risk.release_order", "escalation": "support.escalation", "customer request": "support.escalation",
+    "email": "email.send", "investigation": "analytics.investigate", "investigate": "analytics.investigate",
+}
+STATUS_WORDS = {"executed": "executed", "done": "executed", "rejected": "rejected", "failed": "failed",
+                "snoozed": "snoozed", "expired": "expired", "approved": "approved", "rolled back": "rolled_back",
+                "pending": "pending", "waiting": "pending"}
+ORDINALS = {"first": 1, "top": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
+            "fifth": 5, "5th": 5, "last": -1, "bottom": -1}
+
+#: words that are never part of a name reference
+_FILLER = frozenset("""
+a an the this that these those it its them they their one ones both all every each everything any anything
+action actions item items proposal proposals thing things stuff one's please pls ok okay yes yeah yep sure
+approve approved reject rejected decline snooze postpone park explain show list me my i we us our you your
+and or but with for from by to of on in at about as is are was were be been do does did done go ahead
+just now then also too too, also only really actually first second third fourth fifth last top next
+low medium high critical risk risky tier agent agent's agents specialist one, what which why how who
+can could would should will shall let lets let's pending waiting queue new old current latest
+page pages product products for item, up out off over more less some other another same
+why's what's it's that's let's i'd i'll i'm we're you're there here than so very
+don't dont not no maybe perhaps later yet never hmm hm um uh well still again instead
+mark marked handled resolved dealt done
+""".split())
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference to actions by description rather than by id."""
+
+    agent: str | None = None
+    risk: str | None = None
+    kind: str | None = None
+    #: 1-based place in the list it refers to; -1 is the last
+    position: int | None = None
+    #: "the top two", "first three": how many from the top
+    count: int | None = None
+    every: bool = False
+    #: "it", "that one", "both", "them": what the conversation last showed
+    focus: bool = False
+    #: "both" needs exactly two
+    both: bool = False
+    #: "them", "those", "these": several of what was shown
+    several: bool = False
+    #: content words of a name ("linen tote", "wick studio", "#9459")
+    words: tuple[str, ...] = ()
+    #: the same words in groups when several names are joined ("the rowan meta and the dune refund")
+    groups: tuple[tuple[str, ...], ...] = ()
+    #: several places at once ("the 3rd and the 5th")
+    places: tuple[int, ...] = ()
+    #: the noun is plural ("the refund investigations"): every action the name fits
+    plural: bool = False
+
+    @property
+    def by_name(self) -> bool:
+        return bool(self.words)
+
+
+def has(pattern: str, text: str) -> bool:
+    return re.search(pattern, text) is not None
+
+
+def agent_in(text: str) -> str | None:
+    for agent, words in SPECIALIST_WORDS.items():
+        if any(re.search(r"\b" + re.escape(w), text) for w in words):
+            return agent
+    if re.search(r"\brisk\b(?!y|s\b)(?!-)", text) and not re.search(r"(low|medium|high|critical)[- ]risk", text):
+        return "risk"
+    return None
+
+
+def risk_in(text: str) -> str | None:
+    m = re.search(r"\b(low|medium|high|critical)(?:[- ]risk)?\b", text)
+    if m and (("risk" in text) or re.search(r"\b(low|medium|high|critical)[- ]?(?:tier|ones?|actions?|stuff)\b", text)
+              or m.group(1) == "critical"):
+        return m.group(1)
+    return None
+
+
+_KIND_RE = [(re.compile(r"\b" + re.escape(w) + r"(?:s|es)?\b"), k)
+            for w, k in sorted(KIND_WORDS.items(), key=lambda kv: -len(kv[0]))]
+
+
+def kind_in(text: str) -> str | None:
+    for pattern, kind in _KIND_RE:
+        if pattern.search(text):
+            return kind
+    return None
+
+
+def plural(text: str) -> bool:
+    """Does the reference speak of several ("the markdowns", "the content ones", "those")?"""
+    if has(r"\bones\b|\bactions\b|\bproposals\b|\bitems\b|\bstuff\b", text):
+        return True
+    for pattern, _ in _KIND_RE:
+        m = pattern.search(text)
+        if m:
+            return m.group(0).endswith("s") and not m.group(0).endswith("ss")
+    return False
+
+
+# numbers that are not action ids: money, percentages, durations, quantities, dates, "top 5", order names
+_NOT_IDS = re.compile(
+    r"(?:[$€£]\s*\d[\d,.]*|\d[\d,.]*\s*(?:%|percent|dollars|euros|pounds|usd|eur|gbp)\b"
+    r"|\b(?:in|for)\s+\d+\s+(?:minute|min|hour|hr|day|week|month)s?\b|\d{4}-\d{2}-\d{2}"
+    r"|\b\d+\s*(?:units?|pcs|pieces|items? of|days?|weeks?|hours?|x\b)|\b(?:top|first|last|bottom)\s+\d+\b"
+    r"|\bquantity\s+(?:to\s+|of\s+)?\d+|\border\s+#?\s?\d+|\bnw-\d+(?:-\d+)?"
+    r"|\bprice\s+(?:to\s+|at\s+|=\s*)?\d[\d,.]*|\bpriced\s+(?:at\s+)?\d[\d,.]*|\brun\s+#?\d+"
+    r"|\b\d{1,2}(?::\d{2})?\s*(?:am|pm)\b|\b\d+(?:st|nd|rd|th)\b|\b\d+\s*(?:oz|in|cm|mm|kg|g)\b"
+    r"|\b(?:all|the|these|those|both|my|next|other|bottom)\s+\d+\b|\b(?:instead of|rather than)\s+\d+"
+    r"|\b(?:number|no\.?|#)\s*\d+\s+(?:on|in) (?:the|my) (?:list|queue))")
+#: with an amount in the clause, "not 64" and "from 25" are the old amount, not an action
+_OLD_AMOUNT = re.compile(r"\b(?:not|from|was|of)\s+\d+(?:\.\d+)?\b")
+_PRICE_AMOUNTS = re.compile(r"\b(?:to|at)\s+\d[\d,.]*")
+_ID_LEAD = (r"approve|reject|decline|snooze|explain|undo|revert|roll ?back|rollback|action|actions|item|items|number"
+            r"|numbers|no to|ok|okay|yes to|details on|about|why is|why was|on|and|skip|postpone|defer|park|deny|veto"
+            r"|accept|execute|do|show me|show|light|of|is|was|what's|what is|both|also|plus|with|for|about|remind me"
+            r"|see|open|view|check|confirm|drop|kill|cancel|but|not|except|lgtm|then|mark|marked|with")
+
+
+def ids_in(text: str) -> tuple[int, ...]:
+    scrubbed = _NOT_IDS.sub(" ", text)
+    if "price" in text:
+        scrubbed = _PRICE_AMOUNTS.sub(" ", scrubbed)
+    if re.search(r"%|\bpercent\b|\bunits?\b|\bpcs\b|\boff\b|\$", text):
+        scrubbed = _OLD_AMOUNT.sub(" ", scrubbed)
+    found: list[int] = [int(n) for n in re.findall(r"#\s?(\d{1,9})\b", scrubbed)]
+    for m in re.finditer(r"\b(?:" + _ID_LEAD + r")\s+((?:\d{1,9}(?:\s*(?:,|and|&|\+|-|to|or)\s*|\s+))*\d{1,9})\b",
+                         scrubbed):
+        chunk = m.group(1)
+        r = re.fullmatch(r"(\d+)\s*(?:-|to)\s*(\d+)", chunk.strip())
+        if r and 0 < int(r.group(2)) - int(r.group(1)) < 50:
+            found += list(range(int(r.group(1)), int(r.group(2)) + 1))
+        else:
+            found += [int(n) for n in re.findall(r"\d{1,9}", chunk)]
+    if not found:
+        lone = re.fullmatch(r"\s*(?:[a-z' ]+\s)?(\d{1,9})\s*[.!?]?\s*", scrubbed)
+        if lone:
+            found.append(int(lone.group(1)))
+    if not found:
+        # "13 looks good": a number opening the clause is an action's number
+        opening = re.match(r"\s*#?(\d{1,6})\b(?![\d.,%])(?!\s*(?:units?|days?|x\b|percent))", scrubbed)
+        if opening:
+            found.append(int(opening.group(1)))
+    out: list[int] = []
+    for n in found:
+        if n not in out and n > 0:
+            out.append(n)
+    return tuple(out)
+
+
+_VERB_WORDS = frozenset("""
+approve reject decline snooze postpone explain undo revert rollback roll back show list execute do green light
+ship sign lgtm accept veto deny skip park remind hold release run ask tell have get make change set edit update
+lower raise reduce increase approve, okay mark bump cut drop
+""".split())
+
+
+def name_words(text: str, names: frozenset[str] | None = None) -> tuple[tuple[str, ...], ...]:
+    """Content words that may name a product, page, vendor or order, in groups ("the X and the Y").
+
+    With ``names`` (every word the queue's actions are known by), only words that fit one of
+    them are kept: "give", "deal", "rn" are not names of anything in this store.
+    """
+    t = re.sub(r"\b(because|since|as|due to|reason|bc|cuz|cos|but make|but only|but at|with (?=\d|[$€£])|until|till"
+               r"|for (?:a|\d)|instead)\b.*$|[,;:!?]\s.*$|\s[-—]\s.*$", "", text)
+    groups = []
+    for chunk in re.split(r"\band\b|&|\bplus\b|\bor\b", t):
+        words = _chunk_words(chunk, names)
+        if words:
+            groups.append(words)
+    return tuple(groups)
+
+
+_KIND_PHRASES = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(KIND_WORDS, key=len, reverse=True)
+                                                if " " in w) + r")(?:s|es)?\b|\border holds?\b")
+
+
+def _chunk_words(t: str, names: frozenset[str] | None) -> tuple[str, ...]:
+    t = _KIND_PHRASES.sub(" ", t)
+    t = _NOT_IDS.sub(lambda m: " #" + re.sub(r"[^0-9]", "", m.group(0)) + " "
+                     if m.group(0).startswith("order") else " ", t)
+    words = []
+    for w in re.findall(r"[a-z0-9#&]+(?:'[a-z]+)?", t):
+        if w in _FILLER or w in _VERB_WORDS or w in STATUS_WORDS or re.fullmatch(r"\d{1,4}", w):
+            continue
+        if any(re.fullmatch(re.escape(k) + r"(?:s|es)?", w) for k in KIND_WORDS) or w in ("rewrite", "rewrites"):
+            continue
+        if w in ("#",) or w.startswith("#") and not re.fullmatch(r"#\d{4,}", w):
+            continue
+        w = w.lstrip("#") if not re.fullmatch(r"#\d{4,}", w) else w
+        if names is not None and not word_matches(w, names) and not re.fullmatch(r"#\d{3,}", w):
+            continue
+        words.append(w)
+    return tuple(words)
+
+
+def ref_in(text: str, *, names: frozenset[str] | None = None, with_names: bool = True) -> Ref | None:
+    agent = None
+    m = re.search(r"\b(?:from|by) the (\w+)(?: agent| specialist)?\b|\bthe (\w+) (?:agent|specialist)'?s?\b"
+                  r"|\b(\w+) agent'?s?\b", text)
+    if m:
+        word = next(g for g in m.groups() if g)
+        agent = agent_in(word) or (word if word in SPECIALIST_WORDS else None)
+    risk = risk_in(text)
+    kind = kind_in(text)
+    position = count = None
+    m_place = re.search(r"\b(?:number|no\.?|#)\s*(\d+)\s+(?:on|in) (?:the|my) (?:list|queue)", text)
+    m = re.search(r"\b(?:the )?(top|first|last|bottom|all)\s+(\d+)\b", text) or re.search(
+        r"\bthe\s+(\d+)\b(?=\s+(?:\w+\s+)?(?:\w+s)\b)", text)
+    if m:
+        count = int(m.group(m.lastindex or 1))
+        position = -1 if m.group(1) in ("last", "bottom") else None
+    else:
+        m = (re.search(r"\bthe (first|top|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last|bottom)\b", text)
+             or re.search(r"\b(first|top|second|third|fourth|fifth|last)(?= (?:one|action|item|proposal|on the list"
+                          r"|in the queue|in line)\b)", text))
+        if m:
+            position = ORDINALS[m.group(1)]
+    if m_place and not position and not count:
+        position = int(m_place.group(1))
+    places = tuple(ORDINALS[w] for w in re.findall(
+        r"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)\b", text)) if position else ()
+    if len(places) < 2:
+        places = ()
+    pronoun = has(r"\b(it|that|this|that one|this one|them|those|these|the one|they)\b", text)
+    several = has(r"\b(them|those|these|they)\b", text)
+    both = has(r"\bboth\b", text)
+    focus = both or pronoun
+    groups = name_words(text, names) if with_names else ()
+    words = tuple(w for g in groups for w in g)
+    if agent is None and re.search(r"\b(?:ones?|actions?|proposals?|everything|all|stuff|items?|whatever)\b", text):
+        agent = agent_in(text)
+    if agent is None:
+        agent = next((a for w in words for a in (agent_in(w),) if a), None)
+    if agent and words:
+        groups = tuple(g2 for g2 in (tuple(w for w in g if agent_in(w) != agent) for g in groups) if g2)
+        words = tuple(w for g in groups for w in g)
+    # "the markdowns" mean all of them; "the candle internal links" is one action with a plural noun
+    every = (has(r"\b(all|every|everything|each|whatever)\b", text) and not several) or (
+        bool(kind or agent or risk) and plural(text) and not (position or count) and not words)
+    if not any((agent, risk, kind, position, count, every, focus, words)):
+        return None
+    return Ref(agent=agent, risk=risk, kind=kind, position=position, count=count, every=every, several=several,
+               plural=plural(text),
+               focus=focus and not (every and not several) and not words and not position and not count, both=both,
+               words=words, groups=groups if len(groups) > 1 else (), places=places)
+
+
+def reason_in(original: str, verb: str) -> str | None:
+    m = re.search(r"(?i)\b(?:because|cause|coz|cuz|cos|bc|b/c|since|as|due to|reason:?)\s+(.+)$", original)
+    if m:
+        return m.group(1).strip(" .")
+    m = re.search(r"(?i)(?:[,:;]|\s-\s|\s—\s|\s–\s)\s*(.+)$", original)
+    if m and not re.fullmatch(r"(?i)[#\d\s,and&]+", m.group(1)):
+        candidate = m.group(1).strip(" .")
+        if not re.match(r"(?i)(?:and|or|then|please|thanks|thank you)\b", candidate) and len(candidate) > 3:
+            return candidate
+    m = re.search(r"(?i)\b(?:" + verb + r")\b[^a-z]*(?:#?\d+(?:\s*(?:,|and)\s*#?\d+)*)\s+(?!and\b)(.{4,})$", original)
+    if m:
+        return m.group(1).strip(" .")
+    return None
+
+
+def params_in(text: str, original: str) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    m = re.search(r"\btitle\b[^\"“']*[\"“']([^\"”']+)[\"”']", original, re.IGNORECASE)
+    if m:
+        params["new_title"] = m.group(1).strip()
+    m = re.search(r"\b(?:meta )?description\b[^\"“']*[\"“']([^\"”']+)[\"”']", original, re.IGNORECASE)
+    if m:
+        params["new_description"] = m.group(1).strip()
+    m = re.search(r"(\d+(?:\.\d+)?)\s*(?:%|percent)", text)
+    if m and has(r"\b(off|markdown|mark it down|discount|instead|only|but)\b", text):
+        params["percent_off"] = float(m.group(1))
+    m = (re.search(r"\bprice\b(?:\s+of\s+#?\d+)?\s*(?:to|at|=|:|of)?\s*[$€£]?\s*(\d+(?:[.,]\d{1,2})?)(?!\s*%)", text)
+         or re.search(r"\b(?:priced|at|to)\s+[$€£]\s*(\d+(?:[.,]\d{1,2})?)", text)
+         or re.search(r"\bat\s+(\d+[.,]\d{2})\b", text))
+    if m:
+        params["new_price"] = float(m.group(1).replace(",", "."))
+    m = re.search(r"\b(\d+)\s*(?:units|pcs|pieces)\b|\bquantity\s+(?:to\s+|of\s+)?(\d+)\b|\border\s+(\d+)\s+instead\b"
+                  r"|\bonly\s+(\d+)\b(?!\s*%)", text)
+    if m:
+        params["quantity"] = int(next(g for g in m.groups() if g))
+    return params
+
+
+def level_in(text: str) -> str | None:
+    if has(r"semi|low[- ]risk (?:things |ones |actions |stuff )?(?:run|go|execute)|only low|low risk stuff", text):
+        return "semi_autonomous"
+    if has(r"supervis|everything waits|ask me (?:for|before) (?:everything|anything)|manual|back to asking", text):
+        return "supervised"
+    if has(r"fully autonomous|\bautonomous\b|autopilot|all but critical|run (?:it |things )?(?:all )?on (?:its|their) own",
+            text):
+        return "autonomous"
+    return None
