@@ -13,7 +13,7 @@ from functools import cache
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from graphs.brains.base import ToolSpec
 from graphs.state import RunContext
@@ -24,7 +24,11 @@ from tools import tenants as tenant_ops
 from tools.errors import Forbidden, ToolError
 from policies.abac import OPERATIONS
 from tools.registry import enforce
-from tools.validation import describe
+from tools.validation import RunId, Version, describe, parse_action_id
+
+
+#: a model may write 12, "12" or "#12"; never true, never past 2^63 (parse_action_id says which)
+ActionId = Annotated[int, BeforeValidator(parse_action_id)]
 
 
 class Args(BaseModel):
@@ -44,35 +48,35 @@ class ListActionsArgs(Args):
 
 
 class ActionIdArgs(Args):
-    action_id: int
+    action_id: ActionId
 
 
 class DecideArgs(Args):
-    action_id: int
-    version: Annotated[int, Field(ge=1, description="the version you reviewed")]
+    action_id: ActionId
+    version: Version
     reason: str = ""
 
 
 class RejectArgs(Args):
-    action_id: int
-    version: Annotated[int, Field(ge=1)]
+    action_id: ActionId
+    version: Version
     reason: Annotated[str, Field(min_length=1)]
 
 
 class EditArgs(Args):
-    action_id: int
-    version: Annotated[int, Field(ge=1)]
+    action_id: ActionId
+    version: Version
     params: dict[str, Any]
 
 
 class SnoozeArgs(Args):
-    action_id: int
-    version: Annotated[int, Field(ge=1)]
+    action_id: ActionId
+    version: Version
     until: AwareDatetime
 
 
 class RollbackArgs(Args):
-    action_id: int
+    action_id: ActionId
     reason: str = ""
 
 
@@ -82,7 +86,7 @@ class RunsArgs(Args):
 
 
 class RunIdArgs(Args):
-    run_id: int
+    run_id: RunId
 
 
 class AuditArgs(Args):

@@ -64,6 +64,7 @@ OPERATIONS: dict[str, OperationSpec] = _ops(
     OperationSpec("memory.forget", None, False),
     OperationSpec("pii.reveal", None, False),
     OperationSpec("tokens.create", None, False),
+    OperationSpec("tokens.manage", None, False),
     OperationSpec("telemetry.read", R, True),
     OperationSpec("telemetry.ingest", None, False),
     OperationSpec("inventory.settings", None, False),
@@ -112,6 +113,7 @@ AGENT_ALLOWLISTS: dict[str, frozenset[str]] = {
 EXPLICIT_DENY: dict[tuple[Role, str], str] = {
     (Role.ASSISTANT, "pii.reveal"): "revealing PII needs the operator in person",
     (Role.ASSISTANT, "tokens.create"): "assistants cannot mint tokens",
+    (Role.ASSISTANT, "tokens.manage"): "assistants cannot see or revoke tokens",
     (Role.ASSISTANT, "kill_switch.set"): "only the operator moves the kill switch",
     (Role.ASSISTANT, "autonomy.set"): "only the operator changes autonomy",
     (Role.VIEWER, "pii.reveal"): "viewers never see PII",

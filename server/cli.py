@@ -282,6 +282,36 @@ def token_create(role: Annotated[str, typer.Option(help="operator | assistant | 
     sys.stdout.write(secret + "\n")
 
 
+@token_app.command("list")
+def token_list(tenant: TenantOpt = None, as_json: JsonOpt = False) -> None:
+    """The store's tokens (never their secrets)."""
+    from tools.tokens import list_tokens
+
+    rows = run(lambda a: list_tokens(a.deps, operator(a, tenant)))
+    if as_json:
+        _json(rows)
+        return
+    table = Table(title=f"tokens ({len(rows)})")
+    for col in ("id", "prefix", "role", "scopes", "label", "created", "revoked"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(str(r["id"]), r["prefix"], r["role"], ", ".join(r["scopes"]) or "-", r["label"] or "-",
+                      str(r["created_at"])[:16], "yes" if r["revoked"] else "no")
+    out.print(table)
+
+
+@token_app.command("revoke")
+def token_revoke(token_id: int, tenant: TenantOpt = None, as_json: JsonOpt = False) -> None:
+    """Revoke a token: from the next request on it opens nothing."""
+    from tools.tokens import revoke_token
+
+    row = run(lambda a: revoke_token(a.deps, operator(a, tenant), token_id=token_id))
+    if as_json:
+        _json(row)
+        return
+    out.print(f"token {row['id']} ({row['prefix']}…, {row['role']}) revoked")
+
+
 # --- pii ----------------------------------------------------------------------------------------
 
 @pii_app.command("redact")

@@ -257,8 +257,8 @@ async def bulk_decide(deps: Deps, principal: Principal, *, items: list[BulkItem]
                             "execution": res.execution})
         except ToolError as exc:
             results.append({"action_id": str(item.action_id), "ok": False, **exc.to_dict()})
-        except ValueError as exc:
-            results.append({"action_id": str(item.action_id), "ok": False, "code": "invalid_input",
-                            "message": str(exc)})
+        except (ValueError, OverflowError) as exc:
+            results.append({"action_id": str(item.action_id)[:40], "ok": False, "code": "invalid_input",
+                            "message": str(exc)[:300]})
     return results
 

@@ -9,7 +9,7 @@ from typing import Any
 from policies.principal import SCOPES, Principal, Role
 from tools.audit import record
 from tools.deps import Deps, Tx
-from tools.errors import InvalidInput
+from tools.errors import InvalidInput, NotFound
 from tools.records import TokenRecord
 
 TOKEN_PREFIX = "ge_"
@@ -65,3 +65,23 @@ async def principal_for_token(deps: Deps, token: str) -> Principal | None:
 def token_view(rec: TokenRecord) -> dict[str, Any]:
     return {"id": rec.id, "prefix": rec.prefix, "role": rec.role, "scopes": list(rec.scopes), "label": rec.label,
             "created_at": rec.created_at, "revoked": rec.revoked_at is not None}
+
+
+async def list_tokens(deps: Deps, principal: Principal) -> list[dict[str, Any]]:
+    """The store's tokens (never their secrets): prefix, role, scopes, label, created, revoked."""
+    return [token_view(r) for r in await deps.db.query(principal.tenant, lambda tx: tx.tokens.list())]
+
+
+async def revoke_token(deps: Deps, principal: Principal, *, token_id: int) -> dict[str, Any]:
+    """Revoke one of the store's tokens; from the next request on it opens nothing, in every process."""
+    async def txn(tx: Tx) -> dict[str, Any]:
+        known = {r.id: r for r in await tx.tokens.list()}
+        if token_id not in known:
+            raise NotFound(f"there is no token {token_id} in this store", code="token_not_found")
+        if not await tx.tokens.revoke(token_id, now=deps.now()):
+            raise InvalidInput(f"token {token_id} is already revoked", code="already_revoked")
+        await record(tx, deps, actor=principal.subject, event="token.revoked", subject=f"token:{token_id}",
+                     data={"prefix": known[token_id].prefix, "role": known[token_id].role})
+        return {**token_view(known[token_id]), "revoked": True}
+
+    return await deps.db.transact(principal.tenant, txn)

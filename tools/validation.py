@@ -5,11 +5,20 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pydantic import ValidationError
+from typing import Annotated
+
+from pydantic import Field, StrictInt, ValidationError
 
 from tools.errors import InvalidInput
 
 _ID = re.compile(r"^#?\s*(\d{1,15})$")
+#: ids are 64-bit signed integers in the database: a larger one is a caller's mistake, not a crash
+MAX_ID = 2**63 - 1
+#: an action, run or token id in a tool's arguments: a JSON integer (not true, not "12"), in range
+ActionId = Annotated[StrictInt, Field(ge=1, le=MAX_ID, description="the action's id (#12 is 12)")]
+RunId = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+#: a version number: positive, and small
+Version = Annotated[StrictInt, Field(ge=1, le=2**31 - 1, description="the version you reviewed")]
 
 
 def describe(exc: ValidationError) -> str:
@@ -25,8 +34,9 @@ def parse_action_id(raw: Any) -> int:
     if isinstance(raw, bool):
         raise InvalidInput(f"{raw!r} is not an action id", code="malformed_id")
     if isinstance(raw, int):
-        if raw <= 0:
-            raise InvalidInput(f"{raw} is not an action id (ids are positive)", code="malformed_id")
+        if not 0 < raw <= MAX_ID:
+            raise InvalidInput(f"{str(raw)[:40]} is not an action id (ids are positive and below 2^63)",
+                               code="malformed_id")
         return raw
     if isinstance(raw, str):
         m = _ID.match(raw.strip())

@@ -13,7 +13,8 @@ from tools.tokens import principal_for_token
 #: the principal of the MCP request being handled (set by the guard middleware)
 CURRENT: contextvars.ContextVar[Principal | None] = contextvars.ContextVar("growth_principal", default=None)
 
-#: how long a verified token is trusted before it is looked up again (revocation latency)
+#: how long an *unknown* token's refusal is remembered (a flood of bad tokens costs no queries); a known
+#: token is looked up on every request, so a revocation takes effect at once, in every process
 TOKEN_CACHE_SECONDS = 10.0
 
 
@@ -41,7 +42,8 @@ class Principals:
         if hit is not None and now - hit[0] < TOKEN_CACHE_SECONDS:
             return hit[1]
         principal = await principal_for_token(self.deps, token)
-        if len(self._cache) > 10_000:
-            self._cache.clear()
-        self._cache[key] = (now, principal)
+        if principal is None:
+            if len(self._cache) > 10_000:
+                self._cache.clear()
+            self._cache[key] = (now, None)
         return principal

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from mcp.server.mcpserver import MCPServer
-from mcp.server.subscriptions import InMemorySubscriptionBus
 from mcp.shared.subscriptions import ResourceUpdated
 
 from server.app import App
-from server.mcp import data_tools, prompts, resources, tools
+from server.mcp import data_tools, prompts, resources, token_tools, tools
+from server.mcp.events import TenantBus
 from server.mcp.guard import Guard, Operations
 from server.mcp.identity import Principals
 from server.metrics import Metrics
@@ -21,7 +21,7 @@ INSTRUCTIONS = (
 
 def build_mcp(app: App, *, principals: Principals, metrics: Metrics | None = None) -> MCPServer:
     operations = Operations(prompts=dict(prompts.PROMPT_OPERATIONS), resources=dict(resources.RESOURCE_OPERATIONS))
-    bus = InMemorySubscriptionBus()
+    bus = TenantBus()
     mcp = MCPServer("growth-engine", title="Growth Engine", version="0.1.0", instructions=INSTRUCTIONS,
                     subscriptions=bus,
                     middleware=[Guard(app.deps, principals, operations,
@@ -29,14 +29,16 @@ def build_mcp(app: App, *, principals: Principals, metrics: Metrics | None = Non
                     log_level="WARNING")
     tools.register(mcp, app)
     data_tools.register(mcp, app)
+    token_tools.register(mcp, app)
     operations.tools.update(tools.TOOL_OPERATIONS)
     prompts.register(mcp, app)
     resources.register(mcp, app)
 
     async def notify(tenant: str, action_id: int) -> None:
-        # 2026-07-28 clients listening with subscriptions/listen hear about the inbox and the action
-        await bus.publish(ResourceUpdated(uri=f"growth://actions/{action_id}"))
-        await bus.publish(ResourceUpdated(uri="growth://inbox"))
+        # 2026-07-28 clients listening with subscriptions/listen hear about the inbox and the action: that
+        # store's readers only
+        await bus.publish_for(tenant, ResourceUpdated(uri=f"growth://actions/{action_id}"))
+        await bus.publish_for(tenant, ResourceUpdated(uri="growth://inbox"))
 
     app.deps.listeners.append(notify)
     return mcp

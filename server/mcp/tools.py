@@ -27,6 +27,7 @@ from server.mcp.identity import current
 from server.mcp.results import error, from_tool_error, ok
 from tools import actions, audit, decisions, handoffs, killswitch, performance, pii, rollback, rules, runs
 from tools import tenants as tenant_ops
+from tools.validation import ActionId, RunId, Version
 from tools.errors import InvalidInput, ToolError
 
 Specialist = Literal["analytics", "inventory", "content", "risk"]
@@ -60,7 +61,7 @@ class BulkOut(BaseModel):
 
 
 class RollbackOut(BaseModel):
-    action_id: int
+    action_id: ActionId
     status: str
     restored: dict[str, Any]
 
@@ -145,8 +146,8 @@ class Confirm(BaseModel):
 
 
 class BulkDecision(BaseModel):
-    action_id: int
-    version: int = Field(ge=1, description="the version you reviewed")
+    action_id: ActionId
+    version: Version
     decision: Literal["approve", "reject", "snooze"]
     reason: str = ""
     until: str | None = Field(default=None, description="for snooze: ISO time or words like 'monday'")
@@ -241,22 +242,22 @@ def register(mcp: MCPServer, app: App) -> None:
     @tool("get_action", "actions.get", _ann("Explain an action", **READ),
           "One action: why this rank (the expected-revenue arithmetic with every input and its source), the "
           "evidence, the risk, the rollback plan, versions, decisions and execution.")
-    async def get_action(action_id: int) -> Annotated[CallToolResult, ActionOut]:
+    async def get_action(action_id: ActionId) -> Annotated[CallToolResult, ActionOut]:
         detail = _dump(await actions.get_action(deps, current(), action_id=action_id))
         out = ActionOut(**detail)
         return ok(out, render.action(detail))
 
-    async def confirm_approval(action_id: int, version: int, ctx: Context) -> Elicit[Confirm] | Confirm:
+    async def confirm_approval(action_id: ActionId, version: Version, ctx: Context) -> Elicit[Confirm] | Confirm:
         return await _confirmation(app, ctx, action_id, None)
 
-    async def confirm_edit(action_id: int, version: int, params: dict[str, Any], ctx: Context
+    async def confirm_edit(action_id: ActionId, version: Version, params: dict[str, Any], ctx: Context
                            ) -> Elicit[Confirm] | Confirm:
         return await _confirmation(app, ctx, action_id, params)
 
     @tool("approve_action", "actions.approve", _ann("Approve an action", destructive=True, idempotent=True),
           "Approve the version you reviewed; it executes at once unless the kill switch or a rate limit holds it. "
           "High and critical actions ask you to confirm where the client can ask.")
-    async def approve_action(action_id: int, version: Annotated[int, Field(ge=1)],
+    async def approve_action(action_id: ActionId, version: Version,
                              confirmed: Annotated[ElicitationResult[Confirm], Resolve(confirm_approval)],
                              reason: str = "") -> Annotated[CallToolResult, DecisionOut]:
         if not _confirmed(confirmed):
@@ -269,7 +270,7 @@ def register(mcp: MCPServer, app: App) -> None:
     @tool("edit_and_approve", "actions.edit_approve", _ann("Edit and approve", destructive=True, idempotent=True),
           "Change some params of the version you reviewed (validated and re-classified) and approve the new "
           "version.")
-    async def edit_and_approve(action_id: int, version: Annotated[int, Field(ge=1)], params: dict[str, Any],
+    async def edit_and_approve(action_id: ActionId, version: Version, params: dict[str, Any],
                                confirmed: Annotated[ElicitationResult[Confirm], Resolve(confirm_edit)],
                                reason: str = "") -> Annotated[CallToolResult, DecisionOut]:
         if not _confirmed(confirmed):
@@ -281,7 +282,7 @@ def register(mcp: MCPServer, app: App) -> None:
 
     @tool("reject_action", "actions.reject", _ann("Reject an action", idempotent=True),
           "Reject the version you reviewed, with the reason the proposing agent learns from.")
-    async def reject_action(action_id: int, version: Annotated[int, Field(ge=1)],
+    async def reject_action(action_id: ActionId, version: Version,
                             reason: Annotated[str, Field(min_length=1)]) -> Annotated[CallToolResult, DecisionOut]:
         res = await decisions.decide(deps, current(), action_id=action_id, version=version, verdict="reject",
                                      reason=reason)
@@ -290,7 +291,7 @@ def register(mcp: MCPServer, app: App) -> None:
 
     @tool("snooze_action", "actions.snooze", _ann("Snooze an action", idempotent=True),
           "Put an action aside until a time (ISO 8601, or words such as 'tomorrow', 'monday', 'in 3 days').")
-    async def snooze_action(action_id: int, version: Annotated[int, Field(ge=1)], until: str,
+    async def snooze_action(action_id: ActionId, version: Version, until: str,
                             reason: str = "") -> Annotated[CallToolResult, DecisionOut]:
         res = await decisions.decide(deps, current(), action_id=action_id, version=version, verdict="snooze",
                                      until=_when(until, deps.now()), reason=reason)
@@ -329,7 +330,7 @@ def register(mcp: MCPServer, app: App) -> None:
     @tool("rollback_action", "actions.rollback", _ann("Roll an action back", destructive=True, idempotent=True),
           "Restore what an executed action changed, from its recorded before-state. Refuses when the target "
           "changed since.")
-    async def rollback_action(action_id: int, reason: str = "") -> Annotated[CallToolResult, RollbackOut]:
+    async def rollback_action(action_id: ActionId, reason: str = "") -> Annotated[CallToolResult, RollbackOut]:
         res = await rollback.rollback(deps, current(), action_id=action_id, reason=reason)
         out = RollbackOut(**_dump(res))
         return ok(out, f"#{out.action_id} rolled back; restored {out.restored}.")
@@ -361,7 +362,7 @@ def register(mcp: MCPServer, app: App) -> None:
 
     @tool("get_run", "runs.get", _ann("Show a run", **READ), "One specialist run: status, progress, counts, "
                                                              "duration, result or error.")
-    async def get_run(run_id: int) -> Annotated[CallToolResult, RunOut]:
+    async def get_run(run_id: RunId) -> Annotated[CallToolResult, RunOut]:
         out = RunOut(run=_dump(await runs.get_run(deps, current(), run_id=run_id)))
         return ok(out, render.runs([out.run]))
 

@@ -16,6 +16,7 @@ DECIDE = {"actions.approve", "actions.reject", "actions.edit_approve", "actions.
           "actions.rollback"}
 CHAT_OPERATOR = {"chat.operator"}
 OPERATOR_ONLY = {"autonomy.set", "kill_switch.set", "memory.write", "memory.forget", "pii.reveal", "tokens.create",
+                 "tokens.manage",
                  "telemetry.ingest", "inventory.settings", "telemetry.sync"}
 SPECIALIST = {"telemetry.read", "catalog.search", "actions.propose", "actions.list", "actions.get", "memory.read",
               "runs.get"}

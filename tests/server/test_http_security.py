@@ -112,3 +112,47 @@ async def test_host_and_origin_matrix(served: tuple[App, str], tokens: Tokens, h
         r = await http.post(f"{url}/mcp", json=CALL, headers=headers)
     assert r.status_code == status, r.text
     assert await kill_engaged(app) is (status == 200)
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_out_of_range_and_non_numeric_ids_are_refused_without_half_applying(
+        served: tuple[App, str], tokens: Tokens, mode: str) -> None:
+    app, url = served
+    first = (await propose(app.deps, Principal.for_agent("demo", "content"), proposal())).action
+    last = (await propose(app.deps, Principal.for_agent("demo", "content"), proposal(
+        "content.rewrite_meta_description"))).action
+    async with http_client(url, tokens.operator, mode) as client:
+        bulk = await client.call_tool("bulk_decide", {"items": [
+            {"action_id": first.id, "version": 1, "decision": "reject", "reason": "no"},
+            {"action_id": 2**70, "version": 1, "decision": "reject", "reason": "no"},
+            {"action_id": last.id, "version": 1, "decision": "reject", "reason": "no"}]})
+        assert bulk.is_error and "action_id" in bulk.content[0].text
+        for bad in (2**70, True, "12; drop table actions"):
+            r = await client.call_tool("get_action", {"action_id": bad})
+            assert r.is_error
+        huge = await client.call_tool("approve_action", {"action_id": 2**63, "version": 1})
+        assert huge.is_error
+    op = Principal.operator("demo")
+    # nothing was half-applied: every action is as it was, and the server still answers
+    assert (await get_action(app.deps, op, action_id=first.id))["action"]["status"] == "pending_approval"
+    assert (await get_action(app.deps, op, action_id=last.id))["action"]["status"] == "pending_approval"
+
+
+async def test_a_revoked_token_stops_working_at_once(served: tuple[App, str], tokens: Tokens) -> None:
+    app, url = served
+    from tools.tokens import create_token
+
+    secret, rec = await create_token(app.deps, Principal.operator("demo"), tenant="demo", role="viewer", scopes=[])
+    async with http_client(url, secret, "2026-07-28") as viewer:
+        assert not (await viewer.call_tool("list_actions", {})).is_error
+        async with http_client(url, tokens.operator, "2026-07-28") as operator:
+            listed = await operator.call_tool("list_tokens", {})
+            assert rec.id in [t["id"] for t in listed.structured_content["tokens"]]
+            assert secret not in str(listed.structured_content) and secret[10:] not in str(listed.content)
+            revoked = await operator.call_tool("revoke_token", {"token_id": rec.id})
+            assert not revoked.is_error and revoked.structured_content["token"]["revoked"] is True
+        # the very next request with the revoked token is refused (no cache keeps it alive)
+        with pytest.raises(Exception):
+            await viewer.call_tool("list_actions", {})
+    async with http_client(url, tokens.assistant_decide, "2026-07-28") as assistant:
+        assert (await assistant.call_tool("list_tokens", {})).is_error

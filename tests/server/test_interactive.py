@@ -166,3 +166,41 @@ async def test_listeners_hear_about_changed_actions(served: tuple[App, str], tok
                     if heard[-1] == f"growth://actions/{action.id}":
                         break
     assert f"growth://actions/{action.id}" in heard
+
+
+async def test_change_notifications_stay_in_their_store(served: tuple[App, str], tokens: Tokens) -> None:
+    """Another store's operator, and a customer, hear nothing of this store's actions or inbox."""
+    app, url = served
+    action = (await propose(app.deps, Principal.for_agent("demo", "content"), proposal())).action
+    from tests.factories import seed_store
+
+    await seed_store(app, "other")
+    theirs = (await propose(app.deps, Principal.for_agent("other", "content"), proposal())).action
+    uris = [f"growth://actions/{action.id}", f"growth://actions/{theirs.id}", "growth://inbox"]
+    heard: dict[str, list[str]] = {"other": [], "customer": []}
+
+    async def listen(who: str, token: str, until: str | None) -> None:
+        async with http_client(url, token, "2026-07-28") as client:
+            async with client.listen(resource_subscriptions=uris) as events:
+                ready[who].set()
+                with anyio.move_on_after(5):  # bounded: the customer must hear nothing at all
+                    async for event in events:
+                        heard[who].append(str(getattr(event, "uri", "")))
+                        if until is not None and str(getattr(event, "uri", "")) == until:
+                            return
+
+    ready = {"other": anyio.Event(), "customer": anyio.Event()}
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(listen, "other", tokens.other_operator, f"growth://actions/{theirs.id}")
+        tg.start_soon(listen, "customer", tokens.customer, None)
+        await ready["other"].wait()
+        await ready["customer"].wait()
+        from tools.decisions import decide
+
+        await decide(app.deps, OP, action_id=action.id, version=1, verdict="approve")  # this store's change ...
+        await decide(app.deps, Principal.operator("other"), action_id=theirs.id, version=1, verdict="reject",
+                     reason="not for us")  # ... then the other store's: it ends the other listener
+    # the other store's operator heard only its own store's events, and none of this store's ids
+    # (with the SDK's shared bus it would first have heard this store's inbox change)
+    assert heard["other"] == [f"growth://actions/{theirs.id}"]
+    assert heard["customer"] == []
