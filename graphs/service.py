@@ -39,9 +39,12 @@ class ChatTurn:
 
 
 def owner_of(principal: Principal) -> str:
+    """Who a conversation belongs to: a customer, the store's operator (whichever client), or one token."""
     if principal.role is Role.CUSTOMER:
         return f"customer:{principal.customer_ref}"
-    return "operator"
+    if principal.role is Role.OPERATOR:
+        return "operator"
+    return f"{principal.role.value}:{principal.subject}"  # an assistant never continues the operator's thread
 
 
 class ChatService:

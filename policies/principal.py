@@ -16,7 +16,7 @@ class Role(StrEnum):
 
 
 #: scopes an assistant token may hold
-SCOPES = frozenset({"read", "propose", "decide"})
+SCOPES = frozenset({"read", "propose", "decide", "metrics"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -196,7 +196,15 @@ def build_http_app(app: App, mcp: MCPServer, principals: Principals, *, host: st
         return JSONResponse({"status": "ready"})
 
     async def metrics_endpoint(request: Request) -> Response:
-        return Response(await metrics.render(app.deps), media_type="text/plain; version=0.0.4")
+        # counts of actions and kill switches are the stores' business: an operator's token, or an assistant's
+        # with the "metrics" scope; and stores are named by a digest unless GROWTH_METRICS_NAME_TENANTS is set
+        header = request.headers.get("authorization", "")
+        who = await principals.for_token(header[7:].strip()) if header.lower().startswith("bearer ") else None
+        if who is None or not (who.role is Role.OPERATOR or "metrics" in who.scopes):
+            return Response("metrics need a token: an operator's, or one with the metrics scope", status_code=401,
+                            headers={"WWW-Authenticate": 'Bearer realm="growth-engine"'})
+        return Response(await metrics.render(app.deps, name_tenants=app.settings.metrics_name_tenants),
+                        media_type="text/plain; version=0.0.4")
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:

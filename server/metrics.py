@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
 
 from tools.deps import Deps
@@ -23,14 +25,15 @@ class Metrics:
     def count_tool_call(self, tool: str, outcome: str) -> None:
         self.tool_calls.labels(tool, outcome).inc()
 
-    async def render(self, deps: Deps) -> bytes:
-        """Refresh the gauges from the database, then render the text format."""
+    async def render(self, deps: Deps, *, name_tenants: bool = False) -> bytes:
+        """Refresh the gauges from the database, then render the text format (stores named by a digest)."""
         for tenant in await deps.db.tenant_ids():
+            label = tenant if name_tenants else "t_" + hashlib.sha256(deps.config.secret + tenant.encode()).hexdigest()[:10]
             async def q(tx, tenant=tenant):  # type: ignore[no-untyped-def]
                 return await tx.actions.count_by_status(), await kill_state(tx, deps)
 
             counts, kill = await deps.db.query(tenant, q)
             for status, n in counts.items():
-                self.actions.labels(tenant, status).set(n)
-            self.kill_switch.labels(tenant).set(1 if kill.engaged else 0)
+                self.actions.labels(label, status).set(n)
+            self.kill_switch.labels(label).set(1 if kill.engaged else 0)
         return generate_latest(self.registry)

@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     #: extra Host / Origin values accepted by the HTTP server (DNS-rebinding protection)
     allowed_hosts: list[str] = []
     allowed_origins: list[str] = []
+    #: /metrics labels stores by name (off: by a keyed digest, so the metrics never name a store)
+    metrics_name_tenants: bool = False
 
     @property
     def rate_window(self) -> timedelta:

@@ -6,14 +6,23 @@ into it (recorded in the audit log against that request), never a second inbox i
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from policies.principal import Principal
+from policies import ratelimit
 from policies.lifecycle import LIVE
 from tools.actions import propose
 from tools.audit import record
-from tools.deps import Deps
+from tools.deps import Deps, Tx
 from tools.registry import operation
+
+
+#: new requests one customer may open per day, and follow-ups recorded per hour (the rest are folded quietly)
+NEW_PER_DAY = 3
+NEW_WINDOW = timedelta(days=1)
+FOLLOW_UPS = 10
+FOLLOW_UP_WINDOW = timedelta(hours=1)
 
 
 @operation("support.escalate")
@@ -25,10 +34,21 @@ async def escalate(deps: Deps, principal: Principal, *, summary: str, conversati
     if customer_ref:
         open_one = await _open_for(deps, principal.tenant, customer_ref)
         if open_one is not None:
-            await deps.db.transact(principal.tenant, lambda tx: record(
-                tx, deps, actor=principal.subject, event="escalation.followed_up", subject=f"action:{open_one}",
-                data={"summary": summary[:2000], "conversation": conversation, "order": order_name}))
+            async def fold(tx: Tx) -> bool:
+                window = ratelimit.window_start(now, FOLLOW_UP_WINDOW)
+                if await tx.ratelimits.bump(f"escalation.follow_up:{customer_ref}", window) <= FOLLOW_UPS:
+                    await record(tx, deps, actor=principal.subject, event="escalation.followed_up",
+                                 subject=f"action:{open_one}",
+                                 data={"summary": summary[:2000], "conversation": conversation, "order": order_name})
+                return True
+
+            await deps.db.transact(principal.tenant, fold)
             return {"action_id": open_one, "outcome": "folded"}
+        window = ratelimit.window_start(now, NEW_WINDOW)
+        used = await deps.db.transact(principal.tenant, lambda tx: tx.ratelimits.bump(
+            f"escalation.new:{customer_ref}", window))
+        if used > NEW_PER_DAY:
+            return {"action_id": None, "outcome": "throttled"}
     target = f"order:{order_name}" if order_name else f"conversation:{conversation}"
     result = await propose(deps, Principal.for_agent(principal.tenant, "customer_front"), {
         "kind": "support.escalation", "target": target, "agent": "customer_front",

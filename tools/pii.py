@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from policies import ratelimit
 from policies.pii import redact, redact_value, reference, tenant_key
 from policies.pii.detect import Entity
 from policies.pii.redact import Tokenizer
@@ -48,6 +50,16 @@ async def store_value(tx: Tx, deps: Deps, entity: Entity, value: str) -> str:
     return ref
 
 
+#: reveals per principal per window: a person reads a few customers' details, not hundreds
+REVEAL_LIMIT = 20
+REVEAL_ALERT = 10
+REVEAL_WINDOW = timedelta(minutes=10)
+
+
+class RateLimited(InvalidInput):
+    """Too many calls of one kind in its window; nothing was done."""
+
+
 @operation("pii.reveal")
 async def reveal(deps: Deps, principal: Principal, *, ref: str, reason: str) -> dict[str, str]:
     """Show one vaulted value to the operator. Always logged and audited, reason required."""
@@ -58,6 +70,16 @@ async def reveal(deps: Deps, principal: Principal, *, ref: str, reason: str) -> 
         raise InvalidInput("say why you need to see this value (a reason of at least 5 characters)",
                            code="reason_required")
     async def txn(tx: Tx) -> tuple[str, str]:
+        now = deps.now()
+        window = ratelimit.window_start(now, REVEAL_WINDOW)
+        used = await tx.ratelimits.bump(f"pii.reveal:{principal.subject}", window)
+        if used > REVEAL_LIMIT:
+            raise RateLimited(f"at most {REVEAL_LIMIT} reveals per {int(REVEAL_WINDOW.total_seconds() // 60)} "
+                              "minutes; try again later", code="rate_limited")
+        if used == REVEAL_ALERT:
+            # many reveals in a short time is how a leak looks: it lands in the audit log as an alert
+            await record(tx, deps, actor=principal.subject, event="alert.pii_bulk_reveal", subject="pii",
+                         data={"reveals": used, "window_start": window.isoformat()})
         found = await tx.pii.reveal(ref)
         if found is None:
             raise NotFound(f"no vaulted value has the reference {ref!r}")

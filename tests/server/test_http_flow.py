@@ -74,5 +74,17 @@ async def test_health_ready_and_metrics(served: tuple[App, str]) -> None:
     async with httpx.AsyncClient() as http:
         assert (await http.get(f"{url}/healthz")).json() == {"status": "ok"}
         assert (await http.get(f"{url}/readyz")).json() == {"status": "ready"}
-        metrics = await http.get(f"{url}/metrics")
-        assert metrics.status_code == 200 and "growth_actions" in metrics.text
+        assert (await http.get(f"{url}/metrics")).status_code == 401  # no token, no metrics
+
+
+async def test_metrics_need_a_token_and_never_name_a_store(served: tuple[App, str], tokens: Tokens) -> None:
+    import httpx
+
+    _, url = served
+    async with httpx.AsyncClient() as http:
+        for token in (None, tokens.customer, tokens.viewer, tokens.assistant_read):
+            headers = {"Authorization": f"Bearer {token}"} if token else {}
+            assert (await http.get(f"{url}/metrics", headers=headers)).status_code == 401
+        seen = await http.get(f"{url}/metrics", headers={"Authorization": f"Bearer {tokens.operator}"})
+    assert seen.status_code == 200 and "growth_actions" in seen.text
+    assert 'tenant="demo"' not in seen.text and 'tenant="other"' not in seen.text

@@ -40,7 +40,7 @@ async def test_metrics_count_tool_calls(served: tuple[object, str], tokens: Toke
     async with http_client(url, tokens.customer, "2026-07-28") as client:
         await client.call_tool("customer_chat", {"message": "hello"})
         await client.call_tool("approve_action", {"action_id": 1, "version": 1})
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(headers={"Authorization": f"Bearer {tokens.operator}"}) as http:
         text = (await http.get(f"{url}/metrics")).text
     assert 'growth_tool_calls_total{outcome="ok",tool="customer_chat"} 1.0' in text
     assert 'growth_tool_calls_total{outcome="denied",tool="approve_action"} 1.0' in text

@@ -43,6 +43,9 @@ class ShopperPlan:
         if stage == "orders":
             return self.orders(r)
         if stage == "escalated":
+            if r["ok"] and r["content"].get("outcome") == "throttled":
+                return Reply("You already have requests open with the team today; a person will get back to you on "
+                             "those, usually within one business day.")
             if r["ok"] and "action_id" in r["content"]:
                 again = r["content"].get("outcome") == "folded"
                 return Reply(("I've added this to your open request" if again else "I've passed this to the team")
