@@ -43,6 +43,14 @@ def _plain(status: int, text: str, headers: dict[str, str] | None = None) -> Res
     return PlainTextResponse(text, status_code=status, headers=headers)
 
 
+def _split_port(authority: str, default: int) -> tuple[str, int]:
+    """("localhost", 8765) from "localhost:8765"; IPv6 in brackets kept whole."""
+    if authority.endswith("]") or ":" not in authority:
+        return authority, default
+    name, _, port = authority.rpartition(":")
+    return (name, int(port)) if port.isdigit() else (authority, default)
+
+
 class HostGuard:
     """Refuse requests whose Host or Origin is not ours before anything else sees them."""
 
@@ -56,13 +64,16 @@ class HostGuard:
         name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
         return host in self.hosts or name in LOOPBACK_HOSTS or name in self.hosts
 
-    def origin_ok(self, origin: str) -> bool:
+    def origin_ok(self, origin: str, host: str) -> bool:
+        """An Origin named in GROWTH_ALLOWED_ORIGINS, or this very server on loopback (same port): another
+        local web app on another port is another origin, and refused."""
         origin = origin.lower().rstrip("/")
         if origin in self.origins:
             return True
         scheme, _, rest = origin.partition("://")
-        name = rest.rsplit(":", 1)[0] if not rest.endswith("]") else rest
-        return scheme in ("http", "https") and name in LOOPBACK_HOSTS
+        name, port = _split_port(rest, 443 if scheme == "https" else 80)
+        _, own_port = _split_port(host.lower(), 80)
+        return scheme in ("http", "https") and name in LOOPBACK_HOSTS and port == own_port
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in OPEN_PATHS:
@@ -73,7 +84,7 @@ class HostGuard:
             await _plain(421, "Misdirected request: this Host is not served here")(scope, receive, send)
             return
         origin = headers.get("origin")
-        if origin is not None and not self.origin_ok(origin):
+        if origin is not None and not self.origin_ok(origin, headers.get("host", "")):
             await _plain(403, "Forbidden: cross-origin requests from this Origin are not allowed")(scope, receive, send)
             return
         await self.app(scope, receive, send)
@@ -105,6 +116,12 @@ class BearerAuth:
                 scope, receive, send)
             return
         body, receive = await _buffer(receive)
+        if body.lstrip()[:1] == b"[":
+            # one message per request: a batch would be answered with a confusing error further in
+            await JSONResponse({"jsonrpc": "2.0", "id": None, "error": {
+                "code": -32600, "message": "JSON-RPC batches are not supported: send one request per message",
+                "data": {"code": "batch_not_supported"}}}, status_code=400)(scope, receive, send)
+            return
         challenge = await self._scope_challenge(principal, scope, body)
         if challenge is not None:
             await challenge(scope, receive, send)

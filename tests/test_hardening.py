@@ -44,7 +44,7 @@ async def test_a_read_only_assistant_cannot_continue_the_operators_thread(app: A
 
 
 async def test_a_customer_cannot_flood_the_operators_inbox(app: App) -> None:
-    from tools.actions import list_actions, propose  # noqa: F401
+    from tools.actions import list_actions
     from tools.escalation import NEW_PER_DAY, escalate
 
     await seed_store(app)

@@ -10,6 +10,8 @@ a denied read is a protocol error. Lists are filtered to what the caller may use
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,6 +59,24 @@ class Operations:
         return None
 
 
+_TYPE_NOTE = re.compile(r" \[type=.*$")
+_PYDANTIC = re.compile(r"^Error executing tool [^:]*: \d+ validation errors? for \w+")
+
+
+def invalid_args(tool: str, result: dict[str, Any]) -> dict[str, Any]:
+    """The SDK's raw pydantic text for bad arguments, as a tool error naming each field, with its code."""
+    content = result.get("content") or []
+    text = content[0].get("text", "") if content and isinstance(content[0], dict) else ""
+    if not _PYDANTIC.match(text):
+        return result
+    lines = [line.strip() for line in text.splitlines()[1:] if line.strip() and "errors.pydantic.dev" not in line]
+    problems = []
+    for where, message in zip(lines[0::2], lines[1::2]):
+        problems.append(f"{where}: {_TYPE_NOTE.sub('', message).lower()}")
+    message = f"invalid arguments for {tool[:60]}: " + "; ".join(problems or ["they do not fit its schema"])
+    return {**result, "content": [{"type": "text", "text": f"{message} [invalid_args]"}]}
+
+
 class Guard:
     def __init__(self, deps: Deps, principals: Principals, operations: Operations,
                  on_tool_call: Callable[[str, str], None] | None = None) -> None:
@@ -95,6 +115,8 @@ class Guard:
         if ctx.method == "tools/call":
             failed = isinstance(result, dict) and result.get("isError")
             self._count(ctx, "error" if failed else "ok")
+            if failed:
+                result = invalid_args(str((ctx.params or {}).get("name", "?")), result)
         return self._filter(principal, result) if ctx.method in LIST_METHODS else result
 
     def _count(self, ctx: ServerRequestContext[Any, Any], outcome: str) -> None:

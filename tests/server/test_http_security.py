@@ -94,7 +94,8 @@ async def test_the_authorization_matrix(served: tuple[App, str], tokens: Tokens,
     assert len(denials) >= 5
 
 
-HOSTS = [("127.0.0.1:{port}", None, 200), ("localhost:{port}", "http://localhost:3000", 200),
+HOSTS = [("127.0.0.1:{port}", None, 200), ("localhost:{port}", "http://localhost:{port}", 200),
+         ("localhost:{port}", "http://localhost:3000", 403),  # another local app is another origin
          ("evil.example", None, 421), ("127.0.0.1:{port}", "https://evil.example", 403),
          ("attacker.test:{port}", "http://attacker.test", 421), ("127.0.0.1.nip.io:{port}", None, 421),
          ("127.0.0.1:{port}", "null", 403)]
@@ -107,7 +108,7 @@ async def test_host_and_origin_matrix(served: tuple[App, str], tokens: Tokens, h
     port = url.rsplit(":", 1)[1]
     headers = MODERN_HEADERS | {"Authorization": f"Bearer {tokens.operator}", "Host": host.format(port=port)}
     if origin:
-        headers["Origin"] = origin
+        headers["Origin"] = origin.format(port=port)
     async with httpx.AsyncClient() as http:
         r = await http.post(f"{url}/mcp", json=CALL, headers=headers)
     assert r.status_code == status, r.text
@@ -156,3 +157,24 @@ async def test_a_revoked_token_stops_working_at_once(served: tuple[App, str], to
             await viewer.call_tool("list_actions", {})
     async with http_client(url, tokens.assistant_decide, "2026-07-28") as assistant:
         assert (await assistant.call_tool("list_tokens", {})).is_error
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_bad_arguments_are_tool_errors_with_a_code_naming_the_field(served: tuple[App, str], tokens: Tokens,
+                                                                         mode: str) -> None:
+    _, url = served
+    async with http_client(url, tokens.operator, mode) as client:
+        missing = await client.call_tool("approve_action", {"action_id": 1})
+        wrong = await client.call_tool("get_action", {"action_id": True})
+    assert missing.is_error and missing.content[0].text.endswith("[invalid_args]")
+    assert "version" in missing.content[0].text and "pydantic" not in missing.content[0].text
+    assert wrong.is_error and "action_id" in wrong.content[0].text and "[invalid_args]" in wrong.content[0].text
+
+
+async def test_a_json_rpc_batch_is_refused_clearly(served: tuple[App, str], tokens: Tokens) -> None:
+    app, url = served
+    headers = MODERN_HEADERS | {"Authorization": f"Bearer {tokens.operator}"}
+    async with httpx.AsyncClient() as http:
+        r = await http.post(f"{url}/mcp", json=[CALL, CALL], headers=headers)
+    assert r.status_code == 400 and r.json()["error"]["data"]["code"] == "batch_not_supported"
+    assert not await kill_engaged(app)
