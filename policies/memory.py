@@ -119,13 +119,3 @@ def recall(kind: str, refusal: Refusal | None, measure_now: float | None, now: d
         spec = MEASURES[kind]
         return Recall(False, f"{note} It comes back because the evidence changed: {spec.words}.", returning=True)
     return Recall(True, note, until=until)
-
-
-def describe_cooldowns() -> list[tuple[str, str, str]]:
-    """(kind, cooldown at medium / high, what brings it back sooner): the README's table."""
-    out = []
-    for kind, base in COOLDOWN.items():
-        spec = MEASURES.get(kind)
-        sooner = "never sooner" if kind in NEVER_MATERIAL or spec is None else spec.words
-        out.append((kind, f"{base.days} d / {(base * TIER_FACTOR[RiskTier.HIGH]).days} d", sooner))
-    return out

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from policies.decision import Decision, allow, deny, require_approval
@@ -245,6 +245,3 @@ def check(kind: str, params: dict[str, Any], facts: dict[str, Any], rules: list[
         outcome = require_approval(f"your rule: {rule.describe()}")
     return outcome
 
-
-def to_day(moment: datetime) -> date:
-    return moment.date()

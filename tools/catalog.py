@@ -64,7 +64,7 @@ class Product:
 
 
 def _stem(word: str) -> str:
-    word = word.replace("tshirt", "tshirt").replace("t-shirt", "tshirt")
+    word = word.replace("t-shirt", "tshirt")
     if len(word) > 4 and word.endswith("es") and word[:-2].endswith(("ss", "sh", "ch", "x")):
         return word[:-2]
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):

@@ -9,7 +9,7 @@ two whole weeks. A question the data cannot answer says so and what it can answe
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from policies.principal import Principal
@@ -103,7 +103,3 @@ async def outcomes(deps: Deps, principal: Principal, *, kind: str | None = None)
     return {"kind": kind, "executed": executed, "measured": False,
             "why": "outcomes of executed actions are not measured against a control yet"}
 
-
-def week_label(window: list[str]) -> str:
-    start, end = (datetime.fromisoformat(d) for d in window)
-    return f"{start:%-d %b}–{end:%-d %b}"

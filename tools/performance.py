@@ -20,10 +20,10 @@ POSITIVE = frozenset({"approve", "edit_approve"})
 @operation("performance.read")
 async def agent_performance(deps: Deps, principal: Principal, *, agent: str | None = None) -> list[dict[str, Any]]:
     """Per agent and kind: proposals, human approvals, rejections, rollbacks, auto-approvals, approval rate."""
-    async def q(tx: Tx) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        return await tx.actions.stats(), await tx.actions.human_decisions()
+    async def q(tx: Tx) -> tuple[list[dict[str, Any]], ...]:
+        return await tx.actions.stats(), await tx.actions.human_decisions(), await tx.actions.auto_approvals()
 
-    stats, decisions = await deps.db.query(principal.tenant, q)
+    stats, decisions, autos = await deps.db.query(principal.tenant, q)
     out: dict[tuple[str, str], dict[str, Any]] = {}
 
     def row(a: str, k: str) -> dict[str, Any]:
@@ -57,7 +57,7 @@ async def agent_performance(deps: Deps, principal: Principal, *, agent: str | No
     for (a, k, _), word in last.items():
         item = row(a, k)
         item["approved" if word == "approve" else "rejected" if word == "reject" else "rolled_back"] += 1
-    for r in await _auto(deps, principal):
+    for r in autos:
         if agent and r["agent"] != agent:
             continue
         row(r["agent"], r["kind"])["auto_approved"] += r["count"]
@@ -68,7 +68,3 @@ async def agent_performance(deps: Deps, principal: Principal, *, agent: str | No
         item["approval_rate"] = round(item["approved"] / decided, 3) if decided else None
     return sorted(out.values(), key=lambda i: (i["agent"], i["kind"]))
 
-
-async def _auto(deps: Deps, principal: Principal) -> list[dict[str, Any]]:
-    events = await deps.db.query(principal.tenant, lambda tx: tx.actions.auto_approvals())
-    return events
