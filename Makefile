@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/actions.py
 	$(BIN)/python bench/graph.py
 	$(BIN)/python bench/telemetry.py
+	$(BIN)/python bench/pii.py
 
 clean:
 	rm -rf $(VENV) $(ADAPTERS) .growth .pytest_cache

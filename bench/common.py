@@ -10,7 +10,7 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-SECRET = "bench-secret-not-for-production"
+SECRET = "bench-secret-not-for-production-use-only"
 
 
 def percentile(values: list[float], q: float) -> float:

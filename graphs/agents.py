@@ -25,6 +25,7 @@ from graphs import gate
 from graphs.brains.rules import render
 from graphs.toolkit import ToolOutcome, call_tool, tools_for
 from policies.commands import Said
+from tools.pii import guard
 
 MAX_STEPS = 8
 
@@ -74,11 +75,14 @@ async def run_agent(agent: str, state: ChatState, runtime: Runtime[RunContext]) 
                                      tools=[t.spec() for t in tools], results=results, scratch=scratch,
                                      now=ctx.deps.now(), facts=facts))
     message = _last_user(state)
+    tenant = ctx.principal.tenant
     if isinstance(step, Reply):
+        # what a brain says passes the broker before it is checkpointed or returned, whatever the brain
+        text = await guard(ctx.deps, tenant, step.text)
         focus = [r["id"] for r in step.refs if r.get("type") == "action"] or facts["focus"]
         said_now = gate.said_dict(await gate.said_for(ctx, message)) if agent == "ceo_front" else None
-        return _end(agent, step.text, step.refs, scratch_all, state, trace, focus=focus, asked=asked, said=said_now)
-    scratch, results = dict(step.scratch), []
+        return _end(agent, text, step.refs, scratch_all, state, trace, focus=focus, asked=asked, said=said_now)
+    scratch, results = dict(await guard(ctx.deps, tenant, dict(step.scratch))), []
     said: Said | None = None
     checks: dict[str, gate.Gated] = {}
     for call in step.calls:

@@ -21,7 +21,7 @@ from policies.pii.clearance import Clearance, filter_for
 from policies.pii.detect import Entity
 from tools.deps import Deps
 from tools.handoffs import record_handoff
-from tools.pii import tokenizer
+from tools.pii import hints_for, tokenizer
 from tools.validation import describe
 
 
@@ -59,7 +59,8 @@ async def transfer(deps: Deps, *, tenant: str, actor: str, thread_id: str, from_
                              f"the {edge.kind} payload for {to_agent} is invalid: {describe(exc)}", kind=edge.kind)
     clearance = AGENTS[to_agent].clearance if to_agent in AGENTS else Clearance.REDACTED
     vault: dict[str, tuple[Entity, str]] = {}
-    clean = filter_for(model.model_dump(mode="json"), clearance, tokenizer(deps, tenant), vault)
+    clean = filter_for(model.model_dump(mode="json"), clearance, tokenizer(deps, tenant), vault,
+                       await hints_for(deps, tenant))
     if vault:
         await _vault(deps, tenant, vault)
     row = await record_handoff(deps, tenant, actor=actor, thread_id=thread_id, from_agent=from_agent,

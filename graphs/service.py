@@ -18,8 +18,7 @@ from graphs.state import RunContext
 from policies.principal import Principal, Role
 from tools.deps import Deps
 from tools.errors import Forbidden, InvalidInput
-from policies.pii import redact
-from tools.pii import tokenizer
+from tools.pii import guard
 
 MAX_MESSAGE = 8000
 _THREAD = re.compile(r"^[A-Za-z0-9_.:-]{1,100}$")
@@ -117,14 +116,7 @@ class ChatService:
 
     async def _protect(self, tenant: str, text: str) -> str:
         """The message with PII replaced by references; raw values go to the vault (only if any)."""
-        result = redact(text, tokenizer(self.deps, tenant))
-        if result.vault:
-            async def store(tx: Any) -> None:
-                for ref, (entity, raw) in result.vault.items():
-                    await tx.pii.store(ref=ref, entity=entity.value, value=raw, now=self.deps.now())
-
-            await self.deps.db.transact(tenant, store)
-        return result.text
+        return await guard(self.deps, tenant, text)
 
     async def resume(self, principal: Principal, thread: str, decisions: list[dict[str, Any]], *,
                      brain: Any = None) -> ChatTurn:

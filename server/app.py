@@ -1,4 +1,8 @@
-"""``create_app()``: settings in, a wired engine out. The only place that reads Settings."""
+"""``create_app()``: settings in, a wired engine out. The only place that reads Settings.
+
+Start-up resolves the master secret (``server.secret``), opens the database and unlocks
+its keyring with it: the operations get the data keys, never the master secret.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,12 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
-from server.persistence.db import SqlDatabase, open_database
+from server.persistence.db import SqlDatabase, connect_database
+from server.persistence.keyring import WrongSecret
 from server.persistence.migrate import check, upgrade
+from server.secret import MasterSecret, SecretRefused, pending_path, promote, read_file, resolve
 from server.settings import Settings
+from tools.audit_chain import chain_key
 from tools.deps import Deps, EngineConfig
 
 
@@ -48,10 +55,22 @@ class App:
         await self.db.close()
 
 
-def engine_config(settings: Settings) -> EngineConfig:
-    return EngineConfig(secret=settings.secret_bytes(), env_kill_switch=settings.kill_switch,
+def engine_config(settings: Settings, root_key: bytes) -> EngineConfig:
+    return EngineConfig(secret=root_key, env_kill_switch=settings.kill_switch,
                         rate_limit_executions=settings.rate_limit_executions, rate_window=settings.rate_window,
                         store_url=settings.store_url)
+
+
+def legacy_audit_key(settings: Settings) -> bytes | None:
+    """The audit chain key of a database written before the keyring (its root is the master secret).
+
+    Only such a database has audit heads for migration 0005 to sign; None if no secret resolves
+    (the migration then refuses only if it needs one).
+    """
+    try:
+        return chain_key(resolve(settings).value)
+    except SecretRefused:
+        return None
 
 
 async def prepare_schema(settings: Settings) -> None:
@@ -63,10 +82,36 @@ async def prepare_schema(settings: Settings) -> None:
     await check(settings.database_url)
 
 
+async def unlock(db: SqlDatabase, master: MasterSecret) -> None:
+    """Unlock with the master secret; finish a rotation that stopped after the database switched."""
+    try:
+        await db.unlock(master.value)
+        return
+    except WrongSecret as exc:
+        if master.path is not None and pending_path(master.path).exists():
+            await db.unlock(read_file(pending_path(master.path)).encode())
+            promote(master.path)  # the interrupted `growth secret rotate` is now complete
+            return
+        if master.created and master.path is not None:
+            # nothing was sealed with the secret just invented: do not leave a stray one behind
+            master.path.unlink(missing_ok=True)
+            raise WrongSecret(f"{exc} ({master.path} did not exist, so this is not the secret this database was "
+                              "created with; restore the secret file kept with it, or, for a database written "
+                              "under the old development default, run `growth secret rotate "
+                              "--from-development-secret`)") from None
+        raise WrongSecret(f"{exc} (tried {master.describe()})") from None
+
+
 async def create_app(settings: Settings | None = None, *, check_schema: bool = True) -> App:
     settings = settings or Settings()
+    master = resolve(settings)
     if check_schema:
         await prepare_schema(settings)
-    db = open_database(settings.database_url, secret=settings.secret_bytes(),
-                       busy_timeout_ms=settings.sqlite_busy_timeout_ms, pool_size=settings.db_pool_size)
-    return App(settings, db, Deps(db=db, config=engine_config(settings)))
+    db = connect_database(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+                          pool_size=settings.db_pool_size)
+    try:
+        await unlock(db, master)
+    except BaseException:
+        await db.close()
+        raise
+    return App(settings, db, Deps(db=db, config=engine_config(settings, db.root_key)))

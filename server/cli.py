@@ -12,7 +12,8 @@ from rich.table import Table
 
 from policies.principal import Principal
 from server.app import App, create_app
-from server.cli_common import (JsonOpt, TenantOpt, _json, actions_app, app, db_app, err, operator, out, run)
+from server.cli_common import (JsonOpt, TenantOpt, _json, actions_app, app, db_app, err, load_settings, operator,
+                               out, run)
 from server.settings import Settings
 from tools.errors import ToolError
 
@@ -20,11 +21,21 @@ from tools.errors import ToolError
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
-    """Apply every migration (idempotent)."""
-    from server.persistence.migrate import head_revision, upgrade
+    """Apply every migration and restore the audit log's database guards (idempotent)."""
+    from server.app import legacy_audit_key
+    from server.persistence.migrate import UpgradeRefused, head_revision, upgrade
 
-    settings = Settings()
-    asyncio.run(upgrade(settings.database_url))
+    settings = load_settings()
+    try:
+        restored = asyncio.run(upgrade(settings.database_url, audit_key=legacy_audit_key(settings)))
+    except UpgradeRefused as exc:
+        err.print(f"[red]error[/red] {escape(str(exc))}")
+        if settings.secret_key is None:
+            err.print("a database written under the old development default secret moves to your own secret "
+                      "with `growth secret rotate --from-development-secret`")
+        raise typer.Exit(1) from None
+    for fault in restored:
+        err.print(f"restored the audit guard {fault.name} (it was {fault.state})")
     err.print(f"database at {head_revision()} ({_safe_url(settings.database_url)})")
 
 
@@ -33,7 +44,7 @@ def db_current() -> None:
     """Show the schema revision of the database."""
     from server.persistence.migrate import current_revision, head_revision
 
-    settings = Settings()
+    settings = load_settings()
     current = asyncio.run(current_revision(settings.database_url))
     out.print(f"current: {current or '(empty)'}  head: {head_revision()}")
 
@@ -375,7 +386,7 @@ def check_handoffs(as_json: JsonOpt = False) -> None:
 
 
 # Importing the command modules registers their commands on ``app``.
-from server import cli_data, cli_security  # noqa: E402,F401
+from server import cli_data, cli_secret, cli_security  # noqa: E402,F401
 
 
 def main() -> None:

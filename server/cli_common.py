@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
@@ -59,11 +60,25 @@ def _default(value: Any) -> Any:
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
+def load_settings() -> Settings:
+    """Settings from the environment; a refused value (the development secret...) is a clean exit 2."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        for e in exc.errors():
+            err.print(f"[red]error[/red] {escape(str(e['msg']).removeprefix('Value error, '))}")
+        raise typer.Exit(2) from None
+
+
 def run(fn: Callable[[App], Awaitable[T]], *, check_schema: bool = True) -> T:
     """Build the app, run one coroutine, close; tool errors become a clean exit code 1."""
+    from server.persistence.keyring import KeyringError
+    from server.secret import SecretRefused
+
+    settings = load_settings()
 
     async def main() -> T:
-        application = await create_app(Settings(), check_schema=check_schema)
+        application = await create_app(settings, check_schema=check_schema)
         try:
             return await fn(application)
         finally:
@@ -74,6 +89,9 @@ def run(fn: Callable[[App], Awaitable[T]], *, check_schema: bool = True) -> T:
     except ToolError as exc:
         err.print(f"[red]error[/red] {escape(f'[{exc.code}]')} {escape(exc.message)}")
         raise typer.Exit(1) from None
+    except (SecretRefused, KeyringError) as exc:
+        err.print(f"[red]error[/red] {escape(str(exc))}")
+        raise typer.Exit(2) from None
     except RuntimeError as exc:
         if type(exc).__name__ == "SchemaOutOfDate":
             err.print(f"[red]error[/red] {escape(str(exc))}")

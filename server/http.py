@@ -4,7 +4,9 @@ Requests pass, in order: the Host/Origin check (DNS-rebinding protection, loopba
 default, other names only through an explicit allowlist); bearer authentication
 (``401`` with ``WWW-Authenticate`` for a missing or unknown token; ``403
 insufficient_scope`` naming the scope when an assistant token lacks the one a tool
-needs); then the MCP transport. Tokens are verified here and never forwarded.
+needs); the session limits (``server/sessions.py``: a few open sessions per token and
+principal, a reserve only operators may use, an idle timeout); then the MCP transport.
+Tokens are verified here and never forwarded.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
 from mcp.server.auth.provider import AccessToken
 from mcp.server.mcpserver import MCPServer
+from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -31,6 +34,7 @@ from server.mcp.guard import PRINCIPAL_KEY
 from server.mcp.identity import Principals
 from server.metrics import Metrics
 from server.persistence.migrate import check
+from server.sessions import LimitedSessionManager, SessionGate, SessionLedger, SessionLimits
 from tools.errors import Forbidden
 from tools.registry import enforce
 
@@ -191,14 +195,18 @@ async def _buffer(receive: Receive) -> tuple[bytes, Receive]:
 
 
 def build_http_app(app: App, mcp: MCPServer, principals: Principals, *, host: str,
-                   metrics: Metrics | None = None) -> ASGIApp:
+                   metrics: Metrics | None = None, sessions: SessionLedger | None = None) -> ASGIApp:
     from server.mcp.tools import TOOL_OPERATIONS
 
     metrics = metrics or Metrics()
-    # Host/Origin are checked by HostGuard for every route; the transport's own check would see the same.
-    mcp_app = mcp.streamable_http_app(streamable_http_path="/mcp", host=host,
-                                      transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False))
-    guarded = BearerAuth(mcp_app, app, principals, TOOL_OPERATIONS)
+    sessions = sessions or SessionLedger(SessionLimits.from_settings(app.settings))
+    # What mcp.streamable_http_app() builds, with the SDK's session manager replaced by one that reports
+    # sessions to the ledger. Host/Origin are checked by HostGuard for every route; the transport's own
+    # check would see the same.
+    manager = LimitedSessionManager(mcp._lowlevel_server, ledger=sessions,
+                                    security_settings=TransportSecuritySettings(enable_dns_rebinding_protection=False))
+    mcp_app = Starlette(routes=[Route("/mcp", endpoint=StreamableHTTPASGIApp(manager))])
+    guarded = BearerAuth(SessionGate(mcp_app, sessions), app, principals, TOOL_OPERATIONS)
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -225,7 +233,7 @@ def build_http_app(app: App, mcp: MCPServer, principals: Principals, *, host: st
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        async with mcp.session_manager.run():
+        async with manager.run():
             yield
 
     ops = Starlette(routes=[Route("/healthz", healthz), Route("/readyz", readyz),

@@ -28,10 +28,9 @@ class StartupRefused(RuntimeError):
 
 
 async def refuse_unsafe(app: App, host: str) -> None:
+    # (the public development secret needs no check here: it is refused everywhere, see server.secret)
     if is_loopback(host):
         return
-    if app.settings.uses_default_secret():
-        raise StartupRefused(f"refusing to listen on {host} with the default GROWTH_SECRET_KEY: set your own secret")
     if await app.db.active_tokens() == 0:
         raise StartupRefused(f"refusing to listen on {host} without any API token: create one with "
                              "`growth token create --role operator`")

@@ -7,10 +7,26 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+#: the secret earlier versions used when none was set. It is public, so it is refused everywhere;
+#: it is kept only to recognise it (and to move a database written under it: ``growth secret rotate``)
 DEFAULT_SECRET = "growth-engine-insecure-development-secret"
+MIN_SECRET_LENGTH = 32
+
+
+def secret_problem(value: str) -> str | None:
+    """Why ``value`` cannot be a master secret, or None."""
+    if value.strip() == DEFAULT_SECRET:
+        return ("this is the public development secret, which anyone can use to read the PII vault and forge "
+                "the audit chain: unset it (a random secret file is created beside an SQLite database) or set "
+                "your own, e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))'")
+    if len(value.strip()) < MIN_SECRET_LENGTH:
+        return (f"a master secret needs at least {MIN_SECRET_LENGTH} characters (this one has "
+                f"{len(value.strip())}; a database written under a shorter one moves to a new secret with "
+                "`growth secret rotate --from-old-secret-file`)")
+    return None
 
 
 class Settings(BaseSettings):
@@ -24,8 +40,11 @@ class Settings(BaseSettings):
     http_port: int = Field(default=8765, ge=1, le=65535)
     #: the environment-level kill switch: when true nothing executes, anywhere
     kill_switch: bool = False
-    #: keys PII references and encrypts the vault; must be changed off loopback
-    secret_key: SecretStr = SecretStr(DEFAULT_SECRET)
+    #: the master secret, which unlocks the database's keyring (PII references, vault, audit chain).
+    #: Unset: GROWTH_SECRET_FILE, else ``secret.key`` beside an SQLite database (created on first run)
+    secret_key: SecretStr | None = None
+    #: a file holding the master secret (readable by its owner only)
+    secret_file: Path | None = None
     #: executions per tenant per rate window; over it, work is deferred, never dropped
     rate_limit_executions: int = Field(default=120, ge=0)
     rate_limit_window_seconds: int = Field(default=60, ge=1)
@@ -62,8 +81,31 @@ class Settings(BaseSettings):
     #: extra Host / Origin values accepted by the HTTP server (DNS-rebinding protection)
     allowed_hosts: list[str] = []
     allowed_origins: list[str] = []
+    # Open 2025-era MCP sessions (``mcp-session-id``), each held in memory until DELETE or idle; see
+    # server/sessions.py. A person's clients (desktop, IDE, scripts) need a handful per token, so these caps are
+    # never in their way, and a flood from one token stops at its own cap.
+    #: sessions one token may hold open at once
+    mcp_sessions_per_token: int = Field(default=16, ge=1)
+    #: sessions one principal may hold across all its tokens (a shopper with a token per device)
+    mcp_sessions_per_principal: int = Field(default=32, ge=1)
+    #: all open sessions in this process (~40 KB each idle, so ~80 MB when full)
+    mcp_session_pool: int = Field(default=2_000, ge=1)
+    #: the last slots of the pool, which only operators may take: they can always get in during a flood
+    mcp_sessions_operator_reserve: int = Field(default=100, ge=0)
+    #: a session with no request in flight for this long is closed and its slot given back
+    mcp_session_idle_seconds: float = Field(default=300.0, gt=0)
     #: /metrics labels stores by name (off: by a keyed digest, so the metrics never name a store)
     metrics_name_tenants: bool = False
+
+    @field_validator("secret_key", mode="before")
+    @classmethod
+    def _refuse_weak_secret(cls, value: object) -> object:
+        raw = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if raw is None or raw == "":
+            return None  # an empty GROWTH_SECRET_KEY= line means "not set"
+        if isinstance(raw, str) and (problem := secret_problem(raw)):
+            raise ValueError(f"GROWTH_SECRET_KEY refused: {problem}")
+        return value
 
     @property
     def rate_window(self) -> timedelta:
@@ -82,12 +124,6 @@ class Settings(BaseSettings):
         if not path or path == ":memory:":
             return None
         return Path(path)
-
-    def secret_bytes(self) -> bytes:
-        return self.secret_key.get_secret_value().encode()
-
-    def uses_default_secret(self) -> bool:
-        return self.secret_key.get_secret_value() == DEFAULT_SECRET
 
 
 def is_loopback(host: str) -> bool:

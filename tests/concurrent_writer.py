@@ -14,8 +14,8 @@ from tools.deps import Deps, EngineConfig
 
 
 async def main(url: str, worker: int, n: int) -> None:
-    db = open_database(url, secret=TEST_SECRET.encode(), busy_timeout_ms=60_000, pool_size=4)
-    deps = Deps(db=db, config=EngineConfig(secret=TEST_SECRET.encode()))
+    db = await open_database(url, secret=TEST_SECRET.encode(), busy_timeout_ms=60_000, pool_size=4)
+    deps = Deps(db=db, config=EngineConfig(secret=db.root_key))
     agent = Principal.for_agent("demo", "content")
     try:
         await asyncio.gather(*(

@@ -36,8 +36,8 @@ def worker(db_url: str, label: str | None, occurrence: int, batch: int) -> None:
                 os.kill(os.getpid(), signal.SIGKILL)
 
     async def main() -> None:
-        db = open_database(db_url, secret=TEST_SECRET.encode())
-        deps = Deps(db=db, config=EngineConfig(secret=TEST_SECRET.encode(), rate_limit_executions=100_000),
+        db = await open_database(db_url, secret=TEST_SECRET.encode())
+        deps = Deps(db=db, config=EngineConfig(secret=db.root_key, rate_limit_executions=100_000),
                     on_step=on_step)
         try:
             await run_due(deps, "demo", limit=10_000, batch=batch)

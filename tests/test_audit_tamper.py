@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError
 
 from policies.principal import Principal
 from server.app import App
+from server.persistence import audit_guard
 from tests.conftest import TEST_SECRET
 from tests.factories import proposal
 from tools.actions import propose
@@ -56,8 +57,8 @@ def _tamper(db_url: str) -> Callable[[list[str]], Awaitable[None]]:
     async def run(statements: list[str]) -> None:
         if url.get_backend_name() == "sqlite":
             con = sqlite3.connect(str(url.database))
-            con.execute("DROP TRIGGER IF EXISTS audit_events_no_update")
-            con.execute("DROP TRIGGER IF EXISTS audit_events_no_delete")
+            for trigger in audit_guard.SQLITE:
+                con.execute(f"DROP TRIGGER IF EXISTS {trigger.name}")
             for stmt in statements:
                 con.execute(stmt)
             con.commit()
@@ -65,7 +66,8 @@ def _tamper(db_url: str) -> Callable[[list[str]], Awaitable[None]]:
             return
         conn = await asyncpg.connect(host=url.host, port=url.port, user=url.username, database=url.database)
         try:
-            await conn.execute("ALTER TABLE audit_events DISABLE TRIGGER USER")
+            for table in audit_guard.TABLES:
+                await conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
             for stmt in statements:
                 await conn.execute(stmt)
         finally:

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from policies.digest import canonical_json
-from tools.audit_chain import ChainReport, chain_key, verify_chain
+from tools.audit_chain import GENESIS, Anchor, ChainReport, Head, Problem, chain_key, head_mac, verify_chain
 from tools.deps import Deps, Tx
+from tools.errors import Conflict
 from tools.pii import protect, protect_text
 from tools.records import AuditRecord
 
@@ -40,9 +41,32 @@ async def record_many(tx: Tx, deps: Deps, entries: list[AuditEntry]) -> list[Aud
     return await tx.audit.append_many(rows)
 
 
-async def verify(deps: Deps, tenant: str) -> ChainReport:
-    async def q(tx: Tx) -> ChainReport:
-        return verify_chain(chain_key(deps.config.secret), tenant, await tx.audit.chain(), await tx.audit.head())
+_GUARD_STATE = {"missing": "is missing", "disabled": "is disabled", "altered": "was altered"}
+
+
+async def verify(deps: Deps, tenant: str, *, anchor: Anchor | None = None) -> ChainReport:
+    """The chain, its signed head, the database's guards, and (if given) an anchor kept outside."""
+    return (await _verified_head(deps, tenant, anchor))[0]
+
+
+async def take_anchor(deps: Deps, tenant: str) -> Anchor:
+    """The signed head of a chain that verifies, to keep outside the database."""
+    report, head = await _verified_head(deps, tenant, None)
+    if not report.ok:
+        raise Conflict(f"the audit log does not verify, nothing to anchor: {report.problem}", code="audit_broken")
+    seq, digest = (head.seq, head.hash) if head else (0, GENESIS)
+    key = chain_key(deps.config.secret)
+    return Anchor(tenant, seq, digest, deps.now().isoformat(timespec="seconds"),
+                  head_mac(key, tenant=tenant, seq=seq, hash=digest))
+
+
+async def _verified_head(deps: Deps, tenant: str, anchor: Anchor | None) -> tuple[ChainReport, Head | None]:
+    async def q(tx: Tx) -> tuple[ChainReport, Head | None]:
+        events, head = await tx.audit.chain(), await tx.audit.head()
+        guards = [Problem(f"guard_{state}", f"the database guard {name} {_GUARD_STATE[state]}: "
+                                            "run `growth db upgrade` to restore it")
+                  for name, state in await tx.audit.guard_faults()]
+        return verify_chain(chain_key(deps.config.secret), tenant, events, head, anchor=anchor, extra=guards), head
 
     return await deps.db.query(tenant, q)
 

@@ -28,7 +28,7 @@ from tools.audit import record
 from tools.deps import Deps, Tx
 from tools.errors import Conflict, InvalidInput, ToolError
 from tools.execution import execute
-from tools.pii import protect_text
+from tools.pii import protect, protect_text
 from tools.records import ActionRecord
 from tools.registry import enforce, operation
 from tools.limits import tier_in_total
@@ -132,6 +132,8 @@ async def decide(deps: Deps, principal: Principal, *, action_id: Any, version: i
         reclassified = None
         if edited is not None:
             new_params, digest, new_tier = edited
+            if KINDS[action.kind].customer_text:
+                new_params = await protect(tx, deps, new_params)  # as a proposal's: references, never raw
             again = rederive(action.kind, title=action.title, expected_revenue=action.expected_revenue,
                              revenue_inputs=action.revenue_inputs, old=action.params, new=new_params)
             derived = {"title": again.title, "expected_revenue": again.expected_revenue,

@@ -19,6 +19,7 @@ from tools.records import (ActionRecord, ActionSummary, AuditRecord, ExecutionRe
                            NewAction, OutboxRecord, RunRecord, TenantRecord, TokenRecord)
 
 if TYPE_CHECKING:
+    from tools.audit_chain import Head
     from tools.ingest.batches import Ga4Batch, GscBatch, GscUiBatch, ProductsBatch
     from tools.ingest.windows import Window
 
@@ -155,7 +156,10 @@ class AuditRepo(Protocol):
         """(ts, actor, event, subject, data) rows, chained in order."""
         ...
     async def chain(self) -> list[AuditRecord]: ...
-    async def head(self) -> tuple[int, str] | None: ...
+    async def head(self) -> Head | None: ...
+    async def guard_faults(self) -> list[tuple[str, str]]:
+        """(trigger or function, missing | disabled | altered) for every database guard of the log."""
+        ...
     async def recent(self, *, limit: int, event_prefix: str | None = None,
                      since: str | None = None) -> list[AuditRecord]: ...
 
@@ -167,6 +171,14 @@ class PiiRepo(Protocol):
         ...
     async def reveal(self, ref: str) -> tuple[str, str] | None: ...
     async def log_access(self, *, ref: str, principal: str, reason: str, now: datetime) -> None: ...
+
+
+class HintRepo(Protocol):
+    """What the PII detectors learn from the store (see ``policies.pii.Hints``)."""
+
+    async def countries(self) -> list[str]: ...
+    async def names(self) -> list[str]: ...
+    async def catalog(self) -> list[str]: ...
 
 
 class RateLimitRepo(Protocol):
@@ -285,6 +297,7 @@ class Tx(Protocol):
     ga4: Ga4Repo
     commerce: CommerceRepo
     rules: RuleRepo
+    hints: HintRepo
 
     def savepoint(self) -> AbstractAsyncContextManager[None]:
         """A nested transaction: an error inside rolls back only what it did."""
@@ -325,6 +338,8 @@ def utcnow() -> datetime:
 class EngineConfig:
     """The slice of settings the operations read (never the environment)."""
 
+    #: the root data key from the database's keyring (not the master secret): keys PII references,
+    #: the audit chain and the metrics digest
     secret: bytes
     env_kill_switch: bool = False
     rate_limit_executions: int = 120

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Any
 
 from policies import ratelimit
-from policies.pii import redact, redact_value, reference, tenant_key
+from policies.pii import Hints, redact, redact_value, reference, tenant_key
 from policies.pii.detect import Entity
+from policies.pii.phones import region_ok
 from policies.pii.redact import Tokenizer
 from policies.pii.tokens import customer_reference
 from policies.principal import Principal
@@ -25,10 +27,40 @@ def customer_ref_for(deps: Deps, tenant: str, email: str) -> str:
     return customer_reference(email, tenant_key(deps.config.secret, tenant))
 
 
+#: how long what the detectors know of a store is reused before it is read again
+HINTS_TTL = 60.0
+_hints: dict[tuple[int, str], tuple[float, Hints]] = {}
+
+
+async def hints(tx: Tx, deps: Deps) -> Hints:
+    """The store's countries, customers' names and catalogue, read at most once a minute per process."""
+    key = (id(deps.db), tx.tenant)
+    cached = _hints.get(key)
+    if cached is not None and time.monotonic() - cached[0] < HINTS_TTL:
+        return cached[1]
+    names = frozenset(" ".join(n.split()).casefold() for n in await tx.hints.names() if len(n.split()) >= 2)
+    found = Hints(regions=tuple(c for c in await tx.hints.countries() if region_ok(c)), names=names,
+                  catalog=frozenset(t.casefold() for t in await tx.hints.catalog()))
+    _hints[key] = (time.monotonic(), found)
+    return found
+
+
+def forget_hints(deps: Deps, tenant: str) -> None:
+    """New customers or products: the next redaction reads the store again."""
+    _hints.pop((id(deps.db), tenant), None)
+
+
+async def hints_for(deps: Deps, tenant: str) -> Hints:
+    cached = _hints.get((id(deps.db), tenant))
+    if cached is not None and time.monotonic() - cached[0] < HINTS_TTL:
+        return cached[1]
+    return await deps.db.query(tenant, lambda tx: hints(tx, deps))
+
+
 async def protect(tx: Tx, deps: Deps, value: Any) -> Any:
     """Redact every string in ``value``; the raw values go to the (encrypted) vault."""
     vault: dict[str, tuple[Entity, str]] = {}
-    clean = redact_value(value, tokenizer(deps, tx.tenant), vault)
+    clean = redact_value(value, tokenizer(deps, tx.tenant), vault, await hints(tx, deps))
     now = deps.now()
     for ref, (entity, raw) in vault.items():
         await tx.pii.store(ref=ref, entity=entity.value, value=raw, now=now)
@@ -36,11 +68,25 @@ async def protect(tx: Tx, deps: Deps, value: Any) -> Any:
 
 
 async def protect_text(tx: Tx, deps: Deps, text: str) -> str:
-    result = redact(text, tokenizer(deps, tx.tenant))
+    result = redact(text, tokenizer(deps, tx.tenant), await hints(tx, deps))
     now = deps.now()
     for ref, (entity, raw) in result.vault.items():
         await tx.pii.store(ref=ref, entity=entity.value, value=raw, now=now)
     return result.text
+
+
+async def guard(deps: Deps, tenant: str, value: Any) -> Any:
+    """``value`` (text, or any JSON-like value) with PII replaced by references, outside any
+    transaction: the vault is written (in its own transaction) only when something was found."""
+    vault: dict[str, tuple[Entity, str]] = {}
+    clean = redact_value(value, tokenizer(deps, tenant), vault, await hints_for(deps, tenant))
+    if vault:
+        async def store(tx: Tx) -> None:
+            for ref, (entity, raw) in vault.items():
+                await tx.pii.store(ref=ref, entity=entity.value, value=raw, now=deps.now())
+
+        await deps.db.transact(tenant, store)
+    return clean
 
 
 async def store_value(tx: Tx, deps: Deps, entity: Entity, value: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from policies.pii.detect import Entity
+from policies.pii.detect import Entity, Hints
 from policies.pii.redact import Tokenizer, redact_value
 
 
@@ -29,9 +29,9 @@ PERSON_FIELDS = frozenset({"name", "first_name", "last_name", "full_name", "emai
 
 
 def filter_for(payload: dict[str, Any], clearance: Clearance, tokenizer: Tokenizer,
-               vault: dict[str, tuple[Entity, str]]) -> dict[str, Any]:
+               vault: dict[str, tuple[Entity, str]], hints: Hints | None = None) -> dict[str, Any]:
     """The payload as ``clearance`` may receive it; raw values found go to ``vault``."""
-    clean = redact_value(payload, tokenizer, vault)
+    clean = redact_value(payload, tokenizer, vault, hints)
     if clearance is Clearance.TOKENIZED:
         clean = _drop_person_fields(clean)
     return clean  # type: ignore[no-any-return]

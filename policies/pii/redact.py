@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from policies.pii.detect import Entity, Finding, find_pii
+from policies.pii.detect import Entity, Finding, Hints, find_pii
 
 Tokenizer = Callable[[Entity, str], str]
 
@@ -23,9 +23,9 @@ def placeholder(entity: Entity, ref: str | None) -> str:
     return f"[{entity.value}:{ref}]" if ref else f"[{entity.value}]"
 
 
-def redact(text: str, tokenizer: Tokenizer | None = None) -> Redaction:
+def redact(text: str, tokenizer: Tokenizer | None = None, hints: Hints | None = None) -> Redaction:
     """Redact ``text``; line breaks inside a finding are kept so line structure holds."""
-    findings = find_pii(text)
+    findings = find_pii(text, hints)
     if not findings:
         return Redaction(text, (), {})
     parts: list[str] = []
@@ -43,15 +43,15 @@ def redact(text: str, tokenizer: Tokenizer | None = None) -> Redaction:
 
 
 def redact_value(value: Any, tokenizer: Tokenizer | None = None,
-                 vault: dict[str, tuple[Entity, str]] | None = None) -> Any:
+                 vault: dict[str, tuple[Entity, str]] | None = None, hints: Hints | None = None) -> Any:
     """Redact every string inside a JSON-like value (dict keys are left alone)."""
     if isinstance(value, str):
-        r = redact(value, tokenizer)
+        r = redact(value, tokenizer, hints)
         if vault is not None:
             vault.update(r.vault)
         return r.text
     if isinstance(value, dict):
-        return {k: redact_value(v, tokenizer, vault) for k, v in value.items()}
+        return {k: redact_value(v, tokenizer, vault, hints) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [redact_value(v, tokenizer, vault) for v in value]
+        return [redact_value(v, tokenizer, vault, hints) for v in value]
     return value

@@ -115,6 +115,8 @@ class VerifyOut(BaseModel):
     events: int
     first_bad_seq: int | None = None
     problem: str = ""
+    #: the first problem's stable code (tools.audit_chain.Problem), empty when intact
+    code: str = ""
 
 
 class HandoffsOut(BaseModel):
@@ -409,9 +411,10 @@ def register(mcp: MCPServer, app: App) -> None:
           "Check the hash chain end to end; names the first bad event if any.")
     async def verify_audit() -> Annotated[CallToolResult, VerifyOut]:
         report = await audit.verify(deps, current().tenant)
-        out = VerifyOut(ok=report.ok, events=report.events, first_bad_seq=report.first_bad_seq, problem=report.problem)
-        text = (f"Audit chain intact: {out.events} events." if out.ok
-                else f"Audit chain BROKEN at event {out.first_bad_seq}: {out.problem}")
+        out = VerifyOut(ok=report.ok, events=report.events, first_bad_seq=report.first_bad_seq, problem=report.problem,
+                        code=report.code)
+        where = f" at event {out.first_bad_seq}" if out.first_bad_seq is not None else ""
+        text = f"Audit chain intact: {out.events} events." if out.ok else f"Audit chain BROKEN{where}: {out.problem}"
         return ok(out, text)
 
     @tool("handoff_log", "handoffs.read", _ann("Handoff log", **READ),

@@ -7,6 +7,10 @@ and writers in one process queue on an asyncio lock rather than polling the file
 Readers use a deferred BEGIN and see a consistent snapshot without blocking.
 SQLite transactions run on worker threads (see ``sqlite_sync``); PostgreSQL runs
 on asyncpg.
+
+A database is opened locked: ``open_database`` unlocks its keyring with the master
+secret (see ``keyring``), and only then hands out transactions, the vault and the
+audit chain key.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from server.persistence import keyring
 from server.persistence import models as m
 from server.persistence.sqlite_sync import SyncConnection
 from server.persistence.tx import SqlTx
@@ -34,6 +39,11 @@ from tools.records import TokenRecord
 
 T = TypeVar("T")
 TxFn = Callable[[Any], Awaitable[T]]
+
+
+def _locked() -> keyring.DatabaseLocked:
+    return keyring.DatabaseLocked("the database is locked: open it with open_database(url, secret=...)")
+
 
 #: PostgreSQL SQLSTATEs worth one more try: serialization failure, deadlock
 _RETRYABLE_PG = {"40001", "40P01"}
@@ -75,10 +85,43 @@ def make_engine(url: str, *, busy_timeout_ms: int = 30_000, pool_size: int = 5) 
 class _Database:
     dialect: str
 
-    def __init__(self, url: str, secret: bytes) -> None:
+    def __init__(self, url: str) -> None:
         self.url = url
-        self.vault = Vault(secret)
-        self.audit_key = chain_key(secret)
+        self._keys: keyring.DataKeys | None = None
+        self._vault: Vault | None = None
+        self._audit_key = b""
+
+    async def unlock(self, secret: bytes) -> None:
+        """Unwrap the data keys with the master secret (creating them on a new database)."""
+        self._use(await keyring.unlock(self, secret))
+
+    def _use(self, keys: keyring.DataKeys) -> None:
+        self._keys = keys
+        self._vault = Vault(keys.vault, generation=keys.vault_generation)
+        self._audit_key = chain_key(keys.root)
+
+    @property
+    def keys(self) -> keyring.DataKeys:
+        if self._keys is None:
+            raise _locked()
+        return self._keys
+
+    @property
+    def root_key(self) -> bytes:
+        """Keys PII references and the metrics digest (``EngineConfig.secret``)."""
+        return self.keys.root
+
+    @property
+    def vault(self) -> Vault:
+        if self._vault is None:
+            raise _locked()
+        return self._vault
+
+    @property
+    def audit_key(self) -> bytes:
+        if self._keys is None:
+            raise _locked()
+        return self._audit_key
 
     async def token_by_hash(self, token_hash: str) -> TokenRecord | None:
         from server.persistence.repos.tenants import token_record
@@ -110,13 +153,23 @@ class _Database:
 class PostgresDatabase(_Database):
     dialect = "postgresql"
 
-    def __init__(self, url: str, *, secret: bytes, pool_size: int = 10) -> None:
-        super().__init__(url, secret)
+    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+        super().__init__(url)
         self.engine = make_engine(url, pool_size=pool_size)
         self._writer = self.engine
 
     async def close(self) -> None:
         await self.engine.dispose()
+
+    @asynccontextmanager
+    async def raw(self, *, write: bool) -> AsyncIterator[Any]:
+        """A bare connection in one transaction, for the keyring (no tenant, no keys needed)."""
+        if write:
+            async with self.engine.begin() as conn:
+                yield conn
+            return
+        async with self.engine.connect() as conn, conn.begin():
+            yield conn
 
     @asynccontextmanager
     async def write(self, tenant: str) -> AsyncIterator[SqlTx]:
@@ -156,8 +209,8 @@ class PostgresDatabase(_Database):
 class SqliteDatabase(_Database):
     dialect = "sqlite"
 
-    def __init__(self, url: str, *, secret: bytes, busy_timeout_ms: int = 30_000) -> None:
-        super().__init__(url, secret)
+    def __init__(self, url: str, *, busy_timeout_ms: int = 30_000) -> None:
+        super().__init__(url)
         _sqlite_folder(url)
         sync_url = make_url(url).set(drivername="sqlite")
         self.engine = create_engine(sync_url, pool_size=8, max_overflow=8,
@@ -186,18 +239,33 @@ class SqliteDatabase(_Database):
         return await asyncio.get_running_loop().run_in_executor(self._pool, partial(fn, *args))
 
     @asynccontextmanager
-    async def _held(self, engine: Engine, tenant: str, *, commit: bool) -> AsyncIterator[SqlTx]:
+    async def _held_conn(self, engine: Engine, *, commit: bool) -> AsyncIterator[SyncConnection]:
         conn = await self._hop(engine.connect)
         try:
             trans = await self._hop(conn.begin)
             try:
-                yield SqlTx(SyncConnection(conn, self._hop), tenant, self)
+                yield SyncConnection(conn, self._hop)
             except BaseException:
                 await self._hop(trans.rollback)
                 raise
             await self._hop(trans.commit if commit else trans.rollback)
         finally:
             await self._hop(conn.close)
+
+    @asynccontextmanager
+    async def _held(self, engine: Engine, tenant: str, *, commit: bool) -> AsyncIterator[SqlTx]:
+        async with self._held_conn(engine, commit=commit) as conn:
+            yield SqlTx(conn, tenant, self)
+
+    @asynccontextmanager
+    async def raw(self, *, write: bool) -> AsyncIterator[Any]:
+        """A bare connection in one transaction, for the keyring (no tenant, no keys needed)."""
+        if not write:
+            async with self._held_conn(self.engine, commit=False) as conn:
+                yield conn
+            return
+        async with self._write_lock, self._held_conn(self._writer, commit=True) as conn:
+            yield conn
 
     @asynccontextmanager
     async def write(self, tenant: str) -> AsyncIterator[SqlTx]:
@@ -243,11 +311,26 @@ class SqliteDatabase(_Database):
 SqlDatabase = SqliteDatabase | PostgresDatabase
 
 
-def open_database(url: str, *, secret: bytes, busy_timeout_ms: int = 30_000, pool_size: int = 10) -> SqlDatabase:
-    """SQLite or PostgreSQL by URL. ``pool_size`` (PostgreSQL) may double under load."""
+def connect_database(url: str, *, busy_timeout_ms: int = 30_000, pool_size: int = 10) -> SqlDatabase:
+    """SQLite or PostgreSQL by URL, still locked (``unlock`` it, or inspect its keyring).
+
+    ``pool_size`` (PostgreSQL) may double under load.
+    """
     if make_url(url).get_backend_name() == "sqlite":
-        return SqliteDatabase(url, secret=secret, busy_timeout_ms=busy_timeout_ms)
-    return PostgresDatabase(url, secret=secret, pool_size=pool_size)
+        return SqliteDatabase(url, busy_timeout_ms=busy_timeout_ms)
+    return PostgresDatabase(url, pool_size=pool_size)
+
+
+async def open_database(url: str, *, secret: bytes, busy_timeout_ms: int = 30_000,
+                        pool_size: int = 10) -> SqlDatabase:
+    """The database, unlocked with the master ``secret`` (``keyring.WrongSecret`` if it is not this one's)."""
+    db = connect_database(url, busy_timeout_ms=busy_timeout_ms, pool_size=pool_size)
+    try:
+        await db.unlock(secret)
+    except BaseException:
+        await db.close()
+        raise
+    return db
 
 
 def _sqlstate(exc: DBAPIError) -> str | None:

@@ -11,6 +11,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
+from server.persistence import audit_guard
+from server.persistence.audit_guard import GuardFault
 from server.persistence.db import make_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -18,6 +20,10 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 class SchemaOutOfDate(RuntimeError):
     """The database is not at the schema this code expects."""
+
+
+class UpgradeRefused(RuntimeError):
+    """A migration cannot run as asked (for example: it needs the server secret); nothing was changed."""
 
 
 def alembic_config(url: str) -> Config:
@@ -33,18 +39,26 @@ def head_revision() -> str:
     return head
 
 
-async def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the database to ``revision`` (idempotent)."""
+async def upgrade(url: str, revision: str = "head", *, audit_key: bytes | None = None) -> list[GuardFault]:
+    """Bring the database to ``revision`` (idempotent); at head, restore any audit guard that was removed.
+
+    ``audit_key`` (the audit chain key) signs audit heads that predate signing
+    (revision 0005); a database that has such heads refuses to upgrade without it.
+    Returns the guards that had to be restored.
+    """
     cfg = alembic_config(url)
+    cfg.attributes["audit_key"] = audit_key
     engine = make_engine(url)
     try:
         async with engine.connect() as conn:
-            def _up(sync_conn: Connection) -> None:
+            def _up(sync_conn: Connection) -> list[GuardFault]:
                 cfg.attributes["connection"] = sync_conn
                 command.upgrade(cfg, revision)
+                return audit_guard.restore(sync_conn) if revision == "head" else []
 
-            await conn.run_sync(_up)
+            restored = await conn.run_sync(_up)
             await conn.commit()
+            return restored
     finally:
         await engine.dispose()
 

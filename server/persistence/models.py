@@ -179,12 +179,17 @@ class AuditEvent(Base):
 
 
 class AuditHead(Base):
-    """The last link of each tenant's chain, so a truncated tail is noticed."""
+    """The last link of each tenant's chain, so a truncated tail is noticed.
+
+    Signed with the chain key (``mac``) and only moves forward (database triggers).
+    """
 
     __tablename__ = "audit_heads"
     tenant_id: Mapped[str] = mapped_column(String(63), primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger)
     hash: Mapped[str] = mapped_column(String(64))
+    #: tools.audit_chain.head_mac of (tenant, seq, hash); empty: not signed
+    mac: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 class AgentHandoff(Base):
@@ -222,7 +227,7 @@ class PiiVaultEntry(Base):
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
     ref: Mapped[str] = mapped_column(String(64))
     entity: Mapped[str] = mapped_column(String(20))
-    #: the raw value, encrypted with a key derived from the server secret
+    #: the raw value, encrypted with the keyring's vault key
     ciphertext: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
     __table_args__ = (UniqueConstraint("tenant_id", "ref"),)
@@ -236,6 +241,26 @@ class PiiAccess(Base):
     principal: Mapped[str] = mapped_column(String(200))
     reason: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
+
+
+class KeyringEntry(Base):
+    """The database's data keys, each wrapped with a key derived from the master secret.
+
+    Database-wide rather than per tenant (like the schema version): ``root`` keys PII
+    references, the audit chain and the metrics digest; ``vault`` encrypts the PII vault.
+    """
+
+    __tablename__ = "keyring"
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    #: rises by one each time the key is replaced (``growth secret rotate`` replaces the vault key)
+    generation: Mapped[int] = mapped_column(Integer)
+    #: the key, Fernet-encrypted with the key-encryption key derived from the master secret
+    wrapped: Mapped[str] = mapped_column(Text)
+    #: random, or legacy (adopted from a database written before the keyring)
+    origin: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime]
+    #: when the key was last re-wrapped under a new master secret (it kept its value)
+    rotated_at: Mapped[datetime | None]
 
 
 class RateLimitWindow(Base):

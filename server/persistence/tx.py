@@ -16,6 +16,7 @@ from server.persistence.repos.misc import (SqlExecutionRepo, SqlHandoffRepo, Sql
                                            SqlOutboxRepo, SqlPiiRepo, SqlRateLimitRepo, SqlRunRepo)
 from server.persistence.repos.commerce import SqlCommerceRepo
 from server.persistence.repos.ga4 import SqlGa4Repo
+from server.persistence.repos.hints import SqlHintRepo
 from server.persistence.repos.gsc import SqlGscRepo
 from server.persistence.repos.rules import SqlRuleRepo
 from server.persistence.repos.store import SqlStoreRepo
@@ -49,6 +50,7 @@ class SqlTx:
         self.ga4 = SqlGa4Repo(conn, tenant, db.dialect)
         self.commerce = SqlCommerceRepo(conn, tenant, db.dialect)
         self.rules = SqlRuleRepo(conn, tenant)
+        self.hints = SqlHintRepo(conn, tenant, db.vault)
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:

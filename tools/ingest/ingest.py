@@ -15,6 +15,7 @@ from datetime import date, datetime, time as dtime, timezone
 from typing import Any
 
 from policies.pii import tenant_key
+from tools.pii import forget_hints
 from policies.principal import Principal
 from tools.audit import record
 from tools.deps import Deps, Tx
@@ -235,6 +236,8 @@ async def ingest(deps: Deps, principal: Principal, source: str, upload: Upload, 
                 "watermark": written.watermark, "source_rows": written.total, "details": written.details}
 
     result = await deps.db.transact(tenant, txn, attempts=2)
+    if source in ("shopify-orders", "shopify-products"):
+        forget_hints(deps, tenant)  # new customers' names and countries, new products: read them again
     if progress is not None:
         progress("writing", 1.0)
     result["duration_s"] = round(time.perf_counter() - started, 3)

@@ -202,7 +202,8 @@ def _verified(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]
     report = _ok(results) or {}
     if report.get("ok"):
         return f"The audit chain is intact: {report['events']} events, every link checks out.", []
-    return f"The audit chain is BROKEN at event {report.get('first_bad_seq')}: {report.get('problem')}", []
+    where = f" at event {report['first_bad_seq']}" if report.get("first_bad_seq") is not None else ""
+    return f"The audit chain is BROKEN{where}: {report.get('problem')}", []
 
 
 def _handoffs(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],

@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from server.persistence import audit_guard
 from server.persistence import models as m
 from server.persistence.dialect import insert_ignore
-from tools.audit_chain import GENESIS, link_hash
+from tools.audit_chain import GENESIS, Head, head_mac, link_hash
 from tools.records import AuditRecord
 
 E = m.AuditEvent.__table__
 H = m.AuditHead.__table__
-_HEAD = select(H.c.seq, H.c.hash).where(H.c.tenant_id == bindparam("w_tenant"))
+_HEAD = select(H.c.seq, H.c.hash, H.c.mac).where(H.c.tenant_id == bindparam("w_tenant"))
 _HEAD_FOR_UPDATE = _HEAD.with_for_update()
 _INSERT = insert(E).returning(E)
 _INSERT_MANY = insert(E).returning(E, sort_by_parameter_order=True)
 _MOVE_HEAD = (update(H).where(H.c.tenant_id == bindparam("w_tenant"))
-              .values(seq=bindparam("v_seq"), hash=bindparam("v_hash")))
+              .values(seq=bindparam("v_seq"), hash=bindparam("v_hash"), mac=bindparam("v_mac")))
 
 
 def audit_record(row: Row[Any]) -> AuditRecord:
@@ -43,9 +45,14 @@ class SqlAuditRepo:
         head_q = _HEAD_FOR_UPDATE if self.dialect == "postgresql" else _HEAD
         head = (await self.conn.execute(head_q, {"w_tenant": self.tenant})).first()
         if head is None:
-            await self.conn.execute(insert_ignore(H, self.dialect, tenant_id=self.tenant, seq=0, hash=GENESIS))
+            genesis = self._mac(0, GENESIS)
+            await self.conn.execute(insert_ignore(H, self.dialect, tenant_id=self.tenant, seq=0, hash=GENESIS,
+                                                  mac=genesis))
             head = (await self.conn.execute(head_q, {"w_tenant": self.tenant})).one()
-        seq, prev_hash = head
+        seq, prev_hash, mac = head
+        # A head whose signature does not hold (moved without the key, or never signed)
+        # is not blessed by moving it: it keeps its bad signature, so verify keeps failing.
+        signed = hmac.compare_digest(mac, self._mac(seq, prev_hash))
         values = []
         for ts, actor, event, subject, data in rows:
             seq += 1
@@ -58,16 +65,25 @@ class SqlAuditRepo:
             inserted = [(await self.conn.execute(_INSERT, values[0])).one()]
         else:
             inserted = list((await self.conn.execute(_INSERT_MANY, values)).all())
-        await self.conn.execute(_MOVE_HEAD, {"w_tenant": self.tenant, "v_seq": seq, "v_hash": prev_hash})
+        await self.conn.execute(_MOVE_HEAD, {"w_tenant": self.tenant, "v_seq": seq, "v_hash": prev_hash,
+                                             "v_mac": self._mac(seq, prev_hash) if signed else mac})
         return [audit_record(r) for r in inserted]
+
+    def _mac(self, seq: int, digest: str) -> str:
+        return head_mac(self.key, tenant=self.tenant, seq=seq, hash=digest)
 
     async def chain(self) -> list[AuditRecord]:
         rows = (await self.conn.execute(select(E).where(E.c.tenant_id == self.tenant).order_by(E.c.seq, E.c.id))).all()
         return [audit_record(r) for r in rows]
 
-    async def head(self) -> tuple[int, str] | None:
-        row = (await self.conn.execute(select(H.c.seq, H.c.hash).where(H.c.tenant_id == self.tenant))).first()
-        return (row[0], row[1]) if row else None
+    async def head(self) -> Head | None:
+        row = (await self.conn.execute(_HEAD, {"w_tenant": self.tenant})).first()
+        return Head(row[0], row[1], row[2]) if row else None
+
+    async def guard_faults(self) -> list[tuple[str, str]]:
+        """(trigger or function, missing | disabled | altered) for every audit guard not as created."""
+        rows = (await self.conn.execute(audit_guard.catalogue(self.dialect))).all()
+        return [(f.name, f.state) for f in audit_guard.faults(self.dialect, rows)]
 
     async def recent(self, *, limit: int, event_prefix: str | None = None,
                      since: str | None = None) -> list[AuditRecord]:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from server.persistence import models as m
 from server.persistence.dialect import insert_ignore, upsert
+from server.persistence.keyring import KeysRotated, current_vault_generation
 from server.persistence.vault import Vault
 from tools.records import ActionRecord, ExecutionRecord, HandoffRecord, OutboxRecord, RunRecord
 
@@ -104,8 +105,21 @@ class SqlPiiRepo:
         self.tenant = tenant
         self.vault = vault
         self.dialect = conn.dialect.name
+        self._key_current = False
+
+    async def _check_key(self) -> None:
+        """Refuse to seal with a vault key that ``growth secret rotate`` has replaced since this process
+        started: the row would be unreadable with the new key. Once per transaction; on PostgreSQL
+        the share lock holds a rotation back until this transaction ends."""
+        if self._key_current:
+            return
+        if await current_vault_generation(self.conn, self.dialect) != self.vault.generation:
+            raise KeysRotated("the PII vault key was replaced (growth secret rotate) after this process "
+                              "started: restart it with the new secret")
+        self._key_current = True
 
     async def store(self, *, ref: str, entity: str, value: str, now: datetime) -> None:
+        await self._check_key()
         await self.conn.execute(insert_ignore(PV, self.dialect, tenant_id=self.tenant, ref=ref, entity=entity,
                                               ciphertext=self.vault.seal(value), created_at=now))
 
@@ -119,6 +133,7 @@ class SqlPiiRepo:
         rows = [{"tenant_id": self.tenant, "ref": ref, "entity": entity, "ciphertext": self.vault.seal(raw),
                  "created_at": now} for ref, (entity, raw) in entries.items() if ref not in held]
         if rows:
+            await self._check_key()
             await self.conn.execute(insert(PV), rows)
         return len(rows)
 
