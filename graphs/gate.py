@@ -27,6 +27,7 @@ from graphs.state import RunContext
 from graphs.toolkit import ToolOutcome, call_tool, queue_for
 from policies.commands import Command, Said, Target, Verb, gate
 from policies.tiers import RiskTier
+from tools import plain
 from tools.actions import load
 from tools.decisions import preview_edit
 from tools.errors import Conflict, ToolError
@@ -247,8 +248,8 @@ def echo(items: list[dict[str, Any]]) -> str:
             for p in group:
                 extra = ""
                 if p["verb"] == Verb.EDIT_APPROVE.value:
-                    extra = " with " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in (p["args"].get("params")
-                                                                                          or {}).items())
+                    params = p["args"].get("params") or {}
+                    extra = " with " + ", ".join(f"{k.replace('_', ' ')} {plain.value(v)}" for k, v in params.items())
                 parts.append(f"#{p['action_id']} ({p['label']}, {p['risk_tier']} risk{extra})")
             lines.append(f"{word} {_join(parts)}?")
             undo += [f"  (#{p['action_id']} can be undone: {p['rollback']})" for p in group

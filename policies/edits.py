@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
+
+from policies.figures import cents, figure, money
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,9 +24,20 @@ class Rederived:
     revenue_formula: str
 
 
+def _shown(i: dict[str, Any]) -> str:
+    # inputs stored before they carried their text read as their full value
+    return str(i.get("shown") or f"{float(i['value']):,.6g}")
+
+
 def _formula(inputs: list[dict[str, Any]], total: float) -> str:
-    shown = " x ".join(f"{i['name']} {i['value']:,.4g}" for i in inputs)
-    return f"{shown} = ${total:,.2f}"[:500]
+    shown = " × ".join(f"{i['name']} {_shown(i)}" for i in inputs)
+    return f"{shown} = {money(total)}"[:500]
+
+
+def _unit(i: dict[str, Any]) -> str:
+    """The unit an input was shown in, read back from how it reads."""
+    shown = str(i.get("shown", ""))
+    return "money" if shown.startswith(("$", "-$")) else "pct" if shown.endswith("%") else "count"
 
 
 def _scaled(inputs: list[dict[str, Any]], factors: dict[str, tuple[float, str]]) -> list[dict[str, Any]]:
@@ -35,8 +49,14 @@ def _scaled(inputs: list[dict[str, Any]], factors: dict[str, tuple[float, str]])
             out.append(dict(i))
             continue
         ratio, why = hit
-        out.append({**i, "value": round(float(i["value"]) * ratio, 6),
-                    "source": f"{i.get('source', '')} — edited: {why}"[:200]})
+        edited = {k: v for k, v in i.items() if k != "working"}
+        source = f"{i.get('source', '')} — edited: {why}"[:200]
+        if not i.get("shown"):
+            out.append({**edited, "value": float(f"{float(i['value']) * ratio:.6g}"), "source": source})
+            continue
+        # rounded as it is shown, so the edited formula still multiplies to its total
+        scaled = figure(float(i["value"]) * ratio, _unit(i))
+        out.append({**edited, "value": float(scaled.value), "shown": scaled.text, "source": source})
     return out
 
 
@@ -60,8 +80,8 @@ def rederive(kind: str, *, title: str, expected_revenue: float, revenue_inputs: 
         return Rederived(title, expected_revenue, inputs, "")
     total = expected_revenue
     if inputs:
-        total = 1.0
+        product = Decimal(1)
         for i in inputs:
-            total *= float(i["value"])
-        total = round(max(0.0, total), 2)
+            product *= Decimal(repr(float(i["value"])))
+        total = float(cents(max(Decimal(0), product)))
     return Rederived(title[:300], total, inputs, _formula(inputs, total) if inputs else "")

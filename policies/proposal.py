@@ -33,13 +33,18 @@ class RollbackPlan(BaseModel):
 
 
 class RevenueInput(BaseModel):
-    """One named input of the expected-revenue arithmetic, with its source."""
+    """One named input of the expected-revenue arithmetic, with its source.
+
+    ``shown`` is how the value reads in the formula ("$145.99", "2.08%"), and ``value`` is exactly
+    that; ``working`` is the arithmetic the value comes from ("35 units sold ÷ 28 days"), if any."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: Short
     value: float
     source: Short
+    shown: Annotated[str, Field(max_length=40)] = ""
+    working: Annotated[str, Field(max_length=300)] = ""
 
 
 class Proposal(BaseModel):

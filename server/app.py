@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from server.persistence.db import SqlDatabase, connect_database
@@ -24,6 +25,8 @@ class App:
     settings: Settings
     db: SqlDatabase
     deps: Deps
+    #: the SQLite file this process created empty (and migrated) on start-up, if it did
+    new_database: Path | None = None
     _stack: AsyncExitStack = field(default_factory=AsyncExitStack)
     _chat: Any = None
     _storage: Any = None
@@ -73,13 +76,18 @@ def legacy_audit_key(settings: Settings) -> bytes | None:
         return None
 
 
-async def prepare_schema(settings: Settings) -> None:
-    """Check the schema; a brand-new embedded SQLite database is created on the spot."""
+async def prepare_schema(settings: Settings) -> Path | None:
+    """Check the schema; a brand-new embedded SQLite database is created on the spot.
+
+    Returns the file of a database created here, so the caller can say so: a new, empty store
+    where the user expected theirs is the first thing they need to know.
+    """
     path = settings.sqlite_path()
     if path is not None and (not path.exists() or path.stat().st_size == 0):
         await upgrade(settings.database_url)
-        return
+        return path.expanduser().resolve()
     await check(settings.database_url)
+    return None
 
 
 async def unlock(db: SqlDatabase, master: MasterSecret) -> None:
@@ -105,8 +113,7 @@ async def unlock(db: SqlDatabase, master: MasterSecret) -> None:
 async def create_app(settings: Settings | None = None, *, check_schema: bool = True) -> App:
     settings = settings or Settings()
     master = resolve(settings)
-    if check_schema:
-        await prepare_schema(settings)
+    created = await prepare_schema(settings) if check_schema else None
     db = connect_database(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms,
                           pool_size=settings.db_pool_size)
     try:
@@ -114,4 +121,4 @@ async def create_app(settings: Settings | None = None, *, check_schema: bool = T
     except BaseException:
         await db.close()
         raise
-    return App(settings, db, Deps(db=db, config=engine_config(settings, db.root_key)))
+    return App(settings, db, Deps(db=db, config=engine_config(settings, db.root_key)), new_database=created)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import json
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -13,8 +13,9 @@ from rich.table import Table
 from policies.principal import Principal
 from server.app import App, create_app
 from server.cli_common import (JsonOpt, TenantOpt, _json, actions_app, app, db_app, err, load_settings, operator,
-                               out, run)
+                               out, run, say)
 from server.settings import Settings
+from server.where import database_label, new_database_notice, where_line
 from tools.errors import ToolError
 
 # --- db --------------------------------------------------------------------------
@@ -26,6 +27,8 @@ def db_upgrade() -> None:
     from server.persistence.migrate import UpgradeRefused, head_revision, upgrade
 
     settings = load_settings()
+    path = settings.sqlite_path()
+    new = path is not None and (not path.exists() or path.stat().st_size == 0)
     try:
         restored = asyncio.run(upgrade(settings.database_url, audit_key=legacy_audit_key(settings)))
     except UpgradeRefused as exc:
@@ -34,25 +37,27 @@ def db_upgrade() -> None:
             err.print("a database written under the old development default secret moves to your own secret "
                       "with `growth secret rotate --from-development-secret`")
         raise typer.Exit(1) from None
+    if new and path is not None:
+        say(new_database_notice(settings, path.expanduser().resolve(), cwd=Path.cwd()))
     for fault in restored:
         err.print(f"restored the audit guard {fault.name} (it was {fault.state})")
-    err.print(f"database at {head_revision()} ({_safe_url(settings.database_url)})")
+    say(f"database at {head_revision()} ({database_label(settings)})")
 
 
 @db_app.command("current")
 def db_current() -> None:
-    """Show the schema revision of the database."""
+    """Show the schema revision of the database (and which database that is)."""
     from server.persistence.migrate import current_revision, head_revision
 
     settings = load_settings()
+    path = settings.sqlite_path()
+    if path is not None and not path.exists():  # looking must not create it
+        out.print(f"current: (no database yet at {database_label(settings)})  head: {head_revision()}",
+                  soft_wrap=True)
+        return
     current = asyncio.run(current_revision(settings.database_url))
-    out.print(f"current: {current or '(empty)'}  head: {head_revision()}")
-
-
-def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
+    out.print(f"current: {current or '(empty)'}  head: {head_revision()}  ({database_label(settings)})",
+              soft_wrap=True)
 
 
 # --- actions -------------------------------------------------------------------------
@@ -74,46 +79,28 @@ def actions_list(tenant: TenantOpt = None, status: Annotated[str | None, typer.O
     if as_json:
         _json([{k: getattr(r, k) for k in LIST_FIELDS} for r in rows])
         return
-    table = Table(title=f"actions ({len(rows)}), best first")
-    table.add_column("#", no_wrap=True)
-    table.add_column("kind", no_wrap=True)
-    table.add_column("target", overflow="fold")
-    for col in ("status", "risk", "score", "exp. revenue"):
-        table.add_column(col, no_wrap=True)
-    for r in rows:
-        table.add_row(str(r.id), r.kind, r.target, r.status, r.risk_tier, f"{r.score:,.0f}",
-                      f"{r.expected_revenue:,.0f}")
-    out.print(table)
+    from server.cli_views import queue_table
+
+    if not rows:
+        out.print(f"no {status or 'live'} actions" + ("" if status else " (growth run all, or growth demo)"))
+        return
+    noun = "action" if len(rows) == 1 else "actions"
+    out.print(queue_table(rows, width=out.width, title=f"{len(rows)} {noun}, best first"))
 
 
 @actions_app.command("show")
 def actions_show(action_id: str, tenant: TenantOpt = None, as_json: JsonOpt = False) -> None:
-    """One action: evidence, arithmetic, rollback plan, versions, decisions, execution."""
+    """One action: why, what it changes, revenue arithmetic, evidence, versions, decisions, execution,
+    delivery and rollback."""
+    from server.cli_views import action_lines
     from tools.registry import invoke
 
     detail = run(lambda a: invoke(a.deps, operator(a, tenant), "actions.get", action_id=action_id))
     if as_json:
         _json(detail)
         return
-    a = detail["action"]
-    out.print(f"#{a['id']} {a['title']}  ({a['kind']} → {a['target']})")
-    out.print(f"status {a['status']} · risk {a['risk_tier']} · version {a['version']} · agent {a['agent']}")
-    if a["rationale"]:
-        out.print(a["rationale"])
-    out.print("proposed: " + json.dumps(a["params"], ensure_ascii=False))
-    ex = detail["explanation"]
-    out.print(f"score: {ex['score']}")
-    if a["revenue_formula"]:
-        out.print(f"expected revenue: {a['revenue_formula']}")
-    for i in a["revenue_inputs"]:
-        out.print(f"  · {i['name']} = {i['value']:,} ({i['source']})")
-    out.print("evidence:")
-    for e in a["evidence"]:
-        out.print(f"  · {e['source']}: {e['metric']} = {e['value']} over {e['window']} ({e['query']})")
-    out.print(f"rollback: {a['rollback_plan'].get('description', '')}")
-    if detail["execution"]:
-        out.print(f"execution: {detail['execution']['status']} before={detail['execution']['before']} "
-                  f"after={detail['execution']['after']}")
+    for part in action_lines(detail):
+        out.print(part)
 
 
 def _decide(action_id: str, version: int | None, tenant: str | None, verdict: str, reason: str,
@@ -168,7 +155,9 @@ def actions_rollback(action_id: str, reason: Annotated[str, typer.Option()] = ""
     if as_json:
         _json(result)
     else:
-        out.print(f"#{result['action_id']} rolled back; restored {result['restored']}")
+        from server.cli_views import restored_line
+
+        out.print(restored_line(result))
 
 
 @app.command("work")
@@ -185,14 +174,18 @@ def work(tenant: TenantOpt = None, as_json: JsonOpt = False) -> None:
 
 @app.command("status")
 def status(tenant: TenantOpt = None, as_json: JsonOpt = False) -> None:
-    """The store at a glance: queue, autonomy, kill switch."""
+    """The store at a glance: which database and tenant, queue, autonomy, kill switch."""
     from tools.registry import invoke
 
-    data = run(lambda a: invoke(a.deps, operator(a, tenant), "status.get"))
+    async def go(a: App) -> tuple[Settings, dict[str, Any]]:
+        return a.settings, await invoke(a.deps, operator(a, tenant), "status.get")
+
+    settings, data = run(go)
     if as_json:
-        _json(data)
+        _json(data | {"database": database_label(settings)})
         return
-    out.print(f"{data['tenant']} · autonomy {data['autonomy_level']} · kill switch "
+    out.print(where_line(settings, data["tenant"]), soft_wrap=True)  # a path is copied whole
+    out.print(f"autonomy {data['autonomy_level']} · kill switch "
               f"{'ENGAGED (' + data['kill_switch']['reason'] + ')' if data['kill_switch']['engaged'] else 'off'}")
     out.print("actions: " + (", ".join(f"{k} {v}" for k, v in sorted(data["actions"].items())) or "none yet"))
     out.print("data: " + ("; ".join(f"{d['source']} to {d['newest']:%Y-%m-%d} ({d['age_days']} days old)"
@@ -244,15 +237,17 @@ def serve(http: Annotated[bool, typer.Option("--http", help="Streamable HTTP ins
           host: Annotated[str | None, typer.Option(help="HTTP bind address (default GROWTH_HTTP_HOST).")] = None,
           port: Annotated[int | None, typer.Option(help="HTTP port (default GROWTH_HTTP_PORT).")] = None) -> None:
     """Serve MCP: stdio by default (what desktop clients launch), or --http at http://HOST:PORT/mcp."""
-    from server.serve import StartupRefused, configure_logging, serve_http, serve_stdio, settings_summary
+    from server.serve import (StartupRefused, configure_logging, growth_command, next_steps, serve_http, serve_stdio,
+                              settings_summary)
 
     configure_logging()
 
     async def go(a: App) -> None:
         h, p = host or a.settings.http_host, port or a.settings.http_port
-        err.print(settings_summary(a.settings, http=http, host=h, port=p))
+        say(settings_summary(a.settings, http=http, host=h, port=p))
         if http:
-            await serve_http(a, host=h, port=p)
+            await serve_http(a, host=h, port=p, ready=lambda: say(next_steps(a.settings, host=h, port=p,
+                                                                             command=growth_command())))
         else:
             await serve_stdio(a)
 
@@ -387,6 +382,7 @@ def check_handoffs(as_json: JsonOpt = False) -> None:
 
 # Importing the command modules registers their commands on ``app``.
 from server import cli_data, cli_secret, cli_security  # noqa: E402,F401
+from server import cli_connect  # noqa: E402,F401  (growth connect / connections / disconnect)
 
 
 def main() -> None:

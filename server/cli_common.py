@@ -8,6 +8,7 @@ import shutil
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -35,9 +36,20 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(token_app, name="token")
 app.add_typer(pii_app, name="pii")
 
-# Data is printed as is, never as markup; when piped, wide enough for the tables.
-out = Console(markup=False, highlight=False, width=max(shutil.get_terminal_size((120, 24)).columns, 100))
+# Data is printed as is, never as markup; as wide as the terminal (or COLUMNS), and when piped wide
+# enough for the tables.
+out = Console(markup=False, highlight=False, width=shutil.get_terminal_size((120, 24)).columns)
 err = Console(stderr=True)
+
+
+@app.callback()
+def _root(where: Annotated[bool, typer.Option(
+        "--where", help="Say on stderr which database and tenant the command uses.")] = False) -> None:
+    # A flag, not a line on every run: the default database is the same from every folder, a new empty
+    # one is always announced and `growth status` always names it, so the line would mostly repeat
+    # itself on stderr of every script and pipe (`growth pii redact`). load_settings() reads it.
+    pass
+
 
 TenantOpt = Annotated[str | None, typer.Option("--tenant", help="Tenant (store); default GROWTH_TENANT.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
@@ -63,11 +75,32 @@ def _default(value: Any) -> Any:
 def load_settings() -> Settings:
     """Settings from the environment; a refused value (the development secret...) is a clean exit 2."""
     try:
-        return Settings()
+        settings = Settings()
     except ValidationError as exc:
         for e in exc.errors():
             err.print(f"[red]error[/red] {escape(str(e['msg']).removeprefix('Value error, '))}")
         raise typer.Exit(2) from None
+    params = _command_params()
+    if params.get("where"):
+        from server.where import where_line
+
+        say(where_line(settings, params.get("tenant")))
+    return settings
+
+
+def _command_params() -> dict[str, Any]:
+    """The options given to the running command and to ``growth`` itself (--where), as parsed."""
+    try:  # Typer keeps click's context stack in its own copy of click, with no public accessor
+        from typer._click.globals import get_current_context
+    except ImportError:  # pragma: no cover - another Typer layout: --where then names the default tenant
+        return {}
+    ctx = get_current_context(silent=True)
+    return {} if ctx is None else {**ctx.find_root().params, **ctx.params}
+
+
+def say(line: str) -> None:
+    """A plain line on stderr: never markup, never wrapped (paths stay whole when copied)."""
+    err.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 def run(fn: Callable[[App], Awaitable[T]], *, check_schema: bool = True) -> T:
@@ -79,6 +112,10 @@ def run(fn: Callable[[App], Awaitable[T]], *, check_schema: bool = True) -> T:
 
     async def main() -> T:
         application = await create_app(settings, check_schema=check_schema)
+        if application.new_database is not None:
+            from server.where import new_database_notice
+
+            say(new_database_notice(settings, application.new_database, cwd=Path.cwd()))
         try:
             return await fn(application)
         finally:

@@ -158,7 +158,7 @@ def demo_cmd(
     if as_json:
         _json(result)
         return
-    out.print(f"demo store {result['tenant']!r}: {result['products']} products, {result['orders']:,} orders, "
+    out.print(f"demo store “{result['tenant']}”: {result['products']} products, {result['orders']:,} orders, "
               f"{result['gsc_rows']:,} Search Console rows, 90 days to {result['end']} (files in {result['folder']})")
     out.print(f"{len(result['planted'])} opportunities planted (listed in {result['folder']}/planted.json); "
               "see the queue with `growth actions list`")
@@ -194,12 +194,9 @@ def run_cmd(agent: Annotated[str, typer.Argument(help="analytics | inventory | c
     for r in results:
         for finding in r["findings"][:5]:
             out.print(f"  {r['agent']}: {finding}")
-    queue = Table(title="top of the queue (pending approval)")
-    for col in ("#", "kind", "target", "score", "exp. revenue", "title"):
-        queue.add_column(col, overflow="fold")
-    for t in top:
-        queue.add_row(str(t.id), t.kind, t.target, f"{t.score:,.0f}", f"{t.expected_revenue:,.0f}", t.title)
-    out.print(queue)
+    from server.cli_views import queue_table
+
+    out.print(queue_table(top, width=out.width, title="top of the queue (pending approval)"))
 
 
 inventory_app = typer.Typer(help="Inventory settings: lead times and safety stock.", no_args_is_help=True)

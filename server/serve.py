@@ -4,11 +4,16 @@ snoozed ones."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import shlex
+import shutil
 import sys
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 import anyio
 
@@ -17,6 +22,7 @@ from server.mcp.identity import Principals
 from server.mcp.server import build_mcp
 from server.metrics import Metrics
 from server.settings import Settings, is_loopback
+from server.where import database_label
 from tools.execution import run_due
 
 log = logging.getLogger("growth.serve")
@@ -70,12 +76,15 @@ async def serve_stdio(app: App) -> None:
         tg.cancel_scope.cancel()
 
 
-async def serve_http(app: App, *, host: str, port: int) -> None:
+async def serve_http(app: App, *, host: str, port: int, ready: Callable[[], None] | None = None) -> None:
+    """Serve streamable HTTP; ``ready`` runs once the configuration is known to be safe, before serving."""
     import uvicorn
 
     from server.http import build_http_app
 
     await refuse_unsafe(app, host)
+    if ready is not None:
+        ready()
     principals = Principals(app.deps, local_tenant=app.settings.tenant)
     metrics = Metrics()
     mcp = build_mcp(app, principals=principals, metrics=metrics)
@@ -89,4 +98,44 @@ async def serve_http(app: App, *, host: str, port: int) -> None:
 
 def settings_summary(settings: Settings, *, http: bool, host: str, port: int) -> str:
     where = f"http://{host}:{port}/mcp" if http else "stdio"
-    return f"growth-engine serving {where} · tenant {settings.tenant} · brain {settings.brain}"
+    return (f"growth-engine serving {where} · tenant {settings.tenant} · brain {settings.brain} · "
+            f"database {database_label(settings)}")
+
+
+def growth_command() -> str:
+    """How an MCP client launches this same ``growth``: by name when PATH finds it, else by its full path."""
+    mine = Path(sys.executable).with_name("growth")
+    found = shutil.which("growth")
+    if found is not None and mine.exists() and Path(found).resolve() == mine.resolve():
+        return "growth"
+    return str(mine) if mine.exists() else "growth"
+
+
+def next_steps(settings: Settings, *, host: str, port: int, command: str) -> str:
+    """What to do once the HTTP server is up, printed before it serves (``make run``)."""
+    shown = f"[{host}]" if ":" in host else ("127.0.0.1" if host in ("0.0.0.0", "") else host)
+    base = f"http://{shown}:{port}"
+    # a client launches the server from its own folder, with none of this shell's variables: name what
+    # was chosen here (absolute, and never a password: the person fills that in)
+    path = settings.sqlite_path()
+    url = (f"sqlite+aiosqlite:///{database_label(settings)}" if path is not None
+           else settings.database_url if settings.is_sqlite else database_label(settings))
+    env = {name: value for name, value in (("GROWTH_DATABASE_URL", url), ("GROWTH_TENANT", settings.tenant))
+           if name.removeprefix("GROWTH_").lower() in settings.model_fields_set}
+    stdio: dict[str, object] = {"command": command, "args": ["serve"]} | ({"env": env} if env else {})
+    desktop = json.dumps({"mcpServers": {"growth-engine": stdio}})
+    claude = " ".join(["claude mcp add growth-engine", *(f"--env {k}={shlex.quote(v)}" for k, v in env.items()),
+                       "--", shlex.quote(command), "serve"])
+    growth = shlex.quote(command)
+    # (the web dashboard's address joins this list when there is one)
+    rows = [("MCP over HTTP", f"{base}/mcp   (health: {base}/healthz)"),
+            ("a token for it", f"{growth} token create --role operator   (clients send 'Authorization: Bearer "
+                               "<token>')"),
+            ("MCP over stdio", f"{desktop}   (Claude Desktop: claude_desktop_config.json)"),
+            ("Claude Code", claude),
+            ("command line", f"{growth} actions list, {growth} status   (database {database_label(settings)})")]
+    if settings.secret_key is not None:
+        rows.append(("note", "a stdio server needs the same GROWTH_SECRET_KEY in its environment"))
+    width = max(len(label) for label, _ in rows)
+    return "\n".join(["", "Next steps:", *(f"  {label:<{width}}  {text}" for label, text in rows),
+                      "Ctrl-C stops the server.", ""])

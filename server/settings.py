@@ -5,8 +5,9 @@ from __future__ import annotations
 import ipaddress
 from datetime import timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
+import platformdirs
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -29,10 +30,45 @@ def secret_problem(value: str) -> str | None:
     return None
 
 
+def data_dir() -> Path:
+    """The user's own folder for the engine's data, the same from any working directory.
+
+    ``~/.local/share/growth-engine`` on Linux (``$XDG_DATA_HOME`` if set), ``~/Library/Application
+    Support/growth-engine`` on macOS, ``%LOCALAPPDATA%\\growth-engine`` on Windows.
+    """
+    return platformdirs.user_data_path("growth-engine", appauthor=False)
+
+
+def default_database_url() -> str:
+    return f"sqlite+aiosqlite:///{data_dir() / 'growth.db'}"
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The database file of a file-based SQLite URL (None for memory or other engines)."""
+    if not url.startswith("sqlite"):
+        return None
+    _, _, rest = url.partition(":///")
+    path = rest.split("?", 1)[0]
+    if not path or path == ":memory:":
+        return None
+    return Path(path)
+
+
+def _files_home(data: dict[str, Any]) -> Path:
+    """Where the engine's own folders go by default: beside an SQLite database file, else the data folder.
+
+    So a database chosen with GROWTH_DATABASE_URL keeps its demo files and imports next to it,
+    as its secret file is.
+    """
+    database = sqlite_file(str(data.get("database_url", "")))
+    return database.expanduser().parent if database is not None else data_dir()
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GROWTH_", env_file=".env", extra="ignore")
 
-    database_url: str = "sqlite+aiosqlite:///./.growth/growth.db"
+    #: SQLite in the user's data folder unless set: every command, from any folder, finds the same store
+    database_url: str = Field(default_factory=default_database_url)
     #: the default tenant (store) for the CLI and for stdio
     tenant: str = Field(default="demo", pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")
     brain: Literal["auto", "rules", "openai", "sampling"] = "auto"
@@ -59,10 +95,10 @@ class Settings(BaseSettings):
     openai_model: str = "gpt-4o-mini"
     #: the storefront's public address (product pages are <store_url>/products/<handle>)
     store_url: str = "https://shop.example"
-    #: where ``growth demo`` writes the demo store's export files
-    demo_dir: Path = Path(".growth/demo")
+    #: where ``growth demo`` writes the demo store's export files (beside an SQLite database by default)
+    demo_dir: Path = Field(default_factory=lambda data: _files_home(data) / "demo")
     #: the folder remote MCP clients may import files from (the local operator may import any path)
-    import_dir: Path = Path(".growth/imports")
+    import_dir: Path = Field(default_factory=lambda data: _files_home(data) / "imports")
     # live connectors (growth sync): credentials and where each API lives
     #: an authorized_user or service_account JSON file for Search Console and GA4
     google_credentials: Path | None = None
@@ -117,13 +153,7 @@ class Settings(BaseSettings):
 
     def sqlite_path(self) -> Path | None:
         """The database file for a file-based SQLite URL (None for memory or other engines)."""
-        if not self.is_sqlite:
-            return None
-        _, _, rest = self.database_url.partition(":///")
-        path = rest.split("?", 1)[0]
-        if not path or path == ":memory:":
-            return None
-        return Path(path)
+        return sqlite_file(self.database_url)
 
 
 def is_loopback(host: str) -> bool:

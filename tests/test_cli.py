@@ -71,7 +71,8 @@ def test_approve_reject_show_and_verify(run, db_url: str) -> None:  # type: igno
     assert rejected["action"]["status"] == "rejected"
     shown = json.loads(run("actions", "show", str(ids[0]), "--json"))
     assert shown["execution"]["after"] == {"seo_title": "Linen Tote Bag – Handwoven, Washable"}
-    assert "rollback:" in run("actions", "show", str(ids[0]))
+    page = run("actions", "show", str(ids[0]))
+    assert "Rollback:" in page and "approved v1 by the operator (cli)" in page and "Execution: executed" in page
     assert json.loads(run("audit", "verify", "--json"))["ok"] is True
     assert "intact" in run("audit", "verify")
 
@@ -124,17 +125,27 @@ def test_pii_redact_keeps_lines_and_reports_spans(run) -> None:  # type: ignore[
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
-def test_the_console_script_migrates_a_fresh_database(tmp_path: Path, backend: str) -> None:
-    env = os.environ | {"GROWTH_SECRET_KEY": TEST_SECRET}
-    env.pop("GROWTH_DATABASE_URL", None)
+def test_the_console_script_keeps_one_database_in_the_user_data_folder_from_any_folder(tmp_path: Path,
+                                                                                        backend: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GROWTH_")} | {"XDG_DATA_HOME": str(tmp_path)}
     growth = Path(os.sys.executable).with_name("growth")  # type: ignore[attr-defined]
-    up = subprocess.run([str(growth), "db", "upgrade"], cwd=tmp_path, env=env, capture_output=True, text=True,
-                        timeout=120)
-    assert up.returncode == 0, up.stderr
-    assert (tmp_path / ".growth" / "growth.db").exists()
-    listed = subprocess.run([str(growth), "actions", "list", "--json"], cwd=tmp_path, env=env, capture_output=True,
-                            text=True, timeout=120)
-    assert listed.returncode == 0 and json.loads(listed.stdout) == []
+    here, there = tmp_path / "here", tmp_path / "there"
+    here.mkdir()
+    there.mkdir()
+
+    def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run([str(growth), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done
+
+    up = cli("db", "upgrade", cwd=here)
+    database = tmp_path / "growth-engine" / "growth.db"
+    assert database.exists() and (database.parent / "secret.key").exists() and not (here / ".growth").exists()
+    assert f"created a new, empty database at {database}" in up.stderr
+    status = cli("status", cwd=there)
+    assert f"database {database} · tenant demo" in status.stdout and "created" not in status.stderr
+    assert json.loads(cli("actions", "list", "--json", cwd=there).stdout) == []
+    assert list(there.iterdir()) == []
 
 
 def test_every_command_in_the_readme_exists_with_the_options_it_documents() -> None:

@@ -151,13 +151,13 @@ async def test_bulk_decisions_are_bound_and_reported_per_item(app: App) -> None:
     c = (await propose(app.deps, INVENTORY, proposal("inventory.reorder"))).action
     results = await bulk_decide(app.deps, OP, items=[
         BulkItem(a.id, 1, "approve"),
-        BulkItem(b.id, 2, "approve"),                # wrong version: fails closed, alone
+        BulkItem(b.id, 2, "approve"),                # a version that never existed: fails closed, alone
         BulkItem(c.id, 1, "reject", reason="not this month"),
         BulkItem("12x", 1, "approve"),               # malformed id
         BulkItem(999999, 1, "approve"),              # unknown id
     ])
     assert [r["ok"] for r in results] == [True, False, True, False, False]
-    assert [r.get("code") for r in results] == [None, "version_mismatch", None, "malformed_id", "not_found"]
+    assert [r.get("code") for r in results] == [None, "unknown_version", None, "malformed_id", "not_found"]
     assert results[0]["execution"]["status"] == "executed"
     assert (await get_action(app.deps, OP, action_id=b.id))["action"]["status"] == "pending_approval"
 

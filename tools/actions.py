@@ -136,7 +136,7 @@ async def _store(tx: Tx, deps: Deps, principal: Principal, item: _Prepared, rule
         evidence=[e.model_dump(mode="json") for e in proposal.evidence],
         evidence_at=proposal.evidence_at(),
         rollback_plan=proposal.rollback_plan.model_dump(mode="json") if proposal.rollback_plan else {},
-        revenue_inputs=[r.model_dump(mode="json") for r in proposal.revenue_inputs],
+        revenue_inputs=[r.model_dump(mode="json", exclude_defaults=True) for r in proposal.revenue_inputs],
         revenue_formula=proposal.revenue_formula, run_id=run_id,
         expires_at=None if verdict.allowed else expires_at(tier, now),
     ), now=now, created_by=principal.subject)
@@ -311,8 +311,10 @@ async def get_action(deps: Deps, principal: Principal, *, action_id: Any) -> dic
             "status": execution.status, "version": execution.version, "executor": execution.executor,
             "before": execution.before_state, "after": execution.after_state,
             "at": execution.finished_at, "rolled_back_at": execution.rolled_back_at,
+            **({"error": execution.error} if execution.error else {}),
         },
-        "outbox": [{"topic": o.topic, "payload": o.payload, "at": o.created_at} for o in outbox],
+        "outbox": [{"topic": o.topic, "payload": o.payload, "at": o.created_at, "delivered_at": o.delivered_at}
+                   for o in outbox],
         "explanation": explain(action),
     }
 
@@ -320,11 +322,22 @@ async def get_action(deps: Deps, principal: Principal, *, action_id: Any) -> dic
 def explain(a: ActionRecord) -> dict[str, Any]:
     """Why this rank: the score arithmetic with each input and its source."""
     return {
-        "score": f"{a.expected_revenue:,.2f} expected revenue x {a.confidence:.2f} confidence x "
-                 f"{a.ease:.2f} ease = {a.score:,.2f}",
+        # every factor with the digits it has, so the shown factors multiply to the shown score
+        "score": f"{exact(a.expected_revenue, ',.2f')} expected revenue × {exact(a.confidence)} confidence × "
+                 f"{exact(a.ease)} ease = {a.score:,.2f}",
         "expected_revenue": {"formula": a.revenue_formula, "inputs": a.revenue_inputs},
         "risk": f"{a.risk_tier.value}: set by policy for {a.kind}"
                 + (" (raised by its amount)" if a.risk_tier != KINDS[a.kind].base_tier else ""),
         "rollback": a.rollback_plan,
         "evidence": a.evidence,
     }
+
+
+def exact(value: float, spec: str = ".2f") -> str:
+    """``value`` formatted by ``spec``, with more decimals (up to six) where ``spec`` would round it."""
+    text = format(value, spec)
+    for places in range(3, 7):
+        if float(text.replace(",", "")) == round(value, 6):
+            break
+        text = format(value, spec.replace(".2f", f".{places}f"))
+    return text

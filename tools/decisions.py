@@ -61,7 +61,13 @@ class DecisionResult:
 
 
 def _check_current(action: ActionRecord, version: int, now: datetime) -> str | None:
-    """Why a decision on ``version`` cannot stand (None when it can)."""
+    """Why a decision on ``version`` cannot stand (None when it can).
+
+    A version above the current one never existed (versions count up from 1 and only an edit adds
+    one): that is a mistake about the action, not a change to it, and is named as such first.
+    """
+    if version > action.version:
+        return "unknown_version"
     if action.status not in DECIDABLE:
         return "already_decided"
     if action.version != version:
@@ -71,11 +77,20 @@ def _check_current(action: ActionRecord, version: int, now: datetime) -> str | N
     return None
 
 
-def _conflict(action: ActionRecord, code: str, version: int) -> Conflict:
+def _conflict(action: ActionRecord, code: str, version: int) -> ToolError:
+    if code == "unknown_version":
+        has = ("it has only version 1, the current one" if action.version == 1 else
+               f"its versions are 1 to {action.version}, and {action.version} is the current one")
+        return InvalidInput(f"action #{action.id} has no version {version}: {has}. Nothing changed; review version "
+                            f"{action.version} and decide on it (list_actions and get_action show each action's "
+                            "version)",
+                            code="unknown_version", action_id=action.id, status=action.status.value,
+                            current_version=action.version)
     messages = {
         "already_decided": f"action #{action.id} is already {action.status.value}; nothing changed",
-        "version_mismatch": f"action #{action.id} changed: you decided on version {version}, it is now "
-                            f"version {action.version}. Review it again and decide on the current version",
+        "version_mismatch": f"action #{action.id} changed after you reviewed it: you decided on version {version}, "
+                            f"it is now version {action.version}. Nothing changed; review version "
+                            f"{action.version} and decide on it",
         "expired": f"action #{action.id} expired before it was decided; it was not executed",
     }
     return Conflict(messages[code], code=code, action_id=action.id, status=action.status.value,
@@ -100,7 +115,7 @@ async def decide(deps: Deps, principal: Principal, *, action_id: Any, version: i
     tenant = principal.tenant
     operation_name = _OPERATION[verdict]
 
-    async def txn(tx: Tx) -> tuple[DecisionResult | None, Conflict | None, RiskTier | None]:
+    async def txn(tx: Tx) -> tuple[DecisionResult | None, ToolError | None, RiskTier | None]:
         now = deps.now()
         action = await load(tx, action_id)
         problem = _check_current(action, version, now)

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from policies.lifecycle import Status
 from policies.tiers import AutonomyLevel, RiskTier
-from tools.records import (ActionRecord, ActionSummary, AuditRecord, ExecutionRecord, HandoffRecord, KillState,
-                           NewAction, OutboxRecord, RunRecord, TenantRecord, TokenRecord)
+from tools.records import (ActionRecord, ActionSummary, AuditRecord, ConnectionRecord, ExecutionRecord, HandoffRecord,
+                           KillState, NewAction, OutboxRecord, ProbeResult, RunRecord, StoreCredentials, TenantRecord,
+                           TokenRecord)
 
 if TYPE_CHECKING:
     from tools.audit_chain import Head
@@ -276,6 +277,27 @@ class RuleRepo(Protocol):
     async def forget(self, key: str, *, now: datetime) -> bool: ...
 
 
+class ConnectionRepo(Protocol):
+    """The tenant's connections to outside stores; the credential is sealed with the vault key at rest
+    and only ``credential`` ever opens it."""
+
+    async def get(self, provider: str) -> ConnectionRecord | None: ...
+    async def list(self) -> list[ConnectionRecord]: ...
+    async def save(self, *, provider: str, shop: str, api_url: str | None, token: str, by: str,
+                   now: datetime) -> bool:
+        """Store (or replace) the connection, unchecked; True when it replaced one."""
+        ...
+    async def record_check(self, provider: str, result: ProbeResult, *, now: datetime) -> None: ...
+    async def delete(self, provider: str) -> bool: ...
+    async def credential(self, provider: str) -> str | None: ...
+
+
+class StoreProbe(Protocol):
+    """Reaches a store with a credential and reports what it found (never raises for the store's answer)."""
+
+    async def check(self, credentials: StoreCredentials) -> ProbeResult: ...
+
+
 class Tx(Protocol):
     tenant: str
     dialect: str
@@ -298,6 +320,7 @@ class Tx(Protocol):
     commerce: CommerceRepo
     rules: RuleRepo
     hints: HintRepo
+    connections: ConnectionRepo
 
     def savepoint(self) -> AbstractAsyncContextManager[None]:
         """A nested transaction: an error inside rolls back only what it did."""

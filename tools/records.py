@@ -194,3 +194,49 @@ class OutboxRecord:
     dedupe_key: str
     created_at: datetime
     delivered_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionRecord:
+    """A tenant's connection to an outside store, as stored: never the credential itself."""
+
+    provider: str
+    shop: str
+    #: where the API is reached instead of https://<shop> (a proxy or a test server), if anywhere
+    api_url: str | None
+    #: the credential's kind and last four characters, so the operator can tell which one it is
+    token_hint: str
+    #: the access scopes the credential had when last checked
+    scopes: list[str]
+    #: unchecked, reachable, refused (the credential was rejected), unreachable, or error
+    status: str
+    shop_name: str
+    last_error: str
+    checked_at: datetime | None
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoreCredentials:
+    """What a connector needs to reach a store. Held in memory only for the call that uses it."""
+
+    provider: str
+    shop: str
+    api_url: str | None
+    token: str = field(repr=False)
+    #: stored (``growth connect``) or settings (the single-tenant GROWTH_SHOPIFY_* shortcut)
+    source: str = "stored"
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeResult:
+    """What reaching a store with a credential showed."""
+
+    #: reachable, refused, unreachable, or error
+    status: str
+    shop_name: str = ""
+    scopes: list[str] = field(default_factory=list)
+    error: str = ""
+    error_code: str = ""

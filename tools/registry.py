@@ -64,5 +64,5 @@ def _load_handlers() -> None:
     # Importing the modules registers their handlers; kept lazy to avoid import cycles.
     from tools import (actions, decisions, escalation, execution, handoffs, killswitch,  # noqa: F401
                        performance, pii, reflection, rollback, rules, runs, storefront, tenants)
-    from tools import inventory_settings, sync  # noqa: F401
+    from tools import connections, inventory_settings, sync  # noqa: F401
     from tools.ingest import ingest, status  # noqa: F401

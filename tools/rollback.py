@@ -7,6 +7,7 @@ from typing import Any
 from policies.kinds import KINDS
 from policies.lifecycle import Status
 from policies.principal import Principal
+from tools import plain
 from tools.actions import load
 from tools.audit import record
 from tools.pii import protect_text
@@ -39,8 +40,8 @@ async def rollback(deps: Deps, principal: Principal, *, action_id: Any, reason: 
         except ExecutorError as exc:
             raise Conflict(str(exc), code="rollback_conflict") from exc
         if current != execution.after_state:
-            raise Conflict(f"the target of #{action.id} changed since it was executed "
-                           f"(now {current}, then {execution.after_state}); not rolling back over it",
+            raise Conflict(f"the target of #{action.id} changed since it was executed (now {plain.mapping(current)}; "
+                           f"then {plain.mapping(execution.after_state)}); not rolling back over it",
                            code="rollback_conflict")
         events = await executor.revert(tx, action, Effect(execution.before_state, execution.after_state), now)
         if not await tx.executions.mark_rolled_back(execution.id, now=now):

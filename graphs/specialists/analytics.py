@@ -15,7 +15,7 @@ from collections import defaultdict
 from datetime import datetime, timezone
 from typing import Any
 
-from graphs.specialists.arithmetic import Factor, evidence, multiply, proposal
+from graphs.specialists.arithmetic import Factor, evidence, multiply, num, proposal
 from graphs.specialists.base import Analysis
 from graphs.state import RunContext
 from policies.stats import confidence_from_z, rate_drop_z
@@ -59,8 +59,12 @@ async def analyse(ctx: RunContext, task: str, scope: dict[str, Any]) -> Analysis
     store = _totals(data.stats, lambda r: "store")["store"]
     store_aov = (store["last28"]["revenue"] / store["last28"][measured] if store["last28"][measured]
                  else data.orders.get("aov", 0.0))
-    aov = Factor("average order value", store_aov, f"GA4 revenue/{metric_name}, all pages, last 28 days"
-                 if store["last28"][measured] else "Shopify orders, last 90 days", "money")
+    if store["last28"][measured]:
+        orders = num(store["last28"][measured], label="orders" if measured == "purchases" else "key events")
+        aov = Factor.worked("average order value", num(store["last28"]["revenue"], "money", "revenue") / orders,
+                            f"{GA4} revenue/{metric_name}, all pages, last 28 days", "money")
+    else:
+        aov = Factor("average order value", store_aov, "Shopify orders, last 90 days", "money")
 
     def check(label: str, target: str, cells: dict[str, dict[str, float]]) -> None:
         recent, base = cells["recent"], cells["baseline"]
@@ -78,9 +82,10 @@ async def analyse(ctx: RunContext, task: str, scope: dict[str, Any]) -> Analysis
             return
         kind = "perf.repair_page" if engagement and target.startswith("page:") else "analytics.investigate"
         z = er_z if kind == "perf.repair_page" else cr_z
-        lost = Factor("orders lost per 4 weeks", max(0.0, (cr_base - cr_now) * recent["sessions"] * WEEKS),
-                      f"{GA4}: ({metric_name}/sessions {cr_base:.2%} in {base_w} - {cr_now:.2%} in {recent_w}) x "
-                      f"{recent['sessions']:,.0f} sessions x 4", "count")
+        drop = ((num(cr_base, "pct", "before") - num(cr_now, "pct", "this week")).grouped()
+                * num(recent["sessions"], label="sessions this week") * num(WEEKS, label="weeks"))
+        lost = Factor.worked("orders lost per 4 weeks", drop if drop.value > 0 else num(0),
+                             f"{GA4}: {metric_name}/sessions in {base_w} and this week, {recent_w}")
         revenue = multiply(lost, aov, Factor("share recovered", RECOVERY[kind],
                                              "assumption: what a fix typically wins back"))
         if revenue.value <= 0:

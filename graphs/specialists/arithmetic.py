@@ -1,15 +1,67 @@
 """How a specialist shows its work: evidence items and expected revenue as named factors.
 
-Every expected revenue is a product of named factors, each with its value and the
-source it came from, so ``get_action`` can print the whole sum and a reader can
-check it. A proposal dict built here is what ``tools.actions.propose`` takes.
+Every expected revenue is a product of named factors, each with its value, how it reads
+and the source it came from, so ``get_action`` can print the whole sum and a reader can
+check it. A factor is rounded to the precision it is shown with before anything is
+multiplied (``policies.figures``): the inputs a reader sees multiply to exactly the total
+shown. A factor worked out from other figures carries that working ("35 units sold ÷ 28
+days"), computed from those figures as shown, so it holds too. A proposal dict built here
+is what ``tools.actions.propose`` takes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
+
+from policies.figures import Unit, cents, figure
+
+#: operator precedence, for brackets: a sum inside a product is bracketed, a product inside a sum is not
+_ATOM, _PRODUCT, _SUM = 3, 2, 1
+
+
+@dataclass(frozen=True, slots=True)
+class Calc:
+    """Arithmetic on figures as shown: ``text`` is the working, ``value`` exactly what it gives."""
+
+    value: Decimal
+    text: str
+    level: int = _ATOM
+
+    def _join(self, op: str, other: Calc | float | int, level: int, *, right_strict: bool) -> Calc:
+        rhs = other if isinstance(other, Calc) else num(other)
+        left = self.text if self.level >= level else f"({self.text})"
+        # a - (b - c) and a ÷ (b × c) need their brackets; a + (b + c) and a × (b × c) do not
+        right = rhs.text if rhs.level > level or (rhs.level == level and not right_strict) else f"({rhs.text})"
+        value = {"×": self.value * rhs.value, "÷": self.value / rhs.value if rhs.value else Decimal(0),
+                 "+": self.value + rhs.value, "−": self.value - rhs.value}[op]
+        return Calc(value, f"{left} {op} {right}", level)
+
+    def __mul__(self, other: Calc | float | int) -> Calc:
+        return self._join("×", other, _PRODUCT, right_strict=False)
+
+    def __truediv__(self, other: Calc | float | int) -> Calc:
+        return self._join("÷", other, _PRODUCT, right_strict=True)
+
+    def __add__(self, other: Calc | float | int) -> Calc:
+        return self._join("+", other, _SUM, right_strict=False)
+
+    def __sub__(self, other: Calc | float | int) -> Calc:
+        return self._join("−", other, _SUM, right_strict=True)
+
+    def grouped(self) -> Calc:
+        """Bracketed for the reader even where precedence would not need it."""
+        return Calc(self.value, f"({self.text})", _ATOM) if self.level != _ATOM else self
+
+
+def num(value: float | int | Decimal, unit: Unit | str = "count", label: str = "") -> Calc:
+    """A figure in a working, rounded as shown, with what it counts ("2,203 sessions")."""
+    # a label is words only: the working's numbers are its figures, nothing else
+    assert not any(c.isdigit() for c in label), label
+    shown = figure(value, unit)
+    return Calc(shown.value, f"{shown.text} {label}".strip())
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,16 +71,19 @@ class Factor:
     source: str
     #: how the value reads in the formula: "money", "pct", "count" or "ratio"
     unit: str = "ratio"
+    #: the arithmetic it comes from, when it is worked out from other figures
+    working: str = ""
+
+    @classmethod
+    def worked(cls, name: str, calc: Calc, source: str, unit: Unit | str = "count") -> Factor:
+        return cls(name, float(calc.value), source, unit, calc.text)
+
+    def figure(self) -> tuple[Decimal, str]:
+        shown = figure(self.value, self.unit)
+        return shown.value, shown.text
 
     def shown(self) -> str:
-        match self.unit:
-            case "money":
-                return f"${self.value:,.2f}"
-            case "pct":
-                return f"{self.value:.2%}"
-            case "count":
-                return f"{self.value:,.1f}" if self.value % 1 else f"{self.value:,.0f}"
-        return f"{self.value:.3g}"
+        return self.figure()[1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,13 +94,17 @@ class Revenue:
 
 
 def multiply(*factors: Factor) -> Revenue:
-    value = 1.0
+    """The product of the factors as shown, to the cent, with the formula that says so."""
+    total = Decimal(1)
+    inputs = []
     for f in factors:
-        value *= f.value
-    value = round(max(0.0, min(value, 1e9)), 2)
-    formula = " x ".join(f"{f.name} {f.shown()}" for f in factors) + f" = ${value:,.2f}"
-    return Revenue(value, [{"name": f.name, "value": round(f.value, 6), "source": f.source[:200]} for f in factors],
-                   formula[:500])
+        value, text = f.figure()
+        total *= value
+        inputs.append({"name": f.name, "value": float(value), "shown": text, "source": f.source[:200],
+                       **({"working": f.working[:300]} if f.working else {})})
+    value = float(cents(max(Decimal(0), min(total, Decimal(10) ** 9))))
+    formula = " × ".join(f"{i['name']} {i['shown']}" for i in inputs) + f" = {figure(value, 'money').text}"
+    return Revenue(value, inputs, formula[:500])
 
 
 def evidence(source: str, query: str, metric: str, value: float | str, window: str,

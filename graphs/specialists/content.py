@@ -19,7 +19,7 @@ from collections import defaultdict
 from datetime import datetime, timezone
 from typing import Any
 
-from graphs.specialists.arithmetic import Factor, evidence, multiply, proposal
+from graphs.specialists.arithmetic import Factor, evidence, multiply, num, proposal
 from graphs.specialists.base import Analysis
 from graphs.specialists.conversion import ConversionModel
 from graphs.specialists.text import core, covers, title_case, words
@@ -105,6 +105,8 @@ async def analyse(ctx: RunContext, task: str, scope: dict[str, Any]) -> Analysis
     ga4_window = (data.ga4_source or {}).get("details", {}).get("windows", {}).get("last28", {})
     model = ConversionModel(data.ga4, f"{ga4_window.get('start')}..{ga4_window.get('end')}", data.orders)
     store = Store(data)
+    # rows come in import order; by path, the same data proposes in the same order (and gets the same ids)
+    data.pages.sort(key=lambda p: p["path"])
     analysis = Analysis(counts={"pages": len(data.pages), "curve": curve.describe()})
     analysis.findings.append(f"Expected CTR by position: {curve.describe()}.")
     await _striking(ctx, data, curve, model, store, analysis, at=at, window=window)
@@ -156,19 +158,21 @@ async def _striking(ctx: RunContext, data: SearchData, curve: CtrCurve, model: C
         if not covers(current_title, top["query"]):
             kind, params = "content.rewrite_title", {"new_title": _title(page, top["query"], store.brand),
                                                      "current_title": current_title[:500]}
-            lever = f"its title {current_title!r} does not say {top['query']!r}, its top search"
+            lever = f"its title “{current_title}” does not say “{top['query']}”, its top search"
         elif len(description) < 70 or not covers(description, top["query"]):
             kind = "content.rewrite_meta_description"
             params = {"new_description": _description(page, top["query"], store.brand),
                       "current_description": description[:2000]}
             lever = ("it has no meta description" if not description else
-                     f"its meta description does not speak to {top['query']!r}")
+                     f"its meta description does not speak to “{top['query']}”")
         else:
             analysis.findings.append(f"{where} earns {share:.0%} of the clicks its positions should; its title and "
                                      "description already target its searches (check the rich results).")
             continue
-        missed = Factor("missed clicks", expected - clicks, f"{GSC}: expected {expected:,.0f} (curve) - actual "
-                                                              f"{clicks:,} clicks, {window}", "count")
+        expected_clicks = num(expected, label="clicks expected")
+        missed = Factor.worked("missed clicks", expected_clicks - num(clicks, label="clicks"),
+                               f"{GSC}: clicks the store's CTR curve expects at the page's positions, less those "
+                               f"it got, {window}")
         revenue = multiply(missed, Factor("share recovered", RECOVERY, "assumption: a better snippet wins back "
                                                                         "half the gap"),
                            model.rate(p["path"]), model.aov(p["path"]))
@@ -176,7 +180,7 @@ async def _striking(ctx: RunContext, data: SearchData, curve: CtrCurve, model: C
             kind=kind, target=f"page:{p['path']}", agent=AGENT,
             title=f"{'Rewrite the title' if kind.endswith('title') else 'Write a meta description'} of "
                   f"{p['path']}: it earns {share:.0%} of the clicks its position should",
-            rationale=f"{where}: {lever}. The store's curve expects {expected:,.0f} clicks; it got {clicks:,} "
+            rationale=f"{where}: {lever}. The store's curve expects {num(expected).text} clicks; it got {clicks:,} "
                       f"(z = {z:.1f}).",
             params=params, revenue=revenue, confidence=confidence_from_z(z, floor=0.35, ceiling=0.8), ease=0.9,
             evidence=[evidence(GSC, f"page={p['path']}", "clicks", float(clicks), window, at),
@@ -243,8 +247,13 @@ def _losing(data: SearchData, model: ConversionModel, store: Store, analysis: An
         z = max(z for _, _, z in items)
         target_paths = [p["path"] for p, _, _ in items]
         anchors = [_anchor(store, p["path"]) for p, _, _ in items]
-        revenue = multiply(Factor("lost clicks", float(lost), f"{GSC}: clicks {prev_window} - clicks {window} on "
-                                                                f"{', '.join(target_paths)}", "count"),
+        terms = [num(p["prev_clicks"], label="clicks before") - num(p["clicks"], label="clicks now")
+                 for p, _, _ in items]
+        lost_calc = terms[0]
+        for term in terms[1:]:
+            lost_calc = lost_calc.grouped() + term.grouped()
+        revenue = multiply(Factor.worked("lost clicks", lost_calc, f"{GSC}: clicks in {prev_window} and in {window} "
+                                                                   f"on {', '.join(target_paths)}"),
                            Factor("share recovered", RECOVERY, "assumption: links win back half the loss"),
                            model.rate(target_paths[0]), model.aov(target_paths[0]))
         ev = []
@@ -307,21 +316,21 @@ async def _missing_pages(ctx: RunContext, curve: CtrCurve, model: ConversionMode
         ranked = min(q["best_position"] for q in c["queries"])
         head = c["head"]["query"]
         clicks = sum(q["clicks"] for q in c["queries"])
-        searches = impressions / PAST_PAGE_ONE
-        gain = max(0.0, searches * curve.expected(TARGET_POSITION) - clicks)
-        revenue = multiply(Factor("clicks a page could earn", gain,
-                                  f"{GSC}: {impressions:,} impressions beyond page one / {PAST_PAGE_ONE:g} (assumption: "
-                                  f"one searcher in ten looks that far) x expected CTR at position "
-                                  f"{TARGET_POSITION:g} - {clicks:,} clicks now, {window}", "count"),
+        earn = (num(impressions, label="impressions") * num(1 / PAST_PAGE_ONE, "ratio", "searches per impression")
+                * num(curve.expected(TARGET_POSITION), "pct", "click rate") - num(clicks, label="clicks now"))
+        revenue = multiply(Factor.worked("clicks a page could earn", earn if earn.value > 0 else num(0),
+                                         f"{GSC}: the searches behind impressions beyond page one (assumption: one "
+                                         f"searcher in {1 / PAST_PAGE_ONE:g} looks that far) at the click rate of "
+                                         f"position {TARGET_POSITION:g} on the store's curve, {window}"),
                            Factor("share reached", REACH, "assumption: a new page ranks for half these searches "
                                                           "within four weeks"),
-                           model.rate("/"), Factor("average order value", model.store_aov, model.aov_source, "money"))
+                           model.rate("/"), model.store_aov_factor())
         path = "/pages/" + "-".join(words(head))[:80]
         outline = [f"What to look for in {q['query']}" for q in c["queries"][:1]]
         outline += [title_case(q["query"]) for q in c["queries"][1:8]] + ["Frequently asked questions"]
         analysis.proposals.append(proposal(
             kind="content.create_landing_page", target=f"query:{head}", agent=AGENT,
-            title=f"Create a page for {head!r}: {impressions:,} impressions and no page that answers it",
+            title=f"Create a page for “{head}”: {impressions:,} impressions and no page that answers it",
             rationale=f"{len(c['queries'])} related searches ({', '.join(q['query'] for q in c['queries'][:5])}) "
                       f"show the store {impressions:,} times in four weeks; the best result is at position "
                       f"{ranked:.0f} and no product or page is about {' '.join(sorted(c['core']))}.",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from graphs.specialists.arithmetic import Factor
+from graphs.specialists.arithmetic import Factor, num
 
 ORGANIC = "Organic Search"
 #: sessions (or orders) of the store's average a page's own figure is blended with
@@ -57,17 +57,31 @@ class ConversionModel:
                           "pct")
         sessions, conversions, _ = self.page.get((path, True)) or self.page.get((path, False)) or (0.0, 0.0, 0.0)
         if sessions < 50:
-            return Factor("conversion rate", self.store_rate, f"GA4 organic {self.metric}/sessions, store-wide, "
-                                                              f"{self.window}", "pct")
-        blended = (conversions + self.store_rate * PRIOR_SESSIONS) / (sessions + PRIOR_SESSIONS)
-        return Factor("conversion rate", blended, f"GA4 organic {self.metric}/sessions on {path} "
-                                                  f"({conversions:.0f}/{sessions:.0f}, blended with the store's), "
-                                                  f"{self.window}", "pct")
+            organic = self.store[True] if self.store[True][0] else self.store[False]
+            return Factor.worked("conversion rate", num(organic[1], label="orders") / num(organic[0], label="sessions"),
+                                 f"GA4 organic {self.metric}/sessions, store-wide, {self.window}", "pct")
+        # the page's own orders and sessions, plus as many sessions again at the store's rate
+        blended = ((num(conversions, label="orders") + num(self.store_rate, "pct", "store rate")
+                    * num(PRIOR_SESSIONS, label="sessions")).grouped()
+                   / (num(sessions, label="sessions") + num(PRIOR_SESSIONS, label="sessions")).grouped())
+        return Factor.worked("conversion rate", blended, f"GA4 organic {self.metric}/sessions on {path}, blended "
+                                                         f"with the store's over {PRIOR_SESSIONS} sessions, "
+                                                         f"{self.window}", "pct")
+
+    def store_aov_factor(self) -> Factor:
+        _, conversions, revenue = self.store[False]
+        if conversions:
+            return Factor.worked("average order value", num(revenue, "money", "revenue")
+                                 / num(conversions, label="orders"), self.aov_source, "money")
+        return Factor("average order value", self.store_aov, self.aov_source, "money")
 
     def aov(self, path: str) -> Factor:
         _, conversions, revenue = self.page.get((path, False)) or (0.0, 0.0, 0.0)
         if conversions < 3 or not self.store_aov:
-            return Factor("average order value", self.store_aov, self.aov_source, "money")
-        blended = (revenue + self.store_aov * PRIOR_ORDERS) / (conversions + PRIOR_ORDERS)
-        return Factor("average order value", blended, f"GA4 revenue/{self.metric} on {path} ({conversions:.0f} "
-                                                      f"orders, blended with the store's), {self.window}", "money")
+            return self.store_aov_factor()
+        blended = ((num(revenue, "money", "revenue") + num(self.store_aov, "money", "store average")
+                    * num(PRIOR_ORDERS, label="orders")).grouped()
+                   / (num(conversions, label="orders") + num(PRIOR_ORDERS, label="orders")).grouped())
+        return Factor.worked("average order value", blended, f"GA4 revenue/{self.metric} on {path}, blended with "
+                                                             f"the store's over {PRIOR_ORDERS} orders, {self.window}",
+                             "money")

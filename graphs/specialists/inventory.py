@@ -14,7 +14,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from graphs.specialists.arithmetic import Factor, evidence, multiply, proposal
+from graphs.specialists.arithmetic import Factor, evidence, multiply, num, proposal
 from graphs.specialists.base import Analysis
 from graphs.state import RunContext
 from policies import inventory as inv
@@ -69,22 +69,18 @@ async def analyse(ctx: RunContext, task: str, scope: dict[str, Any]) -> Analysis
               evidence(PRODUCTS, f"sku={v['sku']}", "inventory on hand", float(stock), "as exported", stock_at)]
         plan = inv.reorder(stock, on_order, recent, settings)
         if plan is not None and plan.days_short_avoided > 0:
-            revenue = multiply(
-                Factor("days of sales saved", plan.days_short_avoided,
-                       f"{inv.HORIZON_DAYS} days after a {settings.lead_time_days}-day lead time ({settings.source}) "
-                       f"minus the {plan.cover_days:.1f} days the stock lasts", "count"),
-                Factor("units per day", recent.per_day, f"{ORDERS}: units sold / 28 days, {w28}", "count"),
-                Factor("price", float(v["price"]), f"{PRODUCTS}: Variant Price", "money"))
+            sold = sum(daily[-28:])
+            per_day = Factor.worked("units per day", num(sold, label="units sold") / num(28, label="days"),
+                                    f"{ORDERS}, {w28}")
+            revenue = multiply(_days_saved(plan, settings), per_day,
+                               Factor("price", float(v["price"]), f"{PRODUCTS}: Variant Price", "money"))
             analysis.proposals.append(proposal(
                 kind="inventory.reorder", target=f"sku:{v['sku']}", agent=AGENT,
-                title=f"Reorder {plan.quantity} x {label}: {plan.cover_days:.0f} days of stock left, "
+                title=f"Reorder {plan.quantity} x {label}: {days(plan.cover_days)} of stock left, "
                       f"{settings.lead_time_days}-day lead time",
-                rationale=f"Selling {recent.per_day:.2f} a day; {stock} on hand and {on_order} on order is at or "
-                          f"below the reorder point of {plan.reorder_point:.0f} (lead-time demand plus "
-                          f"{plan.safety_stock:.0f} safety stock). The order covers {settings.lead_time_days} + "
-                          f"{settings.cover_days} days.",
+                rationale=_reorder_reason(plan, settings, recent, sold=sold, stock=stock, on_order=on_order),
                 params={"quantity": plan.quantity, "unit_cost": float(v["cost"] or 0.0), "supplier": v["vendor"]},
-                revenue=revenue, confidence=0.85 if sum(daily[-28:]) >= 20 else 0.6, ease=0.8,
+                revenue=revenue, confidence=0.85 if sold >= 20 else 0.6, ease=0.8,
                 evidence=ev + [evidence(PRODUCTS, f"sku={v['sku']}", "days of cover", round(plan.cover_days, 1),
                                         w28, stock_at)],
                 rollback="Cancel the draft purchase order (the engine does this itself before it is sent).",
@@ -107,17 +103,15 @@ async def analyse(ctx: RunContext, task: str, scope: dict[str, Any]) -> Analysis
             down = inv.Markdown(down.cover_days, down.excess_units, room,
                                 min(float(down.excess_units), pace.per_day * inv.ELASTICITY * room / 100.0
                                     * inv.HORIZON_DAYS))
-        cover = "no sales" if pace.per_day <= 0 else f"{down.cover_days:.0f} days"
-        revenue = multiply(
-            Factor("extra units sold in 4 weeks", down.extra_units,
-                   f"{ORDERS}: {pace.per_day:.2f}/day x elasticity {inv.ELASTICITY:g} x {down.percent_off:g}% x 28 "
-                   f"days (assumption: elasticity), capped at the {down.excess_units} excess units", "count"),
-            Factor("marked-down price", float(v["price"]) * (1 - down.percent_off / 100.0),
-                   f"{PRODUCTS}: Variant Price less {down.percent_off:g}%", "money"))
+        cover = "no sales" if pace.per_day <= 0 else days(down.cover_days)
+        revenue = multiply(_extra_units(down, pace, sum(daily[-pace.days:]) if pace.days else 0.0),
+                           Factor.worked("marked-down price", num(float(v["price"]), "money", "price")
+                                         * (num(1, "ratio") - num(down.percent_off / 100.0, "pct")),
+                                         f"{PRODUCTS}: Variant Price less {down.percent_off:g}%", "money"))
         analysis.proposals.append(proposal(
             kind="inventory.markdown", target=f"sku:{v['sku']}", agent=AGENT,
-            title=f"Mark {label} down {down.percent_off:g}%: {stock} in stock is {cover} of sales",
-            rationale=f"{down.excess_units} units beyond {inv.TARGET_COVER_DAYS} days of sales tie up "
+            title=f"Mark {label} down {down.percent_off:g}%: {stock:,} in stock is {cover} of sales",
+            rationale=f"{down.excess_units:,} units beyond {inv.TARGET_COVER_DAYS} days of sales tie up "
                       f"${excess_value:,.0f} at cost.",
             params={"percent_off": down.percent_off}, revenue=revenue, confidence=0.5, ease=0.9,
             evidence=ev + [evidence(PRODUCTS, f"sku={v['sku']}", "excess units at cost", round(excess_value, 2),
@@ -125,3 +119,63 @@ async def analyse(ctx: RunContext, task: str, scope: dict[str, Any]) -> Analysis
             rollback="Restore the previous price (kept in the action); the engine does this itself.",
             steps=["growth actions rollback ID"]))
     return analysis
+
+
+def days(n: float) -> str:
+    whole = round(n)
+    return f"{whole:,} day" if whole == 1 else f"{whole:,} days"
+
+
+def a_or_an(n: int) -> str:
+    """The article before a number read aloud: an 8-day, an 11-day, an 18-day, a 14-day."""
+    digits = str(n)
+    return "an" if digits.startswith("8") or (digits.startswith(("11", "18")) and len(digits) % 3 == 2) else "a"
+
+
+def _lead(settings: inv.Settings) -> str:
+    where = {"default": "the default"}.get(settings.source, settings.source.replace(" (", " for ").rstrip(")"))
+    return f"{a_or_an(settings.lead_time_days)} {settings.lead_time_days}-day lead time ({where})"
+
+
+def _days_saved(plan: inv.Reorder, settings: inv.Settings) -> Factor:
+    """The days of the four weeks after an order placed now would land that would otherwise go without stock."""
+    horizon, lead = inv.HORIZON_DAYS, settings.lead_time_days
+    if plan.cover_days <= lead:
+        return Factor("days of sales saved", float(min(horizon, plan.days_short_avoided)),
+                      f"the stock lasts {days(plan.cover_days)}, less than {_lead(settings)}: all {horizon} days "
+                      f"after an order placed today arrives would be without stock", "count")
+    outlasts = num(plan.cover_days, label="days of stock") - num(lead, label="days' lead time")
+    calc = num(horizon, label="days") - outlasts
+    return Factor.worked("days of sales saved", calc,
+                         f"the stock lasts {days(plan.cover_days)}, beyond {_lead(settings)}: the rest of the "
+                         f"{horizon} days after an order placed today arrives would be without stock")
+
+
+def _reorder_reason(plan: inv.Reorder, settings: inv.Settings, pace: inv.Pace, *, sold: float, stock: int,
+                    on_order: int) -> str:
+    lead = settings.lead_time_days
+    during = num(sold) / num(28) * num(lead)
+    reserve = num(plan.safety_stock)
+    point = num(during.value) + reserve
+    waiting = f"{on_order:,} on order" if on_order else "none on order"
+    return (f"It sells {num(pace.per_day).text} a day ({num(sold).text} in the last 28 days). With {stock:,} in "
+            f"stock and {waiting}, it is at its reorder point of {num(point.value).text}: the "
+            f"{num(during.value).text} it sells during {_lead(settings)}, plus {reserve.text} kept in reserve. "
+            f"{plan.quantity:,} units cover the lead time and the {settings.cover_days} days after it, with the "
+            f"reserve, less what is in stock or on order.")
+
+
+def _extra_units(down: inv.Markdown, pace: inv.Pace, sold: float) -> Factor:
+    """What the markdown sells on top of the pace over four weeks, at most the excess stock."""
+    if pace.days <= 0 or pace.per_day <= 0:
+        return Factor("extra units sold in 4 weeks", 0.0, f"{ORDERS}: no sales to speed up", "count")
+    calc = ((num(sold, label="units sold") / num(pace.days, label="days")).grouped()
+            * num(inv.ELASTICITY, "ratio", "elasticity") * num(down.percent_off / 100.0, "pct", "off")
+            * num(inv.HORIZON_DAYS, label="days"))
+    if calc.value >= down.excess_units:
+        return Factor("extra units sold in 4 weeks", float(down.excess_units),
+                      f"{ORDERS}: all {down.excess_units:,} excess units (the pace, {inv.ELASTICITY:g}% more per "
+                      f"1% off, would sell {num(calc.value).text})", "count")
+    return Factor.worked("extra units sold in 4 weeks", calc,
+                         f"{ORDERS}: the pace of the last {pace.days} days, selling {inv.ELASTICITY:g}% more per 1% "
+                         "off (assumption: elasticity), over 28 days")

@@ -18,7 +18,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from graphs.specialists.arithmetic import Factor, evidence, multiply, proposal
+from graphs.specialists.arithmetic import Factor, evidence, multiply, num, proposal
 from graphs.specialists.base import Analysis
 from graphs.state import RunContext
 from policies import fraud
@@ -100,13 +100,13 @@ async def analyse(ctx: RunContext, task: str, scope: dict[str, Any]) -> Analysis
             continue
         revenue = multiply(
             Factor("probability of fraud", verdict.probability,
-                   f"policy: base rate {fraud.BASE_RATE:.0%} x likelihood ratios of {len(signals)} signals"),
-            Factor("loss if it is fraud", o["total"] + fraud.CHARGEBACK_FEE,
-                   f"{ORDERS}: order total ${o['total']:,.2f} + chargeback fee ${fraud.CHARGEBACK_FEE:,.0f}",
-                   "money"))
+                   f"policy: a {fraud.BASE_RATE:.0%} base rate, raised by how much more often each of its "
+                   f"{len(signals)} signals comes with fraud than without"),
+            Factor.worked("loss if it is fraud", num(o["total"], "money", "order total")
+                          + num(fraud.CHARGEBACK_FEE, "money", "chargeback fee"), ORDERS, "money"))
         described = [DESCRIBE[s] for s in signals]
-        ev = [evidence(ORDERS, f"order={o['name']}", s, 1.0 if s != "velocity" else float(others), "order",
-                       o["created_at"]) for s in signals]
+        ev = [evidence(ORDERS, f"order={o['name']}", DESCRIBE[s], "yes" if s != "velocity" else
+                       f"{others} other order{'s' if others != 1 else ''}", "order", o["created_at"]) for s in signals]
         ev.append(evidence(ORDERS, f"order={o['name']}", "total", float(o["total"]), "order", o["created_at"]))
         ev.append(evidence(ORDERS, "all orders", "average order value", round(aov, 2), "last 90 days", at))
         analysis.proposals.append(proposal(
@@ -137,10 +137,12 @@ def _refunds(rows: list[dict[str, Any]], analysis: Analysis, *, at: datetime) ->
         z = -shortfall_z(r["refunded_orders"], r["orders"], rate)
         if z < 3.0 or sku_rate < REFUND_MIN_RATIO * rate:
             continue
-        excess = max(0.0, r["refunded_revenue"] - r["revenue"] * rate)
-        revenue = multiply(Factor("refunds above the store's rate per 4 weeks", excess * 28 / 90,
-                                  f"{ORDERS}: refunded ${r['refunded_revenue']:,.2f} - ${r['revenue']:,.2f} x "
-                                  f"{rate:.1%}, {window}, scaled to 28 days", "money"),
+        above = ((num(r["refunded_revenue"], "money", "refunded") - num(r["revenue"], "money", "sold")
+                  * num(rate, "pct", "store refund rate")).grouped() * num(28, label="days")
+                 / num(90, label="days"))
+        revenue = multiply(Factor.worked("refunds above the store's rate per 4 weeks",
+                                         above if above.value > 0 else num(0, "money"),
+                                         f"{ORDERS}, {window}, scaled from 90 days to 28", "money"),
                            Factor("share recovered", 0.5, "assumption: fixing the cause halves the excess"))
         analysis.proposals.append(proposal(
             kind="analytics.investigate", target=f"sku:{r['sku']}", agent=AGENT,

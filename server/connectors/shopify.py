@@ -64,18 +64,20 @@ RISK_ORDER = {"NONE": 0, "LOW": 1, "MEDIUM": 2, "HIGH": 3}
 class TokenAuth:
     """The Admin API access token: static, so a 401 means it was revoked or mistyped."""
 
-    def __init__(self, token: str) -> None:
+    def __init__(self, token: str, *, fix: str = "update GROWTH_SHOPIFY_TOKEN") -> None:
         if not token:
             raise ConnectorError("no Shopify access token: set GROWTH_SHOPIFY_TOKEN (an Admin API token with "
                                  "read_products, read_inventory and read_orders)", code="not_configured")
         self.token = token
+        #: how the operator replaces the token (it depends on where it came from)
+        self.fix = fix
 
     async def headers(self, client: Http) -> dict[str, str]:
         return {"x-shopify-access-token": self.token}
 
     async def refresh(self, client: Http) -> None:
         raise ConnectorError("Shopify refused the Admin API access token (401): it was revoked or is wrong; "
-                             "create a new one and update GROWTH_SHOPIFY_TOKEN", code="credentials_invalid")
+                             f"create a new one and {self.fix}", code="credentials_invalid")
 
 
 @dataclass
@@ -122,6 +124,10 @@ class Shopify:
                                  code="not_configured")
         base = self.base_url or f"https://{self.shop.removeprefix('https://').rstrip('/')}"
         return f"{base}/admin/api/{self.api_version}/graphql.json"
+
+    async def query(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        """One GraphQL document's ``data``, waiting on the cost bucket; errors become a ConnectorError."""
+        return await self._query(query, variables)
 
     async def _query(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
         for _ in range(self.attempts):

@@ -58,6 +58,7 @@ async def converse(app: App, ctx: Context, principal: Principal, message: str,
         service = await app.agents()
         brain = brain_for(app, ctx)
         turn = await _continue(service, ctx, principal, brain) if ctx.request_state else None
+        started = turn is None and thread is None
         if turn is None:
             turn = await service.send(principal, message, thread=thread, brain=brain)
         for _ in range(MAX_ROUNDS):
@@ -78,8 +79,8 @@ async def converse(app: App, ctx: Context, principal: Principal, message: str,
                 approve = isinstance(answer, AcceptedElicitation) and answer.data.confirm
                 turn = await service.resume(principal, turn.thread, _decisions(items, approve), brain=brain)
                 continue
-            return _reply(turn)
-        return _reply(turn)
+            return _reply(turn, started=started)
+        return _reply(turn, started=started)
     except ToolError as exc:
         return from_tool_error(exc)
 
@@ -117,9 +118,16 @@ def _can_elicit(ctx: Context) -> bool:
     return caps is not None and caps.elicitation is not None
 
 
-def _reply(turn: ChatTurn) -> CallToolResult:
-    out = ChatOut(thread=turn.thread, reply=turn.reply, refs=turn.refs, pending=turn.pending, trace=turn.trace)
+def continue_hint(thread: str) -> str:
+    """What a client must do to stay in this conversation: each call without a thread starts a new one."""
+    return f"thread: {thread} — pass it back to continue"
+
+
+def _reply(turn: ChatTurn, *, started: bool) -> CallToolResult:
+    hint = continue_hint(turn.thread)
+    out = ChatOut(thread=turn.thread, new_thread=started, continue_hint=hint, reply=turn.reply, refs=turn.refs,
+                  pending=turn.pending, trace=turn.trace)
     text = turn.reply
     if turn.pending:
-        text += "\n(Answer yes or no in this thread — chat with the same thread id — or use approve_action.)"
-    return ok(out, text + f"\n[thread {turn.thread}]")
+        text += "\n(Answer yes or no in this thread, or use approve_action.)"
+    return ok(out, f"{text}\n\n{hint}" + (" (a new conversation)" if started else ""))

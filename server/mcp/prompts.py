@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from functools import cache
 from importlib.resources import files
@@ -31,26 +30,30 @@ def template(name: str) -> str:
 def register(mcp: MCPServer, app: App) -> None:
     deps = app.deps
 
-    async def pending(limit: int = 10) -> str:
-        rows = await actions.list_actions(deps, current(), status="pending", limit=limit + 50)
-        return render.actions([r.model_dump(mode="json") for r in rows if r.kind != "support.escalation"][:limit])
+    async def waiting() -> list[dict[str, Any]]:
+        rows = await actions.list_actions(deps, current(), status="pending", limit=200)
+        return [r.model_dump(mode="json") for r in rows if r.kind != "support.escalation"]
 
     async def people() -> str:
         rows = await actions.list_actions(deps, current(), status="pending", kind="support.escalation", limit=50)
-        return render.actions([r.model_dump(mode="json") for r in rows]) if rows else "Nobody is waiting."
+        return render.action_lines([r.model_dump(mode="json") for r in rows], reason=True) or "Nobody is waiting."
 
     @mcp.prompt(title="Daily briefing", description="What to do today: the store's state and its best actions.")
     async def daily_briefing() -> str:
         who = current()
         status = await tenant_ops.get_status(deps, who)
         recent_runs = await runs.list_runs(deps, who, limit=5)
+        queue = await waiting()
         return template("daily_briefing").format(store=who.tenant, status=render.status(status),
-                                                 people=await people(), actions=await pending(10),
+                                                 people=await people(), shown=_shown(queue, 10),
+                                                 actions=render.action_lines(queue[:10], reason=True) or "None.",
                                                  runs=render.runs(recent_runs))
 
     @mcp.prompt(title="Review the queue", description="Go through pending approvals one by one.")
     async def review_queue() -> str:
-        return template("review_queue").format(store=current().tenant, actions=await pending(25))
+        queue = await waiting()
+        return template("review_queue").format(store=current().tenant, shown=_shown(queue, 25),
+                                               actions=render.action_lines(queue[:25], reason=True) or "None.")
 
     @mcp.prompt(title="Explain an action", description="Why this action, on what evidence, and how to undo it.")
     async def explain_action(action_id: str) -> str:
@@ -87,8 +90,13 @@ def register(mcp: MCPServer, app: App) -> None:
             rollbacks=pick("action.rolled_back"))
 
 
+def _shown(queue: list[dict[str, Any]], limit: int) -> str:
+    """How many of the waiting actions a list shows: "3", or "the best 10 of 18"."""
+    return str(len(queue)) if len(queue) <= limit else f"the best {limit} of {len(queue)}"
+
+
 def _counts(events: list[dict[str, Any]]) -> str:
     counts: dict[str, int] = {}
     for e in events:
         counts[e["event"]] = counts.get(e["event"], 0) + 1
-    return json.dumps(counts, indent=1) if counts else "no activity"
+    return "\n".join(f"- {event}: {n}" for event, n in sorted(counts.items())) or "No activity."

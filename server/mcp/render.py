@@ -7,10 +7,16 @@ from typing import Any
 from pydantic import BaseModel
 
 from graphs.brains.rules import render as rules
+from server.mcp import views
 
 
 class ChatOut(BaseModel):
+    #: the conversation this turn belongs to: pass it back as ``thread`` to continue it
     thread: str
+    #: true when this call started the conversation (no thread was passed)
+    new_thread: bool = False
+    #: "thread: X — pass it back to continue", as the text rendering ends
+    continue_hint: str = ""
     reply: str
     refs: list[dict[str, Any]] = []
     #: decisions waiting for confirmation: answer "yes"/"no" in the same thread, or use approve_action
@@ -18,8 +24,29 @@ class ChatOut(BaseModel):
     trace: list[str] = []
 
 
+def action_line(a: dict[str, Any], rank: int | None = None, *, reason: bool = False) -> str:
+    """One action in a line: the id and version a decision names, what it does (and why, with ``reason``),
+    risk, money, and why it waits."""
+    head = f"{rank}. " if rank is not None else "- "
+    state = views.waiting(a) or rules.STATUS_WORD.get(a["status"], a["status"].replace("_", " "))
+    title = a["title"] if reason else views.short_title(a["title"])
+    return (f"{head}#{a['id']} v{a['version']} {title} · "
+            f"{rules.RISK_WORD.get(a['risk_tier'], a['risk_tier'])} · {rules.money(a['expected_revenue'])} · {state}")
+
+
+def action_lines(items: list[dict[str, Any]], *, reason: bool = False) -> str:
+    """Ranked lines without a heading: the caller's text says what they are."""
+    return "\n".join(action_line(a, i, reason=reason) for i, a in enumerate(items, 1))
+
+
 def actions(items: list[dict[str, Any]]) -> str:
-    return rules.action_list(items, heading=f"{len(items)} action(s), best first:", empty="No actions match.")
+    if not items:
+        return "No actions match."
+    return f"{_count(len(items), 'action')}, best first:\n{action_lines(items)}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def action(detail: dict[str, Any]) -> str:
@@ -64,7 +91,7 @@ def kill_switch(out: dict[str, Any]) -> str:
         text += f" Still held by the {out['source']} switch."
     released = (out.get("released_work") or {}).get("executed") or []
     if released:
-        text += f" {len(released)} approved action(s) executed."
+        text += f" {_count(len(released), 'approved action')} executed."
     return text
 
 

@@ -6,7 +6,7 @@ from mcp.server.mcpserver import MCPServer
 from mcp.shared.subscriptions import ResourceUpdated
 
 from server.app import App
-from server.mcp import data_tools, prompts, resources, token_tools, tools
+from server.mcp import prompts, resources, tools
 from server.mcp.events import TenantBus
 from server.mcp.guard import Guard, Operations
 from server.mcp.identity import Principals
@@ -16,7 +16,9 @@ INSTRUCTIONS = (
     "Growth Engine runs a store's AI agents. Start with the daily_briefing prompt or the chat tool "
     "('what should I do today?'). Actions are ranked by expected revenue × confidence × ease; every decision "
     "names the version you reviewed (list_actions and get_action show it). High and critical approvals ask "
-    "for confirmation where the client can ask. Errors end with a stable [code].")
+    "for confirmation where the client can ask. Each chat reply names its thread: pass it back to continue the "
+    "conversation. Results are compact; detail=full (list_actions, get_action, audit_log) adds digests and params. "
+    "Resources read as markdown; the same URI plus .json has the data. Errors end with a stable [code].")
 
 
 def build_mcp(app: App, *, principals: Principals, metrics: Metrics | None = None) -> MCPServer:
@@ -28,8 +30,6 @@ def build_mcp(app: App, *, principals: Principals, metrics: Metrics | None = Non
                                       metrics.count_tool_call if metrics is not None else None)],
                     log_level="WARNING")
     tools.register(mcp, app)
-    data_tools.register(mcp, app)
-    token_tools.register(mcp, app)
     operations.tools.update(tools.TOOL_OPERATIONS)
     prompts.register(mcp, app)
     resources.register(mcp, app)

@@ -7,8 +7,8 @@ file):
 - ``root`` keys everything that must stay stable for the life of the database: PII
   references (``tenant_key``), the audit chain (``chain_key``) and the metrics digest.
   They are derived from it exactly as they were once derived from the secret itself.
-- ``vault`` encrypts the raw PII in ``pii_vault``; rotation replaces it and re-encrypts
-  every row.
+- ``vault`` encrypts the raw PII in ``pii_vault`` and the stores' credentials in
+  ``store_connections``; rotation replaces it and re-encrypts every such row.
 
 Rotating the master secret re-wraps the keys (and, by choice, replaces the vault key);
 it never has to touch a reference or an audit link. A wrong master cannot unwrap the
@@ -41,6 +41,7 @@ from tools.audit_chain import chain_key, link_hash
 
 KR = m.KeyringEntry.__table__
 PV = m.PiiVaultEntry.__table__
+SC = m.StoreConnection.__table__
 AE = m.AuditEvent.__table__
 ROOT, VAULT = "root", "vault"
 _BATCH = 500
@@ -88,6 +89,8 @@ class Rotation:
     root_origin: str
     #: the database had no keyring yet: its keys were adopted from the old secret
     adopted: bool
+    #: stored store credentials (``growth connect``) re-encrypted with the new vault key
+    credentials: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,33 +225,47 @@ async def rotate(db: RawDatabase, *, old: bytes, new: bytes, now: datetime | Non
             keys, root_origin = await _initial_keys(conn, old, legacy_origin)
             adopted, created_at = True, now
         fresh = DataKeys(root=keys.root, vault=secrets.token_bytes(32), vault_generation=keys.vault_generation + 1)
-        moved = await _reencrypt(conn, Vault(keys.vault), Vault(fresh.vault, generation=fresh.vault_generation))
+        moved, credentials = await _reencrypt(conn, Vault(keys.vault),
+                                              Vault(fresh.vault, generation=fresh.vault_generation))
         await conn.execute(delete(KR))
         await _write(conn, fresh, new, root_origin=root_origin, vault_origin="random", root_created=created_at,
                      now=now)
     return Rotation(reencrypted=moved, vault_generation=fresh.vault_generation, root_origin=root_origin,
-                    adopted=adopted)
+                    adopted=adopted, credentials=credentials)
 
 
-async def _reencrypt(conn: Conn, old: Vault, new: Vault) -> int:
-    """Every vault row, every tenant, in id order and in batches; refuses if one row does not open."""
+async def _reencrypt(conn: Conn, old: Vault, new: Vault) -> tuple[int, int]:
+    """Every vault row and every stored credential, every tenant, in batches; refuses if one does not open.
+    Returns how many of each moved."""
+    moved = 0
     stmt = update(PV).where(PV.c.id == bindparam("b_id")).values(ciphertext=bindparam("b_ct"))
-    last, moved = 0, 0
+    last = 0
     while True:
         batch = (await conn.execute(select(PV.c.id, PV.c.ciphertext).where(PV.c.id > last)
                                     .order_by(PV.c.id).limit(_BATCH))).all()
         if not batch:
-            return moved
-        params = []
-        for row in batch:
-            try:
-                params.append({"b_id": row.id, "b_ct": new.seal(old.open(row.ciphertext))})
-            except ValueError:
-                raise KeyringError(f"vault row {row.id} cannot be decrypted with the current vault key; "
-                                   "nothing was changed") from None
-        await conn.execute(stmt, params)
-        moved += len(params)
+            break
+        await conn.execute(stmt, [{"b_id": row.id, "b_ct": _move(old, new, row.ciphertext, f"vault row {row.id}")}
+                                  for row in batch])
+        moved += len(batch)
         last = batch[-1].id
+    # credentials are few (one per tenant and provider): one batch
+    rows = (await conn.execute(select(SC.c.tenant_id, SC.c.provider, SC.c.token_ciphertext))).all()
+    if rows:
+        await conn.execute(
+            update(SC).where(SC.c.tenant_id == bindparam("b_tenant"), SC.c.provider == bindparam("b_provider"))
+            .values(token_ciphertext=bindparam("b_ct")),
+            [{"b_tenant": r.tenant_id, "b_provider": r.provider,
+              "b_ct": _move(old, new, r.token_ciphertext, f"the {r.provider} credential of {r.tenant_id}")}
+             for r in rows])
+    return moved, len(rows)
+
+
+def _move(old: Vault, new: Vault, ciphertext: str, what: str) -> str:
+    try:
+        return new.seal(old.open(ciphertext))
+    except ValueError:
+        raise KeyringError(f"{what} cannot be decrypted with the current vault key; nothing was changed") from None
 
 
 async def describe(db: RawDatabase, master: bytes | None) -> KeyringState:

@@ -263,6 +263,34 @@ class KeyringEntry(Base):
     rotated_at: Mapped[datetime | None]
 
 
+class StoreConnection(Base):
+    """A tenant's connection to an outside store (the Shopify Admin API): where, and the credential.
+
+    The credential is sealed with the keyring's vault key, like the PII vault, and
+    re-encrypted with it by ``growth secret rotate``; nothing but the repository's
+    ``credential`` ever opens it, and no view or audit event carries it.
+    """
+
+    __tablename__ = "store_connections"
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
+    provider: Mapped[str] = mapped_column(String(20), primary_key=True)
+    shop: Mapped[str] = mapped_column(String(255))
+    #: instead of https://<shop>: a proxy or a test server
+    api_url: Mapped[str | None] = mapped_column(String(500))
+    token_ciphertext: Mapped[str] = mapped_column(Text)
+    #: the credential's kind and last four characters (shpat_…1a2b), for the operator to recognise it
+    token_hint: Mapped[str] = mapped_column(String(40))
+    #: what the last check found: the access scopes, the status, the shop's name, the error
+    scopes: Mapped[list[Any]]
+    status: Mapped[str] = mapped_column(String(20))
+    shop_name: Mapped[str] = mapped_column(String(255), default="")
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    checked_at: Mapped[datetime | None]
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
 class RateLimitWindow(Base):
     __tablename__ = "rate_limit_windows"
     tenant_id: Mapped[str] = mapped_column(String(63), primary_key=True)

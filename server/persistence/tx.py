@@ -15,6 +15,7 @@ from server.persistence.repos.audit import SqlAuditRepo
 from server.persistence.repos.misc import (SqlExecutionRepo, SqlHandoffRepo, SqlLeaseRepo,
                                            SqlOutboxRepo, SqlPiiRepo, SqlRateLimitRepo, SqlRunRepo)
 from server.persistence.repos.commerce import SqlCommerceRepo
+from server.persistence.repos.connections import SqlConnectionRepo
 from server.persistence.repos.ga4 import SqlGa4Repo
 from server.persistence.repos.hints import SqlHintRepo
 from server.persistence.repos.gsc import SqlGscRepo
@@ -51,6 +52,7 @@ class SqlTx:
         self.commerce = SqlCommerceRepo(conn, tenant, db.dialect)
         self.rules = SqlRuleRepo(conn, tenant)
         self.hints = SqlHintRepo(conn, tenant, db.vault)
+        self.connections = SqlConnectionRepo(conn, tenant, db.vault, db.dialect)
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:

@@ -17,7 +17,8 @@ DECIDE = {"actions.approve", "actions.reject", "actions.edit_approve", "actions.
 CHAT_OPERATOR = {"chat.operator"}
 OPERATOR_ONLY = {"autonomy.set", "kill_switch.set", "memory.write", "memory.forget", "pii.reveal", "tokens.create",
                  "tokens.manage",
-                 "telemetry.ingest", "inventory.settings", "telemetry.sync"}
+                 "telemetry.ingest", "inventory.settings", "telemetry.sync", "connections.connect",
+                 "connections.disconnect", "connections.read"}
 SPECIALIST = {"telemetry.read", "catalog.search", "actions.propose", "actions.list", "actions.get", "memory.read",
               "runs.get"}
 

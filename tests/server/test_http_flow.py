@@ -58,13 +58,18 @@ async def test_prompts_and_resources_carry_live_data(served: tuple[App, str], to
         explained = await client.get_prompt("explain_action", {"action_id": str(action.id)})
         assert "Rollback" in explained.messages[0].content.text
         inbox = await client.read_resource("growth://inbox")
-        assert f'"id": {action.id}' in inbox.contents[0].text
+        assert inbox.contents[0].mime_type == "text/markdown" and f"#{action.id} v1 " in inbox.contents[0].text
+        inbox_data = await client.read_resource("growth://inbox.json")
+        assert f'"id": {action.id}' in inbox_data.contents[0].text
         one = await client.read_resource(f"growth://actions/{action.id}")
-        assert '"evidence"' in one.contents[0].text
+        assert "Evidence:" in one.contents[0].text and "Rollback:" in one.contents[0].text
+        one_data = await client.read_resource(f"growth://actions/{action.id}.json")
+        assert '"evidence"' in one_data.contents[0].text
         agents = await client.read_resource("growth://agents")
         assert "customer_front" in agents.contents[0].text and "contract" in agents.contents[0].text
         reflection = await client.read_resource("growth://reflections/latest")
-        assert "suggestions" in reflection.contents[0].text
+        assert "## Suggestions" in reflection.contents[0].text
+        assert "suggestions" in (await client.read_resource("growth://reflections/latest.json")).contents[0].text
 
 
 async def test_health_ready_and_metrics(served: tuple[App, str]) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from tools import plain
+
 RISK_WORD = {"low": "low risk", "medium": "medium risk", "high": "high risk", "critical": "critical"}
 
 
@@ -85,11 +87,13 @@ def explanation(detail: dict[str, Any]) -> str:
         lines.append(f"Why: {a['rationale']}")
     lines.append(f"Rank: {ex.get('score', '')}.")
     if a.get("revenue_formula"):
-        inputs = "; ".join(f"{i['name']} {_num(i['value'])} ({i['source']})" for i in a.get("revenue_inputs", []))
+        inputs = "; ".join(f"{i['name']} {i.get('shown') or _num(i['value'])}"
+                           + (f" = {i['working']}" if i.get("working") else "") + f" ({i['source']})"
+                           for i in a.get("revenue_inputs", []))
         lines.append(f"Estimated revenue: {a['revenue_formula']}" + (f" — inputs: {inputs}" if inputs else ""))
     lines.append(f"Risk: {ex.get('risk', a['risk_tier'])}.")
     if a.get("evidence"):
-        ev = "; ".join(f"{e['source']} {e['metric']} = {e['value']} over {e['window']}" for e in a["evidence"][:4])
+        ev = "; ".join(f"{e['metric']} {_num(e['value'])} ({e['source']}, {e['window']})" for e in a["evidence"][:4])
         lines.append(f"Evidence: {ev}.")
     rollback = (a.get("rollback_plan") or {}).get("description")
     if rollback:
@@ -106,9 +110,7 @@ def explanation(detail: dict[str, Any]) -> str:
 
 
 def _num(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.2f}"
-    return f"{value:,}" if isinstance(value, int) else str(value)
+    return plain.value(value)
 
 
 def plain_params(params: dict[str, Any]) -> str:
@@ -116,10 +118,11 @@ def plain_params(params: dict[str, Any]) -> str:
     out = []
     for k, v in params.items():
         if isinstance(v, list):
-            v = "; ".join(str(x.get("anchor") or x.get("to_url") or x) if isinstance(x, dict) else str(x) for x in v)
-        elif isinstance(v, dict):
-            v = ", ".join(f"{kk} {vv}" for kk, vv in v.items())
-        out.append(f"{k.replace('_', ' ')}: {v}")
+            text = "; ".join(str(x.get("anchor") or x.get("to_url") or plain.mapping(x)) if isinstance(x, dict)
+                             else plain.value(x) for x in v)
+        else:
+            text = plain.value(v)
+        out.append(f"{k.replace('_', ' ')}: {text}")
     return "; ".join(out)
 
 
@@ -138,7 +141,7 @@ def decision_result(verdict: str, result: dict[str, Any]) -> str:
         return f"#{ident}: could not {verdict.replace('_', ' ')} — {message}"
     body = result["content"]
     if verdict == "rollback":
-        return f"#{body['action_id']} rolled back: {plain_params(body.get('restored') or {}) or 'restored'}."
+        return f"#{body['action_id']} rolled back; restored {plain.mapping(body.get('restored') or {})}."
     action = body["action"]
     line = f"#{action['id']} {action['status'].replace('_', ' ')}"
     if body.get("reclassified"):
@@ -150,7 +153,7 @@ def decision_result(verdict: str, result: dict[str, Any]) -> str:
         elif execution["status"] == "held":
             line += " — held by the kill switch; it runs when you release it"
         elif execution["status"] == "deferred":
-            line += f" — deferred by the rate limit until {execution['retry_at']}, not dropped"
+            line += f" — deferred by the rate limit until {plain.when(execution['retry_at'])}, not dropped"
         elif execution["status"] == "failed":
             line += f" — but execution failed: {execution['message']}"
     if action.get("snoozed_until") and verdict == "snooze":

@@ -1,4 +1,4 @@
-"""MCP tools for the store's data: import an export, see what data there is, set lead times."""
+"""Tools for the store's data: import an export, see what data there is, set lead times."""
 
 import asyncio
 import base64
@@ -8,14 +8,14 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver import Context
 from mcp_types import CallToolResult
 from pydantic import BaseModel, Field
 
 from server.app import App
 from server.mcp.identity import current
 from server.mcp.results import ok
-from server.mcp.tools import READ, _ann, _dump, registrar
+from server.mcp.tools.base import READ, Body, ToolSpec, ann, dump
 from tools.errors import Forbidden, InvalidInput
 from tools.ingest.ingest import IngestOptions, ingest
 from tools.ingest.status import telemetry_status
@@ -102,16 +102,7 @@ async def _with_progress(ctx: Context, work: Callable[[Callable[[str, float], No
     return result
 
 
-def register(mcp: MCPServer, app: App) -> None:
-    deps = app.deps
-    tool = registrar(mcp)
-
-    @tool("ingest", "telemetry.ingest", _ann("Import store data"),
-          "Import a store export: source gsc (bulk-export CSV, Search Analytics API JSON or the UI export ZIP), "
-          "ga4 (runReport JSON or CSV), shopify-products or shopify-orders (CSV exports). Give a path (over HTTP: "
-          "a file in the server's import folder) or the file itself as content (text) or content_base64 (ZIP). "
-          "A bad file is refused whole with line-numbered reasons unless skip_bad_rows; importing the same file "
-          "again changes nothing.")
+def ingest_tool(app: App) -> Body:
     async def ingest_tool(source: Source, ctx: Context, path: str | None = None, content: str | None = None,
                           content_base64: str | None = None,
                           name: Annotated[str, Field(max_length=200)] = "upload",
@@ -129,31 +120,54 @@ def register(mcp: MCPServer, app: App) -> None:
             except ValueError:
                 raise InvalidInput(f"period {period!r} is not START..END", code="invalid_input") from None
         options = IngestOptions(skip_bad_rows=skip_bad_rows, dimensions=dimensions, request=request, period=span)
-        result = await _with_progress(ctx, lambda progress: ingest(deps, current(), source, upload, options=options,
-                                                                   progress=progress))
-        out = IngestOut(result=_dump(result))
+        result = await _with_progress(ctx, lambda progress: ingest(app.deps, current(), source, upload,
+                                                                   options=options, progress=progress))
+        out = IngestOut(result=dump(result))
         r = out.result
         text = (f"{r['name']}: {r['status']}" + (f" as import #{r['import_id']}: {r['rows_read']:,} rows read, "
                                                   f"{r['rows_written']:,} written, {r['rows_skipped']:,} skipped"
                                                   if r["status"] == "imported" else f" — {r['notes'][0]}"))
         return ok(out, text)
 
-    @tool("telemetry_status", "telemetry.read", _ann("Store data and freshness", **READ),
-          "Which sources the store has (Search Console, GA4, Shopify), how fresh each is, and the recent imports.")
+    return ingest_tool
+
+
+def telemetry_status_tool(app: App) -> Body:
     async def telemetry_status_tool(imports: Annotated[int, Field(ge=1, le=100)] = 10
                                     ) -> Annotated[CallToolResult, TelemetryOut]:
-        data = _dump(await telemetry_status(deps, current(), imports=imports))
+        data = dump(await telemetry_status(app.deps, current(), imports=imports))
         lines = [f"{s['source']}: newest data {s['watermark']}, {s['rows']:,} rows" for s in data["sources"]]
         return ok(TelemetryOut(telemetry=data), "\n".join(lines) or "no data yet")
 
-    @tool("set_inventory_setting", "inventory.settings", _ann("Set lead time and safety stock", idempotent=True),
-          "Lead time in days (and safety days, order cover) for one product (scope product, key = handle), one "
-          "vendor (scope vendor, key = vendor name) or the whole store (scope store).")
+    return telemetry_status_tool
+
+
+def inventory_tool(app: App) -> Body:
     async def inventory_tool(scope: Literal["product", "vendor", "store"],
                              lead_time_days: Annotated[int, Field(ge=0, le=365)], key: str = "",
                              safety_days: Annotated[int | None, Field(ge=0, le=365)] = None,
                              cover_days: Annotated[int | None, Field(ge=0, le=365)] = None,
                              ) -> Annotated[CallToolResult, InventorySettingOut]:
-        setting = await set_inventory_setting(deps, current(), scope=scope, key=key, lead_time_days=lead_time_days,
-                                              safety_days=safety_days, cover_days=cover_days)
-        return ok(InventorySettingOut(setting=setting), f"{scope} {key}: lead time {setting['lead_time_days']} days")
+        setting = await set_inventory_setting(app.deps, current(), scope=scope, key=key,
+                                              lead_time_days=lead_time_days, safety_days=safety_days,
+                                              cover_days=cover_days)
+        return ok(InventorySettingOut(setting=setting),
+                  f"{scope} {key}: lead time {setting['lead_time_days']} days")
+
+    return inventory_tool
+
+
+TOOLS = (
+    ToolSpec("ingest", "telemetry.ingest", ann("Import store data"),
+             "Import a store export: source gsc (bulk-export CSV, Search Analytics API JSON or the UI export ZIP), "
+             "ga4 (runReport JSON or CSV), shopify-products or shopify-orders (CSV exports). Give a path (over "
+             "HTTP: a file in the server's import folder) or the file itself as content (text) or content_base64 "
+             "(ZIP). A bad file is refused whole with line-numbered reasons unless skip_bad_rows; importing the "
+             "same file again changes nothing.", ingest_tool),
+    ToolSpec("telemetry_status", "telemetry.read", ann("Store data and freshness", **READ),
+             "Which sources the store has (Search Console, GA4, Shopify), how fresh each is, and the recent "
+             "imports.", telemetry_status_tool),
+    ToolSpec("set_inventory_setting", "inventory.settings", ann("Set lead time and safety stock", idempotent=True),
+             "Lead time in days (and safety days, order cover) for one product (scope product, key = handle), one "
+             "vendor (scope vendor, key = vendor name) or the whole store (scope store).", inventory_tool),
+)

@@ -1,0 +1,76 @@
+"""Values in words for people: no Python structure ever reaches human text.
+
+``{'purchase_order': None}`` reads "purchase order: none"; ``['a', 'b']`` reads "a; b";
+``True`` reads "yes". Shared by the command line and the agents' replies; ``--json`` and
+structured results keep the data as data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, timezone
+from typing import Any
+
+
+def when(value: datetime | str | None) -> str:
+    """A moment as a person reads it, in UTC: 2026-11-29 14:23 UTC."""
+    if value is None:
+        return "never"
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc)
+    return f"{value:%Y-%m-%d %H:%M} UTC"
+
+
+def number(value: float | int) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int) or float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.2f}"
+
+
+def _key(key: str) -> str:
+    return key.replace("_", " ")
+
+
+def value(v: Any) -> str:
+    """Any value in words: none, yes/no, numbers, lists joined, mappings as "key: value"."""
+    if v is None or v == "":
+        return "none"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, (int, float)):
+        return number(v)
+    if isinstance(v, datetime):
+        return when(v)
+    if isinstance(v, date):
+        return v.isoformat()
+    if isinstance(v, Mapping):
+        return mapping(v)
+    if isinstance(v, (list, tuple, set, frozenset)):
+        items = [f"({mapping(x)})" if isinstance(x, Mapping) else value(x) for x in v]
+        return "; ".join(items) if items else "none"
+    return str(v)
+
+
+def mapping(m: Mapping[str, Any]) -> str:
+    """A mapping as "key: value, key: value"; an id reads "#N" ("purchase order #1")."""
+    parts = []
+    for k, v in m.items():
+        if k.endswith("_id") and isinstance(v, int) and not isinstance(v, bool):
+            parts.append(f"{_key(k[:-3])} #{v}")
+        elif k.endswith("_ids") and isinstance(v, (list, tuple)) and all(isinstance(x, int) for x in v):
+            name = _key(k[:-4]) + ("s" if len(v) > 1 else "")
+            parts.append(f"{name} " + ", ".join(f"#{x}" for x in v) if v else f"{name}: none")
+        elif isinstance(v, Mapping):
+            parts.append(f"{_key(k)} ({mapping(v)})")
+        elif isinstance(v, str) and " " in v.strip():
+            parts.append(f"{_key(k)}: “{v}”")  # text with spaces stays one value, however it is punctuated
+        else:
+            parts.append(f"{_key(k)}: {value(v)}")
+    return ", ".join(parts) if parts else "nothing"
