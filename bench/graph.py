@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from langgraph.graph import END, START, StateGraph  # noqa: E402
 from langgraph.types import Command, interrupt  # noqa: E402
 
-from bench.common import SECRET, machine, summary  # noqa: E402
+from bench.common import machine, summary  # noqa: E402
 from policies.principal import Principal  # noqa: E402
 from server.app import create_app  # noqa: E402
 from server.settings import Settings  # noqa: E402
@@ -102,7 +102,10 @@ async def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="growth-bench-graph-"))
     db = await build_template(folder)
     url = f"sqlite+aiosqlite:///{db}"
-    app = await create_app(Settings(database_url=url, secret_key=SECRET, tenant="demo", brain="rules",
+    # the template store was sealed with the test suite's secret: open it with that one
+    from tests.conftest import TEST_SECRET
+
+    app = await create_app(Settings(database_url=url, secret_key=TEST_SECRET, tenant="demo", brain="rules",
                                     rate_limit_executions=1_000_000))
     op = Principal.operator("demo")
     try:

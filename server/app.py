@@ -61,7 +61,9 @@ class App:
 def engine_config(settings: Settings, root_key: bytes) -> EngineConfig:
     return EngineConfig(secret=root_key, env_kill_switch=settings.kill_switch,
                         rate_limit_executions=settings.rate_limit_executions, rate_window=settings.rate_window,
-                        store_url=settings.store_url)
+                        store_url=settings.store_url, email_mode=settings.email_mode,
+                        email_daily_cap=settings.email_daily_cap, email_internal=tuple(settings.email_internal),
+                        email_allowlist=tuple(settings.email_allowlist), email_from=settings.smtp_from)
 
 
 def legacy_audit_key(settings: Settings) -> bytes | None:
@@ -121,4 +123,7 @@ async def create_app(settings: Settings | None = None, *, check_schema: bool = T
     except BaseException:
         await db.close()
         raise
-    return App(settings, db, Deps(db=db, config=engine_config(settings, db.root_key)), new_database=created)
+    from server.connectors.smtp import SmtpMailer
+
+    deps = Deps(db=db, config=engine_config(settings, db.root_key), mailer=SmtpMailer.from_settings(settings))
+    return App(settings, db, deps, new_database=created)

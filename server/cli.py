@@ -383,6 +383,8 @@ def check_handoffs(as_json: JsonOpt = False) -> None:
 # Importing the command modules registers their commands on ``app``.
 from server import cli_data, cli_secret, cli_security  # noqa: E402,F401
 from server import cli_connect  # noqa: E402,F401  (growth connect / connections / disconnect)
+from server import cli_email  # noqa: E402,F401  (growth email mode / suppress / unsuppress / log / test)
+from server import cli_webhooks  # noqa: E402,F401  (growth webhooks)
 
 
 def main() -> None:

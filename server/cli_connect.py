@@ -19,6 +19,7 @@ from rich.markup import escape
 from server.app import App
 from server.cli_common import JsonOpt, TenantOpt, _json, app, err, operator, out, run
 from server.settings import Settings
+from server.store_delivery import settings_credentials
 from tools.records import StoreCredentials
 
 connect_app = typer.Typer(help="Connect a tenant to the systems its actions are delivered to.", no_args_is_help=True)
@@ -59,11 +60,7 @@ def _probe(settings: Settings) -> tuple[Any, Any]:
 
 def _fallback(settings: Settings, tenant: str) -> StoreCredentials | None:
     """The GROWTH_SHOPIFY_* shortcut, which connects the default tenant only."""
-    if tenant != settings.tenant or not settings.shopify_shop or settings.shopify_token is None:
-        return None
-    shop = settings.shopify_shop.strip().removeprefix("https://").removeprefix("http://").rstrip("/")
-    return StoreCredentials("shopify", shop, settings.shopify_api_url, settings.shopify_token.get_secret_value(),
-                            source="settings")
+    return settings_credentials(settings, tenant)
 
 
 @connect_app.command("shopify")

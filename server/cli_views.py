@@ -211,7 +211,24 @@ def _execution(a: dict[str, Any], execution: dict[str, Any] | None) -> Iterator[
         yield _indent(f"after: {mapping(execution['after'])}")
 
 
-def _delivery(execution: dict[str, Any] | None, outbox: list[dict[str, Any]]) -> Iterator[RenderableType]:
+def _live(delivery: dict[str, Any]) -> Iterator[RenderableType]:
+    """Each delivery to the live store with its state, and both values of a conflict."""
+    yield Text(f"Delivery to the live store: {delivery['summary']}")
+    for d in delivery["deliveries"]:
+        what = "rollback" if d["op"] == "rollback" else "change"
+        yield _item(f"{what} of {d['resource']} on {d['channel']}: {d['state'].replace('_', ' ')}"
+                    f" (attempts: {d['attempts']}) — {d['summary']}")
+        if d["state"] == "conflict" and d["values"]["live"] is not None:
+            yield _indent(f"the store holds: {d['values']['live']}; the action expected: {d['values']['expected']}")
+        if d.get("remote_ids"):
+            yield _indent(f"remote ids: {mapping(d['remote_ids'])}")
+
+
+def _delivery(execution: dict[str, Any] | None, outbox: list[dict[str, Any]],
+              delivery: dict[str, Any] | None = None) -> Iterator[RenderableType]:
+    if delivery and delivery.get("deliveries"):
+        yield from _live(delivery)
+        return
     if not outbox:
         yield Text("Delivery to the live store: nothing to deliver" + (" (not executed)" if execution is None else ""))
         return
@@ -264,7 +281,7 @@ def action_lines(detail: dict[str, Any]) -> list[RenderableType]:
         sections.append([Text("What it changes"), *_params(a["params"])])
     sections += [list(_arithmetic(a, explanation)), list(_evidence(a["evidence"])),
                  list(_versions(a, detail["versions"])), list(_decisions(a, decisions)),
-                 list(_execution(a, execution)), list(_delivery(execution, detail["outbox"])),
+                 list(_execution(a, execution)), list(_delivery(execution, detail["outbox"], detail.get("delivery"))),
                  list(_rollback(a, execution, decisions))]
     out: list[RenderableType] = []
     for n, section in enumerate(sections):

@@ -18,12 +18,15 @@ from pathlib import Path
 import anyio
 
 from server.app import App
+from server.connectors.webhooks import HttpWebhookSender
 from server.mcp.identity import Principals
 from server.mcp.server import build_mcp
 from server.metrics import Metrics
 from server.settings import Settings, is_loopback
+from server.store_delivery import deliver_to_store
 from server.where import database_label
 from tools.execution import run_due
+from tools.webhooks import deliver_due
 
 log = logging.getLogger("growth.serve")
 WORKER_INTERVAL = 15.0
@@ -48,6 +51,14 @@ async def refuse_unsafe(app: App, host: str) -> None:
 async def worker(app: App, *, interval: float = WORKER_INTERVAL) -> None:
     """Every ``interval``: for each tenant whose worker lease this replica holds, one worker pass."""
     me = f"{os.uname().nodename}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+    webhooks = HttpWebhookSender()
+    try:
+        await _worker_loop(app, me, interval, webhooks)
+    finally:
+        await webhooks.aclose()
+
+
+async def _worker_loop(app: App, me: str, interval: float, webhooks: HttpWebhookSender) -> None:
     while True:
         for tenant in await app.db.tenant_ids():
             now = app.deps.now()
@@ -58,6 +69,14 @@ async def worker(app: App, *, interval: float = WORKER_INTERVAL) -> None:
                     await run_due(app.deps, tenant)
                 except Exception:  # one tenant's failure must not stop the others; it is logged, not swallowed
                     log.exception("worker pass failed for tenant %s", tenant)
+                try:
+                    await deliver_due(app.deps, tenant, sender=webhooks)
+                except Exception:  # as above: logged; the rows stay due and the next pass retries them
+                    log.exception("webhook pass failed for tenant %s", tenant)
+                try:
+                    await deliver_to_store(app, tenant)
+                except Exception:  # as above: logged; a delivery mid-attempt is taken up again when its claim lapses
+                    log.exception("store delivery pass failed for tenant %s", tenant)
         await anyio.sleep(interval)
 
 

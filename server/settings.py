@@ -132,6 +132,23 @@ class Settings(BaseSettings):
     mcp_session_idle_seconds: float = Field(default=300.0, gt=0)
     #: /metrics labels stores by name (off: by a keyed digest, so the metrics never name a store)
     metrics_name_tenants: bool = False
+    # The e-mail channel (tools/email.py). A tenant's own mode (`growth email mode`) overrides the default.
+    #: dry_run (rendered and stored, never sent) | internal_only | limited_live | live
+    email_mode: Literal["dry_run", "internal_only", "limited_live", "live"] = "dry_run"
+    #: limited_live: messages (per recipient) a tenant may send per UTC day
+    email_daily_cap: int = Field(default=50, ge=0)
+    #: the operator's own addresses: internal_only sends to these only (a JSON list: ["me@shop.example"])
+    email_internal: list[str] = []
+    #: limited_live sends to these only
+    email_allowlist: list[str] = []
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str = ""
+    smtp_password: SecretStr | None = None
+    #: upgrade the connection with STARTTLS (on unless the server is on this machine and has no TLS)
+    smtp_starttls: bool = True
+    #: the From address of every message
+    smtp_from: str = "growth-engine@localhost"
 
     @field_validator("secret_key", mode="before")
     @classmethod

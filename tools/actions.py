@@ -20,6 +20,7 @@ from policies.ranking import score
 from policies.risk import classify
 from policies.tiers import RiskTier
 from tools.audit import record
+from tools import delivery_view
 from tools.deps import Deps, Tx
 from tools.errors import Conflict, Forbidden, InvalidInput, NotFound, ToolError
 from tools.pii import protect, protect_text
@@ -300,9 +301,10 @@ async def get_action(deps: Deps, principal: Principal, *, action_id: Any) -> dic
     async def q(tx: Tx) -> tuple[Any, ...]:
         action = await load(tx, action_id)
         return (action, await tx.executions.for_action(action.id), await tx.outbox.for_action(action.id),
-                await tx.actions.versions(action.id), await tx.actions.decisions(action.id))
+                await tx.actions.versions(action.id), await tx.actions.decisions(action.id),
+                await tx.deliveries.for_action(action.id))
 
-    action, execution, outbox, versions, decisions = await deps.db.query(principal.tenant, q)
+    action, execution, outbox, versions, decisions, deliveries = await deps.db.query(principal.tenant, q)
     return {
         "action": action_view(action).model_dump(mode="json"),
         "versions": versions,
@@ -315,6 +317,8 @@ async def get_action(deps: Deps, principal: Principal, *, action_id: Any) -> dic
         },
         "outbox": [{"topic": o.topic, "payload": o.payload, "at": o.created_at, "delivered_at": o.delivered_at}
                    for o in outbox],
+        # where the live store stands, beside the action's own status (executed means the engine's copy only)
+        "delivery": delivery_view.view(deliveries, executed=execution is not None),
         "explanation": explain(action),
     }
 

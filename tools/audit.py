@@ -12,6 +12,7 @@ from tools.deps import Deps, Tx
 from tools.errors import Conflict
 from tools.pii import protect, protect_text
 from tools.records import AuditRecord
+from tools.webhook_events import enqueue_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +39,10 @@ async def record_many(tx: Tx, deps: Deps, entries: list[AuditEntry]) -> list[Aud
     ts = deps.now().isoformat(timespec="microseconds")
     rows = [(ts, e.actor, e.event, await protect_text(tx, deps, e.subject),
              canonical_json(await protect(tx, deps, e.data))) for e in entries]
-    return await tx.audit.append_many(rows)
+    recorded = await tx.audit.append_many(rows)
+    # queued in this transaction: a webhook event exists if and only if its audit event committed
+    await enqueue_for(tx, deps, recorded)
+    return recorded
 
 
 _GUARD_STATE = {"missing": "is missing", "disabled": "is disabled", "altered": "was altered"}

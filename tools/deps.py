@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from policies.lifecycle import Status
 from policies.tiers import AutonomyLevel, RiskTier
+from tools.webhook_types import WebhookRepo
+from tools.delivery_types import DeliveryRepo
 from tools.records import (ActionRecord, ActionSummary, AuditRecord, ConnectionRecord, ExecutionRecord, HandoffRecord,
                            KillState, NewAction, OutboxRecord, ProbeResult, RunRecord, StoreCredentials, TenantRecord,
                            TokenRecord)
@@ -298,6 +300,48 @@ class StoreProbe(Protocol):
     async def check(self, credentials: StoreCredentials) -> ProbeResult: ...
 
 
+class EmailRepo(Protocol):
+    """The e-mail channel's rows; addresses appear only as PII vault references."""
+
+    async def channel(self) -> dict[str, Any] | None: ...
+    async def set_channel(self, *, mode: str, daily_cap: int, by: str, now: datetime) -> None: ...
+    async def suppressed(self, refs: list[str]) -> dict[str, str]:
+        """``{ref: reason}`` for the given references that are on the suppression list."""
+        ...
+    async def suppress(self, ref: str, *, reason: str, note: str, by: str, now: datetime) -> bool: ...
+    async def unsuppress(self, ref: str) -> bool: ...
+    async def suppressions(self, *, limit: int) -> list[dict[str, Any]]: ...
+    async def add_message(self, *, kind: str, mode: str, recipients: list[str], subject: str, text_body: str,
+                          status: str, reason: str, message_id: str, by: str, now: datetime) -> int: ...
+    async def message(self, message_id: int) -> dict[str, Any] | None: ...
+    async def finish(self, message_id: int, *, from_status: str, status: str, error: str = "",
+                     sent_at: datetime | None = None) -> bool:
+        """Move a message on from ``from_status``; False if it was no longer there."""
+        ...
+    async def messages(self, *, limit: int) -> list[dict[str, Any]]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingMail:
+    """One message with its real addresses, as handed to a ``Mailer`` at send time only."""
+
+    sender: str
+    recipients: tuple[str, ...]
+    subject: str
+    text: str
+    message_id: str
+
+
+class MailerError(Exception):
+    """The mail server refused or could not be reached; the message says what it answered."""
+
+
+class Mailer(Protocol):
+    async def send(self, mail: OutgoingMail) -> None:
+        """Deliver ``mail`` or raise ``MailerError``."""
+        ...
+
+
 class Tx(Protocol):
     tenant: str
     dialect: str
@@ -321,6 +365,9 @@ class Tx(Protocol):
     rules: RuleRepo
     hints: HintRepo
     connections: ConnectionRepo
+    webhooks: WebhookRepo
+    email: EmailRepo
+    deliveries: DeliveryRepo
 
     def savepoint(self) -> AbstractAsyncContextManager[None]:
         """A nested transaction: an error inside rolls back only what it did."""
@@ -371,6 +418,13 @@ class EngineConfig:
     store_url: str = "https://shop.example"
     max_params_bytes: int = 16_384
     max_evidence_bytes: int = 65_536
+    #: the e-mail channel (see tools/email.py): the mode and cap of a tenant that has not chosen its own
+    email_mode: str = "dry_run"
+    email_daily_cap: int = 50
+    #: the operator's own addresses (internal_only sends only there) and limited_live's allowlist
+    email_internal: tuple[str, ...] = ()
+    email_allowlist: tuple[str, ...] = ()
+    email_from: str = "growth-engine@localhost"
 
 
 @dataclass(slots=True)
@@ -382,6 +436,8 @@ class Deps:
     on_step: Callable[[str], None] | None = None
     #: awaited after an action changes (resource-change notifications, metrics)
     listeners: list[Callable[[str, int], Awaitable[None]]] = field(default_factory=list)
+    #: the e-mail transport (SMTP); None: nothing can leave, every message fails with no_mailer
+    mailer: Mailer | None = None
 
     def now(self) -> datetime:
         return self.clock()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import weakref
 from datetime import timedelta
 from typing import Any
 
@@ -29,32 +30,35 @@ def customer_ref_for(deps: Deps, tenant: str, email: str) -> str:
 
 #: how long what the detectors know of a store is reused before it is read again
 HINTS_TTL = 60.0
-_hints: dict[tuple[int, str], tuple[float, Hints]] = {}
+#: per database (forgotten with it), per tenant: (read at, hints)
+_hints: weakref.WeakKeyDictionary[Any, dict[str, tuple[float, Hints]]] = weakref.WeakKeyDictionary()
+
+
+def _cached(deps: Deps, tenant: str) -> Hints | None:
+    entry = _hints.get(deps.db, {}).get(tenant)
+    return entry[1] if entry is not None and time.monotonic() - entry[0] < HINTS_TTL else None
 
 
 async def hints(tx: Tx, deps: Deps) -> Hints:
     """The store's countries, customers' names and catalogue, read at most once a minute per process."""
-    key = (id(deps.db), tx.tenant)
-    cached = _hints.get(key)
-    if cached is not None and time.monotonic() - cached[0] < HINTS_TTL:
-        return cached[1]
+    cached = _cached(deps, tx.tenant)
+    if cached is not None:
+        return cached
     names = frozenset(" ".join(n.split()).casefold() for n in await tx.hints.names() if len(n.split()) >= 2)
     found = Hints(regions=tuple(c for c in await tx.hints.countries() if region_ok(c)), names=names,
                   catalog=frozenset(t.casefold() for t in await tx.hints.catalog()))
-    _hints[key] = (time.monotonic(), found)
+    _hints.setdefault(deps.db, {})[tx.tenant] = (time.monotonic(), found)
     return found
 
 
 def forget_hints(deps: Deps, tenant: str) -> None:
     """New customers or products: the next redaction reads the store again."""
-    _hints.pop((id(deps.db), tenant), None)
+    _hints.get(deps.db, {}).pop(tenant, None)
 
 
 async def hints_for(deps: Deps, tenant: str) -> Hints:
-    cached = _hints.get((id(deps.db), tenant))
-    if cached is not None and time.monotonic() - cached[0] < HINTS_TTL:
-        return cached[1]
-    return await deps.db.query(tenant, lambda tx: hints(tx, deps))
+    cached = _cached(deps, tenant)
+    return cached if cached is not None else await deps.db.query(tenant, lambda tx: hints(tx, deps))
 
 
 async def protect(tx: Tx, deps: Deps, value: Any) -> Any:

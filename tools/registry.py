@@ -65,4 +65,6 @@ def _load_handlers() -> None:
     from tools import (actions, decisions, escalation, execution, handoffs, killswitch,  # noqa: F401
                        performance, pii, reflection, rollback, rules, runs, storefront, tenants)
     from tools import connections, inventory_settings, sync  # noqa: F401
+    from tools import webhooks  # noqa: F401
+    from tools import email  # noqa: F401
     from tools.ingest import ingest, status  # noqa: F401

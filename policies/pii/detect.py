@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 from policies.pii import addresses, cards, emails, names, phones
 from policies.pii.entities import Entity, Finding, Hints
@@ -29,6 +30,7 @@ NO_HINTS = Hints()
 # Overlaps resolve in this order: an IBAN contains digit runs, an email can hold digits.
 _PRIORITY = {Entity.EMAIL: 0, Entity.IBAN: 1, Entity.CARD: 2, Entity.PHONE: 3, Entity.ADDRESS: 4, Entity.NAME: 5}
 _NON_DIGITS = re.compile(r"\D+")
+_MAYBE = re.compile(r"[\d@＠(\[{<]")
 _AT_HINT = re.compile(r"@|(?i:[(\[{<]\s*(?:at|a|arroba|arobase|chiocciola|klammeraffe|snabel-?a|małpa|malpa)\s*[)\]}>]"
                       r"|\s(?:at|arroba|arobase|chiocciola)\s)")
 
@@ -80,20 +82,28 @@ def find_pii(text: str, hints: Hints | None = None) -> list[Finding]:
     """All PII in ``text``, non-overlapping, in order of position.
 
     Cheap gates (an "@", enough digits, a street word) skip detectors that cannot
-    match, so clean text — most of what passes through — costs little.
+    match, so clean text — most of what passes through — costs little; the same text
+    read with the same hints (a queue's titles, turn after turn) is read once.
     """
+    if len(text) < 5 or (" " not in text and not _MAYBE.search(text)):
+        return []  # too short for any entity, or one word with no digit, "@" or bracket: nothing to find
+    return list(_find(text, hints or NO_HINTS))
+
+
+@lru_cache(maxsize=8192)
+def _find(text: str, hints: Hints) -> tuple[Finding, ...]:
     folded, origin = fold(text)
-    found = list(_findings(folded, hints or NO_HINTS))
+    found = list(_findings(folded, hints))
     if not found:
-        return found
+        return ()
     kept = _resolve(found)
     if origin is None:
-        return kept
+        return tuple(kept)
     out = []
     for f in kept:
         start, end = span_back(origin, f.start, f.end)
         out.append(Finding(f.entity, start, end, text[start:end]))
-    return out
+    return tuple(out)
 
 
 def _resolve(found: list[Finding]) -> list[Finding]:

@@ -21,23 +21,32 @@ from server.connectors.http import Http
 from tools.ingest.ingest import IngestOptions
 from tools.sync import ConnectorError, Fetched
 
+# Page sizes keep each document's requested cost under Shopify's single-query maximum (1,000 points:
+# a connection costs 2 plus ``first`` times what each item costs): 10 products x 25 variants is about
+# 800 points, 8 orders x 25 line items about 770. Products with more variants and orders with more line
+# items are completed by follow-up pages (about 300 points each).
+_VARIANT = "sku title price compareAtPrice inventoryQuantity inventoryItem { unitCost { amount } }"
 PRODUCTS = """
 query Products($cursor: String) {
-  products(first: 50, after: $cursor) {
+  products(first: 10, after: $cursor) {
     pageInfo { hasNextPage endCursor }
     nodes {
-      handle title descriptionHtml vendor productType tags status seo { title description }
-      variants(first: 100) { nodes { sku title price compareAtPrice inventoryQuantity
-        inventoryItem { unitCost { amount } } } }
+      id handle title descriptionHtml vendor productType tags status seo { title description }
+      variants(first: 25) { pageInfo { hasNextPage endCursor } nodes { %s } }
     }
   }
-}"""
+}""" % _VARIANT
+MORE_VARIANTS = """
+query MoreVariants($id: ID!, $cursor: String) {
+  product(id: $id) { variants(first: 100, after: $cursor) { pageInfo { hasNextPage endCursor } nodes { %s } } }
+}""" % _VARIANT
+_LINE = "sku name quantity originalUnitPriceSet { shopMoney { amount } }"
 ORDERS = """
 query Orders($cursor: String, $query: String) {
-  orders(first: 50, after: $cursor, query: $query, sortKey: CREATED_AT) {
+  orders(first: 8, after: $cursor, query: $query, sortKey: CREATED_AT) {
     pageInfo { hasNextPage endCursor }
     nodes {
-      legacyResourceId name email createdAt processedAt cancelledAt displayFinancialStatus
+      id legacyResourceId name email createdAt processedAt cancelledAt displayFinancialStatus
       displayFulfillmentStatus currencyCode discountCodes tags sourceName paymentGatewayNames
       subtotalPriceSet { shopMoney { amount } } totalShippingPriceSet { shopMoney { amount } }
       totalTaxSet { shopMoney { amount } } totalPriceSet { shopMoney { amount } }
@@ -45,10 +54,14 @@ query Orders($cursor: String, $query: String) {
       risk { assessments { riskLevel } }
       billingAddress { name address1 address2 city zip provinceCode countryCodeV2 phone }
       shippingAddress { name address1 address2 city zip provinceCode countryCodeV2 phone }
-      lineItems(first: 100) { nodes { sku name quantity originalUnitPriceSet { shopMoney { amount } } } }
+      lineItems(first: 25) { pageInfo { hasNextPage endCursor } nodes { %s } }
     }
   }
-}"""
+}""" % _LINE
+MORE_LINES = """
+query MoreLines($id: ID!, $cursor: String) {
+  order(id: $id) { lineItems(first: 100, after: $cursor) { pageInfo { hasNextPage endCursor } nodes { %s } } }
+}""" % _LINE
 PRODUCT_COLUMNS = ["Handle", "Title", "Body (HTML)", "Vendor", "Type", "Tags", "Option1 Value", "Variant SKU",
                    "Variant Inventory Qty", "Variant Price", "Variant Compare At Price", "Cost per item", "SEO Title",
                    "SEO Description", "Status"]
@@ -161,13 +174,25 @@ class Shopify:
                 return out
             cursor = page["pageInfo"]["endCursor"]
 
+    async def complete(self, nodes: list[dict[str, Any]], field: str, query: str, root: str) -> None:
+        """Fetch the rest of each node's ``field`` connection where its first page was not all of it."""
+        for node in nodes:
+            conn = node.get(field) or {}
+            info = conn.get("pageInfo") or {}
+            while info.get("hasNextPage") and node.get("id"):
+                more = (await self._query(query, {"id": node["id"], "cursor": info.get("endCursor")}))[root][field]
+                conn["nodes"] = [*(conn.get("nodes") or []), *more["nodes"]]
+                info = more.get("pageInfo") or {}
+
     async def fetch(self, *, since: date, until: date) -> list[Fetched]:
         if self.what == "products":
             products = await self.nodes(PRODUCTS, "products", {})
+            await self.complete(products, "variants", MORE_VARIANTS, "product")
             return [Fetched("shopify-products", "shopify-products.csv", products_csv(products),
                             IngestOptions(origin="sync"))]
         query = f"created_at:>={since.isoformat()} created_at:<={until.isoformat()}T23:59:59Z"
         orders = await self.nodes(ORDERS, "orders", {"query": query})
+        await self.complete(orders, "lineItems", MORE_LINES, "order")
         return [Fetched("shopify-orders", f"shopify-orders-{since}..{until}.csv", orders_csv(orders),
                         IngestOptions(origin="sync"))]
 

@@ -52,7 +52,12 @@ def action(detail: dict[str, Any]) -> str:
             line += f"; rolled back on {when(execution['rolled_back_at'])}"
         lines += ["", "## Execution", line + " — in the engine's own copy of the store."]
     outbox = detail.get("outbox") or []
-    if outbox:
+    delivery = detail.get("delivery") or {}
+    if delivery.get("deliveries"):
+        lines += ["", "## Delivery to the live store", delivery["summary"]]
+        lines += [f"- {d['op']} of {d['resource']}: {d['state'].replace('_', ' ')} — {d['summary']}"
+                  for d in delivery["deliveries"]]
+    elif outbox:
         lines += ["", "## Delivery to outside systems"]
         lines += [f"- {o['topic']} queued on {when(o['at'])}" for o in outbox]
     return "\n".join(lines)

@@ -111,8 +111,18 @@ def action_detail(detail: dict[str, Any], level: Detail) -> dict[str, Any]:
         "execution": None if execution is None else {k: execution.get(k) for k in
                                                      ("status", "version", "executor", "at", "rolled_back_at")},
         "outbox": [{"topic": o.get("topic"), "at": o.get("at")} for o in detail.get("outbox", [])],
+        "delivery": _delivery(detail.get("delivery")),
         "explanation": {k: explanation[k] for k in ("score", "risk") if k in explanation},
     }
+
+
+def _delivery(delivery: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Where the live store stands: the state, the sentence, and per delivery its values and remote ids."""
+    if delivery is None:
+        return None
+    keep = ("op", "resource", "state", "attempts", "summary", "values", "remote_ids", "error_code", "delivered_at")
+    return {"state": delivery["state"], "summary": delivery["summary"],
+            "deliveries": [{k: d.get(k) for k in keep} for d in delivery.get("deliveries", [])]}
 
 
 _HASHES = frozenset({"digest", "hash", "prev_hash"})

@@ -42,6 +42,7 @@ from tools.audit_chain import chain_key, link_hash
 KR = m.KeyringEntry.__table__
 PV = m.PiiVaultEntry.__table__
 SC = m.StoreConnection.__table__
+WE = m.Base.metadata.tables["webhook_endpoints"]  # webhook signing secrets, sealed like credentials
 AE = m.AuditEvent.__table__
 ROOT, VAULT = "root", "vault"
 _BATCH = 500
@@ -258,7 +259,12 @@ async def _reencrypt(conn: Conn, old: Vault, new: Vault) -> tuple[int, int]:
             [{"b_tenant": r.tenant_id, "b_provider": r.provider,
               "b_ct": _move(old, new, r.token_ciphertext, f"the {r.provider} credential of {r.tenant_id}")}
              for r in rows])
-    return moved, len(rows)
+    hooks = (await conn.execute(select(WE.c.id, WE.c.secret_ciphertext))).all()
+    if hooks:
+        await conn.execute(update(WE).where(WE.c.id == bindparam("b_id")).values(secret_ciphertext=bindparam("b_ct")),
+                           [{"b_id": h.id, "b_ct": _move(old, new, h.secret_ciphertext, f"webhook {h.id}'s secret")}
+                            for h in hooks])
+    return moved, len(rows) + len(hooks)
 
 
 def _move(old: Vault, new: Vault, ciphertext: str, what: str) -> str:

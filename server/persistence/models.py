@@ -482,3 +482,6 @@ class Run(Base):
 
 # The telemetry tables live in their own module; importing it registers them on Base.
 from server.persistence import models_telemetry as _telemetry  # noqa: E402,F401
+from server.persistence import models_email as _email  # noqa: E402,F401  (the e-mail channel, 0008)
+from server.persistence import models_webhooks as _webhooks  # noqa: E402,F401  (webhooks, 0009)
+from server.persistence import models_deliveries as _deliveries  # noqa: E402,F401  (store deliveries, 0010)

@@ -16,6 +16,9 @@ from server.persistence.repos.misc import (SqlExecutionRepo, SqlHandoffRepo, Sql
                                            SqlOutboxRepo, SqlPiiRepo, SqlRateLimitRepo, SqlRunRepo)
 from server.persistence.repos.commerce import SqlCommerceRepo
 from server.persistence.repos.connections import SqlConnectionRepo
+from server.persistence.repos.webhooks import SqlWebhookRepo
+from server.persistence.repos.email import SqlEmailRepo
+from server.persistence.repos.deliveries import SqlDeliveryRepo
 from server.persistence.repos.ga4 import SqlGa4Repo
 from server.persistence.repos.hints import SqlHintRepo
 from server.persistence.repos.gsc import SqlGscRepo
@@ -53,6 +56,9 @@ class SqlTx:
         self.rules = SqlRuleRepo(conn, tenant)
         self.hints = SqlHintRepo(conn, tenant, db.vault)
         self.connections = SqlConnectionRepo(conn, tenant, db.vault, db.dialect)
+        self.webhooks = SqlWebhookRepo(conn, tenant, db.vault, db.dialect)
+        self.email = SqlEmailRepo(conn, tenant, db.dialect)
+        self.deliveries = SqlDeliveryRepo(conn, tenant, db.dialect)
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:

@@ -18,14 +18,18 @@ CHAT_OPERATOR = {"chat.operator"}
 OPERATOR_ONLY = {"autonomy.set", "kill_switch.set", "memory.write", "memory.forget", "pii.reveal", "tokens.create",
                  "tokens.manage",
                  "telemetry.ingest", "inventory.settings", "telemetry.sync", "connections.connect",
-                 "connections.disconnect", "connections.read"}
+                 "connections.disconnect", "connections.read",
+                 "webhooks.add", "webhooks.remove", "webhooks.replay", "webhooks.list", "webhooks.deliveries"}
+#: the e-mail channel: the operator configures it; its log (references only) reads like the audit log
+OPERATOR_ONLY |= {"email.configure", "email.suppress", "email.unsuppress", "email.test"}
+EMAIL_READ = {"email.read"}
 SPECIALIST = {"telemetry.read", "catalog.search", "actions.propose", "actions.list", "actions.get", "memory.read",
               "runs.get"}
 
 EXPECTED: dict[str, set[str]] = {
-    "operator": READ | PROPOSE | DECIDE | CHAT_OPERATOR | OPERATOR_ONLY,
-    "operator@console": READ | PROPOSE | DECIDE | CHAT_OPERATOR | OPERATOR_ONLY | {"kill_switch.global"},
-    "viewer": READ,
+    "operator": READ | PROPOSE | DECIDE | CHAT_OPERATOR | OPERATOR_ONLY | EMAIL_READ,
+    "operator@console": READ | PROPOSE | DECIDE | CHAT_OPERATOR | OPERATOR_ONLY | EMAIL_READ | {"kill_switch.global"},
+    "viewer": READ | EMAIL_READ,
     "customer": {"chat.customer", "catalog.search", "store_policies.read", "orders.own", "support.escalate"},
     "system": {"actions.execute", "actions.expire", "actions.propose", "runs.start", "runs.get", "runs.list",
                "status.get", "audit.verify", "telemetry.read", "telemetry.ingest", "telemetry.sync", "memory.read",

@@ -165,11 +165,34 @@ class ShopifyStub:
                 "code": "THROTTLED", "documentation": "https://shopify.dev/api/usage/rate-limits"}}],
                 "extensions": self._extensions(None)})
         self.available -= self.cost
-        root = "products" if "products(" in body["query"] else "orders"
+        query, variables = body["query"], body["variables"]
+        start = int(variables.get("cursor") or 0)
+        if "MoreVariants" in query or "MoreLines" in query:
+            # the rest of one product's variants or one order's line items, as Shopify pages them
+            root, inner, items = (("product", "variants", self.products) if "MoreVariants" in query
+                                  else ("order", "lineItems", self.orders))
+            node = next(i for i in items if i.get("id") == variables["id"])
+            size = _first(query, inner)
+            return JSONResponse({"data": {root: {inner: _page(node[inner]["nodes"], start, size)}},
+                                 "extensions": self._extensions(self.cost)})
+        root, inner = ("products", "variants") if "products(" in query else ("orders", "lineItems")
         items = self.products if root == "products" else self.orders
-        start = int(body["variables"].get("cursor") or 0)
-        chunk = items[start:start + self.page]
+        chunk = [{**i, inner: _page(i[inner]["nodes"], 0, _first(query, inner))} for i in items[start:start + self.page]]
         end = start + len(chunk)
         return JSONResponse({"data": {root: {"nodes": chunk, "pageInfo": {"hasNextPage": end < len(items),
                                                                           "endCursor": str(end)}}},
                              "extensions": self._extensions(self.cost)})
+
+
+def _first(query: str, field: str) -> int:
+    """The page size the query asks of ``field`` (``variants(first: 25``)."""
+    import re
+
+    m = re.search(field + r"\(first: (\d+)", query)
+    return int(m.group(1)) if m else 10_000
+
+
+def _page(nodes: list[Any], start: int, size: int) -> dict[str, Any]:
+    chunk = nodes[start:start + size]
+    end = start + len(chunk)
+    return {"nodes": chunk, "pageInfo": {"hasNextPage": end < len(nodes), "endCursor": str(end)}}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import os
 import subprocess
 import sys
@@ -176,6 +177,30 @@ async def test_shopify_waits_for_its_query_cost_bucket_and_retries_when_throttle
     stored = await rows(app, m.Order, "name", "risk_level", "email_domain", "financial_status", order=("name",))
     assert stored[2] == ("#1003", "high", "example.com", "paid")
     assert "Harbor Lane" not in json.dumps([list(r) for r in await rows(app, m.Order)], default=str)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_shopify_pages_stay_under_the_query_cost_limit_and_nothing_is_cut(app: App) -> None:
+    """Shopify refuses a document whose requested cost is over 1,000 points (a connection costs
+    2 plus ``first`` times its items): pages are small, and a product with 60 variants or an
+    order with 40 line items is completed by follow-up pages instead of being cut short."""
+    clock = FakeClock()
+    products = shopify_products(3)
+    products[1]["id"] = "gid://shopify/Product/2"
+    products[1]["variants"]["nodes"] = [{**products[1]["variants"]["nodes"][0], "sku": f"P1-{n}"} for n in range(60)]
+    orders = shopify_orders()
+    orders[0]["id"] = "gid://shopify/Order/1"
+    orders[0]["lineItems"]["nodes"] = [{**orders[0]["lineItems"]["nodes"][0], "sku": f"L{n}"} for n in range(40)]
+    stub = ShopifyStub(clock, products=products, orders=orders, maximum=10_000.0, available=10_000.0)
+    async with serve_asgi(stub.app()) as url:
+        settings = {"shopify_shop": "demo.myshopify.com", "shopify_token": "shpat_test", "shopify_api_url": url}
+        synced = await sync(app, "shopify-products", clock, **settings)
+        ordered = await sync(app, "shopify-orders", clock, **settings)
+    assert synced["imports"][0]["counts"] == {"products": 3, "variants": 62}
+    assert ordered["imports"][0]["counts"] == {"orders": 3, "lines": 42}
+    for q in stub.queries:
+        firsts = [int(n) for n in re.findall(r"\(first: (\d+)", q["query"])]
+        assert firsts and (firsts[0] * max(firsts[1:] or [1]) <= 300 or firsts == [100]), q["query"][:80]
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)

@@ -83,6 +83,10 @@ def explanation(detail: dict[str, Any]) -> str:
     ex = detail.get("explanation") or {}
     lines = [f"#{a['id']} {a['title']} — version {a['version']}, "
              f"{STATUS_WORD.get(a['status'], a['status'].replace('_', ' '))}."]
+    delivery = detail.get("delivery") or {}
+    if delivery.get("deliveries"):
+        # "executed" is the engine's own copy; this says whether the live store has it
+        lines.append(f"Live store: {delivery['summary']}.")
     if a.get("rationale"):
         lines.append(f"Why: {a['rationale']}")
     lines.append(f"Rank: {ex.get('score', '')}.")

@@ -26,6 +26,8 @@ class ActionOut(BaseModel):
     decisions: list[dict[str, Any]] = []
     execution: dict[str, Any] | None = None
     outbox: list[dict[str, Any]] = []
+    #: where the live store stands (delivered, conflict with both values, waiting and why), beside the status
+    delivery: dict[str, Any] | None = None
     explanation: dict[str, Any] = {}
 
 

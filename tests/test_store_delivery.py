@@ -1,0 +1,238 @@
+"""Executed actions reach the live store (the Shopify test server) exactly once, on both backends.
+
+The relay delivers each outbox event by reading the live value first: a change made in the store
+since the proposal is a conflict (nothing written), a value already there is recorded as delivered
+without a second mutation (the crash between the mutation and the record), and the result is read
+back. The test server counts mutations per idempotency key (the outbox event's identity).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from policies.principal import Principal
+from server.app import App
+from server.cli_views import action_lines
+from server.connectors.shopify_live import ShopifyLiveStores
+from server.demo.shopify_admin import ShopifyAdmin, serve
+from tests.conftest import Clock
+from tests.factories import proposal, seed_store
+from tools.actions import get_action, propose
+from tools.connections import connect
+from tools.decisions import decide
+from tools.rollback import rollback
+from tools.store_delivery import LEASE, NO_CONNECTION, DeliveryReport, deliver_pending
+
+OP = Principal.operator("demo")
+CONTENT = Principal.for_agent("demo", "content")
+INVENTORY = Principal.for_agent("demo", "inventory")
+NEW_TITLE = "Linen Tote Bag – Handwoven, Washable"
+SEED: dict[str, Any] = {
+    "shop": {"name": "Northwind", "myshopifyDomain": "northwind.myshopify.com"},
+    "products": [{"handle": "linen-tote", "title": "Linen Tote", "seo": {"title": "Linen Tote", "description": "A tote."},
+                  "variants": [{"sku": "LIN-TOT-01", "title": "Default Title", "price": "40.00"}]}],
+}
+
+
+class Crash(Exception):
+    """The worker dies here (nothing after this line of the attempt runs)."""
+
+
+@dataclass
+class Live:
+    app: App
+    admin: ShopifyAdmin
+    stores: ShopifyLiveStores
+
+    async def deliver(self) -> DeliveryReport:
+        return await deliver_pending(self.app.deps, "demo", stores=self.stores)
+
+    def product(self) -> Any:
+        product = self.admin.store.product_by_handle("linen-tote")
+        assert product is not None
+        return product
+
+    def variant(self) -> Any:
+        variant = self.admin.store.variant_by_sku("LIN-TOT-01")
+        assert variant is not None
+        return variant
+
+    def mutations(self, action_id: int, op: str = "execute") -> int:
+        return self.admin.mutation_count(f"demo:action:{action_id}:{op}:0")
+
+    async def delivery(self, action_id: int) -> dict[str, Any]:
+        return dict((await get_action(self.app.deps, OP, action_id=action_id))["delivery"])
+
+
+async def _approve(app: App, kind: str, who: Principal) -> int:
+    action = (await propose(app.deps, who, proposal(kind))).action
+    res = await decide(app.deps, OP, action_id=action.id, version=action.version, verdict="approve")
+    assert res.execution and res.execution["status"] == "executed"
+    return action.id
+
+
+@pytest.fixture
+async def live(app: App, clock: Clock) -> AsyncIterator[Live]:
+    await seed_store(app)
+    admin = ShopifyAdmin.seeded(SEED)
+    async with serve(admin) as url:
+        await connect(app.deps, OP, provider="shopify", shop="northwind.myshopify.com", token="shpat_test",
+                      api_url=url)
+        yield Live(app, admin, ShopifyLiveStores(api_version="2025-10"))
+
+
+async def test_an_approved_title_rewrite_and_markdown_reach_the_store_once(live: Live) -> None:
+    title = await _approve(live.app, "content.rewrite_title", CONTENT)
+    markdown = await _approve(live.app, "inventory.markdown", INVENTORY)
+    assert live.product().seo_title == "Linen Tote"  # executed means the engine's copy only
+    assert (await live.delivery(title))["state"] == "not_delivered"
+
+    report = await live.deliver()
+    assert sorted(o.status for o in report.outcomes) == ["delivered", "delivered"]
+    assert live.product().seo_title == NEW_TITLE
+    assert (live.variant().price, live.variant().compare_at_price) == (Decimal("32.00"), Decimal("40.00"))
+    assert live.mutations(title) == 1 and live.mutations(markdown) == 1
+
+    shown = await live.delivery(markdown)
+    assert shown["state"] == "delivered" and "delivered to the live store at" in shown["summary"]
+    assert shown["deliveries"][0]["remote_ids"]["variant_id"].startswith("gid://shopify/ProductVariant/")
+    detail = await get_action(live.app.deps, OP, action_id=title)
+    assert detail["action"]["status"] == "executed"  # the lifecycle status is untouched; delivery sits beside it
+    assert detail["outbox"][0]["delivered_at"] is not None
+
+    again = await live.deliver()
+    assert again.outcomes == [] and len(live.admin.mutations) == 2
+
+
+async def test_a_value_changed_in_the_store_since_the_proposal_is_a_conflict(live: Live) -> None:
+    markdown = await _approve(live.app, "inventory.markdown", INVENTORY)
+    live.admin.drift_variant("LIN-TOT-01", price="41.00")
+
+    report = await live.deliver()
+    assert [o.status for o in report.outcomes] == ["conflict"]
+    assert live.variant().price == Decimal("41.00") and live.admin.mutations == []
+    shown = await live.delivery(markdown)
+    assert shown["state"] == "conflict"
+    assert "the store's price is $41.00, the action expected $40.00" in shown["summary"]
+    assert shown["deliveries"][0]["live"]["price"] == 41.0 and shown["deliveries"][0]["expected"]["price"] == 40.0
+    text = "\n".join(str(line.renderables if hasattr(line, "renderables") else line)
+                     for line in action_lines(await get_action(live.app.deps, OP, action_id=markdown)))
+    assert "$41.00" in text and "$40.00" in text
+
+
+async def test_a_crash_after_the_mutation_is_recorded_as_delivered_with_no_second_mutation(live: Live,
+                                                                                           clock: Clock) -> None:
+    title = await _approve(live.app, "content.rewrite_title", CONTENT)
+
+    def die(label: str) -> None:
+        if label == "after_mutation":
+            raise Crash(label)
+
+    live.app.deps.on_step = die
+    with pytest.raises(Crash):
+        await live.deliver()
+    live.app.deps.on_step = None
+    assert live.mutations(title) == 1 and (await live.delivery(title))["state"] == "delivering"
+    assert (await live.deliver()).outcomes == []  # the dead worker's claim still holds
+    clock.advance(seconds=LEASE.total_seconds() + 1)
+
+    report = await live.deliver()
+    assert [o.status for o in report.outcomes] == ["delivered"] and not report.outcomes[0].mutated
+    assert live.mutations(title) == 1 and live.product().seo_title == NEW_TITLE
+    assert (await live.delivery(title))["deliveries"][0]["attempts"] == 2
+
+
+async def test_an_answer_lost_after_the_store_applied_it_is_not_applied_twice(live: Live, clock: Clock) -> None:
+    markdown = await _approve(live.app, "inventory.markdown", INVENTORY)
+    live.admin.fail(1, status=502, after_apply=True, mutations_only=True)
+
+    first = await live.deliver()
+    assert [o.status for o in first.outcomes] == ["retrying"]
+    assert (await live.delivery(markdown))["state"] == "pending"
+    clock.advance(seconds=60)
+    second = await live.deliver()
+    assert [o.status for o in second.outcomes] == ["delivered"] and not second.outcomes[0].mutated
+    assert live.mutations(markdown) == 1 and live.variant().price == Decimal("32.00")
+
+
+async def test_two_concurrent_worker_passes_make_one_mutation_per_event(live: Live) -> None:
+    ids = [await _approve(live.app, "content.rewrite_title", CONTENT),
+           await _approve(live.app, "content.rewrite_meta_description", CONTENT),
+           await _approve(live.app, "inventory.markdown", INVENTORY)]
+    reports = await asyncio.gather(live.deliver(), live.deliver(), live.deliver())
+    delivered = [o.action_id for r in reports for o in r.outcomes if o.status == "delivered"]
+    assert sorted(delivered) == sorted(ids)
+    assert [live.mutations(i) for i in ids] == [1, 1, 1] and len(live.admin.mutations) == 3
+
+
+async def test_nothing_is_delivered_while_the_kill_switch_is_engaged(live: Live) -> None:
+    title = await _approve(live.app, "content.rewrite_title", CONTENT)
+    async with live.app.db.write("demo") as tx:
+        await tx.kill.set("demo", engaged=True, reason="test", by="operator", now=live.app.deps.now())
+    held = await live.deliver()
+    assert "kill switch" in held.waiting and held.outcomes == [] and live.admin.mutations == []
+    assert (await live.delivery(title))["state"] == "pending"
+    async with live.app.db.write("demo") as tx:
+        await tx.kill.set("demo", engaged=False, reason="", by="operator", now=live.app.deps.now())
+    assert [o.status for o in (await live.deliver()).outcomes] == ["delivered"]
+
+
+async def test_rollback_restores_the_stores_previous_values_through_the_same_path(live: Live) -> None:
+    title = await _approve(live.app, "content.rewrite_title", CONTENT)
+    markdown = await _approve(live.app, "inventory.markdown", INVENTORY)
+    await live.deliver()
+    await rollback(live.app.deps, OP, action_id=title, reason="test")
+    await rollback(live.app.deps, OP, action_id=markdown, reason="test")
+
+    report = await live.deliver()
+    assert [o.status for o in report.outcomes] == ["delivered", "delivered"]
+    assert live.product().seo_title == "Linen Tote"
+    assert (live.variant().price, live.variant().compare_at_price) == (Decimal("40.00"), None)
+    assert live.mutations(title, "rollback") == 1 and live.mutations(markdown, "rollback") == 1
+    shown = await live.delivery(markdown)
+    assert shown["state"] == "delivered" and shown["op"] == "rollback"
+
+
+async def test_rollback_refuses_to_overwrite_a_change_made_in_the_store_since_the_delivery(live: Live) -> None:
+    markdown = await _approve(live.app, "inventory.markdown", INVENTORY)
+    await live.deliver()
+    live.admin.drift_variant("LIN-TOT-01", price="29.00")
+    await rollback(live.app.deps, OP, action_id=markdown, reason="test")
+
+    report = await live.deliver()
+    assert [o.status for o in report.outcomes] == ["conflict"]
+    assert live.variant().price == Decimal("29.00") and live.mutations(markdown, "rollback") == 0
+    assert "the store's price is $29.00, the action expected $32.00" in (await live.delivery(markdown))["summary"]
+
+
+async def test_a_change_rolled_back_before_it_was_delivered_never_reaches_the_store(live: Live) -> None:
+    title = await _approve(live.app, "content.rewrite_title", CONTENT)
+    await rollback(live.app.deps, OP, action_id=title, reason="changed my mind")
+    report = await live.deliver()
+    assert [o.status for o in report.outcomes] == ["cancelled", "cancelled"]
+    assert live.admin.mutations == [] and live.product().seo_title == "Linen Tote"
+
+
+async def test_a_product_the_store_does_not_have_is_a_coded_failure(live: Live) -> None:
+    title = await _approve(live.app, "content.rewrite_title", CONTENT)
+    live.admin.drift_product("linen-tote", handle="linen-tote-bag")
+    report = await live.deliver()
+    assert [o.status for o in report.outcomes] == ["delivery_failed"]
+    shown = await live.delivery(title)
+    assert shown["deliveries"][0]["error_code"] == "target_not_found" and live.admin.mutations == []
+
+
+async def test_without_a_connection_deliveries_wait_pending_with_a_reason(app: App) -> None:
+    await seed_store(app)
+    title = await _approve(app, "content.rewrite_title", CONTENT)
+    report = await deliver_pending(app.deps, "demo", stores=ShopifyLiveStores(api_version="2025-10"))
+    assert report.waiting == NO_CONNECTION and report.outcomes == []
+    shown = (await get_action(app.deps, OP, action_id=title))["delivery"]
+    assert shown["state"] == "pending" and "growth connect shopify" in shown["summary"]
+
