@@ -45,6 +45,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/actions.py
 	$(BIN)/python bench/graph.py
 	$(BIN)/python bench/telemetry.py
+	$(BIN)/python bench/delivery.py
 	$(BIN)/python bench/pii.py
 
 clean:

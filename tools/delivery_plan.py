@@ -17,8 +17,9 @@ from tools.records import ActionRecord, ExecutionRecord
 CHANNEL = "shopify"
 PRICE_FIELDS = ("price", "compare_at_price")
 SEO_FIELDS = ("seo_title", "seo_description")
+ORDER_TOPICS = ("order.held", "order.released")
 LABELS = {"price": "price", "compare_at_price": "compare-at price", "seo_title": "SEO title",
-          "seo_description": "SEO description"}
+          "seo_description": "SEO description", "on_hold": "fraud hold", "status": "order status"}
 
 
 def op_of(dedupe_key: str) -> str:
@@ -53,6 +54,12 @@ def plan(outbox_id: int, action: ActionRecord, execution: ExecutionRecord, topic
         sku = str(payload.get("sku") or action.target.split(":", 1)[-1])
         return NewDelivery(outbox_id, action.id, CHANNEL, op, f"variant:{sku}",
                            {f: expected.get(f) for f in PRICE_FIELDS}, {f: target.get(f) for f in PRICE_FIELDS})
+    if topic in ORDER_TOPICS:
+        # the order must still be open to be held or released; either way round it is the same check
+        order = str(payload.get("order") or action.target.split(":", 1)[-1])
+        return NewDelivery(outbox_id, action.id, CHANNEL, op, f"order:{order}",
+                           {"on_hold": bool(expected.get("on_hold")), "status": "open"},
+                           {"on_hold": bool(target.get("on_hold")), "status": "open"})
     return NewDelivery(outbox_id, action.id, CHANNEL, op, action.target, {}, {}, state="skipped",
                        reason=f"not delivered to the live store: no channel delivers {topic} yet")
 
@@ -60,6 +67,8 @@ def plan(outbox_id: int, action: ActionRecord, execution: ExecutionRecord, topic
 def _norm(field: str, value: Any) -> Any:
     if field in PRICE_FIELDS:
         return None if value in (None, "") else int((Decimal(str(value)) * 100).quantize(Decimal(1)))
+    if field == "on_hold":
+        return bool(value)
     # the Admin API answers null for an SEO field never set; the engine's copy holds ""
     return (value or "").strip() if isinstance(value, str) or value is None else value
 
@@ -72,6 +81,10 @@ def same(live: dict[str, Any], wanted: dict[str, Any]) -> bool:
 def shown(field: str, value: Any) -> str:
     if field in PRICE_FIELDS:
         return "none" if value in (None, "") else f"${Decimal(str(value)):.2f}"
+    if field == "on_hold":
+        return "on" if value else "off"
+    if field == "status":
+        return str(value)
     return f"“{value}”" if value else "empty"
 
 

@@ -15,7 +15,7 @@ from tools.records import StoreCredentials
 STATES = ("pending", "delivering", "delivered", "delivery_failed", "conflict", "cancelled", "skipped")
 FINAL = frozenset({"delivered", "delivery_failed", "conflict", "cancelled", "skipped"})
 #: the outbox topics a store channel delivers
-TOPICS = ("page.seo_updated", "variant.price_changed")
+TOPICS = ("page.seo_updated", "variant.price_changed", "order.held", "order.released")
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,8 +123,30 @@ class LiveVariant:
     compare_at_price: float | None
 
 
+@dataclass(frozen=True, slots=True)
+class LiveHold:
+    id: str
+    handle: str | None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class LiveFulfillmentOrder:
+    id: str
+    #: Shopify's status: OPEN, ON_HOLD, SCHEDULED, IN_PROGRESS, INCOMPLETE, CLOSED, CANCELLED
+    status: str
+    holds: tuple[LiveHold, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LiveOrder:
+    id: str
+    name: str
+    fulfillment_orders: tuple[LiveFulfillmentOrder, ...]
+
+
 class LiveStore(Protocol):
-    """The live store's products and variants, read and written; every failure is a ``DeliveryError``."""
+    """The live store's products, variants and orders, read and written; every failure is a ``DeliveryError``."""
 
     async def product(self, *, handle: str | None = None, product_id: str | None = None) -> LiveProduct | None: ...
     async def set_product_seo(self, product_id: str, seo: dict[str, str], *, key: str) -> dict[str, Any]:
@@ -133,6 +155,13 @@ class LiveStore(Protocol):
     async def variant(self, *, sku: str | None = None, variant_id: str | None = None) -> LiveVariant | None: ...
     async def set_variant_prices(self, product_id: str, variant_id: str, *, price: float,
                                  compare_at_price: float | None, key: str) -> dict[str, Any]: ...
+    async def order(self, *, name: str | None = None, order_id: str | None = None) -> LiveOrder | None:
+        """An order with its fulfillment orders and their holds, by name (``#1042``) or id."""
+        ...
+    async def hold_fulfillment_order(self, fulfillment_order_id: str, *, reason: str, notes: str, handle: str,
+                                     key: str) -> dict[str, Any]: ...
+    async def release_fulfillment_order(self, fulfillment_order_id: str, *, hold_ids: list[str],
+                                        key: str) -> dict[str, Any]: ...
 
 
 class LiveStores(Protocol):

@@ -23,6 +23,7 @@ from typing import Any
 
 from policies import ratelimit
 from policies.lifecycle import Status
+from tools import delivery_orders
 from tools.audit import record
 from tools.connections import credentials
 from tools.deps import Deps, Tx
@@ -159,6 +160,8 @@ async def _order(tx: Tx, deps: Deps, d: DeliveryRecord, now: datetime) -> Delive
 async def _read(store: LiveStore, d: DeliveryRecord,
                 ids: dict[str, Any] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     kind, ref = d.resource.split(":", 1)
+    if kind == "order":
+        return await delivery_orders.read(store, d, ids)
     if kind == "product":
         product = await store.product(product_id=ids["product_id"]) if ids else await store.product(handle=ref)
         if product is None:
@@ -173,6 +176,8 @@ async def _read(store: LiveStore, d: DeliveryRecord,
 
 
 async def _write(store: LiveStore, d: DeliveryRecord, ids: dict[str, Any]) -> dict[str, Any]:
+    if d.resource.startswith("order:"):
+        return await delivery_orders.write(store, d, ids)
     if d.resource.startswith("product:"):
         seo = {name: str(d.target[f] or "") for f, name in (("seo_title", "title"), ("seo_description", "description"))
                if f in d.target}
@@ -195,7 +200,8 @@ async def attempt(deps: Deps, d: DeliveryRecord, store: LiveStore) -> tuple[Sett
     deps.step("before_mutation")
     response = await _write(store, d, ids)
     deps.step("after_mutation")
-    back, _ = await _read(store, d, ids)
+    back, found = await _read(store, d, ids)
+    ids = {**ids, **found}  # a hold's id exists only once it is placed
     if not same(back, d.target):
         return Settlement("delivery_failed", reason=f"read back after the write: {conflict_reason(back, d.target)}",
                           error_code="readback_mismatch", live=back, remote_ids=ids, response=response), True

@@ -16,7 +16,14 @@ from typing import Any
 
 from server.connectors.http import Http
 from server.connectors.shopify import Shopify, TokenAuth
-from tools.delivery_types import DeliveryError, LiveProduct, LiveVariant
+from tools.delivery_types import (
+    DeliveryError,
+    LiveFulfillmentOrder,
+    LiveHold,
+    LiveOrder,
+    LiveProduct,
+    LiveVariant,
+)
 from tools.records import StoreCredentials
 from tools.sync import ConnectorError
 
@@ -45,6 +52,26 @@ mutation DeliveryPrices($productId: ID!, $variants: [ProductVariantsBulkInput!]!
     userErrors { field message code }
   }
 }"""
+_ORDER_FIELDS = "id name fulfillmentOrders(first: 50) { nodes { id status fulfillmentHolds { id handle reason } } }"
+ORDER_BY_NAME = """
+query DeliveryOrder($query: String) { orders(first: 5, query: $query) { nodes { %s } } }""" % _ORDER_FIELDS
+ORDER_BY_ID = """
+query DeliveryOrderById($id: ID!) { order(id: $id) { %s } }""" % _ORDER_FIELDS
+HOLD = """
+mutation DeliveryHold($id: ID!, $hold: FulfillmentOrderHoldInput!) {
+  fulfillmentOrderHold(id: $id, fulfillmentHold: $hold) {
+    fulfillmentHold { id handle reason }
+    fulfillmentOrder { id status }
+    userErrors { field message code }
+  }
+}"""
+RELEASE = """
+mutation DeliveryRelease($id: ID!, $holdIds: [ID!]) {
+  fulfillmentOrderReleaseHold(id: $id, holdIds: $holdIds) {
+    fulfillmentOrder { id status }
+    userErrors { field message code }
+  }
+}"""
 #: ConnectorError codes after which another attempt may succeed
 TRANSIENT = {"api_unreachable", "api_error", "rate_limited"}
 
@@ -64,6 +91,14 @@ class _Keyed:
 
 def _money(value: Any) -> float | None:
     return None if value in (None, "") else float(Decimal(str(value)))
+
+
+def _order(node: dict[str, Any]) -> LiveOrder:
+    fos = tuple(LiveFulfillmentOrder(fo["id"], fo["status"],
+                                     tuple(LiveHold(h["id"], h.get("handle"), h["reason"])
+                                           for h in fo.get("fulfillmentHolds") or []))
+                for fo in node["fulfillmentOrders"]["nodes"])
+    return LiveOrder(node["id"], node["name"], fos)
 
 
 def _amount(value: float | None) -> str | None:
@@ -138,6 +173,24 @@ class ShopifyLiveStore:
         variants = [{"id": variant_id, "price": _amount(price), "compareAtPrice": _amount(compare_at_price)}]
         return await self._mutate(UPDATE_PRICES, {"productId": product_id, "variants": variants},
                                   "productVariantsBulkUpdate", key)
+
+    async def order(self, *, name: str | None = None, order_id: str | None = None) -> LiveOrder | None:
+        if order_id is not None:
+            node = (await self._read(ORDER_BY_ID, {"id": order_id})).get("order")
+            return _order(node) if node else None
+        quoted = (name or "").lstrip("#").replace("\\", "\\\\").replace('"', '\\"')
+        nodes = (await self._read(ORDER_BY_NAME, {"query": f'name:"{quoted}"'}))["orders"]["nodes"]
+        return next((_order(n) for n in nodes if n.get("name") == name), None)
+
+    async def hold_fulfillment_order(self, fulfillment_order_id: str, *, reason: str, notes: str, handle: str,
+                                     key: str) -> dict[str, Any]:
+        hold = {"reason": reason, "reasonNotes": notes, "handle": handle}
+        return await self._mutate(HOLD, {"id": fulfillment_order_id, "hold": hold}, "fulfillmentOrderHold", key)
+
+    async def release_fulfillment_order(self, fulfillment_order_id: str, *, hold_ids: list[str],
+                                        key: str) -> dict[str, Any]:
+        return await self._mutate(RELEASE, {"id": fulfillment_order_id, "holdIds": hold_ids},
+                                  "fulfillmentOrderReleaseHold", key)
 
 
 class ShopifyLiveStores:
