@@ -20,7 +20,8 @@ from urllib.parse import urlsplit
 from policies.principal import Principal
 from policies.shopify_scopes import missing_by_kind
 from tools.audit import record
-from tools.deps import Deps, StoreProbe, Tx
+from tools.deps import Deps, Tx
+from tools.repos import StoreProbe
 from tools.errors import InvalidInput, NotFound
 from tools.records import ConnectionRecord, ProbeResult, StoreCredentials
 from tools.registry import operation

@@ -31,7 +31,8 @@ from policies.pii import reference, tenant_key
 from policies.pii.detect import Entity
 from policies.principal import Principal
 from tools.audit import record
-from tools.deps import Deps, MailerError, OutgoingMail, Tx
+from tools.deps import Deps, Tx
+from tools.repos import MailerError, OutgoingMail
 from tools.errors import InvalidInput, NotFound
 from tools.registry import operation
 

@@ -12,7 +12,7 @@ from email.utils import formatdate
 import aiosmtplib
 
 from server.settings import Settings
-from tools.deps import MailerError, OutgoingMail
+from tools.repos import MailerError, OutgoingMail
 
 #: seconds for each SMTP step: a person may be waiting on `growth email test`
 TIMEOUT_S = 30.0
