@@ -6,13 +6,10 @@ without a second mutation (the crash between the mutation and the record), and t
 back. The test server counts mutations per idempotency key (the outbox event's identity).
 """
 
-from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 import pytest
 
@@ -20,76 +17,28 @@ from policies.principal import Principal
 from server.app import App
 from server.cli_views import action_lines
 from server.connectors.shopify_live import ShopifyLiveStores
-from server.demo.shopify_admin import ShopifyAdmin, serve
 from tests.conftest import Clock
+from tests.live_store import OP, Crash, Live, approve, live_store
 from tests.factories import proposal, seed_store
-from tools.actions import get_action, propose
+from tools.actions import get_action
 from tools.connections import connect
-from tools.decisions import decide
 from tools.rollback import rollback
-from tools.store_delivery import LEASE, NO_CONNECTION, DeliveryReport, deliver_pending
+from tools.store_delivery import LEASE, NO_CONNECTION, deliver_pending
 
-OP = Principal.operator("demo")
 CONTENT = Principal.for_agent("demo", "content")
 INVENTORY = Principal.for_agent("demo", "inventory")
 NEW_TITLE = "Linen Tote Bag – Handwoven, Washable"
-SEED: dict[str, Any] = {
-    "shop": {"name": "Northwind", "myshopifyDomain": "northwind.myshopify.com"},
-    "products": [{"handle": "linen-tote", "title": "Linen Tote", "seo": {"title": "Linen Tote", "description": "A tote."},
-                  "variants": [{"sku": "LIN-TOT-01", "title": "Default Title", "price": "40.00"}]}],
-}
-
-
-class Crash(Exception):
-    """The worker dies here (nothing after this line of the attempt runs)."""
-
-
-@dataclass
-class Live:
-    app: App
-    admin: ShopifyAdmin
-    stores: ShopifyLiveStores
-
-    async def deliver(self) -> DeliveryReport:
-        return await deliver_pending(self.app.deps, "demo", stores=self.stores)
-
-    def product(self) -> Any:
-        product = self.admin.store.product_by_handle("linen-tote")
-        assert product is not None
-        return product
-
-    def variant(self) -> Any:
-        variant = self.admin.store.variant_by_sku("LIN-TOT-01")
-        assert variant is not None
-        return variant
-
-    def mutations(self, action_id: int, op: str = "execute") -> int:
-        return self.admin.mutation_count(f"demo:action:{action_id}:{op}:0")
-
-    async def delivery(self, action_id: int) -> dict[str, Any]:
-        return dict((await get_action(self.app.deps, OP, action_id=action_id))["delivery"])
-
-
-async def _approve(app: App, kind: str, who: Principal) -> int:
-    action = (await propose(app.deps, who, proposal(kind))).action
-    res = await decide(app.deps, OP, action_id=action.id, version=action.version, verdict="approve")
-    assert res.execution and res.execution["status"] == "executed"
-    return action.id
 
 
 @pytest.fixture
 async def live(app: App, clock: Clock) -> AsyncIterator[Live]:
-    await seed_store(app)
-    admin = ShopifyAdmin.seeded(SEED)
-    async with serve(admin) as url:
-        await connect(app.deps, OP, provider="shopify", shop="northwind.myshopify.com", token="shpat_test",
-                      api_url=url)
-        yield Live(app, admin, ShopifyLiveStores(api_version="2025-10"))
+    async with live_store(app) as store:
+        yield store
 
 
 async def test_an_approved_title_rewrite_and_markdown_reach_the_store_once(live: Live) -> None:
-    title = await _approve(live.app, "content.rewrite_title", CONTENT)
-    markdown = await _approve(live.app, "inventory.markdown", INVENTORY)
+    title = await approve(live.app, "content.rewrite_title", CONTENT)
+    markdown = await approve(live.app, "inventory.markdown", INVENTORY)
     assert live.product().seo_title == "Linen Tote"  # executed means the engine's copy only
     assert (await live.delivery(title))["state"] == "not_delivered"
 
@@ -111,7 +60,7 @@ async def test_an_approved_title_rewrite_and_markdown_reach_the_store_once(live:
 
 
 async def test_a_value_changed_in_the_store_since_the_proposal_is_a_conflict(live: Live) -> None:
-    markdown = await _approve(live.app, "inventory.markdown", INVENTORY)
+    markdown = await approve(live.app, "inventory.markdown", INVENTORY)
     live.admin.drift_variant("LIN-TOT-01", price="41.00")
 
     report = await live.deliver()
@@ -128,7 +77,7 @@ async def test_a_value_changed_in_the_store_since_the_proposal_is_a_conflict(liv
 
 async def test_a_crash_after_the_mutation_is_recorded_as_delivered_with_no_second_mutation(live: Live,
                                                                                            clock: Clock) -> None:
-    title = await _approve(live.app, "content.rewrite_title", CONTENT)
+    title = await approve(live.app, "content.rewrite_title", CONTENT)
 
     def die(label: str) -> None:
         if label == "after_mutation":
@@ -149,7 +98,7 @@ async def test_a_crash_after_the_mutation_is_recorded_as_delivered_with_no_secon
 
 
 async def test_an_answer_lost_after_the_store_applied_it_is_not_applied_twice(live: Live, clock: Clock) -> None:
-    markdown = await _approve(live.app, "inventory.markdown", INVENTORY)
+    markdown = await approve(live.app, "inventory.markdown", INVENTORY)
     live.admin.fail(1, status=502, after_apply=True, mutations_only=True)
 
     first = await live.deliver()
@@ -162,9 +111,9 @@ async def test_an_answer_lost_after_the_store_applied_it_is_not_applied_twice(li
 
 
 async def test_two_concurrent_worker_passes_make_one_mutation_per_event(live: Live) -> None:
-    ids = [await _approve(live.app, "content.rewrite_title", CONTENT),
-           await _approve(live.app, "content.rewrite_meta_description", CONTENT),
-           await _approve(live.app, "inventory.markdown", INVENTORY)]
+    ids = [await approve(live.app, "content.rewrite_title", CONTENT),
+           await approve(live.app, "content.rewrite_meta_description", CONTENT),
+           await approve(live.app, "inventory.markdown", INVENTORY)]
     reports = await asyncio.gather(live.deliver(), live.deliver(), live.deliver())
     delivered = [o.action_id for r in reports for o in r.outcomes if o.status == "delivered"]
     assert sorted(delivered) == sorted(ids)
@@ -172,7 +121,7 @@ async def test_two_concurrent_worker_passes_make_one_mutation_per_event(live: Li
 
 
 async def test_nothing_is_delivered_while_the_kill_switch_is_engaged(live: Live) -> None:
-    title = await _approve(live.app, "content.rewrite_title", CONTENT)
+    title = await approve(live.app, "content.rewrite_title", CONTENT)
     async with live.app.db.write("demo") as tx:
         await tx.kill.set("demo", engaged=True, reason="test", by="operator", now=live.app.deps.now())
     held = await live.deliver()
@@ -184,8 +133,8 @@ async def test_nothing_is_delivered_while_the_kill_switch_is_engaged(live: Live)
 
 
 async def test_rollback_restores_the_stores_previous_values_through_the_same_path(live: Live) -> None:
-    title = await _approve(live.app, "content.rewrite_title", CONTENT)
-    markdown = await _approve(live.app, "inventory.markdown", INVENTORY)
+    title = await approve(live.app, "content.rewrite_title", CONTENT)
+    markdown = await approve(live.app, "inventory.markdown", INVENTORY)
     await live.deliver()
     await rollback(live.app.deps, OP, action_id=title, reason="test")
     await rollback(live.app.deps, OP, action_id=markdown, reason="test")
@@ -200,7 +149,7 @@ async def test_rollback_restores_the_stores_previous_values_through_the_same_pat
 
 
 async def test_rollback_refuses_to_overwrite_a_change_made_in_the_store_since_the_delivery(live: Live) -> None:
-    markdown = await _approve(live.app, "inventory.markdown", INVENTORY)
+    markdown = await approve(live.app, "inventory.markdown", INVENTORY)
     await live.deliver()
     live.admin.drift_variant("LIN-TOT-01", price="29.00")
     await rollback(live.app.deps, OP, action_id=markdown, reason="test")
@@ -212,7 +161,7 @@ async def test_rollback_refuses_to_overwrite_a_change_made_in_the_store_since_th
 
 
 async def test_a_change_rolled_back_before_it_was_delivered_never_reaches_the_store(live: Live) -> None:
-    title = await _approve(live.app, "content.rewrite_title", CONTENT)
+    title = await approve(live.app, "content.rewrite_title", CONTENT)
     await rollback(live.app.deps, OP, action_id=title, reason="changed my mind")
     report = await live.deliver()
     assert [o.status for o in report.outcomes] == ["cancelled", "cancelled"]
@@ -220,7 +169,7 @@ async def test_a_change_rolled_back_before_it_was_delivered_never_reaches_the_st
 
 
 async def test_a_product_the_store_does_not_have_is_a_coded_failure(live: Live) -> None:
-    title = await _approve(live.app, "content.rewrite_title", CONTENT)
+    title = await approve(live.app, "content.rewrite_title", CONTENT)
     live.admin.drift_product("linen-tote", handle="linen-tote-bag")
     report = await live.deliver()
     assert [o.status for o in report.outcomes] == ["delivery_failed"]
@@ -230,7 +179,7 @@ async def test_a_product_the_store_does_not_have_is_a_coded_failure(live: Live) 
 
 async def test_without_a_connection_deliveries_wait_pending_with_a_reason(app: App) -> None:
     await seed_store(app)
-    title = await _approve(app, "content.rewrite_title", CONTENT)
+    title = await approve(app, "content.rewrite_title", CONTENT)
     report = await deliver_pending(app.deps, "demo", stores=ShopifyLiveStores(api_version="2025-10"))
     assert report.waiting == NO_CONNECTION and report.outcomes == []
     shown = (await get_action(app.deps, OP, action_id=title))["delivery"]

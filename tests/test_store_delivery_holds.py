@@ -6,81 +6,31 @@ a release, and the rollback of a hold, go through ``fulfillmentOrderReleaseHold`
 fulfilled or cancelled in the store since the proposal is a conflict with both states.
 """
 
-from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from typing import Any
 
 import pytest
 
 from policies.principal import Principal
 from server.app import App
-from server.connectors.shopify_live import ShopifyLiveStores
-from server.demo.shopify_admin import ShopifyAdmin, serve
 from server.demo.shopify_admin.state import FulfillmentOrder, Hold
 from tests.conftest import Clock
-from tests.factories import proposal, seed_store
-from tools.actions import get_action, propose
-from tools.connections import connect
-from tools.decisions import decide
+from tests.live_store import OP, Crash, Live, approve, live_store
+from tests.factories import proposal
 from tools.rollback import rollback
-from tools.store_delivery import LEASE, DeliveryReport, deliver_pending
+from tools.store_delivery import LEASE
 
-OP = Principal.operator("demo")
 RISK = Principal.for_agent("demo", "risk")
-SEED: dict[str, Any] = {
-    "shop": {"name": "Northwind", "myshopifyDomain": "northwind.myshopify.com"},
-    "products": [{"handle": "linen-tote", "title": "Linen Tote",
-                  "variants": [{"sku": "LIN-TOT-01", "title": "Default Title", "price": "40.00"}]}],
-    "orders": [{"name": "#1042", "fulfillmentOrders": [{"status": "OPEN"}]}],
-}
-
-
-class Crash(Exception):
-    """The worker dies here."""
-
-
-@dataclass
-class Live:
-    app: App
-    admin: ShopifyAdmin
-    stores: ShopifyLiveStores
-
-    async def deliver(self) -> DeliveryReport:
-        return await deliver_pending(self.app.deps, "demo", stores=self.stores)
-
-    def fulfillment_order(self) -> Any:
-        order = self.admin.store.order_by_name("#1042")
-        assert order is not None and len(order.fulfillment_order_ids) == 1
-        return self.admin.store.fulfillment_orders[order.fulfillment_order_ids[0]]
-
-    def mutations(self, action_id: int, op: str = "execute") -> int:
-        return self.admin.mutation_count(f"demo:action:{action_id}:{op}:0")
-
-    async def delivery(self, action_id: int) -> dict[str, Any]:
-        return dict((await get_action(self.app.deps, OP, action_id=action_id))["delivery"])
-
-
-async def _approve(app: App, kind: str) -> int:
-    action = (await propose(app.deps, RISK, proposal(kind))).action
-    res = await decide(app.deps, OP, action_id=action.id, version=action.version, verdict="approve")
-    assert res.execution and res.execution["status"] == "executed"
-    return action.id
 
 
 @pytest.fixture
 async def live(app: App, clock: Clock) -> AsyncIterator[Live]:
-    await seed_store(app)
-    admin = ShopifyAdmin.seeded(SEED)
-    async with serve(admin) as url:
-        await connect(app.deps, OP, provider="shopify", shop="northwind.myshopify.com", token="shpat_test",
-                      api_url=url)
-        yield Live(app, admin, ShopifyLiveStores(api_version="2025-10"))
+    async with live_store(app) as store:
+        yield store
 
 
 async def test_an_approved_fraud_hold_is_placed_once_with_a_handle_derived_from_the_action(live: Live) -> None:
-    hold = await _approve(live.app, "risk.hold_order")
+    hold = await approve(live.app, "risk.hold_order", RISK)
     assert live.fulfillment_order().status == "OPEN"  # executed means the engine's copy only
 
     report = await live.deliver()
@@ -100,7 +50,7 @@ async def test_an_approved_fraud_hold_is_placed_once_with_a_handle_derived_from_
 
 async def test_a_retry_after_a_crash_finds_the_hold_by_its_handle_and_places_no_second(live: Live,
                                                                                        clock: Clock) -> None:
-    hold = await _approve(live.app, "risk.hold_order")
+    hold = await approve(live.app, "risk.hold_order", RISK)
 
     def die(label: str) -> None:
         if label == "after_mutation":
@@ -121,7 +71,7 @@ async def test_a_retry_after_a_crash_finds_the_hold_by_its_handle_and_places_no_
 @pytest.mark.parametrize("status, word", [("CLOSED", "fulfilled"), ("CANCELLED", "cancelled")])
 async def test_an_order_fulfilled_or_cancelled_in_the_store_is_a_conflict_with_both_states(
         live: Live, status: str, word: str) -> None:
-    hold = await _approve(live.app, "risk.hold_order")
+    hold = await approve(live.app, "risk.hold_order", RISK)
     live.admin.drift_order("#1042", status=status)
 
     report = await live.deliver()
@@ -135,7 +85,7 @@ async def test_an_order_fulfilled_or_cancelled_in_the_store_is_a_conflict_with_b
 
 
 async def test_rolling_a_hold_back_releases_it_through_the_same_path(live: Live) -> None:
-    hold = await _approve(live.app, "risk.hold_order")
+    hold = await approve(live.app, "risk.hold_order", RISK)
     await live.deliver()
     await rollback(live.app.deps, OP, action_id=hold, reason="false positive")
 
@@ -149,7 +99,7 @@ async def test_rolling_a_hold_back_releases_it_through_the_same_path(live: Live)
 
 
 async def test_rolling_a_hold_back_leaves_a_hold_someone_else_placed(live: Live) -> None:
-    hold = await _approve(live.app, "risk.hold_order")
+    hold = await approve(live.app, "risk.hold_order", RISK)
     await live.deliver()
     live.fulfillment_order().holds.append(Hold(live.admin.store.next_id(), "AWAITING_PAYMENT", "merchant"))
     await rollback(live.app.deps, OP, action_id=hold, reason="false positive")
@@ -160,9 +110,9 @@ async def test_rolling_a_hold_back_leaves_a_hold_someone_else_placed(live: Live)
 
 
 async def test_a_release_takes_the_fraud_hold_off_once(live: Live) -> None:
-    hold = await _approve(live.app, "risk.hold_order")
+    hold = await approve(live.app, "risk.hold_order", RISK)
     await live.deliver()
-    release = await _approve(live.app, "risk.release_order")
+    release = await approve(live.app, "risk.release_order", RISK)
 
     report = await live.deliver()
     assert [o.status for o in report.outcomes] == ["delivered"] and report.outcomes[0].mutated
@@ -172,9 +122,9 @@ async def test_a_release_takes_the_fraud_hold_off_once(live: Live) -> None:
 
 
 async def test_rolling_a_release_back_holds_the_order_again_under_the_rollbacks_own_handle(live: Live) -> None:
-    await _approve(live.app, "risk.hold_order")
+    await approve(live.app, "risk.hold_order", RISK)
     await live.deliver()
-    release = await _approve(live.app, "risk.release_order")
+    release = await approve(live.app, "risk.release_order", RISK)
     await live.deliver()
     await rollback(live.app.deps, OP, action_id=release, reason="the customer was not verified after all")
 
@@ -193,7 +143,7 @@ async def test_each_open_fulfillment_order_is_held_once_with_its_own_idempotency
         fo = FulfillmentOrder(store.next_id(), order.id, status)
         store.fulfillment_orders[fo.id] = fo
         order.fulfillment_order_ids.append(fo.id)
-    hold = await _approve(live.app, "risk.hold_order")
+    hold = await approve(live.app, "risk.hold_order", RISK)
 
     report = await live.deliver()
     assert [o.status for o in report.outcomes] == ["delivered"]
