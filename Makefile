@@ -28,7 +28,7 @@ $(ADAPTERS)/.installed: requirements/adapters.txt
 run: $(STAMP)
 	$(BIN)/growth db upgrade
 	$(BIN)/growth demo --if-missing
-	$(BIN)/growth serve --http
+	$(BIN)/growth serve --http --demo-store
 
 # SQLite and PostgreSQL: PostgreSQL must answer on 127.0.0.1:5432 (.ci/run starts it), or the run
 # stops at once saying so. The summary names the engines that ran.
@@ -46,7 +46,12 @@ bench: $(STAMP)
 	$(BIN)/python bench/graph.py
 	$(BIN)/python bench/telemetry.py
 	$(BIN)/python bench/delivery.py
+	$(BIN)/python bench/killswitch.py
+	$(BIN)/python bench/power.py
 	$(BIN)/python bench/pii.py
+	$(BIN)/python bench/cycle.py
+	$(BIN)/python bench/cli.py
+	$(BIN)/python bench/mcp.py
 
 clean:
 	rm -rf $(VENV) $(ADAPTERS) .growth .pytest_cache

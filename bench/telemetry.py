@@ -7,8 +7,10 @@
    Two shapes of file: the realistic one, where a (day, page, query) repeats over
    countries and devices as the export rows it, and the worst case, where every row is a
    different (day, page, query).
-2. A full specialist pass (all four) over the imported store against DuckDB running the
-   striking-distance query directly on the CSV (target: at most 1.5x).
+2. From the CSV to the findings: our import plus a full specialist pass (all four; only the
+   content specialist has data in a Search Console-only store) against DuckDB reading the CSV
+   and running the striking-distance query (target: at most 1.5x). The pass alone, over the
+   rollups the import built, is printed too, but it is not like for like.
 
 Run: ``.venv/bin/python bench/telemetry.py [--pg] [--rows N]`` (``make bench`` installs DuckDB).
 """
@@ -166,8 +168,13 @@ def main() -> None:
             print("  DuckDB is not installed: pip install duckdb (make bench does) for the specialist comparison")
             continue
         print(f"  DuckDB striking-distance query on the CSV: {duck:.2f} s ({found:,} page x query rows)")
-        print(f"  full specialist pass (all four, SQLite):   {specialists:.2f} s -> {specialists / duck:.2f}x "
-              "(target <= 1.5x)")
+        print(f"  full specialist pass (all four, SQLite), over rollups the import built: {specialists:.2f} s -> "
+              f"{specialists / duck:.2f}x (not like for like: DuckDB parses and aggregates the CSV)")
+        # like for like: both start from the CSV and end with the findings, so our import (which builds the
+        # rollups the specialists read) counts in ours, as parsing and aggregating does in DuckDB's
+        print(f"  from the CSV to the findings: ours (import + specialist pass) {ours + specialists:.2f} s, DuckDB "
+              f"{duck:.2f} s -> {(ours + specialists) / duck:.2f}x (target <= 1.5x; only the content specialist "
+              "has data in this store: the other three say so and stop)")
 
 
 if __name__ == "__main__":

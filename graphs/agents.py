@@ -105,7 +105,9 @@ async def run_agent(agent: str, state: ChatState, runtime: Runtime[RunContext]) 
                 asked = [a for a in asked if a["key"] != held.item["key"]] + [held.item]
                 results.append(_result(call, gate.awaiting(held.item)))
                 continue
-            asked = [a for a in asked if a.get("key") != "__ran__"] + [{"key": "__ran__"}]
+            ran_keys = next((a["ran"] for a in asked if a.get("key") == "__ran__"), [])
+            asked = [a for a in asked if a.get("key") != "__ran__"] + [{"key": "__ran__",
+                                                                       "ran": [*ran_keys, held.item["key"]]}]
             if call.name == "transfer_to_agent":
                 moved = await _transfer(ctx, agent, call, scratch_all, scratch, results, trace, steps, asked)
                 if moved is not None:
@@ -161,6 +163,7 @@ def _end(agent: str, text: str, refs: list[dict[str, Any]], scratch_all: dict[st
     refs = [r for r in refs if r.get("type") != "intent"]
     new = [a for a in asked if a["key"] != "__ran__"]
     ran = any(a["key"] == "__ran__" for a in asked)
+    ran_keys = {k for a in asked if a["key"] == "__ran__" for k in a.get("ran", [])}
     previous = list(state.get("pending") or [])
     pending = new or ([] if ran else previous)
     if agent != "ceo_front":
@@ -170,7 +173,10 @@ def _end(agent: str, text: str, refs: list[dict[str, Any]], scratch_all: dict[st
         refs = refs + [{"type": "action", "id": p["action_id"]} for p in pending
                        if "action_id" in p and {"type": "action", "id": p["action_id"]} not in refs]
     elif previous and not new and ran:
-        text = text.rstrip() + "\n(The earlier question is dropped: nothing of it was done.)"
+        done = [p for p in previous if p["key"] in ran_keys]
+        if len(done) < len(previous):  # what ran was something else, or only part of what was asked
+            text = text.rstrip() + ("\n(The rest of the earlier question is dropped: not done.)" if done
+                                    else "\n(The earlier question is dropped: nothing of it was done.)")
     return Command(goto=END, update={
         "messages": [{"role": "assistant", "agent": agent, "content": text}], "reply": text, "refs": refs,
         "scratch": scratch_all, "results": [], "inbox": None, "pending": pending or None, "asked": [], "last": last,

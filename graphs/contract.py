@@ -72,7 +72,7 @@ class SpecialistResult(Payload):
 
     agent: str
     run_id: int | None = None
-    status: Literal["ok", "no_data", "error"]
+    status: Literal["ok", "no_data", "stale", "error"]
     summary: Text
     findings: Annotated[list[Text], Field(max_length=50)] = []
     action_ids: Annotated[list[int], Field(max_length=200)] = []
@@ -80,6 +80,8 @@ class SpecialistResult(Payload):
     new_action_ids: Annotated[list[int], Field(max_length=200)] = []
     #: earlier proposals of this agent that its run no longer finds
     withdrawn: Annotated[list[int], Field(max_length=1000)] = []
+    #: per check: candidates considered and rejected, by reason (what ``growth run --explain`` prints)
+    screened: Annotated[dict[str, dict[str, Any]], Field(max_length=50)] = {}
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from graphs.registry import SPECIALISTS, SYSTEM
 from graphs.specialists.roster import SPECIALIST_GRAPHS
 from graphs.state import RunContext
 from policies.principal import Principal
+from tools.agent_flags import require_enabled
 from tools.deps import Deps
 from tools.errors import Forbidden, InvalidInput
 from tools.registry import operation
@@ -29,6 +30,7 @@ async def run_specialist(deps: Deps, principal: Principal, agent: str, *, task: 
     if agent not in SPECIALISTS:
         raise InvalidInput(f"unknown specialist {agent!r}; specialists: {', '.join(SPECIALISTS)}",
                            code="unknown_agent")
+    await require_enabled(deps, principal.tenant, agent)
     delegated = trigger == "delegate"
     source = "ceo_front" if delegated else SYSTEM
     thread = f"{trigger}:{uuid.uuid4().hex[:10]}"
@@ -50,13 +52,21 @@ async def run_specialist(deps: Deps, principal: Principal, agent: str, *, task: 
 
 
 async def run_all(deps: Deps, principal: Principal, *, progress: Progress | None = None) -> list[dict[str, Any]]:
+    await require_enabled(deps, principal.tenant)
     results = []
     for n, agent in enumerate(SPECIALISTS):
         async def scaled(value: float, n: int = n) -> None:
             if progress is not None:
                 await progress((n + value) / len(SPECIALISTS))
 
-        results.append(await run_specialist(deps, principal, agent, trigger="run", progress=scaled))
+        try:
+            results.append(await run_specialist(deps, principal, agent, trigger="run", progress=scaled))
+        except Forbidden as exc:
+            if exc.code != "agents_disabled":
+                raise
+            # one agent switched off does not stop the others; the result says why it did not run
+            results.append({"agent": agent, "run_id": None, "status": "disabled", "summary": exc.message,
+                            "findings": [], "action_ids": [], "new_action_ids": [], "withdrawn": []})
     return results
 
 

@@ -18,6 +18,7 @@ from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Fiel
 from graphs.brains.base import ToolSpec
 from graphs.state import RunContext
 from policies.principal import Principal
+from tools.cycle_reflect import latest as cycle_latest
 from tools import (actions, audit, catalog, decisions, handoffs, insights, killswitch, performance, queue, rollback, rules, runs,
                    storefront)
 from tools import tenants as tenant_ops
@@ -265,6 +266,9 @@ TOOLS: dict[str, AgentTool] = {t.name: t for t in (
        lambda c, w, a: runs.get_run(c.deps, w, run_id=a.run_id)),
     _t("audit_log", "audit.read", AuditArgs, "Recent audit events, newest first.",
        lambda c, w, a: audit.recent(c.deps, w.tenant, limit=a.limit, event_prefix=a.event_prefix, since=a.since)),
+    _t("last_cycle", "reflections.read", NoArgs,
+       "What the last Plan-Act-React-Reflect cycle did on its own: counts, revenue, what to do next.",
+       lambda c, w, a: cycle_latest(c.deps, w.tenant)),
     _t("verify_audit", "audit.verify", NoArgs, "Check the audit hash chain end to end.",
        lambda c, w, a: audit.verify(c.deps, w.tenant)),
     _t("handoff_log", "handoffs.read", RunsArgs, "Recent handoffs between agents, allowed and refused.",

@@ -85,6 +85,19 @@ OPERATIONS: dict[str, OperationSpec] = _ops(
     OperationSpec("email.unsuppress", None, False),
     OperationSpec("email.test", None, False),
     OperationSpec("email.read", None, True),
+    #: deliveries to outside systems (the store, the mailer, webhooks): seen and retried by the operator
+    OperationSpec("deliveries.list", None, True),
+    OperationSpec("deliveries.retry", None, False),
+    #: purchase orders (documents) and the vendors' purchase-order addresses
+    OperationSpec("purchase_orders.read", None, True),
+    OperationSpec("vendors.set_address", None, False),
+    OperationSpec("vendors.remove_address", None, False),
+    OperationSpec("vendors.list", None, True),
+    #: the operations loop: agents switched on and off, the store's timezone, quiet hours and digest: the operator's
+    OperationSpec("operations.configure", None, False),
+    #: the durable engine's workflows (templates the operator starts, pauses, resumes, cancels) and cycles
+    OperationSpec("workflows.read", R, True),
+    OperationSpec("workflows.run", None, False),
     OperationSpec("catalog.search", R, True),
     OperationSpec("store_policies.read", R, True),
     OperationSpec("orders.own", None, True),

@@ -31,3 +31,23 @@ def decide_autonomy(level: AutonomyLevel, tier: RiskTier, spec: KindSpec) -> Dec
     if not guard.allowed:
         return guard
     return allow(f"{tier} actions run alone at autonomy level {level}")
+
+
+_ORDER = (AutonomyLevel.SUPERVISED, AutonomyLevel.SEMI_AUTONOMOUS, AutonomyLevel.AUTONOMOUS)
+
+
+def earned_level(spec: KindSpec, current: AutonomyLevel) -> AutonomyLevel | None:
+    """The lowest level above ``current`` at which ``spec``'s kind would run alone, or None.
+
+    None when the kind already runs alone, can never run alone (a critical tier, work for a person,
+    not reversible by the engine), or is the grant of autonomy itself: earned trust may only ever
+    lead to a *proposal*, and only for a kind the guardrails would let run.
+    """
+    if spec.name == "policy.grant_autonomy" or spec.base_tier is RiskTier.CRITICAL:
+        return None
+    if not check_auto_execution(spec).allowed or auto_executes(current, spec.base_tier):
+        return None
+    for level in _ORDER[_ORDER.index(current) + 1:]:
+        if auto_executes(level, spec.base_tier):
+            return level
+    return None

@@ -23,6 +23,15 @@ OVERSTOCK_DAYS = 180
 TARGET_COVER_DAYS = 90
 #: how much more a variant sells per 1 % off (price elasticity of demand, a common retail assumption)
 ELASTICITY = 2.0
+#: what holding a unit costs a year, as a share of its cost: capital, storage, insurance, shrinkage and
+#: obsolescence (retail carrying-cost estimates run 20-30 %); settable per store, vendor or product
+HOLDING_COST_RATE = 0.25
+#: of the stock at risk of never selling, the share a markdown clears within the horizon per 1 % off
+#: (assumption: a 30 % clearance sells about a third of dead stock in four weeks)
+CLEARANCE_PER_PCT = 0.01
+#: cost as a share of price when the export has no cost per item (a keystone mark-up)
+COST_SHARE_FALLBACK = 0.5
+YEAR_DAYS = 365
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,20 +40,31 @@ class Settings:
     safety_days: int = 7
     cover_days: int = 30
     source: str = "default"
+    holding_cost_rate: float = HOLDING_COST_RATE
+    holding_source: str = "default"
 
 
 DEFAULTS = Settings()
 
 
 def settings_for(handle: str, vendor: str, rows: list[Mapping[str, Any]]) -> Settings:
-    """The most specific settings: the product's, then its vendor's, then the store's, then defaults."""
+    """The most specific settings: the product's, then its vendor's, then the store's, then defaults.
+
+    The holding-cost rate resolves the same way on its own: a product row that sets only a lead time
+    keeps the store's rate."""
     by = {(str(r["scope"]), str(r["key"])): r for r in rows}
-    for scope, key in (("product", handle), ("vendor", vendor), ("store", "")):
-        r = by.get((scope, key))
+    chain = [(scope, key, by.get((scope, key))) for scope, key in (("product", handle), ("vendor", vendor),
+                                                                  ("store", ""))]
+    rate, rate_source = HOLDING_COST_RATE, "default"
+    for scope, key, r in chain:
+        if r is not None and r.get("holding_cost_pct") is not None:
+            rate, rate_source = float(r["holding_cost_pct"]) / 100.0, f"{scope} setting" + (f" ({key})" if key else "")
+            break
+    for scope, key, r in chain:
         if r is not None:
             return Settings(int(r["lead_time_days"]), int(r["safety_days"]), int(r["cover_days"]),
-                            f"{scope} setting" + (f" ({key})" if key else ""))
-    return DEFAULTS
+                            f"{scope} setting" + (f" ({key})" if key else ""), rate, rate_source)
+    return Settings(holding_cost_rate=rate, holding_source=rate_source)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,11 +116,37 @@ class Markdown:
     cover_days: float
     excess_units: int
     percent_off: float
+    #: units sold within the horizon beyond what the pace sells anyway
     extra_units: float
+    #: units the pace sells within the horizon anyway (they now sell at the lower price)
+    base_units: float = 0.0
 
 
-def markdown(stock: int, p: Pace) -> Markdown | None:
-    """A markdown for stock that would take far too long to sell at its pace."""
+def writeoff_share(cover_days: float) -> float:
+    """The share of the stock beyond a year of sales: likely never sold at full price (all of it with no sales)."""
+    return 0.0 if cover_days <= YEAR_DAYS else 1.0 - YEAR_DAYS / cover_days
+
+
+def years_held(cover_days: float) -> float:
+    """How long, in years, the last units would otherwise be held before they sell or are written off (at most 1)."""
+    return min(1.0, cover_days / YEAR_DAYS)
+
+
+def pace_extra(p: Pace, percent: float) -> float:
+    """Units the lower price sells on top of the pace within the horizon (the elasticity model)."""
+    return p.per_day * ELASTICITY * percent / 100.0 * HORIZON_DAYS
+
+
+def clearance_extra(excess: int, cover_days: float, percent: float) -> float:
+    """Units a markdown clears of the stock at risk of write-off within the horizon (the clearance model)."""
+    return excess * writeoff_share(cover_days) * CLEARANCE_PER_PCT * percent
+
+
+def markdown(stock: int, p: Pace, *, percent: float | None = None) -> Markdown | None:
+    """A markdown for stock that would take far too long to sell at its pace.
+
+    It sells more through the price (elasticity) and clears some of what would never sell
+    (clearance); whichever is larger, at most the excess."""
     if stock <= 0:
         return None
     cover = math.inf if p.per_day <= 0 else stock / p.per_day
@@ -108,9 +154,48 @@ def markdown(stock: int, p: Pace) -> Markdown | None:
         return None
     excess = stock - math.ceil(p.per_day * TARGET_COVER_DAYS)
     # deeper for slower stock, never past 30 % (beyond that it is a clearance for the operator to call)
-    percent = 15.0 if cover <= 270 else 20.0 if cover <= 365 else 25.0 if cover <= 540 else 30.0
-    extra = min(float(excess), p.per_day * ELASTICITY * percent / 100.0 * HORIZON_DAYS)
-    return Markdown(cover, excess, percent, extra)
+    if percent is None:
+        percent = 15.0 if cover <= 270 else 20.0 if cover <= 365 else 25.0 if cover <= 540 else 30.0
+    extra = min(float(excess), max(pace_extra(p, percent), clearance_extra(excess, cover, percent)))
+    return Markdown(cover, excess, percent, extra, min(float(stock), p.per_day * HORIZON_DAYS))
+
+
+def markdown_gain(down: Markdown, *, price: float, cost: float, holding_rate: float) -> float:
+    """The owner's gain over the horizon: margin on the extra units, plus the carrying cost and the write-off
+    their sale avoids, less the margin given away on the units that sell anyway."""
+    sale = price * (1 - down.percent_off / 100.0)
+    per_unit = (sale - cost) + cost * (holding_rate * years_held(down.cover_days)
+                                       + writeoff_share(down.cover_days))
+    return down.extra_units * per_unit - down.base_units * price * down.percent_off / 100.0
+
+
+#: the markdown depths an owner would weigh (percent off); the deepest allowed is set by the cover
+DEPTHS = (10.0, 15.0, 20.0, 25.0, 30.0)
+
+
+def best_markdown(stock: int, p: Pace, *, price: float, cost: float, holding_rate: float,
+                  limit: float | None = None) -> Markdown | None:
+    """The depth, up to the one the cover calls for (and ``limit``), that gains the owner most; the shallower
+    on a tie. None when the stock is not overstocked."""
+    deepest = markdown(stock, p)
+    if deepest is None:
+        return None
+    top = deepest.percent_off if limit is None else min(deepest.percent_off, limit)
+    options = [d for d in DEPTHS if d < top] + [top]
+    best: tuple[float, Markdown] | None = None
+    for depth in options:
+        down = markdown(stock, p, percent=depth)
+        assert down is not None
+        gain = markdown_gain(down, price=price, cost=cost, holding_rate=holding_rate)
+        if best is None or gain > best[0] + 1e-9:
+            best = (gain, down)
+    assert best is not None
+    return best[1]
+
+
+def stockout_loss(plan: Reorder, p: Pace, *, price: float, cost: float) -> float:
+    """What a reorder is worth: the margin on the sales the stock-out would lose within the horizon."""
+    return plan.days_short_avoided * p.per_day * (price - cost)
 
 
 #: a further markdown smaller than this is not worth proposing

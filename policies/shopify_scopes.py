@@ -1,9 +1,11 @@
 """Which Shopify Admin API access scopes each action kind needs to reach the live store.
 
 The scopes are the ones Shopify's reference lists for the mutations and reads each
-executor uses: ``productUpdate`` (SEO, a product's body) and
-``productVariantsBulkUpdate`` (prices) need ``write_products``; ``pageCreate`` and
-``pageUpdate`` need ``write_online_store_pages`` or ``write_content``;
+executor uses: ``productUpdate`` (SEO, a product's body), ``collectionUpdate`` (a
+collection's SEO and description) and ``productVariantsBulkUpdate`` (prices) need
+``write_products``; ``pageUpdate`` (a page's body, its SEO metafields), ``metafieldsDelete``
+(clearing one), ``pageCreate`` and ``pageDelete`` (landing-page drafts) need
+``write_online_store_pages`` or ``write_content``;
 ``fulfillmentOrderHold`` and ``fulfillmentOrderReleaseHold`` need
 ``write_merchant_managed_fulfillment_orders`` for orders the merchant ships and
 ``write_third_party_fulfillment_orders`` for orders a fulfilment service ships, and
@@ -29,9 +31,11 @@ class Need:
     only_if: str = ""
 
 
-PRODUCTS = Need("product and collection pages (productUpdate)", ("write_products",))
+PRODUCTS = Need("products and collections (productUpdate, collectionUpdate)", ("write_products",))
 PRICES = Need("variant prices (productVariantsBulkUpdate)", ("write_products",))
 PAGES = Need("Online Store pages (pageCreate, pageUpdate)", ("write_online_store_pages", "write_content"))
+DRAFTS = Need("landing-page drafts, created and deleted (pageCreate, pageDelete)",
+              ("write_online_store_pages", "write_content"))
 ORDERS = Need("finding the order (order)", ("read_orders",))
 HOLDS = Need("holds on orders you ship (fulfillmentOrderHold, fulfillmentOrderReleaseHold)",
              ("write_merchant_managed_fulfillment_orders",))
@@ -42,7 +46,7 @@ NEEDS: dict[str, tuple[Need, ...]] = {
     "content.rewrite_title": (PRODUCTS, PAGES),
     "content.rewrite_meta_description": (PRODUCTS, PAGES),
     "content.add_internal_links": (PRODUCTS, PAGES),
-    "content.create_landing_page": (PAGES,),
+    "content.create_landing_page": (DRAFTS,),
     "inventory.markdown": (PRICES,),
     "pricing.adjust": (PRICES,),
     "risk.hold_order": (ORDERS, HOLDS, HOLDS_3PL),

@@ -59,7 +59,7 @@ class App:
 
 
 def engine_config(settings: Settings, root_key: bytes) -> EngineConfig:
-    return EngineConfig(secret=root_key, env_kill_switch=settings.kill_switch,
+    return EngineConfig(secret=root_key, env_kill_switch=settings.kill_switch, agents_enabled=settings.agents_enabled,
                         rate_limit_executions=settings.rate_limit_executions, rate_window=settings.rate_window,
                         store_url=settings.store_url, email_mode=settings.email_mode,
                         email_daily_cap=settings.email_daily_cap, email_internal=tuple(settings.email_internal),

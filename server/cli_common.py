@@ -1,37 +1,38 @@
-"""What every ``growth`` command shares: the Typer app, consoles, options, and ``run``."""
+"""What every ``growth`` command shares: the board commands register on, consoles, options, and ``run``.
+
+Imported by every command, so it imports nothing heavy at module level: the engine (``server.app``)
+and the settings load inside ``run`` and ``load_settings``.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import shutil
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
 from policies.principal import Principal
-from server.app import App, create_app
-from server.settings import Settings
 from tools.errors import ToolError
+
+if TYPE_CHECKING:
+    from server.app import App
+    from server.settings import Settings
 
 T = TypeVar("T")
 
-app = typer.Typer(help="Growth Engine: specialists propose, policy governs, you approve.",
-                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
-db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
-actions_app = typer.Typer(help="The action queue.", no_args_is_help=True)
+#: where command modules register their commands; ``growth`` (server.cli) loads each from its module
+#: through the table there, when it is called
+app = typer.Typer(pretty_exceptions_enable=False, add_completion=False)
 audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens for MCP over HTTP.", no_args_is_help=True)
 pii_app = typer.Typer(help="The PII broker.", no_args_is_help=True)
-app.add_typer(db_app, name="db")
-app.add_typer(actions_app, name="actions")
 app.add_typer(audit_app, name="audit")
 app.add_typer(token_app, name="token")
 app.add_typer(pii_app, name="pii")
@@ -40,15 +41,6 @@ app.add_typer(pii_app, name="pii")
 # enough for the tables.
 out = Console(markup=False, highlight=False, width=shutil.get_terminal_size((120, 24)).columns)
 err = Console(stderr=True)
-
-
-@app.callback()
-def _root(where: Annotated[bool, typer.Option(
-        "--where", help="Say on stderr which database and tenant the command uses.")] = False) -> None:
-    # A flag, not a line on every run: the default database is the same from every folder, a new empty
-    # one is always announced and `growth status` always names it, so the line would mostly repeat
-    # itself on stderr of every script and pipe (`growth pii redact`). load_settings() reads it.
-    pass
 
 
 TenantOpt = Annotated[str | None, typer.Option("--tenant", help="Tenant (store); default GROWTH_TENANT.")]
@@ -74,6 +66,10 @@ def _default(value: Any) -> Any:
 
 def load_settings() -> Settings:
     """Settings from the environment; a refused value (the development secret...) is a clean exit 2."""
+    from pydantic import ValidationError
+
+    from server.settings import Settings
+
     try:
         settings = Settings()
     except ValidationError as exc:
@@ -105,6 +101,9 @@ def say(line: str) -> None:
 
 def run(fn: Callable[[App], Awaitable[T]], *, check_schema: bool = True) -> T:
     """Build the app, run one coroutine, close; tool errors become a clean exit code 1."""
+    import asyncio  # not at module level: `growth --help` runs no event loop
+
+    from server.app import create_app
     from server.persistence.keyring import KeyringError
     from server.secret import SecretRefused
 

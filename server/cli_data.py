@@ -166,7 +166,10 @@ def demo_cmd(
 
 @app.command("run")
 def run_cmd(agent: Annotated[str, typer.Argument(help="analytics | inventory | content | risk | all")],
-            tenant: TenantOpt = None, as_json: JsonOpt = False) -> None:
+            tenant: TenantOpt = None, as_json: JsonOpt = False,
+            explain: Annotated[bool, typer.Option("--explain", help="Also print, per check, how many candidates "
+                                                  "were considered and how many were rejected for which reason.")]
+            = False) -> None:
     """Run a specialist (or all of them) now and print what it found and proposed."""
     import graphs.runs  # noqa: F401  (registers runs.start)
     from graphs.registry import SPECIALISTS
@@ -194,9 +197,26 @@ def run_cmd(agent: Annotated[str, typer.Argument(help="analytics | inventory | c
     for r in results:
         for finding in r["findings"][:5]:
             out.print(f"  {r['agent']}: {finding}")
+    if explain:
+        out.print(screened_table(results))
     from server.cli_views import queue_table
 
     out.print(queue_table(top, width=out.width, title="top of the queue (pending approval)"))
+
+
+def screened_table(results: list[dict[str, Any]]) -> Table:
+    """Per agent and check: candidates considered, proposed-or-kept, and each reason for rejecting the rest."""
+    table = Table(title="what each check considered and rejected (--explain)")
+    for col in ("agent", "check", "considered", "rejected", "reason"):
+        table.add_column(col, overflow="fold")
+    for r in results:
+        for check, tally in (r.get("screened") or {}).items():
+            reasons = sorted(tally["rejected"].items(), key=lambda kv: (-kv[1], kv[0]))
+            table.add_row(r["agent"], check, f"{tally['considered']:,}", f"{sum(tally['rejected'].values()):,}",
+                          "; ".join(f"{n:,} {reason}" for reason, n in reasons) or "—")
+        if not r.get("screened"):
+            table.add_row(r["agent"], "—", "—", "—", "this agent does not report its checks yet")
+    return table
 
 
 inventory_app = typer.Typer(help="Inventory settings: lead times and safety stock.", no_args_is_help=True)
@@ -210,6 +230,8 @@ def inventory_set(
     vendor: Annotated[str | None, typer.Option(help="A vendor (supplier) name.")] = None,
     safety_days: Annotated[int | None, typer.Option(help="Days of sales kept as safety stock.")] = None,
     cover_days: Annotated[int | None, typer.Option(help="Days of sales an order should cover.")] = None,
+    holding_cost: Annotated[float | None, typer.Option(
+        "--holding-cost", help="What holding stock costs a year, in percent of its cost (default 25).")] = None,
     tenant: TenantOpt = None,
 ) -> None:
     """Set the lead time (and safety days, order cover) for a product, a vendor, or the whole store."""
@@ -217,9 +239,12 @@ def inventory_set(
         raise typer.BadParameter("give --product or --vendor, not both")
     scope, key = ("product", product) if product else ("vendor", vendor) if vendor else ("store", "")
     result = run(lambda a: invoke(a.deps, operator(a, tenant), "inventory.settings", scope=scope, key=key or "",
-                                  lead_time_days=lead_time, safety_days=safety_days, cover_days=cover_days))
+                                  lead_time_days=lead_time, safety_days=safety_days, cover_days=cover_days,
+                                  holding_cost_pct=holding_cost))
     out.print(f"{scope} {result['key'] or ''}: lead time {result['lead_time_days']} days, safety "
-              f"{result['safety_days']} days, orders cover {result['cover_days']} days")
+              f"{result['safety_days']} days, orders cover {result['cover_days']} days"
+              + (f", holding cost {result['holding_cost_pct']:g}% a year" if result["holding_cost_pct"] is not None
+                 else ""))
 
 
 #: how far behind today each API's data is final

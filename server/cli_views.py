@@ -213,15 +213,18 @@ def _execution(a: dict[str, Any], execution: dict[str, Any] | None) -> Iterator[
 
 def _live(delivery: dict[str, Any]) -> Iterator[RenderableType]:
     """Each delivery to the live store with its state, and both values of a conflict."""
-    yield Text(f"Delivery to the live store: {delivery['summary']}")
+    where = "" if delivery.get("channel") in ("email", "task") else " to the live store"
+    yield Text(f"Delivery{where}: {delivery['summary']}")
     for d in delivery["deliveries"]:
         what = "rollback" if d["op"] == "rollback" else "change"
         yield _item(f"{what} of {d['resource']} on {d['channel']}: {d['state'].replace('_', ' ')}"
-                    f" (attempts: {d['attempts']}) — {d['summary']}")
+                    f" (delivery #{d['id']}, attempts: {d['attempts']}) — {d['summary']}")
         if d["state"] == "conflict" and d["values"]["live"] is not None:
             yield _indent(f"the store holds: {d['values']['live']}; the action expected: {d['values']['expected']}")
         if d.get("remote_ids"):
             yield _indent(f"remote ids: {mapping(d['remote_ids'])}")
+    if delivery.get("retry"):
+        yield _indent(f"to retry: {delivery['retry']}")
 
 
 def _delivery(execution: dict[str, Any] | None, outbox: list[dict[str, Any]],
@@ -258,6 +261,27 @@ def _rollback(a: dict[str, Any], execution: dict[str, Any] | None,
         yield _indent(f"to undo it: growth actions rollback {a['id']} --reason …")
 
 
+def _outcome(o: dict[str, Any]) -> Iterator[RenderableType]:
+    """What the action earned, measured against untouched controls: an interval, never a point claim."""
+    yield Text("Outcome")
+    d = o.get("details") or {}
+    if o["state"] != "measured":
+        yield _indent(f"{o['state']}: {d.get('reason', '')}".rstrip(": "))
+        return
+    if o.get("effect") is not None:
+        yield _indent(f"{o['metric']}: {o['effect']:+,.2f} a day (95% interval {o['low']:+,.2f} to {o['high']:+,.2f})"
+                      f" — {o['verdict'].replace('_', ' ')}")
+        yield _indent(f"{d.get('method', '')}, {d.get('controls', 0)} controls, {d.get('days_after', 0)} days after"
+                      f" against {d.get('days_before', 0)} before")
+    else:
+        yield _indent(f"{o['metric']}: {o['verdict'].replace('_', ' ')} — {d.get('reason', '')}")
+    if o.get("revenue") is not None:
+        yield _indent(f"realised revenue: about ${o['revenue']:,.2f} (${o['revenue_low']:,.2f} to "
+                      f"${o['revenue_high']:,.2f}) against ${o['expected_revenue']:,.2f} expected")
+    if o.get("experiment_id"):
+        yield _indent(f"part of experiment #{o['experiment_id']} (a held-back control group)")
+
+
 def action_lines(detail: dict[str, Any]) -> list[RenderableType]:
     """Everything about one action, in words: what, why, worth, evidence, versions, decisions, execution,
     delivery and rollback."""
@@ -283,6 +307,8 @@ def action_lines(detail: dict[str, Any]) -> list[RenderableType]:
                  list(_versions(a, detail["versions"])), list(_decisions(a, decisions)),
                  list(_execution(a, execution)), list(_delivery(execution, detail["outbox"], detail.get("delivery"))),
                  list(_rollback(a, execution, decisions))]
+    if detail.get("outcome"):
+        sections.append(list(_outcome(detail["outcome"])))
     out: list[RenderableType] = []
     for n, section in enumerate(sections):
         if n:

@@ -36,6 +36,7 @@ from server.metrics import Metrics
 from server.persistence.migrate import check
 from server.sessions import LimitedSessionManager, SessionGate, SessionLedger, SessionLimits
 from tools.errors import Forbidden
+from tools.readiness import readiness
 from tools.registry import enforce
 
 OPEN_PATHS = ("/healthz", "/readyz")
@@ -126,6 +127,10 @@ class BearerAuth:
                 "code": -32600, "message": "JSON-RPC batches are not supported: send one request per message",
                 "data": {"code": "batch_not_supported"}}}, status_code=400)(scope, receive, send)
             return
+        refused = _agents_off(self.state, body)
+        if refused is not None:
+            await refused(scope, receive, send)
+            return
         challenge = await self._scope_challenge(principal, scope, body)
         if challenge is not None:
             await challenge(scope, receive, send)
@@ -166,6 +171,28 @@ class BearerAuth:
                                 headers={"WWW-Authenticate": f'Bearer realm="growth-engine", '
                                                              f'error="insufficient_scope", scope="{spec.scope}"'})
         return None
+
+
+#: the tools that start agents: refused with 403 while GROWTH_AGENTS_ENABLED is false
+ORCHESTRATION_TOOLS = frozenset({"run_specialist", "run_all_specialists", "delegate", "start_workflow"})
+
+
+def _agents_off(app: App, body: bytes) -> Response | None:
+    """403 for a call that would start agents on a server whose agents are switched off."""
+    if app.deps.config.agents_enabled or not body:
+        return None
+    try:
+        message = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(message, dict) or message.get("method") != "tools/call":
+        return None
+    name = str((message.get("params") or {}).get("name"))
+    if name not in ORCHESTRATION_TOOLS:
+        return None
+    return JSONResponse({"error": "agents_disabled", "error_description": f"{name}: the agents are switched off on "
+                         "this server (GROWTH_AGENTS_ENABLED=false); set it to true and restart to run them"},
+                        status_code=403)
 
 
 async def _buffer(receive: Receive) -> tuple[bytes, Receive]:
@@ -218,7 +245,14 @@ def build_http_app(app: App, mcp: MCPServer, principals: Principals, *, host: st
             await app.agents()
         except Exception as exc:  # noqa: BLE001 - readiness reports whatever is wrong
             return JSONResponse({"status": "not ready", "reason": f"{type(exc).__name__}: {exc}"}, status_code=503)
-        return JSONResponse({"status": "ready"})
+        # the process serves whatever the agents' state; the default store's agents are shown beside it, without
+        # a token: whether each is ready and the state of each source it reads (no reasons, no connection, no
+        # operator's words: `get_status` and `growth status` show those to whoever may see them)
+        r = await readiness(app.deps, app.settings.tenant)
+        agents = [{"agent": a["agent"], "ready": a["ready"], "enabled": a["enabled"],
+                   "sources": {s["source"]: s["state"] for s in a["sources"]}} for a in r["agents"]]
+        return JSONResponse({"status": "ready", "agents_enabled": r["enabled"], "agents_ready": r["ready"],
+                             "agents": agents})
 
     async def metrics_endpoint(request: Request) -> Response:
         # counts of actions and kill switches are the stores' business: an operator's token, or an assistant's

@@ -1,35 +1,28 @@
 """``growth serve``: the MCP server over stdio (what desktop clients launch) or streamable HTTP,
-with the background worker that executes approved work, expires stale approvals and wakes
-snoozed ones."""
+with the background worker (``server.worker``) and the durable engine (``server.durable``) in the same
+process."""
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 import shlex
 import shutil
 import sys
-import uuid
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 
 import anyio
 
 from server.app import App
-from server.connectors.webhooks import HttpWebhookSender
 from server.mcp.identity import Principals
 from server.mcp.server import build_mcp
 from server.metrics import Metrics
 from server.settings import Settings, is_loopback
-from server.store_delivery import deliver_to_store
 from server.where import database_label
-from tools.execution import run_due
-from tools.webhooks import deliver_due
+from server.worker import run_worker
 
 log = logging.getLogger("growth.serve")
-WORKER_INTERVAL = 15.0
 
 
 class StartupRefused(RuntimeError):
@@ -48,38 +41,6 @@ async def refuse_unsafe(app: App, host: str) -> None:
                              "clients will use (DNS-rebinding protection)")
 
 
-async def worker(app: App, *, interval: float = WORKER_INTERVAL) -> None:
-    """Every ``interval``: for each tenant whose worker lease this replica holds, one worker pass."""
-    me = f"{os.uname().nodename}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-    webhooks = HttpWebhookSender()
-    try:
-        await _worker_loop(app, me, interval, webhooks)
-    finally:
-        await webhooks.aclose()
-
-
-async def _worker_loop(app: App, me: str, interval: float, webhooks: HttpWebhookSender) -> None:
-    while True:
-        for tenant in await app.db.tenant_ids():
-            now = app.deps.now()
-            held = await app.db.transact(tenant, lambda tx: tx.leases.acquire(
-                "worker", holder=me, until=now + timedelta(seconds=interval * 3), now=now))
-            if held:
-                try:
-                    await run_due(app.deps, tenant)
-                except Exception:  # one tenant's failure must not stop the others; it is logged, not swallowed
-                    log.exception("worker pass failed for tenant %s", tenant)
-                try:
-                    await deliver_due(app.deps, tenant, sender=webhooks)
-                except Exception:  # as above: logged; the rows stay due and the next pass retries them
-                    log.exception("webhook pass failed for tenant %s", tenant)
-                try:
-                    await deliver_to_store(app, tenant)
-                except Exception:  # as above: logged; a delivery mid-attempt is taken up again when its claim lapses
-                    log.exception("store delivery pass failed for tenant %s", tenant)
-        await anyio.sleep(interval)
-
-
 def configure_logging() -> None:
     # stdout belongs to the protocol on stdio: every log line goes to stderr
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING,
@@ -90,7 +51,7 @@ async def serve_stdio(app: App) -> None:
     principals = Principals(app.deps, local_tenant=app.settings.tenant)
     mcp = build_mcp(app, principals=principals)
     async with anyio.create_task_group() as tg:
-        tg.start_soon(worker, app)
+        tg.start_soon(run_worker, app, "serve")
         await mcp.run_stdio_async()
         tg.cancel_scope.cancel()
 
@@ -110,7 +71,7 @@ async def serve_http(app: App, *, host: str, port: int, ready: Callable[[], None
     asgi = build_http_app(app, mcp, principals, host=host, metrics=metrics)
     server = uvicorn.Server(uvicorn.Config(asgi, host=host, port=port, log_level="warning", lifespan="on"))
     async with anyio.create_task_group() as tg:
-        tg.start_soon(worker, app)
+        tg.start_soon(run_worker, app, "serve")
         await server.serve()
         tg.cancel_scope.cancel()
 

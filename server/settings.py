@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     http_port: int = Field(default=8765, ge=1, le=65535)
     #: the environment-level kill switch: when true nothing executes, anywhere
     kill_switch: bool = False
+    #: false stops all orchestration (specialist runs, run-all, delegation, cycles) with a clear error
+    agents_enabled: bool = True
     #: the master secret, which unlocks the database's keyring (PII references, vault, audit chain).
     #: Unset: GROWTH_SECRET_FILE, else ``secret.key`` beside an SQLite database (created on first run)
     secret_key: SecretStr | None = None
@@ -149,6 +151,19 @@ class Settings(BaseSettings):
     smtp_starttls: bool = True
     #: the From address of every message
     smtp_from: str = "growth-engine@localhost"
+
+    # The durable engine (DBOS, server/durable): deliveries and the operations loop run as its workflows.
+    #: its system database; unset: a SQLite file beside an SQLite database (``<name>.dbos.sqlite``), or the same
+    #: PostgreSQL database (schema ``dbos``)
+    durable_database_url: str | None = None
+    #: how often a worker looks for new work (executions due, deliveries to enqueue, webhooks); a change made in
+    #: the same process wakes it at once
+    worker_interval_seconds: float = Field(default=5.0, gt=0, le=3600)
+    #: a worker not seen for this long is taken for dead: a live one recovers its workflows
+    worker_grace_seconds: float = Field(default=30.0, gt=0)
+    #: this process's worker identity (stable across restarts of the same worker: it then resumes its own
+    #: workflows at once); unset: host:pid
+    worker_id: str | None = None
 
     @field_validator("secret_key", mode="before")
     @classmethod

@@ -211,3 +211,26 @@ async def test_bad_addresses_and_subjects_are_refused_before_anything_is_stored(
         await channel.send(app.deps, "demo", OPERATOR, "hi\nBcc: x@y.example", "t", kind="note")
     assert header.value.code == "invalid_subject"
     assert await app.db.query("demo", lambda tx: tx.email.messages(limit=5)) == []
+
+
+async def test_attachments_travel_as_mime_parts_and_are_kept_with_the_message(app: App,
+                                                                              smtp: tuple[Inbox, int]) -> None:
+    from email import policy
+
+    from tools.repos import Attachment
+
+    inbox, port = smtp
+    _wire(app, port, email_mode="internal_only")
+    await _tenant(app)
+    sheet = Attachment("counts.csv", "text/csv", b"sku,qty\r\nA-1,3\r\n")
+    done = await channel.send(app.deps, "demo", OPERATOR, "Counts", "attached", kind="report", attachments=[sheet],
+                              dedupe_key="report:1")
+    assert done["status"] == "sent" and done["dedupe_key"] == "report:1"
+    got = message_from_bytes(inbox.received[0].original_content or b"", policy=policy.default)
+    parts = {p.get_filename(): p.get_payload(decode=True) for p in got.walk() if p.get_filename()}
+    assert parts == {"counts.csv": sheet.content}
+    assert await app.db.query("demo", lambda tx: tx.email.attachments(done["id"])) == [sheet]
+    with pytest.raises(InvalidInput) as bad:
+        await channel.send(app.deps, "demo", OPERATOR, "Counts", "x", kind="report",
+                           attachments=[Attachment("../etc/passwd", "text/plain", b"")])
+    assert bad.value.code == "invalid_attachment"

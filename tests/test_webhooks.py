@@ -223,3 +223,19 @@ async def test_endpoint_urls_and_topics_are_checked(app: App) -> None:
         with pytest.raises(InvalidInput) as refused:
             await invoke(app.deps, OPERATOR, "webhooks.add", url=url, topics=topics)
         assert refused.value.code == code
+
+
+async def test_the_kill_switch_holds_the_stores_events_but_not_the_notifications(
+        app: App, clock: Clock, receiver: tuple[Receiver, str], sender: HttpWebhookSender) -> None:
+    r, url = receiver
+    await invoke(app.deps, OPERATOR, "webhooks.add", url=url, topics=["action.executed", "notify.*"])
+    await emit(app, "action.executed", {"version": 1})
+    await emit(app, "notify.kill_switch", {"title": "Kill switch engaged"}, subject="tenant:demo")
+    async with app.db.write("demo") as tx:
+        await tx.kill.set("demo", engaged=True, reason="test", by="operator", now=app.deps.now())
+    assert (await deliver_due(app.deps, "demo", sender=sender))["delivered"] == 1
+    assert [json.loads(body)["type"] for body, _ in r.got] == ["notify.kill_switch"]
+    async with app.db.write("demo") as tx:
+        await tx.kill.set("demo", engaged=False, reason="", by="operator", now=app.deps.now())
+    assert (await deliver_due(app.deps, "demo", sender=sender))["delivered"] == 1  # the held one, on release
+    assert [json.loads(body)["type"] for body, _ in r.got] == ["notify.kill_switch", "action.executed"]

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from policies import memory
+from policies import calibration, memory
 from policies.autonomy import decide_autonomy
 from policies.decision import Outcome
 from policies.digest import canonical_json, version_digest
@@ -22,6 +22,8 @@ from policies.tiers import RiskTier
 from tools.audit import record
 from tools import delivery_view
 from tools.deps import Deps, Tx
+from tools.learning import calibration_for
+from tools.outcomes import outcome_of
 from tools.errors import Conflict, Forbidden, InvalidInput, NotFound, ToolError
 from tools.pii import protect, protect_text
 from tools.limits import tier_in_total
@@ -109,13 +111,24 @@ async def _store(tx: Tx, deps: Deps, principal: Principal, item: _Prepared, rule
         raise Conflict(f"action #{live.id} for {proposal.target} is already {live.status}; "
                        "a new proposal can follow once it finishes", code="in_flight", action_id=live.id)
     # remembered refusals hold for a newer version of a returning proposal too
-    recalled = await _recall(tx, proposal, now)
+    # the learning loop's correction for this agent's kind (tools.learning); a returning proposal is compared
+    # with its refused self as corrected alike, so a calibration never makes evidence look changed
+    learned = await calibration_for(tx, proposal.agent, proposal.kind)
+    recalled = await _recall(tx, proposal, now, revenue_ratio=learned.revenue_ratio)
     if recalled.blocked:
         raise Conflict(f"{recalled.note} It stays away until {recalled.until:%-d %b} unless its evidence changes "
                        "materially", code="recently_refused")
     confidence = proposal.confidence * (memory.RETURNING_CONFIDENCE if recalled.returning else 1.0)
     if recalled.note:
         rationale = f"{recalled.note} {rationale}".strip()
+    # the correction, named in the arithmetic
+    cal = calibration.apply(learned, confidence=confidence, expected_revenue=proposal.expected_revenue,
+                            revenue_inputs=[r.model_dump(mode="json", exclude_defaults=True)
+                                            for r in proposal.revenue_inputs],
+                            revenue_formula=proposal.revenue_formula)
+    confidence = cal.confidence
+    if cal.note:
+        rationale = f"{rationale} {cal.note}".strip()
     # price changes and markdowns classify by the total they bring the price to (limits across actions)
     tier, _ = await tier_in_total(tx, proposal.kind, proposal.target, params_json, tier, now)
     level = tenant_row.overrides.get(proposal.kind, tenant_row.autonomy_level)
@@ -132,13 +145,12 @@ async def _store(tx: Tx, deps: Deps, principal: Principal, item: _Prepared, rule
     new = await tx.actions.insert(NewAction(
         kind=proposal.kind, target=proposal.target, agent=proposal.agent, title=title,
         rationale=rationale, status=status, digest=digest, params=params_stored, risk_tier=tier,
-        expected_revenue=proposal.expected_revenue, confidence=confidence, ease=proposal.ease,
-        score=score(proposal.expected_revenue, confidence, proposal.ease),
+        expected_revenue=cal.expected_revenue, confidence=confidence, ease=proposal.ease,
+        score=score(cal.expected_revenue, confidence, proposal.ease),
         evidence=[e.model_dump(mode="json") for e in proposal.evidence],
         evidence_at=proposal.evidence_at(),
         rollback_plan=proposal.rollback_plan.model_dump(mode="json") if proposal.rollback_plan else {},
-        revenue_inputs=[r.model_dump(mode="json", exclude_defaults=True) for r in proposal.revenue_inputs],
-        revenue_formula=proposal.revenue_formula, run_id=run_id,
+        revenue_inputs=cal.revenue_inputs, revenue_formula=cal.revenue_formula, run_id=run_id,
         expires_at=None if verdict.allowed else expires_at(tier, now),
     ), now=now, created_by=principal.subject)
     await record(tx, deps, actor=principal.subject, event="action.proposed", subject=f"action:{new.id}",
@@ -160,7 +172,7 @@ async def _store(tx: Tx, deps: Deps, principal: Principal, item: _Prepared, rule
     return ProposeResult(action_view(new), "superseded" if live else "created", superseded_id)
 
 
-async def _recall(tx: Tx, proposal: Proposal, now: Any) -> memory.Recall:
+async def _recall(tx: Tx, proposal: Proposal, now: Any, *, revenue_ratio: float = 1.0) -> memory.Recall:
     """What the operator decided before on this kind and target, and whether it may come back now."""
     row = await tx.actions.last_refusal(proposal.kind, proposal.target)
     if row is None:
@@ -169,7 +181,7 @@ async def _recall(tx: Tx, proposal: Proposal, now: Any) -> memory.Recall:
     refusal = memory.Refusal(row["id"], row["status"], row["reason"], row["at"], tier,
                              memory.measure(proposal.kind, row["evidence"], row["expected_revenue"]))
     now_measure = memory.measure(proposal.kind, [e.model_dump(mode="json") for e in proposal.evidence],
-                                 proposal.expected_revenue)
+                                 proposal.expected_revenue * revenue_ratio)
     return memory.recall(proposal.kind, refusal, now_measure, now)
 
 
@@ -302,9 +314,9 @@ async def get_action(deps: Deps, principal: Principal, *, action_id: Any) -> dic
         action = await load(tx, action_id)
         return (action, await tx.executions.for_action(action.id), await tx.outbox.for_action(action.id),
                 await tx.actions.versions(action.id), await tx.actions.decisions(action.id),
-                await tx.deliveries.for_action(action.id))
+                await tx.deliveries.for_action(action.id), await outcome_of(tx, action.id))
 
-    action, execution, outbox, versions, decisions, deliveries = await deps.db.query(principal.tenant, q)
+    action, execution, outbox, versions, decisions, deliveries, outcome = await deps.db.query(principal.tenant, q)
     return {
         "action": action_view(action).model_dump(mode="json"),
         "versions": versions,
@@ -320,6 +332,8 @@ async def get_action(deps: Deps, principal: Principal, *, action_id: Any) -> dic
         # where the live store stands, beside the action's own status (executed means the engine's copy only)
         "delivery": delivery_view.view(deliveries, executed=execution is not None),
         "explanation": explain(action),
+        # what the action earned, measured against untouched controls (None until first measured)
+        "outcome": outcome,
     }
 
 
@@ -330,6 +344,8 @@ def explain(a: ActionRecord) -> dict[str, Any]:
         "score": f"{exact(a.expected_revenue, ',.2f')} expected revenue × {exact(a.confidence)} confidence × "
                  f"{exact(a.ease)} ease = {a.score:,.2f}",
         "expected_revenue": {"formula": a.revenue_formula, "inputs": a.revenue_inputs},
+        # the learning loop's correction, when one applied (None: the agent's own forecast stands)
+        "calibration": next((i["source"] for i in a.revenue_inputs if i.get("name") == "calibration"), None),
         "risk": f"{a.risk_tier.value}: set by policy for {a.kind}"
                 + (" (raised by its amount)" if a.risk_tier != KINDS[a.kind].base_tier else ""),
         "rollback": a.rollback_plan,

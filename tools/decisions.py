@@ -259,13 +259,22 @@ class BulkItem:
 
 
 @operation("actions.bulk_decide")
-async def bulk_decide(deps: Deps, principal: Principal, *, items: list[BulkItem]) -> list[dict[str, Any]]:
-    """Each decision is bound to its own item and reported on its own; one failure stops nothing."""
+async def bulk_decide(deps: Deps, principal: Principal, *, items: list[BulkItem],
+                      holdout_share: float | None = None) -> list[dict[str, Any]]:
+    """Each decision is bound to its own item and reported on its own; one failure stops nothing.
+
+    ``holdout_share`` (the operator's consent to an experiment): of four or more approvals of one kind,
+    that random share is held back, not executed, as a control group (``tools.experiments``).
+    """
     if not items:
         raise InvalidInput("bulk decision without items", code="invalid_input")
     if len(items) > 200:
         raise InvalidInput("at most 200 decisions at once", code="payload_too_large")
     results: list[dict[str, Any]] = []
+    if holdout_share:
+        from tools.experiments import hold_back
+
+        items, results = await hold_back(deps, principal, items, holdout_share)
     for item in items:
         try:
             res = await decide(deps, principal, action_id=item.action_id, version=item.version,

@@ -11,6 +11,8 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlparse
 
+from tools import delivery_message_plan
+from tools.delivery_markup import action_prefix, landing_body, links_block
 from tools.delivery_types import NewDelivery
 from tools.records import ActionRecord, ExecutionRecord
 
@@ -18,8 +20,16 @@ CHANNEL = "shopify"
 PRICE_FIELDS = ("price", "compare_at_price")
 SEO_FIELDS = ("seo_title", "seo_description")
 ORDER_TOPICS = ("order.held", "order.released")
+LANDING_TOPICS = ("landing_page.published", "landing_page.unpublished")
+LINK_TOPICS = ("page.links_added", "page.links_removed")
 LABELS = {"price": "price", "compare_at_price": "compare-at price", "seo_title": "SEO title",
-          "seo_description": "SEO description", "on_hold": "fraud hold", "status": "order status"}
+          "seo_description": "SEO description", "on_hold": "fraud hold", "status": "order status",
+          "landing_page": "landing page", "title": "page title", "body": "page body",
+          "links_block": "block of internal links"}
+LANDING_STATES = {"absent": "absent", "draft": "an unpublished draft", "published": "published",
+                  "other": "a page the engine did not create"}
+#: how many characters of a body a conflict shows
+SHOWN = 160
 
 
 def op_of(dedupe_key: str) -> str:
@@ -27,12 +37,31 @@ def op_of(dedupe_key: str) -> str:
     return "rollback" if ":rollback:" in dedupe_key else "execute"
 
 
+def _path(target: str) -> str:
+    return urlparse(target.split(":", 1)[1] if target.startswith("page:") else target).path.rstrip("/")
+
+
 def product_handle(target: str) -> str | None:
     """The product handle of a ``page:<url>`` target, or None for a page that is not a product's."""
-    path = urlparse(target.split(":", 1)[1] if ":" in target else target).path.rstrip("/")
-    if not path.startswith("/products/"):
-        return None
-    return path.removeprefix("/products/").split("/", 1)[0] or None
+    ref = page_ref(target)
+    return ref[1] if ref and ref[0] == "product" else None
+
+
+def page_ref(target: str) -> tuple[str, str] | None:
+    """(``product`` | ``page`` | ``collection``, handle) of a ``page:<url>`` target; a one-segment path
+    (``/linen-tote-bags``, a landing page the engine made) is the Online Store page of that handle."""
+    path = _path(target)
+    for kind, prefix in (("product", "/products/"), ("page", "/pages/"), ("collection", "/collections/")):
+        if path.startswith(prefix):
+            handle = path.removeprefix(prefix).split("/", 1)[0]
+            return (kind, handle) if handle else None
+    segments = [s for s in path.split("/") if s]
+    return ("page", segments[0]) if len(segments) == 1 else None
+
+
+def landing_handle(path: str) -> str:
+    """The handle a landing page at ``path`` gets in the store (``/pages/linen-bags`` -> ``linen-bags``)."""
+    return [s for s in path.split("/") if s][-1]
 
 
 def plan(outbox_id: int, action: ActionRecord, execution: ExecutionRecord, topic: str, payload: dict[str, Any],
@@ -42,14 +71,30 @@ def plan(outbox_id: int, action: ActionRecord, execution: ExecutionRecord, topic
     before, after = execution.before_state, execution.after_state
     expected, target = (before, after) if op == "execute" else (after, before)
     if topic == "page.seo_updated":
-        handle = product_handle(action.target)
+        ref = page_ref(action.target)
         fields = [f for f in SEO_FIELDS if f in after]
-        if handle is None or not fields:
+        if ref is None or not fields:
             return NewDelivery(outbox_id, action.id, CHANNEL, op, action.target, {}, {}, state="skipped",
-                               reason="not delivered to the live store: only product pages are delivered so far "
-                                      "(landing pages are the engine's own)")
-        return NewDelivery(outbox_id, action.id, CHANNEL, op, f"product:{handle}",
+                               reason="not delivered to the live store: the target is not a product, page or "
+                                      "collection page of the store")
+        return NewDelivery(outbox_id, action.id, CHANNEL, op, f"{ref[0]}:{ref[1]}",
                            {f: expected.get(f) for f in fields}, {f: target.get(f) for f in fields})
+    if topic in LANDING_TOPICS:
+        p = action.params
+        draft = {"landing_page": "draft", "title": p["title"],
+                 "body": landing_body(action_prefix(dedupe_key), p["outline"])}
+        absent = {"landing_page": "absent"}
+        return NewDelivery(outbox_id, action.id, CHANNEL, op, f"landing:{landing_handle(p['path'])}",
+                           *((absent, draft) if op == "execute" else (draft, absent)))
+    if topic in LINK_TOPICS:
+        ref = page_ref(action.target)
+        if ref is None:
+            return NewDelivery(outbox_id, action.id, CHANNEL, op, action.target, {}, {}, state="skipped",
+                               reason="not delivered to the live store: the target is not a product, page or "
+                                      "collection page of the store")
+        added, none = {"links_block": links_block(action.params["links"])}, {"links_block": ""}
+        return NewDelivery(outbox_id, action.id, CHANNEL, op, f"links:{ref[0]}:{ref[1]}",
+                           *((none, added) if op == "execute" else (added, none)))
     if topic == "variant.price_changed":
         sku = str(payload.get("sku") or action.target.split(":", 1)[-1])
         return NewDelivery(outbox_id, action.id, CHANNEL, op, f"variant:{sku}",
@@ -60,6 +105,8 @@ def plan(outbox_id: int, action: ActionRecord, execution: ExecutionRecord, topic
         return NewDelivery(outbox_id, action.id, CHANNEL, op, f"order:{order}",
                            {"on_hold": bool(expected.get("on_hold")), "status": "open"},
                            {"on_hold": bool(target.get("on_hold")), "status": "open"})
+    if topic in delivery_message_plan.TOPICS:
+        return delivery_message_plan.plan(outbox_id, action, execution, topic, payload, op)
     return NewDelivery(outbox_id, action.id, CHANNEL, op, action.target, {}, {}, state="skipped",
                        reason=f"not delivered to the live store: no channel delivers {topic} yet")
 
@@ -85,7 +132,12 @@ def shown(field: str, value: Any) -> str:
         return "on" if value else "off"
     if field == "status":
         return str(value)
-    return f"“{value}”" if value else "empty"
+    if field == "landing_page":
+        return LANDING_STATES.get(str(value), str(value))
+    text = str(value or "")
+    if len(text) > SHOWN:
+        text = text[:SHOWN] + f"… ({len(str(value))} characters)"
+    return f"“{text}”" if value else ("none" if field == "links_block" else "empty")
 
 
 def conflict_reason(live: dict[str, Any], expected: dict[str, Any]) -> str:

@@ -15,7 +15,11 @@ from tools.records import StoreCredentials
 STATES = ("pending", "delivering", "delivered", "delivery_failed", "conflict", "cancelled", "skipped")
 FINAL = frozenset({"delivered", "delivery_failed", "conflict", "cancelled", "skipped"})
 #: the outbox topics a store channel delivers
-TOPICS = ("page.seo_updated", "variant.price_changed", "order.held", "order.released")
+TOPICS = ("page.seo_updated", "variant.price_changed", "order.held", "order.released", "landing_page.published",
+          "landing_page.unpublished", "page.links_added", "page.links_removed",
+          # the e-mail and task channels (tools.delivery_message_plan)
+          "purchase_order.created", "purchase_order.cancelled", "task.opened", "task.cancelled", "ticket.opened",
+          "ticket.cancelled")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +81,12 @@ class DeliveryRepo(Protocol):
     async def add_many(self, rows: list[NewDelivery], *, now: datetime) -> int:
         """Insert, skipping events that already have a delivery; returns how many were new."""
         ...
-    async def next_due(self, *, now: datetime) -> DeliveryRecord | None:
-        """The oldest claimable delivery (pending and due, or delivering with a lapsed claim), locked."""
+    async def due(self, *, now: datetime, limit: int) -> list[tuple[int, str, int, datetime | None]]:
+        """(id, channel, attempts, next attempt) of each claimable delivery, oldest first, unlocked."""
+        ...
+    async def next_due(self, *, now: datetime, channels: tuple[str, ...] | None = None) -> DeliveryRecord | None:
+        """The oldest claimable delivery (pending and due, or delivering with a lapsed claim), locked;
+        with ``channels``, of those channels only."""
         ...
     async def claim(self, delivery_id: int, *, attempt: int, now: datetime, until: datetime) -> DeliveryRecord | None:
         """``attempt`` → ``attempt + 1`` and ``delivering`` until ``until``, if still claimable; else None."""
@@ -89,8 +97,17 @@ class DeliveryRepo(Protocol):
     async def cancel(self, delivery_id: int, *, reason: str, now: datetime) -> bool:
         """A pending delivery that must never run (its action was rolled back in the engine first)."""
         ...
-    async def set_pending_reason(self, reason: str, *, now: datetime) -> int:
-        """Say why every pending delivery waits (no connection); returns how many changed."""
+    async def set_pending_reason(self, reason: str, *, now: datetime, channel: str | None = None) -> int:
+        """Say why every pending delivery (of ``channel``) waits (no connection); returns how many changed."""
+        ...
+    async def reopen(self, delivery_id: int, *, reason: str, now: datetime,
+                     expected: dict[str, Any] | None = None) -> DeliveryRecord | None:
+        """A failed or conflicting delivery back to ``pending``, due now (and with new ``expected`` values:
+        the operator chose to overwrite); None if it is in neither state."""
+        ...
+    async def recent(self, *, states: tuple[str, ...] | None, channel: str | None, action_id: int | None,
+                     limit: int) -> list[DeliveryRecord]:
+        """The newest deliveries first, filtered."""
         ...
     async def defer(self, delivery_id: int, *, until: datetime, reason: str, now: datetime) -> None: ...
     async def for_action(self, action_id: int) -> list[DeliveryRecord]: ...
@@ -111,6 +128,28 @@ class DeliveryError(Exception):
 @dataclass(frozen=True, slots=True)
 class LiveProduct:
     id: str
+    seo_title: str
+    seo_description: str
+    description_html: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LivePage:
+    id: str
+    handle: str
+    title: str
+    body: str
+    is_published: bool
+    #: the page's ``global.title_tag`` / ``global.description_tag`` metafields ("" when unset)
+    seo_title: str = ""
+    seo_description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LiveCollection:
+    id: str
+    handle: str
+    description_html: str
     seo_title: str
     seo_description: str
 
@@ -162,6 +201,21 @@ class LiveStore(Protocol):
                                      key: str) -> dict[str, Any]: ...
     async def release_fulfillment_order(self, fulfillment_order_id: str, *, hold_ids: list[str],
                                         key: str) -> dict[str, Any]: ...
+    async def page(self, *, handle: str | None = None, page_id: str | None = None) -> LivePage | None: ...
+    async def collection(self, *, handle: str | None = None,
+                         collection_id: str | None = None) -> LiveCollection | None: ...
+    async def set_page_seo(self, page_id: str, seo: dict[str, str], *, key: str) -> dict[str, Any]:
+        """``seo``: title and/or description; an empty one removes the page's own (its metafield)."""
+        ...
+    async def set_collection_seo(self, collection_id: str, seo: dict[str, str], *, key: str) -> dict[str, Any]: ...
+    async def set_body(self, owner_id: str, html: str, *, key: str) -> dict[str, Any]:
+        """Replace the body (``descriptionHtml``) of the product, page or collection ``owner_id`` names."""
+        ...
+    async def create_page(self, *, title: str, handle: str, body: str, seo_title: str,
+                          key: str) -> dict[str, Any]:
+        """An unpublished page; the response's ``result.page.id`` is its id."""
+        ...
+    async def delete_page(self, page_id: str, *, key: str) -> dict[str, Any]: ...
 
 
 class LiveStores(Protocol):

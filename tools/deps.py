@@ -20,6 +20,8 @@ from tools.repos import (ActionRepo, AuditRepo, CommerceRepo, ConnectionRepo, Em
                          GscRepo, HandoffRepo, HintRepo, KillSwitchRepo, LeaseRepo, Mailer, OutboxRepo, PiiRepo,
                          RateLimitRepo, RuleRepo, RunRepo, StoreRepo, TelemetryRepo, TenantRepo, TokenRepo)
 from tools.webhook_types import WebhookRepo
+from tools.outcome_types import OutcomeRepo
+from tools.ops_types import AgentFlagRepo, CycleRepo, NotificationRepo, SettingRepo
 
 T = TypeVar("T")
 
@@ -50,6 +52,11 @@ class Tx(Protocol):
     webhooks: WebhookRepo
     email: EmailRepo
     deliveries: DeliveryRepo
+    outcomes: OutcomeRepo
+    cycles: CycleRepo
+    flags: AgentFlagRepo
+    notifications: NotificationRepo
+    settings: SettingRepo
 
     def savepoint(self) -> AbstractAsyncContextManager[None]:
         """A nested transaction: an error inside rolls back only what it did."""
@@ -94,6 +101,8 @@ class EngineConfig:
     #: the audit chain and the metrics digest
     secret: bytes
     env_kill_switch: bool = False
+    #: GROWTH_AGENTS_ENABLED: false, no specialist runs, run-all, delegation or cycle starts
+    agents_enabled: bool = True
     rate_limit_executions: int = 120
     rate_window: timedelta = timedelta(minutes=1)
     #: the storefront's base URL (product pages are <store_url>/products/<handle>)
@@ -118,6 +127,8 @@ class Deps:
     on_step: Callable[[str], None] | None = None
     #: awaited after an action changes (resource-change notifications, metrics)
     listeners: list[Callable[[str, int], Awaitable[None]]] = field(default_factory=list)
+    #: awaited after a notification is recorded, with the tenant and its kind (MCP listeners hear it)
+    notices: list[Callable[[str, str], Awaitable[None]]] = field(default_factory=list)
     #: the e-mail transport (SMTP); None: nothing can leave, every message fails with no_mailer
     mailer: Mailer | None = None
 

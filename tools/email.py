@@ -15,6 +15,13 @@ records the message. The daily cap of ``limited_live`` is counted and reserved w
 
 ``send`` decides and records, then ``deliver`` sends a message that was reserved (status
 ``sending``); a failure is recorded as ``failed`` with the server's answer, the rendering kept.
+Attachments (a purchase order's CSV and PDF) are stored with the message and sent with it.
+
+The kill switch holds mail too: while it is engaged ``send`` stores the rendering as ``held``
+(reason ``kill_switch``) and sends nothing; it is not sent later on its own (a delivery that wanted
+it stays pending and sends a fresh message once the switch is released). ``deliver`` checks the
+switch again just before the SMTP conversation, so a message reserved a moment before the switch
+was engaged is held as well.
 """
 
 from __future__ import annotations
@@ -32,7 +39,8 @@ from policies.pii.detect import Entity
 from policies.principal import Principal
 from tools.audit import record
 from tools.deps import Deps, Tx
-from tools.repos import MailerError, OutgoingMail
+from tools.execution import kill_state
+from tools.repos import Attachment, MailerError, OutgoingMail
 from tools.errors import InvalidInput, NotFound
 from tools.registry import operation
 
@@ -41,6 +49,7 @@ ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Z
                      r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*$")
 CAP_KEY = "email.daily"
 MAX_RECIPIENTS = 50
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 
 def normalize(address: str) -> str:
@@ -80,8 +89,8 @@ def _day(now: datetime) -> datetime:
 
 
 def _view(msg: dict[str, Any]) -> dict[str, Any]:
-    return {k: msg[k] for k in ("id", "kind", "mode", "recipients", "subject", "status", "reason", "error",
-                                "message_id", "created_at", "sent_at")}
+    return {k: msg.get(k) for k in ("id", "kind", "mode", "recipients", "subject", "status", "reason", "error",
+                                    "message_id", "created_at", "sent_at", "dedupe_key")}
 
 
 async def channel(tx: Tx, deps: Deps) -> tuple[Mode, int]:
@@ -92,13 +101,27 @@ async def channel(tx: Tx, deps: Deps) -> tuple[Mode, int]:
     return cast(Mode, deps.config.email_mode), deps.config.email_daily_cap
 
 
+def _attachments(files: Sequence[Attachment]) -> tuple[Attachment, ...]:
+    for a in files:
+        if not a.filename.strip() or any(c in a.filename for c in "\r\n/\\"):
+            raise InvalidInput(f"an attachment's file name must be one plain name, not {a.filename!r}",
+                               code="invalid_attachment")
+        if "/" not in a.content_type or len(a.content) > MAX_ATTACHMENT_BYTES:
+            raise InvalidInput(f"attachment {a.filename}: a type/subtype and at most {MAX_ATTACHMENT_BYTES} bytes",
+                               code="invalid_attachment")
+    return tuple(files)
+
+
 async def send(deps: Deps, tenant: str, to: str | Sequence[str], subject: str, text: str, *, kind: str,
-               by: str = "system:email") -> dict[str, Any]:
-    """Render, store and (as the tenant's mode allows) send one plain-text message.
+               by: str = "system:email", attachments: Sequence[Attachment] = (),
+               dedupe_key: str = "") -> dict[str, Any]:
+    """Render, store and (as the tenant's mode allows) send one plain-text message with its attachments.
 
     Returns the stored message (recipients as references) with its status: rendered (dry_run),
-    suppressed, refused_by_mode (reason: not_internal, not_allowlisted, daily_cap), sent or failed.
+    suppressed, refused_by_mode (reason: not_internal, not_allowlisted, daily_cap), held (reason:
+    kill_switch), sent or failed. ``dedupe_key`` is stored with it, for a caller to find it again.
     """
+    files = _attachments(attachments)
     addresses = list(dict.fromkeys(normalize(a) for a in ([to] if isinstance(to, str) else to)))
     if not addresses or len(addresses) > MAX_RECIPIENTS:
         raise InvalidInput(f"a message needs 1 to {MAX_RECIPIENTS} recipients", code="invalid_recipients")
@@ -124,7 +147,9 @@ async def send(deps: Deps, tenant: str, to: str | Sequence[str], subject: str, t
         # suppressed addresses drop out; the others still get the message
         wanted = [r for r in refs.values() if r not in suppressed]
         status, reason = "sending", ""
-        if not wanted:
+        if (await kill_state(tx, deps)).engaged:
+            status, reason = "held", "kill_switch"
+        elif not wanted:
             status, reason = "suppressed", sorted(set(suppressed.values()))[0]
         else:
             verdict = email_modes.gate(mode, frozenset(wanted), internal=internal, allowlist=allowlist)
@@ -140,10 +165,10 @@ async def send(deps: Deps, tenant: str, to: str | Sequence[str], subject: str, t
         message_id = await tx.email.add_message(
             kind=kind, mode=mode, recipients=wanted or list(refs.values()), subject=sealed_subject,
             text_body=sealed_text, status=status, reason=reason, message_id=make_msgid(domain=domain),
-            by=by, now=now)
+            by=by, now=now, dedupe_key=dedupe_key, attachments=files)
         await record(tx, deps, actor=by, event=f"email.{status}", subject=f"email:{message_id}",
                      data={"kind": kind, "mode": mode, "reason": reason, "recipients": wanted,
-                           "suppressed": sorted(suppressed)})
+                           "suppressed": sorted(suppressed), "attachments": [a.filename for a in files]})
         return message_id, status
 
     message_id, status = await deps.db.transact(tenant, decide)
@@ -157,8 +182,10 @@ async def send(deps: Deps, tenant: str, to: str | Sequence[str], subject: str, t
 async def deliver(deps: Deps, tenant: str, message_id: int) -> dict[str, Any]:
     """Send a reserved (``sending``) message: the addresses are read from the vault only now."""
 
-    async def load(tx: Tx) -> tuple[dict[str, Any] | None, dict[str, str]]:
+    async def load(tx: Tx) -> tuple[dict[str, Any] | None, dict[str, str], list[Attachment], bool]:
         msg = await tx.email.message(message_id)
+        files = await tx.email.attachments(message_id) if msg is not None else []
+        killed = (await kill_state(tx, deps)).engaged
         raws: dict[str, str] = {}
         wanted = set((msg or {}).get("recipients", []))
         if msg is not None:
@@ -167,13 +194,15 @@ async def deliver(deps: Deps, tenant: str, message_id: int) -> dict[str, Any]:
             found = await tx.pii.reveal(ref)
             if found is not None:
                 raws[ref] = found[1]
-        return msg, raws
+        return msg, raws, files, killed
 
-    msg, raws = await deps.db.query(tenant, load)
+    msg, raws, files, killed = await deps.db.query(tenant, load)
     if msg is None:
         raise NotFound(f"no e-mail message {message_id}")
     if msg["status"] != "sending":
         return _view(msg)
+    if killed:
+        return await _hold(deps, tenant, message_id)
     error = ""
     if deps.mailer is None:
         error = "no mailer: this process has no SMTP transport"
@@ -182,7 +211,7 @@ async def deliver(deps: Deps, tenant: str, message_id: int) -> dict[str, Any]:
     else:
         mail = OutgoingMail(sender=deps.config.email_from, recipients=tuple(raws[r] for r in msg["recipients"]),
                             subject=_unseal(msg["subject"], raws), text=_unseal(msg["text_body"], raws),
-                            message_id=msg["message_id"])
+                            message_id=msg["message_id"], attachments=tuple(files))
         try:
             await deps.mailer.send(mail)
         except MailerError as exc:
@@ -201,6 +230,18 @@ async def deliver(deps: Deps, tenant: str, message_id: int) -> dict[str, Any]:
         return _view(done)
 
     return await deps.db.transact(tenant, finish)
+
+
+async def _hold(deps: Deps, tenant: str, message_id: int) -> dict[str, Any]:
+    async def txn(tx: Tx) -> dict[str, Any]:
+        await tx.email.finish(message_id, from_status="sending", status="held", error="kill switch engaged")
+        await record(tx, deps, actor="system:email", event="email.held", subject=f"email:{message_id}",
+                     data={"reason": "kill_switch"})
+        done = await tx.email.message(message_id)
+        assert done is not None
+        return _view(done)
+
+    return await deps.db.transact(tenant, txn)
 
 
 # --- operations (CLI and MCP, through the ABAC gate) ---------------------------------------------

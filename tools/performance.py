@@ -49,8 +49,8 @@ async def agent_performance(deps: Deps, principal: Principal, *, agent: str | No
         if agent and d["agent"] != agent:
             continue
         verdict = d["verdict"]
-        if verdict in ("snooze",):
-            continue
+        if verdict in ("snooze", "hold_back"):
+            continue  # a snooze decides nothing; a hold-back is an experiment's control, not a rejection
         key = (d["agent"], d["kind"], d["target"])
         # the operator's last word on a target: a rollback after an approval is a rollback
         last[key] = "rollback" if verdict == "rollback" else ("approve" if verdict in POSITIVE else "reject")

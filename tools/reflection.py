@@ -7,15 +7,17 @@ from collections import Counter, defaultdict
 from datetime import timedelta
 from typing import Any
 
+from policies import calibration
 from policies.principal import Principal
 from tools.audit import recent
 from tools.deps import Deps
 from tools.performance import agent_performance
 from tools.registry import operation
 
-#: a kind earns a suggestion of more autonomy after this many decisions at this approval rate
-TRUST_DECISIONS = 10
-TRUST_RATE = 0.9
+#: a kind earns a proposal of more autonomy after this many decisions at this approval rate (the learning
+#: loop, ``tools.learning``, makes that proposal; these are its thresholds)
+TRUST_DECISIONS = calibration.TRUST_DECISIONS
+TRUST_RATE = calibration.TRUST_RATE
 
 
 @operation("reflections.read")
@@ -39,15 +41,37 @@ async def latest_reflection(deps: Deps, principal: Principal, *, days: int = 7) 
         decided = row["human_decisions"]  # people's decisions only: auto-approvals never earn trust
         if decided >= TRUST_DECISIONS and (row["approval_rate"] or 0) >= TRUST_RATE and not row["rolled_back"]:
             suggestions.append(f"{row['kind']} from {row['agent']}: {row['approved']}/{decided} approved and none "
-                               "rolled back — consider proposing more autonomy for it (policy.grant_autonomy)")
+                               "rolled back — the learning loop proposes more autonomy for it (policy.grant_autonomy) "
+                               "unless a measured outcome was negative; only you can approve it")
         elif decided >= 3 and (row["approval_rate"] or 0) < 0.5:
             suggestions.append(f"{row['kind']} from {row['agent']}: only {row['approved']}/{decided} approved — "
                                "read the rejection reasons and tighten what it proposes")
     if failed:
         suggestions.append(f"{len(failed)} execution(s) failed: check that targets still exist and prices are current")
+    outcomes = await deps.db.query(principal.tenant, lambda tx: tx.outcomes.list(limit=10_000))
+    calibrations = await deps.db.query(principal.tenant, lambda tx: tx.outcomes.calibrations())
     return {"window_days": days, "generated_at": now.isoformat(), "agents": performance,
+            "outcomes": outcome_summary(outcomes),
+            "calibrations": [{k: c[k] for k in ("agent", "kind", "approvals", "rejections", "confidence_factor",
+                                                "revenue_ratio", "outcomes", "negative_outcomes")}
+                             for c in calibrations],
             "rejection_reasons": [{"action": a, "reasons": dict(c)} for a, c in reasons.items()],
             "failed": failed, "rolled_back": rolled_back, "suggestions": suggestions}
+
+
+def outcome_summary(outcomes: list[dict[str, Any]]) -> dict[str, Any]:
+    """Measured outcomes by verdict, and realised against expected revenue (an interval, never a point)."""
+    measured = [o for o in outcomes if o["state"] == "measured"]
+    valued = [o for o in measured if o["revenue"] is not None]
+    return {
+        "measured": len(measured), "waiting": sum(1 for o in outcomes if o["state"] == "waiting"),
+        "by_verdict": dict(Counter(o["verdict"] for o in measured)),
+        "expected_revenue": round(sum(o["expected_revenue"] for o in valued), 2),
+        # the bounds are added as they are: a conservative range for the total
+        "realised_revenue": {"estimate": round(sum(o["revenue"] for o in valued), 2),
+                             "low": round(sum(o["revenue_low"] for o in valued), 2),
+                             "high": round(sum(o["revenue_high"] for o in valued), 2)} if valued else None,
+    }
 
 
 def as_text(reflection: dict[str, Any]) -> str:

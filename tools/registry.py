@@ -67,4 +67,5 @@ def _load_handlers() -> None:
     from tools import connections, inventory_settings, sync  # noqa: F401
     from tools import webhooks  # noqa: F401
     from tools import email  # noqa: F401
+    from tools import delivery_retry, purchase_orders, vendor_contacts  # noqa: F401
     from tools.ingest import ingest, status  # noqa: F401

@@ -12,6 +12,10 @@ event's identity as idempotency key, read it back and check it, record the outco
 the record, or on a claim that lapsed — it reads first, finds the new value already there
 and records ``delivered`` without a second mutation. That is what makes it exactly once,
 and what lets a durable workflow wrap it as is (its steps: claim, attempt, settle).
+
+Purchase orders and tasks (channels ``email`` and ``task``) share the rows, claim, settle and audit; only
+their attempt differs (``tools.delivery_messages``: a stored message instead of a live read), and they
+need no store: ``run_delivery`` ignores ``store`` for them.
 """
 
 from __future__ import annotations
@@ -23,10 +27,11 @@ from typing import Any
 
 from policies import ratelimit
 from policies.lifecycle import Status
-from tools import delivery_orders
+from tools import delivery_content, delivery_messages, delivery_orders
 from tools.audit import record
 from tools.connections import credentials
 from tools.deps import Deps, Tx
+from tools.delivery_message_plan import CHANNELS as MESSAGE_CHANNELS
 from tools.delivery_plan import CHANNEL, conflict_reason, plan, same
 from tools.delivery_types import TOPICS, DeliveryError, DeliveryRecord, LiveStore, LiveStores, Settlement
 from tools.execution import kill_state
@@ -95,16 +100,31 @@ class _Claim:
     stop: str = ""
     #: settled without an attempt (cancelled, waiting for its sibling): the pass goes on
     outcome: DeliveryOutcome | None = None
+    #: the stop is the rate limit: the delivery was deferred (its due time moved), not merely held
+    deferred: bool = False
 
 
-async def _claim(tx: Tx, deps: Deps, delivery_id: int | None) -> _Claim:
+async def _claim(tx: Tx, deps: Deps, delivery_id: int | None, attempt: int | None = None, *,
+                 channels: tuple[str, ...] | None = None) -> _Claim:
+    """Claim a delivery (or the next due one). With ``attempt`` (a durable workflow's), only that attempt
+    is claimed, and a row already claimed for it (the workflow died between claiming and recording that
+    it had) is handed back as the workflow's own."""
     now = deps.now()
     kill = await kill_state(tx, deps)
     if kill.engaged:
         return _Claim(stop=f"kill switch engaged ({kill.source}): {kill.reason}; deliveries wait, nothing is lost")
-    d = await tx.deliveries.get(delivery_id) if delivery_id is not None else await tx.deliveries.next_due(now=now)
+    d = (await tx.deliveries.get(delivery_id) if delivery_id is not None
+         else await tx.deliveries.next_due(now=now, channels=channels))
     if d is None:
+        if delivery_id is not None:  # asked for one that is not there: nothing to wait for
+            return _Claim(outcome=DeliveryOutcome(delivery_id, 0, "not_claimable", "no such delivery"))
         return _Claim()
+    if attempt is not None and d.state == "delivering" and d.attempts == attempt + 1 and (
+            d.next_attempt_at is not None and d.next_attempt_at > now):
+        return _Claim(d)
+    if attempt is not None and d.attempts != attempt:
+        return _Claim(outcome=DeliveryOutcome(d.id, d.action_id, "not_claimable",
+                                              f"attempt {attempt} is past (the delivery is at {d.attempts})"))
     claimable = d.state in ("pending", "delivering") and (d.next_attempt_at is None or d.next_attempt_at <= now)
     if not claimable:
         return _Claim(outcome=DeliveryOutcome(d.id, d.action_id, "not_claimable", f"delivery is {d.state}"))
@@ -120,7 +140,7 @@ async def _claim(tx: Tx, deps: Deps, delivery_id: int | None) -> _Claim:
         assert retry_at is not None
         why = f"delivery rate limit reached; deferred until {retry_at.isoformat()}, not dropped"
         await tx.deliveries.defer(d.id, until=retry_at, reason=why, now=now)
-        return _Claim(stop=why)
+        return _Claim(stop=why, deferred=True)
     claimed = await tx.deliveries.claim(d.id, attempt=d.attempts, now=now, until=now + LEASE)
     if claimed is None:
         await tx.ratelimits.unbump(RATE_KEY, window, by=1)
@@ -162,6 +182,8 @@ async def _read(store: LiveStore, d: DeliveryRecord,
     kind, ref = d.resource.split(":", 1)
     if kind == "order":
         return await delivery_orders.read(store, d, ids)
+    if kind in delivery_content.KINDS:
+        return await delivery_content.read(store, d, ids)
     if kind == "product":
         product = await store.product(product_id=ids["product_id"]) if ids else await store.product(handle=ref)
         if product is None:
@@ -178,6 +200,8 @@ async def _read(store: LiveStore, d: DeliveryRecord,
 async def _write(store: LiveStore, d: DeliveryRecord, ids: dict[str, Any]) -> dict[str, Any]:
     if d.resource.startswith("order:"):
         return await delivery_orders.write(store, d, ids)
+    if d.resource.split(":", 1)[0] in delivery_content.KINDS:
+        return await delivery_content.write(store, d, ids)
     if d.resource.startswith("product:"):
         seo = {name: str(d.target[f] or "") for f, name in (("seo_title", "title"), ("seo_description", "description"))
                if f in d.target}
@@ -226,11 +250,27 @@ async def _audit(tx: Tx, deps: Deps, d: DeliveryRecord, event: str, data: dict[s
                  data={"delivery": d.id, "op": d.op, "channel": d.channel, "resource": d.resource, **data})
 
 
-async def _run(deps: Deps, tenant: str, d: DeliveryRecord, store: LiveStore) -> DeliveryOutcome:
-    try:
-        result, mutated = await attempt(deps, d, store)
-    except DeliveryError as exc:
-        result, mutated = _after_error(d, exc, deps.now()), False
+#: a claimed store delivery that finds the kill switch engaged before it writes is due again after this
+KILL_RECHECK = timedelta(seconds=30)
+
+
+async def _run(deps: Deps, tenant: str, d: DeliveryRecord, store: LiveStore | None) -> DeliveryOutcome:
+    kill = await deps.db.query(tenant, lambda tx: kill_state(tx, deps))
+    if kill.engaged and d.channel not in MESSAGE_CHANNELS:
+        # claimed before the switch (or resumed after a crash, past its claim): nothing is written; it is
+        # given back and waits like the rest (e-mail checks the switch itself, just before it sends)
+        why = f"kill switch engaged ({kill.source}): {kill.reason}; waits, nothing was written"
+        result = Settlement("pending", reason=why, error_code="kill_switch", next_attempt_at=deps.now() + KILL_RECHECK)
+        mutated = False
+    else:
+        try:
+            if d.channel in MESSAGE_CHANNELS:  # e-mail and tasks: no store involved (tools.delivery_messages)
+                result, mutated = await delivery_messages.attempt(deps, tenant, d)
+            else:
+                assert store is not None, "a store delivery needs the live store"
+                result, mutated = await attempt(deps, d, store)
+        except DeliveryError as exc:
+            result, mutated = _after_error(d, exc, deps.now()), False
 
     async def txn(tx: Tx) -> bool:
         if not await tx.deliveries.settle(d.id, attempt=d.attempts, result=result, now=deps.now()):
@@ -241,6 +281,7 @@ async def _run(deps: Deps, tenant: str, d: DeliveryRecord, store: LiveStore) -> 
         return True
 
     kept = await deps.db.transact(tenant, txn)
+    deps.step("after_record")
     await deps.changed(tenant, d.action_id)
     status = "retrying" if result.state == "pending" else result.state
     return DeliveryOutcome(d.id, d.action_id, status if kept else "not_claimable",
@@ -249,12 +290,29 @@ async def _run(deps: Deps, tenant: str, d: DeliveryRecord, store: LiveStore) -> 
 
 # --- the unit a workflow wraps, and the worker pass ----------------------------------------
 
+async def claim_delivery(deps: Deps, tenant: str, delivery_id: int,
+                         attempt: int | None = None) -> DeliveryRecord | DeliveryOutcome:
+    """The first step: the claimed delivery, or why it cannot be taken now: ``held`` (kill switch),
+    ``deferred`` (rate limit: due again later), ``not_claimable`` (settled, or someone else's)."""
+    claim = await deps.db.transact(tenant, lambda tx: _claim(tx, deps, delivery_id, attempt))
+    if claim.delivery is None:
+        return claim.outcome or DeliveryOutcome(delivery_id, 0, "deferred" if claim.deferred else "held", claim.stop)
+    deps.step("after_claim")
+    return claim.delivery
+
+
+async def run_delivery(deps: Deps, tenant: str, d: DeliveryRecord, store: LiveStore | None) -> DeliveryOutcome:
+    """The second step: attempt a claimed delivery and settle it. Run again with the same claim (a durable
+    workflow resuming after a crash) it reads first and settles at most once (the claim's attempt number)."""
+    return await _run(deps, tenant, d, store)
+
+
 async def deliver(deps: Deps, tenant: str, delivery_id: int, store: LiveStore) -> DeliveryOutcome:
     """Take one delivery through, once; safe to call again at any point, concurrently too."""
-    claim = await deps.db.transact(tenant, lambda tx: _claim(tx, deps, delivery_id))
-    if claim.delivery is None:
-        return claim.outcome or DeliveryOutcome(delivery_id, 0, "held", claim.stop)
-    return await _run(deps, tenant, claim.delivery, store)
+    claimed = await claim_delivery(deps, tenant, delivery_id)
+    if isinstance(claimed, DeliveryOutcome):
+        return claimed
+    return await run_delivery(deps, tenant, claimed, store)
 
 
 async def deliver_pending(deps: Deps, tenant: str, *, stores: LiveStores, fallback: StoreCredentials | None = None,
@@ -266,21 +324,23 @@ async def deliver_pending(deps: Deps, tenant: str, *, stores: LiveStores, fallba
         report.waiting = f"kill switch engaged ({kill.source}): {kill.reason}; deliveries wait, nothing is lost"
         return report
     found = await credentials(deps, tenant, CHANNEL, fallback=fallback)
+    # without a Shopify connection the store's deliveries wait; e-mail and tasks still go
+    channels = None if found is not None else MESSAGE_CHANNELS
     if found is None:
-        await deps.db.transact(tenant, lambda tx: tx.deliveries.set_pending_reason(NO_CONNECTION, now=deps.now()))
+        await deps.db.transact(tenant, lambda tx: tx.deliveries.set_pending_reason(NO_CONNECTION, now=deps.now(),
+                                                                                   channel=CHANNEL))
         report.waiting = NO_CONNECTION
-        return report
     async with AsyncExitStack() as stack:
         store: LiveStore | None = None
         for _ in range(limit):
-            claim = await deps.db.transact(tenant, lambda tx: _claim(tx, deps, None))
+            claim = await deps.db.transact(tenant, lambda tx: _claim(tx, deps, None, channels=channels))
             if claim.outcome is not None:
                 report.outcomes.append(claim.outcome)
                 continue
             if claim.delivery is None:
-                report.waiting = claim.stop
+                report.waiting = claim.stop or report.waiting
                 break
-            if store is None:
+            if store is None and found is not None and claim.delivery.channel not in MESSAGE_CHANNELS:
                 store = await stack.enter_async_context(stores.open(found))
             report.outcomes.append(await _run(deps, tenant, claim.delivery, store))
     return report

@@ -45,18 +45,37 @@ async def top_queries(deps: Deps, tenant: str, *, min_impressions: int, limit: i
     return await deps.db.query(tenant, lambda tx: tx.gsc.top_queries(min_impressions=min_impressions, limit=limit))
 
 
+async def range_stats(deps: Deps, tenant: str, *, edges: tuple[float, ...]) -> list[dict[str, Any]]:
+    """Per page and band of position between ``edges``: impressions and clicks of its named queries."""
+    return await deps.db.query(tenant, lambda tx: tx.gsc.range_stats(edges=edges))
+
+
+async def pairs_for_queries(deps: Deps, tenant: str, query_ids: list[int]) -> list[dict[str, Any]]:
+    """Which pages of the store show for these queries, and where."""
+    return await deps.db.query(tenant, lambda tx: tx.gsc.pairs_for_queries(query_ids))
+
+
 @dataclass
 class VisitData:
     source: dict[str, Any] | None
     stats: list[dict[str, Any]]
     orders: dict[str, float]
+    #: per page (channels pooled) and per channel (pages pooled) and day, the last ``days`` days
+    daily_pages: list[dict[str, Any]] = field(default_factory=list)
+    daily_channels: list[dict[str, Any]] = field(default_factory=list)
 
 
-async def visit_data(deps: Deps, tenant: str) -> VisitData:
+async def visit_data(deps: Deps, tenant: str, *, days: int = 56) -> VisitData:
     async def q(tx: Tx) -> VisitData:
         source = await tx.telemetry.source("ga4")
         since = (source["watermark"] if source and source["watermark"] else deps.now()) - timedelta(days=90)
-        return VisitData(source, await tx.ga4.stats(), await tx.commerce.order_value(since=since))
+        newest = await tx.ga4.newest_day()
+        if newest is None:
+            return VisitData(source, await tx.ga4.stats(), await tx.commerce.order_value(since=since))
+        first = newest - timedelta(days=days - 1)
+        return VisitData(source, await tx.ga4.stats(), await tx.commerce.order_value(since=since),
+                         await tx.ga4.daily_totals("page", first, newest),
+                         await tx.ga4.daily_totals("channel", first, newest))
 
     return await deps.db.query(tenant, q)
 

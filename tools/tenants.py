@@ -40,6 +40,8 @@ async def get_status(deps: Deps, principal: Principal) -> dict[str, Any]:
 
     tenant, counts, kill, runs, sources = await deps.db.query(principal.tenant, q)
     now = deps.now()
+    from tools.readiness import readiness
+
     return {
         "tenant": principal.tenant,
         "autonomy_level": tenant.autonomy_level.value if tenant else AutonomyLevel.SUPERVISED.value,
@@ -52,4 +54,6 @@ async def get_status(deps: Deps, principal: Principal) -> dict[str, Any]:
         "data": [{"source": s["source"], "newest": s["watermark"], "rows": s["rows"],
                   "age_days": round((now - s["watermark"]).total_seconds() / 86400, 1) if s["watermark"] else None}
                  for s in sources],
+        # per agent: switched on, data fresh enough, configured, connection scopes (tools.readiness)
+        "readiness": await readiness(deps, principal.tenant),
     }

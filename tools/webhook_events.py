@@ -39,6 +39,9 @@ def topics_of(record: AuditRecord, data: dict[str, Any]) -> list[str]:
     topics = [record.event]
     if record.event == "action.proposed" and data.get("kind") == "support.escalation":
         topics.append("escalation.created")
+    if record.event == "action.delivered" and data.get("channel") == "task":
+        # work for a person, delivered: the task's own event (see tools.delivery_messages)
+        topics.append("task.cancelled" if data.get("op") == "rollback" else "task.created")
     return topics
 
 

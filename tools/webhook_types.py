@@ -69,9 +69,10 @@ class WebhookRepo(Protocol):
         ...
 
     async def claim_due(self, *, now: datetime, claim_until: datetime, limit: int,
-                        ids: list[int] | None = None) -> list[WebhookDeliveryRecord]:
-        """Take due pending rows for one attempt each: their attempt count goes up and they are not due
-        again before ``claim_until``; a row another pass has taken is skipped."""
+                        ids: list[int] | None = None, topic_prefix: str | None = None) -> list[WebhookDeliveryRecord]:
+        """Take due pending rows (of topics starting ``topic_prefix``, if given) for one attempt each: their
+        attempt count goes up and they are not due again before ``claim_until``; a row another pass has
+        taken is skipped."""
         ...
 
     async def settle(self, delivery_id: int, *, attempt: int, status: str, next_attempt_at: datetime | None,

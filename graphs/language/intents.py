@@ -224,6 +224,10 @@ def _head(t: str) -> str:
                   r"|\s[-—:]\s.*$", "", t)
 
 
+#: the verbs that change the store: a name they are given is never replaced by a guess
+_WRITES = frozenset({"approve", "edit_approve", "reject", "snooze", "rollback"})
+
+
 def _clause(t: str, original: str, now: datetime, names: frozenset[str] | None) -> Intent:
     m = re.match(r"^(?:please )?(?:hold|put (?:a )?hold on)\s+(?:order\s*)?#?\s?(\d{3,})\b", t)
     if m:
@@ -233,6 +237,12 @@ def _clause(t: str, original: str, now: datetime, names: frozenset[str] | None) 
     ref = ref_in(head, names=names)
     hedge = _NEGATED.search(head)
     verb = _verb(t, ids, ref)
+    if ref is None and names is not None and not ids and verb in _WRITES:
+        # "approve the xyz instead": a name the store has nothing by is still a name the operator said; it
+        # resolves to nothing (and is said so), never to whatever was shown last
+        unknown = ref_in(head, names=None)
+        if unknown is not None and unknown.words:
+            ref = unknown
     if hedge and verb not in (None, "explain", "list"):
         return Intent("hold_back", ids=ids, ref=None if ids else ref, held_back=verb, text=original)
     if verb == "rollback":

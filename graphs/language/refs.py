@@ -89,8 +89,10 @@ def resolve(ids: Sequence[int], ref: Ref | None, items: Sequence[dict[str, Any]]
             matched = matched[-ref.count:] if ref.position == -1 else matched[:ref.count]
             return Resolved(tuple(i["id"] for i in matched), how="described")
         if len(matched) == 1 or ((ref.every or ref.plural) and matched):
-            return Resolved(tuple(i["id"] for i in matched), how="name" if len(matched) == 1 and not ref.every
-                            else "described")
+            # "the refund investigations" finding one is a description that happened to fit one, not its name:
+            # the operator meant a group, so what it resolved to is shown before anything runs
+            named = len(matched) == 1 and not ref.every and not ref.plural
+            return Resolved(tuple(i["id"] for i in matched), how="name" if named else "described")
         if len(matched) > 1:
             return Resolved(candidates=tuple(i["id"] for i in matched), how="name")
         return Resolved(how="name")
@@ -131,7 +133,8 @@ def named_ids(ids: Sequence[int], ref: Ref | None, items: Sequence[dict[str, Any
     """The actions a clause names unambiguously: its ids, or a name that fits exactly one action."""
     if ids:
         return frozenset(ids)
-    if ref is None or not ref.words or ref.focus or ref.position or ref.count or ref.every:
+    if ref is None or not ref.words or ref.focus or ref.position or ref.count or ref.every or ref.plural:
+        # a plural ("the refund investigations") describes a group, whatever it happens to find: it names none
         return frozenset()
     out: set[int] = set()
     for group in ref.groups or (ref.words,):

@@ -1,47 +1,62 @@
 """The analytics specialist: conversion and engagement drops, by landing page and by channel.
 
-The last 7 days are tested against the 28 before them (same weekdays, four times
-over) with a two-proportion z-test. A page whose engagement fell is proposed for
-repair (``perf.repair_page``: a slow or broken page loses visitors before they
-can buy); a conversion drop with engagement intact is proposed for investigation
-(``analytics.investigate``: checkout, price, stock, tracking). Worth: the orders
-lost at the current traffic over four weeks x order value x the share an
-investigation or repair recovers.
+Each landing page (its channels pooled, so a split does not cost power) and each
+channel (its pages pooled) is scanned for a drop ending today over the last 56
+days of GA4 data (``policies.detection``: the strongest change point among the
+last 3 to 28 days, exact tests for conversions, z for engagement); every test of
+the run then goes through Benjamini–Hochberg, so at most 5 % of what is flagged is
+expected to be noise. A found drop must also be large enough to matter (conversion
+down 30 %, engagement down 25 %). A page whose engagement fell is proposed for
+repair (``perf.repair_page``); a conversion drop with engagement intact for
+investigation (``analytics.investigate``). Worth: the orders lost at the traffic
+since the drop over four weeks x order value x the share a fix recovers.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timezone
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
+
+from scipy.stats import norm
 
 from graphs.specialists.arithmetic import Factor, evidence, multiply, num, proposal
 from graphs.specialists.base import Analysis
 from graphs.state import RunContext
-from policies.stats import confidence_from_z, rate_drop_z
+from policies.detection import FDR, Scan, benjamini_hochberg, scan_drop, split, windows_tried
+from policies.stats import confidence_from_z
 from tools.coverage import describe_missing
 from tools.telemetry_reads import visit_data
 
 AGENT = "analytics"
 GA4 = "GA4"
-MIN_Z = 3.0
+#: the smallest drops worth an operator's attention (relative to the rate before)
 MIN_CR_DROP = 0.3
 MIN_ENGAGEMENT_DROP = 0.25
-#: the recent week scaled to the four-week horizon
-WEEKS = 4.0
+HORIZON_DAYS = 28
 RECOVERY = {"analytics.investigate": 0.5, "perf.repair_page": 0.7}
+CHECK = "drop"
 
 
-def _totals(rows: list[dict[str, Any]], key: Any) -> dict[Any, dict[str, dict[str, float]]]:
-    out: dict[Any, dict[str, dict[str, float]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(float)))
+def _series(rows: list[dict[str, Any]]) -> tuple[list[date], dict[str, dict[str, list[float]]]]:
+    """Per key, each metric as a daily list over every day the data covers (missing days are zeros)."""
+    if not rows:
+        return [], {}
+    first, last = min(r["day"] for r in rows), max(r["day"] for r in rows)
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    out: dict[str, dict[str, list[float]]] = defaultdict(
+        lambda: {m: [0.0] * len(days) for m in ("sessions", "engaged_sessions", "key_events", "purchases")})
     for r in rows:
-        k = key(r)
-        if k is None:
-            continue
-        cell = out[k][r["period"]]
-        for m in ("sessions", "engaged_sessions", "key_events", "revenue", "purchases"):
-            cell[m] += r[m]
-    return out
+        cell, i = out[r["key"]], (r["day"] - first).days
+        for m in ("sessions", "engaged_sessions", "key_events", "purchases"):
+            cell[m][i] += r[m]
+    return days, out
+
+
+def _window(days: list[date], scan: Scan) -> tuple[str, str]:
+    since = days[-scan.days]
+    return f"{days[0]}..{since - timedelta(days=1)}", f"{since}..{days[-1]}"
 
 
 async def analyse(ctx: RunContext, task: str, scope: dict[str, Any]) -> Analysis:
@@ -50,77 +65,121 @@ async def analyse(ctx: RunContext, task: str, scope: dict[str, Any]) -> Analysis
         return Analysis(no_data=describe_missing({"ga4": 0}, {"ga4": "import GA4 landing-page data "
                                                                     "(growth ingest ga4 PATH)"}))
     at: datetime = data.source["watermark"] or datetime.now(timezone.utc)
-    windows = data.source["details"].get("windows", {})
-    recent_w = f"{windows.get('recent', {}).get('start')}..{windows.get('recent', {}).get('end')}"
-    base_w = f"{windows.get('baseline', {}).get('start')}..{windows.get('baseline', {}).get('end')}"
-    measured = "purchases" if any(r["purchases"] for r in data.stats) else "key_events"
+    measured = "purchases" if any(r["purchases"] for r in data.daily_pages) else "key_events"
     metric_name = "ecommercePurchases" if measured == "purchases" else "keyEvents"
-    analysis = Analysis(counts={"landing_pages": len({r["landing_page"] for r in data.stats})})
-    store = _totals(data.stats, lambda r: "store")["store"]
-    store_aov = (store["last28"]["revenue"] / store["last28"][measured] if store["last28"][measured]
-                 else data.orders.get("aov", 0.0))
-    if store["last28"][measured]:
-        orders = num(store["last28"][measured], label="orders" if measured == "purchases" else "key events")
-        aov = Factor.worked("average order value", num(store["last28"]["revenue"], "money", "revenue") / orders,
+    analysis = Analysis(counts={"landing_pages": len({r["key"] for r in data.daily_pages})})
+    revenue28 = sum(r["revenue"] for r in data.stats if r["period"] == "last28")
+    orders28 = sum(r[measured] for r in data.stats if r["period"] == "last28")
+    if orders28:
+        orders = num(orders28, label="orders" if measured == "purchases" else "key events")
+        aov = Factor.worked("average order value", num(revenue28, "money", "revenue") / orders,
                             f"{GA4} revenue/{metric_name}, all pages, last 28 days", "money")
     else:
-        aov = Factor("average order value", store_aov, "Shopify orders, last 90 days", "money")
+        aov = Factor("average order value", data.orders.get("aov", 0.0), "Shopify orders, last 90 days", "money")
 
-    def check(label: str, target: str, cells: dict[str, dict[str, float]]) -> None:
-        recent, base = cells["recent"], cells["baseline"]
-        if recent["sessions"] < 100 or base["sessions"] < 300:
-            return
-        cr_now, cr_base = recent[measured] / recent["sessions"], base[measured] / base["sessions"]
-        er_now, er_base = (recent["engaged_sessions"] / recent["sessions"],
-                           base["engaged_sessions"] / base["sessions"])
-        cr_z = rate_drop_z(base[measured], base["sessions"], recent[measured], recent["sessions"])
-        er_z = rate_drop_z(base["engaged_sessions"], base["sessions"], recent["engaged_sessions"],
-                           recent["sessions"])
-        engagement = er_base > 0 and er_z >= MIN_Z and er_now <= er_base * (1 - MIN_ENGAGEMENT_DROP)
-        conversion = cr_base > 0 and cr_z >= MIN_Z and cr_now <= cr_base * (1 - MIN_CR_DROP)
+    # every series of the run, tested first, decided together
+    tests: list[_Test] = []
+    for kind, rows in (("page", data.daily_pages), ("channel", data.daily_channels)):
+        days, series = _series(rows)
+        for key, m in sorted(series.items()):
+            if kind == "channel" and key == "(all)":
+                continue
+            label, target = (key, f"page:{key}") if kind == "page" else (f"the {key} channel",
+                                                                         f"segment:channel={key}")
+            tests.append(_Test(label, target, days, m, scan_drop(m["sessions"], m[measured], rare=True),
+                               scan_drop(m["sessions"], m["engaged_sessions"], rare=False)))
+    analysis.consider(CHECK, len(tests))
+    family: list[tuple[int, str, Scan]] = []
+    for i, t in enumerate(tests):
+        testable = [(name, s) for name, s in (("conversion", t.cr), ("engagement", t.er)) if s and s.min_p <= FDR]
+        if not testable:
+            analysis.reject(CHECK, "too short a history" if t.cr is None else "too little traffic to show a drop")
+        family += [(i, name, s) for name, s in testable]
+    hits: dict[int, dict[str, Scan]] = defaultdict(dict)
+    for (i, name, s), ok in zip(family, benjamini_hochberg([s.p for _, _, s in family]) if family else []):
+        if ok:
+            hits[i][name] = s
+    analysis.counts["tests"] = len(family)
+    for i in sorted({i for i, _, _ in family}):
+        if i not in hits:
+            analysis.reject(CHECK, "no significant drop (false discovery rate 5 %)")
+            continue
+        t, found_cr, found_er = tests[i], hits[i].get("conversion"), hits[i].get("engagement")
+        engagement = found_er is not None and found_er.relative_drop >= MIN_ENGAGEMENT_DROP
+        conversion = found_cr is not None and found_cr.relative_drop >= MIN_CR_DROP
         if not (engagement or conversion):
-            return
-        kind = "perf.repair_page" if engagement and target.startswith("page:") else "analytics.investigate"
-        z = er_z if kind == "perf.repair_page" else cr_z
-        drop = ((num(cr_base, "pct", "before") - num(cr_now, "pct", "this week")).grouped()
-                * num(recent["sessions"], label="sessions this week") * num(WEEKS, label="weeks"))
-        lost = Factor.worked("orders lost per 4 weeks", drop if drop.value > 0 else num(0),
-                             f"{GA4}: {metric_name}/sessions in {base_w} and this week, {recent_w}")
-        revenue = multiply(lost, aov, Factor("share recovered", RECOVERY[kind],
-                                             "assumption: what a fix typically wins back"))
-        if revenue.value <= 0:
-            analysis.findings.append(f"Engagement on {label} fell from {er_base:.0%} to {er_now:.0%} this week "
-                                     f"(z = {er_z:.1f}) but conversions held; nothing to act on yet.")
-            return
-        ev = [evidence(GA4, f"{label} {metric_name}/sessions", "conversion rate", round(cr_now, 5), recent_w, at),
-              evidence(GA4, f"{label} {metric_name}/sessions", "conversion rate", round(cr_base, 5), base_w, at),
-              evidence(GA4, f"{label} engagedSessions/sessions", "engagement rate", round(er_now, 4), recent_w, at),
-              evidence(GA4, f"{label} engagedSessions/sessions", "engagement rate", round(er_base, 4), base_w, at),
-              evidence(GA4, label, "sessions", recent["sessions"], recent_w, at)]
-        if kind == "perf.repair_page":
-            params: dict[str, Any] = {
-                "issue": f"Engagement on {label} fell from {er_base:.0%} to {er_now:.0%} of sessions this week "
-                         f"(conversion {cr_base:.2%} → {cr_now:.2%}): check load time, errors and layout on "
-                         "mobile and desktop.", "metric": "engagement_rate", "current_value": round(er_now, 4),
-                "target_value": round(er_base, 4)}
-            title = f"Repair {label}: engagement fell from {er_base:.0%} to {er_now:.0%} this week"
-        else:
-            params = {"question": f"Why did {label} convert at {cr_now:.2%} this week against {cr_base:.2%} "
-                                  "before, with engagement steady? Check checkout, prices, stock and tracking.",
-                      "metric": "conversion_rate", "window_days": 7}
-            title = f"Investigate {label}: conversion fell from {cr_base:.2%} to {cr_now:.2%} this week"
-        analysis.proposals.append(proposal(
-            kind=kind, target=target, agent=AGENT, title=title,
-            rationale=f"Last 7 days against the 28 before: conversion z = {cr_z:.1f}, engagement z = {er_z:.1f}.",
-            params=params, revenue=revenue, confidence=confidence_from_z(z, floor=0.35, ceiling=0.85),
-            ease=0.8 if kind == "analytics.investigate" else 0.6, evidence=ev,
-            rollback="Close the task it opens (the engine does this itself); nothing on the site changes.",
-            steps=["growth actions rollback ID"]))
-
-    pages = _totals(data.stats, lambda r: r["landing_page"])
-    for path, cells in sorted(pages.items()):
-        check(path, f"page:{path}", cells)
-    for channel, cells in sorted(_totals(data.stats, lambda r: r["channel"]).items()):
-        if channel != "(all)":
-            check(f"the {channel} channel", f"segment:channel={channel}", cells)
+            analysis.reject(CHECK, "drop too small to matter")
+            continue
+        kind = "perf.repair_page" if engagement and t.target.startswith("page:") else "analytics.investigate"
+        lead = found_er if kind == "perf.repair_page" else found_cr if conversion else None
+        if lead is None:  # an engagement drop on a channel: not a page to repair, and conversion held
+            analysis.reject(CHECK, "engagement fell but conversion held")
+            continue
+        _propose(analysis, t, kind, lead, measured=measured, aov=aov, at=at, tests=len(family))
     return analysis
+
+
+@dataclass(frozen=True, slots=True)
+class _Test:
+    label: str
+    target: str
+    days: list[date]
+    #: the daily series: sessions, engaged_sessions, key_events, purchases
+    metrics: dict[str, list[float]]
+    cr: Scan | None
+    er: Scan | None
+
+
+def _propose(analysis: Analysis, t: _Test, kind: str, lead: Scan, *, measured: str, aov: Factor, at: datetime,
+             tests: int) -> None:
+    metric_name = "ecommercePurchases" if measured == "purchases" else "keyEvents"
+    label, m = t.label, t.metrics
+    # both rates either side of the change point the leading drop was found at
+    conv = split(m["sessions"], m[measured], lead.days)
+    eng = split(m["sessions"], m["engaged_sessions"], lead.days)
+    window_before, window_since = _window(t.days, lead)
+    lost_calc = ((num(conv.before_rate, "pct", "before") - num(conv.after_rate, "pct", "since")).grouped()
+                 * (num(conv.after_trials, label="sessions") / num(lead.days, label="days")).grouped()
+                 * num(HORIZON_DAYS, label="days"))
+    if lost_calc.value <= 0:
+        analysis.reject(CHECK, "engagement fell but conversion held")
+        analysis.findings.append(f"Engagement on {label} fell from {eng.before_rate:.0%} to {eng.after_rate:.0%} "
+                                 f"over {lead.days} days but conversions held; nothing to act on yet.")
+        return
+    lost = Factor.worked("orders lost per 4 weeks", lost_calc,
+                         f"{GA4}: {metric_name}/sessions in {window_before} and since, {window_since}")
+    revenue = multiply(lost, aov, Factor("share recovered", RECOVERY[kind],
+                                         "assumption: what a fix typically wins back"))
+    q, qe = f"{label} {metric_name}/sessions", f"{label} engagedSessions/sessions"
+    ev = [evidence(GA4, q, "conversion rate", round(conv.after_rate, 5), window_since, at),
+          evidence(GA4, q, "conversion rate", round(conv.before_rate, 5), window_before, at),
+          evidence(GA4, qe, "engagement rate", round(eng.after_rate, 4), window_since, at),
+          evidence(GA4, qe, "engagement rate", round(eng.before_rate, 4), window_before, at),
+          evidence(GA4, label, "sessions", conv.after_trials, window_since, at),
+          evidence(GA4, q if kind == "analytics.investigate" else qe, "p-value of the drop (change-point scan)",
+                   round(lead.p, 8), window_since, at)]
+    span = f"the last {lead.days} days"
+    cr_text, er_text = (f"{conv.before_rate:.2%} to {conv.after_rate:.2%}",
+                        f"{eng.before_rate:.0%} to {eng.after_rate:.0%}")
+    if kind == "perf.repair_page":
+        params: dict[str, Any] = {
+            "issue": f"Engagement on {label} fell from {er_text} of sessions over {span} (conversion "
+                     f"{conv.before_rate:.2%} → {conv.after_rate:.2%}): check load time, errors and layout on "
+                     "mobile and desktop.", "metric": "engagement_rate", "current_value": round(eng.after_rate, 4),
+            "target_value": round(eng.before_rate, 4)}
+        title = f"Repair {label}: engagement fell from {er_text} over {span}"
+    else:
+        params = {"question": f"Why did {label} convert at {conv.after_rate:.2%} over {span} against "
+                              f"{conv.before_rate:.2%} before, with engagement steady? Check checkout, prices, stock "
+                              "and tracking.", "metric": "conversion_rate", "window_days": lead.days}
+        title = f"Investigate {label}: conversion fell from {cr_text} over {span}"
+    z = float(norm.isf(max(lead.p, 1e-300)))
+    analysis.proposals.append(proposal(
+        kind=kind, target=t.target, agent=AGENT, title=title,
+        rationale=f"A change-point scan of the daily {GA4} figures finds the drop starting {lead.days} days ago "
+                  f"(p = {lead.p:.2g} after trying {windows_tried(len(t.days))} windows), significant with the "
+                  f"false discovery rate held at {FDR:.0%} across the {tests} tests of this run.",
+        params=params, revenue=revenue, confidence=confidence_from_z(z, floor=0.35, ceiling=0.85),
+        ease=0.8 if kind == "analytics.investigate" else 0.6, evidence=ev,
+        rollback="Close the task it opens (the engine does this itself); nothing on the site changes.",
+        steps=["growth actions rollback ID"]))

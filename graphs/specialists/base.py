@@ -20,6 +20,7 @@ from graphs.state import RunContext
 from policies.principal import Principal
 from tools.actions import propose_many, withdraw_stale
 from tools.errors import ToolError
+from tools.readiness import freshness
 from tools.runs import start_run, update_run
 
 
@@ -31,6 +32,20 @@ class Analysis:
     counts: dict[str, Any] = field(default_factory=dict)
     #: set when there was nothing to analyse; says what data is missing and how to add it
     no_data: str | None = None
+    #: per check: candidates considered, and how many were rejected for which reason (``--explain``)
+    screened: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def _check(self, check: str) -> dict[str, Any]:
+        return self.screened.setdefault(check, {"considered": 0, "rejected": {}})
+
+    def consider(self, check: str, n: int = 1) -> None:
+        """``n`` more candidates went through ``check``."""
+        self._check(check)["considered"] += n
+
+    def reject(self, check: str, reason: str, n: int = 1) -> None:
+        """``n`` of the candidates ``check`` considered were dropped, for ``reason`` (a short stable phrase)."""
+        rejected = self._check(check)["rejected"]
+        rejected[reason] = rejected.get(reason, 0) + n
 
 
 Analyse = Callable[[RunContext, str, dict[str, Any]], Awaitable[Analysis]]
@@ -45,6 +60,7 @@ class SpecialistState(TypedDict, total=False):
     proposals: list[dict[str, Any]]
     counts: dict[str, Any]
     no_data: str | None
+    screened: dict[str, dict[str, Any]]
     action_ids: list[int]
     #: of those, the ones this run created (not already waiting unchanged)
     new_ids: list[int]
@@ -65,6 +81,12 @@ def build(agent: str, analyse: Analyse) -> CompiledStateGraph[Any, Any, Any, Any
 
     async def analyse_node(state: SpecialistState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         ctx = runtime.context
+        fresh = await freshness(ctx.deps, ctx.principal.tenant, agent)
+        if fresh.stale:
+            # proposing from old data would act on a store that has moved on: nothing, and say why
+            await _progress(ctx, state["run_id"], 0.5)
+            return {"findings": [], "proposals": [], "no_data": f"Stale data, nothing proposed: {fresh.reason()}",
+                    "counts": {"stale": [s.source for s in fresh.stale]}}
         try:
             analysis = await analyse(ctx, state.get("task", ""), state.get("scope") or {})
         except Exception as exc:
@@ -73,7 +95,7 @@ def build(agent: str, analyse: Analyse) -> CompiledStateGraph[Any, Any, Any, Any
             raise
         await _progress(ctx, state["run_id"], 0.5)
         return {"findings": analysis.findings, "proposals": analysis.proposals, "counts": analysis.counts,
-                "no_data": analysis.no_data}
+                "no_data": analysis.no_data, "screened": analysis.screened}
 
     async def propose_node(state: SpecialistState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         ctx = runtime.context
@@ -104,7 +126,7 @@ def build(agent: str, analyse: Analyse) -> CompiledStateGraph[Any, Any, Any, Any
         new, withdrawn = state.get("new_ids") or [], state.get("withdrawn") or []
         findings = list(state.get("findings") or [])
         findings += [f"Not proposed ({s['code']}): {s['kind']} on {s['target']} — {s['reason']}" for s in skipped]
-        status = "no_data" if state.get("no_data") else "ok"
+        status = ("stale" if (state.get("counts") or {}).get("stale") else "no_data") if state.get("no_data") else "ok"
         unchanged = len(ids) - len(new)
         summary = state.get("no_data") or (
             f"{len(new)} new action{'s' if len(new) != 1 else ''}"
@@ -115,7 +137,8 @@ def build(agent: str, analyse: Analyse) -> CompiledStateGraph[Any, Any, Any, Any
         counts = {**(state.get("counts") or {}), "proposed": len(ids), "new": len(new), "withdrawn": len(withdrawn),
                   "skipped": len(skipped)}
         result = {"agent": agent, "run_id": state["run_id"], "status": status, "summary": summary,
-                  "findings": findings[:50], "action_ids": ids, "new_action_ids": new, "withdrawn": withdrawn}
+                  "findings": findings[:50], "action_ids": ids, "new_action_ids": new, "withdrawn": withdrawn,
+                  "screened": state.get("screened") or {}}
         await update_run(ctx.deps, ctx.principal.tenant, state["run_id"], status="succeeded", progress=1.0,
                          counts=counts, result=result, finished_at=ctx.deps.now())
         return {"result": result}

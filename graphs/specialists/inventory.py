@@ -2,10 +2,12 @@
 
 Sales pace per variant comes from the orders (cancelled ones excluded): the last
 28 days for reordering, the longer of 28 and 90 days for overstock. Lead time,
-safety days and order cover come from the product's, its vendor's or the store's
-settings (``growth inventory set``), else sensible defaults. Worth: a reorder is
-the sales it saves over the four weeks after the goods could land; a markdown is
-the extra units it sells over four weeks at the marked-down price.
+safety days, order cover and the holding-cost rate come from the product's, its
+vendor's or the store's settings (``growth inventory set``), else defaults. Worth,
+as an owner counts it: a reorder is the margin on the sales a stock-out would lose
+over the four weeks after the goods could land; a markdown is the margin on the
+extra units it sells, plus the carrying cost and the write-off their sale avoids,
+less the margin given away on the units that sell anyway (``policies.inventory``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from graphs.specialists.arithmetic import Factor, evidence, multiply, num, proposal
+from graphs.specialists.arithmetic import Calc, Factor, Revenue, evidence, multiply, num, proposal
 from graphs.specialists.base import Analysis
 from graphs.state import RunContext
 from policies import inventory as inv
@@ -22,6 +24,7 @@ from tools.coverage import describe_missing
 from tools.telemetry_reads import stock_data
 
 AGENT = "inventory"
+REORDER, MARKDOWN = "reorder", "markdown"
 ORDERS = "Shopify orders"
 PRODUCTS = "Shopify products"
 #: markdowns are proposed for stock worth at least this much at cost, and at least this many units
@@ -67,13 +70,21 @@ async def analyse(ctx: RunContext, task: str, scope: dict[str, Any]) -> Analysis
         ev = [evidence(ORDERS, f"sku={v['sku']}", "units sold", sum(daily[-28:]), w28, at),
               evidence(ORDERS, f"sku={v['sku']}", "units sold", sum(daily), w90, at),
               evidence(PRODUCTS, f"sku={v['sku']}", "inventory on hand", float(stock), "as exported", stock_at)]
+        price, cost, cost_source = _cost(v)
+        analysis.consider(REORDER)
         plan = inv.reorder(stock, on_order, recent, settings)
-        if plan is not None and plan.days_short_avoided > 0:
+        if plan is None or plan.days_short_avoided <= 0:
+            analysis.reject(REORDER, "no sales" if recent.per_day <= 0 else "stock above its reorder point"
+                            if plan is None else "the stock outlasts the horizon")
+        elif price <= cost:
+            analysis.reject(REORDER, "sells at or below cost")
+        else:
             sold = sum(daily[-28:])
             per_day = Factor.worked("units per day", num(sold, label="units sold") / num(28, label="days"),
                                     f"{ORDERS}, {w28}")
-            revenue = multiply(_days_saved(plan, settings), per_day,
-                               Factor("price", float(v["price"]), f"{PRODUCTS}: Variant Price", "money"))
+            margin = Factor.worked("margin per unit", num(price, "money", "price") - num(cost, "money", "cost"),
+                                   f"{PRODUCTS}: Variant Price less {cost_source}", "money")
+            revenue = multiply(_days_saved(plan, settings), per_day, margin)
             analysis.proposals.append(proposal(
                 kind="inventory.reorder", target=f"sku:{v['sku']}", agent=AGENT,
                 title=f"Reorder {plan.quantity} x {label}: {days(plan.cover_days)} of stock left, "
@@ -86,34 +97,43 @@ async def analyse(ctx: RunContext, task: str, scope: dict[str, Any]) -> Analysis
                 rollback="Cancel the draft purchase order (the engine does this itself before it is sent).",
                 steps=["growth actions rollback ID"]))
             continue
+        analysis.consider(MARKDOWN)
         pace = recent if recent.per_day > longer.per_day else longer
         down = inv.markdown(stock, pace)
         if down is None:
+            analysis.reject(MARKDOWN, "not overstocked")
             continue
-        excess_value = down.excess_units * float(v["cost"] or v["price"] * 0.5)
+        excess_value = down.excess_units * cost
         if down.excess_units < MIN_EXCESS_UNITS or excess_value < MIN_EXCESS_VALUE:
+            analysis.reject(MARKDOWN, "excess too small to matter")
             continue
-        room = inv.markdown_room(float(v["price"]), v.get("compare_at_price"))
-        if room < down.percent_off:
+        room = inv.markdown_room(price, v.get("compare_at_price"))
+        if room < down.percent_off and room < inv.MIN_MARKDOWN_PCT:
             # already marked down: go only as far as keeps the total within its limit, or not at all
-            if room < inv.MIN_MARKDOWN_PCT:
-                analysis.findings.append(f"{label} is already {inv.total_off(float(v['price']), v.get('compare_at_price')):.0f}% "
-                                         "below its reference price: no further markdown proposed")
-                continue
-            down = inv.Markdown(down.cover_days, down.excess_units, room,
-                                min(float(down.excess_units), pace.per_day * inv.ELASTICITY * room / 100.0
-                                    * inv.HORIZON_DAYS))
+            analysis.reject(MARKDOWN, "already marked down to its limit")
+            analysis.findings.append(f"{label} is already {inv.total_off(price, v.get('compare_at_price')):.0f}% "
+                                     "below its reference price: no further markdown proposed")
+            continue
+        # the depth that gains the owner most, no deeper than the cover calls for or the total limit allows
+        down = inv.best_markdown(stock, pace, price=price, cost=cost, holding_rate=settings.holding_cost_rate,
+                                 limit=room) or down
+        revenue = _markdown_worth(down, pace, settings, sum(daily[-pace.days:]) if pace.days else 0.0,
+                                  price=price, cost=cost, cost_source=cost_source)
+        if revenue.value <= 0:
+            analysis.reject(MARKDOWN, "the margin given away exceeds the gain")
+            continue
         cover = "no sales" if pace.per_day <= 0 else days(down.cover_days)
-        revenue = multiply(_extra_units(down, pace, sum(daily[-pace.days:]) if pace.days else 0.0),
-                           Factor.worked("marked-down price", num(float(v["price"]), "money", "price")
-                                         * (num(1, "ratio") - num(down.percent_off / 100.0, "pct")),
-                                         f"{PRODUCTS}: Variant Price less {down.percent_off:g}%", "money"))
+        clearing = inv.clearance_extra(down.excess_units, down.cover_days, down.percent_off) >= \
+            inv.pace_extra(pace, down.percent_off)
         analysis.proposals.append(proposal(
             kind="inventory.markdown", target=f"sku:{v['sku']}", agent=AGENT,
             title=f"Mark {label} down {down.percent_off:g}%: {stock:,} in stock is {cover} of sales",
             rationale=f"{down.excess_units:,} units beyond {inv.TARGET_COVER_DAYS} days of sales tie up "
-                      f"${excess_value:,.0f} at cost.",
-            params={"percent_off": down.percent_off}, revenue=revenue, confidence=0.5, ease=0.9,
+                      f"${excess_value:,.0f} at cost, costing {settings.holding_cost_rate:.0%} of it a year to hold"
+                      + (f"; {inv.writeoff_share(down.cover_days):.0%} of the stock is beyond a year of sales"
+                         if down.cover_days > inv.YEAR_DAYS else "") + ".",
+            params={"percent_off": down.percent_off}, revenue=revenue, confidence=0.4 if clearing else 0.5,
+            ease=0.9,
             evidence=ev + [evidence(PRODUCTS, f"sku={v['sku']}", "excess units at cost", round(excess_value, 2),
                                     w90, stock_at)],
             rollback="Restore the previous price (kept in the action); the engine does this itself.",
@@ -165,17 +185,59 @@ def _reorder_reason(plan: inv.Reorder, settings: inv.Settings, pace: inv.Pace, *
             f"reserve, less what is in stock or on order.")
 
 
+def _cost(v: dict[str, Any]) -> tuple[float, float, str]:
+    """Price, unit cost and where the cost comes from (the export's cost per item, else a named assumption)."""
+    price = float(v["price"])
+    if v.get("cost"):
+        return price, float(v["cost"]), "Cost per item"
+    share = inv.COST_SHARE_FALLBACK
+    return price, price * share, f"cost assumed {share:.0%} of price (none exported)"
+
+
+def _holding(settings: inv.Settings) -> str:
+    where = "default: retail carrying costs run 20-30%" if settings.holding_source == "default" \
+        else settings.holding_source
+    return f"holding cost {settings.holding_cost_rate:.0%} a year ({where})"
+
+
+def _markdown_worth(down: inv.Markdown, pace: inv.Pace, settings: inv.Settings, sold: float, *, price: float,
+                    cost: float, cost_source: str) -> Revenue:
+    """Extra units x the owner's gain on each: its margin, the carrying cost and write-off it avoids, less the
+    margin given away on the units that sell anyway, spread over the extra units."""
+    off = num(down.percent_off / 100.0, "pct", "off")
+    p, c = num(price, "money", "price"), num(cost, "money", "cost")
+    extra = _extra_units(down, pace, sold)
+    sale = (p * (num(1, "ratio") - off)).grouped()
+    years = inv.years_held(down.cover_days)
+    held = num(years, "ratio", "year held" if years == 1 else "years held")
+    risk = num(inv.writeoff_share(down.cover_days), "pct", "write-off risk")
+    gain = (sale - c).grouped() + c * (num(settings.holding_cost_rate, "pct", "holding a year") * held + risk).grouped()
+    base = num(down.base_units, label="units sold anyway")
+    if base.value > 0 and extra.value > 0:
+        gain = gain - (base * p * off).grouped() / num(extra.value, label="extra units")
+    return multiply(extra, Factor.worked(
+        "owner's gain per extra unit", gain,
+        f"{PRODUCTS}: price, {cost_source}; {_holding(settings)}; write-off: stock past a year of sales; "
+        "less the discount on sales made anyway", "money"))
+
+
 def _extra_units(down: inv.Markdown, pace: inv.Pace, sold: float) -> Factor:
     """What the markdown sells on top of the pace over four weeks, at most the excess stock."""
-    if pace.days <= 0 or pace.per_day <= 0:
-        return Factor("extra units sold in 4 weeks", 0.0, f"{ORDERS}: no sales to speed up", "count")
+    clearance = inv.clearance_extra(down.excess_units, down.cover_days, down.percent_off)
+    by_pace = inv.pace_extra(pace, down.percent_off)
+    name = "extra units sold in 4 weeks"
+    if max(clearance, by_pace) >= down.excess_units:
+        return Factor(name, float(down.excess_units), f"{ORDERS}: all {down.excess_units:,} excess units", "count")
+    if clearance > by_pace:
+        calc = (num(down.excess_units, label="excess units") * num(inv.writeoff_share(down.cover_days), "pct",
+                                                                   "beyond a year of sales")
+                * num(inv.CLEARANCE_PER_PCT, "pct", "cleared per point off")
+                * num(down.percent_off, label="points off"))
+        return Factor.worked(name, calc, f"{ORDERS}, {PRODUCTS}: stock at risk of write-off, of which each 1% off "
+                                         f"clears {inv.CLEARANCE_PER_PCT:.0%} in 4 weeks (assumption: clearance)")
     calc = ((num(sold, label="units sold") / num(pace.days, label="days")).grouped()
             * num(inv.ELASTICITY, "ratio", "elasticity") * num(down.percent_off / 100.0, "pct", "off")
             * num(inv.HORIZON_DAYS, label="days"))
-    if calc.value >= down.excess_units:
-        return Factor("extra units sold in 4 weeks", float(down.excess_units),
-                      f"{ORDERS}: all {down.excess_units:,} excess units (the pace, {inv.ELASTICITY:g}% more per "
-                      f"1% off, would sell {num(calc.value).text})", "count")
-    return Factor.worked("extra units sold in 4 weeks", calc,
-                         f"{ORDERS}: the pace of the last {pace.days} days, selling {inv.ELASTICITY:g}% more per 1% "
-                         "off (assumption: elasticity), over 28 days")
+    return Factor.worked(name, calc, f"{ORDERS}: the pace of the last {pace.days} days, selling "
+                                     f"{inv.ELASTICITY:g}% more per 1% off (assumption: elasticity), over 28 days")
+

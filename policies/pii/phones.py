@@ -12,8 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-import phonenumbers
-
 _EXT = r"(?:\s*(?:x|ext\.?|extension|Durchwahl|poste)\s*\d{1,6})?"
 _SEP = r"[ .\-/]?"
 PATTERNS = (
@@ -112,9 +110,16 @@ def found_ok(text: str, start: int, end: int) -> bool:
     return wanted or raw.startswith(("+", "00")) or not (12 <= len(digits) <= 14 and gs1_ok(digits))
 
 
+#: a date written the ISO way ("2026-12-07", "2026-12-07 09"), and a clock time's minutes (":00") after a candidate
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\b")
+_CLOCK = re.compile(r":\d{2}\b")
+
+
 def fragment(text: str, start: int, end: int) -> bool:
-    """The candidate is a piece of a longer run of digit groups (a barcode "9 04352 21416 3")."""
-    return bool(re.search(r"\d[ .\-/]?$", text[max(0, start - 2):start]) or re.match(r"[ .\-/]?\d", text[end:end + 2]))
+    """The candidate is a piece of a longer run of digit groups (a barcode "9 04352 21416 3"), or of a date and
+    time ("2026-12-07 09:00", which reads as a phone number in some plans)."""
+    return bool(re.search(r"\d[ .\-/]?$", text[max(0, start - 2):start]) or re.match(r"[ .\-/]?\d", text[end:end + 2])
+                or _ISO_DATE.match(text, start) or _CLOCK.match(text, end))
 
 
 #: a run of digit groups, as a number is written anywhere: "06 12 34 56 78", "(02124) 15868 344", "08-33 74 06"
@@ -151,6 +156,10 @@ def national(text: str, regions: tuple[str, ...]) -> Iterator[tuple[int, int, st
 
 
 def _valid(raw: str, region: str) -> bool:
+    # phonenumbers takes ~0.15 s to import: paid by the first text that holds a phone-shaped number,
+    # not by every process that merely can redact (every command writes its audit through the guard)
+    import phonenumbers
+
     try:
         return phonenumbers.is_valid_number(phonenumbers.parse(raw, region))
     except phonenumbers.NumberParseException:
@@ -159,9 +168,13 @@ def _valid(raw: str, region: str) -> bool:
 
 def _valid_bracketed_code(raw: str, region: str) -> bool:
     """"(351) 912 345 678": the country code written in brackets instead of after a plus."""
+    import phonenumbers
+
     code = str(phonenumbers.country_code_for_region(region))
     return raw.startswith(f"({code})") and _valid("+" + re.sub(r"\D", "", raw), region)
 
 
 def region_ok(region: str) -> bool:
+    import phonenumbers
+
     return region.upper() in phonenumbers.SUPPORTED_REGIONS

@@ -7,17 +7,30 @@ and hands it on as files in the importers' formats.
 
 from __future__ import annotations
 
-from server.connectors.google import GA4_SCOPE, GSC_SCOPE, Analytics, GoogleAuth, SearchConsole
-from server.connectors.http import Http
-from server.connectors.shopify import Shopify, TokenAuth
-from server.settings import Settings
-from tools.sync import Connector
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from server.connectors.http import Http
+    from server.settings import Settings
+    from tools.sync import Connector
 
 SOURCES = ("gsc", "ga4", "shopify-products", "shopify-orders")
 
 
+def __getattr__(name: str) -> Any:
+    # httpx and the connectors load when one is used, not with every sibling module (the mailer that
+    # every start-up builds lives in server.connectors.smtp)
+    if name == "Http":
+        from server.connectors.http import Http
+        return Http
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def connector_for(source: str, settings: Settings, http: Http) -> Connector:
     """The connector for ``source``, configured from settings (a clear error names what is missing)."""
+    from server.connectors.google import GA4_SCOPE, GSC_SCOPE, Analytics, GoogleAuth, SearchConsole
+    from server.connectors.shopify import Shopify, TokenAuth
+
     match source:
         case "gsc":
             return SearchConsole(http, GoogleAuth(settings.google_credentials, [GSC_SCOPE]), settings.gsc_site,

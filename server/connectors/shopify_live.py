@@ -1,4 +1,5 @@
-"""The live store for delivery (``tools.delivery_types.LiveStore``) on the Shopify Admin GraphQL API.
+"""The live store for delivery (``tools.delivery_types.LiveStore``) on the Shopify Admin GraphQL API
+(products, variants and orders here; pages and collections in ``shopify_content``).
 
 Reads go through the same client as the sync (the cost bucket, ``THROTTLED`` retried after
 the refill, 429 and 5xx retried with backoff). A mutation is sent once per call: a 5xx
@@ -15,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from server.connectors.http import Http
+from server.connectors.shopify_content import ContentOps
 from server.connectors.shopify import Shopify, TokenAuth
 from tools.delivery_types import (
     DeliveryError,
@@ -29,10 +31,10 @@ from tools.sync import ConnectorError
 
 PRODUCT_BY_HANDLE = """
 query DeliveryProduct($identifier: ProductIdentifierInput!) {
-  productByIdentifier(identifier: $identifier) { id seo { title description } }
+  productByIdentifier(identifier: $identifier) { id descriptionHtml seo { title description } }
 }"""
 PRODUCT_BY_ID = """
-query DeliveryProductById($id: ID!) { product(id: $id) { id seo { title description } } }"""
+query DeliveryProductById($id: ID!) { product(id: $id) { id descriptionHtml seo { title description } } }"""
 VARIANT_BY_SKU = """
 query DeliveryVariant($query: String) {
   products(first: 5, query: $query) {
@@ -105,7 +107,7 @@ def _amount(value: float | None) -> str | None:
     return None if value is None else f"{Decimal(str(value)):.2f}"
 
 
-class ShopifyLiveStore:
+class ShopifyLiveStore(ContentOps):
     def __init__(self, http: Http, credentials: StoreCredentials, *, api_version: str) -> None:
         fix = ("update GROWTH_SHOPIFY_TOKEN" if credentials.source == "settings"
                else "run `growth connect shopify` again")
@@ -147,7 +149,8 @@ class ShopifyLiveStore:
         if not node:
             return None
         seo = node.get("seo") or {}
-        return LiveProduct(node["id"], seo.get("title") or "", seo.get("description") or "")
+        return LiveProduct(node["id"], seo.get("title") or "", seo.get("description") or "",
+                           node.get("descriptionHtml") or "")
 
     async def set_product_seo(self, product_id: str, seo: dict[str, str], *, key: str) -> dict[str, Any]:
         return await self._mutate(UPDATE_SEO, {"product": {"id": product_id, "seo": seo}}, "productUpdate", key)

@@ -1,5 +1,6 @@
 """The e-mail transport: SMTP through ``aiosmtplib`` (asyncio-native, so a slow mail server never blocks the loop).
 
+Attachments (a purchase order's CSV and PDF) go as MIME parts after the text.
 A connection per message: the channel sends a handful a day per store, and a fresh
 connection has no state to go stale between sends.
 """
@@ -42,6 +43,9 @@ class SmtpMailer:
         msg["Date"] = formatdate(localtime=False)
         msg["Message-ID"] = mail.message_id
         msg.set_content(mail.text)
+        for a in mail.attachments:
+            maintype, _, subtype = a.content_type.partition("/")
+            msg.add_attachment(a.content, maintype=maintype, subtype=subtype or "octet-stream", filename=a.filename)
         try:
             refused, _ = await aiosmtplib.send(
                 msg, sender=mail.sender, recipients=list(mail.recipients), hostname=self.host, port=self.port,

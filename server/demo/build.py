@@ -74,6 +74,9 @@ def _stock(products: list[Product], plan: Plan, visits: Visits, rng: Sampler, *,
                 v.stock = round(pace28 * plan.OVERSTOCK_DAYS)
             else:
                 v.stock = math.ceil(max(pace90, pace28) * (lead + rng.uniform(30, 90))) + rng.randint(2, 5)
+                small = plan.small_stock_days(v.sku)
+                if small is not None:  # a distractor (drawn as above first, so the other variants stay as they were)
+                    v.stock = max(1, round(max(pace90, pace28) * small))
 
 
 @dataclass(frozen=True)
@@ -140,7 +143,8 @@ async def build(deps: Deps, principal: Principal, folder: Path, *, seed: int = 7
             say(f"{r['agent']}: {r['summary']}")
     return {"tenant": principal.tenant, "folder": str(folder), "seed": seed, "end": end.isoformat(),
             "products": len(store.products), "orders": len(store.visits.orders), "gsc_rows": len(store.search.rows),
-            "imports": imports, "runs": runs, "planted": store.plan.manifest()}
+            "imports": imports, "runs": runs, "planted": store.plan.manifest(),
+            "distractors": store.plan.distractors() if opportunities else []}
 
 
 async def _reset(tx: Any, deps: Deps) -> None:

@@ -4,6 +4,8 @@ Each plant changes how the simulated world behaves (a page earns 40 % of the
 clicks its position should, a variant has four days of stock left, an order is
 placed from a throw-away address and ships abroad). None of them knows how a
 specialist detects it; the manifest says what a good specialist should propose.
+Distractors (the same effects, weaker, on quieter products) make the queue longer
+than 20, so a plant has to outrank real but smaller opportunities of its kind.
 """
 
 from __future__ import annotations
@@ -38,6 +40,12 @@ class Plan:
     refund_spike: list[tuple[Product, Variant]] = field(default_factory=list)
     #: order names, filled in by the order generator
     fraud_orders: list[str] = field(default_factory=list)
+    #: distractors: smaller real opportunities of the same kinds on quieter products, so the queue is longer
+    #: than the top 20 and a plant has to outrank them (they are not in the manifest)
+    small_ctr: list[Product] = field(default_factory=list)
+    small_stockout: list[tuple[Product, Variant]] = field(default_factory=list)
+    small_overstock: list[tuple[Product, Variant]] = field(default_factory=list)
+    small_refund: list[tuple[Product, Variant]] = field(default_factory=list)
     enabled: bool = True
 
     # effect sizes (what the world does, not what a detector looks for)
@@ -50,13 +58,41 @@ class Plan:
     STOCK_DAYS_LEFT = 4.0
     OVERSTOCK_DAYS = 420.0
     REFUND_RATE = 0.36
+    SMALL_CTR_SHARE = 0.5
+    SMALL_STOCK_DAYS_LEFT = 10.0
+    SMALL_OVERSTOCK_DAYS = 220.0
+    SMALL_REFUND_RATE = 0.14
 
     def ctr_share(self, product: Product) -> float:
         if product in self.ctr_title:
             return self.CTR_TITLE_SHARE
         if product in self.ctr_meta:
             return self.CTR_META_SHARE
+        if product in self.small_ctr:
+            return self.SMALL_CTR_SHARE
         return 1.0
+
+    def small_stock_days(self, sku: str) -> float | None:
+        """Days of stock a distractor variant is left with, if it is one."""
+        if any(v.sku == sku for _, v in self.small_stockout):
+            return self.SMALL_STOCK_DAYS_LEFT
+        if any(v.sku == sku for _, v in self.small_overstock):
+            return self.SMALL_OVERSTOCK_DAYS
+        return None
+
+    def refund_rate(self, skus: set[str], usual: float) -> float:
+        if any(v.sku in skus for _, v in self.refund_spike):
+            return self.REFUND_RATE
+        if any(v.sku in skus for _, v in self.small_refund):
+            return self.SMALL_REFUND_RATE
+        return usual
+
+    def distractors(self) -> list[dict[str, str]]:
+        """The distractors' kinds and targets (what a specialist may rightly propose, below the plants)."""
+        return ([{"kind": "content.rewrite_*", "target": f"page:{p.path}"} for p in self.small_ctr]
+                + [{"kind": "inventory.reorder", "target": f"sku:{v.sku}"} for _, v in self.small_stockout]
+                + [{"kind": "inventory.markdown", "target": f"sku:{v.sku}"} for _, v in self.small_overstock]
+                + [{"kind": "analytics.investigate", "target": f"sku:{v.sku}"} for _, v in self.small_refund])
 
     def manifest(self) -> list[dict[str, Any]]:
         if not self.enabled:
@@ -125,4 +161,9 @@ def choose(products: list[Product], *, enabled: bool) -> Plan:
     plan.ctr_title = take((10, 14), not_type={"Backpack", "Coffee Mug"})
     plan.ctr_meta = take((12, 17), not_type={"Backpack", "Coffee Mug"})
     plan.lost_rank = take((11, 19), not_type={"Backpack", "Coffee Mug"})
+    # distractors: the same effects, weaker, on products that sell less (each worth less than any plant)
+    plan.small_refund = [(p, p.variants[0]) for p in take((16,))]
+    plan.small_stockout = [(p, p.variants[0]) for p in take((25, 30))]
+    plan.small_overstock = [(p, p.variants[0]) for p in take((60, 70))]
+    plan.small_ctr = take((45, 50, 55), not_type={"Backpack", "Coffee Mug"})
     return plan

@@ -225,7 +225,6 @@ def _visit(visits: Visits, rng: Sampler, customers: Customers, iso: str, day: da
 def settle(visits: Visits, plan: Plan, rng: Sampler, *, end: date) -> None:
     """Refunds, cancellations and fulfilment, as they stand at the end of the last day."""
     cutoff = datetime.combine(end, time(23, 59), tzinfo=STORE_ZONE)
-    spiked = {v.sku for _, v in plan.refund_spike}
     for order in visits.orders:
         age = cutoff - order.created_at
         order.fulfilled = age > timedelta(days=2)
@@ -234,7 +233,7 @@ def settle(visits: Visits, plan: Plan, rng: Sampler, *, end: date) -> None:
             order.cancelled_at = order.created_at + timedelta(hours=rng.randint(1, 20))
             order.fulfilled = False
             continue
-        refund_rate = plan.REFUND_RATE if any(v.sku in spiked for _, v, _ in order.lines) else 0.025
+        refund_rate = plan.refund_rate({v.sku for _, v, _ in order.lines}, 0.025)
         if age > timedelta(days=4) and rng.random() < refund_rate:
             order.refunded = order.total if rng.random() < 0.7 else round(order.lines[0][1].price, 2)
 

@@ -14,7 +14,8 @@ from tools.plain import mapping, when
 INBOX_MAX = 50
 
 
-def inbox(store: str, people: list[dict[str, Any]], waiting: list[dict[str, Any]]) -> str:
+def inbox(store: str, people: list[dict[str, Any]], waiting: list[dict[str, Any]], *,
+          stopped: list[dict[str, Any]] | None = None) -> str:
     lines = [f"# Inbox of {store}", "", f"## People waiting for a person ({len(people)})"]
     lines += [f"- #{p['id']} v{p['version']} {p['title']} · since {views.day(p.get('created_at'))}" for p in people]
     if not people:
@@ -27,6 +28,11 @@ def inbox(store: str, people: list[dict[str, Any]], waiting: list[dict[str, Any]
     if shown or people:
         lines += ["", "Decide with approve_action, reject_action or snooze_action, naming the id and version (v…); "
                       "get_action or growth://actions/{id} explains one."]
+    if stopped:
+        lines += ["", f"## Deliveries that stopped ({len(stopped)}): executed, but not delivered"]
+        lines += [f"- delivery #{d['id']} of action #{d['action_id']} ({d['channel']}): "
+                  f"{d['state'].replace('_', ' ')} — {d['summary']}" for d in stopped]
+        lines.append("Retry one with retry_delivery (delivery id; overwrite=true to replace a conflicting value).")
     return "\n".join(lines)
 
 

@@ -15,6 +15,8 @@ from server.mcp.identity import current
 from tools import actions, audit, performance, runs
 from tools import tenants as tenant_ops
 from tools.execution import kill_state
+from tools.cycle_reflect import as_text as cycle_text
+from tools.cycle_reflect import latest as cycle_reflection
 
 #: prompt name -> the ABAC operation the guard checks
 PROMPT_OPERATIONS = {"daily_briefing": "actions.list", "review_queue": "actions.list",
@@ -44,7 +46,9 @@ def register(mcp: MCPServer, app: App) -> None:
         status = await tenant_ops.get_status(deps, who)
         recent_runs = await runs.list_runs(deps, who, limit=5)
         queue = await waiting()
-        return template("daily_briefing").format(store=who.tenant, status=render.status(status),
+        overnight = cycle_text(await cycle_reflection(deps, who.tenant))
+        return template("daily_briefing").format(store=who.tenant, status=render.status(status) + "\n\n"
+                                                 + "What the engine did on its own:\n" + overnight,
                                                  people=await people(), shown=_shown(queue, 10),
                                                  actions=render.action_lines(queue[:10], reason=True) or "None.",
                                                  runs=render.runs(recent_runs))

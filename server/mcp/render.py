@@ -80,9 +80,12 @@ def status(s: dict[str, Any]) -> str:
     counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in sorted((s.get("actions") or {}).items())) or "none"
     kill = s.get("kill_switch") or {}
     data = "; ".join(f"{d['source']} to {str(d['newest'])[:10]}" for d in s.get("data") or []) or "no data imported"
+    from tools.readiness import readiness_lines
+
+    agents = "".join(f"\n- {line}" for line in readiness_lines(s.get("readiness") or {}))
     return (f"{s.get('tenant')}: autonomy {s.get('autonomy_level')}, kill switch "
             f"{'ENGAGED (' + str(kill.get('reason')) + ')' if kill.get('engaged') else 'off'}; actions: {counts}; "
-            f"data: {data}.")
+            f"data: {data}." + (f"\nAgents:{agents}" if agents else ""))
 
 
 def kill_switch(out: dict[str, Any]) -> str:

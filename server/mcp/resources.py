@@ -20,12 +20,16 @@ from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
 
 from graphs.contract import contract_table
 from graphs.registry import AGENTS
+from policies.abac import authorize
 from server.app import App
 from server.mcp import markdown
 from server.mcp.identity import current
-from tools import actions, audit, runs
+from tools import actions, audit, delivery_retry, runs
 from tools.errors import NotFound, ToolError
 from tools.reflection import latest_reflection
+from tools.notify import list_notifications
+from tools.cycle_reflect import as_text as cycle_text
+from tools.cycle_reflect import latest as cycle_reflection
 
 #: URI prefix -> the ABAC operation the guard checks (a JSON twin is checked like its resource)
 RESOURCE_OPERATIONS = {"growth://inbox": "actions.list", "growth://inbox.json": "actions.list",
@@ -33,7 +37,8 @@ RESOURCE_OPERATIONS = {"growth://inbox": "actions.list", "growth://inbox.json": 
                        "growth://audit/recent": "audit.read", "growth://audit/recent.json": "audit.read",
                        "growth://agents": "agents.read", "growth://agents.json": "agents.read",
                        "growth://reflections/latest": "reflections.read",
-                       "growth://reflections/latest.json": "reflections.read"}
+                       "growth://reflections/latest.json": "reflections.read",
+                       "growth://notifications": "audit.read", "growth://notifications.json": "audit.read"}
 
 MARKDOWN = "text/markdown"
 JSON = "application/json"
@@ -67,20 +72,30 @@ def register(mcp: MCPServer, app: App) -> None:
         return ([r for r in rows if r["kind"] == "support.escalation"],
                 [r for r in rows if r["kind"] != "support.escalation"])
 
+    async def stopped() -> list[dict[str, Any]]:
+        # deliveries that failed or met a conflict wait for the operator as much as approvals do; shown to
+        # whoever may list deliveries (their reasons carry the store's live values), not to every reader
+        who = current()
+        if not authorize(who, "deliveries.list", who.tenant).allowed:
+            return []
+        rows = await deps.db.query(who.tenant, lambda tx: delivery_retry.stuck(tx))
+        return [{**r, "updated_at": str(r["updated_at"]), "delivered_at": None} for r in rows]
+
     @mcp.resource("growth://inbox", name="inbox", title="Pending approvals and people waiting", mime_type=MARKDOWN,
                   description="People waiting for a person (not ranked by revenue), then the actions waiting for "
-                              "the operator, best first, each with the id and version a decision names.")
+                              "the operator, best first, each with the id and version a decision names, then the "
+                              "deliveries that failed or met a conflict and how to retry them.")
     @_reads
     async def inbox() -> str:
         people, waiting = await pending()
-        return markdown.inbox(current().tenant, people, waiting)
+        return markdown.inbox(current().tenant, people, waiting, stopped=await stopped())
 
     @mcp.resource("growth://inbox.json", name="inbox-json", title="Pending approvals and people waiting (JSON)",
                   mime_type=JSON, description="The inbox's data for programs: every field of each waiting action.")
     @_reads
     async def inbox_json() -> str:
         people, waiting = await pending()
-        return _json({"people_waiting": people, "actions": waiting})
+        return _json({"people_waiting": people, "actions": waiting, "deliveries_stopped": await stopped()})
 
     # the .json templates first: the plain ones would otherwise read "12.json" as an id
     @mcp.resource("growth://actions/{action_id}.json", name="action-json", title="One action (JSON)", mime_type=JSON,
@@ -138,13 +153,31 @@ def register(mcp: MCPServer, app: App) -> None:
                   description="What the operator's decisions say about each agent, and suggested changes.")
     @_reads
     async def reflection() -> str:
-        return markdown.reflection(_plain(await latest_reflection(deps, current())))
+        cycle = await cycle_reflection(deps, current().tenant)
+        return ("# The last cycle\n\n" + cycle_text(cycle) + "\n\n"
+                + markdown.reflection(_plain(await latest_reflection(deps, current()))))
+
+    @mcp.resource("growth://notifications", name="notifications", title="Notifications", mime_type=MARKDOWN,
+                  description="What the engine told the operator (approvals, failures, kill switch, stale data, "
+                              "alerts, digests), newest first; listeners hear it change.")
+    @_reads
+    async def notifications() -> str:
+        rows = await list_notifications(deps, current(), limit=50)
+        return "# Notifications\n\n" + ("\n".join(f"- {str(n['created_at'])[:16]} [{n['severity']}] {n['title']}"
+                                                    for n in rows) or "Nothing told yet.")
+
+    @mcp.resource("growth://notifications.json", name="notifications-json", title="Notifications (JSON)",
+                  mime_type=JSON)
+    @_reads
+    async def notifications_json() -> str:
+        return _json(await list_notifications(deps, current(), limit=50))
 
     @mcp.resource("growth://reflections/latest.json", name="reflection-json", title="Latest reflection (JSON)",
                   mime_type=JSON)
     @_reads
     async def reflection_json() -> str:
-        return _json(await latest_reflection(deps, current()))
+        return _json({**await latest_reflection(deps, current()),
+                      "last_cycle": await cycle_reflection(deps, current().tenant)})
 
 
 def _plain(value: Any) -> Any:

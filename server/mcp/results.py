@@ -18,6 +18,11 @@ def ok(model: BaseModel, text: str) -> CallToolResult:
                           structured_content=model.model_dump(mode="json", by_alias=True))
 
 
+def ok_data(data: dict[str, Any], text: str) -> CallToolResult:
+    """``ok`` for structured content already in its wire shape (built by the views from stored records)."""
+    return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data)
+
+
 def error(code: str, message: str, **details: Any) -> CallToolResult:
     """A tool error: ``is_error`` with the message to act on; the code stays stable for programs."""
     return CallToolResult(content=[TextContent(type="text", text=f"{message} [{code}]")], is_error=True,

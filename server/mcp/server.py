@@ -41,4 +41,10 @@ def build_mcp(app: App, *, principals: Principals, metrics: Metrics | None = Non
         await bus.publish_for(tenant, ResourceUpdated(uri="growth://inbox"))
 
     app.deps.listeners.append(notify)
+
+    async def told(tenant: str, _kind: str) -> None:
+        # a notification (tools.notify) reaches that store's listeners as a change of growth://notifications
+        await bus.publish_for(tenant, ResourceUpdated(uri="growth://notifications"))
+
+    app.deps.notices.append(told)
     return mcp

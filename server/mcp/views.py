@@ -76,10 +76,12 @@ def waiting(a: dict[str, Any]) -> str | None:
 
 def row(a: dict[str, Any]) -> dict[str, Any]:
     """The compact row of an action (a list summary or a full action view): the title up to its reason."""
-    return ActionRow(id=a["id"], version=a["version"], kind=a["kind"], title=short_title(a["title"]),
-                     target=short_target(a["target"]), risk_tier=a["risk_tier"], status=a["status"],
-                     expected_revenue=round(a["expected_revenue"], 2), score=round(a["score"], 1),
-                     waiting=waiting(a)).model_dump(mode="json")
+    # ActionRow's fields in its order, built as the dict it dumps to: every list call makes one per row,
+    # from values already validated on the way into the store, so a model round trip only costs time
+    return {"id": int(a["id"]), "version": int(a["version"]), "kind": str(a["kind"]),
+            "title": short_title(a["title"]), "target": short_target(a["target"]), "risk_tier": str(a["risk_tier"]),
+            "status": str(a["status"]), "expected_revenue": round(float(a["expected_revenue"]), 2),
+            "score": round(float(a["score"]), 1), "waiting": waiting(a)}
 
 
 def full_row(a: dict[str, Any]) -> dict[str, Any]:
@@ -112,16 +114,30 @@ def action_detail(detail: dict[str, Any], level: Detail) -> dict[str, Any]:
                                                      ("status", "version", "executor", "at", "rolled_back_at")},
         "outbox": [{"topic": o.get("topic"), "at": o.get("at")} for o in detail.get("outbox", [])],
         "delivery": _delivery(detail.get("delivery")),
-        "explanation": {k: explanation[k] for k in ("score", "risk") if k in explanation},
+        "explanation": {k: explanation[k] for k in ("score", "risk", "calibration") if explanation.get(k)},
+        "outcome": _outcome(detail.get("outcome")),
     }
+
+
+def _outcome(outcome: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The measured effect and realised revenue with their intervals, and why when there are none yet."""
+    if outcome is None:
+        return None
+    keep = ("state", "metric", "verdict", "effect", "low", "high", "revenue", "revenue_low", "revenue_high",
+            "expected_revenue", "experiment_id")
+    details = outcome.get("details") or {}
+    return {**{k: outcome.get(k) for k in keep},
+            **{k: details[k] for k in ("reason", "method", "controls", "days_after") if k in details}}
 
 
 def _delivery(delivery: dict[str, Any] | None) -> dict[str, Any] | None:
     """Where the live store stands: the state, the sentence, and per delivery its values and remote ids."""
     if delivery is None:
         return None
-    keep = ("op", "resource", "state", "attempts", "summary", "values", "remote_ids", "error_code", "delivered_at")
-    return {"state": delivery["state"], "summary": delivery["summary"],
+    keep = ("id", "op", "channel", "resource", "state", "attempts", "summary", "values", "remote_ids", "error_code",
+            "delivered_at")
+    extra = {k: delivery[k] for k in ("channel", "retry") if delivery.get(k)}  # only once there is one
+    return {"state": delivery["state"], "summary": delivery["summary"], **extra,
             "deliveries": [{k: d.get(k) for k in keep} for d in delivery.get("deliveries", [])]}
 
 

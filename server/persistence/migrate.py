@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
 from server.persistence import audit_guard
 from server.persistence.audit_guard import GuardFault
 from server.persistence.db import make_engine
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -27,6 +29,8 @@ class UpgradeRefused(RuntimeError):
 
 
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url)
@@ -34,6 +38,8 @@ def alembic_config(url: str) -> Config:
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
     assert head is not None
     return head
@@ -46,6 +52,8 @@ async def upgrade(url: str, revision: str = "head", *, audit_key: bytes | None =
     (revision 0005); a database that has such heads refuses to upgrade without it.
     Returns the guards that had to be restored.
     """
+    from alembic import command
+
     cfg = alembic_config(url)
     cfg.attributes["audit_key"] = audit_key
     engine = make_engine(url)
@@ -67,17 +75,38 @@ async def current_revision(url: str) -> str | None:
     engine = make_engine(url)
     try:
         async with engine.connect() as conn:
-            rev = await conn.run_sync(lambda c: MigrationContext.configure(c).get_current_revision())
+            rev = await conn.run_sync(_stamped)
             await conn.rollback()
         return rev
     finally:
         await engine.dispose()
 
 
+def _stamped(conn: Connection) -> str | None:
+    # what alembic's MigrationContext.get_current_revision reads, without loading alembic on every start
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def _head_from_files() -> str:
+    """The head revision read off the migration files (one linear history); alembic's answer otherwise."""
+    pattern = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*['\"]?([\w]+|None)['\"]?\s*$", re.M)
+    revisions, parents = set(), set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        found = dict(m.groups() for m in pattern.finditer(path.read_text(encoding="utf-8")))
+        if "revision" not in found or "down_revision" not in found:
+            return head_revision()  # a merge or an unusual file: let alembic read it
+        revisions.add(found["revision"])
+        parents.add(found["down_revision"])
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else head_revision()
+
+
 async def check(url: str) -> None:
     """Refuse to run against a database that is behind (or ahead of) this code."""
     current = await current_revision(url)
-    head = head_revision()
+    head = _head_from_files()
     if current != head:
         raise SchemaOutOfDate(
             f"the database schema is at {current or 'nothing (empty database)'}, this code needs {head}: "

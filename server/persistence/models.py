@@ -358,3 +358,6 @@ from server.persistence import models_telemetry as _telemetry  # noqa: E402,F401
 from server.persistence import models_email as _email  # noqa: E402,F401  (the e-mail channel, 0008)
 from server.persistence import models_webhooks as _webhooks  # noqa: E402,F401  (webhooks, 0009)
 from server.persistence import models_deliveries as _deliveries  # noqa: E402,F401  (store deliveries, 0010)
+from server.persistence import models_outcomes as _outcomes  # noqa: E402,F401  (outcomes and learning, 0011)
+from server.persistence import models_operations as _operations  # noqa: E402,F401  (the operations loop, 0012)
+from server.persistence import models_workers as _workers  # noqa: E402,F401  (the durable engine's workers, 0013)

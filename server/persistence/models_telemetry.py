@@ -206,4 +206,6 @@ class InventorySetting(Base):
     safety_days: Mapped[int] = mapped_column(Integer)
     #: how many days of sales a purchase order should cover once it lands
     cover_days: Mapped[int] = mapped_column(Integer)
+    #: what holding stock costs a year, in percent of its cost; None: the next wider scope's (or the default)
+    holding_cost_pct: Mapped[float | None] = mapped_column(Float, nullable=True)
     updated_at: Mapped[datetime]

@@ -19,6 +19,9 @@ from server.persistence.repos.connections import SqlConnectionRepo
 from server.persistence.repos.webhooks import SqlWebhookRepo
 from server.persistence.repos.email import SqlEmailRepo
 from server.persistence.repos.deliveries import SqlDeliveryRepo
+from server.persistence.repos.outcomes import SqlOutcomeRepo
+from server.persistence.repos.operations import (SqlAgentFlagRepo, SqlCycleRepo, SqlNotificationRepo,
+                                                  SqlSettingRepo)
 from server.persistence.repos.ga4 import SqlGa4Repo
 from server.persistence.repos.hints import SqlHintRepo
 from server.persistence.repos.gsc import SqlGscRepo
@@ -59,6 +62,11 @@ class SqlTx:
         self.webhooks = SqlWebhookRepo(conn, tenant, db.vault, db.dialect)
         self.email = SqlEmailRepo(conn, tenant, db.dialect)
         self.deliveries = SqlDeliveryRepo(conn, tenant, db.dialect)
+        self.outcomes = SqlOutcomeRepo(conn, tenant, db.dialect)
+        self.cycles = SqlCycleRepo(conn, tenant, db.dialect)
+        self.flags = SqlAgentFlagRepo(conn, tenant, db.dialect)
+        self.notifications = SqlNotificationRepo(conn, tenant, db.dialect)
+        self.settings = SqlSettingRepo(conn, tenant, db.dialect)
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:

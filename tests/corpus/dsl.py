@@ -9,7 +9,7 @@ compares the store's state with the state before the turn:
 - ``says`` / ``never_says`` are fragments the reply must (not) contain (case-insensitive).
 
 Placeholders in messages and expectations: ``{name}`` is the id of a named demo action
-(see ``operator_scenarios.HANDLES``), ``{rank1}`` … ``{rank21}`` the id at that place in
+(see ``operator_scenarios.HANDLES``), ``{rank1}`` … ``{rank26}`` the id at that place in
 the queue as ranked when the scenario starts.
 """
 

@@ -10,7 +10,7 @@ from policies.tiers import RiskTier
 
 READ = {"actions.list", "actions.get", "runs.get", "runs.list", "status.get", "audit.read", "audit.verify",
         "handoffs.read", "performance.read", "reflections.read", "agents.read", "memory.read", "telemetry.read",
-        "catalog.search", "store_policies.read"}
+        "catalog.search", "store_policies.read", "workflows.read"}
 PROPOSE = {"actions.propose", "runs.start", "delegate"}
 DECIDE = {"actions.approve", "actions.reject", "actions.edit_approve", "actions.snooze", "actions.bulk_decide",
           "actions.rollback"}
@@ -22,7 +22,14 @@ OPERATOR_ONLY = {"autonomy.set", "kill_switch.set", "memory.write", "memory.forg
                  "webhooks.add", "webhooks.remove", "webhooks.replay", "webhooks.list", "webhooks.deliveries"}
 #: the e-mail channel: the operator configures it; its log (references only) reads like the audit log
 OPERATOR_ONLY |= {"email.configure", "email.suppress", "email.unsuppress", "email.test"}
+OPERATOR_ONLY |= {"operations.configure"}
 EMAIL_READ = {"email.read"}
+#: deliveries, purchase orders and vendors' addresses (references only) read like the e-mail log; retrying a
+#: delivery and setting a vendor's address are the operator's
+EMAIL_READ |= {"deliveries.list", "purchase_orders.read", "vendors.list"}
+OPERATOR_ONLY |= {"deliveries.retry", "vendors.set_address", "vendors.remove_address"}
+#: starting, pausing, resuming and cancelling the durable engine's workflows is the operator's
+OPERATOR_ONLY |= {"workflows.run"}
 SPECIALIST = {"telemetry.read", "catalog.search", "actions.propose", "actions.list", "actions.get", "memory.read",
               "runs.get"}
 
@@ -41,7 +48,7 @@ EXPECTED: dict[str, set[str]] = {
     "assistant[read,propose,decide]": READ | CHAT_OPERATOR | PROPOSE | DECIDE,
     "agent:customer_front": {"catalog.search", "store_policies.read", "support.escalate"},
     "agent:accounts": {"orders.own"},
-    "agent:ceo_front": (READ - {"store_policies.read"}) | DECIDE | PROPOSE - {"actions.propose"}
+    "agent:ceo_front": (READ - {"store_policies.read", "workflows.read"}) | DECIDE | PROPOSE - {"actions.propose"}
                        | {"autonomy.set", "kill_switch.set", "memory.write", "memory.forget", "chat.operator"},
     "agent:analytics": SPECIALIST, "agent:inventory": SPECIALIST, "agent:content": SPECIALIST,
     "agent:risk": SPECIALIST,

@@ -88,3 +88,12 @@ def test_luhn_is_required_for_cards() -> None:
     assert find_pii("card 4111 1111 1111 1112") == []
     assert [f.entity for f in find_pii("mc 2223 0031 2200 3222")] == [Entity.CARD]  # Mastercard 2-series
     assert [f.entity for f in find_pii("visa 4000 0000 0000 0000 006")] == [Entity.CARD]  # 19 digits
+
+
+@pytest.mark.parametrize("text", ["#16 snoozed until 2026-12-07 09:00.", "due 2026-12-07 09:00:00 UTC",
+                                  "expires 2026-11-30 17:45"])
+def test_a_date_and_time_is_not_a_phone_number_in_any_plan(text: str) -> None:
+    from policies.pii.detect import find_pii
+    from policies.pii.entities import Hints
+
+    assert find_pii(text, Hints(regions=("US", "CA", "GB", "NG", "DE", "FR", "IN", "BR"))) == []

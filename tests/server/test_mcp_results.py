@@ -43,6 +43,8 @@ INBOX_TODAY = 17_629
 #: each line now names the version a decision needs and the day the action expires; the inbox a fifth
 LIST_BUDGET = {"total": 4_600, "structured": 3_400, "text": 1_300}
 INBOX_BUDGET = 3_500
+#: ... for the 18 actions that waited then: the inbox grows with the queue, no faster
+INBOX_WAITING_THEN = 18
 
 DEMO_END = date(2026, 11, 20)
 ROW_FIELDS = {"id", "version", "kind", "title", "target", "risk_tier", "status", "expected_revenue", "score",
@@ -131,9 +133,10 @@ async def test_the_inbox_reads_as_markdown_within_its_budget(demo: App) -> None:
         pending = (await client.call_tool("list_actions", {"status": "pending", "limit": 50})).structured_content
     (content,) = inbox.contents
     assert content.mime_type == "text/markdown" and content.text.startswith("# Inbox of demo")
-    assert len(content.text) <= INBOX_BUDGET, (len(content.text), INBOX_BUDGET, INBOX_TODAY)
     waiting = pending["actions"]
-    assert len(waiting) == 18
+    budget = INBOX_BUDGET * max(1.0, len(waiting) / INBOX_WAITING_THEN)
+    assert len(content.text) <= budget, (len(content.text), budget, len(waiting), INBOX_TODAY)
+    assert len(waiting) >= 18
     for a in waiting:
         assert f"#{a['id']} v{a['version']} " in content.text
     # programs keep the data as it was, at the JSON twin
@@ -260,4 +263,4 @@ async def test_the_tool_table_is_what_the_server_offers(app: App) -> None:
     assert offered == set(TOOL_OPERATIONS) == {spec.name for spec in TOOLS}
     assert TOOL_OPERATIONS["approve_action"] == "actions.approve" and TOOL_OPERATIONS["chat"] == "chat.operator"
     # the table is data: importing it registers nothing and needs no server
-    assert len(TOOLS) == len(TOOL_OPERATIONS) == 31
+    assert len(TOOLS) == len(TOOL_OPERATIONS) == 40

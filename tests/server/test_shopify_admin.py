@@ -32,6 +32,7 @@ SEED: dict[str, Any] = {
     ],
     "orders": [{"name": "#1001"}, {"name": "#1002", "fulfillmentOrders": [{"status": "CLOSED"}]}],
     "pages": [{"title": "About us", "body": "<p>We make bags.</p>"}],
+    "collections": [{"title": "Totes", "handle": "totes", "seo": {"title": "Totes | Acme"}}],
 }
 
 UPDATE = "mutation($p: ProductUpdateInput) { productUpdate(product: $p) { userErrors { message } } }"
@@ -215,6 +216,58 @@ async def test_landing_pages_are_created_as_unpublished_drafts_and_updated(store
     assert gone["data"]["pageUpdate"]["userErrors"] == [{"field": ["id"], "code": "NOT_FOUND"}]
 
 
+async def test_a_pages_seo_lives_in_its_global_metafields_and_is_validated(store: Store) -> None:
+    page = store.ids()["page"]
+    update = """mutation($id: ID!, $p: PageUpdateInput!) { pageUpdate(id: $id, page: $p) {
+                  page { body tag: metafield(namespace: "global", key: "title_tag") { value type } }
+                  userErrors { field message code } } }"""
+    tag = {"namespace": "global", "key": "title_tag", "type": "single_line_text_field", "value": "About Acme"}
+    done = await store.gql(update, {"id": page, "p": {"metafields": [tag]}}, key="k1")
+    assert done["data"]["pageUpdate"] == {"page": {"body": "<p>We make bags.</p>", "tag": {
+        "value": "About Acme", "type": "single_line_text_field"}}, "userErrors": []}
+    bad = [{**tag, "value": " "}, {**tag, "key": "description_tag", "type": "json"},
+           {**tag, "key": "description_tag", "value": "two\nlines"}]
+    refused = await store.gql(update, {"id": page, "p": {"metafields": bad}})
+    assert [e["code"] for e in refused["data"]["pageUpdate"]["userErrors"]] == ["BLANK", "INVALID_TYPE",
+                                                                               "INVALID_VALUE"]
+    delete = """mutation($m: [MetafieldIdentifierInput!]!) { metafieldsDelete(metafields: $m) {
+                  deletedMetafields { key } userErrors { field message } } }"""
+    ident = {"ownerId": page, "namespace": "global", "key": "title_tag"}
+    gone = await store.gql(delete, {"m": [ident, {**ident, "key": "description_tag"}]}, key="k2")
+    assert gone["data"]["metafieldsDelete"] == {"deletedMetafields": [{"key": "title_tag"}, None], "userErrors": []}
+    assert store.admin.store.pages[int(page.rsplit("/", 1)[1])].metafields == {}
+    assert (store.admin.mutation_count("k1"), store.admin.mutation_count("k2")) == (1, 1)
+
+
+async def test_collections_are_read_by_handle_and_their_seo_updated(store: Store) -> None:
+    read = """{ collectionByIdentifier(identifier: {handle: "totes"}) { id handle seo { title description } } }"""
+    found = (await store.gql(read))["data"]["collectionByIdentifier"]
+    assert found["seo"] == {"title": "Totes | Acme", "description": None}
+    update = """mutation($c: CollectionInput!) { collectionUpdate(input: $c) {
+                  collection { seo { title description } descriptionHtml } userErrors { field message } } }"""
+    done = await store.gql(update, {"c": {"id": found["id"], "seo": {"description": "Every tote."},
+                                          "descriptionHtml": "<p>Totes.</p>"}}, key="c1")
+    assert done["data"]["collectionUpdate"] == {"collection": {
+        "seo": {"title": "Totes | Acme", "description": "Every tote."}, "descriptionHtml": "<p>Totes.</p>"},
+        "userErrors": []}
+    missing = await store.gql(update, {"c": {"id": "gid://shopify/Collection/9", "seo": {"title": "x"}}})
+    assert missing["data"]["collectionUpdate"] == {"collection": None, "userErrors": [
+        {"field": ["id"], "message": "Collection does not exist"}]}
+    assert store.admin.mutation_count("c1") == 1 and store.admin.mutation_count(applied_only=False) == 2
+    store.admin.grant("shpat_pages", ["write_online_store_pages"])
+    denied = await store.gql(update, {"c": {"id": found["id"], "seo": {"title": "x"}}}, token="shpat_pages")
+    assert denied["errors"][0]["extensions"]["code"] == "ACCESS_DENIED"
+
+
+async def test_a_page_is_deleted_once_and_a_second_delete_is_not_found(store: Store) -> None:
+    page = store.ids()["page"]
+    delete = """mutation($id: ID!) { pageDelete(id: $id) { deletedPageId userErrors { field message code } } }"""
+    assert (await store.gql(delete, {"id": page}))["data"]["pageDelete"] == {"deletedPageId": page, "userErrors": []}
+    again = (await store.gql(delete, {"id": page}))["data"]["pageDelete"]
+    assert again["deletedPageId"] is None and again["userErrors"][0]["code"] == "NOT_FOUND"
+    assert store.admin.store.pages == {}
+
+
 async def test_a_missing_scope_is_access_denied_and_nothing_runs(store: Store) -> None:
     store.admin.grant("shpat_reader", ["read_products"])
     ids = store.ids()
@@ -344,3 +397,6 @@ def test_the_demo_store_seeds_it() -> None:
     assert [store.variants[v].sku for v in seeded.variant_ids] == [v.sku for v in first.variants]
     statuses = {fo.status for fo in store.fulfillment_orders.values()}
     assert "OPEN" in statuses and "CLOSED" in statuses
+    from server.demo.search import collection_path
+
+    assert store.collection_by_handle(collection_path(first.product_type).removeprefix("/collections/")) is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -97,3 +98,24 @@ def test_stdout_carries_only_protocol_messages(db_url: str, tmp_path: Path) -> N
     assert [r["id"] for r in responses] == [1, 2] and all(r["jsonrpc"] == "2.0" for r in responses)
     assert "approve_action" in {t["name"] for t in responses[1]["result"]["tools"]}
     assert "growth-engine serving stdio" in err
+
+
+async def test_with_the_demo_store_an_approval_over_stdio_is_delivered_end_to_end(db_url: str, tmp_path: Path) -> None:
+    app = await create_app(make_settings(db_url))
+    await seed_store(app)
+    action = (await propose(app.deps, Principal.for_agent("demo", "content"), proposal())).action
+    await app.close()
+    params = server_params(db_url, tmp_path)
+    params.args = ["serve", "--demo-store"]
+    params.env = {**(params.env or {}), "GROWTH_WORKER_INTERVAL_SECONDS": "0.5"}
+    async with Client(params, mode="legacy") as client:
+        approved = await client.call_tool("approve_action", {"action_id": action.id, "version": action.version})
+        assert approved.structured_content["execution"]["status"] == "executed"
+        for _ in range(200):  # the worker in the server's process relays it to the demo store
+            shown = (await client.call_tool("get_action", {"action_id": action.id})).structured_content
+            if shown["delivery"]["state"] == "delivered":
+                break
+            await asyncio.sleep(0.1)
+        assert shown["delivery"]["state"] == "delivered", shown["delivery"]
+        assert "delivered to the live store" in shown["delivery"]["summary"]
+        assert shown["delivery"]["deliveries"][0]["remote_ids"]["product_id"].startswith("gid://shopify/Product/")

@@ -11,6 +11,7 @@ from typing import Any
 
 from graphs.brains.rules import render
 from graphs.language.intents import Intent
+from tools.cycle_reflect import as_text as cycle_text
 
 Refs = list[dict[str, Any]]
 
@@ -194,7 +195,9 @@ def _outcomes(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]
 
 def _audit(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
            names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
-    return render.audit_digest(_ok(results) or [], window=plan.get("window", "recently")), []
+    digest = render.audit_digest(_ok(results) or [], window=plan.get("window", "recently"))
+    cycle = _ok(results, 1)
+    return (f"{cycle_text(cycle)}\n\n{digest}" if cycle else digest), []
 
 
 def _verified(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],

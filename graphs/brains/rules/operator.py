@@ -151,7 +151,8 @@ class OperatorPlan:
             return part, [call(tool, **args)]
         if name == "audit_digest":
             since, window = self.window(intent.text or "")
-            return {**part, "window": window}, [call("audit_log", limit=500, since=since)]
+            # the last cycle's reflection first: what the engine did on its own, then the events themselves
+            return {**part, "window": window}, [call("audit_log", limit=500, since=since), call("last_cycle")]
         text = {"greeting": render.GREETING, "help": render.HELP_OPERATOR,
                 "ack": render.ACK_PENDING if self.turn.facts.get("pending") else render.ACK}.get(name)
         return {**part, "text": text or render.UNKNOWN + render.HELP_OPERATOR.split("\n", 1)[1]}, []

@@ -86,7 +86,10 @@ def explanation(detail: dict[str, Any]) -> str:
     delivery = detail.get("delivery") or {}
     if delivery.get("deliveries"):
         # "executed" is the engine's own copy; this says whether the live store has it
-        lines.append(f"Live store: {delivery['summary']}.")
+        where = "Delivery" if delivery.get("channel") in ("email", "task") else "Live store"
+        lines.append(f"{where}: {delivery['summary']}.")
+        if delivery.get("retry"):
+            lines.append(f"To retry: {delivery['retry']}.")
     if a.get("rationale"):
         lines.append(f"Why: {a['rationale']}")
     lines.append(f"Rank: {ex.get('score', '')}.")

@@ -42,6 +42,13 @@ REQUIRED: dict[tuple[str, str], tuple[str, ...]] = {
                                                   "write_marketplace_fulfillment_orders"),
     ("Mutation", "pageCreate"): _PAGES_WRITE,
     ("Mutation", "pageUpdate"): _PAGES_WRITE,
+    ("Mutation", "pageDelete"): _PAGES_WRITE,
+    ("Query", "collection"): ("read_products",),
+    ("Query", "collectionByIdentifier"): ("read_products",),
+    ("Query", "collections"): ("read_products",),
+    ("Mutation", "collectionUpdate"): ("write_products",),
+    # the owner's write scope is what Shopify asks; the pages here are the only owners this server deletes from
+    ("Mutation", "metafieldsDelete"): _PAGES_WRITE,
 }
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from graphql import GraphQLResolveInfo
 
+from server.demo.shopify_admin.content import apply_metafields, content_root, metafield_errors
 from server.demo.shopify_admin.state import Hold, Page, Store, handleize, now, parse_gid
 from server.demo.shopify_admin.views import Views
 
@@ -158,7 +159,7 @@ def mutation_root(store: Store, views: Views, record: Record) -> dict[str, Any]:
         if args.get("isPublished") and isinstance(publish, datetime) and publish > datetime.now(timezone.utc):
             errors.append(_error(["page", "isPublished"], "Can’t set isPublished to true and also set a future "
                                  "publish date.", "INVALID_PUBLISH_DATE"))
-        return errors
+        return errors + metafield_errors(existing, args.get("metafields"))
 
     def publish(page: Page, args: dict[str, Any]) -> None:
         when = args.get("publishDate")
@@ -180,6 +181,7 @@ def mutation_root(store: Store, views: Views, record: Record) -> dict[str, Any]:
         created = Page(store.next_id(), page["title"], page.get("handle") or handleize(page["title"]),
                        page.get("body") or "", is_published=True, template_suffix=page.get("templateSuffix"))
         publish(created, page)
+        apply_metafields(store, created, page.get("metafields"))
         store.pages[created.id] = created
         record("pageCreate", page, True)
         return {"page": views.page(created), "userErrors": []}
@@ -197,10 +199,11 @@ def mutation_root(store: Store, views: Views, record: Record) -> dict[str, Any]:
             if key in page and page[key] is not None:
                 setattr(existing, attr, page[key])
         publish(existing, page)
+        apply_metafields(store, existing, page.get("metafields"))
         existing.updated_at = now()
         record("pageUpdate", args, True)
         return {"page": views.page(existing), "userErrors": []}
 
     return {"productUpdate": product_update, "productVariantsBulkUpdate": variants_bulk_update,
             "fulfillmentOrderHold": hold, "fulfillmentOrderReleaseHold": release, "pageCreate": page_create,
-            "pageUpdate": page_update}
+            "pageUpdate": page_update, **content_root(store, views, record)}

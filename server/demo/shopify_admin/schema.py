@@ -2,8 +2,8 @@
 
 Only what the engine reads and writes is here; a query for anything else fails
 validation exactly as it would on a Shopify store that lacked the field. Payload
-error types are Shopify's: ``productUpdate`` returns plain ``UserError`` (field and
-message, no code), the others their own coded ``*UserError``.
+error types are Shopify's: ``productUpdate``, ``collectionUpdate`` and ``metafieldsDelete``
+return plain ``UserError`` (field and message, no code), the others their own coded ``*UserError``.
 """
 
 from __future__ import annotations
@@ -36,6 +36,9 @@ type Query {
   fulfillmentOrder(id: ID!): FulfillmentOrder
   page(id: ID!): Page
   pages(first: Int, after: String, last: Int, before: String, query: String): PageConnection!
+  collection(id: ID!): Collection
+  collectionByIdentifier(identifier: CollectionIdentifierInput!): Collection
+  collections(first: Int, after: String, last: Int, before: String, query: String): CollectionConnection!
 }
 
 type Mutation {
@@ -46,6 +49,9 @@ type Mutation {
   fulfillmentOrderReleaseHold(id: ID!, holdIds: [ID!], externalId: String): FulfillmentOrderReleaseHoldPayload
   pageCreate(page: PageCreateInput!): PageCreatePayload
   pageUpdate(id: ID!, page: PageUpdateInput!): PageUpdatePayload
+  pageDelete(id: ID!): PageDeletePayload
+  collectionUpdate(input: CollectionInput!): CollectionUpdatePayload
+  metafieldsDelete(metafields: [MetafieldIdentifierInput!]!): MetafieldsDeletePayload
 }
 
 type Shop { id: ID! name: String! myshopifyDomain: String! }
@@ -133,11 +139,38 @@ type Page {
   templateSuffix: String
   createdAt: DateTime!
   updatedAt: DateTime!
+  metafield(namespace: String, key: String!): Metafield
 }
 type PageEdge { cursor: String! node: Page! }
 type PageConnection { edges: [PageEdge!]! nodes: [Page!]! pageInfo: PageInfo! }
 
+type Metafield { id: ID! namespace: String! key: String! type: String! value: String! updatedAt: DateTime! }
+
+type Collection {
+  id: ID!
+  legacyResourceId: UnsignedInt64!
+  title: String!
+  handle: String!
+  descriptionHtml: HTML!
+  seo: SEO!
+  updatedAt: DateTime!
+}
+type CollectionEdge { cursor: String! node: Collection! }
+type CollectionConnection { edges: [CollectionEdge!]! nodes: [Collection!]! pageInfo: PageInfo! }
+
 input ProductIdentifierInput { id: ID handle: String }
+input CollectionIdentifierInput { id: ID handle: String }
+input MetafieldInput { id: ID namespace: String key: String value: String type: String }
+input MetafieldIdentifierInput { ownerId: ID! namespace: String! key: String! }
+input CollectionInput {
+  id: ID
+  title: String
+  handle: String
+  descriptionHtml: String
+  seo: SEOInput
+  templateSuffix: String
+  redirectNewHandle: Boolean = false
+}
 input SEOInput { title: String description: String }
 input ProductUpdateInput {
   id: ID
@@ -165,6 +198,7 @@ input PageCreateInput {
   isPublished: Boolean
   publishDate: DateTime
   templateSuffix: String
+  metafields: [MetafieldInput!]
 }
 input PageUpdateInput {
   title: String
@@ -174,6 +208,7 @@ input PageUpdateInput {
   publishDate: DateTime
   templateSuffix: String
   redirectNewHandle: Boolean = false
+  metafields: [MetafieldInput!]
 }
 
 type UserError { field: [String!] message: String! }
@@ -219,6 +254,12 @@ type FulfillmentOrderReleaseHoldPayload {
 }
 type PageCreatePayload { page: Page userErrors: [PageCreateUserError!]! }
 type PageUpdatePayload { page: Page userErrors: [PageUpdateUserError!]! }
+enum PageDeleteUserErrorCode { NOT_FOUND }
+type PageDeleteUserError { code: PageDeleteUserErrorCode field: [String!] message: String! }
+type PageDeletePayload { deletedPageId: ID userErrors: [PageDeleteUserError!]! }
+type CollectionUpdatePayload { collection: Collection userErrors: [UserError!]! }
+type MetafieldIdentifier { ownerId: ID! namespace: String! key: String! }
+type MetafieldsDeletePayload { deletedMetafields: [MetafieldIdentifier] userErrors: [UserError!]! }
 '''
 
 

@@ -41,7 +41,7 @@ from server.demo.shopify_admin import access
 from server.demo.shopify_admin.cost import MAX_QUERY_COST, Bucket, query_cost
 from server.demo.shopify_admin.mutations import mutation_root
 from server.demo.shopify_admin.schema import build
-from server.demo.shopify_admin.state import Store, money, parse_gid, seed
+from server.demo.shopify_admin.state import Metafield, Store, money, parse_gid, seed
 from server.demo.shopify_admin.views import Views
 
 VERSION = re.compile(r"^(\d{4}-(01|04|07|10)|unstable)$")
@@ -159,11 +159,30 @@ class ShopifyAdmin:
         self._drift("variant", sku, variant, changes, {"price", "compare_at_price"})
 
     def drift_page(self, ref: str, **changes: Any) -> None:
-        """Change a page behind the engine's back: title, handle, body, is_published."""
+        """Change a page behind the engine's back: title, handle, body, is_published, seo_title, seo_description
+        (its ``global.title_tag`` / ``description_tag`` metafields; None or "" deletes one)."""
         page = self.store.pages.get(parse_gid(ref, "Page") or -1) or self.store.page_by_handle(ref)
         if page is None:
             raise KeyError(f"no page {ref!r}")
-        self._drift("page", ref, page, changes, {"title", "handle", "body", "is_published"})
+        for name, tag in (("seo_title", "title_tag"), ("seo_description", "description_tag")):
+            if name in changes:
+                value = changes.pop(name)
+                if value:
+                    page.metafields[("global", tag)] = Metafield(self.store.next_id(), "global", tag,
+                                                                 "single_line_text_field", value)
+                else:
+                    page.metafields.pop(("global", tag), None)
+                self.drifts.append(("page", ref, {name: value}))
+        if changes:
+            self._drift("page", ref, page, changes, {"title", "handle", "body", "is_published"})
+
+    def drift_collection(self, ref: str, **changes: Any) -> None:
+        """Change a collection behind the engine's back: title, handle, description_html, seo_title, seo_description."""
+        found = self.store.collections.get(parse_gid(ref, "Collection") or -1) or self.store.collection_by_handle(ref)
+        if found is None:
+            raise KeyError(f"no collection {ref!r}")
+        self._drift("collection", ref, found, changes, {"title", "handle", "description_html", "seo_title",
+                                                         "seo_description"})
 
     def drift_order(self, name: str, *, status: str) -> None:
         """Set every fulfillment order of an order to ``status`` (a merchant fulfilled or cancelled it)."""

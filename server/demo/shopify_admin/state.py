@@ -1,4 +1,4 @@
-"""The test store's state: products and variants, orders and their fulfillment orders, pages.
+"""The test store's state: products and variants, orders and their fulfillment orders, pages, collections.
 
 Plain dataclasses keyed by numeric id; global ids (``gid://shopify/Product/1001``) are
 made and parsed here. A store is seeded from a dict written in the Admin API's own
@@ -96,6 +96,16 @@ class Order:
 
 
 @dataclass
+class Metafield:
+    id: int
+    namespace: str
+    key: str
+    type: str
+    value: str
+    updated_at: datetime = field(default_factory=now)
+
+
+@dataclass
 class Page:
     id: int
     title: str
@@ -105,6 +115,19 @@ class Page:
     published_at: datetime | None = None
     template_suffix: str | None = None
     created_at: datetime = field(default_factory=now)
+    updated_at: datetime = field(default_factory=now)
+    #: (namespace, key) -> metafield; a page's SEO title and description are ``global.title_tag`` / ``description_tag``
+    metafields: dict[tuple[str, str], Metafield] = field(default_factory=dict)
+
+
+@dataclass
+class Collection:
+    id: int
+    title: str
+    handle: str
+    description_html: str = ""
+    seo_title: str | None = None
+    seo_description: str | None = None
     updated_at: datetime = field(default_factory=now)
 
 
@@ -122,6 +145,7 @@ class Store:
     orders: dict[int, Order] = field(default_factory=dict)
     fulfillment_orders: dict[int, FulfillmentOrder] = field(default_factory=dict)
     pages: dict[int, Page] = field(default_factory=dict)
+    collections: dict[int, Collection] = field(default_factory=dict)
     _ids: Any = field(default_factory=lambda: count(1001), repr=False)
 
     def next_id(self) -> int:
@@ -140,6 +164,9 @@ class Store:
 
     def page_by_handle(self, handle: str) -> Page | None:
         return next((p for p in self.pages.values() if p.handle == handle), None)
+
+    def collection_by_handle(self, handle: str) -> Collection | None:
+        return next((c for c in self.collections.values() if c.handle == handle), None)
 
     # --- building ------------------------------------------------------------------------
 
@@ -169,11 +196,23 @@ class Store:
             order.fulfillment_order_ids.append(fo.id)
         return order
 
-    def add_page(self, *, title: str, handle: str | None = None, body: str = "", is_published: bool = True) -> Page:
+    def add_page(self, *, title: str, handle: str | None = None, body: str = "", is_published: bool = True,
+                 seo_title: str | None = None, seo_description: str | None = None) -> Page:
         page = Page(self.next_id(), title, handle or handleize(title), body, is_published,
                     now() if is_published else None)
+        for key, value in (("title_tag", seo_title), ("description_tag", seo_description)):
+            if value:
+                page.metafields[("global", key)] = Metafield(self.next_id(), "global", key, "single_line_text_field",
+                                                             value)
         self.pages[page.id] = page
         return page
+
+    def add_collection(self, *, title: str, handle: str | None = None, description_html: str = "",
+                       seo_title: str | None = None, seo_description: str | None = None) -> Collection:
+        collection = Collection(self.next_id(), title, handle or handleize(title), description_html, seo_title,
+                                seo_description)
+        self.collections[collection.id] = collection
+        return collection
 
 
 def seed(data: dict[str, Any]) -> Store:
@@ -183,7 +222,10 @@ def seed(data: dict[str, Any]) -> Store:
          "products": [{"handle", "title", "descriptionHtml", "seo": {"title", "description"},
                        "variants": [{"sku", "title", "price", "compareAtPrice"}]}],
          "orders": [{"name": "#1001", "fulfillmentOrders": [{"status": "OPEN"}]}],
-         "pages": [{"title", "handle", "body", "isPublished"}]}
+         "pages": [{"title", "handle", "body", "isPublished", "seo": {"title", "description"}}],
+         "collections": [{"title", "handle", "descriptionHtml", "seo": {"title", "description"}}]}
+
+    A page's ``seo`` becomes its ``global.title_tag`` / ``global.description_tag`` metafields, as Shopify keeps them.
     """
     shop = data.get("shop") or {}
     store = Store(name=shop.get("name", "Test Store"), domain=shop.get("myshopifyDomain", "test-store.myshopify.com"))
@@ -198,14 +240,20 @@ def seed(data: dict[str, Any]) -> Store:
         store.add_order(name=o["name"], fulfillment_orders=[f.get("status", "OPEN")
                                                             for f in o.get("fulfillmentOrders") or [{}]])
     for page in data.get("pages") or []:
+        seo = page.get("seo") or {}
         store.add_page(title=page["title"], handle=page.get("handle"), body=page.get("body") or "",
-                       is_published=bool(page.get("isPublished", True)))
+                       is_published=bool(page.get("isPublished", True)), seo_title=seo.get("title"),
+                       seo_description=seo.get("description"))
+    for c in data.get("collections") or []:
+        seo = c.get("seo") or {}
+        store.add_collection(title=c["title"], handle=c.get("handle"), description_html=c.get("descriptionHtml") or "",
+                             seo_title=seo.get("title"), seo_description=seo.get("description"))
     return store
 
 
 def from_demo(demo: DemoStore, *, name: str = "Northwind Goods",
               domain: str = "northwind-goods.myshopify.com") -> Store:
-    """The demo store's catalogue and orders as the live store would hold them."""
+    """The demo store's catalogue, orders and collections as the live store would hold them."""
     store = Store(name=name, domain=domain)
     for p in demo.products:
         store.add_product(handle=p.handle, title=p.title, description_html=p.body_html, vendor=p.vendor,
@@ -216,4 +264,11 @@ def from_demo(demo: DemoStore, *, name: str = "Northwind Goods",
     for o in demo.visits.orders:
         status = "CANCELLED" if o.cancelled_at else "CLOSED" if o.fulfilled else "OPEN"
         store.add_order(name=o.name, fulfillment_orders=[status])
+    from server.demo.search import collection_path, plural
+
+    # one collection per product type, at the path the demo's search traffic lands on
+    for kind in sorted({p.product_type for p in demo.products if p.product_type}):
+        handle = collection_path(kind).removeprefix("/collections/")
+        if store.collection_by_handle(handle) is None:
+            store.add_collection(title=plural(kind).title(), handle=handle)
     return store

@@ -14,8 +14,8 @@ from typing import Any, TypeVar
 
 from graphql import GraphQLError, GraphQLResolveInfo
 
-from server.demo.shopify_admin.state import (FulfillmentOrder, Hold, Order, Page, Product, Store, Variant, gid,
-                                             parse_gid)
+from server.demo.shopify_admin.state import (Collection, FulfillmentOrder, Hold, Metafield, Order, Page, Product,
+                                             Store, Variant, gid, parse_gid)
 
 T = TypeVar("T")
 MAX_PAGE = 250
@@ -122,7 +122,17 @@ class Views:
         return {"id": gid("Page", p.id), "title": p.title, "handle": p.handle, "body": p.body,
                 "bodySummary": text if len(text) <= 150 else text[:150] + "...", "isPublished": p.is_published,
                 "publishedAt": p.published_at, "templateSuffix": p.template_suffix, "createdAt": p.created_at,
-                "updatedAt": p.updated_at}
+                "updatedAt": p.updated_at, "metafield": lambda _info, key, namespace=None: self._metafield(
+                    p.metafields.get((namespace or "$app", key)))}
+
+    def _metafield(self, m: Metafield | None) -> dict[str, Any] | None:
+        return None if m is None else {"id": gid("Metafield", m.id), "namespace": m.namespace, "key": m.key,
+                                       "type": m.type, "value": m.value, "updatedAt": m.updated_at}
+
+    def collection(self, c: Collection) -> dict[str, Any]:
+        return {"id": gid("Collection", c.id), "legacyResourceId": c.id, "title": c.title, "handle": c.handle,
+                "descriptionHtml": c.description_html, "updatedAt": c.updated_at,
+                "seo": {"title": c.seo_title, "description": c.seo_description}}
 
     # --- the query root --------------------------------------------------------------------
 
@@ -142,6 +152,13 @@ class Views:
             else:
                 found = s.product_by_handle(identifier.get("handle") or "")
             return self.product(found) if found else None
+
+        def collection_by_identifier(_info: GraphQLResolveInfo, identifier: dict[str, Any]) -> dict[str, Any] | None:
+            if identifier.get("id"):
+                found = s.collections.get(parse_gid(identifier["id"], "Collection") or -1)
+            else:
+                found = s.collection_by_handle(identifier.get("handle") or "")
+            return self.collection(found) if found else None
 
         def by_handle(_info: GraphQLResolveInfo, handle: str) -> dict[str, Any] | None:
             found = s.product_by_handle(handle)
@@ -175,4 +192,8 @@ class Views:
             "page": by_id("Page", s.pages, self.page),
             "pages": listing(lambda: s.pages.values(), self.page,
                              {"title": lambda p: p.title, "handle": lambda p: p.handle}),
+            "collection": by_id("Collection", s.collections, self.collection),
+            "collectionByIdentifier": collection_by_identifier,
+            "collections": listing(lambda: s.collections.values(), self.collection,
+                                   {"title": lambda c: c.title, "handle": lambda c: c.handle}),
         }

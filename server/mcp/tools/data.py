@@ -147,10 +147,11 @@ def inventory_tool(app: App) -> Body:
                              lead_time_days: Annotated[int, Field(ge=0, le=365)], key: str = "",
                              safety_days: Annotated[int | None, Field(ge=0, le=365)] = None,
                              cover_days: Annotated[int | None, Field(ge=0, le=365)] = None,
+                             holding_cost_pct: Annotated[float | None, Field(ge=0, le=100)] = None,
                              ) -> Annotated[CallToolResult, InventorySettingOut]:
         setting = await set_inventory_setting(app.deps, current(), scope=scope, key=key,
                                               lead_time_days=lead_time_days, safety_days=safety_days,
-                                              cover_days=cover_days)
+                                              cover_days=cover_days, holding_cost_pct=holding_cost_pct)
         return ok(InventorySettingOut(setting=setting),
                   f"{scope} {key}: lead time {setting['lead_time_days']} days")
 
@@ -168,6 +169,7 @@ TOOLS = (
              "Which sources the store has (Search Console, GA4, Shopify), how fresh each is, and the recent "
              "imports.", telemetry_status_tool),
     ToolSpec("set_inventory_setting", "inventory.settings", ann("Set lead time and safety stock", idempotent=True),
-             "Lead time in days (and safety days, order cover) for one product (scope product, key = handle), one "
+             "Lead time in days (and safety days, order cover, the yearly holding cost in percent of the stock's "
+             "cost) for one product (scope product, key = handle), one "
              "vendor (scope vendor, key = vendor name) or the whole store (scope store).", inventory_tool),
 )

@@ -112,7 +112,11 @@ def bulk_decide(app: App) -> Body:
         return await confirmation(app, ctx, approvals, None) if approvals else Confirm(confirm=True)
 
     async def bulk_decide(items: Annotated[list[BulkDecision], Field(min_length=1, max_length=200)],
-                          confirmed: Annotated[ElicitationResult[Confirm], Resolve(confirm)]
+                          confirmed: Annotated[ElicitationResult[Confirm], Resolve(confirm)],
+                          hold_back_share: Annotated[float, Field(
+                              ge=0, le=0.5, description="with the operator's consent: of 4 or more approvals of "
+                              "one kind, hold this random share back (not executed) as an experiment's control "
+                              "group; its lift is reported once enough data has come in")] = 0.0,
                           ) -> Annotated[CallToolResult, BulkOut]:
         now = app.deps.now()
         ok_to_approve = is_confirmed(confirmed)
@@ -130,7 +134,8 @@ def bulk_decide(app: App) -> Body:
                 continue
             batch.append(decisions.BulkItem(item.action_id, item.version, item.decision, item.reason, None, until))
         if batch:
-            results += await decisions.bulk_decide(app.deps, current(), items=batch)
+            results += await decisions.bulk_decide(app.deps, current(), items=batch,
+                                                   holdout_share=hold_back_share or None)
         out = BulkOut(results=dump(results))
         return ok(out, render.bulk(out.results))
 

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 from server.app import App
 from server.mcp import render, views
 from server.mcp.identity import current
-from server.mcp.results import ok
+from server.mcp.results import ok, ok_data
 from server.mcp.tools.base import READ, Body, ToolSpec, ann, dump
 from tools import actions
 from tools.validation import ActionId
@@ -29,6 +29,8 @@ class ActionOut(BaseModel):
     #: where the live store stands (delivered, conflict with both values, waiting and why), beside the status
     delivery: dict[str, Any] | None = None
     explanation: dict[str, Any] = {}
+    #: what it earned, measured against untouched controls, with its interval (None until first measured)
+    outcome: dict[str, Any] | None = None
 
 
 def list_actions(app: App) -> Body:
@@ -39,8 +41,8 @@ def list_actions(app: App) -> Body:
         found = await actions.list_actions(app.deps, current(), status=status, agent=agent, kind=kind,
                                            risk_tier=risk_tier, limit=limit)
         items = [r.model_dump(mode="json") for r in found]
-        out = ActionsOut.model_validate({"actions": views.rows(items, detail)})
-        return ok(out, render.actions(items))
+        # the rows are ActionsOut's wire shape already (views.row): no second validation per call
+        return ok_data({"actions": views.rows(items, detail)}, render.actions(items))
 
     return list_actions
 

@@ -35,6 +35,8 @@ class SpecialistOut(BaseModel):
     summary: str
     findings: list[str]
     action_ids: list[int]
+    #: per check: candidates considered, and how many were rejected for which reason
+    screened: dict[str, dict[str, Any]] = {}
 
 
 class AllRunsOut(BaseModel):
@@ -60,7 +62,14 @@ def run_specialist_tool(app: App) -> Body:
 
 def run_all_specialists(app: App) -> Body:
     async def run_all_specialists(ctx: Context) -> Annotated[CallToolResult, AllRunsOut]:
-        results = await run_all(app.deps, current(), progress=progress(ctx))
+        from server.durable.engine import is_running
+
+        if is_running():  # each specialist a durable child workflow, all four at once
+            from server.durable.workflows import run_all_durably
+
+            results = await run_all_durably(current())
+        else:
+            results = await run_all(app.deps, current(), progress=progress(ctx))
         out = AllRunsOut(results=[SpecialistOut(**r) for r in results])
         return ok(out, "\n\n".join(render.specialist(r.model_dump()) for r in out.results))
 

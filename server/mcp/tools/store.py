@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 from server.app import App
 from server.mcp import render
 from server.mcp.identity import current
-from server.mcp.results import ok
+from server.mcp.results import ok, ok_data
 from server.mcp.tools.base import READ, Body, ToolSpec, ann, dump
 from tools import killswitch
 from tools import tenants as tenant_ops
@@ -35,8 +35,8 @@ class KillSwitchOut(BaseModel):
 
 def get_status(app: App) -> Body:
     async def get_status() -> Annotated[CallToolResult, StatusOut]:
-        out = StatusOut(status=dump(await tenant_ops.get_status(app.deps, current())))
-        return ok(out, render.status(out.status))
+        status = dump(await tenant_ops.get_status(app.deps, current()))  # JSON-ready: StatusOut's wire shape
+        return ok_data({"status": status}, render.status(status))
 
     return get_status
 

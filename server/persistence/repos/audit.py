@@ -85,6 +85,12 @@ class SqlAuditRepo:
         rows = (await self.conn.execute(audit_guard.catalogue(self.dialect))).all()
         return [(f.name, f.state) for f in audit_guard.faults(self.dialect, rows)]
 
+    async def after(self, seq: int, *, limit: int) -> list[AuditRecord]:
+        """The events after ``seq``, oldest first: a reader that keeps a cursor misses none."""
+        rows = (await self.conn.execute(select(E).where(E.c.tenant_id == self.tenant, E.c.seq > seq)
+                                        .order_by(E.c.seq).limit(limit))).all()
+        return [audit_record(r) for r in rows]
+
     async def recent(self, *, limit: int, event_prefix: str | None = None,
                      since: str | None = None) -> list[AuditRecord]:
         stmt = select(E).where(E.c.tenant_id == self.tenant)

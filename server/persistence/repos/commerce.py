@@ -112,10 +112,12 @@ class SqlCommerceRepo:
             await self.conn.execute(delete(table).where(table.c.tenant_id == self.tenant))
 
     async def set_inventory_setting(self, *, scope: str, key: str, lead_time_days: int, safety_days: int,
-                                    cover_days: int, now: datetime) -> None:
+                                    cover_days: int, now: datetime, holding_cost_pct: float | None = None) -> None:
         ins = _insert(SETTINGS, self.dialect)
-        values = {"lead_time_days": lead_time_days, "safety_days": safety_days, "cover_days": cover_days,
-                  "updated_at": now}
+        values: dict[str, Any] = {"lead_time_days": lead_time_days, "safety_days": safety_days,
+                                  "cover_days": cover_days, "updated_at": now}
+        if holding_cost_pct is not None:  # not given: a rate set earlier stays
+            values["holding_cost_pct"] = holding_cost_pct
         await self.conn.execute(ins.values(tenant_id=self.tenant, scope=scope, key=key, **values)
                                 .on_conflict_do_update(index_elements=["tenant_id", "scope", "key"], set_=values))
 

@@ -56,9 +56,17 @@ class SqlDeliveryRepo:
             added += done.rowcount or 0
         return added
 
-    async def next_due(self, *, now: datetime) -> DeliveryRecord | None:
+    async def due(self, *, now: datetime, limit: int) -> list[tuple[int, str, int, datetime | None]]:
+        """What a relay hands to the durable engine: (id, channel, attempts, next_attempt_at) of each due row."""
+        rows = (await self.conn.execute(select(SD.c.id, SD.c.channel, SD.c.attempts, SD.c.next_attempt_at)
+                                        .where(self._claimable(now)).order_by(SD.c.id).limit(limit))).all()
+        return [(r.id, r.channel, r.attempts, r.next_attempt_at) for r in rows]
+
+    async def next_due(self, *, now: datetime, channels: tuple[str, ...] | None = None) -> DeliveryRecord | None:
         pick = (select(SD, OB.c.dedupe_key).join(OB, OB.c.id == SD.c.outbox_id).where(self._claimable(now))
                 .order_by(SD.c.id).limit(1))
+        if channels is not None:
+            pick = pick.where(SD.c.channel.in_(channels))
         if self.dialect == "postgresql":
             pick = pick.with_for_update(of=SD, skip_locked=True)
         row = (await self.conn.execute(pick)).first()
@@ -94,11 +102,35 @@ class SqlDeliveryRepo:
             state="cancelled", reason=reason, next_attempt_at=None, updated_at=now))
         return bool(done.rowcount)
 
-    async def set_pending_reason(self, reason: str, *, now: datetime) -> int:
-        done = await self.conn.execute(update(SD).where(
-            SD.c.tenant_id == self.tenant, SD.c.state == "pending", SD.c.reason != reason).values(
-            reason=reason, updated_at=now))
+    async def set_pending_reason(self, reason: str, *, now: datetime, channel: str | None = None) -> int:
+        stmt = update(SD).where(SD.c.tenant_id == self.tenant, SD.c.state == "pending", SD.c.reason != reason)
+        if channel is not None:
+            stmt = stmt.where(SD.c.channel == channel)
+        done = await self.conn.execute(stmt.values(reason=reason, updated_at=now))
         return int(done.rowcount or 0)
+
+    async def reopen(self, delivery_id: int, *, reason: str, now: datetime,
+                     expected: dict[str, Any] | None = None) -> DeliveryRecord | None:
+        values: dict[str, Any] = {"state": "pending", "reason": reason[:2000], "error_code": "",
+                                  "next_attempt_at": None, "updated_at": now}
+        if expected is not None:
+            values["expected"] = expected
+        done = await self.conn.execute(update(SD).where(
+            SD.c.tenant_id == self.tenant, SD.c.id == delivery_id,
+            SD.c.state.in_(("delivery_failed", "conflict"))).values(**values))
+        return await self.get(delivery_id) if done.rowcount else None
+
+    async def recent(self, *, states: tuple[str, ...] | None, channel: str | None, action_id: int | None,
+                     limit: int) -> list[DeliveryRecord]:
+        stmt = select(SD, OB.c.dedupe_key).join(OB, OB.c.id == SD.c.outbox_id).where(SD.c.tenant_id == self.tenant)
+        if states is not None:
+            stmt = stmt.where(SD.c.state.in_(states))
+        if channel is not None:
+            stmt = stmt.where(SD.c.channel == channel)
+        if action_id is not None:
+            stmt = stmt.where(SD.c.action_id == action_id)
+        rows = (await self.conn.execute(stmt.order_by(SD.c.id.desc()).limit(limit))).all()
+        return [_record(r, r.dedupe_key) for r in rows]
 
     async def defer(self, delivery_id: int, *, until: datetime, reason: str, now: datetime) -> None:
         await self.conn.execute(update(SD).where(SD.c.tenant_id == self.tenant, SD.c.id == delivery_id,

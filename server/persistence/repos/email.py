@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -10,10 +11,13 @@ from sqlalchemy.engine import Row
 
 from server.persistence import models_email as e
 from server.persistence.dialect import insert_ignore, upsert
+from tools.repos import Attachment
 
 CH = cast(Table, e.EmailChannel.__table__)
 SU = cast(Table, e.EmailSuppression.__table__)
 MS = cast(Table, e.EmailMessage.__table__)
+AT = cast(Table, e.EmailAttachment.__table__)
+CO = cast(Table, e.EmailContact.__table__)
 
 
 def _message(row: Row[Any]) -> dict[str, Any]:
@@ -61,12 +65,49 @@ class SqlEmailRepo:
         return [_message(r) for r in rows]
 
     async def add_message(self, *, kind: str, mode: str, recipients: list[str], subject: str, text_body: str,
-                          status: str, reason: str, message_id: str, by: str, now: datetime) -> int:
+                          status: str, reason: str, message_id: str, by: str, now: datetime,
+                          dedupe_key: str = "", attachments: Sequence[Attachment] = ()) -> int:
         row = (await self.conn.execute(insert(MS).values(
             tenant_id=self.tenant, kind=kind, mode=mode, recipients=recipients, subject=subject,
             text_body=text_body, status=status, reason=reason, error="", message_id=message_id, created_by=by,
-            created_at=now, sent_at=None).returning(MS.c.id))).one()
+            created_at=now, sent_at=None, dedupe_key=dedupe_key).returning(MS.c.id))).one()
+        for a in attachments:
+            await self.conn.execute(insert(AT).values(tenant_id=self.tenant, message_id=row.id, filename=a.filename,
+                                                      content_type=a.content_type, content=a.content))
         return int(row.id)
+
+    async def attachments(self, message_id: int) -> list[Attachment]:
+        rows = (await self.conn.execute(select(AT.c.filename, AT.c.content_type, AT.c.content).where(
+            AT.c.tenant_id == self.tenant, AT.c.message_id == message_id).order_by(AT.c.id))).all()
+        return [Attachment(r.filename, r.content_type, bytes(r.content)) for r in rows]
+
+    async def messages_keyed(self, prefix: str) -> list[dict[str, Any]]:
+        rows = (await self.conn.execute(select(MS).where(
+            MS.c.tenant_id == self.tenant, MS.c.dedupe_key.startswith(prefix, autoescape=True))
+            .order_by(MS.c.id))).all()
+        return [_message(r) for r in rows]
+
+    async def set_contact(self, role: str, name: str, *, ref: str, by: str, now: datetime) -> None:
+        key = name.strip().lower()
+        values = {"tenant_id": self.tenant, "role": role, "key": key, "name": name.strip(), "address_ref": ref,
+                  "updated_by": by, "updated_at": now}
+        await self.conn.execute(upsert(CO, self.dialect, ["tenant_id", "role", "key"], values,
+                                       {k: values[k] for k in ("name", "address_ref", "updated_by", "updated_at")}))
+
+    async def remove_contact(self, role: str, name: str) -> bool:
+        done = await self.conn.execute(delete(CO).where(CO.c.tenant_id == self.tenant, CO.c.role == role,
+                                                        CO.c.key == name.strip().lower()))
+        return bool(done.rowcount)
+
+    async def contact(self, role: str, name: str) -> dict[str, Any] | None:
+        row = (await self.conn.execute(select(CO).where(CO.c.tenant_id == self.tenant, CO.c.role == role,
+                                                        CO.c.key == name.strip().lower()))).first()
+        return _message(row) if row else None
+
+    async def contacts(self, role: str) -> list[dict[str, Any]]:
+        rows = (await self.conn.execute(select(CO).where(CO.c.tenant_id == self.tenant, CO.c.role == role)
+                                        .order_by(CO.c.key))).all()
+        return [_message(r) for r in rows]
 
     async def message(self, message_id: int) -> dict[str, Any] | None:
         row = (await self.conn.execute(select(MS).where(MS.c.tenant_id == self.tenant,

@@ -72,6 +72,18 @@ class SqlGa4Repo:
         return {r[0]: {"sessions": float(r[1] or 0), "purchases": float(r[2] or 0), "revenue": float(r[3] or 0)}
                 for r in rows}
 
+    async def daily_totals(self, by: str, start: date, end: date) -> list[dict[str, Any]]:
+        """Per landing page (``by="page"``, channels pooled) or per channel (pages pooled) and day, [start, end]."""
+        key = {"page": DAILY.c.landing_page, "channel": DAILY.c.channel}[by]
+        rows = (await self.conn.execute(
+            select(key.label("key"), DAILY.c.day, func.sum(DAILY.c.sessions), func.sum(DAILY.c.engaged_sessions),
+                   func.sum(DAILY.c.key_events), func.sum(DAILY.c.purchases))
+            .where(DAILY.c.tenant_id == self.tenant, DAILY.c.day >= start, DAILY.c.day <= end)
+            .group_by(key, DAILY.c.day))).all()
+        return [{"key": r[0], "day": r[1] if isinstance(r[1], date) else date.fromisoformat(str(r[1])),
+                 "sessions": float(r[2] or 0), "engaged_sessions": float(r[3] or 0), "key_events": float(r[4] or 0),
+                 "purchases": float(r[5] or 0)} for r in rows]
+
     async def stats(self) -> list[dict[str, Any]]:
         rows = (await self.conn.execute(select(STATS).where(STATS.c.tenant_id == self.tenant))).all()
         return [dict(r._mapping) for r in rows]

@@ -9,7 +9,7 @@ from operator import and_, rshift
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Date, String, bindparam, delete, func, insert, select, text
+from sqlalchemy import Date, String, bindparam, case, delete, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from server.persistence import models_telemetry as t
@@ -197,6 +197,32 @@ class SqlGscRepo:
                 .where(QUERIES.c.tenant_id == self.tenant, QUERIES.c.impressions >= min_impressions,
                        QY.c.text != "")
                 .order_by(QUERIES.c.impressions.desc(), QUERIES.c.query_id).limit(limit))
+        return [dict(r._mapping) for r in (await self.conn.execute(stmt)).all()]
+
+    async def range_stats(self, *, edges: tuple[float, ...]) -> list[dict[str, Any]]:
+        """Per page and band of position (``edges[i] <= position < edges[i + 1]``, the last band closed), the
+        impressions and clicks of its named queries; ``band`` is the band's index."""
+        position = PAIRS.c.position_sum / PAIRS.c.impressions + 1
+        band = case(*[(position < e, i) for i, e in enumerate(edges[1:-1])], else_=len(edges) - 2)
+        anonymized = (await self.conn.execute(select(QY.c.id).where(QY.c.tenant_id == self.tenant,
+                                                                     QY.c.text == ""))).scalar()
+        stmt = (select(PAIRS.c.page_id, band.label("band"), func.sum(PAIRS.c.impressions).label("impressions"),
+                       func.sum(PAIRS.c.clicks).label("clicks"))
+                .where(PAIRS.c.tenant_id == self.tenant, PAIRS.c.impressions > 0,
+                       PAIRS.c.query_id != (anonymized if anonymized is not None else -1),
+                       position >= edges[0], position <= edges[-1])
+                .group_by(PAIRS.c.page_id, band).order_by(PAIRS.c.page_id, band))
+        return [dict(r._mapping) for r in (await self.conn.execute(stmt)).all()]
+
+    async def pairs_for_queries(self, query_ids: list[int]) -> list[dict[str, Any]]:
+        """Every page that showed for these queries in the current window, with its path."""
+        if not query_ids:
+            return []
+        stmt = (select(PAIRS.c.page_id, PAIRS.c.query_id, PAIRS.c.impressions, PAIRS.c.clicks, PAIRS.c.position_sum,
+                       PG.c.path, PG.c.url)
+                .join(PG, (PG.c.tenant_id == PAIRS.c.tenant_id) & (PG.c.id == PAIRS.c.page_id))
+                .where(PAIRS.c.tenant_id == self.tenant, PAIRS.c.query_id.in_(query_ids), PAIRS.c.impressions > 0)
+                .order_by(PAIRS.c.query_id, PAIRS.c.page_id))
         return [dict(r._mapping) for r in (await self.conn.execute(stmt)).all()]
 
     async def ui_stats(self, dimension: str) -> list[dict[str, Any]]:

@@ -79,8 +79,10 @@ class SqlWebhookRepo:
                 for endpoint_id, message_id, topic, payload in rows])
 
     async def claim_due(self, *, now: datetime, claim_until: datetime, limit: int,
-                        ids: list[int] | None = None) -> list[WebhookDeliveryRecord]:
-        due = (WD.c.tenant_id == self.tenant, WD.c.status == "pending", WD.c.next_attempt_at <= now)
+                        ids: list[int] | None = None, topic_prefix: str | None = None) -> list[WebhookDeliveryRecord]:
+        due: tuple[Any, ...] = (WD.c.tenant_id == self.tenant, WD.c.status == "pending", WD.c.next_attempt_at <= now)
+        if topic_prefix is not None:
+            due = (*due, WD.c.topic.startswith(topic_prefix))
         pick = select(WD.c.id).where(*due).order_by(WD.c.next_attempt_at, WD.c.id).limit(limit)
         if ids is not None:
             pick = pick.where(WD.c.id.in_(ids))

@@ -1,0 +1,161 @@
+"""Experiments: similar actions approved together, a random share held back (with the operator's consent).
+
+When the operator approves several actions of one kind at once and asks for a control group, a random
+share of them is held back: not executed, ``withdrawn`` with a ``hold_back`` decision (never counted as
+a rejection). Once enough days have passed, the lift is the treated targets' change less the held-back
+targets' change over the same days, with its interval.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import defaultdict
+from datetime import date
+from statistics import fmean
+from typing import Any
+
+from policies import outcomes as po
+from policies.lifecycle import DECIDABLE, Status
+from policies.principal import Principal
+from tools.audit import record
+from tools.deps import Deps, Tx
+from tools.errors import InvalidInput
+from tools.registry import enforce
+from tools.validation import parse_action_id
+
+
+async def hold_back(deps: Deps, principal: Principal, items: list[Any], share: float) -> tuple[list[Any],
+                                                                                                list[dict[str, Any]]]:
+    """Split the approvals among ``items`` kind by kind: a random ``share`` is held back as a control.
+
+    Returns the items still to decide (the treated approvals and everything else) and one result per
+    held-back action. Kinds with fewer than ``policies.outcomes.MIN_EXPERIMENT`` approvals are left whole.
+    """
+    if not 0 < share <= po.MAX_SHARE:
+        raise InvalidInput(f"hold back a share above 0 and at most {po.MAX_SHARE:g} of the approvals, not {share:g}",
+                           code="invalid_holdout")
+    approvals = {}
+    for item in items:
+        if item.verdict == "approve" and _int(item.action_id) is not None:
+            approvals[_int(item.action_id)] = item
+    if not approvals:
+        return items, []
+    rows = await deps.db.query(principal.tenant, lambda tx: tx.outcomes.actions(list(approvals)))
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    for r in rows:
+        by_kind[r["kind"]].append(r["id"])
+    held: dict[int, tuple[str, int]] = {}
+    plans = []
+    for kind, ids in by_kind.items():
+        if kind not in po.METRICS or po.METRICS[kind][1] == "order" or len(ids) < po.MIN_EXPERIMENT:
+            continue
+        plan = po.holdout(ids, share, secrets.randbits(32))
+        plans.append((kind, plan))
+    if not plans:
+        return items, []
+    for kind, plan in plans:
+        for i in plan.control:
+            held[i] = (kind, approvals[i].version)
+    # holding back is deciding: the principal must be allowed to approve them (same gate, same tiers)
+    actions = await deps.db.query(principal.tenant, lambda tx: _load_many(tx, list(held)))
+    for a in actions.values():
+        await enforce(deps, principal, "actions.approve", principal.tenant, risk_tier=a.risk_tier)
+
+    async def txn(tx: Tx) -> list[dict[str, Any]]:
+        now = deps.now()
+        out = []
+        for kind, plan in plans:
+            exp_id = await tx.outcomes.add_experiment(
+                kind=kind, treated=plan.treated, control=plan.control, share=share, by=principal.subject,
+                note=f"random split (seed {plan.seed}) of {len(plan.treated) + len(plan.control)} approvals",
+                now=now)
+            for i in plan.control:
+                moved = await tx.actions.transition(i, from_statuses=DECIDABLE, to=Status.WITHDRAWN, now=now,
+                                                    version=held[i][1],
+                                                    fields={"decided_by": principal.subject, "decided_at": now})
+                if moved is None:
+                    out.append({"action_id": i, "ok": False, "code": "already_decided",
+                                "message": f"action #{i} changed or was decided before it could be held back"})
+                    continue
+                reason = f"held back as the control group of experiment #{exp_id} (not executed)"
+                await tx.actions.add_decision(action=moved, verdict="hold_back", principal=principal.subject,
+                                              role=principal.role.value, reason=reason, until=None, now=now)
+                await record(tx, deps, actor=principal.subject, event="action.held_back", subject=f"action:{i}",
+                             data={"experiment": exp_id, "version": moved.version})
+                out.append({"action_id": i, "ok": True, "status": Status.WITHDRAWN.value, "held_back": True,
+                            "experiment_id": exp_id, "execution": None})
+        return out
+
+    results = await deps.db.transact(principal.tenant, txn)
+    for r in results:
+        await deps.changed(principal.tenant, r["action_id"])
+    remaining = [i for i in items if not (i.verdict == "approve" and _int(i.action_id) in held)]
+    return remaining, results
+
+
+def _int(raw: Any) -> int | None:
+    """The action id an item names ("12", "#12", 12), or None: a bad id is reported by its own decision."""
+    try:
+        return parse_action_id(raw)
+    except (InvalidInput, TypeError, ValueError, OverflowError):
+        return None
+
+
+async def _load_many(tx: Tx, ids: list[int]) -> dict[int, Any]:
+    out = {}
+    for i in ids:
+        a = await tx.actions.get(i)
+        if a is not None:
+            out[i] = a
+    return out
+
+
+def _target_change(daily: dict[date, tuple[float, float]], w: po.Windows, index: int) -> tuple[float, float]:
+    assert w.after is not None
+    before = [float(daily.get(d, (0, 0))[index]) for d in po.days(w.before)]
+    after = [float(daily.get(d, (0, 0))[index]) for d in po.days(w.after)]
+    return fmean(after) - fmean(before), fmean(before)
+
+
+async def measure_experiments(tx: Tx, *, newest: dict[str, date | None], now: Any) -> list[dict[str, Any]]:
+    """The lift of every experiment with enough days behind it: treated change less held-back change."""
+    out = []
+    for e in await tx.outcomes.experiments():
+        if e["result"].get("final"):
+            out.append({"id": e["id"], "kind": e["kind"], **e["result"]})
+            continue
+        metric, family = po.METRICS[e["kind"]]
+        w = po.windows(e["created_at"].date(), newest["page" if family == "page" else "sku"])
+        rows = {r["id"]: r for r in await tx.outcomes.actions([*e["treated"], *e["control"]])}
+        treated = [rows[i]["target"] for i in e["treated"] if rows.get(i, {}).get("status") == "executed"]
+        control = [rows[i]["target"] for i in e["control"] if rows.get(i, {}).get("status") == "withdrawn"]
+        if w.after_days < po.MIN_AFTER_DAYS or w.after is None:
+            result = {"state": "running", "reason": f"not enough data yet: {w.after_days} of the "
+                                                     f"{po.MIN_AFTER_DAYS} days after the split needed"}
+            await tx.outcomes.finish_experiment(e["id"], state="running", significant=False, result=result)
+            out.append({"id": e["id"], "kind": e["kind"], **result})
+            continue
+        keys = [po.target_key(t) for t in treated + control]
+        if family == "page":
+            daily: dict[str, dict[date, tuple[float, float]]] = {
+                k: {d: (float(c), float(i)) for d, (c, i) in v.items()}
+                for k, v in (await tx.outcomes.page_daily(keys, w.before[0], w.after[1])).items()}
+        else:
+            daily = await tx.outcomes.sku_daily(keys, w.before[0], w.after[1])
+        t_changes = [_target_change(daily.get(po.target_key(t), {}), w, 0) for t in treated]
+        c_changes = [_target_change(daily.get(po.target_key(t), {}), w, 0) for t in control]
+        if not t_changes or not c_changes:
+            result = {"state": "measured", "reason": "no executed treated action or no held-back action is left"}
+            await tx.outcomes.finish_experiment(e["id"], state="measured", significant=False, result=result)
+            out.append({"id": e["id"], "kind": e["kind"], **result})
+            continue
+        baseline = fmean([b for _, b in t_changes + c_changes])
+        est = po.lift([c for c, _ in t_changes], [c for c, _ in c_changes], baseline)
+        result = {"state": "measured", "metric": metric, "lift_per_day": round(est.effect, 4),
+                  "low": round(est.low, 4), "high": round(est.high, 4), "level": po.LEVEL,
+                  "baseline_per_day": round(baseline, 4), "treated": len(t_changes), "held_back": len(c_changes),
+                  "verdict": est.verdict, "days_after": w.after_days, "final": w.after_days >= po.AFTER_DAYS,
+                  "method": est.method}
+        await tx.outcomes.finish_experiment(e["id"], state="measured", significant=est.significant, result=result)
+        out.append({"id": e["id"], "kind": e["kind"], **result})
+    return out
