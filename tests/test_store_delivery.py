@@ -185,3 +185,20 @@ async def test_without_a_connection_deliveries_wait_pending_with_a_reason(app: A
     shown = (await get_action(app.deps, OP, action_id=title))["delivery"]
     assert shown["state"] == "pending" and "growth connect shopify" in shown["summary"]
 
+
+
+async def test_an_outcome_is_measured_only_once_the_change_reached_the_store(live: Live, clock: Clock) -> None:
+    from tools.store_delivery import enqueue
+
+    title = await approve(live.app, "content.rewrite_title", CONTENT)
+    await enqueue(live.app.deps, "demo")  # on its way: nothing changed out there yet
+
+    async def measured() -> dict[int, object]:
+        rows = await live.app.db.query("demo", lambda tx: tx.outcomes.executed())
+        return {r["id"]: r["executed_at"] for r in rows}
+
+    assert title not in await measured()
+    clock.advance(minutes=7)
+    assert [o.status for o in (await live.deliver()).outcomes] == ["delivered"]
+    delivered_at = (await live.delivery(title))["deliveries"][0]["delivered_at"]
+    assert (await measured())[title] == delivered_at  # measured from when the store changed

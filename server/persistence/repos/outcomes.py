@@ -8,6 +8,7 @@ from typing import Any, cast
 from sqlalchemy import Table, func, select, update
 
 from server.persistence import models as m
+from server.persistence import models_deliveries as md
 from server.persistence import models_outcomes as mo
 from server.persistence import models_telemetry as t
 from server.persistence.dialect import upsert
@@ -21,6 +22,7 @@ A, D, X = (cast(Table, m.Action.__table__), cast(Table, m.DecisionRow.__table__)
 O, OL = cast(Table, m.Order.__table__), cast(Table, m.OrderLine.__table__)
 GD, GP = cast(Table, t.GscDaily.__table__), cast(Table, t.GscPage.__table__)
 G4 = cast(Table, t.Ga4Daily.__table__)
+SD = cast(Table, md.StoreDelivery.__table__)
 
 
 def _as_date(value: Any) -> date:
@@ -39,13 +41,18 @@ class SqlOutcomeRepo:
 
     # what was executed, and what was held back
     async def executed(self) -> list[dict[str, Any]]:
-        """Executed actions (not rolled back) with the time their execution finished."""
+        """Executed actions (not rolled back) that took effect, with the time they did: an action whose change
+        is delivered to a live store counts from its delivery, and is left out until every delivery of it
+        arrived (a conflict, a failure or one still on its way changed nothing out there to measure)."""
+        mine = (SD.c.tenant_id == self.tenant, SD.c.action_id == A.c.id, SD.c.op == "execute")
+        undelivered = select(SD.c.id).where(*mine, SD.c.state.notin_(("delivered", "skipped"))).exists()
+        delivered_at = select(func.max(SD.c.delivered_at)).where(*mine).scalar_subquery()
         rows = (await self.conn.execute(
             select(A.c.id, A.c.agent, A.c.kind, A.c.target, A.c.params, A.c.expected_revenue,
-                   X.c.finished_at.label("executed_at"))
+                   func.coalesce(delivered_at, X.c.finished_at).label("executed_at"))
             .join(X, X.c.action_id == A.c.id)
             .where(A.c.tenant_id == self.tenant, A.c.status == "executed", X.c.status == "executed",
-                   X.c.finished_at.is_not(None))
+                   X.c.finished_at.is_not(None), ~undelivered)
             .order_by(A.c.id))).all()
         return [dict(r._mapping) for r in rows]
 
