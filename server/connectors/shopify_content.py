@@ -67,6 +67,9 @@ def _collection(node: dict[str, Any]) -> LiveCollection:
 
 
 class ContentOps:
+    """Pages and collections, mixed into ``ShopifyLiveStore``, which supplies the transport: ``_read`` (a
+    paced query) and ``_mutate`` (a mutation under an idempotency key, user errors raised as coded ones)."""
+
     async def _read(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
         raise NotImplementedError
 
