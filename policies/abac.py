@@ -57,6 +57,8 @@ OPERATIONS: dict[str, OperationSpec] = _ops(
     OperationSpec("audit.verify", R, True),
     OperationSpec("handoffs.read", R, True),
     OperationSpec("performance.read", R, True),
+    #: department metrics week by week (the console's charts, the MCP ``chart`` tool): read like performance.read
+    OperationSpec("metrics.read", R, True),
     OperationSpec("reflections.read", R, True),
     OperationSpec("agents.read", R, True),
     OperationSpec("memory.read", R, True),
@@ -129,7 +131,7 @@ AGENT_ALLOWLISTS: dict[str, frozenset[str]] = {
         "actions.list", "actions.get", "actions.approve", "actions.reject", "actions.edit_approve",
         "actions.snooze", "actions.bulk_decide", "actions.rollback", "runs.start", "runs.get",
         "runs.list", "delegate", "status.get", "autonomy.set", "kill_switch.set", "audit.read",
-        "audit.verify", "handoffs.read", "performance.read", "reflections.read", "agents.read",
+        "audit.verify", "handoffs.read", "performance.read", "metrics.read", "reflections.read", "agents.read",
         "memory.read", "memory.write", "memory.forget", "chat.operator", "telemetry.read", "catalog.search",
     }),
     "analytics": _SPECIALIST,

@@ -1,4 +1,5 @@
-"""The HTTP face of the server: MCP over streamable HTTP at ``/mcp``, plus health and metrics.
+"""The HTTP face of the server: MCP over streamable HTTP at ``/mcp``, the operator console at ``/app``
+(``server.web``: its own sign-in, cookie session and CSRF checks), plus health and metrics.
 
 Requests pass, in order: the Host/Origin check (DNS-rebinding protection, loopback by
 default, other names only through an explicit allowlist); bearer authentication
@@ -273,12 +274,22 @@ def build_http_app(app: App, mcp: MCPServer, principals: Principals, *, host: st
     ops = Starlette(routes=[Route("/healthz", healthz), Route("/readyz", readyz),
                             Route("/metrics", metrics_endpoint)], lifespan=lifespan)
     ops.state.metrics = metrics
+    from server.web import build_console
+
+    console = build_console(app)
 
     async def dispatch(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "lifespan" or scope.get("path") in ("/healthz", "/readyz", "/metrics"):
+        path = scope.get("path", "")
+        if scope["type"] == "lifespan" or path in ("/healthz", "/readyz", "/metrics"):
             await ops(scope, receive, send)
             return
-        await guarded(scope, receive, send)
+        if path == "/app" or path.startswith("/app/"):
+            await console(scope, receive, send)
+            return
+        if path == "/mcp" or path.startswith("/mcp/"):
+            await guarded(scope, receive, send)
+            return
+        await _plain(404, "Not found: MCP is at /mcp, the console at /app")(scope, receive, send)
 
     counted = _Counting(dispatch, metrics)
     outer = HostGuard(counted, allowed_hosts=list(app.settings.allowed_hosts),
@@ -303,5 +314,6 @@ class _Counting:
             await send(message)
 
         await self.app(scope, receive, recording)
-        route = scope["path"] if scope["path"] in ("/mcp", "/healthz", "/readyz", "/metrics") else "other"
+        route = scope["path"] if scope["path"] in ("/mcp", "/healthz", "/readyz", "/metrics") else (
+            "/app" if scope["path"].startswith("/app") else "other")
         self.metrics.http.labels(route, str(status.get("code", 0))).inc()

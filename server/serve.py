@@ -107,8 +107,8 @@ def next_steps(settings: Settings, *, host: str, port: int, command: str) -> str
     claude = " ".join(["claude mcp add growth-engine", *(f"--env {k}={shlex.quote(v)}" for k, v in env.items()),
                        "--", shlex.quote(command), "serve"])
     growth = shlex.quote(command)
-    # (the web dashboard's address joins this list when there is one)
-    rows = [("MCP over HTTP", f"{base}/mcp   (health: {base}/healthz)"),
+    rows = [("web console", f"{base}/app   (sign in with a token, below)"),
+            ("MCP over HTTP", f"{base}/mcp   (health: {base}/healthz)"),
             ("a token for it", f"{growth} token create --role operator   (clients send 'Authorization: Bearer "
                                "<token>')"),
             ("MCP over stdio", f"{desktop}   (Claude Desktop: claude_desktop_config.json)"),

@@ -54,6 +54,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_wheel_carries_prompts_migrations_and_their_template(wheel: Path) -> None:
+    """And the console's templates and static files, and the MCP Apps views: a page the wheel lacks is a 500."""
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         entry_points = archive.read(next(n for n in names if n.endswith(".dist-info/entry_points.txt"))).decode()
@@ -61,6 +62,8 @@ def test_the_wheel_carries_prompts_migrations_and_their_template(wheel: Path) ->
     migrations = ROOT / "server" / "persistence" / "migrations"
     expected |= {f"server/persistence/migrations/{p.relative_to(migrations)}"
                  for p in [migrations / "env.py", migrations / "script.py.mako", *migrations.glob("versions/*.py")]}
+    for folder in ("server/web/templates", "server/web/static", "server/mcp/static"):
+        expected |= {str(p.relative_to(ROOT)) for p in (ROOT / folder).rglob("*") if p.is_file()}
     assert expected - names == set()
     assert len([n for n in names if n.startswith("server/persistence/migrations/versions/")]) >= 6
     assert not [n for n in names if n.startswith(("tests/", "bench/"))]

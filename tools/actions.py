@@ -285,17 +285,19 @@ def parse_statuses(raw: str | None) -> frozenset[Status] | None:
 @operation("actions.list")
 async def list_actions(deps: Deps, principal: Principal, *, status: str | None = None,
                        agent: str | None = None, kind: str | None = None, risk_tier: str | None = None,
-                       limit: int = 50) -> list[ActionSummaryView]:
-    """Actions ranked best first (score, then evidence freshness, then lower risk)."""
+                       limit: int = 50, offset: int = 0) -> list[ActionSummaryView]:
+    """Actions ranked best first (score, then evidence freshness, then lower risk); ``offset`` pages on."""
     if not 1 <= limit <= 1000:
         raise InvalidInput("limit must be between 1 and 1000", code="invalid_limit")
+    if not 0 <= offset <= 1_000_000:
+        raise InvalidInput("offset must be between 0 and 1,000,000", code="invalid_offset")
     try:
         tier = RiskTier(risk_tier) if risk_tier else None
     except ValueError as exc:
         raise InvalidInput(f"unknown risk tier {risk_tier!r}", code="invalid_risk_tier") from exc
     statuses = parse_statuses(status)
     rows = await deps.db.query(principal.tenant, lambda tx: tx.actions.ranked(
-        statuses=statuses, agent=agent, kind=kind, risk_tier=tier, limit=limit))
+        statuses=statuses, agent=agent, kind=kind, risk_tier=tier, limit=limit, offset=offset))
     return [summary_view(r) for r in rows]
 
 

@@ -68,4 +68,5 @@ def _load_handlers() -> None:
     from tools import webhooks  # noqa: F401
     from tools import email  # noqa: F401
     from tools import delivery_retry, purchase_orders, vendor_contacts  # noqa: F401
+    from tools import department  # noqa: F401
     from tools.ingest import ingest, status  # noqa: F401

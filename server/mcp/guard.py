@@ -16,11 +16,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from mcp.server.apps import client_supports_apps
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.shared.exceptions import MCPError
 
 from policies.abac import authorize
 from policies.principal import Principal
+from server.mcp import apps
 from server.mcp.identity import CURRENT, Principals
 from server.mcp.results import from_tool_error
 from tools.deps import Deps
@@ -117,7 +119,10 @@ class Guard:
             self._count(ctx, "error" if failed else "ok")
             if failed:
                 result = invalid_args(str((ctx.params or {}).get("name", "?")), result)
-        return self._filter(principal, result) if ctx.method in LIST_METHODS else result
+        if ctx.method not in LIST_METHODS:
+            return result
+        # MCP Apps views are linked and listed only for a client that declared the extension (server.mcp.apps)
+        return apps.for_client(ctx.method, self._filter(principal, result), supports_apps=client_supports_apps(ctx))
 
     def _count(self, ctx: ServerRequestContext[Any, Any], outcome: str) -> None:
         if self.on_tool_call is not None:

@@ -8,11 +8,14 @@ from importlib.resources import files
 from typing import Any
 
 from mcp.server.mcpserver import MCPServer
+from mcp_types import ImageContent
 
+from server import charts
 from server.app import App
 from server.mcp import render
 from server.mcp.identity import current
-from tools import actions, audit, performance, runs
+from server.mcp.tools.charts import image as chart_image
+from tools import actions, audit, department, performance, runs
 from tools import tenants as tenant_ops
 from tools.execution import kill_state
 from tools.cycle_reflect import as_text as cycle_text
@@ -65,16 +68,21 @@ def register(mcp: MCPServer, app: App) -> None:
         return template("explain_action").format(store=current().tenant, action_id=detail["action"]["id"],
                                                  detail=render.action(detail))
 
-    @mcp.prompt(title="Weekly report", description="The week's proposals, decisions and outcomes.")
-    async def weekly_report() -> str:
+    @mcp.prompt(title="Weekly report", description="The week's proposals, decisions and outcomes, with the "
+                                                  "department charts of the last 12 weeks.")
+    async def weekly_report() -> list[str | ImageContent]:
         who = current()
         since = (deps.now() - timedelta(days=7)).isoformat(timespec="microseconds")
         events = await audit.recent(deps, who.tenant, limit=1000, since=since)
         outcomes = [e for e in events if e["event"] in ("action.executed", "action.rolled_back", "action.failed")]
-        return template("weekly_report").format(
+        text = template("weekly_report").format(
             store=who.tenant, window="the last 7 days",
             performance=render.performance(await performance.agent_performance(deps, who)),
             outcomes=render.events(outcomes[:50]), activity=_counts(events))
+        # the charts read like performance.read, which the guard checked (metrics.read mirrors it)
+        data = await department.department_metrics(deps, who, weeks=12)
+        return [text, *[chart_image(await charts.render_chart_async(name, data, "png"))
+                        for name in charts.CHART_NAMES]]
 
     @mcp.prompt(title="Incident review", description="Kill switch, failures, denials and rollbacks to review.")
     async def incident_review(days: str = "7") -> str:

@@ -6,7 +6,7 @@ from mcp.server.mcpserver import MCPServer
 from mcp.shared.subscriptions import ResourceUpdated
 
 from server.app import App
-from server.mcp import prompts, resources, tools
+from server.mcp import apps, prompts, resources, tools
 from server.mcp.events import TenantBus
 from server.mcp.guard import Guard, Operations
 from server.mcp.identity import Principals
@@ -22,10 +22,11 @@ INSTRUCTIONS = (
 
 
 def build_mcp(app: App, *, principals: Principals, metrics: Metrics | None = None) -> MCPServer:
-    operations = Operations(prompts=dict(prompts.PROMPT_OPERATIONS), resources=dict(resources.RESOURCE_OPERATIONS))
+    operations = Operations(prompts=dict(prompts.PROMPT_OPERATIONS),
+                            resources={**resources.RESOURCE_OPERATIONS, **apps.RESOURCE_OPERATIONS})
     bus = TenantBus()
     mcp = MCPServer("growth-engine", title="Growth Engine", version="0.1.0", instructions=INSTRUCTIONS,
-                    subscriptions=bus,
+                    subscriptions=bus, extensions=[apps.extension()],
                     middleware=[Guard(app.deps, principals, operations,
                                       metrics.count_tool_call if metrics is not None else None)],
                     log_level="WARNING")

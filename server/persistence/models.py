@@ -361,3 +361,4 @@ from server.persistence import models_deliveries as _deliveries  # noqa: E402,F4
 from server.persistence import models_outcomes as _outcomes  # noqa: E402,F401  (outcomes and learning, 0011)
 from server.persistence import models_operations as _operations  # noqa: E402,F401  (the operations loop, 0012)
 from server.persistence import models_workers as _workers  # noqa: E402,F401  (the durable engine's workers, 0013)
+from server.persistence import models_web as _web  # noqa: E402,F401  (the web console's sessions, 0016)

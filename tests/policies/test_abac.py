@@ -9,8 +9,8 @@ from policies.principal import Principal, Role
 from policies.tiers import RiskTier
 
 READ = {"actions.list", "actions.get", "runs.get", "runs.list", "status.get", "audit.read", "audit.verify",
-        "handoffs.read", "performance.read", "reflections.read", "agents.read", "memory.read", "telemetry.read",
-        "catalog.search", "store_policies.read", "workflows.read"}
+        "handoffs.read", "performance.read", "metrics.read", "reflections.read", "agents.read", "memory.read",
+        "telemetry.read", "catalog.search", "store_policies.read", "workflows.read"}
 PROPOSE = {"actions.propose", "runs.start", "delegate"}
 DECIDE = {"actions.approve", "actions.reject", "actions.edit_approve", "actions.snooze", "actions.bulk_decide",
           "actions.rollback"}

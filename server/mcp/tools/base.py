@@ -30,10 +30,12 @@ class ToolSpec:
     annotations: ToolAnnotations
     description: str
     make: Callable[[App], Body]
+    #: the tool's ``_meta`` (an MCP Apps view link: ``server.mcp.apps.tool_meta``), or none
+    meta: dict[str, Any] | None = None
 
     def register(self, mcp: MCPServer, app: App) -> None:
         mcp.add_tool(guarded(self.make(app)), name=self.name, title=self.annotations.title,
-                     description=self.description, annotations=self.annotations)
+                     description=self.description, annotations=self.annotations, meta=self.meta)
 
 
 def ann(title: str, *, read_only: bool = False, destructive: bool = False, idempotent: bool = False) -> ToolAnnotations:

@@ -6,7 +6,7 @@ from mcp_types import CallToolResult
 from pydantic import BaseModel, Field
 
 from server.app import App
-from server.mcp import render, views
+from server.mcp import apps, render, views
 from server.mcp.identity import current
 from server.mcp.results import ok, ok_data
 from server.mcp.tools.base import READ, Body, ToolSpec, ann, dump
@@ -61,9 +61,11 @@ TOOLS = (
              "The action queue ranked best first (score = expected revenue × confidence × ease): id, version (name "
              "it when you decide), kind, title, target, risk, status, expected revenue, score and why it waits. "
              "status: live (default), pending, all, or a status such as executed. detail=full adds params, "
-             "digests, confidence, ease and dates.", list_actions),
+             "digests, confidence, ease and dates.", list_actions,
+             meta=apps.tool_meta(apps.INBOX)),
     ToolSpec("get_action", "actions.get", ann("Explain an action", **READ),
              "One action: why this rank (the expected-revenue arithmetic with every input and its source), the "
              "evidence, the risk, the rollback plan, versions, decisions and execution. detail=full adds digests, "
-             "the execution's before and after states and the outbox payloads.", get_action),
+             "the execution's before and after states and the outbox payloads.", get_action,
+             meta=apps.tool_meta(apps.ACTION)),
 )

@@ -5,19 +5,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, literal_column, select, update
+from sqlalchemy import bindparam, case, func, insert, literal_column, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from policies.lifecycle import DECIDABLE, EXECUTABLE, LIVE, Status
 from policies.tiers import RiskTier
 from server.persistence import models as m
+from server.persistence import models_outcomes as mo
+from server.persistence.repos.weeks import week_index, within
 from server.persistence.statements import shaped
 from tools.records import ActionRecord, ActionSummary, NewAction
 
 A = m.Action.__table__
 V = m.ActionVersion.__table__
 D = m.DecisionRow.__table__
+X = m.Execution.__table__
+OUT = mo.OutcomeRow.__table__
 _ORDER = (A.c.score.desc(), A.c.evidence_at.desc(), A.c.tier_rank.asc(), A.c.id.asc())
 _T, _ID = bindparam("w_tenant"), bindparam("w_id")
 
@@ -146,7 +150,7 @@ class SqlActionRepo:
 
     async def ranked(self, *, statuses: frozenset[Status] | None, agent: str | None = None,
                      kind: str | None = None, risk_tier: RiskTier | None = None,
-                     limit: int = 50) -> list[ActionSummary]:
+                     limit: int = 50, offset: int = 0) -> list[ActionSummary]:
         def build() -> Any:
             stmt = select(*_SUMMARY).where(A.c.tenant_id == _T)
             if statuses is not None:
@@ -157,12 +161,12 @@ class SqlActionRepo:
                 stmt = stmt.where(A.c.kind == bindparam("w_kind"))
             if risk_tier:
                 stmt = stmt.where(A.c.risk_tier == bindparam("w_tier"))
-            return stmt.order_by(*_ORDER).limit(bindparam("w_limit"))
+            return stmt.order_by(*_ORDER).limit(bindparam("w_limit")).offset(bindparam("w_offset"))
 
         stmt = shaped(("actions.ranked", statuses, bool(agent), bool(kind), bool(risk_tier)), build)
         rows = (await self.conn.execute(stmt, {"w_tenant": self.tenant, "w_agent": agent, "w_kind": kind,
                                                "w_tier": risk_tier.value if risk_tier else None,
-                                               "w_limit": limit})).all()
+                                               "w_limit": limit, "w_offset": offset})).all()
         return [ActionSummary(
             id=r.id, kind=r.kind, target=r.target, agent=r.agent, title=r.title, status=Status(r.status),
             version=r.version, digest=r.digest, params=r.params, risk_tier=RiskTier(r.risk_tier),
@@ -285,3 +289,51 @@ class SqlActionRepo:
         rows = (await self.conn.execute(select(A.c.status, func.count()).where(A.c.tenant_id == self.tenant)
                                         .group_by(A.c.status))).all()
         return {r[0]: r[1] for r in rows}
+
+    # --- week by week (department metrics); ``edges`` are week starts plus the end of the last week -----------
+
+    async def proposed_by_week(self, edges: list[datetime]) -> list[dict[str, Any]]:
+        """Proposals created per (week, agent, kind); a superseded or withdrawn one was proposed again (or
+        taken back) and is not counted twice."""
+        inner = (select(week_index(A.c.created_at, edges).label("week"), A.c.agent, A.c.kind)
+                 .where(A.c.tenant_id == self.tenant, within(A.c.created_at, edges),
+                        A.c.status.notin_([Status.SUPERSEDED.value, Status.WITHDRAWN.value])).subquery())
+        rows = (await self.conn.execute(select(inner.c.week, inner.c.agent, inner.c.kind, func.count().label("count"))
+                                        .group_by(inner.c.week, inner.c.agent, inner.c.kind))).all()
+        return [dict(r._mapping) for r in rows]
+
+    async def decided_by_week(self, edges: list[datetime]) -> list[dict[str, Any]]:
+        """Decisions taken per (week, agent, kind, verdict): ``human`` False for the engine's own (auto-approvals
+        and any other decision by the system role). Each action counts once per verdict and week."""
+        human = (D.c.role != "system") & (D.c.verdict != "auto_approve")
+        inner = (select(week_index(D.c.created_at, edges).label("week"), A.c.agent, A.c.kind, D.c.verdict,
+                        case((human, 1), else_=0).label("human"), D.c.action_id)
+                 .join(A, A.c.id == D.c.action_id)
+                 .where(D.c.tenant_id == self.tenant, within(D.c.created_at, edges)).subquery())
+        rows = (await self.conn.execute(
+            select(inner.c.week, inner.c.agent, inner.c.kind, inner.c.verdict, inner.c.human,
+                   func.count(func.distinct(inner.c.action_id)).label("count"))
+            .group_by(inner.c.week, inner.c.agent, inner.c.kind, inner.c.verdict, inner.c.human))).all()
+        return [{**r._mapping, "human": bool(r.human)} for r in rows]
+
+    async def executed_by_week(self, edges: list[datetime]) -> list[dict[str, Any]]:
+        """Per (week the execution finished, agent, kind): executions (rolled back later or not), the expected
+        revenue of what was executed, and of those whose outcome is measured with a revenue estimate: how many,
+        realised revenue, and the revenue they were expected to bring."""
+        measured = (OUT.c.state == "measured") & OUT.c.revenue.is_not(None)
+        inner = (select(week_index(X.c.finished_at, edges).label("week"), A.c.agent, A.c.kind,
+                        A.c.expected_revenue.label("expected"),
+                        case((measured, 1), else_=0).label("measured"),
+                        case((measured, OUT.c.revenue), else_=0.0).label("realised"),
+                        case((measured, OUT.c.expected_revenue), else_=0.0).label("expected_measured"))
+                 .select_from(X.join(A, A.c.id == X.c.action_id)
+                              .outerjoin(OUT, (OUT.c.tenant_id == X.c.tenant_id) & (OUT.c.action_id == X.c.action_id)))
+                 .where(X.c.tenant_id == self.tenant, X.c.status.in_(["executed", "rolled_back"]),
+                        X.c.finished_at.is_not(None), within(X.c.finished_at, edges)).subquery())
+        rows = (await self.conn.execute(
+            select(inner.c.week, inner.c.agent, inner.c.kind, func.count().label("executed"),
+                   func.sum(inner.c.expected).label("expected_revenue"), func.sum(inner.c.measured).label("measured"),
+                   func.sum(inner.c.realised).label("realised_revenue"),
+                   func.sum(inner.c.expected_measured).label("expected_revenue_measured"))
+            .group_by(inner.c.week, inner.c.agent, inner.c.kind))).all()
+        return [dict(r._mapping) for r in rows]

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from server.persistence import models as m
 from server.persistence import models_telemetry as t
+from server.persistence.repos.weeks import week_index, within
 from server.persistence.sqlite_sync import SyncConnection
 from tools.ingest.batches import ProductsBatch
 
@@ -200,6 +201,15 @@ class SqlCommerceRepo:
             O.c.cancelled_at.is_(None)))).one()
         orders, revenue = int(row[0]), float(row[1] or 0.0)
         return {"orders": orders, "revenue": revenue, "aov": revenue / orders if orders else 0.0}
+
+    async def orders_by_week(self, edges: list[datetime]) -> list[dict[str, Any]]:
+        """Orders and revenue per week (cancelled excluded); ``edges`` are week starts and the last week's end."""
+        inner = (select(week_index(O.c.created_at, edges).label("week"), O.c.total)
+                 .where(O.c.tenant_id == self.tenant, within(O.c.created_at, edges), O.c.cancelled_at.is_(None))
+                 .subquery())
+        rows = (await self.conn.execute(select(inner.c.week, func.count().label("orders"),
+                                               func.sum(inner.c.total).label("revenue")).group_by(inner.c.week))).all()
+        return [dict(r._mapping) for r in rows]
 
     async def newest_order_at(self) -> datetime | None:
         return (await self.conn.execute(select(func.max(O.c.created_at)).where(

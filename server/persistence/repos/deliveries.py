@@ -142,6 +142,14 @@ class SqlDeliveryRepo:
             SD.c.tenant_id == self.tenant, SD.c.action_id == action_id).order_by(SD.c.id))).all()
         return [_record(r, r.dedupe_key) for r in rows]
 
+    async def latest_states(self, action_ids: list[int]) -> dict[int, str]:
+        if not action_ids:
+            return {}
+        rows = (await self.conn.execute(select(SD.c.action_id, SD.c.state).where(
+            SD.c.tenant_id == self.tenant, SD.c.action_id.in_(action_ids), SD.c.state != "skipped").order_by(
+            SD.c.id))).all()
+        return {r.action_id: r.state for r in rows}  # the newest of each wins: rows come oldest first
+
     async def get(self, delivery_id: int) -> DeliveryRecord | None:
         row = (await self.conn.execute(select(SD, OB.c.dedupe_key).join(OB, OB.c.id == SD.c.outbox_id).where(
             SD.c.tenant_id == self.tenant, SD.c.id == delivery_id))).first()

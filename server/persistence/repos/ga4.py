@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from server.persistence import models_telemetry as t
 from server.persistence.repos.bulk import upsert_rows
+from server.persistence.repos.weeks import week_index, within
 from server.persistence.sqlite_sync import SyncConnection
 from tools.ingest.batches import Ga4Batch
 from tools.ingest.windows import Window
@@ -83,6 +84,14 @@ class SqlGa4Repo:
         return [{"key": r[0], "day": r[1] if isinstance(r[1], date) else date.fromisoformat(str(r[1])),
                  "sessions": float(r[2] or 0), "engaged_sessions": float(r[3] or 0), "key_events": float(r[4] or 0),
                  "purchases": float(r[5] or 0)} for r in rows]
+
+    async def sessions_by_week(self, edges: list[date]) -> list[dict[str, Any]]:
+        """Sessions per week, every page and channel pooled; ``edges`` are week starts and the last week's end."""
+        inner = (select(week_index(DAILY.c.day, edges).label("week"), DAILY.c.sessions)
+                 .where(DAILY.c.tenant_id == self.tenant, within(DAILY.c.day, edges)).subquery())
+        rows = (await self.conn.execute(select(inner.c.week, func.sum(inner.c.sessions).label("sessions"))
+                                        .group_by(inner.c.week))).all()
+        return [dict(r._mapping) for r in rows]
 
     async def stats(self) -> list[dict[str, Any]]:
         rows = (await self.conn.execute(select(STATS).where(STATS.c.tenant_id == self.tenant))).all()

@@ -1,0 +1,89 @@
+"""The console's sessions and decisions without a browser, on SQLite and PostgreSQL: sign-in, the sliding
+expiry, CSRF, a decision that lands, and a token revoked mid-session."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+
+from policies.principal import Principal
+from server.app import App
+from server.web import build_console
+from tests.conftest import Clock
+from tests.factories import proposal, seed_store
+from tools.actions import get_action, propose
+from tools.tokens import create_token, list_tokens, revoke_token
+
+
+async def _client(app: App) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=build_console(app)), base_url="http://127.0.0.1",
+                             follow_redirects=False)
+
+
+async def _sign_in(http: httpx.AsyncClient, token: str) -> dict[str, str]:
+    signed = await http.post("/app/login", data={"token": token, "next": "/app"})
+    assert signed.status_code == 303 and signed.headers["location"] == "/app", signed.text
+    value = re.search(r"growth_console=([^;]+)", signed.headers["set-cookie"]).group(1)
+    assert "HttpOnly" in signed.headers["set-cookie"] and "SameSite=strict" in signed.headers["set-cookie"]
+    return {"Cookie": f"growth_console={value}"}
+
+
+async def test_a_session_decides_expires_and_dies_with_its_token(app: App, clock: Clock) -> None:
+    op = Principal.operator("demo")
+    await seed_store(app)
+    token, _ = await create_token(app.deps, op, tenant="demo", role="operator", scopes=[])
+    action = (await propose(app.deps, Principal.for_agent("demo", "content"), proposal())).action
+    async with await _client(app) as http:
+        bad = await http.post("/app/login", data={"token": "ge_not-a-token"})
+        assert bad.status_code == 401 and "not valid" in bad.text
+        from tools.pii import customer_ref_for
+
+        shopper, _ = await create_token(app.deps, op, tenant="demo", role="customer", scopes=[],
+                                        customer_ref=customer_ref_for(app.deps, "demo", "jane@example.com"))
+        refused = await http.post("/app/login", data={"token": shopper})
+        assert refused.status_code == 403 and "shop assistant" in refused.text and "set-cookie" not in refused.headers
+        cookie = await _sign_in(http, token)
+        inbox = await http.get("/app", headers=cookie)
+        assert inbox.status_code == 200 and f'data-action="{action.id}"' in inbox.text
+        csrf = re.search(r'name="csrf" value="([^"]+)"', inbox.text).group(1)
+        refused = await http.post(f"/app/actions/{action.id}/approve", headers=cookie, data={"version": "1"})
+        assert refused.status_code == 403 and "CSRF" in refused.text
+        done = await http.post(f"/app/actions/{action.id}/approve", headers=cookie,
+                               data={"version": "1", "csrf": csrf, "back": "/app"})
+        assert done.status_code == 303 and done.headers["location"] == "/app"
+        assert (await get_action(app.deps, op, action_id=action.id))["action"]["status"] == "executed"
+        told = await http.get("/app", headers=cookie)
+        assert f"#{action.id} approved: now executed." in told.text  # said once, on the next page
+        assert f"#{action.id} approved" not in (await http.get("/app", headers=cookie)).text
+        # eight idle hours end it; a visit within them keeps it
+        clock.advance(hours=7)
+        assert (await http.get("/app", headers=cookie)).status_code == 200
+        clock.advance(hours=7, minutes=59)
+        assert (await http.get("/app", headers=cookie)).status_code == 200
+        clock.advance(hours=8, minutes=1)
+        assert (await http.get("/app", headers=cookie)).status_code == 303
+        # a new session, then its token revoked: closed on the next request
+        cookie = await _sign_in(http, token)
+        assert (await http.get("/app", headers=cookie)).status_code == 200
+        mine = next(t for t in await list_tokens(app.deps, op) if token.startswith(t["prefix"]))
+        await revoke_token(app.deps, op, token_id=mine["id"])
+        assert (await http.get("/app", headers=cookie)).status_code == 303
+        assert (await http.post("/app/login", data={"token": token})).status_code == 401
+
+
+async def test_sign_out_ends_the_session_and_another_store_s_token_sees_only_its_store(app: App) -> None:
+    op = Principal.operator("demo")
+    token, _ = await create_token(app.deps, op, tenant="demo", role="operator", scopes=[])
+    other, _ = await create_token(app.deps, op, tenant="other", role="operator", scopes=[])
+    action = (await propose(app.deps, Principal.for_agent("demo", "content"), proposal())).action
+    async with await _client(app) as http:
+        theirs = await _sign_in(http, other)
+        page = await http.get("/app", headers=theirs)
+        assert page.status_code == 200 and f'data-action="{action.id}"' not in page.text
+        assert (await http.get(f"/app/actions/{action.id}", headers=theirs)).status_code == 404
+        cookie = await _sign_in(http, token)
+        csrf = re.search(r'name="csrf" value="([^"]+)"', (await http.get("/app", headers=cookie)).text).group(1)
+        out = await http.post("/app/logout", headers=cookie, data={"csrf": csrf})
+        assert out.status_code == 303 and out.headers["location"] == "/app/login"
+        assert (await http.get("/app", headers=cookie)).status_code == 303
