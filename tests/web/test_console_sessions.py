@@ -87,3 +87,43 @@ async def test_sign_out_ends_the_session_and_another_store_s_token_sees_only_its
         out = await http.post("/app/logout", headers=cookie, data={"csrf": csrf})
         assert out.status_code == 303 and out.headers["location"] == "/app/login"
         assert (await http.get("/app", headers=cookie)).status_code == 303
+
+
+async def test_workflows_are_listed_paused_and_cancelled_from_the_console(app: App) -> None:
+    """With the durable engine running (as under `growth serve`), the agents page lists the store's workflows
+    and its buttons pause and cancel them through the same operations as the command line, audited."""
+    from server.durable import workflows
+    from server.durable.engine import Durable
+    from tools.audit import recent
+
+    op = Principal.operator("demo")
+    await seed_store(app)
+    token, _ = await create_token(app.deps, op, tenant="demo", role="operator", scopes=[])
+    viewer, _ = await create_token(app.deps, op, tenant="demo", role="viewer", scopes=[])
+    async with Durable(app), await _client(app) as http:
+        started = await workflows.start(app.deps, workflows.Control(), op, "restock-check")
+        cookie = await _sign_in(http, token)
+        page = (await http.get("/app/agents", headers=cookie)).text
+        assert started["id"] in page and "Restock check" in page
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+        paused = await http.post("/app/workflows/pause", headers=cookie,
+                                 data={"csrf": csrf, "workflow_id": started["id"]})
+        assert paused.status_code == 303, paused.text
+        assert (await workflows.get(app.deps, workflows.Control(), op, started["id"]))["state"] == "paused"
+        async with await _client(app) as browser_of_viewer:  # another browser: signing in here would end ours
+            theirs = await _sign_in(browser_of_viewer, viewer)
+            viewer_page = (await browser_of_viewer.get("/app/agents", headers=theirs)).text
+            assert "/app/workflows/" not in viewer_page  # no controls shown to a viewer ...
+            viewer_csrf = re.search(r'name="csrf" value="([^"]+)"', viewer_page).group(1)
+            forged = await browser_of_viewer.post("/app/workflows/cancel", headers=theirs,
+                                                  data={"csrf": viewer_csrf, "workflow_id": started["id"]})
+            assert forged.status_code == 403  # ... and none honoured
+        cancelled = await http.post("/app/workflows/cancel", headers=cookie,
+                                    data={"csrf": csrf, "workflow_id": started["id"]})
+        assert cancelled.status_code == 303
+        assert (await workflows.get(app.deps, workflows.Control(), op, started["id"]))["state"] == "cancelled"
+        other = await http.post("/app/workflows/cancel", headers=cookie,
+                                data={"csrf": csrf, "workflow_id": "wf:other:restock-check:1"})
+        assert other.status_code == 404  # another store's workflow is not found, whatever its id
+    said = [e["event"] for e in await recent(app.deps, "demo", event_prefix="workflow.", limit=10)]
+    assert {"workflow.started", "workflow.paused", "workflow.cancelled"} <= set(said)
