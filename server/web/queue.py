@@ -151,7 +151,10 @@ async def reject(ctx: Ctx) -> Response:
 
 async def edit_approve(ctx: Ctx) -> Response:
     aid = ctx.request.path_params["action_id"]
-    params = json.loads(str(ctx.request.state.form.get("params", "{}")) or "{}")
+    try:
+        params = json.loads(str(ctx.request.state.form.get("params", "{}")) or "{}")
+    except ValueError:
+        raise InvalidInput("params must be a JSON object of the edited values", code="invalid_params") from None
     if not isinstance(params, dict):
         raise InvalidInput("params must be an object", code="invalid_params")
     result = await ctx.op("actions.edit_approve", action_id=aid, version=_version(ctx), params=params,

@@ -80,6 +80,8 @@ async def test_health_ready_and_metrics(served: tuple[App, str]) -> None:
         assert (await http.get(f"{url}/healthz")).json() == {"status": "ok"}
         assert (await http.get(f"{url}/readyz")).json()["status"] == "ready"
         assert (await http.get(f"{url}/metrics")).status_code == 401  # no token, no metrics
+        lost = await http.get(f"{url}/favicon.ico")  # a path nobody serves: a plain 404, never a crash
+        assert lost.status_code == 404 and "/mcp" in lost.text and "/app" in lost.text
 
 
 async def test_metrics_need_a_token_and_never_name_a_store(served: tuple[App, str], tokens: Tokens) -> None:

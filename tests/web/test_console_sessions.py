@@ -127,3 +127,34 @@ async def test_workflows_are_listed_paused_and_cancelled_from_the_console(app: A
         assert other.status_code == 404  # another store's workflow is not found, whatever its id
     said = [e["event"] for e in await recent(app.deps, "demo", event_prefix="workflow.", limit=10)]
     assert {"workflow.started", "workflow.paused", "workflow.cancelled"} <= set(said)
+
+
+async def test_odd_input_is_refused_with_a_page_that_says_what_is_wrong(app: App) -> None:
+    op = Principal.operator("demo")
+    await seed_store(app)
+    token, _ = await create_token(app.deps, op, tenant="demo", role="operator", scopes=[])
+    action = (await propose(app.deps, Principal.for_agent("demo", "content"), proposal())).action
+    async with await _client(app) as http:
+        cookie = await _sign_in(http, token)
+        csrf = re.search(r'name="csrf" value="([^"]+)"', (await http.get("/app", headers=cookie)).text).group(1)
+        cases = [
+            ("GET", "/app?page=abc", {}, 400, "page must be a whole number"),
+            ("GET", "/app?page=999999999", {}, 400, "page must be between"),
+            ("GET", "/app/actions/abc", {}, 400, "action"),
+            ("GET", "/app/actions/987654", {}, 404, "no action #987654"),
+            ("POST", f"/app/actions/{action.id}/approve", {"version": "x"}, 400, "version must be a whole number"),
+            ("POST", f"/app/actions/{action.id}/approve", {}, 400, "version must be a whole number"),
+            ("POST", f"/app/actions/{action.id}/edit", {"version": "1", "params": "{not json"}, 400,
+             "params must be a JSON object"),
+            ("POST", f"/app/actions/{action.id}/reject", {"version": "1", "reason": ""}, 400, "say why"),
+            ("POST", "/app/bulk", {"verdict": "approve"}, 400, "select at least one action"),
+            ("POST", "/app/bulk", {"verdict": "explode", "pick": f"{action.id}:1"}, 400, "approve or reject"),
+            ("POST", "/app/kill-switch", {"move": "engage", "confirm": "stop", "reason": "test"}, 400, "type STOP"),
+            ("GET", "/app/charts/nope.svg", {}, 400, "unknown chart"),
+        ]
+        for method, path, form, status, said in cases:
+            answer = await http.request(method, path, headers=cookie, data={**form, "csrf": csrf} if method == "POST"
+                                        else None)
+            assert (answer.status_code, said in answer.text) == (status, True), (path, answer.status_code,
+                                                                                answer.text[-400:])
+        assert (await get_action(app.deps, op, action_id=action.id))["action"]["status"] == "pending_approval"
