@@ -38,7 +38,8 @@ async def store(pending: int, runs: int) -> dict[str, list[float]]:
         token, _ = await create_token(app.deps, OP, tenant=TENANT, role="operator", scopes=[])
         transport = httpx.ASGITransport(app=build_console(app))
         async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
-            signed = await http.post("/app/login", data={"token": token}, follow_redirects=False)
+            signed = await http.post("/app/login", data={"token": token}, follow_redirects=False,
+                                     headers={"Origin": "http://127.0.0.1"})
             cookie = {"Cookie": "growth_console=" + re.search(r"growth_console=([^;]+)",
                                                                signed.headers["set-cookie"]).group(1)}
             deep = max(1, pending // 50 - 1)

@@ -18,7 +18,8 @@ TARGET_RE = re.compile(r"^(page|sku|order|product|customer|query|kind|segment|co
 
 
 class Params(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # allow_inf_nan=False: an amount of "Infinity" or "NaN" (JSON accepts both) is refused, never classified or stored
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False)
 
 
 Text = Annotated[str, Field(min_length=1, max_length=2000)]

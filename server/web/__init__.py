@@ -30,16 +30,14 @@ def _safe_next(raw: str | None) -> str:
 
 
 def build_console(app: App) -> ASGIApp:
-    # the cookie is Secure whenever the browser reached us over https (directly, or through a proxy that says so)
-    secure = False
-
     async def login_form(request: Request) -> Response:
         return HTMLResponse(TEMPLATES.get_template("login.html").render(
             next=_safe_next(request.query_params.get("next")), error="", me=None, path="/app/login"))
 
     async def login(request: Request) -> Response:
-        if not sessions.same_origin(request):
-            return PlainTextResponse("Refused: this sign-in comes from another site", status_code=403)
+        if not sessions.same_origin(request, required=True):
+            return PlainTextResponse("Refused: this sign-in does not come from this server's own page",
+                                     status_code=403)
         form = await request.form()
         target = _safe_next(str(form.get("next", "")))
         try:
@@ -57,7 +55,7 @@ def build_console(app: App) -> ASGIApp:
         if previous is not None:  # a browser signing in again leaves no old session behind
             await sessions.end(app.deps, previous.principal.tenant, previous.id)
         response = RedirectResponse(target, status_code=303)
-        sessions.set_cookie(response, value, secure=secure or request.url.scheme == "https")
+        sessions.set_cookie(response, value, secure=request.url.scheme == "https")
         return response
 
     async def logout(request: Request) -> Response:
@@ -67,7 +65,7 @@ def build_console(app: App) -> ASGIApp:
                 return PlainTextResponse("Refused: the form's CSRF token is missing or wrong", status_code=403)
             await sessions.end(app.deps, session.principal.tenant, session.id)
         response = RedirectResponse("/app/login", status_code=303)
-        sessions.clear_cookie(response, secure=secure or request.url.scheme == "https")
+        sessions.clear_cookie(response, secure=request.url.scheme == "https")
         return response
 
     v, c = view(app), change(app)

@@ -12,6 +12,7 @@ from typing import Any
 from starlette.responses import Response
 from sse_starlette.sse import EventSourceResponse
 
+from server.web import sessions
 from server.web.base import Ctx
 from tools import audit as audit_ops
 from tools.errors import InvalidInput, ToolError
@@ -21,6 +22,9 @@ log = logging.getLogger(__name__)
 _RUNNING: set[asyncio.Task[Any]] = set()
 #: how often the live view looks for progress (runs started anywhere: this process, a worker, a cycle)
 POLL_SECONDS = 0.4
+#: how often an open event stream re-checks its session, and how long one lives before the browser reconnects
+RECHECK_SECONDS = 2.0
+STREAM_SECONDS = 30 * 60
 #: the weeks the metrics page shows
 WEEKS = 12
 #: what a kill switch form must say, typed, to move it
@@ -95,7 +99,10 @@ async def toggle_agent(ctx: Ctx) -> Response:
     from tools.agent_flags import set_agent
 
     agent = ctx.request.path_params["agent"]
-    enabled = ctx.request.state.form.get("enabled") == "true"
+    said = ctx.request.state.form.get("enabled")
+    if said not in ("true", "false"):
+        raise InvalidInput("enabled must be true or false", code="invalid_input")
+    enabled = said == "true"
     reason = str(ctx.request.state.form.get("reason", "")).strip()
     done = await set_agent(ctx.app.deps, ctx.principal, agent=agent, enabled=enabled, reason=reason)
     return await ctx.back("/app/agents", f"{done['agent']} {'enabled' if enabled else 'switched off'}.")
@@ -122,13 +129,22 @@ async def workflow_control(ctx: Ctx) -> Response:
 async def run_events(ctx: Ctx) -> Response:
     """The runs' and cycles' progress as server-sent events (``runs``, ``cycles``) whenever anything changes."""
     await ctx.gate("runs.list")
-    deps, principal = ctx.app.deps, ctx.principal
+    deps, principal, request = ctx.app.deps, ctx.principal, ctx.request
 
     async def stream() -> AsyncIterator[dict[str, str]]:
         from tools.runs import list_runs
 
         last = ""
+        loop = asyncio.get_running_loop()
+        opened, checked = loop.time(), loop.time()
         while True:
+            now = loop.time()
+            if now - opened > STREAM_SECONDS:
+                return  # the browser reconnects, through the door again
+            if now - checked > RECHECK_SECONDS:
+                checked = now
+                if await sessions.load(deps, request) is None:
+                    return  # signed out, expired or its token revoked: the stream ends with the session
             runs = await list_runs(deps, principal, limit=15)
             data = json.dumps([{"id": r["id"], "agent": r["agent"], "status": r["status"],
                                 "progress": round(float(r["progress"] or 0) * 100), "trigger": r["trigger"],

@@ -8,6 +8,7 @@ title and expected revenue worked out again) before it is approved.
 from __future__ import annotations
 
 import json
+import math
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -19,6 +20,7 @@ from server.web.base import Ctx
 from tools.actions import load
 from tools.decisions import BulkItem, preview_edit
 from tools.errors import InvalidInput
+from tools.notify import list_notifications
 
 PAGE = 50
 RISKS = ("low", "medium", "high", "critical")
@@ -61,7 +63,9 @@ async def inbox(ctx: Ctx) -> Response:
     base = {k: v for k, v in f.items() if v and not (k == "status" and v == "live")}
     link = lambda n: "/app?" + urlencode({**base, "page": n})  # noqa: E731
     agents = sorted({r.agent for r in rows} | ({f["agent"]} if f["agent"] else set()))
-    return ctx.render("inbox.html", rows=queue, people=people, delivery=delivery, filters=f, page=page,
+    told = await list_notifications(ctx.app.deps, ctx.principal, limit=6) if page == 1 and ctx.may("audit.read") \
+        else []
+    return ctx.render("inbox.html", rows=queue, people=people, delivery=delivery, filters=f, page=page, told=told,
                       prev_link=link(page - 1) if page > 1 else None, next_link=link(page + 1) if more else None,
                       risks=RISKS, statuses=STATUSES, agents=agents, now=ctx.app.deps.now())
 
@@ -100,7 +104,9 @@ def _patch(form: Any, params: dict[str, Any]) -> dict[str, Any]:
             try:
                 new = int(raw) if isinstance(old, int) and str(raw).strip().lstrip("-").isdigit() else float(raw)
             except ValueError:
-                raise InvalidInput(f"{name} must be a number, not {str(raw)[:40]!r}", code="invalid_params") from None
+                new = math.nan
+            if not math.isfinite(new):
+                raise InvalidInput(f"{name} must be a number, not {str(raw)[:40]!r}", code="invalid_params")
         else:
             new = str(raw)
         if new != old:
@@ -121,6 +127,10 @@ async def edit_preview(ctx: Ctx) -> Response:
                      revenue_inputs=action.revenue_inputs, old=action.params, new=params)
     return ctx.render("edit.html", a=action, patch=patch, params=params, tier=tier.value, again=again,
                       version=_int(ctx.request.query_params.get("version"), "version", low=1))
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number")
 
 
 def _version(ctx: Ctx) -> int:
@@ -152,7 +162,7 @@ async def reject(ctx: Ctx) -> Response:
 async def edit_approve(ctx: Ctx) -> Response:
     aid = ctx.request.path_params["action_id"]
     try:
-        params = json.loads(str(ctx.request.state.form.get("params", "{}")) or "{}")
+        params = json.loads(str(ctx.request.state.form.get("params", "{}")) or "{}", parse_constant=_no_constant)
     except ValueError:
         raise InvalidInput("params must be a JSON object of the edited values", code="invalid_params") from None
     if not isinstance(params, dict):
@@ -188,11 +198,13 @@ async def bulk(ctx: Ctx) -> Response:
     picked = form.getlist("pick")
     if not picked:
         raise InvalidInput("select at least one action first", code="invalid_input")
+    if len(picked) > 200:
+        raise InvalidInput(f"at most 200 decisions at once ({len(picked)} were selected)", code="payload_too_large")
     reason = str(form.get("reason", "")).strip()
     if verdict == "reject" and len(reason) < 3:
         raise InvalidInput("say why you reject them (a few words)", code="reason_required")
     items = []
-    for raw in picked[:200]:
+    for raw in picked:
         aid, _, version = str(raw).partition(":")
         items.append(BulkItem(action_id=aid, version=_int(version, f"the version of #{aid[:12]}", low=1),
                               verdict=verdict, reason=reason))

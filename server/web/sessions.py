@@ -74,16 +74,17 @@ def _cookie_values(request: Request) -> list[str]:
         name, _, value = part.strip().partition("=")
         if name == COOKIE and value and len(value) <= 100:
             values.append(value)
-    return values[:4]
+    return list(dict.fromkeys(values))[:4]  # the same value twice is one session
 
 
 async def load(deps: Deps, request: Request) -> Session | None:
-    """The request's session, if its cookie names a live one whose token still holds; its expiry slides."""
-    for value in _cookie_values(request):
-        session = await _load(deps, _digest(value))
-        if session is not None:
-            return session
-    return None
+    """The request's session, if its cookie names a live one whose token still holds; its expiry slides.
+
+    A stale value planted beside the real one is passed over; two *live* sessions in one request (one planted
+    for a narrower path by a sibling site) are ambiguous, and open nothing.
+    """
+    found = [s for s in [await _load(deps, _digest(v)) for v in _cookie_values(request)] if s is not None]
+    return found[0] if len(found) == 1 else None
 
 
 async def _load(deps: Deps, sid: str) -> Session | None:
@@ -111,8 +112,11 @@ async def _load(deps: Deps, sid: str) -> Session | None:
                           scopes=frozenset(record.scopes), customer_ref=record.customer_ref)
 
     async def touch(tx: object) -> None:
+        # the message is cleared only if it is still the one shown: one told meanwhile waits for the next page
         await tx.conn.execute(update(mw.WebSession).where(mw.WebSession.id == sid).values(  # type: ignore[attr-defined]
-            seen_at=now, expires_at=now + IDLE, flash=""))
+            seen_at=now, expires_at=now + IDLE))
+        await tx.conn.execute(update(mw.WebSession).where(  # type: ignore[attr-defined]
+            mw.WebSession.id == sid, mw.WebSession.flash == flash).values(flash=""))
 
     if flash or expires - now < IDLE - timedelta(minutes=1):  # type: ignore[operator]
         await deps.db.transact(tenant, touch)
@@ -144,12 +148,14 @@ def clear_cookie(response: Response, *, secure: bool) -> None:
     response.delete_cookie(COOKIE, path="/app", httponly=True, samesite="strict", secure=secure)
 
 
-def same_origin(request: Request) -> bool:
-    """No Origin (an old browser, a script) passes to the CSRF token's check; a foreign one never does."""
+def same_origin(request: Request, *, required: bool = False) -> bool:
+    """No Origin (an old browser, a script) passes to the CSRF token's check; a foreign one never does. Where
+    there is no token yet to check (sign-in), an Origin or a Referer of this server is ``required``."""
+    own = f"{request.url.scheme}://{request.headers.get('host', '')}".lower()
     origin = request.headers.get("origin")
     if origin is None:
-        return True
-    own = f"{request.url.scheme}://{request.headers.get('host', '')}".lower()
+        referer = request.headers.get("referer", "").lower()
+        return not required or referer == own or referer.startswith(own + "/")
     return origin.lower().rstrip("/") == own
 
 
