@@ -143,7 +143,7 @@ async def run_events(ctx: Ctx) -> Response:
                 return  # the browser reconnects, through the door again
             if now - checked > RECHECK_SECONDS:
                 checked = now
-                if await sessions.load(deps, request) is None:
+                if await sessions.load(deps, request, slide=False) is None:
                     return  # signed out, expired or its token revoked: the stream ends with the session
             runs = await list_runs(deps, principal, limit=15)
             data = json.dumps([{"id": r["id"], "agent": r["agent"], "status": r["status"],

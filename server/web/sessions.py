@@ -77,17 +77,18 @@ def _cookie_values(request: Request) -> list[str]:
     return list(dict.fromkeys(values))[:4]  # the same value twice is one session
 
 
-async def load(deps: Deps, request: Request) -> Session | None:
+async def load(deps: Deps, request: Request, *, slide: bool = True) -> Session | None:
     """The request's session, if its cookie names a live one whose token still holds; its expiry slides.
 
-    A stale value planted beside the real one is passed over; two *live* sessions in one request (one planted
+    ``slide=False`` (an open event stream re-checking itself) reads without extending the session: a tab left
+    open is not a visit. A stale value planted beside the real one is passed over; two *live* sessions in one request (one planted
     for a narrower path by a sibling site) are ambiguous, and open nothing.
     """
-    found = [s for s in [await _load(deps, _digest(v)) for v in _cookie_values(request)] if s is not None]
+    found = [s for s in [await _load(deps, _digest(v), slide) for v in _cookie_values(request)] if s is not None]
     return found[0] if len(found) == 1 else None
 
 
-async def _load(deps: Deps, sid: str) -> Session | None:
+async def _load(deps: Deps, sid: str, slide: bool = True) -> Session | None:
     now = deps.now()
 
     async def find(tx: object) -> tuple[str, str, str, str, object, object] | None:
@@ -118,7 +119,7 @@ async def _load(deps: Deps, sid: str) -> Session | None:
         await tx.conn.execute(update(mw.WebSession).where(  # type: ignore[attr-defined]
             mw.WebSession.id == sid, mw.WebSession.flash == flash).values(flash=""))
 
-    if flash or expires - now < IDLE - timedelta(minutes=1):  # type: ignore[operator]
+    if slide and (flash or expires - now < IDLE - timedelta(minutes=1)):  # type: ignore[operator]
         await deps.db.transact(tenant, touch)
     return Session(sid, principal, csrf, flash)
 
