@@ -76,6 +76,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/cli.py
 	$(BIN)/python bench/mcp.py
 	$(BIN)/python bench/console.py
+	$(BIN)/python bench/memory.py
 
 clean:
 	rm -rf $(VENV) $(ADAPTERS) .growth .pytest_cache

@@ -165,12 +165,15 @@ async def engine_approve(store: Store, n: int) -> list[float]:
 
 @asynccontextmanager
 async def http_server(argv: list[str], env: dict[str, str], port: int) -> AsyncIterator[int]:
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    # the log goes to a file, not a pipe: a pipe nobody reads fills up and blocks a server that logs per request
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=log, cwd=ROOT)
     try:
         async with httpx.AsyncClient() as http:
             for _ in range(600):
                 if proc.poll() is not None:
-                    raise SystemExit(f"{argv} exited: {proc.stderr.read().decode()[-800:] if proc.stderr else ''}")
+                    log.seek(0)
+                    raise SystemExit(f"{argv} exited: {log.read().decode(errors='replace')[-800:]}")
                 try:
                     await http.post(f"http://127.0.0.1:{port}/mcp", content=b"{}")
                     break
@@ -180,6 +183,7 @@ async def http_server(argv: list[str], env: dict[str, str], port: int) -> AsyncI
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+        log.close()
 
 
 @asynccontextmanager

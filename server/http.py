@@ -35,7 +35,8 @@ from server.mcp.guard import PRINCIPAL_KEY
 from server.mcp.identity import Principals
 from server.metrics import Metrics
 from server.persistence.migrate import check
-from server.sessions import LimitedSessionManager, SessionGate, SessionLedger, SessionLimits
+from server.session_manager import LimitedSessionManager
+from server.sessions import SessionGate, SessionLedger, SessionLimits
 from tools.errors import Forbidden
 from tools.readiness import readiness
 from tools.registry import enforce

@@ -12,9 +12,9 @@ refused. So:
 
 Either refusal is a JSON-RPC error whose ``data.code`` names the limit. ``SessionGate`` (ASGI, after
 authentication) reserves a slot before the SDK sees a request that would open a session;
-``LimitedSessionManager`` binds it to the session the SDK creates and gives it back whenever the SDK
-discards that session (DELETE, idle timeout, transport closed, or an opening request that failed). The
-2026-07-28 era holds no session between requests and is not counted.
+``LimitedSessionManager`` (``server/session_manager.py``) binds it to the session the SDK creates and gives
+it back when that session ends (DELETE, idle timeout, transport closed, or an opening request that
+failed). The 2026-07-28 era holds no session between requests and is not counted.
 """
 
 from __future__ import annotations
@@ -25,11 +25,9 @@ import math
 from collections import Counter
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from mcp.server.auth.middleware.bearer_auth import AuthorizationContext
-from mcp.server.streamable_http import MCP_SESSION_ID_HEADER, StreamableHTTPServerTransport
-from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
+from mcp.server.streamable_http import MCP_SESSION_ID_HEADER
 from mcp.shared.inbound import MCP_PROTOCOL_VERSION_HEADER
 from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS
 from starlette.responses import JSONResponse
@@ -45,13 +43,6 @@ K = TypeVar("K")
 #: JSON-RPC error code (implementation-defined server range) for a session refused by a limit
 TOO_MANY_SESSIONS = -32029
 
-# The SDK offers no public hook for "a session opened / ended"; these two methods are the seams every
-# session passes through. Fail at import, not silently, if an SDK upgrade renames them.
-for _seam in ("_admit_session", "_discard_session"):
-    if not callable(getattr(StreamableHTTPSessionManager, _seam, None)):
-        raise ImportError(f"mcp's StreamableHTTPSessionManager has no {_seam}: server/sessions.py needs updating")
-
-
 @dataclass(frozen=True, slots=True)
 class SessionLimits:
     per_token: int
@@ -59,6 +50,8 @@ class SessionLimits:
     pool: int
     operator_reserve: int
     idle_seconds: float
+    #: a session with no request in flight this long is put to sleep: its state kept, its task ended
+    hibernate_seconds: float = 10.0
 
     def __post_init__(self) -> None:
         if min(self.per_token, self.per_principal, self.pool) < 1 or self.operator_reserve < 0:
@@ -68,12 +61,15 @@ class SessionLimits:
                              f"pool ({self.pool})")
         if not (math.isfinite(self.idle_seconds) and self.idle_seconds > 0):
             raise ValueError("the session idle timeout must be a positive number of seconds")
+        if not (math.isfinite(self.hibernate_seconds) and self.hibernate_seconds > 0):
+            raise ValueError("the session hibernation delay must be a positive number of seconds")
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SessionLimits:
         return cls(per_token=settings.mcp_sessions_per_token, per_principal=settings.mcp_sessions_per_principal,
                    pool=settings.mcp_session_pool, operator_reserve=settings.mcp_sessions_operator_reserve,
-                   idle_seconds=settings.mcp_session_idle_seconds)
+                   idle_seconds=settings.mcp_session_idle_seconds,
+                   hibernate_seconds=settings.mcp_session_hibernate_seconds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,11 +119,23 @@ class SessionLedger:
         self._principals: Counter[tuple[str, str, str]] = Counter()
         self._pending: set[Ticket] = set()
         self._sessions: dict[str, Ticket] = {}
+        self._asleep: set[str] = set()
 
     @property
     def open(self) -> int:
         """Slots taken: open sessions and requests about to open one."""
         return len(self._pending) + len(self._sessions)
+
+    @property
+    def asleep(self) -> int:
+        """Open sessions that are asleep (idle, their task ended, what they negotiated kept)."""
+        return len(self._asleep)
+
+    def fell_asleep(self, session_id: str, asleep: bool) -> None:
+        if asleep and session_id in self._sessions:
+            self._asleep.add(session_id)
+        else:
+            self._asleep.discard(session_id)
 
     def held_by_token(self, token: str) -> int:
         return self._tokens[hashlib.sha256(token.encode()).hexdigest()]
@@ -173,6 +181,7 @@ class SessionLedger:
             self._give_back(ticket.owner)
 
     def close(self, session_id: str) -> None:
+        self._asleep.discard(session_id)
         ticket = self._sessions.pop(session_id, None)
         if ticket is not None:
             self._give_back(ticket.owner)
@@ -227,28 +236,3 @@ class SessionGate:
         finally:
             TICKET.reset(previous)
             self.ledger.abandon(held)
-
-
-class LimitedSessionManager(StreamableHTTPSessionManager):
-    """The SDK's session manager, with its idle timeout and pool set from the limits, telling the ledger
-    when a session opens and when it ends."""
-
-    def __init__(self, app: Any, *, ledger: SessionLedger, **options: Any) -> None:
-        super().__init__(app, session_idle_timeout=ledger.limits.idle_seconds, max_sessions=ledger.limits.pool,
-                         **options)
-        self.ledger = ledger
-
-    def _admit_session(self, requestor: AuthorizationContext | None) -> StreamableHTTPServerTransport | None:
-        ticket = TICKET.get()
-        if ticket is None or ticket.session_id is not None:
-            # a session SessionGate did not foresee would go uncounted: refuse it (the SDK answers 503)
-            log.error("refusing a session opened without a reserved slot: opens_session() needs updating")
-            return None
-        transport = super()._admit_session(requestor)
-        if transport is not None and transport.mcp_session_id is not None:
-            self.ledger.bind(ticket, transport.mcp_session_id)
-        return transport
-
-    async def _discard_session(self, session_id: str, transport: StreamableHTTPServerTransport) -> None:
-        self.ledger.close(session_id)
-        await super()._discard_session(session_id, transport)

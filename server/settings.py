@@ -126,12 +126,15 @@ class Settings(BaseSettings):
     mcp_sessions_per_token: int = Field(default=16, ge=1)
     #: sessions one principal may hold across all its tokens (a shopper with a token per device)
     mcp_sessions_per_principal: int = Field(default=32, ge=1)
-    #: all open sessions in this process (~40 KB each idle, so ~80 MB when full)
+    #: all open sessions in this process (an idle one asleep, see mcp_session_hibernate_seconds)
     mcp_session_pool: int = Field(default=2_000, ge=1)
     #: the last slots of the pool, which only operators may take: they can always get in during a flood
     mcp_sessions_operator_reserve: int = Field(default=100, ge=0)
     #: a session with no request in flight for this long is closed and its slot given back
     mcp_session_idle_seconds: float = Field(default=300.0, gt=0)
+    #: a session with no request in flight for this long sleeps: only what it negotiated is kept (about 1 KB,
+    #: not the ~40 KB of a running session); its next request wakes it where it was
+    mcp_session_hibernate_seconds: float = Field(default=10.0, gt=0)
     #: /metrics labels stores by name (off: by a keyed digest, so the metrics never name a store)
     metrics_name_tenants: bool = False
     # The e-mail channel (tools/email.py). A tenant's own mode (`growth email mode`) overrides the default.
