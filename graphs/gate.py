@@ -30,7 +30,7 @@ from policies.tiers import RiskTier
 from tools import plain
 from tools.actions import load
 from tools.decisions import preview_edit
-from tools.errors import Conflict, ToolError
+from tools.errors import Conflict, InvalidInput, ToolError
 from tools.limits import tier_in_total
 from tools.rules import check_action, preview as preview_rule
 from tools.tenants import get_status
@@ -39,18 +39,18 @@ from tools.tenants import get_status
 WRITES: dict[str, Verb] = {
     "approve_action": Verb.APPROVE, "edit_and_approve": Verb.EDIT_APPROVE, "reject_action": Verb.REJECT,
     "snooze_action": Verb.SNOOZE, "rollback_action": Verb.ROLLBACK, "set_autonomy": Verb.AUTONOMY,
-    "add_rule": Verb.ADD_RULE, "forget_rule": Verb.FORGET_RULE,
+    "add_rule": Verb.ADD_RULE, "forget_rule": Verb.FORGET_RULE, "start_workflow": Verb.WORKFLOW,
 }
 _INTENT_VERBS: dict[str, Verb] = {
     "approve": Verb.APPROVE, "edit_approve": Verb.EDIT_APPROVE, "reject": Verb.REJECT, "snooze": Verb.SNOOZE,
     "rollback": Verb.ROLLBACK, "kill_on": Verb.KILL_ON, "kill_off": Verb.KILL_OFF, "autonomy": Verb.AUTONOMY,
     "add_rule": Verb.ADD_RULE, "forget_rule": Verb.FORGET_RULE, "delegate": Verb.DELEGATE,
-    "run_all": Verb.DELEGATE,
+    "run_all": Verb.DELEGATE, "workflow": Verb.WORKFLOW,
 }
 _WORDS = {Verb.APPROVE: "Approve", Verb.EDIT_APPROVE: "Edit and approve", Verb.REJECT: "Reject",
           Verb.SNOOZE: "Snooze", Verb.ROLLBACK: "Roll back", Verb.KILL_OFF: "Release the kill switch",
           Verb.KILL_ON: "Engage the kill switch", Verb.AUTONOMY: "Change autonomy", Verb.ADD_RULE: "Add the rule",
-          Verb.FORGET_RULE: "Forget the rule", Verb.DELEGATE: "Run"}
+          Verb.FORGET_RULE: "Forget the rule", Verb.DELEGATE: "Run", Verb.WORKFLOW: "Start"}
 
 
 def verb_of(call: ToolCall, agent: str) -> Verb | None:
@@ -180,6 +180,18 @@ async def resolve(ctx: RunContext, call: ToolCall, verb: Verb) -> tuple[Command,
         command = Command(verb, setting=args.get("key_or_text"))
         item = {"key": f"forget:{args.get('key_or_text')}", "label": str(args.get("key_or_text")),
                 "risk_tier": "medium"}
+    elif verb is Verb.WORKFLOW:
+        desk = ctx.deps.workflows
+        if desk is None:
+            raise ToolError("workflows need the durable engine, and none can be reached from here: start "
+                            "`growth serve` or `growth worker`", code="no_engine")
+        template = str(args.get("template"))
+        if template not in desk.templates:
+            raise InvalidInput(f"there is no workflow called {template!r}; the workflows are "
+                               f"{', '.join(desk.templates)}", code="unknown_workflow")
+        command = Command(verb, setting=template)
+        item = {"key": f"workflow:{template}", "label": desk.templates[template].split(":")[0],
+                "template": template, "risk_tier": "low"}
     else:  # delegate
         agent = str(args.get("agent"))
         command = Command(verb, setting=agent)
@@ -260,6 +272,8 @@ def echo(items: list[dict[str, Any]]) -> str:
             lines.append("Release the kill switch, so approved work runs again?")
         elif verb == Verb.DELEGATE.value:
             lines.append(f"{word} {_join([p['label'] for p in group])} now?")
+        elif verb == Verb.WORKFLOW.value:
+            lines.append(f"{word} the {_join([p['label'] for p in group])} workflow now?")
         else:
             lines.append(f"{word}: {_join(['“' + p['label'] + '”' for p in group])}?")
     return "\n".join(lines) + " yes / no" + "".join("\n" + u for u in undo)

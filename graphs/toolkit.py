@@ -157,6 +157,15 @@ class OrdersArgs(Args):
     order_name: str | None = None
 
 
+class WorkflowArgs(Args):
+    template: Annotated[str, Field(description="the workflow template: weekly-seo-sweep, restock-check, "
+                                               "fraud-sweep or full-review")]
+
+
+class WorkflowsArgs(Args):
+    limit: Annotated[int, Field(ge=1, le=50)] = 10
+
+
 class TransferArgs(Args):
     agent: Annotated[str, Field(description="the agent to hand the conversation to")]
     payload: Annotated[dict[str, Any], Field(description="the handoff payload for that edge")] = {}
@@ -217,6 +226,18 @@ async def _escalate(ctx: RunContext, who: Principal, a: Any) -> Any:
     p = handoff.payload
     return await escalate(ctx.deps, who, summary=p["summary"], conversation=p["conversation"],
                           customer_ref=p.get("customer_ref"), order_name=p.get("order_name"))
+
+
+def _desk(ctx: RunContext) -> Any:
+    if ctx.deps.workflows is None:
+        raise ToolError("workflows need the durable engine, and none can be reached from here: start `growth "
+                        "serve` or `growth worker`", code="no_engine")
+    return ctx.deps.workflows
+
+
+async def _workflows(ctx: RunContext, who: Principal, limit: int) -> dict[str, Any]:
+    desk = _desk(ctx)
+    return {"workflows": await desk.list(who, limit), "templates": dict(desk.templates)}
 
 
 async def _queue(ctx: RunContext, who: Principal, a: Any) -> list[dict[str, Any]]:
@@ -287,6 +308,12 @@ TOOLS: dict[str, AgentTool] = {t.name: t for t in (
        lambda c, w, a: rules.list_rules(c.deps, w)),
     _t("forget_rule", "memory.forget", ForgetArgs, "Forget a standing rule (by key or words).",
        lambda c, w, a: rules.forget(c.deps, w, key_or_text=a.key_or_text)),
+    _t("start_workflow", "workflows.run", WorkflowArgs,
+       "Start one of the operator's workflows (a durable run of syncs, specialists and the review digest).",
+       lambda c, w, a: _desk(c).start(w, a.template)),
+    _t("list_workflows", "workflows.read", WorkflowsArgs,
+       "The store's workflows, newest first, with their progress, and the templates that can be started.",
+       lambda c, w, a: _workflows(c, w, a.limit)),
     _t("store_sales", "telemetry.read", NoArgs, "Orders, revenue and order value: last 7 days against the 7 before.",
        lambda c, w, a: insights.sales(c.deps, w)),
     _t("top_products", "telemetry.read", NoArgs, "Best-selling products by revenue over the last 28 days.",

@@ -133,6 +133,7 @@ AGENT_ALLOWLISTS: dict[str, frozenset[str]] = {
         "runs.list", "delegate", "status.get", "autonomy.set", "kill_switch.set", "audit.read",
         "audit.verify", "handoffs.read", "performance.read", "metrics.read", "reflections.read", "agents.read",
         "memory.read", "memory.write", "memory.forget", "chat.operator", "telemetry.read", "catalog.search",
+        "workflows.read", "workflows.run",
     }),
     "analytics": _SPECIALIST,
     "inventory": _SPECIALIST,

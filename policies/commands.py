@@ -34,6 +34,8 @@ class Verb(StrEnum):
     ADD_RULE = "add_rule"
     FORGET_RULE = "forget_rule"
     DELEGATE = "delegate"
+    #: start one of the operator's workflow templates (its steps sync, run specialists, send the digest)
+    WORKFLOW = "workflow"
 
 
 #: verbs that decide on actions (their targets are action ids and versions)
@@ -98,7 +100,8 @@ class Said:
 
 def risk(command: Command) -> RiskTier:
     """The risk of carrying the command out (not of the actions it names)."""
-    if command.verb in SAFE_DIRECTION or command.verb is Verb.DELEGATE:
+    if command.verb in SAFE_DIRECTION or command.verb in (Verb.DELEGATE, Verb.WORKFLOW):
+        # what a run or a workflow proposes is decided on its own; what executes alone is autonomy's call
         return RiskTier.LOW
     if command.verb in CARRY_TIER:
         return max((t.tier for t in command.targets), key=lambda t: t.rank, default=RiskTier.LOW)

@@ -125,5 +125,8 @@ async def create_app(settings: Settings | None = None, *, check_schema: bool = T
         raise
     from server.connectors.smtp import SmtpMailer
 
+    from server.durable.desk import Desk
+
     deps = Deps(db=db, config=engine_config(settings, db.root_key), mailer=SmtpMailer.from_settings(settings))
+    deps.workflows = Desk(deps, settings)
     return App(settings, db, deps, new_database=created)

@@ -23,24 +23,10 @@ app.add_typer(workflows_app, name="workflows")
 
 def _with_client(fn: Callable[[App, Any], Awaitable[T]]) -> T:
     async def go(a: App) -> T:
-        import asyncio
-        from pathlib import Path
+        from server.durable.workflows import client_control
 
-        from dbos import DBOSClient
-
-        from server.durable.engine import APP_NAME, system_database_url
-        from server.durable.workflows import ClientControl
-        from tools.errors import ToolError
-
-        url = system_database_url(a.settings)
-        if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
-            raise ToolError("the durable engine has not run on this database yet: start `growth serve` or "
-                            "`growth worker` (they run the workflows)", code="no_engine")
-        client = await asyncio.to_thread(DBOSClient, system_database_url=url, application_name=APP_NAME)
-        try:
-            return await fn(a, ClientControl(client))
-        finally:
-            await asyncio.to_thread(client.destroy)
+        async with client_control(a.settings) as control:
+            return await fn(a, control)
 
     return run(go)
 
@@ -69,7 +55,7 @@ def _show(w: dict[str, Any]) -> None:
 @workflows_app.command("templates")
 def templates_cmd(as_json: JsonOpt = False) -> None:
     """The workflows you can start."""
-    from server.durable.workflows import TEMPLATES
+    from server.durable.templates import TEMPLATES
 
     rows = [{"name": name, "title": t.title} for name, t in TEMPLATES.items()]
     if as_json:

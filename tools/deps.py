@@ -12,8 +12,9 @@ from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
+from policies.principal import Principal
 from tools.delivery_types import DeliveryRepo
 from tools.records import TokenRecord
 from tools.repos import (ActionRepo, AuditRepo, CommerceRepo, ConnectionRepo, EmailRepo, ExecutionRepo, Ga4Repo,
@@ -118,6 +119,18 @@ class EngineConfig:
     email_from: str = "growth-engine@localhost"
 
 
+class WorkflowDesk(Protocol):
+    """Starts and lists the operator's workflows (``server.durable.desk``; None where no durable engine can be
+    reached): the agents' toolkit offers them to the operator's conversation."""
+
+    #: template name -> what it does
+    templates: dict[str, str]
+
+    async def start(self, principal: Principal, template: str) -> dict[str, Any]: ...
+
+    async def list(self, principal: Principal, limit: int) -> list[dict[str, Any]]: ...
+
+
 @dataclass(slots=True)
 class Deps:
     db: Database
@@ -131,6 +144,8 @@ class Deps:
     notices: list[Callable[[str, str], Awaitable[None]]] = field(default_factory=list)
     #: the e-mail transport (SMTP); None: nothing can leave, every message fails with no_mailer
     mailer: Mailer | None = None
+    #: the operator's workflows on the durable engine; None: none can be started from here
+    workflows: WorkflowDesk | None = None
 
     def now(self) -> datetime:
         return self.clock()

@@ -60,7 +60,7 @@ _SPLIT = re.compile(r"\s*(?:;|:|\. |,? and then|,? then|,? and also|,? also|,? p
 _NEGATED = re.compile(r"\b(?:\w+n't|dont|wont|cant|didnt|doesnt|isnt|wouldnt|shouldnt|couldnt|havent|hasnt|arent|aint"
                       r"|do not|never|not|no need to|hold off(?: on)?|wait(?: on| with)?"
                       r"|stop|avoid|no)\b(?:\s+\w+){0,3}?\s+(?:approve|reject|execute|run|do|ship|snooze|undo"
-                      r"|touch|go ahead|decide|release|roll ?back|make|change)\b"
+                      r"|touch|go ahead|decide|release|roll ?back|make|change|start|kick off|launch|trigger)\b"
                       r"|\bhold off\b|\bnot (?:yet|now|the|that|this|those|these)\b|\bnot sure\b|\bunsure\b"
                       r"|\bmaybe\b|\bperhaps\b|\bmight\b|\bnot ready\b|\bthinking about\b|\bconsidering\b"
                       r"|\bwondering\b|\blater\b|\bwhat if\b|\bshould i\b|\bshould we\b|\bwould you\b(?! please)"
@@ -157,6 +157,8 @@ def _settings(t: str, original: str) -> Intent | None:
 def _question(t: str, original: str, now: datetime, names: frozenset[str] | None) -> Intent:
     """A question reads state; it never changes it."""
     ids = ids_in(t)
+    if has(r"\bworkflows?\b", t) or any(has(pattern, t) for _, pattern in WORKFLOWS):
+        return Intent("workflows", text=",".join(slug for slug, pattern in WORKFLOWS if has(pattern, t)))
     if has(r"kill ?switch|stopped|halted|frozen|paused", t):
         return Intent("status", text=original)
     if has(r"autonom|supervis|autopilot|\bmode\b|\blevel\b", t):
@@ -264,6 +266,30 @@ def _clause(t: str, original: str, now: datetime, names: frozenset[str] | None) 
                                                                                 text=original)
 
 
+#: the operator's workflow templates as people name them (``server.durable.templates``)
+WORKFLOWS: tuple[tuple[str, str], ...] = (
+    ("weekly-seo-sweep", r"\b(?:weekly[- ])?seo[- ]sweep\b|\bweekly[- ](?:seo|sweep)\b"),
+    ("restock-check", r"\brestock(?:ing)?[- ]check\b"),
+    ("fraud-sweep", r"\bfraud[- ]sweep\b"),
+    ("full-review", r"\bfull[- ]review\b"),
+)
+_ASKS = r"^(?:what|how|is|are|was|were|does|did|when|why|which|has|have|where)\b|\?$"
+
+
+def _workflow(t: str) -> Intent | None:
+    """"start the weekly SEO sweep", "kick off a fraud sweep and a restock check" (one intent naming each);
+    "how are my workflows going?" lists them. A question about one ("what does the fraud sweep do?") starts
+    nothing: it is listed with what it does."""
+    named = [slug for slug, pattern in WORKFLOWS if has(pattern, t)]
+    asks = has(_ASKS, t.strip())
+    if named and not asks and has(r"\b(start|run|kick(?:ing)? off|launch|trigger|begin|fire off|do|go ahead with"
+                                  r"|let'?s do|set off|queue)\b", t):
+        return Intent("workflow", text=",".join(named))
+    if named or has(r"\bworkflows?\b|\bsweeps?\b", t):
+        return Intent("workflows", text=",".join(named))
+    return None
+
+
 def _verb(t: str, ids: tuple[int, ...], ref: Ref | None) -> str | None:
     if has(r"\b(roll ?back|rollback|undo|revert|reverse|put (?:it|that|them) back|roll (?:it|that|them|this) back"
             r"|change (?:it|that) back|go back to the old)\b(?! plan)", t):
@@ -310,6 +336,9 @@ def _reading(t: str, original: str, now: datetime, *, ids: tuple[int, ...] = (),
     m = re.search(r"\brun\s+#?(\d+)\b", t)
     if m or has(r"\b(runs|last run|recent runs|run status|status of (?:the )?run|how did (?:the )?(?:last )?run)\b", t):
         return Intent("run_status", run_id=int(m.group(1)) if m else None)
+    workflow = _workflow(t)
+    if workflow is not None:
+        return workflow
     if has(r"\b(run|ask|have|get|tell|delegate|send|put|start|kick off|trigger)\b.*\b(all|every|each)\b.*"
             r"\b(agents?|specialists?|analys[ie]s|checks?)\b|\brun everything\b|\bfull (?:analysis|sweep|scan)\b"
             r"|\brun (?:the )?(?:specialists|agents)\b", t):

@@ -14,37 +14,26 @@ recorded as skipped with the reason, and the workflow goes on.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from dbos import DBOS, SetWorkflowID
 
 from graphs.registry import SPECIALISTS
 from policies.principal import Principal
 from server.durable.engine import WORKFLOW_QUEUE, current_app, running
+from server.durable.templates import TEMPLATES, Template  # noqa: F401 - Template re-exported
 from tools.audit import record
 from tools.deps import Deps
 from tools.errors import InvalidInput, NotFound, ToolError
 
-
-@dataclass(frozen=True, slots=True)
-class Template:
-    title: str
-    #: ("sync", source) | ("run", agent) | ("run_all", "") | ("digest", "")
-    steps: tuple[tuple[str, str], ...]
+if TYPE_CHECKING:
+    from server.settings import Settings
 
 
-TEMPLATES: dict[str, Template] = {
-    "weekly-seo-sweep": Template("Weekly SEO sweep: sync Search Console, run content, send the review digest",
-                                 (("sync", "gsc"), ("run", "content"), ("digest", ""))),
-    "restock-check": Template("Restock check: sync Shopify products, run inventory, send the review digest",
-                              (("sync", "shopify-products"), ("run", "inventory"), ("digest", ""))),
-    "fraud-sweep": Template("Fraud sweep: sync Shopify orders, run risk, send the review digest",
-                            (("sync", "shopify-orders"), ("run", "risk"), ("digest", ""))),
-    "full-review": Template("Full review: every specialist at once (durable child workflows), then the digest",
-                            (("run_all", ""), ("digest", ""))),
-}
 #: days of data a sync step fetches, and how many days behind each source's final data is
 SYNC_DAYS = 28
 SYNC_LAG = {"gsc": 3, "ga4": 1, "shopify-products": 0, "shopify-orders": 0}
@@ -216,6 +205,25 @@ class ClientControl(Control):
 
     async def resume(self, wid: str) -> None:
         await self.client.resume_workflow_async(wid)
+
+
+@asynccontextmanager
+async def client_control(settings: Settings) -> AsyncIterator[ClientControl]:
+    """A DBOS client on the durable engine's system database, for a process that runs no engine (the command
+    line, ``growth chat``): it enqueues and steers; a running ``growth serve`` or ``growth worker`` runs."""
+    from dbos import DBOSClient
+
+    from server.durable.engine import APP_NAME, system_database_url
+
+    url = system_database_url(settings)
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        raise ToolError("the durable engine has not run on this database yet: start `growth serve` or "
+                        "`growth worker` (they run the workflows)", code="no_engine")
+    client = await asyncio.to_thread(DBOSClient, system_database_url=url, application_name=APP_NAME)
+    try:
+        yield ClientControl(client)
+    finally:
+        await asyncio.to_thread(client.destroy)
 
 
 def _tenant_of(workflow_id: str) -> str:

@@ -48,8 +48,10 @@ EXPECTED: dict[str, set[str]] = {
     "assistant[read,propose,decide]": READ | CHAT_OPERATOR | PROPOSE | DECIDE,
     "agent:customer_front": {"catalog.search", "store_policies.read", "support.escalate"},
     "agent:accounts": {"orders.own"},
-    "agent:ceo_front": (READ - {"store_policies.read", "workflows.read"}) | DECIDE | PROPOSE - {"actions.propose"}
-                       | {"autonomy.set", "kill_switch.set", "memory.write", "memory.forget", "chat.operator"},
+    # the operator's own agent starts and lists workflows for them (the person is checked too: the operator's)
+    "agent:ceo_front": (READ - {"store_policies.read"}) | DECIDE | PROPOSE - {"actions.propose"}
+                       | {"autonomy.set", "kill_switch.set", "memory.write", "memory.forget", "chat.operator",
+                          "workflows.run"},
     "agent:analytics": SPECIALIST, "agent:inventory": SPECIALIST, "agent:content": SPECIALIST,
     "agent:risk": SPECIALIST,
     "agent:unknown": set(),

@@ -252,6 +252,44 @@ def _people(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
             + "\nSay \"explain <number>\" for the request."), [{"type": "action", "id": a["id"]} for a in rows]
 
 
+def _workflow_started(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
+                      names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
+    lines = []
+    for r in results:
+        w = r["content"] if r["ok"] else None
+        if w is None:
+            text = _error([r], "")
+            if text:
+                lines.append(f"I could not start {r['args'].get('template')}: {text}")
+            continue
+        lines.append(f"Started {w['title'].split(':')[0]} ({w['id']}): {w['state']}, {w['progress']}. "
+                     f"A running `growth serve` or `growth worker` runs it; ask \"how are my workflows going?\" "
+                     f"to follow it.")
+    return "\n".join(lines), []
+
+
+def _workflows(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
+               names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
+    found = _ok(results)
+    if found is None:
+        return _error(results, "I couldn't read the workflows."), []
+    templates: dict[str, str] = found["templates"]
+    asked = [t for t in (intent.text or "").split(",") if t in templates]
+    rows = [w for w in found["workflows"] if not asked or w["template"] in asked]
+    lines = [f"{templates[t]}." for t in asked]
+    if rows:
+        lines.append(("Its runs" if len(asked) == 1 else "Workflows") + ", newest first:")
+        lines += [f"· {w['title'].split(':')[0]} ({w['id']}): {w['state']}, {w['progress']}" for w in rows]
+    else:
+        lines.append(("It has not" if len(asked) == 1 else "They have not") + " run yet." if asked
+                     else "No workflows have run yet.")
+    if not asked:
+        lines += ["You can start:"] + [f"· {title}" for title in templates.values()]
+    lines.append("Say \"start the " + " / ".join(t.replace("-", " ") for t in (asked or templates)) + "\" to start "
+                 + ("it." if len(asked) == 1 else "one."))
+    return "\n".join(lines), []
+
+
 def _span(window: list[str]) -> str:
     start, end = (datetime.fromisoformat(d) for d in window)
     return f"{start:%-d %b}–{end:%-d %b}"
@@ -264,4 +302,5 @@ _HANDLERS = {
     "forget_rule": _forgotten, "sales": _sales, "top_products": _top, "channels": _channels,
     "agent_stats": _agents, "outcomes": _outcomes, "audit_digest": _audit, "audit_verify": _verified,
     "handoffs": _handoffs, "run_status": _runs, "performance": _performance, "escalations": _people,
+    "workflow": _workflow_started, "workflows": _workflows,
 }

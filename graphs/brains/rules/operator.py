@@ -134,6 +134,10 @@ class OperatorPlan:
             return part, [call("add_rule", text=intent.text or "")]
         if name == "list_rules":
             return part, [call("list_rules")]
+        if name == "workflow":
+            return part, [call("start_workflow", template=t) for t in (intent.text or "").split(",") if t]
+        if name == "workflows":
+            return part, [call("list_workflows", limit=10)]
         if name == "forget_rule":
             return part, [call("forget_rule", key_or_text=intent.text or "")]
         simple = {"status": ("get_status", {}), "run_status": ("get_run", {"run_id": intent.run_id})

@@ -335,6 +335,7 @@ HELP_OPERATOR = (
     "· \"explain 12\" / \"why is #12 risky?\" — evidence, arithmetic, rollback plan\n"
     "· \"approve 12 and 14\", \"reject 15 because …\", \"snooze 16 until Monday\", \"approve 12 but make the price 45\"\n"
     "· \"run the inventory agent\", \"run all specialists\", \"how did the last run go?\"\n"
+    "· \"start the weekly SEO sweep\" (or the restock check, fraud sweep, full review), \"how are my workflows going?\"\n"
     "· \"what did the agents do overnight?\", \"verify the audit log\", \"show handoffs\"\n"
     "· \"go semi-autonomous\", \"stop everything\" (kill switch), \"never discount brand X\" (a standing rule)")
 
