@@ -229,6 +229,7 @@ def build_http_app(app: App, mcp: MCPServer, principals: Principals, *, host: st
 
     metrics = metrics or Metrics()
     sessions = sessions or SessionLedger(SessionLimits.from_settings(app.settings))
+    metrics.ledger = sessions
     # What mcp.streamable_http_app() builds, with the SDK's session manager replaced by one that reports
     # sessions to the ledger. Host/Origin are checked by HostGuard for every route; the transport's own
     # check would see the same.

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
 
 from tools.deps import Deps
+
+if TYPE_CHECKING:
+    from server.sessions import SessionLedger
 from tools.execution import kill_state
 
 
@@ -21,6 +25,10 @@ class Metrics:
                              registry=self.registry)
         self.kill_switch = Gauge("growth_kill_switch_engaged", "1 while executions are held", ["tenant"],
                                  registry=self.registry)
+        self.sessions = Gauge("growth_mcp_sessions", "Open session-era MCP sessions: awake, or asleep (idle, ~1 KB "
+                              "each)", ["state"], registry=self.registry)
+        #: the HTTP server's session ledger, when there is one (``server/sessions.py``)
+        self.ledger: SessionLedger | None = None
 
     def count_tool_call(self, tool: str, outcome: str) -> None:
         self.tool_calls.labels(tool, outcome).inc()
@@ -36,4 +44,7 @@ class Metrics:
             for status, n in counts.items():
                 self.actions.labels(label, status).set(n)
             self.kill_switch.labels(label).set(1 if kill.engaged else 0)
+        if self.ledger is not None:
+            self.sessions.labels("awake").set(self.ledger.open - self.ledger.asleep)
+            self.sessions.labels("asleep").set(self.ledger.asleep)
         return generate_latest(self.registry)

@@ -112,6 +112,10 @@ async def test_only_its_owner_wakes_a_sleeping_session_and_delete_ends_it(db_url
             assert woken.status_code == 200 and '"name":"list_actions"' in woken.text.replace(" ", "")
             await eventually(lambda: ledger.asleep == 1)
 
+            shown = await http.get(f"{url}/metrics", headers={"Authorization": f"Bearer {owner}"})
+            assert 'growth_mcp_sessions{state="asleep"} 1.0' in shown.text
+            assert 'growth_mcp_sessions{state="awake"} 0.0' in shown.text
+
             ended = await http.delete(f"{url}/mcp", headers=headers(owner, session_id))
             assert ended.status_code == 200
             await eventually(lambda: ledger.open == 0 and ledger.asleep == 0)
