@@ -35,13 +35,15 @@ def _configuration(agent: str, settings: list[dict[str, Any]]) -> list[str]:
 
 async def readiness(deps: Deps, tenant: str) -> dict[str, Any]:
     """``{"ready": bool, "agents": [...]}``: each specialist with what keeps it from proposing, if anything."""
+    return await deps.db.query(tenant, lambda tx: readiness_in(tx, deps))
+
+
+async def readiness_in(tx: Tx, deps: Deps, sources: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """``readiness``, read in a transaction the caller holds (with the telemetry sources if it has them)."""
     now = deps.now()
-
-    async def q(tx: Tx) -> tuple[Any, ...]:
-        return (await states(tx, deps), await tx.telemetry.sources(), await tx.connections.list(),
-                await tx.commerce.inventory_settings())
-
-    flags, rows, connections, inv_settings = await deps.db.query(tenant, q)
+    flags, connections, inv_settings = (await states(tx, deps), await tx.connections.list(),
+                                        await tx.commerce.inventory_settings())
+    rows = sources if sources is not None else await tx.telemetry.sources()
     newest = {s["source"]: s["last_import_at"] for s in rows}
     watermarks = {s["source"]: s["watermark"] for s in rows}
     shopify = next((c for c in connections if c.provider == "shopify"), None)

@@ -34,13 +34,16 @@ async def set_autonomy(deps: Deps, principal: Principal, *, level: str) -> dict[
 
 @operation("status.get")
 async def get_status(deps: Deps, principal: Principal) -> dict[str, Any]:
-    async def q(tx: Tx) -> tuple[Any, ...]:
-        return (await tx.tenants.get(), await tx.actions.count_by_status(), await kill_state(tx, deps),
-                await tx.runs.list(limit=5), await tx.telemetry.sources())
+    from tools.readiness import readiness_in
 
-    tenant, counts, kill, runs, sources = await deps.db.query(principal.tenant, q)
+    async def q(tx: Tx) -> tuple[Any, ...]:
+        sources = await tx.telemetry.sources()
+        # one transaction for all of it: one consistent snapshot, and one round of the database's thread
+        return (await tx.tenants.get(), await tx.actions.count_by_status(), await kill_state(tx, deps),
+                await tx.runs.list(limit=5), sources, await readiness_in(tx, deps, sources))
+
+    tenant, counts, kill, runs, sources, ready = await deps.db.query(principal.tenant, q)
     now = deps.now()
-    from tools.readiness import readiness
 
     return {
         "tenant": principal.tenant,
@@ -55,5 +58,5 @@ async def get_status(deps: Deps, principal: Principal) -> dict[str, Any]:
                   "age_days": round((now - s["watermark"]).total_seconds() / 86400, 1) if s["watermark"] else None}
                  for s in sources],
         # per agent: switched on, data fresh enough, configured, connection scopes (tools.readiness)
-        "readiness": await readiness(deps, principal.tenant),
+        "readiness": ready,
     }
