@@ -47,8 +47,10 @@ async def analyse(ctx: RunContext, task: str, scope: dict[str, Any]) -> Analysis
     # rows come in import order; by path, the same data proposes in the same order (and gets the same ids)
     data.pages.sort(key=lambda p: p["path"])
     site = Site(data)
+    earlier = windows.get("earlier")
     frame = Frame(site, curve, model, at, f"{cur.get('start')}..{cur.get('end')}",
-                  f"{prev.get('start')}..{prev.get('end')}", {p["page_id"]: p["path"] for p in data.pages})
+                  f"{prev.get('start')}..{prev.get('end')}", {p["page_id"]: p["path"] for p in data.pages},
+                  f"{earlier['start']}..{earlier['end']}" if earlier else None)
     analysis = Analysis(counts={"pages": len(data.pages), "site_pages": site.counts(), "curve": curve.describe()})
     analysis.findings.append(f"Expected CTR by position: {curve.describe()}.")
     await content_striking.check(ctx, frame, analysis)

@@ -1,6 +1,10 @@
 """Pages losing clicks because they slid in the rankings: internal links from the strongest related page,
 anchored on what the lost page is, so its strength passes on.
 
+A page's last four weeks are measured against the four before; a slide that began earlier than that sits
+partly in both, so where the data reaches back, the four weeks before those (``earlier``) are the baseline
+when the previous window does not show the slide.
+
 Worth: the lost clicks x the share links win back x the page's conversion rate x its order value.
 """
 
@@ -39,12 +43,13 @@ def check(data: SearchData, frame: Frame, analysis: Analysis) -> None:
     strong = sorted((p for p in data.pages if p["impressions"] and position(p["position_sum"], p["impressions"]) <= 10
                      and p["clicks"] >= p["prev_clicks"] * (1 - LOSS_MIN_DROP) and store.managed(p["path"])),
                     key=lambda p: -p["clicks"])
-    links: dict[str, list[tuple[dict[str, Any], dict[str, Any], float]]] = defaultdict(list)
+    links: dict[str, list[tuple[dict[str, Any], float, str]]] = defaultdict(list)
+    labels = {"prev": prev_window, "earlier": frame.earlier_window or ""}
     for p in data.pages:
-        if not p["prev_clicks"]:
+        if not p["prev_clicks"] and not p.get("earlier_clicks"):
             continue
         analysis.consider(CHECK)
-        reason, z, slid = verdict(p)
+        reason, z, slid, base = verdict(p)
         if reason is not None:
             analysis.reject(CHECK, reason)
             if reason == HELD_POSITION:
@@ -52,36 +57,37 @@ def check(data: SearchData, frame: Frame, analysis: Analysis) -> None:
                                          f"({p['prev_clicks']:,} → {p['clicks']:,}) with its position holding: "
                                          "demand fell, not its ranking.")
             continue
-        before, after = p["prev_clicks"], p["clicks"]
+        before, after = p[f"{base}_clicks"], p["clicks"]
         source = _related(p, strong, store)
         if source is None:
             analysis.reject(CHECK, NO_SOURCE)
             analysis.findings.append(f"{p['path']} slid {slid:.1f} places and lost {before - after:,} clicks; no "
                                      "strong related page to link from.")
             continue
-        links[source["path"]].append((p, source, z))
+        links[source["path"]].append((p, z, base))
     for source_path, items in links.items():
-        lost = sum(p["prev_clicks"] - p["clicks"] for p, _, _ in items)
-        z = max(z for _, _, z in items)
+        lost = sum(p[f"{b}_clicks"] - p["clicks"] for p, _, b in items)
+        z = max(z for _, z, _ in items)
         target_paths = [p["path"] for p, _, _ in items]
         anchors = [_anchor(store, p["path"]) for p, _, _ in items]
-        terms = [num(p["prev_clicks"], label="clicks before") - num(p["clicks"], label="clicks now")
-                 for p, _, _ in items]
+        terms = [num(p[f"{b}_clicks"], label="clicks before") - num(p["clicks"], label="clicks now")
+                 for p, _, b in items]
         lost_calc = terms[0]
         for term in terms[1:]:
             lost_calc = lost_calc.grouped() + term.grouped()
-        revenue = multiply(Factor.worked("lost clicks", lost_calc, f"{GSC}: clicks in {prev_window} and in {window} "
-                                                                   f"on {', '.join(target_paths)}"),
+        before_windows = " and ".join(sorted({labels[b] for _, _, b in items}))
+        revenue = multiply(Factor.worked("lost clicks", lost_calc, f"{GSC}: clicks in {before_windows} and in "
+                                                                   f"{window} on {', '.join(target_paths)}"),
                            Factor("share recovered", RECOVERY, "assumption: links win back half the loss"),
                            model.rate(target_paths[0]), model.aov(target_paths[0]))
         ev = []
-        for p, _, _ in items:
+        for p, _, b in items:
             ev += [evidence(GSC, f"page={p['path']}", "clicks", float(p["clicks"]), window, at),
-                   evidence(GSC, f"page={p['path']}", "clicks", float(p["prev_clicks"]), prev_window, at),
+                   evidence(GSC, f"page={p['path']}", "clicks", float(p[f"{b}_clicks"]), labels[b], at),
                    evidence(GSC, f"page={p['path']}", "average position",
                             round(position(p["position_sum"], p["impressions"]), 2), window, at),
                    evidence(GSC, f"page={p['path']}", "average position",
-                            round(position(p["prev_position_sum"], p["prev_impressions"]), 2), prev_window, at)]
+                            round(position(p[f"{b}_position_sum"], p[f"{b}_impressions"]), 2), labels[b], at)]
         base = by_path[source_path]
         analysis.proposals.append(proposal(
             kind="content.add_internal_links", target=f"page:{source_path}", agent=AGENT,
@@ -97,9 +103,22 @@ def check(data: SearchData, frame: Frame, analysis: Analysis) -> None:
             steps=["growth actions rollback ID"]))
 
 
-def verdict(p: dict[str, Any]) -> tuple[str | None, float, float]:
-    """(None, z, places slid) when a page lost clicks because it slid in the rankings, else the reason not."""
-    before, after = p["prev_clicks"], p["clicks"]
+def verdict(p: dict[str, Any]) -> tuple[str | None, float, float, str]:
+    """(None, z, places slid, baseline) when a page lost clicks because it slid in the rankings, else the reason
+    not. The baseline is the previous four weeks; when they do not show the slide, the four weeks before them
+    (``earlier``, where the data reaches back that far): a slide older than four weeks sits in the previous
+    window too, and only the earlier one shows where the page stood before it. Each is tested on its own
+    terms, with the same thresholds."""
+    reason, z, slid = _against(p, "prev")
+    if reason is not None and p.get("earlier_impressions") is not None:
+        again, z_earlier, slid_earlier = _against(p, "earlier")
+        if again is None:
+            return None, z_earlier, slid_earlier, "earlier"
+    return reason, z, slid, "prev"
+
+
+def _against(p: dict[str, Any], base: str) -> tuple[str | None, float, float]:
+    before, after = p[f"{base}_clicks"], p["clicks"]
     if before < LOSS_MIN_PREV_CLICKS:
         return FEW_CLICKS, 0.0, 0.0
     if after > before * (1 - LOSS_MIN_DROP):
@@ -107,9 +126,10 @@ def verdict(p: dict[str, Any]) -> tuple[str | None, float, float]:
     z = count_drop_z(before, after)
     if z < MIN_Z:
         return NOT_SIGNIFICANT, z, 0.0
-    if not p["prev_impressions"] or not p["impressions"]:
+    if not p[f"{base}_impressions"] or not p["impressions"]:
         return NO_IMPRESSIONS, z, 0.0
-    slid = position(p["position_sum"], p["impressions"]) - position(p["prev_position_sum"], p["prev_impressions"])
+    slid = position(p["position_sum"], p["impressions"]) - position(p[f"{base}_position_sum"],
+                                                                    p[f"{base}_impressions"])
     return (HELD_POSITION if slid < LOSS_MIN_POSITIONS else None), z, slid
 
 

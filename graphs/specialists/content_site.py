@@ -130,3 +130,5 @@ class Frame:
     prev_window: str
     #: Search Console's page ids → paths
     paths: dict[int, str]
+    #: the four weeks before ``prev_window``, when the data reaches back over them (else None)
+    earlier_window: str | None = None

@@ -121,6 +121,10 @@ class GscPageStat(Base):
     prev_clicks: Mapped[int] = mapped_column(Integer)
     prev_position_sum: Mapped[float] = mapped_column(Float)
     queries: Mapped[int] = mapped_column(Integer)
+    #: the four weeks before the previous window; None when the data does not reach back that far
+    earlier_impressions: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    earlier_clicks: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    earlier_position_sum: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
 class GscQueryStat(Base):

@@ -215,6 +215,32 @@ def test_a_losing_pages_drop_must_be_significant() -> None:
     assert content_losing.verdict(_page(50, 25))[0] == content_losing.NOT_SIGNIFICANT
 
 
+def _slid_long_ago(earlier_clicks: int, *, earlier_pos: float = 4.0, earlier_impressions: int | None = 5000
+                   ) -> dict[str, Any]:
+    """A page that slid from position 4 to 9 about six weeks ago: the previous window already holds most of it
+    (1000 → 800 clicks is a 20 % drop, under the threshold), the earlier one does not."""
+    page = _page(1000, 800, prev_pos=8.0, pos=9.0)
+    page.update(earlier_clicks=earlier_clicks, earlier_impressions=earlier_impressions,
+                earlier_position_sum=(earlier_pos - 1) * 5000 if earlier_impressions else None)
+    return page
+
+
+def test_a_slide_older_than_four_weeks_is_measured_against_the_earlier_window() -> None:
+    assert content_losing.verdict(_page(1000, 800, prev_pos=8.0, pos=9.0))[0] == content_losing.SMALL_DROP
+    reason, z, slid, base = content_losing.verdict(_slid_long_ago(1143))
+    assert (reason, base, round(slid, 1)) == (None, "earlier", 5.0) and z > 3
+    # the same thresholds as against the previous window: 30 % of the clicks (800 of 1143 is 30.01 % lost)...
+    assert content_losing.verdict(_slid_long_ago(1142))[0] == content_losing.SMALL_DROP
+    # ...and two places slid
+    assert content_losing.verdict(_slid_long_ago(2000, earlier_pos=7.0))[0] is None
+    assert content_losing.verdict(_slid_long_ago(2000, earlier_pos=7.1))[0] == content_losing.SMALL_DROP
+    # data that does not reach back over the earlier window (None) is never read as a drop
+    assert content_losing.verdict(_slid_long_ago(0, earlier_impressions=None))[0] == content_losing.SMALL_DROP
+    # a slide the previous window shows is measured there, whatever the earlier window says
+    fresh = _page(1000, 500) | {"earlier_clicks": 3000, "earlier_impressions": 5000, "earlier_position_sum": 0.0}
+    assert content_losing.verdict(fresh)[3] == "prev"
+
+
 def test_a_losing_page_must_have_slid_two_places() -> None:
     assert content_losing.verdict(_page(200, 50, prev_pos=5.0, pos=7.0))[0] is None
     assert content_losing.verdict(_page(200, 50, prev_pos=5.0, pos=6.9))[0] == content_losing.HELD_POSITION

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -290,3 +290,42 @@ def test_the_column_fast_path_reads_a_big_export_exactly_as_the_row_parser_does(
     # at the first doubt the fast path steps aside, so the row parser can say which line is wrong
     bad = write(tmp_path, "bad.csv", "\n".join(lines[:100] + [lines[100].replace(",MOBILE,", ",MOBILE,x")]) + "\n")
     assert gsc_fast.parse(bad) is None
+
+
+def _days(start: date, days: int, rows_for: Any) -> str:
+    """A bulk export over ``days`` days from ``start``: ``rows_for(day_number)`` gives each day's rows."""
+    lines = [BULK.splitlines()[0]]
+    for n in range(days):
+        day = (start + timedelta(days=n)).isoformat()
+        lines += [f"{day},sc-domain:shop.example,https://shop.example{path},{query},false,usa,WEB,MOBILE,"
+                  f"{imp},{clk},{pos}" for path, query, imp, clk, pos in rows_for(n)]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_pages_carry_the_earlier_window_only_when_the_data_reaches_back_over_it(app: App, tmp_path: Path
+                                                                                    ) -> None:
+    start = date(2026, 8, 1)
+
+    def rows_for(n: int) -> list[tuple[str, str, int, int, float]]:
+        out = [("/products/linen-tote", "linen tote", 100, 10, 300.0)]  # position 4 every day
+        if n < 10:
+            out.append(("/collections/bags", "tote bags", 20, 2, 20.0))  # seen only in the first days
+        return out
+
+    # 83 days: the earlier window is not all there, and nothing is read into it (a part would read as a drop)
+    await ingest(app, "gsc", write(tmp_path, "83.csv", _days(start + timedelta(days=1), 83, rows_for)))
+    windows = (await invoke(app.deps, OPERATOR, "telemetry.read"))["sources"][0]["details"]["windows"]
+    assert "earlier" not in windows
+    assert {tuple(r) for r in await rows(app, t.GscPageStat, "earlier_impressions", "earlier_clicks")} == \
+        {(None, None)}
+
+    # 84 days: the current window, the previous one and the earlier one exactly
+    await ingest(app, "gsc", write(tmp_path, "84.csv", _days(start, 84, rows_for)))
+    windows = (await invoke(app.deps, OPERATOR, "telemetry.read"))["sources"][0]["details"]["windows"]
+    assert windows["earlier"] == {"start": "2026-08-01", "end": "2026-08-28", "days": 28}
+    pages = dict(await rows(app, t.GscPage, "id", "path"))
+    stats = {pages[p]: rest for p, *rest in await rows(app, t.GscPageStat, "page_id", "earlier_impressions",
+                                                         "earlier_clicks", "earlier_position_sum")}
+    # the collection was seen in the earlier window only, so it has no rollup row of its own
+    assert stats == {"/products/linen-tote": [2800, 280, 8400.0]}

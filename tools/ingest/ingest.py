@@ -26,7 +26,7 @@ from tools.ingest.orders_pii import tokenize
 from tools.ingest.problems import FileRejected, Problem, Problems
 from tools.ingest.table import Progress, first_undecodable_line, open_table
 from tools.ingest.upload import Upload
-from tools.ingest.windows import ga4_windows, gsc_windows
+from tools.ingest.windows import ga4_windows, gsc_earlier, gsc_windows
 from tools.registry import operation
 
 SOURCES = ("gsc", "ga4", "shopify-products", "shopify-orders")
@@ -168,9 +168,14 @@ async def _gsc_rollups(tx: Tx, rows: int) -> Written:
     newest = await tx.gsc.newest_day()
     assert newest is not None
     cur, prev = gsc_windows(newest)
-    counts = await tx.gsc.refresh(cur, prev)
-    return Written(rows, _midnight(newest), await tx.gsc.daily_rows(),
-                   {"windows": {"current": cur.as_dict(), "previous": prev.as_dict()}, "rollups": counts})
+    oldest = await tx.gsc.oldest_day()
+    # the earlier window only when the data covers all of it: a part of it would read as a drop
+    earlier = gsc_earlier(prev) if oldest is not None and oldest <= gsc_earlier(prev).start else None
+    counts = await tx.gsc.refresh(cur, prev, earlier)
+    windows = {"current": cur.as_dict(), "previous": prev.as_dict()}
+    if earlier is not None:
+        windows["earlier"] = earlier.as_dict()
+    return Written(rows, _midnight(newest), await tx.gsc.daily_rows(), {"windows": windows, "rollups": counts})
 
 
 async def ingest(deps: Deps, principal: Principal, source: str, upload: Upload, *,

@@ -40,6 +40,11 @@ def gsc_windows(watermark: date) -> tuple[Window, Window]:
     return cur, prev
 
 
+def gsc_earlier(prev: Window) -> Window:
+    """The four weeks before the previous window: where a page stood before a slide older than four weeks."""
+    return Window("earlier", prev.start - timedelta(days=GSC_DAYS), prev.start - timedelta(days=1))
+
+
 def ga4_windows(watermark: date) -> tuple[Window, Window, Window]:
     recent = Window("recent", watermark - timedelta(days=RECENT_DAYS - 1), watermark)
     baseline = Window("baseline", recent.start - timedelta(days=BASELINE_DAYS), recent.start - timedelta(days=1))

@@ -51,6 +51,17 @@ SELECT :tenant, query_id, SUM(impressions), SUM(clicks), SUM(position_sum), COUN
        MIN(position_sum / impressions + 1)
 FROM gsc_pair_stats WHERE tenant_id = :tenant AND impressions > 0 GROUP BY query_id
 """
+#: each page's totals over the earlier window, straight from the daily cells (its pages are the rollup's)
+_EARLIER = """
+UPDATE gsc_page_stats SET earlier_impressions = e.imp, earlier_clicks = e.clk, earlier_position_sum = e.pos
+FROM (SELECT page_id, SUM(impressions) AS imp, SUM(clicks) AS clk, SUM(position_sum) AS pos
+      FROM gsc_daily WHERE tenant_id = :tenant AND day >= :earlier AND day < :prev GROUP BY page_id) AS e
+WHERE gsc_page_stats.tenant_id = :tenant AND gsc_page_stats.page_id = e.page_id
+"""
+_NO_EARLIER = """
+UPDATE gsc_page_stats SET earlier_impressions = 0, earlier_clicks = 0, earlier_position_sum = 0
+WHERE tenant_id = :tenant AND earlier_impressions IS NULL
+"""
 #: the CTR curve counts real queries only; anonymized rows have no position of their own
 _CTR_ROLLUP = """
 INSERT INTO gsc_ctr_buckets (tenant_id, position, impressions, clicks, pairs)
@@ -129,14 +140,24 @@ class SqlGscRepo:
         return (await self.conn.execute(select(func.max(t.GscDaily.day)).where(
             t.GscDaily.tenant_id == self.tenant))).scalar_one()
 
-    async def refresh(self, cur: Window, prev: Window) -> dict[str, int]:
-        """Rebuild every rollup for these windows; returns the rollups' row counts."""
+    async def oldest_day(self) -> date | None:
+        return (await self.conn.execute(select(func.min(t.GscDaily.day)).where(
+            t.GscDaily.tenant_id == self.tenant))).scalar_one()
+
+    async def refresh(self, cur: Window, prev: Window, earlier: Window | None = None) -> dict[str, int]:
+        """Rebuild every rollup for these windows; returns the rollups' row counts. Pages get their totals over
+        ``earlier`` too when it is given (the data reaches back over it): zero where nothing was seen then."""
         for table in (PAIRS, PAGES, QUERIES, CTR):
             await self.conn.execute(delete(table).where(table.c.tenant_id == self.tenant))
         params = {"tenant": self.tenant, "cur": cur.start, "prev": prev.start, "end": cur.end}
         typed = [_TENANT, bindparam("cur", type_=Date), bindparam("prev", type_=Date), bindparam("end", type_=Date)]
         await self.conn.execute(text(_PAIR_ROLLUP).bindparams(*typed), params)
         await self.conn.execute(text(_PAGE_ROLLUP).bindparams(_TENANT), {"tenant": self.tenant})
+        if earlier is not None:
+            await self.conn.execute(text(_EARLIER).bindparams(_TENANT, bindparam("earlier", type_=Date),
+                                                              bindparam("prev", type_=Date)),
+                                    {"tenant": self.tenant, "earlier": earlier.start, "prev": prev.start})
+            await self.conn.execute(text(_NO_EARLIER).bindparams(_TENANT), {"tenant": self.tenant})
         await self.conn.execute(text(_QUERY_ROLLUP).bindparams(_TENANT), {"tenant": self.tenant})
         anonymized = (await self.conn.execute(select(QY.c.id).where(QY.c.tenant_id == self.tenant,
                                                                      QY.c.text == ""))).scalar()
