@@ -6,10 +6,11 @@ days of GA4 data (``policies.detection``: the strongest change point among the
 last 3 to 28 days, exact tests for conversions, z for engagement); every test of
 the run then goes through Benjamini–Hochberg, so at most 5 % of what is flagged is
 expected to be noise. A found drop must also be large enough to matter (conversion
-down 30 %, engagement down 25 %). A page whose engagement fell is proposed for
-repair (``perf.repair_page``); a conversion drop with engagement intact for
-investigation (``analytics.investigate``). Worth: the orders lost at the traffic
-since the drop over four weeks x order value x the share a fix recovers.
+down 30 %, engagement down 25 %, and at least two orders lost per four weeks at the
+traffic since). A page whose engagement fell is proposed for repair
+(``perf.repair_page``); a conversion drop with engagement intact for investigation
+(``analytics.investigate``). Worth: the orders lost at the traffic since the drop
+over four weeks x order value x the share a fix recovers.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ GA4 = "GA4"
 #: the smallest drops worth an operator's attention (relative to the rate before)
 MIN_CR_DROP = 0.3
 MIN_ENGAGEMENT_DROP = 0.25
+#: a drop that costs fewer orders than this over four weeks is within what a page's sales vary by, and not
+#: worth the operator's attention however significant (a quiet page's engagement can halve by chance)
+MIN_ORDERS_LOST = 2.0
+TOO_FEW_ORDERS = f"costs fewer than {MIN_ORDERS_LOST:g} orders per 4 weeks"
 HORIZON_DAYS = 28
 RECOVERY = {"analytics.investigate": 0.5, "perf.repair_page": 0.7}
 CHECK = "drop"
@@ -145,6 +150,14 @@ def _propose(analysis: Analysis, t: _Test, kind: str, lead: Scan, *, measured: s
         analysis.reject(CHECK, "engagement fell but conversion held")
         analysis.findings.append(f"Engagement on {label} fell from {eng.before_rate:.0%} to {eng.after_rate:.0%} "
                                  f"over {lead.days} days but conversions held; nothing to act on yet.")
+        return
+    # decided on the measured rates, not on the rounded ones the arithmetic shows
+    lost_exact = (conv.before_rate - conv.after_rate) * conv.after_trials / lead.days * HORIZON_DAYS
+    if round(lost_exact, 9) < MIN_ORDERS_LOST:
+        analysis.reject(CHECK, TOO_FEW_ORDERS)
+        analysis.findings.append(f"{label}: {'engagement' if kind == 'perf.repair_page' else 'conversion'} fell over "
+                                 f"{lead.days} days, at a cost of {lost_exact:.1f} orders per 4 weeks: too little "
+                                 "to act on.")
         return
     lost = Factor.worked("orders lost per 4 weeks", lost_calc,
                          f"{GA4}: {metric_name}/sessions in {window_before} and since, {window_since}")

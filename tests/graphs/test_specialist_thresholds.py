@@ -117,6 +117,32 @@ async def test_the_worth_of_a_conversion_drop_is_the_orders_lost_at_the_traffic_
     assert action.expected_revenue == pytest.approx(560 * 50 * 0.5, rel=0.01)
 
 
+def _engagement_fall(cells: dict[tuple[date, str, str], tuple[int, int, int]], path: str, *, orders_since: int
+                     ) -> None:
+    """100 sessions a day for 56 days, engaged 70 % before and 50 % over the last 28; one order a day before and
+    ``orders_since`` in all over the last 28 days: the drop costs 28 - orders_since orders per 4 weeks."""
+    end = _yesterday()
+    for n in range(56):
+        day = end - timedelta(days=55 - n)
+        since = n - 28
+        orders = 1 if since < 0 else int(since < orders_since)
+        cells[(day, path, "Direct")] = (100, 50 if since >= 0 else 70, orders)
+
+
+async def test_a_significant_drop_must_cost_two_orders_per_four_weeks(app: App, tmp_path: Path) -> None:
+    from graphs.specialists.analytics import TOO_FEW_ORDERS
+
+    cells: dict[tuple[date, str, str], tuple[int, int, int]] = {}
+    _engagement_fall(cells, "/products/two-lost", orders_since=26)
+    _engagement_fall(cells, "/products/one-lost", orders_since=27)
+    result, queue = await _analytics(app, tmp_path, cells)
+    (action,) = [a for a in queue if a.target.startswith("page:/products/")]
+    assert (action.kind, action.target) == ("perf.repair_page", "page:/products/two-lost")
+    inputs = {i["name"]: i["value"] for i in await _inputs(app, action)}
+    assert inputs["orders lost per 4 weeks"] == pytest.approx(2.0, abs=0.05)  # shown from the rounded rates
+    assert result["screened"]["drop"]["rejected"][TOO_FEW_ORDERS] == 1
+
+
 # --- inventory ------------------------------------------------------------------------------------
 
 
