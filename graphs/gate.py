@@ -24,7 +24,7 @@ from graphs.language.intents import Intent, parse
 from graphs.language.refs import named_ids
 from graphs.registry import SPECIALISTS
 from graphs.state import RunContext
-from graphs.toolkit import ToolOutcome, call_tool, queue_for
+from graphs.toolkit import ToolOutcome, call_tool, desk_for, queue_for
 from policies.commands import Command, Said, Target, Verb, gate
 from policies.tiers import RiskTier
 from tools import plain
@@ -181,10 +181,7 @@ async def resolve(ctx: RunContext, call: ToolCall, verb: Verb) -> tuple[Command,
         item = {"key": f"forget:{args.get('key_or_text')}", "label": str(args.get("key_or_text")),
                 "risk_tier": "medium"}
     elif verb is Verb.WORKFLOW:
-        desk = ctx.deps.workflows
-        if desk is None:
-            raise ToolError("workflows need the durable engine, and none can be reached from here: start "
-                            "`growth serve` or `growth worker`", code="no_engine")
+        desk = desk_for(ctx)
         template = str(args.get("template"))
         if template not in desk.templates:
             raise InvalidInput(f"there is no workflow called {template!r}; the workflows are "

@@ -228,7 +228,8 @@ async def _escalate(ctx: RunContext, who: Principal, a: Any) -> Any:
                           customer_ref=p.get("customer_ref"), order_name=p.get("order_name"))
 
 
-def _desk(ctx: RunContext) -> Any:
+def desk_for(ctx: RunContext) -> Any:
+    """The workflows desk, or a ToolError saying no durable engine can be reached from this process."""
     if ctx.deps.workflows is None:
         raise ToolError("workflows need the durable engine, and none can be reached from here: start `growth "
                         "serve` or `growth worker`", code="no_engine")
@@ -236,7 +237,7 @@ def _desk(ctx: RunContext) -> Any:
 
 
 async def _workflows(ctx: RunContext, who: Principal, limit: int) -> dict[str, Any]:
-    desk = _desk(ctx)
+    desk = desk_for(ctx)
     return {"workflows": await desk.list(who, limit), "templates": dict(desk.templates)}
 
 
@@ -310,7 +311,7 @@ TOOLS: dict[str, AgentTool] = {t.name: t for t in (
        lambda c, w, a: rules.forget(c.deps, w, key_or_text=a.key_or_text)),
     _t("start_workflow", "workflows.run", WorkflowArgs,
        "Start one of the operator's workflows (a durable run of syncs, specialists and the review digest).",
-       lambda c, w, a: _desk(c).start(w, a.template)),
+       lambda c, w, a: desk_for(c).start(w, a.template)),
     _t("list_workflows", "workflows.read", WorkflowsArgs,
        "The store's workflows, newest first, with their progress, and the templates that can be started.",
        lambda c, w, a: _workflows(c, w, a.limit)),
