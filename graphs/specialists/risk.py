@@ -8,10 +8,12 @@ domain, and Shopify's own risk level. The specialist sees tokenized references
 and derived features only, never an address or an email. Worth of a hold: the
 probability of fraud x (the order's total + the chargeback fee).
 
-Refunds: a SKU refunded at least twice as often as the store, significantly so
-(exact binomial test against the store's rate, with Benjamini–Hochberg across every
-SKU tested so at most 5 % of flagged SKUs are expected to be noise), is proposed
-for investigation.
+Refunds: a SKU refunded at least twice as often as the rest of the store, significantly
+so (exact binomial test against the rest of the store's rate, with Benjamini–Hochberg
+across every SKU tested so at most 5 % of flagged SKUs are expected to be noise), is
+proposed for investigation. "The rest of the store" leaves out the SKU itself and any
+SKU already found refunded far too often: one bad product must not raise the bar the
+others are measured against (the test is repeated until the set found settles).
 """
 
 from __future__ import annotations
@@ -130,38 +132,62 @@ async def analyse(ctx: RunContext, task: str, scope: dict[str, Any]) -> Analysis
     return analysis
 
 
+def refund_tests(tested: list[dict[str, Any]], orders: int, refunded: int, outliers: frozenset[str]
+                 ) -> tuple[list[float], list[float], list[bool]]:
+    """Per SKU: the rest of the store's refund rate (without it and without ``outliers``), the exact one-sided
+    p-value of its refunds against that rate, and whether it is a discovery with the false discovery rate at 5 %."""
+    out_orders = sum(r["orders"] for r in tested if r["sku"] in outliers)
+    out_refunded = sum(r["refunded_orders"] for r in tested if r["sku"] in outliers)
+    rates, pvalues = [], []
+    for r in tested:
+        mine = r["sku"] in outliers
+        rest_orders = orders - out_orders - (0 if mine else r["orders"])
+        rest_refunded = refunded - out_refunded - (0 if mine else r["refunded_orders"])
+        # a store whose every other order is an outlier's (or that has no other order): its own overall rate
+        rate = rest_refunded / rest_orders if rest_orders > 0 and rest_refunded > 0 else refunded / orders
+        rates.append(rate)
+        pvalues.append(float(binom.sf(r["refunded_orders"] - 1, r["orders"], rate)))
+    return rates, pvalues, benjamini_hochberg(pvalues) if tested else []
+
+
 def _refunds(rows: list[dict[str, Any]], analysis: Analysis, *, at: datetime) -> None:
     orders = sum(r["orders"] for r in rows)
     refunded = sum(r["refunded_orders"] for r in rows)
     if not orders or not refunded:
         return
-    rate = refunded / orders
     window = f"{(at - timedelta(days=90)).date()}..{at.date()}"
     analysis.consider(REFUNDS, len(rows))
     tested = [r for r in rows if r["orders"] >= REFUND_MIN_ORDERS]
     if len(rows) > len(tested):
         analysis.reject(REFUNDS, "too few orders to judge", len(rows) - len(tested))
-    # exact one-sided test: refunds at least this many, if the SKU were refunded at the store's rate
-    pvalues = [float(binom.sf(r["refunded_orders"] - 1, r["orders"], rate)) for r in tested]
-    for r, p, found in zip(tested, pvalues, benjamini_hochberg(pvalues) if tested else []):
+    outliers: frozenset[str] = frozenset()
+    for _ in range(4):  # settles in one or two rounds: each round can only add what the last one found
+        rates, pvalues, found = refund_tests(tested, orders, refunded, outliers)
+        flagged = frozenset(r["sku"] for r, rate, hit in zip(tested, rates, found)
+                            if hit and r["refunded_orders"] / r["orders"] >= REFUND_MIN_RATIO * rate)
+        if flagged <= outliers:
+            break
+        outliers |= flagged
+    for r, rate, p, hit in zip(tested, rates, pvalues, found):
         sku_rate = r["refunded_orders"] / r["orders"]
-        if not found:
-            analysis.reject(REFUNDS, "not significantly above the store's rate (false discovery rate 5 %)")
+        if not hit:
+            analysis.reject(REFUNDS, "not significantly above the rest of the store (false discovery rate 5 %)")
             continue
         if sku_rate < REFUND_MIN_RATIO * rate:
-            analysis.reject(REFUNDS, "less than twice the store's rate")
+            analysis.reject(REFUNDS, "less than twice the rest of the store's rate")
             continue
         z = float(norm.isf(max(p, 1e-300)))
         above = ((num(r["refunded_revenue"], "money", "refunded") - num(r["revenue"], "money", "sold")
-                  * num(rate, "pct", "store refund rate")).grouped() * num(28, label="days")
+                  * num(rate, "pct", "the rest of the store's refund rate")).grouped() * num(28, label="days")
                  / num(90, label="days"))
-        revenue = multiply(Factor.worked("refunds above the store's rate per 4 weeks",
+        revenue = multiply(Factor.worked("refunds above the rest of the store's rate per 4 weeks",
                                          above if above.value > 0 else num(0, "money"),
                                          f"{ORDERS}, {window}, scaled from 90 days to 28", "money"),
                            Factor("share recovered", 0.5, "assumption: fixing the cause halves the excess"))
         analysis.proposals.append(proposal(
             kind="analytics.investigate", target=f"sku:{r['sku']}", agent=AGENT,
-            title=f"Investigate refunds of {r['sku']}: {sku_rate:.0%} of its orders, against {rate:.1%} store-wide",
+            title=f"Investigate refunds of {r['sku']}: {sku_rate:.0%} of its orders, against {rate:.1%} for the rest "
+                  "of the store",
             rationale=f"{r['refunded_orders']} of {r['orders']} orders with {r['sku']} were refunded (p = {p:.2g}, "
                       f"significant with the false discovery rate held at {FDR:.0%} across {len(tested)} SKUs).",
             params={"question": f"Why are {sku_rate:.0%} of orders with {r['sku']} refunded? Check the product's "
@@ -169,7 +195,7 @@ def _refunds(rows: list[dict[str, Any]], analysis: Analysis, *, at: datetime) ->
                     "window_days": 90},
             revenue=revenue, confidence=confidence_from_z(z, floor=0.35, ceiling=0.8), ease=0.8,
             evidence=[evidence(ORDERS, f"sku={r['sku']}", "refund rate", round(sku_rate, 4), window, at),
-                      evidence(ORDERS, "all orders", "refund rate", round(rate, 4), window, at),
+                      evidence(ORDERS, "the rest of the store's orders", "refund rate", round(rate, 4), window, at),
                       evidence(ORDERS, f"sku={r['sku']}", "orders", float(r["orders"]), window, at)],
             rollback="Close the task it opens (the engine does this itself).",
             steps=["growth actions rollback ID"]))

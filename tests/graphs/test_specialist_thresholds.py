@@ -250,15 +250,22 @@ async def _refunds(app: App, tmp_path: Path, skus: list[tuple[str, int, int]]) -
     return result, {a.target.removeprefix("sku:") for a in queue if a.kind == "analytics.investigate"}
 
 
-@pytest.mark.parametrize(("refunded", "proposed"), [(18, True), (17, False)])
-async def test_a_sku_is_investigated_at_twice_the_store_refund_rate_and_not_just_under(
+@pytest.mark.parametrize(("refunded", "proposed"), [(36, True), (35, False)])
+async def test_a_sku_is_investigated_at_twice_the_rest_of_the_stores_refund_rate_and_not_just_under(
         app: App, tmp_path: Path, refunded: int, proposed: bool) -> None:
-    # store rate (20 + k) / 1,300; twice it is reached at k = 17.14: 18 of 300 is 6.0 % against 5.85 %,
-    # 17 of 300 is 5.67 % against 5.69 % (both significant: only the size decides)
-    result, flagged = await _refunds(app, tmp_path, [("BASE", 1000, 20), ("SKU", 300, refunded)])
+    # the rest of the store: 40 of 2,000 = 2 %; twice it is 36 of 900 (4.0 %), and 35 of 900 is 3.89 %
+    # (both significant, p = 0.0001 and 0.0002: only the size decides)
+    result, flagged = await _refunds(app, tmp_path, [("BASE", 2000, 40), ("SKU", 900, refunded)])
     assert ("SKU" in flagged) is proposed and "BASE" not in flagged
     if not proposed:
-        assert result["screened"]["refund rate"]["rejected"]["less than twice the store's rate"] == 1
+        assert result["screened"]["refund rate"]["rejected"]["less than twice the rest of the store's rate"] == 1
+
+
+async def test_one_product_refunded_far_too_often_does_not_hide_another(app: App, tmp_path: Path) -> None:
+    # store-wide, 149 of 2,500 orders were refunded (6 %), and 9 of 100 would pass for ordinary (p = 0.17);
+    # against the rest of the store without the product already found (40 of 2,000: 2 %) it is 4.5 times that
+    result, flagged = await _refunds(app, tmp_path, [("BASE", 2000, 40), ("BAD", 400, 100), ("ALSO", 100, 9)])
+    assert flagged == {"BAD", "ALSO"}
 
 
 @pytest.mark.parametrize(("orders", "proposed"), [(20, True), (19, False)])
