@@ -3,9 +3,11 @@
 Each landing page (its channels pooled, so a split does not cost power) and each
 channel (its pages pooled) is scanned for a drop ending today over the last 56
 days of GA4 data (``policies.detection``: the strongest change point among the
-last 3 to 28 days, exact tests for conversions, z for engagement); every test of
-the run then goes through Benjamini–Hochberg, so at most 5 % of what is flagged is
-expected to be noise. A found drop must also be large enough to matter (conversion
+last 3 to 28 days, exact tests for conversions, z for engagement); the run's tests
+then go through Benjamini–Hochberg in two families (conversion, engagement) at 2.5 %
+each, so at most 5 % of what is flagged is expected to be noise. Conversion is tested
+only where the series holds 25 orders or more (fewer cannot have lost the 25 orders an
+owner counts). A found drop must also be large enough to matter (conversion
 down 30 %, engagement down 25 %, and at least two orders lost per four weeks at the
 traffic since). A page whose engagement fell is proposed for repair
 (``perf.repair_page``); a conversion drop with engagement intact for investigation
@@ -39,6 +41,12 @@ MIN_ENGAGEMENT_DROP = 0.25
 #: worth the operator's attention however significant (a quiet page's engagement can halve by chance)
 MIN_ORDERS_LOST = 2.0
 TOO_FEW_ORDERS = f"costs fewer than {MIN_ORDERS_LOST:g} orders per 4 weeks"
+#: a page (or channel) with fewer orders than this over the series is not tested for a conversion drop: it cannot
+#: have lost the 25 orders an owner counts as a drop worth attention (tests/stores/plants.py), and each test it
+#: would add costs the others power. Leaving it out depends on its total only, not on how the total splits
+#: before and after a change (the test is conditional on it), so the false discovery rate still holds.
+CONVERSION_MIN_ORDERS = 25
+TOO_FEW_TO_TEST = f"fewer than {CONVERSION_MIN_ORDERS} orders in the series: cannot have lost that many"
 HORIZON_DAYS = 28
 RECOVERY = {"analytics.investigate": 0.5, "perf.repair_page": 0.7}
 CHECK = "drop"
@@ -94,18 +102,29 @@ async def analyse(ctx: RunContext, task: str, scope: dict[str, Any]) -> Analysis
             tests.append(_Test(label, target, days, m, scan_drop(m["sessions"], m[measured], rare=True),
                                scan_drop(m["sessions"], m["engaged_sessions"], rare=False)))
     analysis.consider(CHECK, len(tests))
-    family: list[tuple[int, str, Scan]] = []
+    families: dict[str, list[tuple[int, Scan]]] = {"conversion": [], "engagement": []}
+    too_few: set[int] = set()
     for i, t in enumerate(tests):
         testable = [(name, s) for name, s in (("conversion", t.cr), ("engagement", t.er)) if s and s.min_p <= FDR]
         if not testable:
             analysis.reject(CHECK, "too short a history" if t.cr is None else "too little traffic to show a drop")
-        family += [(i, name, s) for name, s in testable]
+        for name, s in testable:
+            if name == "conversion" and s.before_events + s.after_events < CONVERSION_MIN_ORDERS:
+                too_few.add(i)
+                continue
+            families[name].append((i, s))
+    # two families, each at half the rate, so at most 5 % of all that is flagged is noise
     hits: dict[int, dict[str, Scan]] = defaultdict(dict)
-    for (i, name, s), ok in zip(family, benjamini_hochberg([s.p for _, _, s in family]) if family else []):
-        if ok:
-            hits[i][name] = s
-    analysis.counts["tests"] = len(family)
-    for i in sorted({i for i, _, _ in family}):
+    for name, members in families.items():
+        for (i, s), ok in zip(members, benjamini_hochberg([s.p for _, s in members], q=FDR / 2) if members else []):
+            if ok:
+                hits[i][name] = s
+    tested = {i for members in families.values() for i, _ in members}
+    analysis.counts["tests"] = sum(len(members) for members in families.values())
+    for i in sorted(tested | too_few):
+        if i not in tested:
+            analysis.reject(CHECK, TOO_FEW_TO_TEST)
+            continue
         if i not in hits:
             analysis.reject(CHECK, "no significant drop (false discovery rate 5 %)")
             continue
@@ -120,7 +139,7 @@ async def analyse(ctx: RunContext, task: str, scope: dict[str, Any]) -> Analysis
         if lead is None:  # an engagement drop on a channel: not a page to repair, and conversion held
             analysis.reject(CHECK, "engagement fell but conversion held")
             continue
-        _propose(analysis, t, kind, lead, measured=measured, aov=aov, at=at, tests=len(family))
+        _propose(analysis, t, kind, lead, measured=measured, aov=aov, at=at, tests=analysis.counts["tests"])
     return analysis
 
 
@@ -191,7 +210,8 @@ def _propose(analysis: Analysis, t: _Test, kind: str, lead: Scan, *, measured: s
         kind=kind, target=t.target, agent=AGENT, title=title,
         rationale=f"A change-point scan of the daily {GA4} figures finds the drop starting {lead.days} days ago "
                   f"(p = {lead.p:.2g} after trying {windows_tried(len(t.days))} windows), significant with the "
-                  f"false discovery rate held at {FDR:.0%} across the {tests} tests of this run.",
+                  f"false discovery rate held at {FDR:.0%} across the {tests} tests of this run ({FDR / 2:.1%} in "
+                  "each of its two families, conversion and engagement).",
         params=params, revenue=revenue, confidence=confidence_from_z(z, floor=0.35, ceiling=0.85),
         ease=0.8 if kind == "analytics.investigate" else 0.6, evidence=ev,
         rollback="Close the task it opens (the engine does this itself); nothing on the site changes.",

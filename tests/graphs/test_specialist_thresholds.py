@@ -143,6 +143,23 @@ async def test_a_significant_drop_must_cost_two_orders_per_four_weeks(app: App, 
     assert result["screened"]["drop"]["rejected"][TOO_FEW_ORDERS] == 1
 
 
+@pytest.mark.parametrize(("orders", "tested"), [(25, True), (24, False)])
+async def test_a_page_is_tested_for_a_conversion_drop_from_25_orders_in_the_series(
+        app: App, tmp_path: Path, orders: int, tested: bool) -> None:
+    from graphs.specialists.analytics import TOO_FEW_TO_TEST
+
+    cells: dict[tuple[date, str, str], tuple[int, int, int]] = {}
+    end = _yesterday()
+    # 40 sessions a day, none engaged (so no engagement test); an order a day, then none for the last 31 days:
+    # a drop to nothing either way, found with 25 orders and not even tested with 24
+    for n in range(56):
+        cells[(end - timedelta(days=55 - n), "/products/quiet", "Direct")] = (40, 0, 1 if n < orders else 0)
+    result, queue = await _analytics(app, tmp_path, cells)
+    rejected = result["screened"]["drop"]["rejected"]
+    assert ([a.kind for a in queue if a.target == "page:/products/quiet"] == ["analytics.investigate"]) is tested
+    assert rejected == ({} if tested else {TOO_FEW_TO_TEST: 2})  # the page, and its one channel
+
+
 # --- inventory ------------------------------------------------------------------------------------
 
 
