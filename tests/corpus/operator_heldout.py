@@ -1,6 +1,7 @@
 """Held-out operator conversations: the store owner talking to the CEO-front agent.
 
-This corpus (its scenarios in ``heldout_queue`` and ``heldout_settings``) is written independently of
+This corpus (its scenarios in ``heldout_queue``, ``heldout_phrasing``, ``heldout_settings`` and
+``heldout_trouble``) is written independently of
 ``operator_scenarios.py`` to measure how the agent
 handles phrasing it was never tuned on: terse owners, chatty owners, non-native English,
 voice-dictated run-ons, British/Australian slang, emoji, ALL CAPS, second thoughts, sarcasm,
@@ -39,9 +40,10 @@ Interpretations made here (not spelled out by the contract):
 
 from __future__ import annotations
 
-from tests.corpus import heldout_queue, heldout_settings
+from tests.corpus import heldout_phrasing, heldout_queue, heldout_settings, heldout_trouble
 from tests.corpus.dsl import Scenario
 from tests.corpus.heldout_terms import HANDLES  # noqa: F401  (the runner reads it)
 
 #: the whole corpus, in its two halves (each in its own module, by what it tests)
-SCENARIOS: list[Scenario] = [*heldout_queue.SCENARIOS, *heldout_settings.SCENARIOS]
+SCENARIOS: list[Scenario] = [*heldout_queue.SCENARIOS, *heldout_phrasing.SCENARIOS, *heldout_settings.SCENARIOS,
+                             *heldout_trouble.SCENARIOS]

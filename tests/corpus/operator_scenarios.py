@@ -4,8 +4,8 @@ Data only: these scenarios are written independently of the agent's implementati
 encode the operator contract (when a write runs at once, when it must echo and wait for a
 yes, what acknowledgements/questions/attacks must never change). Each scenario runs on a
 fresh demo store (supervised autonomy, kill switch off, no rules, 26 pending actions);
-see ``tests/corpus/dsl.py`` for the turn format. The scenarios live in ``scenarios_queue`` and
-``scenarios_settings``; the actions they name and the helpers, in ``scenario_terms``.
+see ``tests/corpus/dsl.py`` for the turn format. The scenarios live in ``scenarios_queue``,
+``scenarios_phrasing`` and ``scenarios_settings``; the actions they name and the helpers, in ``scenario_terms``.
 
 Conventions used throughout:
 
@@ -22,9 +22,9 @@ intents at once, small talk, out-of-scope requests and injection attempts.
 
 from __future__ import annotations
 
-from tests.corpus import scenarios_queue, scenarios_settings
+from tests.corpus import scenarios_phrasing, scenarios_queue, scenarios_settings
 from tests.corpus.dsl import Scenario
 from tests.corpus.scenario_terms import HANDLES  # noqa: F401  (the runner and the held-out corpus read it)
 
 #: the whole corpus, in its two halves (each in its own module, by what it tests)
-SCENARIOS: list[Scenario] = [*scenarios_queue.SCENARIOS, *scenarios_settings.SCENARIOS]
+SCENARIOS: list[Scenario] = [*scenarios_queue.SCENARIOS, *scenarios_phrasing.SCENARIOS, *scenarios_settings.SCENARIOS]

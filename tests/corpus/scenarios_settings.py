@@ -1,4 +1,4 @@
-"""Operator conversations, second half: settings and memory and what goes wrong — autonomy, standing
+"""Operator conversations, settings and memory and what goes wrong — autonomy, standing
 rules, rejections, snooze dates, edits, rollback, ambiguity, things not found, data questions,
 delegation and attacks."""
 
