@@ -238,7 +238,7 @@ def desk_for(ctx: RunContext) -> Any:
 
 async def _workflows(ctx: RunContext, who: Principal, limit: int) -> dict[str, Any]:
     desk = desk_for(ctx)
-    return {"workflows": await desk.list(who, limit), "templates": dict(desk.templates)}
+    return {"workflows": await desk.recent(who, limit), "templates": dict(desk.templates)}
 
 
 async def _queue(ctx: RunContext, who: Principal, a: Any) -> list[dict[str, Any]]:

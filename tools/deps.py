@@ -128,7 +128,9 @@ class WorkflowDesk(Protocol):
 
     async def start(self, principal: Principal, template: str) -> dict[str, Any]: ...
 
-    async def list(self, principal: Principal, limit: int) -> list[dict[str, Any]]: ...
+    async def recent(self, principal: Principal, limit: int) -> list[dict[str, Any]]:
+        """The store's workflows, newest first."""
+        ...
 
 
 @dataclass(slots=True)

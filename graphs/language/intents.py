@@ -157,8 +157,9 @@ def _settings(t: str, original: str) -> Intent | None:
 def _question(t: str, original: str, now: datetime, names: frozenset[str] | None) -> Intent:
     """A question reads state; it never changes it."""
     ids = ids_in(t)
-    if has(r"\bworkflows?\b", t) or any(has(pattern, t) for _, pattern in WORKFLOWS):
-        return Intent("workflows", text=",".join(slug for slug, pattern in WORKFLOWS if has(pattern, t)))
+    named = _workflows_named(t)
+    if named or has(r"\bworkflows?\b", t):
+        return Intent("workflows", text=",".join(named))
     if has(r"kill ?switch|stopped|halted|frozen|paused", t):
         return Intent("status", text=original)
     if has(r"autonom|supervis|autopilot|\bmode\b|\blevel\b", t):
@@ -276,11 +277,16 @@ WORKFLOWS: tuple[tuple[str, str], ...] = (
 _ASKS = r"^(?:what|how|is|are|was|were|does|did|when|why|which|has|have|where)\b|\?$"
 
 
+def _workflows_named(t: str) -> list[str]:
+    """The templates a message names, in the order of ``WORKFLOWS``."""
+    return [slug for slug, pattern in WORKFLOWS if has(pattern, t)]
+
+
 def _workflow(t: str) -> Intent | None:
     """"start the weekly SEO sweep", "kick off a fraud sweep and a restock check" (one intent naming each);
     "how are my workflows going?" lists them. A question about one ("what does the fraud sweep do?") starts
     nothing: it is listed with what it does."""
-    named = [slug for slug, pattern in WORKFLOWS if has(pattern, t)]
+    named = _workflows_named(t)
     asks = has(_ASKS, t.strip())
     if named and not asks and has(r"\b(start|run|kick(?:ing)? off|launch|trigger|begin|fire off|do|go ahead with"
                                   r"|let'?s do|set off|queue)\b", t):

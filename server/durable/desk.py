@@ -34,7 +34,7 @@ class Desk:
         async with self._control() as control:
             return await workflows.start(self.deps, control, principal, template)
 
-    async def list(self, principal: Principal, limit: int) -> list[dict[str, Any]]:
+    async def recent(self, principal: Principal, limit: int) -> list[dict[str, Any]]:
         from server.durable import workflows
 
         async with self._control() as control:

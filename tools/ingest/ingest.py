@@ -168,9 +168,9 @@ async def _gsc_rollups(tx: Tx, rows: int) -> Written:
     newest = await tx.gsc.newest_day()
     assert newest is not None
     cur, prev = gsc_windows(newest)
-    oldest = await tx.gsc.oldest_day()
-    # the earlier window only when the data covers all of it: a part of it would read as a drop
-    earlier = gsc_earlier(prev) if oldest is not None and oldest <= gsc_earlier(prev).start else None
+    oldest, earlier = await tx.gsc.oldest_day(), gsc_earlier(prev)
+    if oldest is None or oldest > earlier.start:
+        earlier = None  # only when the data covers all of it: a part of it would read as a drop
     counts = await tx.gsc.refresh(cur, prev, earlier)
     windows = {"current": cur.as_dict(), "previous": prev.as_dict()}
     if earlier is not None:
