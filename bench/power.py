@@ -4,7 +4,9 @@ Each planted store (``tests/stores``) carries every opportunity class at effects
 spread over the class's range; each null store carries none. Every store goes
 through the real path (export files → importers → specialists → queue). Prints
 recall per class above its stated minimum effect, false alarms per 1,000 pages,
-and how often the proposed worth is within 2x of the planted worth; draws
+how often what a found plant's action says is at stake (its expected revenue
+before the named recovery share) is within 2x of the planted worth, and the
+median ratio of the expected revenue itself; draws
 ``bench/power_recall.png`` and ``bench/power_value.png``.
 
     .venv/bin/python bench/power.py [--stores 8] [--null-stores 4] [--per-class 2] [--products 80-180] [--jobs 2]
@@ -91,21 +93,21 @@ def chart_value(records: list[Record], out: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(7.5, 6.5), constrained_layout=True)
-    found = [r for r in records if r.found and r.proposed and r.value > 0]
+    found = [r for r in records if r.found and r.stake and r.value > 0]
     for cls, info in CLASSES.items():
         mine = [r for r in found if r.cls == cls]
-        ax.scatter([r.value for r in mine], [r.proposed for r in mine], label=info.label, s=18)
+        ax.scatter([r.value for r in mine], [r.stake for r in mine], label=info.label, s=18)
     if found:
-        lo = min(min(r.value for r in found), min(r.proposed or 1 for r in found)) / 2
-        hi = max(max(r.value for r in found), max(r.proposed or 1 for r in found)) * 2
+        lo = min(min(r.value for r in found), min(r.stake or 1 for r in found)) / 2
+        hi = max(max(r.value for r in found), max(r.stake or 1 for r in found)) * 2
         ax.plot([lo, hi], [lo, hi], color="#57606a", linewidth=1)
         ax.fill_between([lo, hi], [lo / VALUE_FACTOR, hi / VALUE_FACTOR], [lo * VALUE_FACTOR, hi * VALUE_FACTOR],
                         color="#2da44e", alpha=0.12, label="within 2x")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("planted worth over 4 weeks ($)")
-    ax.set_ylabel("proposed expected revenue ($)")
-    ax.set_title("Proposed worth against planted worth (found plants)")
+    ax.set_ylabel("at stake, as the action states it ($): expected revenue ÷ share recovered")
+    ax.set_title("Stated stake against planted worth (found plants)")
     ax.legend(fontsize=7)
     fig.savefig(out, dpi=90)
     plt.close(fig)
@@ -135,15 +137,17 @@ def main() -> None:
     print(f"# detection power, {machine()}")
     print(f"{args.stores} planted stores x {args.per_class} per class, {args.null_stores} null stores, "
           f"{args.products[0]}-{args.products[1]} products, {time.perf_counter() - started:.0f} s\n")
-    print("| class | minimum effect | recall at or above it | recall below it | worth within 2x | median worth ratio |")
-    print("|---|---|---|---|---|---|")
+    print("| class | minimum effect | recall at or above it | recall below it | stake within 2x | median stake ratio "
+          "| expected revenue: median ratio |")
+    print("|---|---|---|---|---|---|---|")
     for cls, info in CLASSES.items():
         above, below = recall(records, cls, at_least=info.minimum), recall(records, cls)
         below = (below[0] - above[0], below[1] - above[1])
         ratios = value_ratios(records, cls)
         w, m = within(ratios), median(ratios)
+        e = median(value_ratios(records, cls, measure="proposed"))
         print(f"| {info.label} | {info.minimum:g} ({info.unit}) | {above[0]}/{above[1]} | {below[0]}/{below[1]} | "
-              f"{w[0]}/{w[1]} | {'—' if m is None else f'{m:.2f}x'} |")
+              f"{w[0]}/{w[1]} | {'—' if m is None else f'{m:.2f}x'} | {'—' if e is None else f'{e:.2f}x'} |")
     missed = [r for r in records if not r.found and r.effect >= CLASSES[r.cls].minimum]
     if missed:
         print("\nmissed at or above the minimum (class, store seed, effect, rank / top N):")

@@ -7,8 +7,9 @@ words), the proposal is to lift that page (internal links from the strongest rel
 page, anchored on the search), never a second page for the same searches. Only
 where no page of the store is about the cluster is a new landing page proposed,
 worth what measured demand gives: the cluster's impressions x the click rate of the
-position where half the store's first-page impressions sit (its own curve) x its
-conversion rate x its order value. Its confidence says how speculative that is.
+position where half the store's first-page impressions sit (its own curve) x the
+conversion rate of the store's collections (the kind of page a landing page is) x
+its order value. Its confidence says how speculative that is.
 """
 
 from __future__ import annotations
@@ -144,7 +145,8 @@ def _create(frame: Frame, analysis: Analysis, c: dict[str, Any], reach: float | 
         analysis.reject(CHECK, NOTHING_TO_GAIN)
         return
     model = frame.model
-    revenue = multiply(gained, model.rate("/"), model.store_aov_factor())
+    # a landing page lists products for a search, as a collection does: valued at the collections' rate
+    revenue = multiply(gained, model.kind_rate("collection"), model.store_aov_factor())
     head, impressions = c["head"]["query"], c["impressions"]
     ranked = min(q["best_position"] for q in c["queries"])
     confidence = speculation(ranked, len(c["queries"]))

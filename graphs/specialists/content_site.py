@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from graphs.specialists.conversion import ConversionModel
+from graphs.specialists.conversion import ConversionModel, kind_of
 from graphs.specialists.text import words
 from policies.ctr import CtrCurve
 from tools.telemetry_reads import SearchData
@@ -37,16 +37,6 @@ def canonical(path: str) -> str:
     if "/products/" in path and not path.startswith("/products/"):
         path = "/products/" + path.rsplit("/products/", 1)[1].split("/", 1)[0]
     return path
-
-
-def kind_of(path: str) -> str:
-    if path == "/":
-        return "home"
-    for prefix, kind in (("/products/", "product"), ("/collections/", "collection"), ("/blogs/", "blog post"),
-                         ("/pages/", "page")):
-        if path.startswith(prefix):
-            return kind
-    return "page"
 
 
 @dataclass(frozen=True, slots=True)

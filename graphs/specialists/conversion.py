@@ -1,8 +1,11 @@
 """What a visit to a page is worth: its conversion rate and average order value, from GA4.
 
-A page's own figures are used when it has enough traffic, blended toward the
-store's (so twelve sessions and one lucky order do not make a 8 % converter);
-without GA4 the store's orders give the order value and a conservative e-commerce
+A page's own figures are blended toward those of the store's pages of its kind
+(so twelve sessions and one lucky order do not make an 8 % converter): a product
+page toward the store's product pages, not toward a store-wide rate that the home
+page and the blog hold down (a product page converts two or three times as well);
+the store's rate stands in when its pages of that kind have too few sessions.
+Without GA4 the store's orders give the order value and a conservative e-commerce
 average the rate. Each figure carries its source for the arithmetic.
 """
 
@@ -13,6 +16,8 @@ from typing import Any
 
 from graphs.specialists.arithmetic import Factor, num
 
+#: Shopify's URL scheme: what a page is from its path
+KINDS = (("/products/", "product"), ("/collections/", "collection"), ("/blogs/", "blog post"), ("/pages/", "page"))
 ORGANIC = "Organic Search"
 #: sessions (or orders) of the store's average a page's own figure is blended with
 PRIOR_SESSIONS = 400
@@ -21,11 +26,22 @@ PRIOR_ORDERS = 8
 FALLBACK_RATE = 0.02
 
 
+def kind_of(path: str) -> str:
+    if path == "/":
+        return "home"
+    return next((kind for prefix, kind in KINDS if path.startswith(prefix)), "page")
+
+
+def plural(kind: str) -> str:
+    return {"home": "home page"}.get(kind, f"{kind} pages")
+
+
 class ConversionModel:
     def __init__(self, stats: list[dict[str, Any]], window: str, orders: dict[str, float]) -> None:
         self.window = window
         page: dict[tuple[str, bool], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
         store: dict[bool, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+        kinds: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
         purchases_measured = any(r["purchases"] for r in stats)
         for r in stats:
             if r["period"] != "last28":
@@ -34,11 +50,14 @@ class ConversionModel:
             for organic in (False, True):
                 if organic and r["channel"] != ORGANIC:
                     continue
-                for cell in (page[(r["landing_page"], organic)], store[organic]):
+                cells = [page[(r["landing_page"], organic)], store[organic]]
+                if organic:
+                    cells.append(kinds[kind_of(r["landing_page"])])
+                for cell in cells:
                     cell[0] += r["sessions"]
                     cell[1] += conversions
                     cell[2] += r["revenue"]
-        self.page, self.store = page, store
+        self.page, self.store, self.kinds = page, store, kinds
         self.metric = "ecommercePurchases" if purchases_measured else "keyEvents"
         self.orders = orders
         organic = store[True] if store[True][0] else store[False]
@@ -52,21 +71,37 @@ class ConversionModel:
             self.store_aov, self.aov_source = 0.0, "no order data"
 
     def rate(self, path: str) -> Factor:
-        if self.store_rate is None:
-            return Factor("conversion rate", FALLBACK_RATE, "assumption: typical e-commerce rate (no GA4 data)",
-                          "pct")
+        """A page's conversion rate: its own organic figure blended toward its kind's (alone under 50 sessions)."""
         sessions, conversions, _ = self.page.get((path, True)) or self.page.get((path, False)) or (0.0, 0.0, 0.0)
-        if sessions < 50:
-            organic = self.store[True] if self.store[True][0] else self.store[False]
-            return Factor.worked("conversion rate", num(organic[1], label="orders") / num(organic[0], label="sessions"),
-                                 f"GA4 organic {self.metric}/sessions, store-wide, {self.window}", "pct")
-        # the page's own orders and sessions, plus as many sessions again at the store's rate
-        blended = ((num(conversions, label="orders") + num(self.store_rate, "pct", "store rate")
+        if self.store_rate is None or sessions < 50:
+            return self.kind_rate(kind_of(path))
+        orders, seen, whose = self._prior(kind_of(path))
+        # the page's own orders and sessions, plus PRIOR_SESSIONS more at the rate of its kind of page
+        blended = ((num(conversions, label="orders") + num(orders / seen, "pct", "rate")
                     * num(PRIOR_SESSIONS, label="sessions")).grouped()
                    / (num(sessions, label="sessions") + num(PRIOR_SESSIONS, label="sessions")).grouped())
         return Factor.worked("conversion rate", blended, f"GA4 organic {self.metric}/sessions on {path}, blended "
-                                                         f"with the store's over {PRIOR_SESSIONS} sessions, "
+                                                         f"with the rate of {whose} over {PRIOR_SESSIONS} sessions, "
                                                          f"{self.window}", "pct")
+
+    def kind_rate(self, kind: str) -> Factor:
+        """The conversion rate of the store's pages of one kind (for a page with too few sessions of its own, or
+        one not made yet)."""
+        if self.store_rate is None:
+            return Factor("conversion rate", FALLBACK_RATE, "assumption: typical e-commerce rate (no GA4 data)",
+                          "pct")
+        orders, seen, whose = self._prior(kind)
+        return Factor.worked("conversion rate", num(orders, label="orders") / num(seen, label="sessions"),
+                             f"GA4 organic {self.metric}/sessions of {whose}, {self.window}", "pct")
+
+    def _prior(self, kind: str) -> tuple[float, float, str]:
+        """Orders, sessions and whose they are: the store's pages of that kind when they have enough sessions
+        for a rate, else the whole store's."""
+        sessions, conversions, _ = self.kinds.get(kind) or (0.0, 0.0, 0.0)
+        if sessions >= PRIOR_SESSIONS:
+            return conversions, sessions, f"the store's {plural(kind)}"
+        organic = self.store[True] if self.store[True][0] else self.store[False]
+        return organic[1], organic[0], "the whole store"
 
     def store_aov_factor(self) -> Factor:
         _, conversions, revenue = self.store[False]

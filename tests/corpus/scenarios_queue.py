@@ -245,8 +245,8 @@ SCENARIOS: list[Scenario] = [
       T("sure", effects=ex("title_sparrow"))),
     # 13 content actions: the list shows the best 10, and "those" are the 10 it showed
     S("pron_content_list_those", "pronouns",
-      T("show me the content ones", says=("#{title_sparrow}", "#{landing_backpack}"),
-        never_says=("#{landing_mug}",)),
+      T("show me the content ones", says=("#{title_sparrow}", "#{meta_dune_candle}"),
+        never_says=("#{landing_mug}", "#{landing_backpack}")),
       T("approve those", pending=CONTENT_SHOWN),
       T("yes", effects=ex(*CONTENT_SHOWN))),
     S("pron_landing_both", "pronouns",

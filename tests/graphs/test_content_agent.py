@@ -339,3 +339,34 @@ def test_a_product_reached_through_a_collection_or_with_a_trailing_slash_is_the_
     assert canonical("/") == "/" and canonical("/blogs/guides/care/") == "/blogs/guides/care"
     assert [kind_of(p) for p in ("/", "/collections/bags", "/blogs/guides/care", "/pages/faq")] == \
         ["home", "collection", "blog post", "page"]
+
+
+def _ga4(path: str, sessions: float, purchases: float, channel: str = "Organic Search") -> dict[str, object]:
+    return {"period": "last28", "landing_page": path, "channel": channel, "sessions": sessions,
+            "purchases": purchases, "key_events": purchases, "revenue": purchases * 60.0}
+
+
+def test_a_product_pages_rate_is_blended_toward_the_stores_product_pages_not_the_home_page() -> None:
+    from graphs.specialists.conversion import PRIOR_SESSIONS, ConversionModel
+
+    # the home page holds most sessions at 1 %; product pages convert at 3 %; the page itself 6 of 100
+    stats = [_ga4("/", 20_000, 200), _ga4("/products/a", 4_000, 120), _ga4("/products/b", 100, 6),
+             _ga4("/blogs/guides/care", 3_000, 9)]
+    model = ConversionModel(stats, "2026-10-24..2026-11-20", {})
+    rate = model.rate("/products/b")
+    products = (120 + 6) / (4_000 + 100)
+    assert rate.value == pytest.approx((6 + products * PRIOR_SESSIONS) / (100 + PRIOR_SESSIONS), rel=0.01)
+    assert "the store's product pages" in rate.source
+    # a page with too few sessions of its own takes its kind's rate, not the store's 1.2 %
+    assert model.rate("/products/new").value == pytest.approx(products, rel=0.01)
+    # a kind with too few sessions for a rate falls back to the whole store
+    assert "the whole store" in model.kind_rate("collection").source
+    assert model.kind_rate("collection").value == pytest.approx(335 / 27_100, rel=0.01)
+
+
+def test_without_ga4_a_page_is_valued_at_the_named_typical_rate() -> None:
+    from graphs.specialists.conversion import FALLBACK_RATE, ConversionModel
+
+    model = ConversionModel([], "none", {})
+    for rate in (model.rate("/products/a"), model.kind_rate("collection")):
+        assert rate.value == FALLBACK_RATE and rate.source.startswith("assumption:")

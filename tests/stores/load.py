@@ -1,8 +1,10 @@
 """A random store through the real path: export files → ``telemetry.ingest`` → specialists → the ranked queue.
 
 ``score`` compares the queue with the ground truth: for each plant, the rank of
-the first action that answers it (kind and target), and what that action says
-the opportunity is worth; every action that answers no plant is an alarm.
+the first action that answers it (kind and target), what that action expects to
+earn, and what it says is at stake (its expected revenue with the named "share
+recovered" assumption taken back out: the loss it measured, before it guesses how
+much of it a fix wins back); every action that answers no plant is an alarm.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ class Found:
     truth: Truth
     rank: int | None = None
     proposed: float | None = None
+    stake: float | None = None
 
 
 @dataclass
@@ -49,11 +52,28 @@ def answers(action: Any, truth: Truth) -> bool:
     return False
 
 
-def score(store: Store, queue: list[Any]) -> Outcome:
+#: the assumption an action's worth multiplies its measured loss by (every specialist names it so)
+RECOVERY_FACTOR = "share recovered"
+
+
+def stake(expected: float, inputs: list[dict[str, Any]]) -> float:
+    """What an action says is at stake: its expected revenue with the recovery share taken back out."""
+    share = 1.0
+    for i in inputs:
+        if i.get("name") == RECOVERY_FACTOR and i.get("value"):
+            share *= float(i["value"])
+    return expected / share
+
+
+def score(store: Store, queue: list[Any], inputs: dict[int, list[dict[str, Any]]] | None = None) -> Outcome:
     out = Outcome(pages=len(store.pages), queue=queue)
     for t in store.truth:
         hit = next(((n, a) for n, a in enumerate(queue, 1) if answers(a, t)), None)
-        out.found.append(Found(t, hit[0] if hit else None, float(hit[1].expected_revenue) if hit else None))
+        if hit is None:
+            out.found.append(Found(t))
+            continue
+        expected = float(hit[1].expected_revenue)
+        out.found.append(Found(t, hit[0], expected, stake(expected, (inputs or {}).get(hit[1].id, []))))
     out.alarms = [a for a in queue if not any(answers(a, t) for t in store.truth)]
     return out
 
@@ -90,6 +110,9 @@ async def run(store: Store, db_url: str, *, folder: Path | None = None) -> Outco
                 await invoke(app.deps, me, "inventory.settings", scope="vendor", key=vendor, lead_time_days=days)
             runs = await run_all(app.deps, me)
             queue = await invoke(app.deps, me, "actions.list", status="live", limit=1000)
+            answering = [a for a in queue if any(answers(a, t) for t in store.truth)]
+            inputs = {a.id: (await invoke(app.deps, me, "actions.get", action_id=a.id))["action"]["revenue_inputs"]
+                      for a in answering}
             failed = [r for r in runs if r["status"] != "ok"]
             if failed:
                 raise RuntimeError(f"specialists did not run on the store: {failed}")
@@ -98,7 +121,7 @@ async def run(store: Store, db_url: str, *, folder: Path | None = None) -> Outco
     finally:
         if own:
             shutil.rmtree(where, ignore_errors=True)
-    return score(store, list(queue))
+    return score(store, list(queue), inputs)
 
 
 async def run_fresh(store: Store, template: Path) -> Outcome:

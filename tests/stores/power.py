@@ -34,6 +34,8 @@ class Record:
     top: int
     value: float
     proposed: float | None
+    #: what the action says is at stake: its expected revenue before the recovery share
+    stake: float | None = None
 
     @property
     def found(self) -> bool:
@@ -72,7 +74,8 @@ def run_store(seed: int, plants: list[Plant], template: Path, *, end: date,
     store = generate(seed, end=end, plants=plants, products=products)
     out = asyncio.run(run_fresh(store, template))
     top = len(store.truth) + TOP_EXTRA
-    records = [Record(seed, f.truth.cls, f.truth.effect, f.rank, top, f.truth.value, f.proposed) for f in out.found]
+    records = [Record(seed, f.truth.cls, f.truth.effect, f.rank, top, f.truth.value, f.proposed, f.stake)
+               for f in out.found]
     return records, NullRun(seed, out.pages, tuple((a.kind, a.target) for a in out.alarms))
 
 
@@ -87,10 +90,15 @@ def alarms_per_1000(nulls: list[NullRun]) -> float:
     return 1000.0 * sum(len(n.alarms) for n in nulls) / pages if pages else 0.0
 
 
-def value_ratios(records: list[Record], cls: str) -> list[float]:
-    """Proposed worth / planted worth, for the plants that were found."""
-    return [float(r.proposed / r.value) for r in records
-            if r.cls == cls and r.found and r.proposed is not None and r.value > 0]
+def value_ratios(records: list[Record], cls: str, *, measure: str = "stake") -> list[float]:
+    """The found plants' worth as the action states it / the planted worth: ``stake`` (what the action
+    measured the problem to cost) or ``proposed`` (its expected revenue, the recovery share applied)."""
+    out = []
+    for r in records:
+        said = getattr(r, measure)
+        if r.cls == cls and r.found and said is not None and r.value > 0:
+            out.append(float(said / r.value))
+    return out
 
 
 def within(ratios: list[float], factor: float = VALUE_FACTOR) -> tuple[int, int]:
