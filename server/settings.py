@@ -164,6 +164,10 @@ class Settings(BaseSettings):
     worker_interval_seconds: float = Field(default=5.0, gt=0, le=3600)
     #: a worker not seen for this long is taken for dead: a live one recovers its workflows
     worker_grace_seconds: float = Field(default=30.0, gt=0)
+    #: operations cycles one worker runs at once; the rest wait for it or go to another worker. With several
+    #: workers, about the stores divided by the workers spreads them evenly (one worker polling first would
+    #: otherwise take the head of every store's partition)
+    cycles_per_worker: int = Field(default=4, ge=1, le=256)
     #: this process's worker identity (stable across restarts of the same worker: it then resumes its own
     #: workflows at once); unset: host:pid
     worker_id: str | None = None

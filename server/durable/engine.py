@@ -35,8 +35,6 @@ DELIVERY_QUEUE = "growth-deliveries"
 DELIVERY_PARTITION_CONCURRENCY = 2
 #: one operations cycle per tenant at a time, anywhere
 CYCLE_QUEUE = "growth-cycles"
-#: cycles one worker runs at once (the rest wait for it or go to another worker)
-CYCLES_PER_WORKER = 4
 #: operator-started workflows (templates) and the specialists they launch
 WORKFLOW_QUEUE = "growth-workflows"
 
@@ -78,12 +76,28 @@ def default_worker_id(settings: Settings) -> str:
     return settings.worker_id or f"{socket.gethostname()}:{os.getpid()}"
 
 
+async def _stop_dequeuing() -> None:
+    """Stop DBOS's queue threads and wait for them: a workflow dequeued after the cancellation below would start
+    on an executor ``DBOS.destroy`` has shut down, and fail (``cannot schedule new futures after shutdown``)
+    instead of staying pending for the next worker. ``destroy`` sets the same events again."""
+    from dbos._dbos import _get_dbos_instance
+
+    dbos = _get_dbos_instance()
+    for event in dbos.background_thread_stop_events:
+        event.set()
+    managers = [t for t in dbos._background_threads if "queue_thread" in t.name and t.is_alive()]
+    for thread in managers:  # the manager joins its per-queue threads before it ends
+        await asyncio.to_thread(thread.join, 15.0)
+    await asyncio.sleep(0)  # a workflow the last dequeue handed to this loop becomes a task
+
+
 async def _cancel_workflow_tasks() -> None:
     """Stop this process's workflows where they stand (a held delivery sleeping, a cycle mid-step): they stay
     pending in the system database, and a live worker (or this one, restarted) resumes them. DBOS would
     otherwise leave them running on this loop after it is destroyed."""
     from dbos._dbos import _get_dbos_instance
 
+    await _stop_dequeuing()
     loop = asyncio.get_running_loop()
     tasks = [t for t in list(_get_dbos_instance()._workflow_tasks) if t.get_loop() is loop and not t.done()]
     for task in tasks:
@@ -129,9 +143,11 @@ class Durable:
             raise
         self.queues[DELIVERY_QUEUE] = await DBOS.register_queue_async(
             DELIVERY_QUEUE, partition_concurrency=DELIVERY_PARTITION_CONCURRENCY, polling_interval_sec=0.2)
-        # one cycle per tenant at a time anywhere, and a few per worker, so the tenants spread over the workers
+        # one cycle per tenant at a time anywhere, and a few per worker (GROWTH_CYCLES_PER_WORKER), so the
+        # tenants spread over the workers
         self.queues[CYCLE_QUEUE] = await DBOS.register_queue_async(
-            CYCLE_QUEUE, partition_concurrency=1, worker_concurrency=CYCLES_PER_WORKER, polling_interval_sec=0.5)
+            CYCLE_QUEUE, partition_concurrency=1, worker_concurrency=settings.cycles_per_worker,
+            polling_interval_sec=0.5)
         self.queues[WORKFLOW_QUEUE] = await DBOS.register_queue_async(
             WORKFLOW_QUEUE, worker_concurrency=8, polling_interval_sec=0.5)
         await cycle.ensure_schedule()
