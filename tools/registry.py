@@ -1,13 +1,16 @@
 """The one door every operation call goes through: ABAC first, denials audited.
 
-Handlers register with ``@operation(name)``; callers (CLI, MCP, agents) use
-``invoke``. Tools never check roles themselves; the only tier-dependent check (an
+Handlers register with ``@operation(name)`` in the module ``MODULES`` names for
+them; ``invoke`` imports that one module (a command that runs one operation loads
+one handler module, not all of them). Callers (CLI, MCP, agents) use ``invoke``.
+Tools never check roles themselves; the only tier-dependent check (an
 assistant may not approve a *critical* action, known only once the action is
 loaded) calls the same ``enforce`` from inside the decision.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -21,6 +24,61 @@ Handler = Callable[..., Awaitable[Any]]
 F = TypeVar("F", bound=Handler)
 
 HANDLERS: dict[str, Handler] = {}
+#: where each operation's handler lives; ``tests/test_operation_table.py`` checks it against the decorators.
+#: Operations the agents own (``runs.start``, ``delegate``) register from ``graphs.runs``, which a process
+#: running agents has imported: tools never import graphs.
+MODULES: dict[str, str] = {
+    "actions.approve": "tools.decisions",
+    "actions.bulk_decide": "tools.decisions",
+    "actions.edit_approve": "tools.decisions",
+    "actions.execute": "tools.execution",
+    "actions.get": "tools.actions",
+    "actions.list": "tools.actions",
+    "actions.propose": "tools.actions",
+    "actions.reject": "tools.decisions",
+    "actions.rollback": "tools.rollback",
+    "actions.snooze": "tools.decisions",
+    "autonomy.set": "tools.tenants",
+    "catalog.search": "tools.storefront",
+    "connections.connect": "tools.connections",
+    "connections.disconnect": "tools.connections",
+    "connections.read": "tools.connections",
+    "deliveries.list": "tools.delivery_retry",
+    "deliveries.retry": "tools.delivery_retry",
+    "email.configure": "tools.email",
+    "email.read": "tools.email",
+    "email.suppress": "tools.email",
+    "email.test": "tools.email",
+    "email.unsuppress": "tools.email",
+    "handoffs.read": "tools.handoffs",
+    "inventory.settings": "tools.inventory_settings",
+    "kill_switch.set": "tools.killswitch",
+    "memory.forget": "tools.rules",
+    "memory.read": "tools.rules",
+    "memory.write": "tools.rules",
+    "metrics.read": "tools.department",
+    "orders.own": "tools.storefront",
+    "performance.read": "tools.performance",
+    "pii.reveal": "tools.pii",
+    "purchase_orders.read": "tools.purchase_orders",
+    "reflections.read": "tools.reflection",
+    "runs.get": "tools.runs",
+    "runs.list": "tools.runs",
+    "status.get": "tools.tenants",
+    "store_policies.read": "tools.storefront",
+    "support.escalate": "tools.escalation",
+    "telemetry.ingest": "tools.ingest.ingest",
+    "telemetry.read": "tools.ingest.status",
+    "telemetry.sync": "tools.sync",
+    "vendors.list": "tools.vendor_contacts",
+    "vendors.remove_address": "tools.vendor_contacts",
+    "vendors.set_address": "tools.vendor_contacts",
+    "webhooks.add": "tools.webhooks",
+    "webhooks.deliveries": "tools.webhooks",
+    "webhooks.list": "tools.webhooks",
+    "webhooks.remove": "tools.webhooks",
+    "webhooks.replay": "tools.webhooks",
+}
 
 
 def operation(name: str) -> Callable[[F], F]:
@@ -52,21 +110,15 @@ async def enforce(deps: Deps, principal: Principal, operation_name: str, tenant:
 async def invoke(deps: Deps, principal: Principal, operation_name: str, /, *,
                  tenant: str | None = None, **kwargs: Any) -> Any:
     """Authorize, then run the operation's handler."""
-    _load_handlers()
     await enforce(deps, principal, operation_name, tenant or principal.tenant)
-    handler = HANDLERS.get(operation_name)
+    handler = HANDLERS.get(operation_name) or _load(operation_name)
     if handler is None:
         raise Forbidden(f"{operation_name} has no handler here", code="unknown_operation")
     return await handler(deps, principal, **kwargs)
 
 
-def _load_handlers() -> None:
-    # Importing the modules registers their handlers; kept lazy to avoid import cycles.
-    from tools import (actions, decisions, escalation, execution, handoffs, killswitch,  # noqa: F401
-                       performance, pii, reflection, rollback, rules, runs, storefront, tenants)
-    from tools import connections, inventory_settings, sync  # noqa: F401
-    from tools import webhooks  # noqa: F401
-    from tools import email  # noqa: F401
-    from tools import delivery_retry, purchase_orders, vendor_contacts  # noqa: F401
-    from tools import department  # noqa: F401
-    from tools.ingest import ingest, status  # noqa: F401
+def _load(operation_name: str) -> Handler | None:
+    module = MODULES.get(operation_name)
+    if module is not None:
+        importlib.import_module(module)
+    return HANDLERS.get(operation_name)

@@ -18,6 +18,7 @@ and towns on their own identify nobody and are left as they are.
 
 from __future__ import annotations
 
+import functools
 import re
 
 _UP = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĲĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ"
@@ -135,30 +136,37 @@ _TYPE_FIRST = (
 _TYPE_CAPS_ONLY = {"via", "diagonal", "campo", "conjunto", "setor", "corredor", "parque", "jardim", "plaza", "vale", "lago",
                    "patio", "acceso", "distrito", "feira", "c.", "r.", "av", "trecho", "morro"}
 
-PATTERNS: tuple[re.Pattern[str], ...] = (
-    # English
-    re.compile(r"(?<![\w#/-])" + _EN_NUMBER + r"\s+" + _EN_NAME + r"(?:" + _EN_SUFFIX + r")\.?(?![\w])" + _EN_DIRECTION
-               + _EN_UNIT),
-    re.compile(r"(?<!\w)(?:Flat|Studio|Apartment|Unit)\s+\d{1,4}[A-Za-z]?\s*[,\n]?\s*" + _EN_NAME + r"(?:" + _EN_SUFFIX + r")(?![\w])"),
-    # suffix word then number: Keizersgracht 123, Berliner Straße 5a, Katharina-Wende-Ring 34
-    re.compile(rf"(?<![\w-])(?:{_CAP}\s+(?:{_PARTICLE}\s+)?){{0,2}}{_SUFFIX_WORD}\s+{_NUMBER}(?![\w]){_NOT_AFTER}{_UNIT}"),
-    # a name, then a separate type word, then the number: Torve Allé 691, Sankt Annæ Plads 5
-    re.compile(rf"(?<![\w-])(?:{_CAP}\s+){{1,3}}(?:{_TYPE_LAST})\s+{_NUMBER}(?![\w]){_NOT_AFTER}{_UNIT}"),
-    # a person's name in the genitive, then a lower-case type: Olav Tryggvasons gate 67, Karl Johans gate 6B,
-    # Eerik Pyhän bulevardi 165
-    re.compile(rf"(?<![\w-])(?:{_CAP}\s+){{0,2}}{_CAP}(?<=[sn])\s+(?:gate|gata|gatan|vei|veg|vegen|veien|väg|vägen|vej|"
-               rf"gade|plass|plads|allé|torg|torv|bulevardi|kuja|katu|tie|polku|aukio|tori|ranta|väylä|puistotie|"
-               rf"raitti|kaari|rinne)\s+{_NUMBER}(?![\w]){_NOT_AFTER}{_UNIT}"),
-    # a preposition: Am Markt 3, Na Příkopě 12, Před Skalkami II 5
-    re.compile(rf"(?<![\w-])(?:{_PREP})\s+{_NAME}\s+{_NUMBER}(?![\w]){_NOT_AFTER}{_UNIT}"),
-    # the type first, then the name and a number: Via Roma, 12; ul. Leśna 74/39; Rua de Pinho, S/N
-    re.compile(rf"(?<![\w/])(?P<type>(?i:{_TYPE_FIRST}))\s*(?:\d{{1,2}}\s+(?:de\s+)?)?{_NAME},?\s+(?:(?i:n\.?º?|nr\.?|no\.?|número|numero)\s*)?"
-               rf"{_NUMBER}(?![\w]){_NOT_AFTER}{_UNIT}"),
-    # French, the number optional: 790, boulevard de Dumont; rue Olivie Faivre; 12 bis rue de la Paix
-    re.compile(r"(?<![\w])(?:(?:Appt\.?|Apt\.?|Appartement|Bât\.?|Bâtiment|Escalier|Esc\.)\s+[\w]{1,4},\s+)?"
-               r"(?:\d{1,5}(?:\s?(?:bis|ter|b))?,?\s+)?(?i:" + _FR_TYPE + r")\s+" + _FR_NAME
-               + r"(?:\s+\d{1,5}[a-zA-Z]?(?![\w]))?(?:\s(?:O|E|N|S|Ouest|Est|Nord|Sud)(?![\w]))?(?![\w])"),
-)
+
+@functools.cache
+def patterns() -> tuple[re.Pattern[str], ...]:
+    """The street-line patterns, compiled on first use (about 40 ms: a command that never scans text for
+    PII, such as ``growth status``, does not pay it)."""
+    return (
+        # English
+        re.compile(r"(?<![\w#/-])" + _EN_NUMBER + r"\s+" + _EN_NAME + r"(?:" + _EN_SUFFIX + r")\.?(?![\w])" + _EN_DIRECTION
+                   + _EN_UNIT),
+        re.compile(r"(?<!\w)(?:Flat|Studio|Apartment|Unit)\s+\d{1,4}[A-Za-z]?\s*[,\n]?\s*" + _EN_NAME + r"(?:" + _EN_SUFFIX + r")(?![\w])"),
+        # suffix word then number: Keizersgracht 123, Berliner Straße 5a, Katharina-Wende-Ring 34
+        re.compile(rf"(?<![\w-])(?:{_CAP}\s+(?:{_PARTICLE}\s+)?){{0,2}}{_SUFFIX_WORD}\s+{_NUMBER}(?![\w]){_NOT_AFTER}{_UNIT}"),
+        # a name, then a separate type word, then the number: Torve Allé 691, Sankt Annæ Plads 5
+        re.compile(rf"(?<![\w-])(?:{_CAP}\s+){{1,3}}(?:{_TYPE_LAST})\s+{_NUMBER}(?![\w]){_NOT_AFTER}{_UNIT}"),
+        # a person's name in the genitive, then a lower-case type: Olav Tryggvasons gate 67, Karl Johans gate 6B,
+        # Eerik Pyhän bulevardi 165
+        re.compile(rf"(?<![\w-])(?:{_CAP}\s+){{0,2}}{_CAP}(?<=[sn])\s+(?:gate|gata|gatan|vei|veg|vegen|veien|väg|vägen|vej|"
+                   rf"gade|plass|plads|allé|torg|torv|bulevardi|kuja|katu|tie|polku|aukio|tori|ranta|väylä|puistotie|"
+                   rf"raitti|kaari|rinne)\s+{_NUMBER}(?![\w]){_NOT_AFTER}{_UNIT}"),
+        # a preposition: Am Markt 3, Na Příkopě 12, Před Skalkami II 5
+        re.compile(rf"(?<![\w-])(?:{_PREP})\s+{_NAME}\s+{_NUMBER}(?![\w]){_NOT_AFTER}{_UNIT}"),
+        # the type first, then the name and a number: Via Roma, 12; ul. Leśna 74/39; Rua de Pinho, S/N
+        re.compile(rf"(?<![\w/])(?P<type>(?i:{_TYPE_FIRST}))\s*(?:\d{{1,2}}\s+(?:de\s+)?)?{_NAME},?\s+(?:(?i:n\.?º?|nr\.?|no\.?|número|numero)\s*)?"
+                   rf"{_NUMBER}(?![\w]){_NOT_AFTER}{_UNIT}"),
+        # French, the number optional: 790, boulevard de Dumont; rue Olivie Faivre; 12 bis rue de la Paix
+        re.compile(r"(?<![\w])(?:(?:Appt\.?|Apt\.?|Appartement|Bât\.?|Bâtiment|Escalier|Esc\.)\s+[\w]{1,4},\s+)?"
+                   r"(?:\d{1,5}(?:\s?(?:bis|ter|b))?,?\s+)?(?i:" + _FR_TYPE + r")\s+" + _FR_NAME
+                   + r"(?:\s+\d{1,5}[a-zA-Z]?(?![\w]))?(?:\s(?:O|E|N|S|Ouest|Est|Nord|Sud)(?![\w]))?(?![\w])"),
+    )
+
+
 #: what may follow a street line and still belongs to it: a unit, floor, door or interior number
 #: ("/Top 4", ", H201", ", 1º C", ", 5º izda.", ", bajo A", ", ap. 61", " Edif. 695 , Depto. 730", " 234")
 _TAIL = re.compile(

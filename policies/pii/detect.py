@@ -65,10 +65,10 @@ def _findings(text: str, hints: Hints) -> Iterable[Finding]:
             yield Finding(Entity.PHONE, start, end, raw)
     streets: list[Finding] = []
     if digits:
-        for p in addresses.PATTERNS[:-1]:
+        for p in addresses.patterns()[:-1]:
             streets += _spans(p, text, Entity.ADDRESS, addresses.type_first_ok)
     if addresses.FR_HINT.search(text):
-        streets += _spans(addresses.PATTERNS[-1], text, Entity.ADDRESS)
+        streets += _spans(addresses.patterns()[-1], text, Entity.ADDRESS)
     for f in streets:
         end = addresses.extend(text, f.end)
         yield Finding(Entity.ADDRESS, f.start, end, text[f.start:end])
