@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import logsumexp
 from scipy.stats import binom, norm
 
 #: lengths (days) of the affected window tried: geometric, so a drop of any length is close to one of them
@@ -24,6 +25,8 @@ WINDOWS = (3, 4, 5, 7, 10, 14, 21, 28)
 MIN_BEFORE_DAYS = 14
 #: the false discovery rate kept across all tests of one run
 FDR = 0.05
+#: terms of a binomial tail summed where its probability underflows (far below the mean they fall geometrically)
+TAIL_TERMS = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,21 +58,31 @@ class Scan:
 
 def rare_drop_p(before_events: float, before_trials: float, after_events: float, after_trials: float) -> float:
     """One-sided p-value that the rate since the change is lower (exact test for two Poisson rates)."""
-    return float(_rare(np.array([before_events]), np.array([before_trials]), np.array([after_events]),
-                       np.array([after_trials]))[0])
+    return float(np.exp(_rare(np.array([before_events]), np.array([before_trials]), np.array([after_events]),
+                              np.array([after_trials]))[0]))
 
 
 def common_drop_p(before_events: float, before_trials: float, after_events: float, after_trials: float) -> float:
     """One-sided p-value of a drop in a proportion (two-proportion z, pooled variance)."""
-    return float(_common(np.array([before_events]), np.array([before_trials]), np.array([after_events]),
-                         np.array([after_trials]))[0])
+    return float(np.exp(_common(np.array([before_events]), np.array([before_trials]), np.array([after_events]),
+                                np.array([after_trials]))[0]))
 
+
+# The tests return log p-values: a large drop's p underflows to 0 in every window that holds it, and the
+# scan would then keep the first (shortest) of them and understate how long the drop has lasted.
 
 def _rare(be: np.ndarray, bt: np.ndarray, ae: np.ndarray, at: np.ndarray) -> np.ndarray:
     total = np.rint(be + ae)
     ok = (total > 0) & (bt > 0) & (at > 0)
     frac = np.where(ok, at / np.where(ok, bt + at, 1.0), 0.5)
-    return np.where(ok, binom.cdf(np.rint(ae), np.where(ok, total, 1), frac), 1.0)
+    n, k = np.where(ok, total, 1), np.rint(ae)
+    out = np.where(ok, binom.logcdf(k, n, frac), 0.0)
+    # SciPy's logcdf is the log of the cdf, -inf once that underflows: there, the tail summed in log space
+    # (its terms fall geometrically below k, so the last few thousand hold all of it)
+    for i in np.flatnonzero(np.isneginf(out)):
+        terms = np.arange(max(0.0, k[i] - TAIL_TERMS), k[i] + 1)
+        out[i] = logsumexp(binom.logpmf(terms, n[i], frac[i]))
+    return out
 
 
 def _common(be: np.ndarray, bt: np.ndarray, ae: np.ndarray, at: np.ndarray) -> np.ndarray:
@@ -78,7 +91,7 @@ def _common(be: np.ndarray, bt: np.ndarray, ae: np.ndarray, at: np.ndarray) -> n
     pooled = (be + ae) / (bt1 + at1)
     ok &= (pooled > 0.0) & (pooled < 1.0)
     se = np.sqrt(np.where(ok, pooled * (1.0 - pooled), 1.0) * (1.0 / bt1 + 1.0 / at1))
-    return np.where(ok, norm.sf((be / bt1 - ae / at1) / se), 1.0)
+    return np.where(ok, norm.logsf((be / bt1 - ae / at1) / se), 0.0)
 
 
 def scan_drop(trials: Sequence[float], events: Sequence[float], *, rare: bool = True,
@@ -95,12 +108,14 @@ def scan_drop(trials: Sequence[float], events: Sequence[float], *, rare: bool = 
     tail_t, tail_e = np.cumsum(t[::-1])[ks - 1], np.cumsum(e[::-1])[ks - 1]
     total_t, total_e = float(t.sum()), float(e.sum())
     test = _rare if rare else _common
+    # the window with the smallest p wins, compared on the log scale (where a huge drop's does not underflow);
     # Bonferroni over the windows tried: the scan's p-value holds whichever window wins
-    p = np.minimum(1.0, test(total_e - tail_e, total_t - tail_t, tail_e, tail_t) * len(ks))
-    floor = np.minimum(1.0, test(np.full(len(ks), total_e), total_t - tail_t, np.zeros(len(ks)), tail_t) * len(ks))
-    i = int(np.argmin(p))
-    return Scan(float(p[i]), int(ks[i]), total_t - float(tail_t[i]), total_e - float(tail_e[i]), float(tail_t[i]),
-                float(tail_e[i]), float(floor.min()))
+    log_p = test(total_e - tail_e, total_t - tail_t, tail_e, tail_t)
+    log_floor = test(np.full(len(ks), total_e), total_t - tail_t, np.zeros(len(ks)), tail_t)
+    i = int(np.argmin(log_p))
+    p, floor = (min(1.0, float(np.exp(x)) * len(ks)) for x in (log_p[i], log_floor.min()))
+    return Scan(p, int(ks[i]), total_t - float(tail_t[i]), total_e - float(tail_e[i]), float(tail_t[i]),
+                float(tail_e[i]), floor)
 
 
 def benjamini_hochberg(pvalues: Sequence[float], *, q: float = FDR) -> list[bool]:

@@ -57,6 +57,20 @@ def test_the_scan_finds_where_a_drop_started_and_pays_for_the_windows_it_tried()
     assert scan.p < d.FDR / 10
 
 
+def test_a_drop_too_large_for_floating_point_is_still_placed_where_it_began() -> None:
+    # 3,000 sessions a day at 5 %, then none converting for the last 14 days: every window inside the drop
+    # has a p-value below 1e-300, which underflowed to 0 and left the scan on the shortest window (3 days),
+    # counting a fifth of the orders lost; compared on the log scale, the 14-day window wins
+    sessions = [3000.0] * 56
+    orders = [150.0] * 42 + [0.0] * 14
+    scan = d.scan_drop(sessions, orders)
+    assert scan is not None and scan.days == 14 and scan.relative_drop == pytest.approx(1.0)
+    assert scan.p == 0.0
+    engaged = [1800.0] * 42 + [300.0] * 14  # and the same for the proportion test: 60 % engaged, then 10 %
+    common = d.scan_drop(sessions, engaged, rare=False)
+    assert common is not None and common.days == 14
+
+
 def test_a_steady_series_gives_no_small_p_value_and_a_thin_one_cannot_give_any() -> None:
     rng = np.random.default_rng(7)
     scans = [d.scan_drop([90.0] * 56, list(rng.binomial(90, 0.02, 56).astype(float))) for _ in range(200)]
