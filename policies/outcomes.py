@@ -51,6 +51,16 @@ def target_key(target: str) -> str:
     return ref
 
 
+def measured_pages(kind: str, target: str, params: dict[str, Any]) -> list[str]:
+    """The pages whose clicks an action means to move: internal links are added on a strong page (the
+    target) to lift the pages they point to, so those are measured; every other page action, its target."""
+    if kind == "content.add_internal_links":
+        linked = [target_key(f"page:{link['to_url']}") for link in params.get("links", []) if link.get("to_url")]
+        if linked:
+            return list(dict.fromkeys(linked))
+    return [target_key(target)]
+
+
 @dataclass(frozen=True, slots=True)
 class Windows:
     before: tuple[date, date]

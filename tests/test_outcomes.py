@@ -144,6 +144,32 @@ async def test_a_planted_effect_is_recovered_with_an_interval_that_covers_it(app
     assert _outcome_of(await get_action(app.deps, OP, action_id=action_id))["effect"] == out["effect"]
 
 
+async def test_internal_links_are_measured_on_the_page_they_point_to(app: App, clock: Clock) -> None:
+    # links added on p2 pointing at p5: p5's clicks rise, p2's do not; the outcome is p5's
+    clock.now = T0
+    await _seed_pages(app)
+    noise = _noise(seed=5)
+    await _write_clicks(app, noise, -40, 0, {})
+    made = await propose(app.deps, CONTENT, proposal(
+        "content.add_internal_links", target="page:/products/p2",
+        params={"links": [{"anchor": "linen product 5", "to_url": "https://shop.example/products/p5"}]},
+        revenue=300.0, observed_at=T0 - timedelta(days=1)))
+    done = await decide(app.deps, OP, action_id=made.action.id, version=1, verdict="approve")
+    assert done.action.status == "executed", done.execution
+    title = await _execute_title(app, 7)  # measured beside it, against controls
+    await _write_clicks(app, noise, 1, 20, {5: PLANTED})
+    clock.now = T0 + timedelta(days=21)
+    await measure_outcomes(app.deps, "demo")
+    out = _outcome_of(await get_action(app.deps, OP, action_id=made.action.id))
+    assert out["details"]["measured_pages"] == ["/products/p5"]
+    assert out["verdict"] == "positive" and out["low"] <= PLANTED <= out["high"], out
+    # the page the links point to is nobody's control while its inbound links are new
+    other = _outcome_of(await get_action(app.deps, OP, action_id=title))
+    assert other["state"] == "measured" and other["details"]["control_targets"]
+    assert "/products/p5" not in other["details"]["control_targets"]
+    assert "/products/p2" not in other["details"]["control_targets"]
+
+
 async def test_no_effect_reports_no_significant_change(app: App, clock: Clock) -> None:
     clock.now = T0
     await _seed_pages(app)

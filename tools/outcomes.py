@@ -53,15 +53,25 @@ def _not_yet(w: po.Windows) -> str:
             "(measured again as data arrives)")
 
 
+def _summed(daily: dict[str, dict[date, tuple[float, float]]], paths: list[str]) -> dict[date, tuple[float, float]]:
+    """Several pages' (clicks, impressions) per day as one series."""
+    out: dict[date, tuple[float, float]] = {}
+    for path in paths:
+        for day, (clicks, shown) in daily.get(path, {}).items():
+            c, s = out.get(day, (0.0, 0.0))
+            out[day] = (c + clicks, s + shown)
+    return out
+
+
 async def _page(tx: Tx, action: dict[str, Any], w: po.Windows, touched: set[str], now: Any) -> dict[str, Any]:
     metric = po.METRICS[action["kind"]][0]
     assert w.after is not None
-    path = po.target_key(action["target"])
+    paths = po.measured_pages(action["kind"], action["target"], action.get("params") or {})
     levels = await tx.outcomes.page_levels(*w.before)
-    exclude = {po.target_key(t) for t in touched if t.startswith("page:")} | {path}
-    controls = po.pick_controls(levels.get(path, 0.0), levels, exclude=exclude)
-    daily = await tx.outcomes.page_daily([path, *controls], w.before[0], w.after[1])
-    mine = daily.get(path, {})
+    exclude = {po.target_key(t) for t in touched if t.startswith("page:")} | set(paths)
+    controls = po.pick_controls(sum(levels.get(p, 0.0) for p in paths), levels, exclude=exclude)
+    daily = await tx.outcomes.page_daily([*paths, *controls], w.before[0], w.after[1])
+    mine = _summed(daily, paths)
     est = po.did(_series(mine, w.before, 0), _series(mine, w.after, 0), _mean_series(daily, controls, w.before, 0),
                  _mean_series(daily, controls, w.after, 0), controls=len(controls))
 
@@ -69,11 +79,14 @@ async def _page(tx: Tx, action: dict[str, Any], w: po.Windows, touched: set[str]
         clicks, shown = sum(_series(mine, span, 0)), sum(_series(mine, span, 1))
         return round(clicks / shown, 4) if shown else None
 
-    values = await tx.outcomes.value_per_session([path], *w.before)
-    per_click = values.get(path, values.get(""))
+    values = await tx.outcomes.value_per_session(paths, *w.before)
+    own = [values[p] for p in paths if p in values]
+    per_click = sum(own) / len(own) if own else values.get("")
     details: dict[str, Any] = {"target": action["target"], "ctr_before": ctr(w.before), "ctr_after": ctr(w.after),
                                "window_before": [str(d) for d in w.before], "window_after": [str(d) for d in w.after],
                                "control_targets": controls[:20]}
+    if paths != [po.target_key(action["target"])]:
+        details["measured_pages"] = paths  # the pages the links point to, not the page they were added on
     if per_click is None:
         details["revenue_note"] = "no GA4 revenue per session to value a click: realised revenue not estimated"
         return _measured(action, metric, est, None, details, now)

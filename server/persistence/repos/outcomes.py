@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from sqlalchemy import Table, func, select, update
 
+from policies.outcomes import measured_pages
 from server.persistence import models as m
 from server.persistence import models_deliveries as md
 from server.persistence import models_outcomes as mo
@@ -65,11 +66,15 @@ class SqlOutcomeRepo:
         return [dict(r._mapping) for r in rows]
 
     async def touched_targets(self, *, since: datetime) -> set[str]:
-        """Targets of every action executed since ``since`` (they cannot be anyone's control)."""
+        """Targets of every action executed since ``since``, and the pages internal links were pointed at (they
+        cannot be anyone's control)."""
         rows = (await self.conn.execute(
-            select(A.c.target).join(X, X.c.action_id == A.c.id)
-            .where(A.c.tenant_id == self.tenant, X.c.started_at >= since).distinct())).all()
-        return {r[0] for r in rows}
+            select(A.c.kind, A.c.target, A.c.params).join(X, X.c.action_id == A.c.id)
+            .where(A.c.tenant_id == self.tenant, X.c.started_at >= since))).all()
+        out = {r.target for r in rows}
+        out |= {f"page:{path}" for r in rows if r.target.startswith("page:")
+                for path in measured_pages(r.kind, r.target, r.params or {})}
+        return out
 
     async def released_orders(self) -> set[str]:
         rows = (await self.conn.execute(select(A.c.target).where(
