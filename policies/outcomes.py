@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from statistics import fmean
 from typing import Any
 from urllib.parse import urlparse
@@ -186,6 +186,12 @@ class Holdout:
 #: an experiment needs this many similar actions, and holds back at most half of them
 MIN_EXPERIMENT = 4
 MAX_SHARE = 0.5
+
+
+def held_back_until(split_at: datetime) -> datetime:
+    """Until when a held-back target stays untreated: the experiment's window after the split (the day of the
+    split left out), so a proposal treating it later cannot move the days the lift is measured on."""
+    return split_at + timedelta(days=AFTER_DAYS + 1)
 
 
 def holdout(ids: list[int], share: float, seed: int) -> Holdout:

@@ -278,6 +278,34 @@ async def test_an_experiment_with_a_held_back_control_reports_the_planted_lift(a
     assert _outcome_of(await get_action(app.deps, OP, action_id=executed[0]))["experiment_id"] == experiment["id"]
 
 
+async def test_a_held_back_target_is_not_proposed_again_while_its_experiment_measures(app: App,
+                                                                                       clock: Clock) -> None:
+    # a specialist re-run that proposed the control group again would treat it and spoil the experiment
+    from tools.errors import Conflict
+
+    clock.now = T0
+    await _seed_pages(app)
+    ids = []
+    for p in range(4):
+        made = await propose(app.deps, CONTENT, proposal(
+            "content.rewrite_title", target=f"page:/products/p{p}", params={"new_title": f"Linen Product {p}"},
+            revenue=500.0, observed_at=T0 - timedelta(days=1)))
+        ids.append(made.action.id)
+    results = await bulk_decide(app.deps, OP, items=[BulkItem(i, 1, "approve") for i in ids], holdout_share=0.5)
+    held = next(r for r in results if r.get("held_back"))
+    target = f"page:/products/p{ids.index(held['action_id'])}"
+    again = proposal("content.rewrite_title", target=target, params={"new_title": "Linen, Handmade and Better"},
+                     revenue=600.0, observed_at=T0 + timedelta(days=3))
+    clock.now = T0 + timedelta(days=28)
+    with pytest.raises(Conflict) as refused:
+        await propose(app.deps, CONTENT, again)
+    assert refused.value.code == "held_back"
+    assert f"experiment #{held['experiment_id']}" in refused.value.message and "30 Oct" in refused.value.message
+    # the experiment's window over, the target may be treated like any other
+    clock.now = T0 + timedelta(days=30)
+    assert (await propose(app.deps, CONTENT, again)).outcome == "created"
+
+
 async def test_an_experiment_waits_for_enough_data_and_needs_enough_actions(app: App, clock: Clock) -> None:
     clock.now = T0
     await _seed_pages(app)

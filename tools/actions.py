@@ -14,6 +14,7 @@ from policies.digest import canonical_json, version_digest
 from policies.guardrails import check_proposal
 from policies.kinds import KINDS
 from policies.lifecycle import LIVE, SUPERSEDABLE, Status, expires_at
+from policies.outcomes import held_back_until
 from policies.principal import Principal
 from policies.proposal import Proposal
 from policies.ranking import score
@@ -110,6 +111,12 @@ async def _store(tx: Tx, deps: Deps, principal: Principal, item: _Prepared, rule
     if live is not None and live.status not in SUPERSEDABLE:
         raise Conflict(f"action #{live.id} for {proposal.target} is already {live.status}; "
                        "a new proposal can follow once it finishes", code="in_flight", action_id=live.id)
+    # a target held back as an experiment's control stays untreated while the experiment measures
+    held = await tx.outcomes.holding_back(proposal.kind, proposal.target)
+    if held is not None and now < (until := held_back_until(held["created_at"])):
+        raise Conflict(f"#{held['action_id']} for {proposal.target} is held back as the control group of experiment "
+                       f"#{held['id']} until {until:%-d %b}: treating it now would spoil what the experiment "
+                       "measures", code="held_back", action_id=held["action_id"])
     # remembered refusals hold for a newer version of a returning proposal too
     # the learning loop's correction for this agent's kind (tools.learning); a returning proposal is compared
     # with its refused self as corrected alike, so a calibration never makes evidence look changed

@@ -198,6 +198,19 @@ class SqlOutcomeRepo:
             stmt = stmt.where(EXP.c.state == state)
         return [dict(r._mapping) for r in (await self.conn.execute(stmt)).all()]
 
+    async def holding_back(self, kind: str, target: str) -> dict[str, Any] | None:
+        """The newest experiment that holds an action of (kind, target) back as its control, with that action."""
+        held = (await self.conn.execute(
+            select(A.c.id).join(D, (D.c.action_id == A.c.id) & (D.c.tenant_id == A.c.tenant_id))
+            .where(A.c.tenant_id == self.tenant, A.c.kind == kind, A.c.target == target,
+                   A.c.status == "withdrawn", D.c.verdict == "hold_back")
+            .order_by(A.c.id.desc()))).scalars().all()
+        for action_id in held:
+            experiment = await self.experiment_for(action_id)
+            if experiment is not None:
+                return {**experiment, "action_id": action_id}
+        return None
+
     async def experiment_for(self, action_id: int) -> dict[str, Any] | None:
         for e in await self.experiments():
             if action_id in e["treated"] or action_id in e["control"]:
