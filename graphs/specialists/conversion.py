@@ -19,7 +19,7 @@ from graphs.specialists.arithmetic import Factor, num
 #: Shopify's URL scheme: what a page is from its path
 KINDS = (("/products/", "product"), ("/collections/", "collection"), ("/blogs/", "blog post"), ("/pages/", "page"))
 ORGANIC = "Organic Search"
-#: sessions (or orders) of the store's average a page's own figure is blended with
+#: sessions (or orders) at its kind's rate (or the store's order value) a page's own figure is blended with
 PRIOR_SESSIONS = 400
 PRIOR_ORDERS = 8
 #: used only when there is no GA4 data at all
@@ -71,7 +71,7 @@ class ConversionModel:
             self.store_aov, self.aov_source = 0.0, "no order data"
 
     def rate(self, path: str) -> Factor:
-        """A page's conversion rate: its own organic figure blended toward its kind's (alone under 50 sessions)."""
+        """A page's conversion rate: its own organic figure blended toward its kind's; under 50 sessions, its kind's."""
         sessions, conversions, _ = self.page.get((path, True)) or self.page.get((path, False)) or (0.0, 0.0, 0.0)
         if self.store_rate is None or sessions < 50:
             return self.kind_rate(kind_of(path))
