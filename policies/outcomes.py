@@ -52,8 +52,8 @@ def target_key(target: str) -> str:
 
 
 def measured_pages(kind: str, target: str, params: dict[str, Any]) -> list[str]:
-    """The pages whose clicks an action means to move: internal links are added on a strong page (the
-    target) to lift the pages they point to, so those are measured; every other page action, its target."""
+    """What an action means to move, as the measured series name it: internal links are added on a strong
+    page (the target) to lift the pages they point to, so those pages; every other action, its target."""
     if kind == "content.add_internal_links":
         linked = [target_key(f"page:{link['to_url']}") for link in params.get("links", []) if link.get("to_url")]
         if linked:
@@ -186,6 +186,18 @@ class Holdout:
 #: an experiment needs this many similar actions, and holds back at most half of them
 MIN_EXPERIMENT = 4
 MAX_SHARE = 0.5
+
+
+def sum_series(daily: dict[str, dict[date, tuple[float, float]]], keys: list[str]) -> dict[date, tuple[float, float]]:
+    """Several targets' daily pairs (a link action's destination pages) as one series, day by day."""
+    if len(keys) == 1:
+        return daily.get(keys[0], {})
+    out: dict[date, tuple[float, float]] = {}
+    for key in keys:
+        for day, (a, b) in daily.get(key, {}).items():
+            x, y = out.get(day, (0.0, 0.0))
+            out[day] = (x + a, y + b)
+    return out
 
 
 def held_back_until(split_at: datetime) -> datetime:

@@ -166,7 +166,8 @@ class Settings(BaseSettings):
     worker_grace_seconds: float = Field(default=30.0, gt=0)
     #: operations cycles one worker runs at once; the rest wait for it or go to another worker. With several
     #: workers, about the stores divided by the workers spreads them evenly (one worker polling first would
-    #: otherwise take the head of every store's partition)
+    #: otherwise take the head of every store's partition). One value for all the workers of a database: DBOS
+    #: keeps the queue's limits in its system database, and the last worker to start sets them
     cycles_per_worker: int = Field(default=4, ge=1, le=256)
     #: this process's worker identity (stable across restarts of the same worker: it then resumes its own
     #: workflows at once); unset: host:pid

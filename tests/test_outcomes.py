@@ -278,6 +278,36 @@ async def test_an_experiment_with_a_held_back_control_reports_the_planted_lift(a
     assert _outcome_of(await get_action(app.deps, OP, action_id=executed[0]))["experiment_id"] == experiment["id"]
 
 
+async def test_an_experiment_on_internal_links_measures_the_pages_they_point_to(app: App, clock: Clock,
+                                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # links added on p0..p5, each pointing at p(i+6): the destinations of the treated ones rise, the pages the
+    # links sit on do not; the lift is read on the destinations, treated against held back
+    from types import SimpleNamespace
+
+    import tools.experiments
+
+    monkeypatch.setattr(tools.experiments, "secrets", SimpleNamespace(randbits=lambda bits: 1))
+    clock.now = T0
+    await _seed_pages(app)
+    noise = _noise(seed=9)
+    await _write_clicks(app, noise, -40, 0, {})
+    ids = []
+    for p in range(6):
+        made = await propose(app.deps, CONTENT, proposal(
+            "content.add_internal_links", target=f"page:/products/p{p}",
+            params={"links": [{"anchor": f"linen {p + 6}", "to_url": f"https://shop.example/products/p{p + 6}"}]},
+            revenue=300.0, observed_at=T0 - timedelta(days=1)))
+        ids.append(made.action.id)
+    results = await bulk_decide(app.deps, OP, items=[BulkItem(i, 1, "approve") for i in ids], holdout_share=0.5)
+    executed = [r["action_id"] for r in results if r.get("status") == "executed"]
+    assert len(executed) == 3
+    await _write_clicks(app, noise, 1, 20, {ids.index(i) + 6: PLANTED for i in executed})
+    clock.now = T0 + timedelta(days=21)
+    [experiment] = (await measure_outcomes(app.deps, "demo"))["experiments"]
+    assert experiment["state"] == "measured" and experiment["treated"] == 3 and experiment["held_back"] == 3
+    assert experiment["verdict"] == "positive" and experiment["low"] <= PLANTED <= experiment["high"], experiment
+
+
 async def test_a_held_back_target_is_not_proposed_again_while_its_experiment_measures(app: App,
                                                                                        clock: Clock) -> None:
     # a specialist re-run that proposed the control group again would treat it and spoil the experiment
@@ -301,6 +331,23 @@ async def test_a_held_back_target_is_not_proposed_again_while_its_experiment_mea
         await propose(app.deps, CONTENT, again)
     assert refused.value.code == "held_back"
     assert f"experiment #{held['experiment_id']}" in refused.value.message and "30 Oct" in refused.value.message
+    # nor by another kind of action on that page, nor by links pointing at it
+    page = target.removeprefix("page:")
+    others = [proposal("content.rewrite_meta_description", target=target,
+                       params={"new_description": "Handmade linen, shipped in two days, free returns"},
+                       revenue=200.0, observed_at=T0 + timedelta(days=3)),
+              proposal("content.add_internal_links", target="page:/products/p9",
+                       params={"links": [{"anchor": "linen", "to_url": f"https://shop.example{page}"}]},
+                       revenue=200.0, observed_at=T0 + timedelta(days=3))]
+    for other in others:
+        with pytest.raises(Conflict) as refused:
+            await propose(app.deps, CONTENT, other)
+        assert refused.value.code == "held_back", other.kind
+    # links between other pages are not about it, and go ahead
+    away = proposal("content.add_internal_links", target="page:/products/p9",
+                    params={"links": [{"anchor": "linen", "to_url": "https://shop.example/products/p8"}]},
+                    revenue=200.0, observed_at=T0 + timedelta(days=3))
+    assert (await propose(app.deps, CONTENT, away)).outcome == "created"
     # the experiment's window over, the target may be treated like any other
     clock.now = T0 + timedelta(days=30)
     assert (await propose(app.deps, CONTENT, again)).outcome == "created"

@@ -14,7 +14,7 @@ from policies.digest import canonical_json, version_digest
 from policies.guardrails import check_proposal
 from policies.kinds import KINDS
 from policies.lifecycle import LIVE, SUPERSEDABLE, Status, expires_at
-from policies.outcomes import held_back_until
+from policies.outcomes import held_back_until, measured_pages, target_key
 from policies.principal import Principal
 from policies.proposal import Proposal
 from policies.ranking import score
@@ -111,12 +111,7 @@ async def _store(tx: Tx, deps: Deps, principal: Principal, item: _Prepared, rule
     if live is not None and live.status not in SUPERSEDABLE:
         raise Conflict(f"action #{live.id} for {proposal.target} is already {live.status}; "
                        "a new proposal can follow once it finishes", code="in_flight", action_id=live.id)
-    # a target held back as an experiment's control stays untreated while the experiment measures
-    held = await tx.outcomes.holding_back(proposal.kind, proposal.target)
-    if held is not None and now < (until := held_back_until(held["created_at"])):
-        raise Conflict(f"#{held['action_id']} for {proposal.target} is held back as the control group of experiment "
-                       f"#{held['id']} until {until:%-d %b}: treating it now would spoil what the experiment "
-                       "measures", code="held_back", action_id=held["action_id"])
+    await _refuse_held_back(tx, proposal, params_json, now)
     # remembered refusals hold for a newer version of a returning proposal too
     # the learning loop's correction for this agent's kind (tools.learning); a returning proposal is compared
     # with its refused self as corrected alike, so a calibration never makes evidence look changed
@@ -177,6 +172,21 @@ async def _store(tx: Tx, deps: Deps, principal: Principal, item: _Prepared, rule
         await record(tx, deps, actor="system:autonomy", event="action.auto_approved",
                      subject=f"action:{new.id}", data={"reason": verdict.reason})
     return ProposeResult(action_view(new), "superseded" if live else "created", superseded_id)
+
+
+async def _refuse_held_back(tx: Tx, proposal: Proposal, params: dict[str, Any], now: Any) -> None:
+    """A page or SKU held back as a running experiment's control stays untreated, by any kind of action (a
+    description rewrite on a page held back from a title experiment, links pointing at it), until the
+    experiment's window is over: treating it would spoil what the experiment measures."""
+    mine = {target_key(proposal.target), *measured_pages(proposal.kind, proposal.target, params)}
+    for held in await tx.outcomes.held_back():
+        if not mine & set(measured_pages(held["kind"], held["target"], held["params"] or {})):
+            continue
+        experiment = await tx.outcomes.experiment_for(held["id"])
+        if experiment is not None and now < (until := held_back_until(experiment["created_at"])):
+            raise Conflict(f"{proposal.target} is held back (#{held['id']}) as the control group of experiment "
+                           f"#{experiment['id']} until {until:%-d %b}: treating it now would spoil what the "
+                           "experiment measures", code="held_back", action_id=held["id"])
 
 
 async def _recall(tx: Tx, proposal: Proposal, now: Any, *, revenue_ratio: float = 1.0) -> memory.Recall:

@@ -110,6 +110,10 @@ async def _load_many(tx: Tx, ids: list[int]) -> dict[int, Any]:
     return out
 
 
+def _measured(action: dict[str, Any]) -> list[str]:
+    return po.measured_pages(action["kind"], action["target"], action.get("params") or {})
+
+
 def _target_change(daily: dict[date, tuple[float, float]], w: po.Windows, index: int) -> tuple[float, float]:
     assert w.after is not None
     before = [float(daily.get(d, (0, 0))[index]) for d in po.days(w.before)]
@@ -127,23 +131,24 @@ async def measure_experiments(tx: Tx, *, newest: dict[str, date | None], now: An
         metric, family = po.METRICS[e["kind"]]
         w = po.windows(e["created_at"].date(), newest["page" if family == "page" else "sku"])
         rows = {r["id"]: r for r in await tx.outcomes.actions([*e["treated"], *e["control"]])}
-        treated = [rows[i]["target"] for i in e["treated"] if rows.get(i, {}).get("status") == "executed"]
-        control = [rows[i]["target"] for i in e["control"] if rows.get(i, {}).get("status") == "withdrawn"]
+        # what each action meant to move: a page, a SKU, or for internal links the pages they point to
+        treated = [_measured(rows[i]) for i in e["treated"] if rows.get(i, {}).get("status") == "executed"]
+        control = [_measured(rows[i]) for i in e["control"] if rows.get(i, {}).get("status") == "withdrawn"]
         if w.after_days < po.MIN_AFTER_DAYS or w.after is None:
             result = {"state": "running", "reason": f"not enough data yet: {w.after_days} of the "
                                                      f"{po.MIN_AFTER_DAYS} days after the split needed"}
             await tx.outcomes.finish_experiment(e["id"], state="running", significant=False, result=result)
             out.append({"id": e["id"], "kind": e["kind"], **result})
             continue
-        keys = [po.target_key(t) for t in treated + control]
+        keys = sorted({k for keys in treated + control for k in keys})
         if family == "page":
             daily: dict[str, dict[date, tuple[float, float]]] = {
                 k: {d: (float(c), float(i)) for d, (c, i) in v.items()}
                 for k, v in (await tx.outcomes.page_daily(keys, w.before[0], w.after[1])).items()}
         else:
             daily = await tx.outcomes.sku_daily(keys, w.before[0], w.after[1])
-        t_changes = [_target_change(daily.get(po.target_key(t), {}), w, 0) for t in treated]
-        c_changes = [_target_change(daily.get(po.target_key(t), {}), w, 0) for t in control]
+        t_changes = [_target_change(po.sum_series(daily, k), w, 0) for k in treated]
+        c_changes = [_target_change(po.sum_series(daily, k), w, 0) for k in control]
         if not t_changes or not c_changes:
             result = {"state": "measured", "reason": "no executed treated action or no held-back action is left"}
             await tx.outcomes.finish_experiment(e["id"], state="measured", significant=False, result=result)

@@ -53,16 +53,6 @@ def _not_yet(w: po.Windows) -> str:
             "(measured again as data arrives)")
 
 
-def _summed(daily: dict[str, dict[date, tuple[float, float]]], paths: list[str]) -> dict[date, tuple[float, float]]:
-    """Several pages' (clicks, impressions) per day as one series."""
-    out: dict[date, tuple[float, float]] = {}
-    for path in paths:
-        for day, (clicks, shown) in daily.get(path, {}).items():
-            c, s = out.get(day, (0.0, 0.0))
-            out[day] = (c + clicks, s + shown)
-    return out
-
-
 async def _page(tx: Tx, action: dict[str, Any], w: po.Windows, touched: set[str], now: Any) -> dict[str, Any]:
     metric = po.METRICS[action["kind"]][0]
     assert w.after is not None
@@ -71,7 +61,7 @@ async def _page(tx: Tx, action: dict[str, Any], w: po.Windows, touched: set[str]
     exclude = {po.target_key(t) for t in touched if t.startswith("page:")} | set(paths)
     controls = po.pick_controls(sum(levels.get(p, 0.0) for p in paths), levels, exclude=exclude)
     daily = await tx.outcomes.page_daily([*paths, *controls], w.before[0], w.after[1])
-    mine = _summed(daily, paths)
+    mine = po.sum_series(daily, paths)
     est = po.did(_series(mine, w.before, 0), _series(mine, w.after, 0), _mean_series(daily, controls, w.before, 0),
                  _mean_series(daily, controls, w.after, 0), controls=len(controls))
 

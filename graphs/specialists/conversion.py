@@ -33,7 +33,7 @@ def kind_of(path: str) -> str:
 
 
 def plural(kind: str) -> str:
-    return {"home": "home page"}.get(kind, f"{kind} pages")
+    return {"home": "home page", "page": "other pages", "blog post": "blog posts"}.get(kind, f"{kind} pages")
 
 
 class ConversionModel:

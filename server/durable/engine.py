@@ -86,9 +86,13 @@ async def _stop_dequeuing() -> None:
     for event in dbos.background_thread_stop_events:
         event.set()
     managers = [t for t in dbos._background_threads if "queue_thread" in t.name and t.is_alive()]
-    for thread in managers:  # the manager joins its per-queue threads before it ends
-        await asyncio.to_thread(thread.join, 15.0)
-    await asyncio.sleep(0)  # a workflow the last dequeue handed to this loop becomes a task
+    if not managers:  # DBOS named its thread otherwise: say so rather than stop on a race again
+        log.warning("no DBOS queue manager thread found to stop before the workflows are cancelled")
+    for thread in managers:  # the manager joins each of its per-queue threads (up to 10 s each) before it ends
+        await asyncio.to_thread(thread.join, 60.0)
+        if thread.is_alive():
+            log.warning("DBOS's queue manager had not stopped after 60 s; stopping the engine anyway")
+    await asyncio.sleep(0)
 
 
 async def _cancel_workflow_tasks() -> None:

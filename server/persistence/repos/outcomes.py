@@ -60,7 +60,7 @@ class SqlOutcomeRepo:
     async def actions(self, ids: list[int]) -> list[dict[str, Any]]:
         if not ids:
             return []
-        rows = (await self.conn.execute(select(A.c.id, A.c.agent, A.c.kind, A.c.target, A.c.status,
+        rows = (await self.conn.execute(select(A.c.id, A.c.agent, A.c.kind, A.c.target, A.c.params, A.c.status,
                                                A.c.expected_revenue)
                                         .where(A.c.tenant_id == self.tenant, A.c.id.in_(ids)))).all()
         return [dict(r._mapping) for r in rows]
@@ -198,18 +198,15 @@ class SqlOutcomeRepo:
             stmt = stmt.where(EXP.c.state == state)
         return [dict(r._mapping) for r in (await self.conn.execute(stmt)).all()]
 
-    async def holding_back(self, kind: str, target: str) -> dict[str, Any] | None:
-        """The newest experiment that holds an action of (kind, target) back as its control, with that action."""
-        held = (await self.conn.execute(
-            select(A.c.id).join(D, (D.c.action_id == A.c.id) & (D.c.tenant_id == A.c.tenant_id))
-            .where(A.c.tenant_id == self.tenant, A.c.kind == kind, A.c.target == target,
-                   A.c.status == "withdrawn", D.c.verdict == "hold_back")
-            .order_by(A.c.id.desc()))).scalars().all()
-        for action_id in held:
-            experiment = await self.experiment_for(action_id)
-            if experiment is not None:
-                return {**experiment, "action_id": action_id}
-        return None
+    async def held_back(self) -> list[dict[str, Any]]:
+        """Every action held back as an experiment's control (withdrawn with a ``hold_back`` decision), newest
+        first, with what it aimed at."""
+        rows = (await self.conn.execute(
+            select(A.c.id, A.c.kind, A.c.target, A.c.params)
+            .join(D, (D.c.action_id == A.c.id) & (D.c.tenant_id == A.c.tenant_id))
+            .where(A.c.tenant_id == self.tenant, A.c.status == "withdrawn", D.c.verdict == "hold_back")
+            .order_by(A.c.id.desc()))).all()
+        return [dict(r._mapping) for r in rows]
 
     async def experiment_for(self, action_id: int) -> dict[str, Any] | None:
         for e in await self.experiments():
