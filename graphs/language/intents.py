@@ -8,43 +8,24 @@ and the slots of its verb (reason, time, edited params, level, rule text).
 
 Reading comes before acting: a question ("is the kill switch on?"), a negation or a
 hedge ("don't approve anything yet", "maybe later") never becomes a write, and a bare
-acknowledgement ("ok thanks") is only an acknowledgement.
+acknowledgement ("ok thanks") is only an acknowledgement. This module splits the message
+and reads the writes (decisions, settings, rules); ``questions`` reads everything else.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
 
 from graphs.language.confirm import KILL_OFF, KILL_ON, is_acknowledgement, strip_markup
 from graphs.language.dates import parse_when
+from graphs.language.intent import Intent
 from graphs.language.normalize import normalize
-from graphs.language.slots import (STATUS_WORDS, Ref, agent_in, has, ids_in, kind_in, level_in, params_in,
-                                   reason_in, ref_in)
+from graphs.language.questions import question, reading
+from graphs.language.slots import Ref, has, ids_in, level_in, params_in, reason_in, ref_in
 
-
-@dataclass(frozen=True)
-class Intent:
-    name: str
-    ids: tuple[int, ...] = ()
-    ref: Ref | None = None
-    reason: str | None = None
-    until: datetime | None = None
-    params: dict[str, Any] = field(default_factory=dict)
-    agent: str | None = None
-    task: str | None = None
-    level: str | None = None
-    limit: int | None = None
-    status: str | None = None
-    run_id: int | None = None
-    text: str | None = None
-    #: the verb this clause would have had, when a negation or hedge took it away
-    held_back: str | None = None
-    #: only these actions may be meant (an answer to "which one?", a narrowed question)
-    among: tuple[int, ...] = ()
+__all__ = ["Intent", "parse"]
 
 
 # --- reading the whole message ---------------------------------------------------------------------
@@ -101,7 +82,7 @@ def _one(t: str, original: str, now: datetime, names: frozenset[str] | None) -> 
     t = re.sub(r"^(?:and|so|also|ok|okay|oh|hmm+|wait|right|then)[ ,]+(?=(?:how|what|which|why|is|are|did|do|does"
                r"|when|where|who)\b)", "", t)
     if _QUESTION.search(t) and not _POLITE.search(t):
-        return _question(t, original, now, names)
+        return question(t, original, now, names)
     whole = _settings(t, original)
     if whole is not None:
         return whole
@@ -154,73 +135,6 @@ def _settings(t: str, original: str) -> Intent | None:
     return None
 
 
-def _question(t: str, original: str, now: datetime, names: frozenset[str] | None) -> Intent:
-    """A question reads state; it never changes it."""
-    ids = ids_in(t)
-    named = _workflows_named(t)
-    if named or has(r"\bworkflows?\b", t):
-        return Intent("workflows", text=",".join(named))
-    if has(r"kill ?switch|stopped|halted|frozen|paused", t):
-        return Intent("status", text=original)
-    if has(r"autonom|supervis|autopilot|\bmode\b|\blevel\b", t):
-        return Intent("status", text=original)
-    if has(r"\bhave i (?:approved|done|rejected|snoozed)|\b(?:approved|executed|done|rejected) so far\b"
-            r"|what (?:did|have) i (?:approve|reject|snooze)", t):
-        status = "rejected" if "reject" in t else "snoozed" if "snooze" in t else "executed,approved,auto_approved"
-        return Intent("list", status=status, ref=ref_in(t, names=names))
-    if has(r"which (?:one'?s|one is|is) (?:first|top|best)|what'?s (?:first|top)|top one\b", t) and not has(
-            r"\bwhy\b|explain", t):
-        return Intent("list", ref=Ref(position=1), limit=1)
-    if has(r"\b(performance|performing|track record|approval rate|hit rate|how (?:well|good) (?:is|are|has|have)"
-            r"|accuracy)\b", t):
-        return Intent("performance", agent=agent_in(t))
-    m = re.search(r"\brun\s+#?(\d+)\b", t)
-    if m or has(r"\b(runs|last run|recent runs|run status|status of (?:the )?run|how did (?:the )?(?:last )?run)\b", t):
-        return Intent("run_status", run_id=int(m.group(1)) if m else None)
-    if has(r"\b(verify|check|is|validate)\b.*\baudit\b|\btamper|\bintegrity\b", t):
-        return Intent("audit_verify")
-    if has(r"\bhow many\b", t) and not _data_question(t):
-        return Intent("list", ref=ref_in(t, names=names), status=_status_in(t))
-    if has(r"\brules?\b|preferences|standing", t):
-        return Intent("list_rules")
-    data = _data_question(t)
-    if data is not None:
-        return replace(data, text=original)
-    if ids or ref_in(t, names=names):
-        ref = None if ids else ref_in(t, names=names)
-        if ref is not None and not (ref.focus or ref.words or ref.position or ref.count) and (ref.kind or ref.agent
-                                                                                             or ref.risk):
-            return Intent("list", ref=ref, status=_status_in(t))
-        return Intent("explain", ids=ids, ref=ref)
-    return _reading(t, original, now, names=names) or Intent("unknown", text=original)
-
-
-def _status_in(t: str) -> str | None:
-    return next((v for k, v in STATUS_WORDS.items() if re.search(r"\b" + k + r"\b", t)), None)
-
-
-def _data_question(t: str) -> Intent | None:
-    if has(r"\bsales\b|\brevenue\b|\bhow (?:did|was|is|are) (?:last |this )?(?:week|month|business|we doing"
-            r"|things going|the store)|how'?s business|\bturnover\b|orders? (?:this|last) week", t):
-        return Intent("sales")
-    if has(r"\b(?:top|best|best-?selling|bestsellers?|most popular)\b.*\bproducts?\b|\bbestsellers?\b"
-            r"|\bwhat(?:'s| is) selling\b|\bselling (?:best|most)\b", t):
-        return Intent("top_products")
-    if has(r"\bchannels?\b|\btraffic\b.*\b(?:drop|fell|down|source)|\bwhich source\b", t):
-        return Intent("channels")
-    if has(r"which agent|agents? proposed|who proposed|most proposals|busiest agent", t):
-        return Intent("agent_stats")
-    if has(r"\b(?:work|worked|working|pay off|paid off|help|helped|effect|impact|results?|outcome)\b", t) and (
-            kind_in(t) or has(r"\bexecuted\b|\bapproved\b|\bactions?\b|\bchanges?\b", t)):
-        return Intent("outcomes", ref=ref_in(t, with_names=False))
-    if has(r"overnight|last night|while i was|what (?:did|have) (?:you|the agents?) (?:just )?(?:do|done)"
-            r"|what happened|what have you (?:just )?(?:done|changed)", t):
-        return Intent("audit_digest")
-    if has(r"people waiting|customers? waiting|escalations?|customer requests?|who(?:'s| is) waiting", t):
-        return Intent("escalations")
-    return None
-
-
 def _head(t: str) -> str:
     """The clause without its reason ("…, margins are too thin", "… because we're not ready")."""
     return re.sub(r"\s+(?:because|since|as|due to|bc|cuz|cos|b/c)\s.*$|,\s+(?=[a-z])(?!\s*(?:and|or)\s+#?\d).*$"
@@ -263,37 +177,8 @@ def _clause(t: str, original: str, now: datetime, names: frozenset[str] | None) 
         return Intent("approve", ids=ids, ref=None if ids else (ref or Ref(focus=True)))
     if hedge and verb is None:
         return Intent("hold_back", ids=ids, ref=ref, text=original)
-    return _reading(t, original, now, ids=ids, ref=ref, names=names) or Intent("unknown", ids=ids, ref=ref,
+    return reading(t, original, now, ids=ids, ref=ref, names=names) or Intent("unknown", ids=ids, ref=ref,
                                                                                 text=original)
-
-
-#: the operator's workflow templates as people name them (``server.durable.templates``)
-WORKFLOWS: tuple[tuple[str, str], ...] = (
-    ("weekly-seo-sweep", r"\b(?:weekly[- ])?seo[- ]sweep\b|\bweekly[- ](?:seo|sweep)\b"),
-    ("restock-check", r"\brestock(?:ing)?[- ]check\b"),
-    ("fraud-sweep", r"\bfraud[- ]sweep\b"),
-    ("full-review", r"\bfull[- ]review\b"),
-)
-_ASKS = r"^(?:what|how|is|are|was|were|does|did|when|why|which|has|have|where)\b|\?$"
-
-
-def _workflows_named(t: str) -> list[str]:
-    """The templates a message names, in the order of ``WORKFLOWS``."""
-    return [slug for slug, pattern in WORKFLOWS if has(pattern, t)]
-
-
-def _workflow(t: str) -> Intent | None:
-    """"start the weekly SEO sweep", "kick off a fraud sweep and a restock check" (one intent naming each);
-    "how are my workflows going?" lists them. A question about one ("what does the fraud sweep do?") starts
-    nothing: it is listed with what it does."""
-    named = _workflows_named(t)
-    asks = has(_ASKS, t.strip())
-    if named and not asks and has(r"\b(start|run|kick(?:ing)? off|launch|trigger|begin|fire off|do|go ahead with"
-                                  r"|let'?s do|set off|queue)\b", t):
-        return Intent("workflow", text=",".join(named))
-    if named or has(r"\bworkflows?\b|\bsweeps?\b", t):
-        return Intent("workflows", text=",".join(named))
-    return None
 
 
 def _verb(t: str, ids: tuple[int, ...], ref: Ref | None) -> str | None:
@@ -320,82 +205,4 @@ def _verb(t: str, ids: tuple[int, ...], ref: Ref | None) -> str | None:
             r"|what's|evidence|rollback plan|how (?:did you|do you know|sure|confident)|what happens if)\b", t) and (
             ids or (ref and (ref.focus or ref.words or ref.position or ref.agent or ref.kind))):
         return "explain"
-    return None
-
-
-def _reading(t: str, original: str, now: datetime, *, ids: tuple[int, ...] = (),
-             ref: Ref | None = None, names: frozenset[str] | None = None) -> Intent | None:
-    ref = ref if ref is not None else ref_in(t, names=names)
-    if has(r"\b(why|explain|tell me (?:more )?about|more about|details?|what (?:is|was|does) #?\d|what's #?\d"
-            r"|evidence|rollback plan|how (?:did you|do you know|sure|confident)|what happens if|open|view)\b", t) and (
-            ids or (ref and (ref.focus or ref.words or ref.position or ((ref.agent or ref.kind) and not ref.every)))):
-        return Intent("explain", ids=ids, ref=None if ids else ref)
-    if has(r"\b(verify|check|is|validate)\b.*\baudit\b|\btamper|\bintegrity\b", t):
-        return Intent("audit_verify")
-    if has(r"\bhandoffs?\b|who talked to whom|\btransfers?\b between", t):
-        return Intent("handoffs")
-    data = _data_question(t)
-    if data is not None:
-        return replace(data, text=original)
-    if has(r"\baudit\b|\bactivity\b|recent events|\bhistory\b|\blog\b", t):
-        return Intent("audit_digest", text=original)
-    m = re.search(r"\brun\s+#?(\d+)\b", t)
-    if m or has(r"\b(runs|last run|recent runs|run status|status of (?:the )?run|how did (?:the )?(?:last )?run)\b", t):
-        return Intent("run_status", run_id=int(m.group(1)) if m else None)
-    workflow = _workflow(t)
-    if workflow is not None:
-        return workflow
-    if has(r"\b(run|ask|have|get|tell|delegate|send|put|start|kick off|trigger)\b.*\b(all|every|each)\b.*"
-            r"\b(agents?|specialists?|analys[ie]s|checks?)\b|\brun everything\b|\bfull (?:analysis|sweep|scan)\b"
-            r"|\brun (?:the )?(?:specialists|agents)\b", t):
-        return Intent("run_all")
-    agent = agent_in(t)
-    if agent is None and has(r"\b(?:stock levels?|reorders?|markdowns?)\b", t) and has(r"\b(check|look|review|scan)\b", t):
-        agent = "inventory"
-    if agent is None and has(r"\btitles?\b|\bseo\b", t) and has(r"\b(check|look|review|scan|audit)\b", t):
-        agent = "content"
-    addressed = has(r"\b(agent|specialist|analyst)\b", t) or has(
-        r"^(?:please |pls |can you |could you |ok |so |now )?(?:run|ask|have|get|tell|delegate|send|start|kick off"
-        r"|trigger|look|check|analy[sz]e|investigate|audit|review|scan|find|dig|refresh|rerun|re-run)\b", t)
-    if agent and addressed and has(r"\b(run|ask|have|get|tell|delegate|send|start|kick off|trigger|look (?:at|into)"
-                                    r"|check|analy[sz]e|investigate|audit|review|scan|find|dig into|refresh|rerun"
-                                    r"|re-run)\b", t) and not has(
-            r"\b(show|list|pending|waiting)\b.*\b(ones?|actions?|proposals?)\b", t):
-        task = re.sub(r"(?i)^(?:please |can you |could you )?(?:run|ask|have|get|tell|delegate to|send|start|kick off"
-                      r"|trigger)\s+(?:the\s+)?(?:\w+\s+)?(?:agent|specialist)?\s*(?:to\s+)?", "", original).strip()
-        return Intent("delegate", agent=agent, task=task or original)
-    if has(r"what should i (?:do|focus|look at)|\btoday\b|briefing|good morning|morning|summary|overview|what'?s up"
-            r"|where do (?:we|i) stand|anything (?:urgent|new|important)|catch me up|what'?s new|what needs (?:my )?attention"
-            r"|what'?s (?:on|in) (?:my )?(?:plate|agenda)", t):
-        return Intent("briefing")
-    if has(r"\b(performance|performing|track record|approval rate|hit rate|how (?:well|good) (?:is|are|has|have)"
-            r"|accuracy)\b", t):
-        return Intent("performance", agent=agent)
-    status = _status_in(t)
-    if has(r"\b(show|list|what are|what's|what is|give me|see|display|pull up|any)\b|\bqueue\b|\binbox\b|"
-            r"\bwhat (?:got|was|were|has been|have been)\b.*\b(?:rejected|executed|approved|done|snoozed|expired"
-            r"|failed)\b|needs? my (?:approval|ok|sign[- ]off)|waiting (?:on|for) me|\bpending\b|\bproposals?\b|\bactions\b"
-            r"|\bones\b", t):
-        m = re.search(r"\b(?:top|first|last)\s+(\d+)\b|\b(\d+)\s+(?:actions|ones|items)\b", t)
-        limit = int(next(g for g in m.groups() if g)) if m else None
-        if ids and not ref:
-            return Intent("explain", ids=ids)
-        if ref is not None and (ref.focus or ref.words) and not (ref.kind or ref.agent or ref.risk or ref.every):
-            return Intent("explain", ref=ref)
-        return Intent("list", ref=ref, limit=limit,
-                      status="all" if has(r"\b(all statuses|everything ever|history)\b", t) else status)
-    if has(r"\bstatus\b|how are things|are we (?:live|running|ok)|health", t):
-        return Intent("status")
-    if ids:
-        return Intent("explain", ids=ids)
-    if ref is not None and (ref.words or ref.both or ref.position) and len(t.split()) <= 6:
-        return Intent("explain", ref=ref, text=original)
-    if has(r"^(hi|hello|hey|hiya|yo|good (?:afternoon|evening))\b", t):
-        return Intent("greeting")
-    if has(r"\b(thanks|thank you|cheers|great|perfect|nice|awesome|appreciate)\b", t):
-        return Intent("ack")
-    if has(r"\b(help|what can you do|how do i|how does this work|commands|options)\b", t):
-        return Intent("help")
-    if has(r"\brules?\b|\bpreferences\b", t):
-        return Intent("list_rules")
     return None

@@ -1,0 +1,30 @@
+"""One thing the operator asked for: a verb's name, the actions it names, and its slots (``intents.parse``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from graphs.language.slots import Ref
+
+
+@dataclass(frozen=True)
+class Intent:
+    name: str
+    ids: tuple[int, ...] = ()
+    ref: Ref | None = None
+    reason: str | None = None
+    until: datetime | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    agent: str | None = None
+    task: str | None = None
+    level: str | None = None
+    limit: int | None = None
+    status: str | None = None
+    run_id: int | None = None
+    text: str | None = None
+    #: the verb this clause would have had, when a negation or hedge took it away
+    held_back: str | None = None
+    #: only these actions may be meant (an answer to "which one?", a narrowed question)
+    among: tuple[int, ...] = ()
