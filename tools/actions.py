@@ -95,9 +95,9 @@ def _prepare(deps: Deps, raw: dict[str, Any] | Proposal) -> _Prepared:
 
 
 async def _store(tx: Tx, deps: Deps, principal: Principal, item: _Prepared, rules: list[Any],
-                 run_id: int | None) -> ProposeResult:
-    """``rules`` are the tenant's standing rules, read once in this transaction by the caller."""
-    """Dedupe, supersede, classify for autonomy and insert one prepared proposal, in the caller's transaction."""
+                 held: dict[str, Held], run_id: int | None) -> ProposeResult:
+    """Dedupe, supersede, classify for autonomy and insert one prepared proposal, in the caller's transaction.
+    ``rules`` (the tenant's standing rules) and ``held`` (``held_controls``) are read once in it by the caller."""
     proposal, params_json, tier, digest = item.proposal, item.params, item.tier, item.digest
     spec = KINDS[proposal.kind]
     now = deps.now()
@@ -111,7 +111,7 @@ async def _store(tx: Tx, deps: Deps, principal: Principal, item: _Prepared, rule
     if live is not None and live.status not in SUPERSEDABLE:
         raise Conflict(f"action #{live.id} for {proposal.target} is already {live.status}; "
                        "a new proposal can follow once it finishes", code="in_flight", action_id=live.id)
-    await _refuse_held_back(tx, proposal, params_json, now)
+    _refuse_held_back(held, proposal, params_json)
     # remembered refusals hold for a newer version of a returning proposal too
     # the learning loop's correction for this agent's kind (tools.learning); a returning proposal is compared
     # with its refused self as corrected alike, so a calibration never makes evidence look changed
@@ -174,19 +174,35 @@ async def _store(tx: Tx, deps: Deps, principal: Principal, item: _Prepared, rule
     return ProposeResult(action_view(new), "superseded" if live else "created", superseded_id)
 
 
-async def _refuse_held_back(tx: Tx, proposal: Proposal, params: dict[str, Any], now: Any) -> None:
-    """A page or SKU held back as a running experiment's control stays untreated, by any kind of action (a
-    description rewrite on a page held back from a title experiment, links pointing at it), until the
-    experiment's window is over: treating it would spoil what the experiment measures."""
-    mine = {target_key(proposal.target), *measured_pages(proposal.kind, proposal.target, params)}
+@dataclass(frozen=True, slots=True)
+class Held:
+    """A page or SKU held back as a running experiment's control, until the experiment's window is over."""
+
+    action_id: int
+    experiment_id: int
+    until: Any
+
+
+async def held_controls(tx: Tx, now: Any) -> dict[str, Held]:
+    """What running experiments hold back, by the measured name of each page or SKU (once per transaction)."""
+    out: dict[str, Held] = {}
     for held in await tx.outcomes.held_back():
-        if not mine & set(measured_pages(held["kind"], held["target"], held["params"] or {})):
-            continue
         experiment = await tx.outcomes.experiment_for(held["id"])
-        if experiment is not None and now < (until := held_back_until(experiment["created_at"])):
-            raise Conflict(f"{proposal.target} is held back (#{held['id']}) as the control group of experiment "
-                           f"#{experiment['id']} until {until:%-d %b}: treating it now would spoil what the "
-                           "experiment measures", code="held_back", action_id=held["id"])
+        if experiment is None or now >= (until := held_back_until(experiment["created_at"])):
+            continue
+        for key in measured_pages(held["kind"], held["target"], held["params"] or {}):
+            out.setdefault(key, Held(held["id"], experiment["id"], until))
+    return out
+
+
+def _refuse_held_back(held: dict[str, Held], proposal: Proposal, params: dict[str, Any]) -> None:
+    """A held-back page or SKU stays untreated, by any kind of action (a description rewrite on a page held back
+    from a title experiment, links pointing at it): treating it would spoil what the experiment measures."""
+    for key in (target_key(proposal.target), *measured_pages(proposal.kind, proposal.target, params)):
+        if (h := held.get(key)) is not None:
+            raise Conflict(f"{proposal.target} is held back (#{h.action_id}) as the control group of experiment "
+                           f"#{h.experiment_id} until {h.until:%-d %b}: treating it now would spoil what the "
+                           "experiment measures", code="held_back", action_id=h.action_id)
 
 
 async def _recall(tx: Tx, proposal: Proposal, now: Any, *, revenue_ratio: float = 1.0) -> memory.Recall:
@@ -219,7 +235,8 @@ async def propose(deps: Deps, principal: Principal, raw: dict[str, Any] | Propos
     item = _prepare(deps, raw)
 
     async def txn(tx: Tx) -> ProposeResult:
-        return await _store(tx, deps, principal, item, await active_rules(tx), run_id)
+        return await _store(tx, deps, principal, item, await active_rules(tx), await held_controls(tx, deps.now()),
+                            run_id)
 
     result = await deps.db.transact(principal.tenant, txn)
     return await _after(deps, principal.tenant, result, execute_now)
@@ -239,11 +256,11 @@ async def propose_many(deps: Deps, principal: Principal, raws: list[dict[str, An
             out.append(exc)
     async def txn(tx: Tx) -> list[tuple[int, ProposeResult | ToolError]]:
         done: list[tuple[int, ProposeResult | ToolError]] = []
-        rules = await active_rules(tx)
+        rules, held = await active_rules(tx), await held_controls(tx, deps.now())
         for i, item in prepared:
             try:
                 async with tx.savepoint():
-                    done.append((i, await _store(tx, deps, principal, item, rules, run_id)))
+                    done.append((i, await _store(tx, deps, principal, item, rules, held, run_id)))
             except ToolError as exc:
                 done.append((i, exc))
         return done
