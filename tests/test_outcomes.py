@@ -238,10 +238,9 @@ async def test_a_markdown_that_sells_more_units_is_measured_against_untouched_pr
     assert out["revenue_low"] <= 4.0 * 20 * 28 <= out["revenue_high"]
 
 
-async def test_an_experiment_with_a_held_back_control_reports_the_planted_lift(app: App, clock: Clock,
-                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    # one split, drawn once: over random splits a 95 % interval misses the planted lift one run in twenty,
-    # which is the interval working, not the code failing (the split's randomness is tools.experiments')
+async def _experiment_store(app: App, clock: Clock, monkeypatch: pytest.MonkeyPatch, *,
+                            seed: int) -> dict[tuple[int, int], float]:
+    """The pages with 40 days of clicks before T0, and the experiment's random split drawn the same every run."""
     from types import SimpleNamespace
 
     import tools.experiments
@@ -249,8 +248,16 @@ async def test_an_experiment_with_a_held_back_control_reports_the_planted_lift(a
     monkeypatch.setattr(tools.experiments, "secrets", SimpleNamespace(randbits=lambda bits: 1))
     clock.now = T0
     await _seed_pages(app)
-    noise = _noise(seed=3)
+    noise = _noise(seed=seed)
     await _write_clicks(app, noise, -40, 0, {})
+    return noise
+
+
+async def test_an_experiment_with_a_held_back_control_reports_the_planted_lift(app: App, clock: Clock,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    # one split, drawn once: over random splits a 95 % interval misses the planted lift one run in twenty,
+    # which is the interval working, not the code failing (the split's randomness is tools.experiments')
+    noise = await _experiment_store(app, clock, monkeypatch, seed=3)
     ids = []
     for p in range(10):
         made = await propose(app.deps, CONTENT, proposal(
@@ -282,15 +289,7 @@ async def test_an_experiment_on_internal_links_measures_the_pages_they_point_to(
                                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     # links added on p0..p5, each pointing at p(i+6): the destinations of the treated ones rise, the pages the
     # links sit on do not; the lift is read on the destinations, treated against held back
-    from types import SimpleNamespace
-
-    import tools.experiments
-
-    monkeypatch.setattr(tools.experiments, "secrets", SimpleNamespace(randbits=lambda bits: 1))
-    clock.now = T0
-    await _seed_pages(app)
-    noise = _noise(seed=9)
-    await _write_clicks(app, noise, -40, 0, {})
+    noise = await _experiment_store(app, clock, monkeypatch, seed=9)
     ids = []
     for p in range(6):
         made = await propose(app.deps, CONTENT, proposal(
