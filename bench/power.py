@@ -106,7 +106,7 @@ def chart_value(records: list[Record], out: Path) -> None:
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("planted worth over 4 weeks ($)")
-    ax.set_ylabel("at stake, as the action states it ($): expected revenue ÷ share recovered")
+    ax.set_ylabel("at stake, as the action states it ($): expected revenue ÷ share recovered, or carrying cost")
     ax.set_title("Stated stake against planted worth (found plants)")
     ax.legend(fontsize=7)
     fig.savefig(out, dpi=90)

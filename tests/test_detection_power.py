@@ -32,9 +32,6 @@ VALUE_FAILING: dict[str, str] = {
     "ranking_loss": "0.38x on one page of four: a page converting at 4 % (the world's spread is ±25 % around 2.2 %) "
                     "is valued at 2.05 %, its own few sessions blended toward the store's product pages; 9 of 11 "
                     "within 2x in bench/power.py",
-    "overstock": "the markdown's net gain over four weeks spreads 0.1-2.3x around a year's carrying cost of the "
-                 "excess: above it for dead stock (write-off avoided), below it where the discount is given on "
-                 "sales made anyway",
     "missing_page": "0.2-0.35x: a new page is valued at the store's collections' conversion rate and the position "
                     "half its first-page impressions reach; the plant at a product page's rate and position 5",
 }
@@ -122,3 +119,6 @@ def test_the_stated_stake_takes_back_only_the_named_recovery_share() -> None:
     markdown = [{"name": "extra units sold in 4 weeks", "value": 30.0}, {"name": "owner's gain per extra unit",
                                                                          "value": 25.0}]
     assert stake(750.0, markdown) == 750.0
+    carrying = [{"metric": "excess units at cost", "value": 4000.0},
+                {"metric": "carrying cost of the excess a year", "value": 1000.0}]
+    assert stake(750.0, markdown, carrying) == 1000.0

@@ -27,6 +27,9 @@ AGENT = "inventory"
 REORDER, MARKDOWN = "reorder", "markdown"
 ORDERS = "Shopify orders"
 PRODUCTS = "Shopify products"
+#: what the excess stock a markdown would clear costs a year to hold, at the store's holding-cost rate: the
+#: problem the markdown answers, stated beside what the markdown itself is expected to earn
+CARRYING_METRIC = "carrying cost of the excess a year"
 #: markdowns are proposed for stock worth at least this much at cost, and at least this many units
 MIN_EXCESS_VALUE = 500.0
 MIN_EXCESS_UNITS = 10
@@ -104,6 +107,7 @@ async def analyse(ctx: RunContext, task: str, scope: dict[str, Any]) -> Analysis
             analysis.reject(MARKDOWN, "not overstocked")
             continue
         excess_value = down.excess_units * cost
+        carrying = excess_value * settings.holding_cost_rate
         if down.excess_units < MIN_EXCESS_UNITS or excess_value < MIN_EXCESS_VALUE:
             analysis.reject(MARKDOWN, "excess too small to matter")
             continue
@@ -129,13 +133,16 @@ async def analyse(ctx: RunContext, task: str, scope: dict[str, Any]) -> Analysis
             kind="inventory.markdown", target=f"sku:{v['sku']}", agent=AGENT,
             title=f"Mark {label} down {down.percent_off:g}%: {stock:,} in stock is {cover} of sales",
             rationale=f"{down.excess_units:,} units beyond {inv.TARGET_COVER_DAYS} days of sales tie up "
-                      f"${excess_value:,.0f} at cost, costing {settings.holding_cost_rate:.0%} of it a year to hold"
+                      f"${excess_value:,.0f} at cost, costing {settings.holding_cost_rate:.0%} of it "
+                      f"(${carrying:,.0f}) a year to hold"
                       + (f"; {inv.writeoff_share(down.cover_days):.0%} of the stock is beyond a year of sales"
                          if down.cover_days > inv.YEAR_DAYS else "") + ".",
             params={"percent_off": down.percent_off}, revenue=revenue, confidence=0.4 if clearing else 0.5,
             ease=0.9,
             evidence=ev + [evidence(PRODUCTS, f"sku={v['sku']}", "excess units at cost", round(excess_value, 2),
-                                    w90, stock_at)],
+                                    w90, stock_at),
+                           evidence(PRODUCTS, f"sku={v['sku']}", CARRYING_METRIC, round(carrying, 2), w90,
+                                    stock_at)],
             rollback="Restore the previous price (kept in the action); the engine does this itself.",
             steps=["growth actions rollback ID"]))
     return analysis

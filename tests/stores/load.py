@@ -4,7 +4,8 @@
 the first action that answers it (kind and target), what that action expects to
 earn, and what it says is at stake (its expected revenue with the named "share
 recovered" assumption taken back out: the loss it measured, before it guesses how
-much of it a fix wins back); every action that answers no plant is an alarm.
+much of it a fix wins back; for a markdown, the carrying cost of the excess it
+states); every action that answers no plant is an alarm.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 from tests.stores.plants import Truth
@@ -56,8 +58,17 @@ def answers(action: Any, truth: Truth) -> bool:
 RECOVERY_FACTOR = "share recovered"
 
 
-def stake(expected: float, inputs: list[dict[str, Any]]) -> float:
-    """What an action says is at stake: its expected revenue with the recovery share taken back out."""
+#: what a markdown states its excess stock costs a year to hold (the problem it answers; its expected revenue
+#: is the net gain of the markdown itself over four weeks, a different quantity)
+CARRYING = "carrying cost of the excess a year"
+
+
+def stake(expected: float, inputs: list[dict[str, Any]], evidence: Sequence[dict[str, Any]] = ()) -> float:
+    """What an action says is at stake: the carrying cost of the excess it measured, for stock; otherwise its
+    expected revenue with the recovery share taken back out."""
+    for e in evidence:
+        if e.get("metric") == CARRYING:
+            return float(e["value"])
     share = 1.0
     for i in inputs:
         if i.get("name") == RECOVERY_FACTOR and i.get("value"):
@@ -65,7 +76,8 @@ def stake(expected: float, inputs: list[dict[str, Any]]) -> float:
     return expected / share
 
 
-def score(store: Store, queue: list[Any], inputs: dict[int, list[dict[str, Any]]] | None = None) -> Outcome:
+def score(store: Store, queue: list[Any], inputs: dict[int, list[dict[str, Any]]] | None = None,
+          evidence: dict[int, list[dict[str, Any]]] | None = None) -> Outcome:
     out = Outcome(pages=len(store.pages), queue=queue)
     for t in store.truth:
         hit = next(((n, a) for n, a in enumerate(queue, 1) if answers(a, t)), None)
@@ -73,7 +85,8 @@ def score(store: Store, queue: list[Any], inputs: dict[int, list[dict[str, Any]]
             out.found.append(Found(t))
             continue
         expected = float(hit[1].expected_revenue)
-        out.found.append(Found(t, hit[0], expected, stake(expected, (inputs or {}).get(hit[1].id, []))))
+        out.found.append(Found(t, hit[0], expected, stake(expected, (inputs or {}).get(hit[1].id, []),
+                                                                  (evidence or {}).get(hit[1].id, []))))
     out.alarms = [a for a in queue if not any(answers(a, t) for t in store.truth)]
     return out
 
@@ -111,8 +124,7 @@ async def run(store: Store, db_url: str, *, folder: Path | None = None) -> Outco
             runs = await run_all(app.deps, me)
             queue = await invoke(app.deps, me, "actions.list", status="live", limit=1000)
             answering = [a for a in queue if any(answers(a, t) for t in store.truth)]
-            inputs = {a.id: (await invoke(app.deps, me, "actions.get", action_id=a.id))["action"]["revenue_inputs"]
-                      for a in answering}
+            full = {a.id: (await invoke(app.deps, me, "actions.get", action_id=a.id))["action"] for a in answering}
             failed = [r for r in runs if r["status"] != "ok"]
             if failed:
                 raise RuntimeError(f"specialists did not run on the store: {failed}")
@@ -121,7 +133,8 @@ async def run(store: Store, db_url: str, *, folder: Path | None = None) -> Outco
     finally:
         if own:
             shutil.rmtree(where, ignore_errors=True)
-    return score(store, list(queue), inputs)
+    return score(store, list(queue), {i: a["revenue_inputs"] for i, a in full.items()},
+                 {i: a["evidence"] for i, a in full.items()})
 
 
 async def run_fresh(store: Store, template: Path) -> Outcome:
