@@ -17,9 +17,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio
 from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
 from mcp.server.auth.provider import AccessToken
-from mcp.server.mcpserver import MCPServer
 from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.applications import Starlette
@@ -33,6 +33,7 @@ from policies.principal import Principal, Role
 from server.app import App
 from server.mcp.guard import PRINCIPAL_KEY
 from server.mcp.identity import Principals
+from server.mcp.server import GrowthServer
 from server.metrics import Metrics
 from server.persistence.migrate import check
 from server.session_manager import LimitedSessionManager
@@ -223,7 +224,7 @@ async def _buffer(receive: Receive) -> tuple[bytes, Receive]:
     return b"".join(chunks), replay
 
 
-def build_http_app(app: App, mcp: MCPServer, principals: Principals, *, host: str,
+def build_http_app(app: App, mcp: GrowthServer, principals: Principals, *, host: str,
                    metrics: Metrics | None = None, sessions: SessionLedger | None = None) -> ASGIApp:
     from server.mcp.tools import TOOL_OPERATIONS
 
@@ -270,8 +271,10 @@ def build_http_app(app: App, mcp: MCPServer, principals: Principals, *, host: st
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        async with manager.run():
+        async with manager.run(), anyio.create_task_group() as tg:
+            tg.start_soon(mcp.feed.run)
             yield
+            tg.cancel_scope.cancel()
 
     ops = Starlette(routes=[Route("/healthz", healthz), Route("/readyz", readyz),
                             Route("/metrics", metrics_endpoint)], lifespan=lifespan)

@@ -52,6 +52,7 @@ async def serve_stdio(app: App) -> None:
     mcp = build_mcp(app, principals=principals)
     async with anyio.create_task_group() as tg:
         tg.start_soon(run_worker, app, "serve")
+        tg.start_soon(mcp.feed.run)
         await mcp.run_stdio_async()
         tg.cancel_scope.cancel()
 

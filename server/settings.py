@@ -135,6 +135,9 @@ class Settings(BaseSettings):
     #: a session with no request in flight for this long sleeps: only what it negotiated is kept (about 1 KB,
     #: not the ~40 KB of a running session); its next request wakes it where it was
     mcp_session_hibernate_seconds: float = Field(default=10.0, gt=0)
+    #: how often the MCP server reads the audit log for changes made by other processes (a worker, the command
+    #: line); a change made in the server itself is heard at once
+    mcp_feed_seconds: float = Field(default=1.0, gt=0)
     #: /metrics labels stores by name (off: by a keyed digest, so the metrics never name a store)
     metrics_name_tenants: bool = False
     # The e-mail channel (tools/email.py). A tenant's own mode (`growth email mode`) overrides the default.

@@ -1,4 +1,4 @@
-"""Assembling the MCP server: tools, prompts, resources, the guard, change notifications."""
+"""Assembling the MCP server: tools, prompts, resources, the guard, change notifications (``feed``)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from mcp.shared.subscriptions import ResourceUpdated
 from server.app import App
 from server.mcp import apps, prompts, resources, tools
 from server.mcp.events import TenantBus
+from server.mcp.feed import ChangeFeed
 from server.mcp.guard import Guard, Operations
 from server.mcp.identity import Principals
 from server.metrics import Metrics
@@ -21,31 +22,36 @@ INSTRUCTIONS = (
     "Resources read as markdown; the same URI plus .json has the data. Errors end with a stable [code].")
 
 
-def build_mcp(app: App, *, principals: Principals, metrics: Metrics | None = None) -> MCPServer:
+class GrowthServer(MCPServer):
+    """The SDK's server, with the feed that tells its listeners what changed (run it beside the server)."""
+
+    feed: ChangeFeed
+
+
+def build_mcp(app: App, *, principals: Principals, metrics: Metrics | None = None) -> GrowthServer:
     operations = Operations(prompts=dict(prompts.PROMPT_OPERATIONS),
                             resources={**resources.RESOURCE_OPERATIONS, **apps.RESOURCE_OPERATIONS})
     bus = TenantBus()
-    mcp = MCPServer("growth-engine", title="Growth Engine", version="0.1.0", instructions=INSTRUCTIONS,
-                    subscriptions=bus, extensions=[apps.extension()],
-                    middleware=[Guard(app.deps, principals, operations,
-                                      metrics.count_tool_call if metrics is not None else None)],
-                    log_level="WARNING")
+    mcp = GrowthServer("growth-engine", title="Growth Engine", version="0.1.0", instructions=INSTRUCTIONS,
+                       subscriptions=bus, extensions=[apps.extension()],
+                       middleware=[Guard(app.deps, principals, operations,
+                                         metrics.count_tool_call if metrics is not None else None)],
+                       log_level="WARNING")
     tools.register(mcp, app)
     operations.tools.update(tools.TOOL_OPERATIONS)
     prompts.register(mcp, app)
     resources.register(mcp, app)
 
-    async def notify(tenant: str, action_id: int) -> None:
-        # 2026-07-28 clients listening with subscriptions/listen hear about the inbox and the action: that
-        # store's readers only
-        await bus.publish_for(tenant, ResourceUpdated(uri=f"growth://actions/{action_id}"))
-        await bus.publish_for(tenant, ResourceUpdated(uri="growth://inbox"))
+    async def publish(tenant: str, uri: str) -> None:
+        # clients listening with subscriptions/listen (2026-07-28) hear of a store's actions, inbox and
+        # notifications: that store's readers only
+        await bus.publish_for(tenant, ResourceUpdated(uri=uri))
 
-    app.deps.listeners.append(notify)
+    mcp.feed = ChangeFeed(app.db, publish, interval=app.settings.mcp_feed_seconds)
 
-    async def told(tenant: str, _kind: str) -> None:
-        # a notification (tools.notify) reaches that store's listeners as a change of growth://notifications
-        await bus.publish_for(tenant, ResourceUpdated(uri="growth://notifications"))
+    async def nudge(*_: object) -> None:
+        mcp.feed.nudge()
 
-    app.deps.notices.append(told)
+    app.deps.listeners.append(nudge)  # an action changed here
+    app.deps.notices.append(nudge)  # a notification was told here
     return mcp

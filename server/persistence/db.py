@@ -142,6 +142,14 @@ class _Database:
 
         return await self.query("*", q)
 
+    async def audit_heads(self) -> dict[str, int]:
+        """Each store's last audit seq (what a reader following the chains compares its cursors with)."""
+        async def q(tx: SqlTx) -> dict[str, int]:
+            rows = await tx.conn.execute(select(m.AuditHead.tenant_id, m.AuditHead.seq))
+            return {tenant: int(seq) for tenant, seq in rows}
+
+        return await self.query("*", q)
+
     async def tenant_ids(self) -> list[str]:
         async def q(tx: SqlTx) -> list[str]:
             return list((await tx.conn.execute(select(m.Tenant.id).order_by(m.Tenant.id))).scalars())
