@@ -60,6 +60,9 @@ OPERATIONS: dict[str, OperationSpec] = _ops(
     #: department metrics week by week (the console's charts, the MCP ``chart`` tool): read like performance.read
     OperationSpec("metrics.read", R, True),
     OperationSpec("reflections.read", R, True),
+    #: experiments (a held-back control group): seen like outcomes; ending one early is a decision
+    OperationSpec("experiments.read", R, True),
+    OperationSpec("experiments.end", D, False),
     OperationSpec("agents.read", R, True),
     OperationSpec("memory.read", R, True),
     OperationSpec("memory.write", None, False),

@@ -59,6 +59,8 @@ COMMANDS: dict[str, Lazy] = {
     "vendors": Lazy("server.cli_deliveries", "Where each vendor's purchase orders are e-mailed."),
     "cycle": Lazy("server.cli_operations", "The operations cycle: Plan, Act, React, Reflect."),
     "notify": Lazy("server.cli_operations", "Notifications: where they go, quiet hours, the daily digest."),
+    "experiments": Lazy("server.cli_operations",
+                        "Experiments: approvals with a held-back control group, and their lift."),
     "worker": Lazy("server.cli_worker", "Run the background worker and the durable engine (deliveries, cycles, "
                                         "workflows) until stopped."),
 }

@@ -1,5 +1,6 @@
 """The operations loop on the command line: ``agents`` (listing, ``enable``, ``disable``), ``cycle``
-(``run``, ``list``, ``show``) and ``notify`` (``set``, ``list``, ``pass``)."""
+(``run``, ``list``, ``show``), ``notify`` (``set``, ``list``, ``pass``) and ``experiments`` (``list``,
+``end``)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ notify_app = typer.Typer(help="Notifications: where they go, quiet hours, the da
 app.add_typer(agents_app, name="agents")
 app.add_typer(cycle_app, name="cycle")
 app.add_typer(notify_app, name="notify")
+experiments_app = typer.Typer(help="Experiments: approvals with a held-back control group, and their lift.",
+                              no_args_is_help=True)
+app.add_typer(experiments_app, name="experiments")
 
 AllOpt = Annotated[bool, typer.Option("--all", help="Every agent of the store at once.")]
 
@@ -184,3 +188,38 @@ def notify_pass_cmd(tenant: TenantOpt = None, as_json: JsonOpt = False) -> None:
         _json({"notifications": told})
     else:
         out.print(f"{len(told)} new notification(s)")
+
+
+@experiments_app.command("list")
+def experiments_list(tenant: TenantOpt = None, as_json: JsonOpt = False) -> None:
+    """Every experiment, newest first: its groups, whether it still holds its control back, its lift."""
+    from tools.experiments import describe
+    from tools.registry import invoke
+
+    rows = run(lambda a: invoke(a.deps, operator(a, tenant), "experiments.read"))
+    if as_json:
+        _json(rows)
+        return
+    if not rows:
+        out.print("no experiments: one starts when four or more actions of one kind are approved together with a "
+                  "share held back (the MCP tool bulk_decide, hold_back_share)", soft_wrap=True)
+    for view in rows:
+        for line in describe(view):
+            out.print(line, soft_wrap=True, highlight=False)
+
+
+@experiments_app.command("end")
+def experiments_end(experiment_id: Annotated[str, typer.Argument(metavar="ID")],
+                    reason: Annotated[str, typer.Option("--reason", help="Why it ends now (kept with the result).")],
+                    tenant: TenantOpt = None, as_json: JsonOpt = False) -> None:
+    """End an experiment early: its held-back pages or SKUs may be treated again; the lift so far is kept."""
+    from tools.experiments import describe
+    from tools.registry import invoke
+
+    view = run(lambda a: invoke(a.deps, operator(a, tenant), "experiments.end", experiment_id=experiment_id,
+                                reason=reason))
+    if as_json:
+        _json(view)
+        return
+    for line in describe(view):
+        out.print(line, soft_wrap=True, highlight=False)

@@ -188,7 +188,8 @@ async def held_controls(tx: Tx, now: Any) -> dict[str, Held]:
     out: dict[str, Held] = {}
     for held in await tx.outcomes.held_back():
         experiment = await tx.outcomes.experiment_for(held["id"])
-        if experiment is None or now >= (until := held_back_until(experiment["created_at"])):
+        if experiment is None or experiment["state"] == "ended" \
+                or now >= (until := held_back_until(experiment["created_at"])):
             continue
         for key in measured_pages(held["kind"], held["target"], held["params"] or {}):
             out.setdefault(key, Held(held["id"], experiment["id"], until))

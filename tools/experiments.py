@@ -3,7 +3,10 @@
 When the operator approves several actions of one kind at once and asks for a control group, a random
 share of them is held back: not executed, ``withdrawn`` with a ``hold_back`` decision (never counted as
 a rejection). Once enough days have passed, the lift is the treated targets' change less the held-back
-targets' change over the same days, with its interval.
+targets' change over the same days, with its interval. While it runs, nothing treats a held-back page or
+SKU (``tools.actions.held_controls``). The operator sees each experiment and its lift
+(``experiments.read``) and may end one early (``experiments.end``): consent given can be taken back, and
+the held-back targets are free again; the lift measured so far is kept, marked final.
 """
 
 from __future__ import annotations
@@ -19,9 +22,13 @@ from policies.lifecycle import DECIDABLE, Status
 from policies.principal import Principal
 from tools.audit import record
 from tools.deps import Deps, Tx
-from tools.errors import InvalidInput
-from tools.registry import enforce
+from tools.errors import Conflict, InvalidInput, NotFound
+from tools.pii import protect_text
+from tools.registry import enforce, operation
 from tools.validation import parse_action_id
+
+#: the longest reason for ending an experiment that is kept
+REASON_MAX = 500
 
 
 async def hold_back(deps: Deps, principal: Principal, items: list[Any], share: float) -> tuple[list[Any],
@@ -91,6 +98,82 @@ async def hold_back(deps: Deps, principal: Principal, items: list[Any], share: f
         await deps.changed(principal.tenant, r["action_id"])
     remaining = [i for i in items if not (i.verdict == "approve" and _int(i.action_id) in held)]
     return remaining, results
+
+
+@operation("experiments.read")
+async def list_experiments(deps: Deps, principal: Principal) -> list[dict[str, Any]]:
+    """Every experiment of the store, newest first: its groups, whether it still holds its control back, and
+    the lift measured so far."""
+    now = deps.now()
+    rows = await deps.db.query(principal.tenant, lambda tx: tx.outcomes.experiments())
+    return [experiment_view(e, now) for e in reversed(rows)]
+
+
+@operation("experiments.end")
+async def end_experiment(deps: Deps, principal: Principal, *, experiment_id: int, reason: str) -> dict[str, Any]:
+    """End a running experiment early: its held-back targets may be treated again; its result is final."""
+    try:
+        experiment_id = parse_action_id(experiment_id)  # the same forms and bounds as an action's id
+    except InvalidInput:
+        raise InvalidInput(f"{str(experiment_id)[:40]!r} is not an experiment id (a number such as 3)",
+                           code="malformed_id") from None
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise InvalidInput("say why the experiment ends (it is kept with the result)", code="reason_required")
+    if len(reason) > REASON_MAX:
+        raise InvalidInput(f"the reason is {len(reason)} characters; at most {REASON_MAX}", code="reason_too_long")
+
+    async def txn(tx: Tx) -> dict[str, Any]:
+        now = deps.now()
+        e = await tx.outcomes.experiment(experiment_id)
+        if e is None:
+            raise NotFound(f"no experiment #{experiment_id} in this store (growth experiments list shows them)",
+                           code="no_experiment")
+        if e["state"] == "ended":
+            raise Conflict(f"experiment #{experiment_id} was already ended: {e['result'].get('ended_reason', '')}",
+                           code="already_ended")
+        stored = await protect_text(tx, deps, reason)
+        result = {**(e["result"] or {}), "state": "ended", "final": True,
+                  "ended_at": now.isoformat(timespec="seconds"), "ended_by": principal.subject, "ended_reason": stored}
+        await tx.outcomes.finish_experiment(experiment_id, state="ended", significant=bool(e["significant"]),
+                                            result=result)
+        await record(tx, deps, actor=principal.subject, event="experiment.ended", subject=f"experiment:{experiment_id}",
+                     data={"reason": stored, "released": list(e["control"]), "lift": result.get("lift_per_day")})
+        return experiment_view({**e, "state": "ended", "result": result}, now)
+
+    return await deps.db.transact(principal.tenant, txn)
+
+
+def experiment_view(e: dict[str, Any], now: Any) -> dict[str, Any]:
+    until = po.held_back_until(e["created_at"])
+    holding = e["state"] != "ended" and now < until
+    return {"id": e["id"], "kind": e["kind"], "state": e["state"], "created_at": e["created_at"].isoformat(),
+            "created_by": e["created_by"], "share": e["share"], "treated": list(e["treated"]),
+            "held_back": list(e["control"]), "holding_until": until.isoformat() if holding else None,
+            "note": e["note"], "result": dict(e["result"] or {})}
+
+
+def describe(view: dict[str, Any]) -> list[str]:
+    """An experiment in words, for the command line and the MCP text: its groups, then its result."""
+    held = ", ".join(f"#{i}" for i in view["held_back"])
+    holding = f" until {view['holding_until'][:10]}" if view["holding_until"] else ""
+    lines = [f"#{view['id']} {view['kind']}: {view['state']} · {len(view['treated'])} treated, "
+             f"{len(view['held_back'])} held back ({held}){holding}",
+             f"  started {view['created_at'][:10]} by {view['created_by']}: {view['note']}"]
+    r = view["result"]
+    if r.get("lift_per_day") is not None:
+        lines.append(f"  lift: {r['lift_per_day']:+,.2f} {r.get('metric', '')} ({r.get('level', po.LEVEL):.0%} "
+                     f"interval {r['low']:+,.2f} to {r['high']:+,.2f}) — {str(r.get('verdict', '')).replace('_', ' ')}"
+                     f"; {r.get('treated', 0)} treated against {r.get('held_back', 0)} held back, "
+                     f"{r.get('days_after', 0)} days after the split" + (" (final)" if r.get("final") else ""))
+    elif r.get("reason"):
+        lines.append(f"  not measured: {r['reason']}")
+    else:
+        lines.append("  not measured yet: outcomes are measured each cycle")
+    if view["state"] == "ended":
+        lines.append(f"  ended {str(r.get('ended_at', ''))[:10]} by {r.get('ended_by', '?')}: "
+                     f"{r.get('ended_reason', '')}; the held-back targets may be treated again")
+    return lines
 
 
 def _int(raw: Any) -> int | None:

@@ -53,6 +53,8 @@ MODULES: dict[str, str] = {
     "handoffs.read": "tools.handoffs",
     "inventory.settings": "tools.inventory_settings",
     "kill_switch.set": "tools.killswitch",
+    "experiments.end": "tools.experiments",
+    "experiments.read": "tools.experiments",
     "memory.forget": "tools.rules",
     "memory.read": "tools.rules",
     "memory.write": "tools.rules",

@@ -10,10 +10,12 @@ from policies.tiers import RiskTier
 
 READ = {"actions.list", "actions.get", "runs.get", "runs.list", "status.get", "audit.read", "audit.verify",
         "handoffs.read", "performance.read", "metrics.read", "reflections.read", "agents.read", "memory.read",
-        "telemetry.read", "catalog.search", "store_policies.read", "workflows.read"}
+        "telemetry.read", "catalog.search", "store_policies.read", "workflows.read", "experiments.read"}
 PROPOSE = {"actions.propose", "runs.start", "delegate"}
 DECIDE = {"actions.approve", "actions.reject", "actions.edit_approve", "actions.snooze", "actions.bulk_decide",
-          "actions.rollback"}
+          "actions.rollback", "experiments.end"}
+#: experiments are the operator's and their tokens': the chat agent neither lists nor ends them
+EXPERIMENTS = {"experiments.read", "experiments.end"}
 CHAT_OPERATOR = {"chat.operator"}
 OPERATOR_ONLY = {"autonomy.set", "kill_switch.set", "memory.write", "memory.forget", "pii.reveal", "tokens.create",
                  "tokens.manage",
@@ -49,7 +51,7 @@ EXPECTED: dict[str, set[str]] = {
     "agent:customer_front": {"catalog.search", "store_policies.read", "support.escalate"},
     "agent:accounts": {"orders.own"},
     # the operator's own agent starts and lists workflows for them (the person is checked too: the operator's)
-    "agent:ceo_front": (READ - {"store_policies.read"}) | DECIDE | PROPOSE - {"actions.propose"}
+    "agent:ceo_front": (READ - {"store_policies.read"} - EXPERIMENTS) | (DECIDE - EXPERIMENTS) | PROPOSE - {"actions.propose"}
                        | {"autonomy.set", "kill_switch.set", "memory.write", "memory.forget", "chat.operator",
                           "workflows.run"},
     "agent:analytics": SPECIALIST, "agent:inventory": SPECIALIST, "agent:content": SPECIALIST,

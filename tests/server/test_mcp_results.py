@@ -263,4 +263,4 @@ async def test_the_tool_table_is_what_the_server_offers(app: App) -> None:
     assert offered == set(TOOL_OPERATIONS) == {spec.name for spec in TOOLS}
     assert TOOL_OPERATIONS["approve_action"] == "actions.approve" and TOOL_OPERATIONS["chat"] == "chat.operator"
     # the table is data: importing it registers nothing and needs no server
-    assert len(TOOLS) == len(TOOL_OPERATIONS) == 41
+    assert len(TOOLS) == len(TOOL_OPERATIONS) == 43

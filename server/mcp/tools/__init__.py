@@ -9,14 +9,14 @@ errors with a stable code. Authorization happens in the guard middleware before 
 from mcp.server.mcpserver import MCPServer
 
 from server.app import App
-from server.mcp.tools import (audit, chat, data, decisions, deliveries, memory, queue, runs, store, tokens,
-                              workflows)
+from server.mcp.tools import (audit, chat, data, decisions, deliveries, experiments, memory, queue, runs, store,
+                              tokens, workflows)
 from server.mcp.tools import charts
 from server.mcp.tools.base import ToolSpec
 
 TOOLS: tuple[ToolSpec, ...] = (*chat.TOOLS, *queue.TOOLS, *decisions.TOOLS, *runs.TOOLS, *store.TOOLS,
                                *audit.TOOLS, *memory.TOOLS, *data.TOOLS, *tokens.TOOLS, *deliveries.TOOLS,
-                               *workflows.TOOLS,
+                               *workflows.TOOLS, *experiments.TOOLS,
                                *charts.TOOLS)
 
 #: tool name -> the ABAC operation the guard checks before the tool runs

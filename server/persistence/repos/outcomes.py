@@ -208,6 +208,11 @@ class SqlOutcomeRepo:
             .order_by(A.c.id.desc()))).all()
         return [dict(r._mapping) for r in rows]
 
+    async def experiment(self, experiment_id: int) -> dict[str, Any] | None:
+        row = (await self.conn.execute(select(EXP).where(EXP.c.tenant_id == self.tenant,
+                                                         EXP.c.id == experiment_id))).first()
+        return dict(row._mapping) if row else None
+
     async def experiment_for(self, action_id: int) -> dict[str, Any] | None:
         for e in await self.experiments():
             if action_id in e["treated"] or action_id in e["control"]:
