@@ -140,3 +140,39 @@ async def test_a_rejected_autonomy_proposal_is_not_proposed_again_within_its_coo
     async with app.db.read("demo") as tx:
         tenant = await tx.tenants.get()
     assert tenant is not None and Y not in tenant.overrides
+
+
+async def test_forecasts_that_run_at_twice_what_they_earn_are_corrected_towards_half(app: App, clock: Clock) -> None:
+    """Each hold forecasts $200 on a $100 order that is then cancelled (realised: $100). The ratio is realised
+    against the forecast before calibration: compared with the calibrated forecast instead, each round would
+    correct the last correction, and the ratio would settle near the square root of the truth."""
+    from sqlalchemy import update
+
+    from tools.outcomes import measure_outcomes
+
+    risk = Principal.for_agent("demo", "risk")
+    rounds = 8
+    async with app.db.write("demo") as tx:
+        await tx.tenants.ensure(name="demo", now=T0)
+        for r in range(rounds):
+            await tx.conn.execute(insert(m.Order).values(  # type: ignore[attr-defined]
+                tenant_id="demo", name=f"#20{r}", customer_ref="cus_test", financial_status="paid", total=100.0,
+                created_at=T0))
+    forecasts = []
+    for r in range(rounds):
+        clock.now = T0 + timedelta(hours=r)
+        made = await propose(app.deps, risk, proposal("risk.hold_order", target=f"order:#20{r}", revenue=200.0,
+                                                      observed_at=clock.now - timedelta(minutes=30)))
+        forecasts.append(made.action.expected_revenue)
+        done = await decide(app.deps, OP, action_id=made.action.id, version=1, verdict="approve")
+        assert done.action.status == "executed", done.execution
+        async with app.db.write("demo") as tx:
+            await tx.conn.execute(update(m.Order).where(m.Order.name == f"#20{r}")  # type: ignore[attr-defined]
+                                  .values(cancelled_at=clock.now + timedelta(minutes=5)))
+        await measure_outcomes(app.deps, "demo")
+        await learn(app.deps, "demo")
+    cal = await app.db.query("demo", lambda tx: tx.outcomes.calibration("risk", "risk.hold_order"))
+    assert cal is not None and cal["outcomes"] == rounds
+    assert cal["revenue_ratio"] == pc.revenue_ratio([(100.0, 200.0)] * rounds)
+    # every forecast after the first was lowered, each further than the one before, never back up
+    assert forecasts[0] == 200.0 and all(b < a for a, b in zip(forecasts, forecasts[1:]))

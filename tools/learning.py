@@ -58,7 +58,9 @@ async def learn(deps: Deps, tenant: str) -> dict[str, Any]:
         if o["verdict"] == "negative":
             negative[key] += 1
         if o["revenue"] is not None:
-            pairs[key].append((float(o["revenue"]), float(o["expected_revenue"] or 0)))
+            # against the forecast before any calibration: the ratio corrects the agent, not the last correction
+            calibrated_by = float((o.get("details") or {}).get("calibrated_by") or 1.0)
+            pairs[key].append((float(o["revenue"]), float(o["expected_revenue"] or 0) / calibrated_by))
     perf = {(r["agent"], r["kind"]): r for r in performance}
     now = deps.now()
     cals: dict[tuple[str, str], pc.Calibration] = {}

@@ -135,7 +135,25 @@ async def _hold(tx: Tx, action: dict[str, Any], released: set[str], now: Any) ->
 
 async def measure_one(tx: Tx, action: dict[str, Any], *, newest: dict[str, date | None], touched: set[str],
                       released: set[str], now: Any) -> dict[str, Any]:
-    """One executed action's outcome row, from the data held now."""
+    """One executed action's outcome row, from the data held now, with the calibration its forecast carried."""
+    row = await _measure(tx, action, newest=newest, touched=touched, released=released, now=now)
+    factor = forecast_calibration(action.get("revenue_inputs") or [])
+    if factor != 1.0:
+        row["details"] = {**row["details"], "calibrated_by": factor}
+    return row
+
+
+def forecast_calibration(revenue_inputs: list[dict[str, Any]]) -> float:
+    """The learning loop's factor a forecast was multiplied by when proposed (1 if none): realised revenue is
+    compared with the forecast before it, or each calibration would correct the last one's correction."""
+    for i in revenue_inputs:
+        if i.get("name") == "calibration" and isinstance(i.get("value"), (int, float)) and i["value"] > 0:
+            return float(i["value"])
+    return 1.0
+
+
+async def _measure(tx: Tx, action: dict[str, Any], *, newest: dict[str, date | None], touched: set[str],
+                   released: set[str], now: Any) -> dict[str, Any]:
     kind = action["kind"]
     if kind not in po.METRICS:
         return {**_waiting(action, "", "", now), "state": "unmeasurable",

@@ -49,7 +49,7 @@ class SqlOutcomeRepo:
         undelivered = select(SD.c.id).where(*mine, SD.c.state.notin_(("delivered", "skipped"))).exists()
         delivered_at = select(func.max(SD.c.delivered_at)).where(*mine).scalar_subquery()
         rows = (await self.conn.execute(
-            select(A.c.id, A.c.agent, A.c.kind, A.c.target, A.c.params, A.c.expected_revenue,
+            select(A.c.id, A.c.agent, A.c.kind, A.c.target, A.c.params, A.c.expected_revenue, A.c.revenue_inputs,
                    func.coalesce(delivered_at, X.c.finished_at).label("executed_at"))
             .join(X, X.c.action_id == A.c.id)
             .where(A.c.tenant_id == self.tenant, A.c.status == "executed", X.c.status == "executed",
