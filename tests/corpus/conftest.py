@@ -12,10 +12,12 @@ from tests.corpus.runner import build_template
 
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return asyncio.run(build_template(tmp_path_factory.mktemp("demo-store")))
+    """The store the conversation corpora were written against: the demo of their day (``runner.CLOCK``)."""
+    return asyncio.run(build_template(tmp_path_factory.mktemp("demo-store"), pinned=True))
 
 
 @pytest.fixture(scope="session")
 def bare_demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo store's data, imported, before any specialist has run (an empty queue)."""
+    """The demo store's data, imported, before any specialist has run (an empty queue), as of today: the
+    tests on it run the real command line, on the real clock."""
     return asyncio.run(build_template(tmp_path_factory.mktemp("demo-bare"), run_specialists=False))

@@ -24,6 +24,11 @@ from server.settings import Settings
 from tests.corpus.dsl import Scenario, T
 
 TEST_SECRET = "test-secret-for-growth-engine-suite"
+#: the day the corpora were written against: the demo store's data ends the store's yesterday, so its order
+#: numbers and its queue are those of one day; the scenarios name them ("approve the hold on order #9291").
+#: The template and every scenario's store run on this clock (ticking from it), so a scenario means the same
+#: thing whatever day the suite runs.
+CLOCK = datetime(2026, 11, 29, 15, 0, tzinfo=timezone.utc)
 OPERATOR = Principal.operator("demo", subject="operator:corpus")
 #: statuses that are not an effect of the conversation (a newer proposal replacing an older one)
 _IGNORED_STATUSES = frozenset({"superseded"})
@@ -33,13 +38,21 @@ def settings_for(url: str, **extra: Any) -> Settings:
     return Settings(database_url=url, secret_key=TEST_SECRET, tenant="demo", brain="rules", **extra)
 
 
-async def build_template(folder: Path, *, run_specialists: bool = True) -> Path:
-    """The demo store, built once through the real `growth demo` path."""
+def pin_clock(app: App, at: datetime = CLOCK) -> None:
+    """The app's clock from ``at``, ticking as the real one does."""
+    started = datetime.now(timezone.utc)
+    app.deps.clock = lambda: at + (datetime.now(timezone.utc) - started)
+
+
+async def build_template(folder: Path, *, run_specialists: bool = True, pinned: bool = False) -> Path:
+    """The demo store, built once through the real `growth demo` path (``pinned``: on the corpora's day)."""
     from server.demo.build import build
 
     folder.mkdir(parents=True, exist_ok=True)
     db = folder / "growth.db"
     app = await create_app(settings_for(f"sqlite+aiosqlite:///{db}"))
+    if pinned:
+        pin_clock(app)
     try:
         await build(app.deps, OPERATOR, folder / "exports", seed=7, run_specialists=run_specialists)
     finally:
@@ -158,6 +171,7 @@ async def open_world(template: Path, folder: Path, handles: dict[str, tuple[str,
     db = folder / "growth.db"
     shutil.copy(template, db)
     app = await create_app(settings_for(f"sqlite+aiosqlite:///{db}"))
+    pin_clock(app)
     from tools.actions import list_actions
 
     everything = await list_actions(app.deps, OPERATOR, status="all", limit=1000)
@@ -262,7 +276,3 @@ def table(outcomes: list[Outcome]) -> str:
                  f"{sum(o.ok for o in outcomes)} ({sum(o.ok for o in outcomes) / max(total, 1):.0%}) | "
                  f"{sum(bool(o.unasked) for o in outcomes)} |")
     return "\n".join(lines)
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
