@@ -29,6 +29,7 @@ from tools.execution import execute
 from tools.performance import agent_performance
 from tools.rollback import rollback
 from tools.rules import add as add_rule
+from tools.standing import MEASURED_DAYS
 from tools.tenants import set_autonomy
 
 OP = Principal.operator("demo")
@@ -61,6 +62,7 @@ async def _run_sequence(app: App, clock: Clock, seq: list[Step]) -> None:
     refused_clicks: float | None = None
     reason_seen = ""
     current: int | None = None
+    executed_at: datetime | None = None  # the executed title, while it stands (not rolled back)
     for n, (op, arg) in enumerate(seq):
         if op == "wait":
             clock.advance(days=arg)
@@ -74,13 +76,18 @@ async def _run_sequence(app: App, clock: Clock, seq: list[Step]) -> None:
             except Conflict as exc:
                 if exc.code == "in_flight":
                     continue
+                if exc.code == "being_measured":  # an executed title is measured before the page changes again
+                    assert executed_at is not None and clock.now < executed_at + timedelta(days=MEASURED_DAYS)
+                    continue
                 assert exc.code == "recently_refused", exc
                 assert inside and not changed, (clock.now, refused_at, clicks, refused_clicks)
                 continue
             if result.outcome == "unchanged":
                 continue
-            # it came: it was allowed to (outside the cooldown, or the evidence moved enough)
+            # it came: it was allowed to (outside the cooldown, or the evidence moved enough), and no executed
+            # change of the page is still being measured
             assert not inside or changed, (clock.now, refused_at, clicks, refused_clicks)
+            assert executed_at is None or clock.now >= executed_at + timedelta(days=MEASURED_DAYS)
             if refused_at is not None:
                 assert "You " in result.action.rationale and reason_seen in result.action.rationale
             current = result.action.id
@@ -95,7 +102,9 @@ async def _run_sequence(app: App, clock: Clock, seq: list[Step]) -> None:
                 reason_seen = f"not now, take {n}"
                 refused_at, refused_clicks, current = clock.now, clicks, None
             elif op == "approve" and status["status"] == "pending_approval":
-                await decide(app.deps, OP, action_id=current, version=status["version"], verdict="approve")
+                done = await decide(app.deps, OP, action_id=current, version=status["version"], verdict="approve")
+                if done.action.status == "executed":
+                    executed_at = clock.now
         except Conflict as exc:
             assert exc.code == "expired", exc  # waited past its deadline: expired, not refused
             current = None
@@ -103,7 +112,7 @@ async def _run_sequence(app: App, clock: Clock, seq: list[Step]) -> None:
         if op == "rollback" and status["status"] == "executed":
             reason_seen = f"it hurt sales, take {n}"
             await rollback(app.deps, OP, action_id=current, reason=reason_seen)
-            refused_at, refused_clicks, current = clock.now, clicks, None
+            refused_at, refused_clicks, current, executed_at = clock.now, clicks, None, None
 
 
 @pytest.mark.slow
@@ -176,28 +185,50 @@ MARKDOWN_STEPS = [
 
 @pytest.mark.parametrize("level", ["supervised", "semi_autonomous", "autonomous"])
 @pytest.mark.parametrize(("before", "next_pct", "tier"), MARKDOWN_STEPS)
-async def test_markdowns_classify_by_their_total(app: App, level: str, before: list[float], next_pct: float,
-                                                 tier: str) -> None:
+async def test_markdowns_classify_by_their_total(app: App, clock: Clock, level: str, before: list[float],
+                                                 next_pct: float, tier: str) -> None:
     await seed_store(app)
     for n, pct in enumerate(before):
-        a = (await propose(app.deps, INVENTORY, proposal("inventory.markdown", params={"percent_off": pct}))).action
+        a = (await propose(app.deps, INVENTORY, markdown(pct, clock))).action
         await decide(app.deps, OP, action_id=a.id, version=a.version, verdict="approve")
         assert (await get_action(app.deps, OP, action_id=a.id))["action"]["status"] == "executed"
+        clock.advance(days=MEASURED_DAYS)  # the next markdown waits until this one's outcome is measured
     await set_autonomy(app.deps, OP, level=level)
-    nxt = (await propose(app.deps, INVENTORY, proposal("inventory.markdown", params={"percent_off": next_pct}))).action
+    nxt = (await propose(app.deps, INVENTORY, markdown(next_pct, clock))).action
     assert nxt.risk_tier == tier
     if tier == "critical":
         # whatever the autonomy, a markdown past 30 % in total never runs without the operator
         assert nxt.status == "pending_approval"
 
 
-async def test_an_assistant_cannot_approve_a_markdown_that_is_critical_in_total(app: App) -> None:
+def markdown(pct: float, clock: Clock) -> dict[str, Any]:
+    return proposal("inventory.markdown", params={"percent_off": pct}, observed_at=clock.now - timedelta(hours=1))
+
+
+async def test_a_markdown_is_not_proposed_again_while_the_last_one_is_measured(app: App, clock: Clock) -> None:
+    await seed_store(app)
+    first = (await propose(app.deps, INVENTORY, markdown(20.0, clock))).action
+    await decide(app.deps, OP, action_id=first.id, version=first.version, verdict="approve")
+    clock.advance(days=MEASURED_DAYS - 1)
+    with pytest.raises(Conflict) as held:
+        await propose(app.deps, INVENTORY, markdown(10.0, clock))
+    assert held.value.code == "being_measured" and f"#{first.id}" in held.value.message
+    # rolled back, it holds nothing (what the operator said about it is remembered instead)
+    await rollback(app.deps, OP, action_id=first.id, reason="too deep")
+    clock.advance(days=1)
+    with pytest.raises(Conflict) as refused:
+        await propose(app.deps, INVENTORY, markdown(10.0, clock))
+    assert refused.value.code == "recently_refused"
+
+
+async def test_an_assistant_cannot_approve_a_markdown_that_is_critical_in_total(app: App, clock: Clock) -> None:
     from policies.principal import Role
 
     await seed_store(app)
-    first = (await propose(app.deps, INVENTORY, proposal("inventory.markdown", params={"percent_off": 20.0}))).action
+    first = (await propose(app.deps, INVENTORY, markdown(20.0, clock))).action
     await decide(app.deps, OP, action_id=first.id, version=first.version, verdict="approve")
-    nxt = (await propose(app.deps, INVENTORY, proposal("inventory.markdown", params={"percent_off": 15.0}))).action
+    clock.advance(days=MEASURED_DAYS)
+    nxt = (await propose(app.deps, INVENTORY, markdown(15.0, clock))).action
     assert nxt.risk_tier == "critical"  # 15 % alone is high; 32 % in total is not
     assistant = Principal(tenant="demo", subject="assistant:ide", role=Role.ASSISTANT,
                           scopes=frozenset({"read", "decide"}))

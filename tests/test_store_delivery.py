@@ -20,7 +20,8 @@ from server.connectors.shopify_live import ShopifyLiveStores
 from tests.conftest import Clock
 from tests.live_store import OP, Crash, Live, approve, live_store
 from tests.factories import proposal, seed_store
-from tools.actions import get_action
+from tools.actions import get_action, propose
+from tools.decisions import decide
 from tools.connections import connect
 from tools.rollback import rollback
 from tools.store_delivery import LEASE, NO_CONNECTION, deliver_pending
@@ -111,9 +112,14 @@ async def test_an_answer_lost_after_the_store_applied_it_is_not_applied_twice(li
 
 
 async def test_two_concurrent_worker_passes_make_one_mutation_per_event(live: Live) -> None:
-    ids = [await approve(live.app, "content.rewrite_title", CONTENT),
-           await approve(live.app, "content.rewrite_meta_description", CONTENT),
-           await approve(live.app, "inventory.markdown", INVENTORY)]
+    # proposed together, as a specialist run does (once the title is changed, the page is not changed again
+    # until that is measured), then approved: each executed locally
+    made = [(await propose(live.app.deps, who, proposal(kind))).action for kind, who in (
+        ("content.rewrite_title", CONTENT), ("content.rewrite_meta_description", CONTENT),
+        ("inventory.markdown", INVENTORY))]
+    for a in made:
+        assert (await decide(live.app.deps, OP, action_id=a.id, version=1, verdict="approve")).execution
+    ids = [a.id for a in made]
     reports = await asyncio.gather(live.deliver(), live.deliver(), live.deliver())
     delivered = [o.action_id for r in reports for o in r.outcomes if o.status == "delivered"]
     assert sorted(delivered) == sorted(ids)

@@ -14,7 +14,6 @@ from policies.digest import canonical_json, version_digest
 from policies.guardrails import check_proposal
 from policies.kinds import KINDS
 from policies.lifecycle import LIVE, SUPERSEDABLE, Status, expires_at
-from policies.outcomes import held_back_until, measured_pages, target_key
 from policies.principal import Principal
 from policies.proposal import Proposal
 from policies.ranking import score
@@ -28,7 +27,8 @@ from tools.outcomes import outcome_of
 from tools.errors import Conflict, Forbidden, InvalidInput, NotFound, ToolError
 from tools.pii import protect, protect_text
 from tools.limits import tier_in_total
-from tools.rules import active_rules, check_action
+from tools.rules import check_action
+from tools.standing import Standing, standing
 from tools.records import ActionRecord, NewAction
 from tools.registry import operation
 from tools.validation import describe, parse_action_id
@@ -94,10 +94,11 @@ def _prepare(deps: Deps, raw: dict[str, Any] | Proposal) -> _Prepared:
                      version_digest(proposal.kind, proposal.target, params_json))
 
 
-async def _store(tx: Tx, deps: Deps, principal: Principal, item: _Prepared, rules: list[Any],
-                 held: dict[str, Held], run_id: int | None) -> ProposeResult:
+async def _store(tx: Tx, deps: Deps, principal: Principal, item: _Prepared, standing: Standing,
+                 run_id: int | None) -> ProposeResult:
     """Dedupe, supersede, classify for autonomy and insert one prepared proposal, in the caller's transaction.
-    ``rules`` (the tenant's standing rules) and ``held`` (``held_controls``) are read once in it by the caller."""
+    ``standing`` (rules, held-back controls, changes being measured: ``tools.standing``) is read once in it by
+    the caller."""
     proposal, params_json, tier, digest = item.proposal, item.params, item.tier, item.digest
     spec = KINDS[proposal.kind]
     now = deps.now()
@@ -111,7 +112,7 @@ async def _store(tx: Tx, deps: Deps, principal: Principal, item: _Prepared, rule
     if live is not None and live.status not in SUPERSEDABLE:
         raise Conflict(f"action #{live.id} for {proposal.target} is already {live.status}; "
                        "a new proposal can follow once it finishes", code="in_flight", action_id=live.id)
-    _refuse_held_back(held, proposal, params_json)
+    standing.refuse(proposal, params_json)
     # remembered refusals hold for a newer version of a returning proposal too
     # the learning loop's correction for this agent's kind (tools.learning); a returning proposal is compared
     # with its refused self as corrected alike, so a calibration never makes evidence look changed
@@ -135,12 +136,12 @@ async def _store(tx: Tx, deps: Deps, principal: Principal, item: _Prepared, rule
     tier, _ = await tier_in_total(tx, proposal.kind, proposal.target, params_json, tier, now)
     level = tenant_row.overrides.get(proposal.kind, tenant_row.autonomy_level)
     verdict = decide_autonomy(level, tier, spec)
-    if rules:
-        standing = await check_action(tx, deps, proposal.kind, proposal.target, params_json, rules)
-        if standing.denied:
-            raise Forbidden(standing.reason, code=standing.code)
-        if standing.outcome is Outcome.REQUIRE_APPROVAL:
-            verdict = standing
+    if standing.rules:
+        ruled = await check_action(tx, deps, proposal.kind, proposal.target, params_json, standing.rules)
+        if ruled.denied:
+            raise Forbidden(ruled.reason, code=ruled.code)
+        if ruled.outcome is Outcome.REQUIRE_APPROVAL:
+            verdict = ruled
     status = Status.AUTO_APPROVED if verdict.allowed else Status.PENDING_APPROVAL
     if live is not None:
         await tx.actions.transition(live.id, from_statuses=SUPERSEDABLE, to=Status.SUPERSEDED, now=now)
@@ -174,38 +175,6 @@ async def _store(tx: Tx, deps: Deps, principal: Principal, item: _Prepared, rule
     return ProposeResult(action_view(new), "superseded" if live else "created", superseded_id)
 
 
-@dataclass(frozen=True, slots=True)
-class Held:
-    """A page or SKU held back as a running experiment's control, until the experiment's window is over."""
-
-    action_id: int
-    experiment_id: int
-    until: Any
-
-
-async def held_controls(tx: Tx, now: Any) -> dict[str, Held]:
-    """What running experiments hold back, by the measured name of each page or SKU (once per transaction)."""
-    out: dict[str, Held] = {}
-    for held in await tx.outcomes.held_back():
-        experiment = await tx.outcomes.experiment_for(held["id"])
-        if experiment is None or experiment["state"] == "ended" \
-                or now >= (until := held_back_until(experiment["created_at"])):
-            continue
-        for key in measured_pages(held["kind"], held["target"], held["params"] or {}):
-            out.setdefault(key, Held(held["id"], experiment["id"], until))
-    return out
-
-
-def _refuse_held_back(held: dict[str, Held], proposal: Proposal, params: dict[str, Any]) -> None:
-    """A held-back page or SKU stays untreated, by any kind of action (a description rewrite on a page held back
-    from a title experiment, links pointing at it): treating it would spoil what the experiment measures."""
-    for key in (target_key(proposal.target), *measured_pages(proposal.kind, proposal.target, params)):
-        if (h := held.get(key)) is not None:
-            raise Conflict(f"{proposal.target} is held back (#{h.action_id}) as the control group of experiment "
-                           f"#{h.experiment_id} until {h.until:%-d %b}: treating it now would spoil what the "
-                           "experiment measures", code="held_back", action_id=h.action_id)
-
-
 async def _recall(tx: Tx, proposal: Proposal, now: Any, *, revenue_ratio: float = 1.0) -> memory.Recall:
     """What the operator decided before on this kind and target, and whether it may come back now."""
     row = await tx.actions.last_refusal(proposal.kind, proposal.target)
@@ -236,8 +205,7 @@ async def propose(deps: Deps, principal: Principal, raw: dict[str, Any] | Propos
     item = _prepare(deps, raw)
 
     async def txn(tx: Tx) -> ProposeResult:
-        return await _store(tx, deps, principal, item, await active_rules(tx), await held_controls(tx, deps.now()),
-                            run_id)
+        return await _store(tx, deps, principal, item, await standing(tx, deps.now()), run_id)
 
     result = await deps.db.transact(principal.tenant, txn)
     return await _after(deps, principal.tenant, result, execute_now)
@@ -257,11 +225,11 @@ async def propose_many(deps: Deps, principal: Principal, raws: list[dict[str, An
             out.append(exc)
     async def txn(tx: Tx) -> list[tuple[int, ProposeResult | ToolError]]:
         done: list[tuple[int, ProposeResult | ToolError]] = []
-        rules, held = await active_rules(tx), await held_controls(tx, deps.now())
+        holds = await standing(tx, deps.now())
         for i, item in prepared:
             try:
                 async with tx.savepoint():
-                    done.append((i, await _store(tx, deps, principal, item, rules, held, run_id)))
+                    done.append((i, await _store(tx, deps, principal, item, holds, run_id)))
             except ToolError as exc:
                 done.append((i, exc))
         return done

@@ -4,7 +4,7 @@ When the operator approves several actions of one kind at once and asks for a co
 share of them is held back: not executed, ``withdrawn`` with a ``hold_back`` decision (never counted as
 a rejection). Once enough days have passed, the lift is the treated targets' change less the held-back
 targets' change over the same days, with its interval. While it runs, nothing treats a held-back page or
-SKU (``tools.actions.held_controls``). The operator sees each experiment and its lift
+SKU (``tools.standing``). The operator sees each experiment and its lift
 (``experiments.read``) and may end one early (``experiments.end``): consent given can be taken back, and
 the held-back targets are free again; the lift measured so far is kept, marked final.
 """

@@ -65,6 +65,15 @@ class SqlOutcomeRepo:
                                         .where(A.c.tenant_id == self.tenant, A.c.id.in_(ids)))).all()
         return [dict(r._mapping) for r in rows]
 
+    async def executed_since(self, since: datetime) -> list[dict[str, Any]]:
+        """Actions executed (and not rolled back) since ``since``, newest first, with when they took effect."""
+        rows = (await self.conn.execute(
+            select(A.c.id, A.c.kind, A.c.target, A.c.params, func.coalesce(X.c.finished_at, X.c.started_at).label("at"))
+            .join(X, X.c.action_id == A.c.id)
+            .where(A.c.tenant_id == self.tenant, A.c.status == "executed", X.c.started_at >= since)
+            .order_by(X.c.started_at.desc()))).all()
+        return [dict(r._mapping) for r in rows]
+
     async def touched_targets(self, *, since: datetime) -> set[str]:
         """Targets of every action executed since ``since``, and the pages internal links were pointed at (they
         cannot be anyone's control)."""
