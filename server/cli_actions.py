@@ -161,7 +161,9 @@ def autonomy(level: Annotated[str, typer.Argument(help="supervised | semi_autono
     if as_json:
         _json(data)
     else:
-        out.print(f"{data['tenant']}: autonomy {data['previous']} → {data['level']}")
+        said = (f"{data['tenant']}: autonomy {data['previous']} → {data['level']}" if data["changed"]
+                else f"{data['tenant']}: autonomy is already {data['level']}")
+        out.print(said + (f" ({data['note']})" if data["note"] else ""), soft_wrap=True)
 
 
 # --- kill switch ---------------------------------------------------------------------

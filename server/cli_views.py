@@ -139,8 +139,19 @@ def _params(params: dict[str, Any]) -> Iterator[RenderableType]:
             yield _indent(f"{k.replace('_', ' ')}: {shown}")
 
 
+#: what an action's expected revenue is, where it is not revenue over the next four weeks (the specialists'
+#: own arithmetic: graphs/specialists/inventory.py, risk.py)
+WORTH = {
+    "inventory.reorder": "Expected worth: the margin on the sales a stock-out would lose in the four weeks after "
+                         "the goods could land",
+    "inventory.markdown": "Expected gain to the owner over four weeks: margin, holding cost and write-off avoided, "
+                          "less the discount on sales made anyway",
+    "risk.hold_order": "Expected loss the hold avoids: the chance of fraud × what fraud would cost",
+}
+
+
 def _arithmetic(a: dict[str, Any], explanation: dict[str, Any]) -> Iterator[RenderableType]:
-    yield Text(f"Expected revenue over the next four weeks: ${a['expected_revenue']:,.2f}")
+    yield Text(f"{WORTH.get(a['kind'], 'Expected revenue over the next four weeks')}: ${a['expected_revenue']:,.2f}")
     if a["revenue_formula"]:
         yield _indent(a["revenue_formula"])
     for i in a["revenue_inputs"]:
@@ -244,7 +255,8 @@ def _delivery(execution: dict[str, Any] | None, outbox: list[dict[str, Any]],
         yield _item(f"{o['topic']} ({mapping(payload)}), queued {when(o['at'])} — {sent}")
     if waiting:
         yield _indent("Until delivered, the live store (Shopify, the mailer, webhooks) has not changed: only the "
-                      "engine's copy has.")
+                      "engine's copy has. The worker delivers it (growth serve or growth worker; `growth deliveries "
+                      "list` shows each delivery), to Shopify once the store is connected (growth connect shopify).")
 
 
 def _rollback(a: dict[str, Any], execution: dict[str, Any] | None,
@@ -319,4 +331,5 @@ def action_lines(detail: dict[str, Any]) -> list[RenderableType]:
 
 def restored_line(result: dict[str, Any]) -> str:
     """What ``growth actions rollback`` put back, in words."""
-    return f"#{result['action_id']} rolled back; restored {mapping(result['restored'])}"
+    held = f"; {result['held']}" if result.get("held") else ""
+    return f"#{result['action_id']} rolled back; restored {mapping(result['restored'])}{held}"

@@ -62,6 +62,40 @@ async def test_rollback_restores_the_before_state_once(app: App) -> None:
     assert e.value.code == "already_rolled_back"
 
 
+async def test_a_rollback_under_the_kill_switch_says_the_live_store_waits_for_its_release(app: App) -> None:
+    from server.cli_views import restored_line
+    from tools.killswitch import set_kill_switch
+
+    await seed_store(app)
+    a = (await propose(app.deps, Principal.for_agent("demo", "inventory"), proposal("pricing.adjust"))).action
+    await decide(app.deps, OP, action_id=a.id, version=1, verdict="approve")
+    await set_kill_switch(app.deps, OP, engaged=True, reason="something is off")
+    res = await rollback(app.deps, OP, action_id=a.id, reason="undo it")
+    assert res["status"] == "rolled_back" and "kill switch is engaged (something is off)" in res["held"]
+    assert "live store is restored once it is released" in restored_line(res)
+    await set_kill_switch(app.deps, OP, engaged=False, reason="all clear")
+    b = (await propose(app.deps, AGENT, proposal())).action
+    await decide(app.deps, OP, action_id=b.id, version=1, verdict="approve")
+    assert (await rollback(app.deps, OP, action_id=b.id))["held"] == ""
+
+
+async def test_a_purchase_order_is_named_by_its_number_not_its_row(app: App) -> None:
+    from tools.plain import mapping
+
+    await seed_store(app)
+    made = (await propose(app.deps, Principal.for_agent("demo", "inventory"), proposal("inventory.reorder"))).action
+    await decide(app.deps, OP, action_id=made.id, version=1, verdict="approve")
+    detail = await get_action(app.deps, OP, action_id=made.id)
+    number = f"PO-{made.id:06d}"
+    assert detail["execution"]["after"]["purchase_order"] == number
+    # (PostgreSQL's JSON keeps its own key order)
+    assert set(mapping(detail["execution"]["after"]).split(", ")) == {f"purchase order: {number}", "status: draft"}
+    assert set(mapping(detail["outbox"][0]["payload"]).split(", ")) == {
+        f"purchase order: {number}", "sku: LIN-TOT-01", "quantity: 120"}
+    # and undone by that name too
+    assert (await rollback(app.deps, OP, action_id=made.id))["status"] == "rolled_back"
+
+
 async def test_rollback_refuses_when_the_target_changed_since(app: App) -> None:
     await seed_store(app)
     a = (await propose(app.deps, Principal.for_agent("demo", "inventory"), proposal("pricing.adjust"))).action
@@ -209,6 +243,21 @@ async def test_semi_autonomous_auto_executes_low_risk_only(app: App) -> None:
     assert low.action.status == "executed" and low.execution and low.execution["status"] == "executed"
     medium = await propose(app.deps, AGENT, proposal())
     assert medium.action.status == "pending_approval"
+
+
+async def test_raising_autonomy_says_what_already_waits_still_waits_and_a_no_change_is_not_audited(
+        app: App) -> None:
+    from tools.tenants import set_autonomy
+
+    await seed_store(app)
+    waiting = (await propose(app.deps, AGENT, proposal())).action
+    raised = await set_autonomy(app.deps, OP, level="autonomous")
+    assert raised["changed"] and raised["still_waiting"] == 1 and "already waiting still wait" in raised["note"]
+    assert (await get_action(app.deps, OP, action_id=waiting.id))["action"]["status"] == "pending_approval"
+    again = await set_autonomy(app.deps, OP, level="autonomous")
+    assert not again["changed"] and again["note"] == ""
+    events = await app.db.query("demo", lambda tx: tx.audit.recent(limit=50, event_prefix="autonomy."))
+    assert [e.event for e in events] == ["autonomy.changed"]
 
 
 async def test_human_work_never_auto_executes_even_when_autonomous(app: App) -> None:

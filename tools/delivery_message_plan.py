@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from tools.delivery_types import NewDelivery
+from tools.executors import po_number
 from tools.records import ActionRecord, ExecutionRecord
 
 PO_TOPICS = ("purchase_order.created", "purchase_order.cancelled")
@@ -24,10 +25,6 @@ EMAIL, TASK = "email", "task"
 CHANNELS = (EMAIL, TASK)
 #: the webhook topics a task delivery raises (through its ``action.delivered`` audit event)
 WEBHOOK_TOPICS = {"execute": "task.created", "rollback": "task.cancelled"}
-
-
-def po_number(action_id: int) -> str:
-    return f"PO-{action_id:06d}"
 
 
 def plan(outbox_id: int, action: ActionRecord, execution: ExecutionRecord, topic: str, payload: dict[str, Any],

@@ -79,8 +79,9 @@ def entry(d: DeliveryRecord) -> dict[str, Any]:
 def view(deliveries: list[DeliveryRecord], *, executed: bool) -> dict[str, Any]:
     """The newest delivery decides the state; each one is listed with its values."""
     if not deliveries:
-        summary = ("executed in the engine's own copy of the store; not delivered to the live store yet"
-                   if executed else "nothing delivered to the live store")
+        summary = ("executed in the engine's own copy of the store; not delivered to the live store yet: the worker "
+                   "(growth serve or growth worker) delivers it, to Shopify once the store is connected (growth "
+                   "connect shopify)" if executed else "nothing delivered to the live store")
         return {"state": "not_delivered" if executed else "none", "summary": summary, "deliveries": []}
     last = [d for d in deliveries if d.state != "skipped"] or deliveries
     newest = last[-1]

@@ -193,23 +193,32 @@ async def _price_revert(tx: Tx, a: ActionRecord, eff: Effect, now: datetime) -> 
     return [("variant.price_changed", {"sku": _ref(a.target), **eff.before, "reverted": True})]
 
 
+def po_number(action_id: int) -> str:
+    """A purchase order's number, derived from the action that raised it (action 12: ``PO-000012``)."""
+    return f"PO-{action_id:06d}"
+
+
 async def _reorder_apply(tx: Tx, a: ActionRecord, now: datetime) -> Effect:
     sku = _ref(a.target)
     await _variant(tx, a.target)
     p = a.params
     po_id = await tx.store.create_purchase_order(action_id=a.id, sku=sku, quantity=p["quantity"],
                                                  unit_cost=p["unit_cost"], supplier=p["supplier"], now=now)
-    return Effect({"purchase_order": None}, {"purchase_order_id": po_id, "status": "draft"},
-                  [("purchase_order.created", {"purchase_order_id": po_id, "sku": sku, "quantity": p["quantity"]})])
+    # the operator knows the order by its number (growth po show PO-000012); the row id is for the engine
+    return Effect({"purchase_order": None}, {"purchase_order": po_number(a.id), "purchase_order_id": po_id,
+                                             "status": "draft"},
+                  [("purchase_order.created", {"purchase_order": po_number(a.id), "purchase_order_id": po_id,
+                                               "sku": sku, "quantity": p["quantity"]})])
 
 
 async def _reorder_current(tx: Tx, a: ActionRecord, after: dict[str, Any]) -> dict[str, Any]:
-    return {"purchase_order_id": after["purchase_order_id"], "status": "draft"}
+    return {k: after[k] for k in ("purchase_order", "purchase_order_id") if k in after} | {"status": "draft"}
 
 
 async def _reorder_revert(tx: Tx, a: ActionRecord, eff: Effect, now: datetime) -> list[Event]:
     await tx.store.set_purchase_order_status(eff.after["purchase_order_id"], "cancelled", now=now)
-    return [("purchase_order.cancelled", {"purchase_order_id": eff.after["purchase_order_id"]})]
+    return [("purchase_order.cancelled", {"purchase_order": po_number(a.id),
+                                          "purchase_order_id": eff.after["purchase_order_id"]})]
 
 
 # --- order holds --------------------------------------------------------------------------

@@ -34,8 +34,11 @@ async def set_kill_switch(deps: Deps, principal: Principal, *, engaged: bool, re
     Releasing runs the tenant's approved work at once; nothing was lost while it was held.
     """
     reason = (reason or "").strip()
-    if len(reason) < 3:
+    if not reason:
         raise InvalidInput("say why the kill switch moves (--reason)", code="reason_required")
+    if len(reason) < 3:
+        raise InvalidInput(f"a reason of at least 3 characters, please: {reason!r} will not say why to whoever "
+                           "reads the audit log", code="reason_too_short")
     if scope not in ("tenant", "global"):
         raise InvalidInput("scope is 'tenant' or 'global'", code="invalid_scope")
     key = principal.tenant if scope == "tenant" else "*"

@@ -59,9 +59,12 @@ def value(v: Any) -> str:
 
 
 def mapping(m: Mapping[str, Any]) -> str:
-    """A mapping as "key: value, key: value"; an id reads "#N" ("purchase order #1")."""
+    """A mapping as "key: value, key: value"; an id reads "#N" ("task #1"), and is left out beside the name
+    the operator knows the thing by ("purchase_order": "PO-000012" stands for "purchase_order_id")."""
     parts = []
     for k, v in m.items():
+        if k.endswith("_id") and m.get(k[:-3]) is not None:
+            continue
         if k.endswith("_id") and isinstance(v, int) and not isinstance(v, bool):
             parts.append(f"{_key(k[:-3])} #{v}")
         elif k.endswith("_ids") and isinstance(v, (list, tuple)) and all(isinstance(x, int) for x in v):

@@ -19,6 +19,7 @@ from typing import Any
 from policies.principal import Principal
 from tools.deps import Deps, Tx
 from tools.errors import InvalidInput, NotFound
+from tools.executors import po_number as number
 from tools.records import ActionRecord, ExecutionRecord
 from tools.registry import operation
 from tools.repos import Attachment
@@ -56,10 +57,6 @@ class PurchaseOrder:
     @property
     def units(self) -> int:
         return sum(line.quantity for line in self.lines)
-
-
-def number(action_id: int) -> str:
-    return f"PO-{action_id:06d}"
 
 
 def action_of(ref: str | int) -> int:

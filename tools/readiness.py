@@ -75,8 +75,9 @@ def readiness_lines(r: dict[str, Any]) -> list[str]:
         return []
     lines = [] if r.get("enabled", True) else [f"agents OFF: {r.get('reason')}"]
     for a in r["agents"]:
-        ages = ", ".join(f"{s['source']} {s['age_days']}d" if s["age_days"] is not None else f"{s['source']} none"
-                         for s in a["sources"])
+        # (the age of the last import: the data line of ``growth status`` gives the age of the newest day in it)
+        ages = ", ".join(f"{s['source']} imported {s['age_days']:g} d ago" if s["age_days"] is not None
+                         else f"{s['source']} never imported" for s in a["sources"])
         state = "ready" if a["ready"] else "NOT READY: " + "; ".join(a["blockers"])
         extra = "".join(f" · {c}" for c in a["configuration"])
         conn = a.get("connection") or {}

@@ -13,13 +13,17 @@ from tools.audit import record
 from tools.pii import protect_text
 from tools.deps import Deps, Tx
 from tools.errors import Conflict
+from tools.execution import kill_state
 from tools.executors import EXECUTORS, Effect, ExecutorError
 from tools.registry import operation
 
 
 @operation("actions.rollback")
 async def rollback(deps: Deps, principal: Principal, *, action_id: Any, reason: str = "") -> dict[str, Any]:
-    """Restore the before-state of an executed action. Refuses if the target changed since."""
+    """Restore the before-state of an executed action. Refuses if the target changed since.
+
+    The kill switch does not stop a rollback (undoing is what an operator reaches for when something is
+    off); it holds its delivery to the live store like any other, and the result says so (``held``)."""
 
     async def txn(tx: Tx) -> dict[str, Any]:
         now = deps.now()
@@ -56,7 +60,12 @@ async def rollback(deps: Deps, principal: Principal, *, action_id: Any, reason: 
                                       until=None, now=now)
         await record(tx, deps, actor=principal.subject, event="action.rolled_back", subject=f"action:{action.id}",
                      data={"reason": reason, "restored": execution.before_state})
-        return {"action_id": action.id, "status": Status.ROLLED_BACK.value, "restored": execution.before_state}
+        kill = await kill_state(tx, deps)
+        # the engine's copy is restored now; the live store when deliveries may run again
+        held = (f"the kill switch is engaged ({kill.reason}): the live store is restored once it is released"
+                if kill.engaged and events else "")
+        return {"action_id": action.id, "status": Status.ROLLED_BACK.value, "restored": execution.before_state,
+                "held": held}
 
     result = await deps.db.transact(principal.tenant, txn)
     await deps.changed(principal.tenant, result["action_id"])

@@ -69,7 +69,8 @@ async def add(deps: Deps, principal: Principal, *, text: str) -> dict[str, Any]:
                 continue
             facts = await target_facts(tx, a.target)
             if prefs.check(a.kind, a.params, facts, [rule], today=now.date()).denied:
-                forbids.append({"id": a.id, "version": a.version, "title": a.title, "kind": a.kind})
+                forbids.append({"id": a.id, "version": a.version, "title": a.title, "kind": a.kind,
+                                "risk_tier": a.risk_tier.value})
         return {"key": key, "text": text, "understood": rule.describe(), "rule": rule.as_dict(),
                 "forbids_pending": forbids}
 

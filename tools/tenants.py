@@ -21,15 +21,22 @@ async def set_autonomy(deps: Deps, principal: Principal, *, level: str) -> dict[
         raise InvalidInput(f"unknown autonomy level {level!r}; use one of: "
                            + ", ".join(lv.value for lv in AutonomyLevel), code="invalid_level") from exc
 
-    async def txn(tx: Tx) -> str:
+    async def txn(tx: Tx) -> tuple[str, int]:
         tenant = await tx.tenants.ensure(name=principal.tenant, now=deps.now())
+        waiting = (await tx.actions.count_by_status()).get("pending_approval", 0)
+        if tenant.autonomy_level is new:
+            return new.value, waiting  # nothing moved: nothing to audit
         await tx.tenants.set_autonomy(new)
         await record(tx, deps, actor=principal.subject, event="autonomy.changed", subject=f"tenant:{principal.tenant}",
                      data={"from": tenant.autonomy_level.value, "to": new.value})
-        return tenant.autonomy_level.value
+        return tenant.autonomy_level.value, waiting
 
-    previous = await deps.db.transact(principal.tenant, txn)
-    return {"tenant": principal.tenant, "previous": previous, "level": new.value}
+    previous, waiting = await deps.db.transact(principal.tenant, txn)
+    # the level classifies proposals as they are made: what already waits for a decision still does
+    note = (f"it applies to proposals from now on; the {waiting} action{'s' if waiting != 1 else ''} already "
+            "waiting still wait for your decision" if waiting and previous != new.value else "")
+    return {"tenant": principal.tenant, "previous": previous, "level": new.value,
+            "changed": previous != new.value, "still_waiting": waiting, "note": note}
 
 
 @operation("status.get")

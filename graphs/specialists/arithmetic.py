@@ -56,6 +56,16 @@ class Calc:
         return Calc(self.value, f"({self.text})", _ATOM) if self.level != _ATOM else self
 
 
+def clip(text: str, limit: int) -> str:
+    """``text`` within ``limit`` characters, cut at a word and marked "…" when it had to be cut: a sentence
+    that stops mid-word reads as a fault."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:(") + "…"
+
+
 def num(value: float | int | Decimal, unit: Unit | str = "count", label: str = "") -> Calc:
     """A figure in a working, rounded as shown, with what it counts ("2,203 sessions")."""
     # a label is words only: the working's numbers are its figures, nothing else
@@ -100,8 +110,8 @@ def multiply(*factors: Factor) -> Revenue:
     for f in factors:
         value, text = f.figure()
         total *= value
-        inputs.append({"name": f.name, "value": float(value), "shown": text, "source": f.source[:200],
-                       **({"working": f.working[:300]} if f.working else {})})
+        inputs.append({"name": f.name, "value": float(value), "shown": text, "source": clip(f.source, 200),
+                       **({"working": clip(f.working, 300)} if f.working else {})})
     value = float(cents(max(Decimal(0), min(total, Decimal(10) ** 9))))
     formula = " × ".join(f"{i['name']} {i['shown']}" for i in inputs) + f" = {figure(value, 'money').text}"
     return Revenue(value, inputs, formula[:500])
@@ -109,15 +119,16 @@ def multiply(*factors: Factor) -> Revenue:
 
 def evidence(source: str, query: str, metric: str, value: float | str, window: str,
              observed_at: datetime) -> dict[str, Any]:
-    return {"source": source[:200], "query": query[:2000], "metric": metric[:200],
-            "value": round(value, 6) if isinstance(value, float) else value, "window": window[:200],
+    return {"source": clip(source, 200), "query": query[:2000], "metric": clip(metric, 200),
+            "value": float(f"{value:.6g}") if isinstance(value, float) else value, "window": window[:200],
             "observed_at": observed_at}
 
 
 def proposal(*, kind: str, target: str, agent: str, title: str, rationale: str, params: dict[str, Any],
              revenue: Revenue, confidence: float, ease: float, evidence: list[dict[str, Any]],
              rollback: str, steps: list[str] | None = None) -> dict[str, Any]:
-    return {"kind": kind, "target": target, "agent": agent, "title": title[:300], "rationale": rationale[:4000],
+    return {"kind": kind, "target": target, "agent": agent, "title": clip(title, 300),
+            "rationale": clip(rationale, 4000),
             "params": params, "expected_revenue": revenue.value, "confidence": round(min(1.0, confidence), 3),
             "ease": ease, "evidence": evidence[:50], "revenue_inputs": revenue.inputs[:30],
             "revenue_formula": revenue.formula, "rollback_plan": {"description": rollback, "steps": steps or []}}

@@ -123,13 +123,11 @@ def _gain(frame: Frame, cluster: dict[str, Any], reach: float | None) -> tuple[F
     clicks = sum(q["clicks"] for q in cluster["queries"])
     earn = (num(cluster["impressions"], label="impressions") * num(rate, "pct", "click rate")
             - num(clicks, label="clicks now"))
-    where = (f"position {at_pos:g}, where half the store's first-page impressions sit (its own Search Console "
-             "data)" if reach is not None else f"position {at_pos:g} (assumption: the store has no first-page "
-                                                  "data of its own)")
+    where = (f"position {at_pos:g}, the median position of the store's first-page impressions" if reach is not None
+             else f"position {at_pos:g} (assumed: no first-page data of the store's own)")
     return Factor.worked("clicks to gain", earn if earn.value > 0 else num(0),
-                         f"{GSC}: the cluster's impressions as measured (a floor: searchers who never saw the "
-                         f"store are not counted) at the click rate of {where} on {frame.curve.describe()}, "
-                         f"{frame.window}"), at_pos
+                         f"{GSC}: the cluster's measured impressions (a floor) at the click rate of {where}, on "
+                         f"{frame.curve.describe()}, {frame.window}"), at_pos
 
 
 def _evidence(frame: Frame, cluster: dict[str, Any]) -> list[dict[str, Any]]:

@@ -51,7 +51,8 @@ EXPECTED: dict[str, set[str]] = {
     "agent:customer_front": {"catalog.search", "store_policies.read", "support.escalate"},
     "agent:accounts": {"orders.own"},
     # the operator's own agent starts and lists workflows for them (the person is checked too: the operator's)
-    "agent:ceo_front": (READ - {"store_policies.read"} - EXPERIMENTS) | (DECIDE - EXPERIMENTS) | PROPOSE - {"actions.propose"}
+    "agent:ceo_front": (READ - {"store_policies.read"} - EXPERIMENTS) | (DECIDE - EXPERIMENTS)
+                       | PROPOSE - {"actions.propose"}
                        | {"autonomy.set", "kill_switch.set", "memory.write", "memory.forget", "chat.operator",
                           "workflows.run"},
     "agent:analytics": SPECIALIST, "agent:inventory": SPECIALIST, "agent:content": SPECIALIST,

@@ -41,6 +41,8 @@ class RollbackOut(BaseModel):
     action_id: ActionId
     status: str
     restored: dict[str, Any]
+    #: why the live store is not restored yet (the kill switch holds deliveries), else empty
+    held: str = ""
 
 
 class BulkDecision(BaseModel):
@@ -145,7 +147,8 @@ def bulk_decide(app: App) -> Body:
 def rollback_action(app: App) -> Body:
     async def rollback_action(action_id: ActionId, reason: str = "") -> Annotated[CallToolResult, RollbackOut]:
         out = RollbackOut(**dump(await rollback.rollback(app.deps, current(), action_id=action_id, reason=reason)))
-        return ok(out, f"#{out.action_id} rolled back; restored {mapping(out.restored)}.")
+        return ok(out, f"#{out.action_id} rolled back; restored {mapping(out.restored)}"
+                       + (f"; {out.held}." if out.held else "."))
 
     return rollback_action
 

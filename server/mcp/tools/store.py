@@ -22,6 +22,10 @@ class AutonomyOut(BaseModel):
     tenant: str
     previous: str
     level: str
+    changed: bool = True
+    #: actions waiting for a decision: the level applies to proposals from now on, so they still wait
+    still_waiting: int = 0
+    note: str = ""
 
 
 class KillSwitchOut(BaseModel):
@@ -45,7 +49,8 @@ def set_autonomy(app: App) -> Body:
     async def set_autonomy(level: Literal["supervised", "semi_autonomous", "autonomous"]
                            ) -> Annotated[CallToolResult, AutonomyOut]:
         out = AutonomyOut(**await tenant_ops.set_autonomy(app.deps, current(), level=level))
-        return ok(out, f"Autonomy {out.previous} → {out.level}.")
+        said = f"Autonomy {out.previous} → {out.level}" if out.changed else f"Autonomy is already {out.level}"
+        return ok(out, said + (f": {out.note}." if out.note else "."))
 
     return set_autonomy
 
