@@ -86,3 +86,19 @@ async def test_bad_edits_change_nothing(app: App) -> None:
     with pytest.raises(ValueError):
         await decide(app.deps, OP, action_id=a.id, version=1, verdict="maybe")
     assert await rows(app) == before
+
+
+@pytest.mark.parametrize(("filters", "code", "named"), [
+    ({"agent": "nobody"}, "unknown_agent", "'nobody'"),
+    ({"kind": "content.delete_site"}, "unknown_kind", "'content.delete_site'"),
+    ({"risk_tier": "extreme"}, "invalid_risk_tier", "'extreme'"),
+])
+async def test_a_queue_filter_that_names_nothing_is_refused_not_answered_with_an_empty_queue(
+        app: App, filters: dict[str, str], code: str, named: str) -> None:
+    from tools.actions import list_actions
+
+    await propose(app.deps, AGENT, proposal())
+    with pytest.raises(InvalidInput) as e:
+        await list_actions(app.deps, OP, **filters)
+    assert e.value.code == code and named in e.value.message
+    assert [a.agent for a in await list_actions(app.deps, OP, agent="content")] == ["content"]

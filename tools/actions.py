@@ -298,6 +298,11 @@ async def list_actions(deps: Deps, principal: Principal, *, status: str | None =
         tier = RiskTier(risk_tier) if risk_tier else None
     except ValueError as exc:
         raise InvalidInput(f"unknown risk tier {risk_tier!r}", code="invalid_risk_tier") from exc
+    agents = sorted({k.agent for k in KINDS.values()})
+    if agent is not None and agent not in agents:
+        raise InvalidInput(f"unknown agent {agent!r}; agents that propose: {', '.join(agents)}", code="unknown_agent")
+    if kind is not None and kind not in KINDS:
+        raise InvalidInput(f"unknown kind {kind!r}; kinds: {', '.join(sorted(KINDS))}", code="unknown_kind")
     statuses = parse_statuses(status)
     rows = await deps.db.query(principal.tenant, lambda tx: tx.actions.ranked(
         statuses=statuses, agent=agent, kind=kind, risk_tier=tier, limit=limit, offset=offset))
