@@ -82,8 +82,8 @@ def _conflict(action: ActionRecord, code: str, version: int) -> ToolError:
         has = ("it has only version 1, the current one" if action.version == 1 else
                f"its versions are 1 to {action.version}, and {action.version} is the current one")
         return InvalidInput(f"action #{action.id} has no version {version}: {has}. Nothing changed; review version "
-                            f"{action.version} and decide on it (list_actions and get_action show each action's "
-                            "version)",
+                            f"{action.version} and decide on it (its version is shown by growth actions show, and by "
+                            "get_action over MCP)",
                             code="unknown_version", action_id=action.id, status=action.status.value,
                             current_version=action.version)
     messages = {
