@@ -143,7 +143,8 @@ def _offers(item: dict[str, Any], outcome: ToolOutcome) -> list[dict[str, Any]]:
     for a in outcome.content.get("forbids_pending") or []:
         reason = f"your rule: {outcome.content['understood']}"
         offers.append({"key": f"reject:{a['id']}:{a['version']}", "verb": "reject", "action_id": a["id"],
-                       "version": a["version"], "risk_tier": "low", "label": gate.short_label(a["title"], "", ""),
+                       "version": a["version"], "risk_tier": a.get("risk_tier", "low"),
+                       "label": gate.short_label(a["title"], "", ""),
                        "kind": a["kind"], "title": a["title"], "call_id": f"offer-{a['id']}", "name": "reject_action",
                        "args": {"action_id": a["id"], "version": a["version"], "reason": reason}})
     return offers
@@ -161,6 +162,10 @@ def _end(agent: str, text: str, refs: list[dict[str, Any]], scratch_all: dict[st
     asked = asked or []
     last = next((r for r in refs if r.get("type") == "intent"), None)
     refs = [r for r in refs if r.get("type") != "intent"]
+    before = state.get("last") or {}
+    if last is None and not refs and before.get("listed"):
+        # a turn about nothing in particular ("ok thanks") leaves the list the operator saw where it was
+        last = {"type": "intent", "listed": before["listed"]}
     new = [a for a in asked if a["key"] != "__ran__"]
     ran = any(a["key"] == "__ran__" for a in asked)
     ran_keys = {k for a in asked if a["key"] == "__ran__" for k in a.get("ran", [])}

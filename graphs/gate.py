@@ -15,6 +15,7 @@ and another process; a new write request replaces it, and "no" drops it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -139,6 +140,17 @@ async def resolve(ctx: RunContext, call: ToolCall, verb: Verb) -> tuple[Command,
             raise Conflict(f"action #{record.id} is {record.status.value.replace('_', ' ')}; nothing to "
                            f"{verb.value.replace('_', ' ')}", code="already_decided", action_id=record.id,
                            status=record.status.value)
+        named = args.get("version")
+        if verb is not Verb.ROLLBACK and isinstance(named, int) and named != record.version:
+            # a version the operator (or the brain) named is decided on as named, never swapped for the current
+            # one; one that is not current is refused now, as the engine would refuse it after a "yes"
+            if named > record.version:
+                raise InvalidInput(f"action #{record.id} has no version {named}; version {record.version} is the "
+                                   "current one. Nothing changed", code="unknown_version", action_id=record.id,
+                                   current_version=record.version)
+            raise Conflict(f"action #{record.id} changed after version {named}: it is now version {record.version}. "
+                           f"Nothing changed; review version {record.version} and decide on it",
+                           code="version_mismatch", action_id=record.id, current_version=record.version)
         tier = record.risk_tier
         params = record.params
         if verb is Verb.EDIT_APPROVE:
@@ -163,6 +175,10 @@ async def resolve(ctx: RunContext, call: ToolCall, verb: Verb) -> tuple[Command,
                 "title": record.title, "target": record.target, "params": args.get("params") or record.params,
                 "rollback": (record.rollback_plan or {}).get("description", "")}
     elif verb in (Verb.KILL_ON, Verb.KILL_OFF):
+        if verb is Verb.KILL_OFF and not (await get_status(ctx.deps, ctx.principal))["kill_switch"]["engaged"]:
+            # nothing to ask the operator about: there is nothing to release
+            raise Conflict("The kill switch is already off: approved work executes; there is nothing to release",
+                           code="already_off")
         args.setdefault("reason", "from the conversation")
         command = Command(verb, setting=verb is Verb.KILL_ON)
         item = {"key": verb.value, "label": "the kill switch", "risk_tier": RiskTier.HIGH.value}
@@ -226,14 +242,36 @@ async def check(ctx: RunContext, call: ToolCall, verb: Verb, said: Said, message
         command, item = await resolve(ctx, call, verb)
     except ToolError as exc:
         return Gated(False, error=ToolOutcome(False, exc.to_dict(), exc.code))
-    if any(p["key"] == item["key"] for p in pending) and (answer_of(message) == "yes" or (
-            verb in said.verbs and not said.hedged)):
-        return Gated(True, item)  # the operator confirmed exactly what was echoed
+    if any(p["key"] == item["key"] for p in pending) and (answer_of(message) == "yes" or restates(
+            await said_for(ctx, message), verb, item, message)):
+        # the operator confirmed exactly what was echoed: by a yes, or by saying the command again in this
+        # message (not one carried over from the message before)
+        return Gated(True, item)
+    if verb is Verb.APPROVE and Verb.EDIT_APPROVE in said.verbs:
+        # the operator asked for a change: approving the action as it is is not what was asked
+        item["why"] = "your message asked for a change; this approves it unchanged"
+        return Gated(False, item)
     decision = gate(command, said)
     if decision.allowed:
         return Gated(True, item)
     item["why"] = decision.reason
     return Gated(False, item)
+
+
+def restates(said: Said, verb: Verb, item: dict[str, Any], message: str) -> bool:
+    """Does the message repeat the waiting command as a command: its verb, and every action by number or name?
+
+    A question never does ("why is 28 still waiting? I said autonomous", sent twice, confirms nothing),
+    nor a message that only points at it ("approve it"): only a yes, or the command said again plainly.
+    """
+    if said.hedged or verb not in said.verbs or asks(message):
+        return False
+    return "action_id" not in item or item["action_id"] in said.named_ids
+
+
+def asks(message: str) -> bool:
+    """Is any part of the message a question?"""
+    return "?" in message or re.match(r"(?i)\s*(?:why|what|how|which|when|who|whose)\b", message) is not None
 
 
 def awaiting(item: dict[str, Any]) -> ToolOutcome:

@@ -28,11 +28,38 @@ _CONTINUES = re.compile(r"^(?:and|an|also|plus|sorry|oops|i meant|meant|no,? i m
 _NARROWS = re.compile(r"^(?:(?:no|nope|nah|actually|ok|okay|hmm+|wait)[ ,.!]*)*(?:just|only)\b")
 
 
+_CORRECTS = re.compile(r"\bi (?:said|meant|wanted|asked (?:you )?(?:to|for))\s+(?:you to\s+|to\s+)?"
+                       r"(reject|decline|approve|snooze)\b")
+_VERB_OF = {"decline": "reject"}
+
+
 def follow_up(intents: list[Intent], message: str, facts: dict[str, Any]) -> list[Intent]:
     last: dict[str, Any] = facts.get("last") or {}
     pending: list[dict[str, Any]] = facts.get("pending") or []
     t = normalize(message)
+    corrected = _correction(intents, t, last, pending, facts.get("focus") or [])
+    if corrected is not None:
+        return [corrected]
     return [_continue(i, t, message, last, pending) for i in intents]
+
+
+def _correction(intents: list[Intent], t: str, last: dict[str, Any], pending: list[dict[str, Any]],
+                focus: list[int]) -> Intent | None:
+    """"no, I said REJECT, not snooze": the operator corrects the verb of the request just made.
+
+    The actions are the ones that request was about (the question it left, or what it decided); the
+    message itself names no verb the gate can see, so whatever it proposes is echoed first.
+    """
+    m = _CORRECTS.search(t)
+    if m is None or any(i.ids or (i.ref is not None and i.ref.words) for i in intents):
+        return None
+    shown = pending or last.get("narrowable") or []
+    ids = tuple(p["action_id"] for p in shown if "action_id" in p) or tuple(last.get("ids") or ()) or (
+        tuple(focus) if len(focus) == 1 else ())
+    if not ids:
+        return None
+    verb = _VERB_OF.get(m.group(1), m.group(1))
+    return Intent(verb, ids=ids, reason=last.get("reason") if verb == "reject" else None)
 
 
 def _referential(intent: Intent) -> bool:

@@ -28,3 +28,5 @@ class Intent:
     held_back: str | None = None
     #: only these actions may be meant (an answer to "which one?", a narrowed question)
     among: tuple[int, ...] = ()
+    #: the version the operator named ("approve version 3 of #29", "approve 28 v3"): decided on as named
+    version: int | None = None

@@ -15,15 +15,17 @@ and reads the writes (decisions, settings, rules); ``questions`` reads everythin
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
 
 from graphs.language.confirm import KILL_OFF, KILL_ON, is_acknowledgement, strip_markup
 from graphs.language.dates import parse_when
+from graphs.language.edits import asks_change
 from graphs.language.intent import Intent
 from graphs.language.normalize import normalize
 from graphs.language.questions import question, reading
-from graphs.language.slots import Ref, has, ids_in, level_in, params_in, reason_in, ref_in
+from graphs.language.slots import Ref, agent_in, has, ids_in, level_in, params_in, reason_in, ref_in, version_in
 
 __all__ = ["Intent", "parse"]
 
@@ -73,7 +75,18 @@ def _parse(text: str, now: datetime, names: frozenset[str] | None) -> tuple[Inte
     clauses = [c for c in _SPLIT.split(t) if c.strip()]
     originals = _split_original(original, len(clauses))
     intents = tuple(_one(c, o, now, names) for c, o in zip(clauses, originals))
-    return intents or (Intent("unknown", text=original),)
+    return _after_edits(intents) or (Intent("unknown", text=original),)
+
+
+def _after_edits(intents: tuple[Intent, ...]) -> tuple[Intent, ...]:
+    """"change the title of 7 to '…' and approve it": the approval is the edit's own, not a second decision."""
+    out: list[Intent] = []
+    for intent in intents:
+        if out and out[-1].name == "edit_approve" and (intent.name == "ack" or (
+                intent.name == "approve" and not intent.ids and intent.ref is not None and intent.ref.focus)):
+            continue
+        out.append(intent)
+    return tuple(out)
 
 
 def _one(t: str, original: str, now: datetime, names: frozenset[str] | None) -> Intent:
@@ -107,12 +120,22 @@ _DECISION_FIRST = re.compile(r"^(?:please |ok |okay |so |then )?(?:reject|declin
                              r"|skip|no to|undo|roll ?back|explain)\b")
 
 
+_REPORTED = re.compile(r"\b(?:i (?:already )?(?:said|told you|thought|asked for|asked you|set (?:it|autonomy|us))"
+                       r"|didn'?t i (?:say|tell|set)|weren'?t we|aren'?t we|i'?m sure (?:i|we))\b")
+
+
 def _settings(t: str, original: str) -> Intent | None:
     """Kill switch, autonomy and standing rules: whole-message intents."""
+    switched = _agent_switch(t, original)
+    if switched is not None:
+        return switched  # one agent named: never the store-wide kill switch
     if KILL_OFF.search(t):
         return Intent("kill_off", text=original)
     if KILL_ON.search(t) and not has(r"\bstop (?:proposing|suggesting|showing|sending)\b", t):
         return Intent("kill_on", reason=reason_in(original, "stop|switch|halt|freeze|pause"), text=original)
+    if _REPORTED.search(t) and level_in(t):
+        # "I said autonomous", "I thought we were on autopilot": a complaint about the level, not a command
+        return Intent("status", level=level_in(t), text=original)
     if has(r"autonom|supervis|autopilot|run (?:it |things |stuff )?on (?:their|its) own|on autopilot"
             r"|ask me (?:before|for) (?:everything|anything)|let (?:low[- ]risk )?(?:things|stuff|actions) run", t):
         return Intent("autonomy", level=level_in(t), text=original)
@@ -135,6 +158,30 @@ def _settings(t: str, original: str) -> Intent | None:
     return None
 
 
+_AGENT = r"(?:the\s+|our\s+|that\s+|this\s+)?(?P<{0}>[\w-]+)\s+(?:agent|specialist|bot)\b(?!s\b)"
+_ONE_AGENT_OFF = re.compile(r"\b(?:stop|pause|halt|freeze|disable|deactivate|suspend|shut (?:down|off)|kill|mute"
+                            r"|silence|turn off|switch off)\s+" + _AGENT.format("a")
+                            + r"|\b(?:turn|switch|shut)\s+" + _AGENT.format("b") + r"\s+(?:off|down)\b"
+                            + r"|\b(?:stop|pause|disable|turn off|switch off)\s+the (?P<c>analyst)\b")
+_ONE_AGENT_ON = re.compile(r"\b(?:enable|re-?enable|reactivate|unpause|turn on|switch on|turn back on)\s+"
+                           + _AGENT.format("a") + r"|\b(?:turn|switch)\s+" + _AGENT.format("b")
+                           + r"\s+(?:back\s+)?on\b")
+
+
+def _agent_switch(t: str, original: str) -> Intent | None:
+    """"stop the content agent, its suggestions are rubbish", "turn off the content agent": one agent, not all."""
+    for pattern, name in ((_ONE_AGENT_OFF, "agent_off"), (_ONE_AGENT_ON, "agent_on")):
+        m = pattern.search(t)
+        if m is None:
+            continue
+        word = next(g for g in m.groups() if g)
+        agent = agent_in(word) or agent_in(word + " agent")
+        if agent is not None:
+            return Intent(name, agent=agent, reason=reason_in(original, r"stop|pause|disable|off|down"),
+                          text=original)
+    return None
+
+
 def _head(t: str) -> str:
     """The clause without its reason ("…, margins are too thin", "… because we're not ready")."""
     return re.sub(r"\s+(?:because|since|as|due to|bc|cuz|cos|b/c)\s.*$|,\s+(?=[a-z])(?!\s*(?:and|or)\s+#?\d).*$"
@@ -153,7 +200,9 @@ def _clause(t: str, original: str, now: datetime, names: frozenset[str] | None) 
     head = _head(t)
     ref = ref_in(head, names=names)
     hedge = _NEGATED.search(head)
-    verb = _verb(t, ids, ref)
+    # a clause whose head names its own target ("reject 16", "reject the second one") takes its verb from the
+    # head: the reason after it ("… because the copywriter redoes it next week") never turns it into another verb
+    verb = (_verb(head, ids, ref) if ids_in(head) or ref is not None else None) or _verb(t, ids, ref)
     if ref is None and names is not None and not ids and verb in _WRITES:
         # "approve the xyz instead": a name the store has nothing by is still a name the operator said; it
         # resolves to nothing (and is said so), never to whatever was shown last
@@ -162,23 +211,35 @@ def _clause(t: str, original: str, now: datetime, names: frozenset[str] | None) 
             ref = unknown
     if hedge and verb not in (None, "explain", "list"):
         return Intent("hold_back", ids=ids, ref=None if ids else ref, held_back=verb, text=original)
+    decision = _decision(verb, t, original, now, ids, ref)
+    if decision is not None:
+        return replace(decision, version=version_in(head))  # "… because version 2 was better" names none
+    if hedge and verb is None:
+        return Intent("hold_back", ids=ids, ref=ref, text=original)
+    return reading(t, original, now, ids=ids, ref=ref, names=names) or Intent("unknown", ids=ids, ref=ref,
+                                                                                text=original)
+
+
+def _decision(verb: str | None, t: str, original: str, now: datetime, ids: tuple[int, ...],
+              ref: Ref | None) -> Intent | None:
     if verb == "rollback":
         return Intent("rollback", ids=ids, ref=None if ids else ref,
                       reason=reason_in(original, "undo|revert|roll ?back|rollback"))
     if verb == "snooze":
-        return Intent("snooze", ids=ids, ref=None if ids else ref, until=parse_when(t, now))
+        # a reason given with a snooze is kept: "no, I said reject" after it still knows why
+        because = re.search(r"(?i)\b(?:because|since|cause|coz|cuz|bc|due to)\s+(.+)$", original)
+        return Intent("snooze", ids=ids, ref=None if ids else ref, until=parse_when(t, now),
+                      reason=because.group(1).strip(" .") if because else None)
     if verb == "reject":
         words = r"reject|decline|deny|veto|turn down|no to|nope|skip|drop|kill|cancel|bin|scrap|ditch|nix"
         return Intent("reject", ids=ids, ref=None if ids else ref, reason=reason_in(original, words) or reason_in(t, words))
     if verb in ("approve", "edit_approve"):
         params = params_in(t, original)
-        if params:
-            return Intent("edit_approve", ids=ids, ref=None if ids else ref, params=params)
+        if params or asks_change(t):
+            # a change that cannot be read stays an edit (with nothing in it): the brain asks, never approves as is
+            return Intent("edit_approve", ids=ids, ref=None if ids else ref, params=params, text=original)
         return Intent("approve", ids=ids, ref=None if ids else (ref or Ref(focus=True)))
-    if hedge and verb is None:
-        return Intent("hold_back", ids=ids, ref=ref, text=original)
-    return reading(t, original, now, ids=ids, ref=ref, names=names) or Intent("unknown", ids=ids, ref=ref,
-                                                                                text=original)
+    return None
 
 
 def _verb(t: str, ids: tuple[int, ...], ref: Ref | None) -> str | None:

@@ -62,8 +62,12 @@ def _filtered(ref: Ref, items: Sequence[dict[str, Any]]) -> list[dict[str, Any]]
 
 
 def resolve(ids: Sequence[int], ref: Ref | None, items: Sequence[dict[str, Any]], *, focus: Sequence[int] = (),
-            statuses: frozenset[str] = DECIDABLE, among: Sequence[int] = ()) -> Resolved:
-    """The actions ``ids`` or ``ref`` mean among ``items`` (ranked best first), or only ``among`` if given."""
+            statuses: frozenset[str] = DECIDABLE, among: Sequence[int] = (), listed: Sequence[int] = ()) -> Resolved:
+    """The actions ``ids`` or ``ref`` mean among ``items`` (ranked best first), or only ``among`` if given.
+
+    A place ("the second", "the top two") counts in the list last shown (``listed``), else in the ranked
+    queue — never in what the conversation last focused on (an explanation of one action is not a list).
+    """
     usable = [i for i in items if i["status"] in statuses and (not among or i["id"] in among)]
     if among and ref is not None and ref.focus and not ids:
         focus = [i for i in among]
@@ -106,8 +110,8 @@ def resolve(ids: Sequence[int], ref: Ref | None, items: Sequence[dict[str, Any]]
     filtered = _filtered(ref, usable)
     if ref.position or ref.count or ref.places:
         pool = filtered
-        if not (ref.kind or ref.agent or ref.risk) and focus:
-            shown = [i for f in focus for i in usable if i["id"] == f]
+        if not (ref.kind or ref.agent or ref.risk) and listed:
+            shown = [i for f in listed for i in usable if i["id"] == f]
             pool = shown or filtered
         if ref.places:
             chosen = [pool[p - 1] for p in ref.places if 0 < p <= len(pool)]

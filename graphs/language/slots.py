@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from graphs.language.edits import text_params
 from graphs.language.words import word_matches
 
 SPECIALIST_WORDS: dict[str, tuple[str, ...]] = {
@@ -140,7 +141,14 @@ _NOT_IDS = re.compile(
     r"|\bprice\s+(?:to\s+|at\s+|=\s*)?\d[\d,.]*|\bpriced\s+(?:at\s+)?\d[\d,.]*|\brun\s+#?\d+"
     r"|\b\d{1,2}(?::\d{2})?\s*(?:am|pm)\b|\b\d+(?:st|nd|rd|th)\b|\b\d+\s*(?:oz|in|cm|mm|kg|g)\b"
     r"|\b(?:all|the|these|those|both|my|next|other|bottom)\s+\d+\b|\b(?:instead of|rather than)\s+\d+"
-    r"|\b(?:number|no\.?|#)\s*\d+\s+(?:on|in) (?:the|my) (?:list|queue))")
+    r"|\b(?:number|no\.?|#)\s*\d+\s+(?:on|in) (?:the|my) (?:list|queue)|" + r"\b(?:version|ver\.?|v)\s?#?\d+\b)")
+_VERSION = re.compile(r"\b(?:version|ver\.?|v)\s?#?(\d+)\b")
+
+
+def version_in(text: str) -> int | None:
+    """"version 3 of #29", "28 v3": the version the operator named, if any."""
+    m = _VERSION.search(text)
+    return int(m.group(1)) if m else None
 #: with an amount in the clause, "not 64" and "from 25" are the old amount, not an action
 _OLD_AMOUNT = re.compile(r"\b(?:not|from|was|of)\s+\d+(?:\.\d+)?\b")
 _PRICE_AMOUNTS = re.compile(r"\b(?:to|at)\s+\d[\d,.]*")
@@ -295,13 +303,9 @@ def reason_in(original: str, verb: str) -> str | None:
 
 
 def params_in(text: str, original: str) -> dict[str, Any]:
-    params: dict[str, Any] = {}
-    m = re.search(r"\btitle\b[^\"“']*[\"“']([^\"”']+)[\"”']", original, re.IGNORECASE)
-    if m:
-        params["new_title"] = m.group(1).strip()
-    m = re.search(r"\b(?:meta )?description\b[^\"“']*[\"“']([^\"”']+)[\"”']", original, re.IGNORECASE)
-    if m:
-        params["new_description"] = m.group(1).strip()
+    params: dict[str, Any] = dict(text_params(original))
+    if params:
+        return params  # a new text is the change: numbers inside it are part of the text
     m = re.search(r"(\d+(?:\.\d+)?)\s*(?:%|percent)", text)
     if m and has(r"\b(off|markdown|mark it down|discount|instead|only|but)\b", text):
         params["percent_off"] = float(m.group(1))

@@ -88,8 +88,13 @@ def _status(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
     level = str(s.get("autonomy_level", "supervised"))
     counts = ", ".join(f"{v} {render.STATUS_WORD.get(k, k.replace('_', ' '))}"
                        for k, v in sorted((s.get("actions") or {}).items()) if k != "superseded") or "none"
-    return (f"The kill switch is {switch}. Autonomy is {level.replace('_', '-')}: {render.LEVEL_MEANING[level]}. "
-            f"Actions: {counts}."), []
+    text = (f"The kill switch is {switch}. Autonomy is {level.replace('_', '-')}: {render.LEVEL_MEANING[level]}. "
+            f"Actions: {counts}.")
+    if intent.level and intent.level != level:
+        # "I said autonomous": say what it is, and how to change it — the change itself is the operator's command
+        text += (f" It is not {intent.level.replace('_', '-')}: to change it, say \"set autonomy to "
+                 f"{intent.level.replace('_', '-')}\" (I'll ask you to confirm).")
+    return text, []
 
 
 def _setting(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
@@ -116,7 +121,9 @@ def _rule_added(intent: Intent, plan: dict[str, Any], results: list[dict[str, An
     text = (f"Rule saved, as I understood it: {r['understood']}. Agents won't propose anything that breaks it, and "
             "nothing that breaks it is approved or executed.")
     if r.get("forbids_pending"):
-        text += " It forbids " + ", ".join(f"#{a['id']}" for a in r["forbids_pending"]) + ", which are waiting."
+        waiting = r["forbids_pending"]
+        text += (" It forbids " + ", ".join(f"#{a['id']}" for a in waiting)
+                 + (", which is waiting." if len(waiting) == 1 else ", which are waiting."))
     return text, [{"type": "action", "id": a["id"]} for a in r.get("forbids_pending") or []]
 
 

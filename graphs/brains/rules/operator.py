@@ -10,6 +10,7 @@ A reference that fits several actions, or none, is asked about — never guessed
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from graphs.brains.base import Act, Reply, Step, ToolCall, Turn
 from graphs.brains.rules import answers, render
 from graphs.language.confirm import is_acknowledgement
+from graphs.language.edits import fit_change
 from graphs.language.intents import Intent, parse
 from graphs.language.slots import Ref
 from graphs.language.followup import follow_up, remember
@@ -25,6 +27,7 @@ from graphs.language.refs import DECIDABLE, ROLLBACKABLE, Resolved, resolve
 from graphs.registry import SPECIALISTS
 
 _ids = itertools.count(1)
+_GO_AHEAD = re.compile(r"\b(?:do it|go ahead|go for it|proceed|ship it|make it so|let'?s do it|crack on)\b")
 DECISIONS = ("approve", "reject", "snooze", "edit_approve", "rollback")
 #: intents that need the queue by name before they can be planned
 NEEDS_QUEUE = frozenset({*DECISIONS, "explain", "list", "hold_back"})
@@ -53,7 +56,9 @@ class OperatorPlan:
     def step(self) -> Step:
         stage = self.sc.get("stage")
         if not stage:
-            if is_acknowledgement(normalize(last_user(self.turn))):
+            said = normalize(last_user(self.turn))
+            one_in_view = len(self.turn.facts.get("focus") or []) == 1
+            if is_acknowledgement(said) and not (_GO_AHEAD.search(said) and one_in_view):
                 self.sc["intents"] = [_freeze(Intent("ack"))]
                 return self.plan(None)
             # the queue as the operator names it: every reference is read against it
@@ -63,6 +68,7 @@ class OperatorPlan:
             names = frozenset(w for i in queue for w in i["words"])
             intents = follow_up(parse(last_user(self.turn), self.turn.now, names=names), last_user(self.turn),
                                 self.turn.facts)
+            intents = self.go_ahead(intents, queue)
             self.sc["intents"] = [_freeze(i) for i in intents]
             if len(intents) == 1 and intents[0].name in ("delegate", "run_all"):
                 return self.delegate(intents[0])
@@ -75,9 +81,30 @@ class OperatorPlan:
             return self.on_delegated()
         return Reply(render.HELP_OPERATOR)
 
+    def go_ahead(self, intents: list[Intent], queue: list[dict[str, Any]]) -> list[Intent]:
+        """"ok do it" with nothing asked and exactly one waiting action in view: offer to approve that one.
+
+        Only offered: the message names no verb and no action, so the gate echoes it and waits for a yes.
+        """
+        if self.turn.facts.get("pending") or len(intents) != 1 or intents[0].name != "ack":
+            return intents
+        if not _GO_AHEAD.search(normalize(last_user(self.turn))):
+            return intents
+        waiting = {i["id"] for i in queue if i["status"] in DECIDABLE}
+        focus = list(self.turn.facts.get("focus") or [])
+        if len(focus) != 1 or focus[0] not in waiting:
+            return intents
+        return [Intent("approve", ref=Ref(focus=True))]
+
     def ok(self, index: int = 0) -> Any:
         r = self.turn.results[index] if len(self.turn.results) > index else None
         return r["content"] if r and r["ok"] else None
+
+    @property
+    def listed(self) -> list[int]:
+        """The list the operator last saw (a list or a briefing): what "the second one" counts in."""
+        last = self.turn.facts.get("last")
+        return list(last.get("listed") or []) if isinstance(last, dict) else []
 
     @property
     def intents(self) -> list[Intent]:
@@ -107,7 +134,7 @@ class OperatorPlan:
         if name in DECISIONS:
             return self.plan_decision(intent, queue, focus, part)
         if name == "explain":
-            found = resolve(intent.ids, intent.ref, queue, focus=focus, statuses=_EXPLAINABLE)
+            found = resolve(intent.ids, intent.ref, queue, focus=focus, statuses=_EXPLAINABLE, listed=self.listed)
             problem = self.problem(intent, found, queue, "explain")
             if problem:
                 return {**part, "text": problem, "refs": list(found.candidates)}, []
@@ -130,6 +157,9 @@ class OperatorPlan:
             if not intent.level:
                 return {**part, "text": render.ASK_LEVEL}, []
             return part, [call("set_autonomy", level=intent.level)]
+        if name in ("agent_off", "agent_on"):
+            return {**part, "text": render.agent_switch(intent.agent or "", off=name == "agent_off",
+                                                        reason=intent.reason)}, []
         if name == "add_rule":
             return part, [call("add_rule", text=intent.text or "")]
         if name == "list_rules":
@@ -165,7 +195,8 @@ class OperatorPlan:
                       part: dict[str, Any]) -> tuple[dict[str, Any], list[ToolCall]]:
         name = intent.name
         statuses = ROLLBACKABLE if name == "rollback" else DECIDABLE
-        found = resolve(intent.ids, intent.ref, queue, focus=focus, statuses=statuses, among=intent.among)
+        found = resolve(intent.ids, intent.ref, queue, focus=focus, statuses=statuses, among=intent.among,
+                        listed=self.listed)
         problem = self.problem(intent, found, queue, name)
         if problem:
             asked = "which" if found.candidates else None
@@ -174,9 +205,12 @@ class OperatorPlan:
         if name == "reject" and not intent.reason:
             return {**part, "text": render.ask_reason(found.ids), "focus": list(found.ids),
                     "last": remember(intent, ids=list(found.ids), candidates=[], awaiting="reason")}, []
-        if name == "edit_approve" and not intent.params:
-            return {**part, "text": render.ASK_EDIT}, []
         by_id = {i["id"]: i for i in queue}
+        if name == "edit_approve":
+            # the operator asked for a change: it is made as asked, or nothing is approved (never the original)
+            unfit = [by_id[i] for i in found.ids if not fit_change(by_id[i]["kind"], intent.params)]
+            if not intent.params or unfit:
+                return {**part, "text": render.edit_not_applied(unfit, intent.params), "focus": list(found.ids)}, []
         calls = [self.decision_call(intent, by_id[i]) for i in found.ids[:20]]
         notes = [render.unknown_ids(found.unknown, name, known=by_id)] if found.unknown else []
         return {**part, "focus": list(found.ids), "notes": notes,
@@ -188,6 +222,9 @@ class OperatorPlan:
         if found.ambiguous:
             return render.which_one([by_id[i] for i in found.candidates if i in by_id], _NOUN.get(verb, verb))
         if not found.ids:
+            undone = self.not_executed(intent, queue) if verb == "rollback" else []
+            if undone:
+                return render.nothing_to_undo(undone)
             if found.unknown:
                 return render.unknown_ids(found.unknown, verb, known={i["id"]: i for i in queue})
             if intent.ref is None or (intent.ref.focus and not self.turn.facts.get("focus")):
@@ -195,15 +232,24 @@ class OperatorPlan:
             return render.none_match(intent.ref, verb)
         return None
 
+    def not_executed(self, intent: Intent, queue: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """"undo that" about an action that never ran (snoozed, waiting): the actions it means, else []."""
+        meant = list(intent.ids) or (list(self.turn.facts.get("focus") or []) if intent.ref is not None
+                                     and intent.ref.focus else [])
+        by_id = {i["id"]: i for i in queue}
+        return [by_id[i] for i in meant if i in by_id and by_id[i]["status"] in DECIDABLE]
+
     def decision_call(self, intent: Intent, a: dict[str, Any]) -> ToolCall:
         name = intent.name
+        # the version the operator named is the one decided on: the engine refuses one that is unknown or stale
+        a = {**a, "version": intent.version or a["version"]}
         if name == "approve":
             return call("approve_action", action_id=a["id"], version=a["version"])
         if name == "reject":
             return call("reject_action", action_id=a["id"], version=a["version"], reason=intent.reason or "")
         if name == "edit_approve":
             return call("edit_and_approve", action_id=a["id"], version=a["version"],
-                        params=_fit_params(a, intent.params))
+                        params=fit_change(a["kind"], intent.params))
         if name == "snooze":
             until = intent.until or (self.turn.now + timedelta(days=1)).replace(hour=9, minute=0, second=0,
                                                                                  microsecond=0)
@@ -232,7 +278,8 @@ class OperatorPlan:
         limit = intent.limit or ref.count or 10
         shown = items[:limit]
         return {**part, "text": render.queue_list(shown, total=total, what=render.describe_list(intent)),
-                "focus": [i["id"] for i in shown], "refs": [i["id"] for i in shown]}, []
+                "focus": [i["id"] for i in shown], "refs": [i["id"] for i in shown],
+                "last": listed_memory([i["id"] for i in shown])}, []
 
     def window(self, text: str) -> tuple[str | None, str]:
         low = text.lower()
@@ -288,6 +335,8 @@ class OperatorPlan:
         for part, intent in zip(self.sc.get("parts", []), self.intents):
             results = [by_call[c] for c in part.get("calls", []) if c in by_call]
             text, more = answers.part(intent, part, results, names, now=self.turn.now)
+            if intent.name in ("list", "briefing") and not part.get("last"):
+                part = {**part, "last": listed_memory([r["id"] for r in more if r.get("type") == "action"])}
             if text:
                 texts.append(text)
             refs += [r for r in more if r not in refs]
@@ -297,6 +346,11 @@ class OperatorPlan:
             if part.get("last"):
                 refs = [r for r in refs if r.get("type") != "intent"] + [part["last"]]
         return Reply("\n\n".join(texts), refs=refs)
+
+
+def listed_memory(ids: list[int]) -> dict[str, Any]:
+    """What the next message may count in: the list just shown, in its order."""
+    return {"type": "intent", "verb": "list", "ids": [], "listed": ids}
 
 
 def _statuses(status: str | None) -> frozenset[str] | None:
@@ -311,14 +365,6 @@ def _slim(queue: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """What rendering needs of the queue (kept in scratch, so it stays small)."""
     return [{k: i[k] for k in ("id", "subject", "vendor", "kind", "risk_tier", "status", "title", "version")}
             for i in queue]
-
-
-def _fit_params(action: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
-    """The operator's words name a change; keep only what this kind of action has."""
-    allowed = {"pricing.adjust": {"new_price"}, "inventory.markdown": {"percent_off"},
-               "inventory.reorder": {"quantity"}, "content.rewrite_title": {"new_title"},
-               "content.rewrite_meta_description": {"new_description"}}.get(action["kind"], set(params))
-    return {k: v for k, v in params.items() if k in allowed} or params
 
 
 def _freeze(intent: Intent) -> dict[str, Any]:

@@ -148,9 +148,14 @@ def decision_result(verdict: str, result: dict[str, Any]) -> str:
         return f"#{ident}: could not {verdict.replace('_', ' ')} — {message}"
     body = result["content"]
     if verdict == "rollback":
-        return f"#{body['action_id']} rolled back; restored {plain.mapping(body.get('restored') or {})}."
+        held = f"; {body['held']}" if body.get("held") else ""
+        return f"#{body['action_id']} rolled back; restored {plain.mapping(body.get('restored') or {})}{held}."
     action = body["action"]
     line = f"#{action['id']} {action['status'].replace('_', ' ')}"
+    changed = (result.get("args") or {}).get("params") or {}
+    if verdict == "edit_approve" and changed:
+        line += " with " + "; ".join(f"{_PARAM_WORDS.get(k, k.replace('_', ' '))} {plain.value(v)}"
+                                     for k, v in changed.items())
     if body.get("reclassified"):
         line += f" (re-classified {body['reclassified']['from']} → {body['reclassified']['to']})"
     execution = body.get("execution")
@@ -228,6 +233,32 @@ WHICH = ("Which action do you mean? Give me its number (\"#12\") or name it (\"t
 ASK_LEVEL = ("Which level? \"supervised\" (everything waits for you), \"semi-autonomous\" (low-risk actions run "
              "alone) or \"autonomous\" (everything but critical runs alone).")
 ASK_EDIT = "What should change? For example \"approve 12 but make the price 45\"."
+_PARAM_WORDS = {"new_title": "title", "new_description": "description", "anchor": "anchor text",
+                "new_text": "text", "new_price": "price", "percent_off": "discount", "quantity": "quantity"}
+
+
+def edit_not_applied(actions: list[dict[str, Any]], params: dict[str, Any]) -> str:
+    """Why an "approve … but change …" did nothing: the change could not be read, or does not fit the action."""
+    if not params:
+        return ("I couldn't read the change you asked for, so nothing was approved. Give the new value plainly, for "
+                "example \"approve 12 but make the title 'Linen Tote Bag – Handwoven'\" or \"approve 4 but only 15% "
+                "off\".")
+    what = " and ".join(_PARAM_WORDS.get(k, k.replace("_", " ")) for k in params)
+    which = ", ".join(f"#{a['id']} ({a['title'].split(': ', 1)[0]})" for a in actions)
+    return (f"I can't change the {what} of {which} from the chat, so nothing was approved. Approve it as it is, "
+            f"or reject it and say what you want instead, so the agent learns from it.")
+
+
+def agent_switch(agent: str, *, off: bool, reason: str | None) -> str:
+    """One agent switched off or on: not something the chat can do (and never the store-wide kill switch)."""
+    if off:
+        why = (reason or "").replace('"', "'") or "why you switch it off"
+        return (f"I can't switch the {agent} agent off from the chat, so nothing changed — the kill switch stays as it "
+                f"is and the other agents keep working. To switch it off, run `growth agents disable {agent} "
+                f"--reason \"{why}\"` (`growth agents enable {agent}` switches it back on). To stop every execution "
+                "at once, say \"stop everything\".")
+    return (f"I can't switch the {agent} agent on from the chat, so nothing changed. Run `growth agents enable "
+            f"{agent}` to switch it back on.")
 
 
 def held_back(verb: str | None) -> str:
@@ -247,6 +278,20 @@ def which_one(candidates: list[dict[str, Any]], verb: str) -> str:
                       for a in candidates[:8])
     return (f"Several actions fit — which one should I {verb}? Nothing was done.\n{lines}\n"
             f"Say e.g. \"{verb} {candidates[0]['id']}\"." if candidates else "Which one do you mean?")
+
+
+def nothing_to_undo(actions: list[dict[str, Any]]) -> str:
+    """"undo that" after a snooze: nothing ran, so nothing is rolled back; what ends a snooze instead."""
+    lines = []
+    for a in actions:
+        if a["status"] == "snoozed":
+            lines.append(f"#{a['id']} is snoozed, not executed, so there is nothing to roll back. A snooze ends "
+                         f"when you decide on it — \"approve {a['id']}\" or \"reject {a['id']} because …\" — or by itself when "
+                         "it is due; until then it waits.")
+        else:
+            lines.append(f"#{a['id']} has not been executed, so there is nothing to roll back; it is still waiting for "
+                         "you.")
+    return "\n".join(lines)
 
 
 def none_match(ref: Any, verb: str) -> str:
@@ -301,7 +346,10 @@ def outcome_line(item: dict[str, Any], outcome: Any) -> str:
     if verb == "kill_on":
         return "Kill switch engaged: nothing executes."
     if verb == "autonomy":
-        return f"Autonomy is now {content['level'].replace('_', '-')}: {LEVEL_MEANING[content['level']]}."
+        if content.get("changed") is False:
+            return f"Autonomy is already {content['level'].replace('_', '-')}: {LEVEL_MEANING[content['level']]}."
+        note = f" ({content['note']})" if content.get("note") else ""
+        return f"Autonomy is now {content['level'].replace('_', '-')}: {LEVEL_MEANING[content['level']]}{note}."
     if verb == "add_rule":
         return f"Rule saved: {content['understood']}."
     if verb == "forget_rule":

@@ -1,0 +1,97 @@
+"""What an "approve … but change …" asks to change: the new text of a field, or that a change was asked at all.
+
+"approve 13 but make the title Flint Cotton Table Runner – Handwoven", "approve 18 but change
+the description to: Soft organic cotton…", "use 'Flint Runner | Wick Studio' as the title",
+"approve 21 but make the anchor text 'merino wool scarf'". A new text is taken from the
+operator's own words (case and punctuation kept). ``asks_change`` tells whether the clause
+asks for a change at all, and ``fit_change`` whether the change fits the kind of action, so
+that a change that cannot be read or applied is never dropped silently (the original would
+run instead of what the operator asked for).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+#: the field a person names -> the parameter its new text goes to (``new_text``: the kind decides)
+_FIELDS = (
+    (r"(?:seo |page |product |new )?title|headline", "new_title"),
+    (r"(?:meta |seo |page |new )?description|meta", "new_description"),
+    (r"anchor(?: text)?|link text", "anchor"),
+)
+_EDIT_VERB = r"(?:make|change|set|update|edit|rename|use|put|with|have|switch|swap|replace)"
+_QUOTED = r"[\"“'‘](?P<q>[^\"”’]+?)[\"”'’]"
+#: "to", "as", ":", "=", "be", "should be", "read": what separates a field from its new text
+_LINK = r"(?:\s+(?:of|on|for)\s+#?\d+)?\s*(?P<link>to be|to read|to say|to|as|into|should be|be|read|reads|=|:|-)?\s*:?\s*"
+
+
+def text_params(original: str) -> dict[str, str]:
+    """New texts the clause gives, by parameter: {"new_title": …}, {"anchor": …}, or {"new_text": …}."""
+    out: dict[str, str] = {}
+    for field, param in _FIELDS:
+        value = _quoted_before(original, field) or _after(original, field)
+        if value:
+            out.setdefault(param, value)
+    if not out:
+        # "but use this: 'Sturdy jute tote …'", "make it 'Linen Tote | Wick Studio'": the kind says which field
+        m = re.search(r"(?i)\b" + _EDIT_VERB + r"\s+(?:it|this|that|the text|the copy|the wording)\s*"
+                      r"(?:to|as|:|=)?\s*:?\s*" + _QUOTED, original)
+        if m:
+            out["new_text"] = m.group("q").strip()
+    return out
+
+
+def _quoted_before(original: str, field: str) -> str | None:
+    """"use 'X' as the title", "'X' for the description"; or "title … 'X'" (the quoted text after the field)."""
+    m = re.search(r"(?i)" + _QUOTED + r"\s+(?:as|for)\s+(?:the\s+|its\s+)?(?:" + field + r")\b", original)
+    if m:
+        return m.group("q").strip()
+    m = re.search(r"(?i)\b(?:" + field + r")\b[^\"“'‘]{0,40}?" + _QUOTED, original)
+    return m.group("q").strip() if m else None
+
+
+def _after(original: str, field: str) -> str | None:
+    """"make the title Flint Runner – Handwoven", "change the description to: soft cotton …" (to the end)."""
+    m = re.search(r"(?i)\b" + _EDIT_VERB + r"\b(?:\s+(?:the|its|it'?s|a|your))?(?:\s+new)?\s+(?:" + field + r")\b"
+                  + _LINK + r"(?P<v>\S.*)$", original)
+    if m is None:
+        return None
+    value = re.sub(r"(?i)[,;]?\s+(?:and|then)\s+(?:approve|ship|go ahead)\b.*$|\s+(?:please|pls|thanks)[.!]?$", "",
+                   m.group("v")).strip()
+    value = value.strip("\"“”'‘’ ")
+    # a bare word after the field is an instruction ("make the title shorter"), not the new text: only a text
+    # that starts like one (a capital or a digit) or that follows "to" / ":" is taken as it is written
+    if not value or not (m.group("link") or value[0].isupper() or value[0].isdigit()):
+        return None
+    return value
+
+
+_ASKS_CHANGE = re.compile(
+    r"\b(?:but|and|with|then)\s+(?:please\s+|pls\s+|just\s+)?(?:make(?! it so)|change|set|use|update|edit|rename"
+    r"|tweak|swap|replace|fix|shorten|lengthen|reword|rewrite|lower|raise|cut|bump|reduce|increase)\b"
+    r"|\b(?:change|set|update|edit|rename|tweak|reword)\s+(?:the|its|it'?s)\s+\w+"
+    r"|\b(?:title|description|anchor|link text|wording|copy|price|quantity|units|discount)\s+(?:to|should be|as|:)")
+
+
+def asks_change(t: str) -> bool:
+    """Does the (normalised) clause ask for a change to what it approves?"""
+    return _ASKS_CHANGE.search(t) is not None
+
+
+#: per kind, the changes the operator's words can make: the words' parameter -> the kind's parameter
+EDITABLE: dict[str, dict[str, str]] = {
+    "pricing.adjust": {"new_price": "new_price"}, "inventory.markdown": {"percent_off": "percent_off"},
+    "inventory.reorder": {"quantity": "quantity"},
+    "content.rewrite_title": {"new_title": "new_title", "new_text": "new_title"},
+    "content.rewrite_meta_description": {"new_description": "new_description", "new_text": "new_description"},
+    "content.create_landing_page": {"new_title": "title"},
+}
+
+
+def fit_change(kind: str, params: dict[str, Any]) -> dict[str, Any]:
+    """The change in this kind's parameters; empty when any part of it does not fit (then nothing is approved)."""
+    allowed = EDITABLE.get(kind, {})
+    if not params or any(k not in allowed for k in params):
+        return {}
+    return {allowed[k]: v for k, v in params.items()}
