@@ -46,18 +46,21 @@ _INTENT_VERBS: dict[str, Verb] = {
     "approve": Verb.APPROVE, "edit_approve": Verb.EDIT_APPROVE, "reject": Verb.REJECT, "snooze": Verb.SNOOZE,
     "rollback": Verb.ROLLBACK, "kill_on": Verb.KILL_ON, "kill_off": Verb.KILL_OFF, "autonomy": Verb.AUTONOMY,
     "add_rule": Verb.ADD_RULE, "forget_rule": Verb.FORGET_RULE, "delegate": Verb.DELEGATE,
-    "run_all": Verb.DELEGATE, "workflow": Verb.WORKFLOW,
+    "run_all": Verb.DELEGATE, "workflow": Verb.WORKFLOW, "agent_off": Verb.AGENT_OFF, "agent_on": Verb.AGENT_ON,
 }
 _WORDS = {Verb.APPROVE: "Approve", Verb.EDIT_APPROVE: "Edit and approve", Verb.REJECT: "Reject",
           Verb.SNOOZE: "Snooze", Verb.ROLLBACK: "Roll back", Verb.KILL_OFF: "Release the kill switch",
           Verb.KILL_ON: "Engage the kill switch", Verb.AUTONOMY: "Change autonomy", Verb.ADD_RULE: "Add the rule",
-          Verb.FORGET_RULE: "Forget the rule", Verb.DELEGATE: "Run", Verb.WORKFLOW: "Start"}
+          Verb.FORGET_RULE: "Forget the rule", Verb.DELEGATE: "Run", Verb.WORKFLOW: "Start",
+          Verb.AGENT_OFF: "Switch off", Verb.AGENT_ON: "Switch back on"}
 
 
 def verb_of(call: ToolCall, agent: str) -> Verb | None:
     """The verb a tool call proposes, or None for a read."""
     if call.name == "set_kill_switch":
         return Verb.KILL_ON if call.args.get("engaged") is not False else Verb.KILL_OFF
+    if call.name == "set_agent":
+        return Verb.AGENT_OFF if call.args.get("enabled") is False else Verb.AGENT_ON
     if call.name == "transfer_to_agent":
         return Verb.DELEGATE if agent == "ceo_front" and call.args.get("agent") in SPECIALISTS else None
     return WRITES.get(call.name)
@@ -205,6 +208,14 @@ async def resolve(ctx: RunContext, call: ToolCall, verb: Verb) -> tuple[Command,
         command = Command(verb, setting=template)
         item = {"key": f"workflow:{template}", "label": desk.templates[template].split(":")[0],
                 "template": template, "risk_tier": "low"}
+    elif verb in (Verb.AGENT_OFF, Verb.AGENT_ON):
+        agent = str(args.get("agent"))
+        if verb is Verb.AGENT_OFF:
+            args["reason"] = str(args.get("reason") or "") if len(str(args.get("reason") or "").strip()) >= 3 \
+                else "switched off from the conversation"
+        command = Command(verb, setting=agent)
+        item = {"key": f"{verb.value}:{agent}", "label": f"the {agent} agent", "agent": agent,
+                "risk_tier": _risk_word(command)}
     else:  # delegate
         agent = str(args.get("agent"))
         command = Command(verb, setting=agent)

@@ -19,8 +19,8 @@ from graphs.brains.base import ToolSpec
 from graphs.state import RunContext
 from policies.principal import Principal
 from tools.cycle_reflect import latest as cycle_latest
-from tools import (actions, audit, catalog, decisions, handoffs, insights, killswitch, performance, queue, rollback, rules, runs,
-                   storefront)
+from tools import (actions, agent_flags, audit, catalog, decisions, handoffs, insights, killswitch, performance, queue,
+                   rollback, rules, runs, storefront)
 from tools import tenants as tenant_ops
 from tools.errors import Forbidden, ToolError
 from policies.abac import OPERATIONS
@@ -103,6 +103,12 @@ class LevelArgs(Args):
 class KillArgs(Args):
     engaged: bool
     reason: Annotated[str, Field(min_length=3)]
+
+
+class AgentSwitchArgs(Args):
+    agent: Literal["inventory", "content", "analytics", "risk"]
+    enabled: bool
+    reason: str = ""
 
 
 class TextArgs(Args):
@@ -299,6 +305,9 @@ TOOLS: dict[str, AgentTool] = {t.name: t for t in (
        lambda c, w, a: tenant_ops.set_autonomy(c.deps, w, level=a.level)),
     _t("set_kill_switch", "kill_switch.set", KillArgs, "Stop (or resume) every execution; nothing is lost.",
        lambda c, w, a: killswitch.set_kill_switch(c.deps, w, engaged=a.engaged, reason=a.reason)),
+    _t("set_agent", "operations.configure", AgentSwitchArgs,
+       "Switch one specialist off (it proposes nothing until switched back on) or back on; the others go on.",
+       lambda c, w, a: agent_flags.set_agent(c.deps, w, agent=a.agent, enabled=a.enabled, reason=a.reason)),
     _t("find_actions", "actions.list", QueueArgs,
        "The queue as a person names it: each action with its subject (product, page, order), vendor and rank.",
        lambda c, w, a: _queue(c, w, a)),

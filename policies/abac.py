@@ -137,6 +137,8 @@ AGENT_ALLOWLISTS: dict[str, frozenset[str]] = {
         "audit.verify", "handoffs.read", "performance.read", "metrics.read", "reflections.read", "agents.read",
         "memory.read", "memory.write", "memory.forget", "chat.operator", "telemetry.read", "catalog.search",
         "workflows.read", "workflows.run",
+        # switching one specialist off or on (the person is checked too: only an operator may)
+        "operations.configure",
     }),
     "analytics": _SPECIALIST,
     "inventory": _SPECIALIST,

@@ -36,6 +36,9 @@ class Verb(StrEnum):
     DELEGATE = "delegate"
     #: start one of the operator's workflow templates (its steps sync, run specialists, send the digest)
     WORKFLOW = "workflow"
+    #: switch one specialist off (it proposes nothing) or back on
+    AGENT_OFF = "agent_off"
+    AGENT_ON = "agent_on"
 
 
 #: verbs that decide on actions (their targets are action ids and versions)
@@ -43,7 +46,7 @@ ON_ACTIONS = frozenset({Verb.APPROVE, Verb.EDIT_APPROVE, Verb.REJECT, Verb.SNOOZ
 #: verbs whose risk is the risk of the actions they make happen
 CARRY_TIER = frozenset({Verb.APPROVE, Verb.EDIT_APPROVE, Verb.ROLLBACK})
 #: verbs that only ever make the engine do less: their own risk is low
-SAFE_DIRECTION = frozenset({Verb.REJECT, Verb.SNOOZE, Verb.KILL_ON, Verb.ADD_RULE})
+SAFE_DIRECTION = frozenset({Verb.REJECT, Verb.SNOOZE, Verb.KILL_ON, Verb.ADD_RULE, Verb.AGENT_OFF})
 #: verbs that always wait for a yes, however clearly they were named
 ALWAYS_CONFIRM = frozenset({Verb.KILL_OFF})
 
@@ -110,7 +113,7 @@ def risk(command: Command) -> RiskTier:
         return RiskTier.CRITICAL if up else RiskTier.LOW
     if command.verb is Verb.KILL_OFF:
         return RiskTier.HIGH
-    return RiskTier.MEDIUM  # forgetting a rule loosens what the engine may do
+    return RiskTier.MEDIUM  # forgetting a rule, switching an agent back on: the engine may do more
 
 
 def gate(command: Command, said: Said) -> Decision:

@@ -213,12 +213,28 @@ async def test_the_second_one_counts_in_the_list_shown_even_after_an_acknowledge
 
 @pytest.mark.parametrize("say", ["stop the content agent, its suggestions are rubbish", "turn off the content agent",
                                  "turn the content agent off", "disable the seo agent"])
-async def test_stopping_one_agent_never_engages_the_kill_switch(agents_app: App, say: str) -> None:
+async def test_stopping_one_agent_switches_that_agent_off_and_never_engages_the_kill_switch(agents_app: App,
+                                                                                           say: str) -> None:
+    waiting = (await propose(agents_app.deps, CONTENT, proposal())).action
     chat = await agents_app.agents()
     turn = await chat.send(OP, say, thread="a1")
     assert (await get_status(agents_app.deps, OP))["kill_switch"]["engaged"] is False
+    agents = await enabled_agents(agents_app.deps, "demo")
+    assert "content" not in agents and {"inventory", "analytics", "risk"} <= set(agents)
+    assert not turn.pending and "content agent is switched off" in turn.reply
+    # what it proposed before still waits for the operator; and it comes back on when asked
+    assert await _status(agents_app, waiting.id) == "pending_approval"
+    back = await chat.send(OP, "turn the content agent back on", thread="a1")
+    assert "content" in await enabled_agents(agents_app.deps, "demo") and "back on" in back.reply
+
+
+async def test_a_viewer_cannot_switch_an_agent_off_from_the_chat(agents_app: App) -> None:
+    from policies.principal import Role
+
+    chat = await agents_app.agents()
+    viewer = Principal(Role.ASSISTANT, "demo", "token:read", scopes=frozenset({"read"}))
+    await chat.send(viewer, "turn off the content agent", thread="a3")
     assert "content" in await enabled_agents(agents_app.deps, "demo")
-    assert not turn.pending and "growth agents disable content" in turn.reply
 
 
 async def test_a_model_that_engages_the_kill_switch_for_one_agent_is_held(agents_app: App) -> None:

@@ -54,7 +54,7 @@ EXPECTED: dict[str, set[str]] = {
     "agent:ceo_front": (READ - {"store_policies.read"} - EXPERIMENTS) | (DECIDE - EXPERIMENTS)
                        | PROPOSE - {"actions.propose"}
                        | {"autonomy.set", "kill_switch.set", "memory.write", "memory.forget", "chat.operator",
-                          "workflows.run"},
+                          "workflows.run", "operations.configure"},
     "agent:analytics": SPECIALIST, "agent:inventory": SPECIALIST, "agent:content": SPECIALIST,
     "agent:risk": SPECIALIST,
     "agent:unknown": set(),

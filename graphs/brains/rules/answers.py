@@ -104,13 +104,24 @@ def _setting(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]]
         return _error(results, "I couldn't change that."), []
     if intent.name == "autonomy":
         level = r["level"]
+        if r.get("changed") is False:
+            return f"Autonomy is already {level.replace('_', '-')}: {render.LEVEL_MEANING[level]}.", []
+        note = f" It {r['note']}." if r.get("note") else ""
         return (f"Autonomy is now {level.replace('_', '-')} (was {r['previous'].replace('_', '-')}): "
                 f"{render.LEVEL_MEANING[level]}. Work for people and anything the engine cannot undo still waits "
-                "for you."), []
+                f"for you.{note}"), []
     if r["engaged"]:
         return ("Kill switch engaged: nothing executes. Approved work waits and nothing is lost; say \"release the "
                 "kill switch\" when you want it back."), []
     return render.released(r), []
+
+
+def _agent_switched(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
+                    names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
+    r = _ok(results)
+    if r is None:
+        return _error(results, "I couldn't switch that agent."), []
+    return render.agent_switched(r), []
 
 
 def _rule_added(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
@@ -305,7 +316,8 @@ def _span(window: list[str]) -> str:
 _HANDLERS = {
     "approve": _decided, "reject": _decided, "snooze": _decided, "edit_approve": _decided, "rollback": _decided,
     "explain": _explained, "list": _listed, "briefing": _briefing, "status": _status, "autonomy": _setting,
-    "kill_on": _setting, "kill_off": _setting, "add_rule": _rule_added, "list_rules": _rules,
+    "kill_on": _setting, "kill_off": _setting, "agent_off": _agent_switched, "agent_on": _agent_switched,
+    "add_rule": _rule_added, "list_rules": _rules,
     "forget_rule": _forgotten, "sales": _sales, "top_products": _top, "channels": _channels,
     "agent_stats": _agents, "outcomes": _outcomes, "audit_digest": _audit, "audit_verify": _verified,
     "handoffs": _handoffs, "run_status": _runs, "performance": _performance, "escalations": _people,

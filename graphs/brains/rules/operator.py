@@ -158,8 +158,8 @@ class OperatorPlan:
                 return {**part, "text": render.ASK_LEVEL}, []
             return part, [call("set_autonomy", level=intent.level)]
         if name in ("agent_off", "agent_on"):
-            return {**part, "text": render.agent_switch(intent.agent or "", off=name == "agent_off",
-                                                        reason=intent.reason)}, []
+            return part, [call("set_agent", agent=intent.agent or "", enabled=name == "agent_on",
+                               reason=intent.reason or "")]
         if name == "add_rule":
             return part, [call("add_rule", text=intent.text or "")]
         if name == "list_rules":

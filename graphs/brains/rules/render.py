@@ -249,16 +249,18 @@ def edit_not_applied(actions: list[dict[str, Any]], params: dict[str, Any]) -> s
             f"or reject it and say what you want instead, so the agent learns from it.")
 
 
-def agent_switch(agent: str, *, off: bool, reason: str | None) -> str:
-    """One agent switched off or on: not something the chat can do (and never the store-wide kill switch)."""
-    if off:
-        why = (reason or "").replace('"', "'") or "why you switch it off"
-        return (f"I can't switch the {agent} agent off from the chat, so nothing changed — the kill switch stays as it "
-                f"is and the other agents keep working. To switch it off, run `growth agents disable {agent} "
-                f"--reason \"{why}\"` (`growth agents enable {agent}` switches it back on). To stop every execution "
-                "at once, say \"stop everything\".")
-    return (f"I can't switch the {agent} agent on from the chat, so nothing changed. Run `growth agents enable "
-            f"{agent}` to switch it back on.")
+def agent_switched(r: dict[str, Any]) -> str:
+    """One agent switched off or back on (never the store-wide kill switch)."""
+    agent = r["agent"]
+    if not r["enabled"] and r.get("was_enabled", True):
+        return (f"The {agent} agent is switched off: it proposes nothing until you switch it back on (\"turn the "
+                f"{agent} agent back on\"). The other agents keep working and the kill switch is as it was; what "
+                f"the {agent} agent proposed before still waits for your decision.")
+    if not r["enabled"]:
+        return f"The {agent} agent was already switched off: {r.get('reason') or 'nothing changed'}."
+    if r.get("was_enabled"):
+        return f"The {agent} agent is already on."
+    return f"The {agent} agent is back on: it proposes again at its next run."
 
 
 def held_back(verb: str | None) -> str:
@@ -356,6 +358,8 @@ def outcome_line(item: dict[str, Any], outcome: Any) -> str:
         return f"Forgotten: {content['understood']}."
     if verb == "delegate":
         return specialist({"ok": True, "content": content})
+    if verb in ("agent_off", "agent_on"):
+        return agent_switched(content)
     return "Done."
 
 
