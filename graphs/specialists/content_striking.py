@@ -213,7 +213,9 @@ def _description(page: dict[str, Any], query: str, brand: str) -> str:
     first = " ".join(body.split()).split(". ")[0].strip().rstrip(".")
     price = f" from ${page['price']:.2f}" if page.get("price") else ""
     seller = f" at {brand}" if brand else ""
-    text = f"{page['title']}: {first}. Shop {query}{price}{seller}, in stock and ready to ship."
+    # a first sentence that already names the product ("Meet the Rowan Jute Tote Bag: …") is not prefixed with it
+    opening = first if page["title"].lower() in first.lower() else f"{page['title']}: {first}"
+    text = f"{opening}. Shop {query}{price}{seller}, in stock and ready to ship."
     if len(text) > 160:
         text = f"{page['title']} – {query}{price}{seller}. In stock and ready to ship."
     return text[:320] if len(text) >= 20 else f"Shop the {page['title']} – {query}{price}{seller}."

@@ -292,3 +292,14 @@ async def test_a_sku_needs_20_orders_before_its_refund_rate_is_judged(
     assert ("SKU" in flagged) is proposed
     if not proposed:
         assert result["screened"]["refund rate"]["rejected"]["too few orders to judge"] == 1
+
+
+def test_a_new_description_names_the_product_once() -> None:
+    from graphs.specialists.content_striking import _description
+
+    page = {"title": "Rowan Jute Tote Bag", "price": 24.0,
+            "body_html": "<p>Meet the Rowan Jute Tote Bag: jute, made in small batches.</p>"}
+    told = _description(page, "jute tote", "Northwind Goods")
+    assert told.lower().count("rowan jute tote bag") == 1 and told.startswith("Meet the Rowan Jute Tote Bag: jute")
+    plain = _description(page | {"body_html": "<p>Sturdy jute, made in small batches.</p>"}, "jute tote", "")
+    assert plain.startswith("Rowan Jute Tote Bag: Sturdy jute, made in small batches. Shop jute tote from $24.00")
