@@ -72,7 +72,8 @@ class SpecialistResult(Payload):
 
     agent: str
     run_id: int | None = None
-    status: Literal["ok", "no_data", "stale", "error"]
+    #: disabled: the operator switched the agent off; it did not run (``tools.agent_flags``)
+    status: Literal["ok", "no_data", "stale", "error", "disabled"]
     summary: Text
     findings: Annotated[list[Text], Field(max_length=50)] = []
     action_ids: Annotated[list[int], Field(max_length=200)] = []

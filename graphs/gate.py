@@ -94,8 +94,25 @@ async def said_for(ctx: RunContext, message: str, *, intents: list[Intent] | Non
         if verb is Verb.EDIT_APPROVE:
             verbs.add(Verb.APPROVE)
         clauses.append((Verb.APPROVE if verb is Verb.EDIT_APPROVE else verb, frozenset(here)))
-    hedged = bool(intents) and all(i.name == "hold_back" for i in intents)
+    hedged = (bool(intents) and all(i.name == "hold_back" for i in intents)) or second_thoughts(message)
     return Said(frozenset(verbs), frozenset(named), hedged, tuple(clauses))
+
+
+_FILLER = re.compile(r"(?i)^(?:\s*(?:hmm+|ok(?:ay)?|so|well|oh|um+|uh+|no|yes|right)\b[,.!]?)*\s*")
+_TAKES_BACK = re.compile(r"(?i)\b(?:no,? wait|wait,? no|actually|scratch that|i mean|i meant|on second thoughts?"
+                         r"|never ?mind|or rather|correction|make that)\b")
+_CONDITION = re.compile(r"(?i)\b(?:only if|if you think|if it'?s|if its|if you'?re sure|provided (?:that|it)"
+                        r"|as long as|unless)\b")
+
+
+def second_thoughts(message: str) -> bool:
+    """Does the message take back or condition what it asks ("approve 19, no wait, 20", "approve 20 — actually
+    no, don't", "approve 13. scratch that, reject 13", "approve 22 only if it's worth $100")? Then nothing in it
+    runs without a yes: the echo shows what was understood. A message that opens with the correction
+    ("actually approve 9 instead") is a plain request."""
+    rest = message[_FILLER.match(message).end():]  # type: ignore[union-attr]
+    taken_back = _TAKES_BACK.search(rest)
+    return (taken_back is not None and taken_back.start() > 0) or _CONDITION.search(message) is not None
 
 
 def group(said: Said, item: dict[str, Any]) -> tuple[str, int]:

@@ -24,6 +24,8 @@ from graphs.language.confirm import answer_of, opens_with_no
 from graphs.registry import SPECIALISTS
 from graphs.specialists.roster import SPECIALIST_GRAPHS
 from graphs.state import ChatState, RunContext
+from tools.agent_flags import require_enabled
+from tools.errors import Forbidden
 
 
 def route(state: ChatState) -> Command[Any]:
@@ -56,12 +58,21 @@ def specialist_node(agent: str) -> Any:
     async def node(state: ChatState, runtime: Runtime[RunContext]) -> Command[Any]:
         ctx = runtime.context
         task = (state.get("inbox") or {}).get("payload") or {}
-        out = await SPECIALIST_GRAPHS[agent].ainvoke(
-            {"task": task.get("task", ""), "scope": task.get("scope") or {}, "trigger": task.get("trigger", "delegate")},
-            context=ctx)
+        try:
+            # an agent the operator switched off does not run from the conversation either
+            await require_enabled(ctx.deps, ctx.principal.tenant, agent)
+        except Forbidden as exc:
+            if exc.code != "agents_disabled":
+                raise
+            result: dict[str, Any] = {"agent": agent, "run_id": None, "status": "disabled", "summary": exc.message,
+                                      "findings": [], "action_ids": [], "new_action_ids": [], "withdrawn": []}
+        else:
+            result = (await SPECIALIST_GRAPHS[agent].ainvoke(
+                {"task": task.get("task", ""), "scope": task.get("scope") or {},
+                 "trigger": task.get("trigger", "delegate")}, context=ctx))["result"]
         handoff = await transfer(ctx.deps, tenant=ctx.principal.tenant, actor=ctx.principal.subject,
                                  thread_id=ctx.thread_id, from_agent=agent, to_agent="ceo_front",
-                                 payload=out["result"])
+                                 payload=result)
         if handoff.command is None:
             raise RuntimeError(f"{agent} could not return to ceo_front: {handoff.reason}")
         update = dict(handoff.command.update or {})

@@ -179,8 +179,16 @@ def run_cmd(agent: Annotated[str, typer.Argument(help="analytics | inventory | c
         raise typer.BadParameter(f"unknown specialist {agent!r}; specialists: {', '.join(SPECIALISTS)}, all")
 
     async def go(a: App) -> tuple[list[dict[str, Any]], list[Any]]:
+        from graphs.runs import run_all
+        from tools.registry import enforce
+
         principal = operator(a, tenant)
-        results = [await invoke(a.deps, principal, "runs.start", agent=name) for name in names]
+        if agent == "all":
+            # one agent switched off does not stop the others: its row says so (graphs.runs.run_all)
+            await enforce(a.deps, principal, "runs.start", principal.tenant)
+            results = await run_all(a.deps, principal)
+        else:
+            results = [await invoke(a.deps, principal, "runs.start", agent=name) for name in names]
         top = await invoke(a.deps, principal, "actions.list", status="pending", limit=10)
         return results, top
 
@@ -192,7 +200,8 @@ def run_cmd(agent: Annotated[str, typer.Argument(help="analytics | inventory | c
     for col in ("agent", "run", "status", "proposed", "summary"):
         table.add_column(col, overflow="fold")
     for r in results:
-        table.add_row(r["agent"], f"#{r['run_id']}", r["status"], str(len(r["action_ids"])), r["summary"])
+        table.add_row(r["agent"], f"#{r['run_id']}" if r["run_id"] else "—", r["status"], str(len(r["action_ids"])),
+                      r["summary"])
     out.print(table)
     for r in results:
         for finding in r["findings"][:5]:

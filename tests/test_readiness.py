@@ -120,6 +120,12 @@ def test_growth_agents_disable_and_enable_from_the_command_line(db_url: str) -> 
     inventory = next(a for a in listed["agents"] if a["name"] == "inventory")["readiness"]
     assert inventory["enabled"] is False and "supplier on holiday" in inventory["blockers"][0]
     assert "inventory: NOT READY: inventory was disabled" in growth("status")
+    # `growth run all` runs the others and says which one is off
+    import server.cli_data  # noqa: F401  (registers run)
+
+    ran = {r["agent"]: r for r in json.loads(growth("run", "all", "--json"))["runs"]}
+    assert ran["inventory"]["status"] == "disabled" and ran["inventory"]["run_id"] is None
+    assert {ran[a]["status"] for a in ("analytics", "content", "risk")} <= {"ok", "no_data", "stale"}
     growth("agents", "enable", "inventory")
     listed = json.loads(growth("agents", "--json"))
     assert next(a for a in listed["agents"] if a["name"] == "inventory")["readiness"]["enabled"] is True

@@ -277,3 +277,33 @@ async def test_releasing_a_kill_switch_that_is_off_asks_nothing(agents_app: App)
     await set_kill_switch(agents_app.deps, OP, engaged=True, reason="test")
     turn = await chat.send(OP, "release the kill switch", thread="o3")
     assert _pending(turn) == {("kill_off", None)}
+
+
+# --- 8. a message that takes back or conditions what it asks runs nothing without a yes --------------------
+
+@pytest.mark.parametrize("say", [
+    "approve {a}, no wait, {b}",
+    "approve {a} — actually no, don't",
+    "approve {a}. scratch that, reject {a} because the page is being rebuilt",
+    "approve {a} only if you think it's worth more than $100",
+    "approve {a}, I mean {b}",
+    "reject {a} because we're switching suppliers — actually, just snooze it until Friday",
+])
+async def test_second_thoughts_in_the_message_change_nothing_until_a_yes(agents_app: App, say: str) -> None:
+    a = (await propose(agents_app.deps, CONTENT, proposal(revenue=500))).action
+    b = (await propose(agents_app.deps, INVENTORY, proposal("inventory.markdown", revenue=300))).action
+    chat = await agents_app.agents()
+    await chat.send(OP, say.format(a=a.id, b=b.id), thread="s1")
+    assert await _status(agents_app, a.id) == "pending_approval"
+    assert await _status(agents_app, b.id) == "pending_approval" and await _executions(agents_app) == 0
+
+
+async def test_an_agent_switched_off_does_not_run_from_the_conversation(agents_app: App) -> None:
+    chat = await agents_app.agents()
+    await chat.send(OP, "turn the inventory agent off, it keeps reordering socks", thread="d1")
+    assert "inventory" not in await enabled_agents(agents_app.deps, "demo")
+    turn = await chat.send(OP, "run the inventory agent", thread="d1")
+    assert "switched off, so it did not run" in turn.reply
+    async with agents_app.db.read("demo") as tx:
+        runs = await tx.runs.list(limit=20)  # type: ignore[attr-defined]
+    assert not [r for r in runs if r.agent == "inventory"]

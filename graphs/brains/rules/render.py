@@ -178,6 +178,9 @@ def specialist(result: dict[str, Any]) -> str:
         return f"I couldn't hand that over: {result['content'].get('message', '')}"
     r = result["content"]
     summary = r["summary"] if r["summary"].endswith((".", "!", "?")) else r["summary"] + "."
+    if r.get("status") == "disabled":
+        return (f"The {r['agent']} agent is switched off, so it did not run: {summary} Say \"turn the "
+                f"{r['agent']} agent back on\" to run it again.")
     lines = [f"The {r['agent']} agent is done (run #{r['run_id']}): {summary}"]
     lines += [f"· {f}" for f in r.get("findings", [])[:8]]
     new = r.get("new_action_ids", r.get("action_ids")) or []
