@@ -40,6 +40,16 @@ def _unit(i: dict[str, Any]) -> str:
     return "money" if shown.startswith(("$", "-$")) else "pct" if shown.endswith("%") else "count"
 
 
+def _noted(source: str, note: str, limit: int = 200) -> str:
+    """The source with the edit's note after it, within ``limit``: the source is shortened (at a word, "…"),
+    never the note, which says what the edit changed."""
+    room = limit - len(note)
+    if len(source) > room:
+        cut = source[:max(0, room - 1)]
+        source = (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
+    return (source + note)[:limit]
+
+
 def _scaled(inputs: list[dict[str, Any]], factors: dict[str, tuple[float, str]]) -> list[dict[str, Any]]:
     out = []
     for i in inputs:
@@ -50,7 +60,7 @@ def _scaled(inputs: list[dict[str, Any]], factors: dict[str, tuple[float, str]])
             continue
         ratio, why = hit
         edited = {k: v for k, v in i.items() if k != "working"}
-        source = f"{i.get('source', '')} — edited: {why}"[:200]
+        source = _noted(str(i.get("source", "")), f" — edited: {why}")
         if not i.get("shown"):
             out.append({**edited, "value": float(f"{float(i['value']) * ratio:.6g}"), "source": source})
             continue

@@ -82,3 +82,16 @@ def test_guardrails_keep_human_work_and_irreversible_actions_with_the_operator()
     assert decide_autonomy(AutonomyLevel.AUTONOMOUS, RiskTier.MEDIUM, KINDS["content.rewrite_title"]).allowed
     # email.send is not reversible by the engine: even a hypothetical non-critical send waits
     assert not decide_autonomy(AutonomyLevel.AUTONOMOUS, RiskTier.HIGH, KINDS["email.send"]).allowed
+
+
+def test_an_edits_note_is_kept_whole_and_the_source_shortened_at_a_word() -> None:
+    from policies.edits import rederive
+
+    long_source = "Shopify orders: the pace of the last 28 days, selling " + "steadily " * 20 + "at full price"
+    inputs = [{"name": "days of sales saved", "value": 28.0, "source": long_source},
+              {"name": "margin per unit", "value": 30.0, "source": "Shopify products"}]
+    out = rederive("inventory.reorder", title="Reorder 51 x Tote", expected_revenue=840.0, revenue_inputs=inputs,
+                   old={"quantity": 51}, new={"quantity": 40})
+    source = out.revenue_inputs[0]["source"]
+    assert len(source) <= 200 and source.endswith("edited: 40 units instead of 51 (fewer cover fewer days)")
+    assert "… — edited" in source and out.title == "Reorder 40 x Tote"
