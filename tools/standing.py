@@ -91,8 +91,13 @@ async def standing(tx: Tx, now: datetime) -> Standing:
 async def held_controls(tx: Tx, now: Any) -> dict[str, Held]:
     """What running experiments hold back, by the measured name of each page or SKU."""
     out: dict[str, Held] = {}
-    for held in await tx.outcomes.held_back():
-        experiment = await tx.outcomes.experiment_for(held["id"])
+    held_rows = await tx.outcomes.held_back()
+    if not held_rows:
+        return out
+    # every experiment read once, by the actions it holds back (not one read of them all per held action)
+    by_control = {i: e for e in await tx.outcomes.experiments() for i in e["control"]}
+    for held in held_rows:
+        experiment = by_control.get(held["id"])
         if experiment is None or experiment["state"] == "ended" \
                 or now >= (until := po.held_back_until(experiment["created_at"])):
             continue
