@@ -125,6 +125,10 @@ class QueueArgs(Args):
     limit: Annotated[int, Field(ge=1, le=500)] = 200
 
 
+class SalesArgs(Args):
+    period: Literal["7d", "30d", "today", "yesterday", "this_week", "last_week", "this_month", "last_month"] = "7d"
+
+
 class KindArgs(Args):
     kind: str | None = None
 
@@ -324,8 +328,10 @@ TOOLS: dict[str, AgentTool] = {t.name: t for t in (
     _t("list_workflows", "workflows.read", WorkflowsArgs,
        "The store's workflows, newest first, with their progress, and the templates that can be started.",
        lambda c, w, a: _workflows(c, w, a.limit)),
-    _t("store_sales", "telemetry.read", NoArgs, "Orders, revenue and order value: last 7 days against the 7 before.",
-       lambda c, w, a: insights.sales(c.deps, w)),
+    _t("store_sales", "telemetry.read", SalesArgs,
+       "Orders, revenue and order value in a period (last 7 days by default; today, yesterday, this or last week, "
+       "this or last month, last 30 days) against the period before it, like for like.",
+       lambda c, w, a: insights.sales(c.deps, w, period=a.period)),
     _t("top_products", "telemetry.read", NoArgs, "Best-selling products by revenue over the last 28 days.",
        lambda c, w, a: insights.top_products(c.deps, w)),
     _t("channel_changes", "telemetry.read", NoArgs, "GA4 sessions per channel: last 7 days against the 7 before.",

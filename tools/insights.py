@@ -9,7 +9,8 @@ two whole weeks. A question the data cannot answer says so and what it can answe
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from policies.principal import Principal
@@ -22,21 +23,78 @@ def _change(now: float, before: float) -> float | None:
     return round((now - before) / before, 4) if before else None
 
 
-async def sales(deps: Deps, principal: Principal) -> dict[str, Any]:
-    """Orders, revenue and average order value: the last 7 days against the 7 before (Shopify orders)."""
+@dataclass(frozen=True)
+class Windows:
+    """A period asked about and the one it is compared with: first and last day, both included."""
+
+    period: str
+    this: tuple[date, date]
+    before: tuple[date, date]
+    #: how the reply names them ("this month so far", "the same days of October")
+    label: str
+    before_label: str
+
+
+def windows(period: str, *, today: date, newest: date) -> Windows:
+    """The days of ``period`` and of the period it is compared with, like for like.
+
+    Rolling periods (``7d``, ``30d``) end at the newest imported order, so exports a day old still
+    compare whole periods; calendar periods (today, this week, this month, …) are the calendar's,
+    compared with the same days of the period before ("this month so far" with the same days of last
+    month), so a month half gone is never set against a whole one.
+    """
+    if period in ("7d", "30d"):
+        n = 7 if period == "7d" else 30
+        return Windows(period, (newest - timedelta(days=n - 1), newest),
+                       (newest - timedelta(days=2 * n - 1), newest - timedelta(days=n)),
+                       f"last {n} days", f"the {n} days before")
+    if period in ("today", "yesterday"):
+        day = today if period == "today" else today - timedelta(days=1)
+        before = day - timedelta(days=1)
+        return Windows(period, (day, day), (before, before), period, "the day before")
+    if period in ("this_week", "last_week"):
+        monday = today - timedelta(days=today.weekday())
+        if period == "last_week":
+            start = monday - timedelta(days=7)
+            return Windows(period, (start, start + timedelta(days=6)),
+                           (start - timedelta(days=7), start - timedelta(days=1)), "last week", "the week before")
+        return Windows(period, (monday, today), (monday - timedelta(days=7), today - timedelta(days=7)),
+                       "this week so far", "the same days last week")
+    if period in ("this_month", "last_month"):
+        first = today.replace(day=1)
+        previous = (first - timedelta(days=1)).replace(day=1)
+        if period == "last_month":
+            before = (previous - timedelta(days=1)).replace(day=1)
+            return Windows(period, (previous, first - timedelta(days=1)), (before, previous - timedelta(days=1)),
+                           "last month", "the month before")
+        end_before = min(previous + (today - first), first - timedelta(days=1))
+        return Windows(period, (first, today), (previous, end_before), "this month so far",
+                       f"the same days of {previous:%B}")
+    raise ValueError(f"unknown period {period!r}: one of 7d, 30d, today, yesterday, this_week, last_week, "
+                     "this_month, last_month")
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=timezone.utc)
+
+
+async def sales(deps: Deps, principal: Principal, *, period: str = "7d") -> dict[str, Any]:
+    """Orders, revenue and average order value in a period against the one before (Shopify orders)."""
     async def q(tx: Tx) -> dict[str, Any]:
         newest = await tx.commerce.newest_order_at()
         if newest is None:
             return {"available": False, "source": "Shopify orders"}
-        end = newest.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
-        this = await tx.commerce.order_value_between(end - WEEK, end)
-        last = await tx.commerce.order_value_between(end - 2 * WEEK, end - WEEK)
-        return {"available": True, "source": "Shopify orders", "this_week": this, "last_week": last,
-                "window": {"this": [(end - WEEK).date().isoformat(), (end - timedelta(days=1)).date().isoformat()],
-                           "last": [(end - 2 * WEEK).date().isoformat(), (end - WEEK - timedelta(days=1)).date()
-                                    .isoformat()]},
-                "revenue_change": _change(this["revenue"], last["revenue"]),
-                "orders_change": _change(this["orders"], last["orders"])}
+        w = windows(period, today=deps.now().date(), newest=newest.date())
+        current = await tx.commerce.order_value_between(_day_start(w.this[0]), _day_start(w.this[1] + timedelta(days=1)))
+        previous = await tx.commerce.order_value_between(_day_start(w.before[0]),
+                                                         _day_start(w.before[1] + timedelta(days=1)))
+        return {"available": True, "source": "Shopify orders", "period": period,
+                "current": current, "previous": previous, "label": w.label, "previous_label": w.before_label,
+                "window": {"this": [d.isoformat() for d in w.this], "last": [d.isoformat() for d in w.before]},
+                # orders imported up to this day: a period running past it is not complete
+                "orders_to": newest.date().isoformat(),
+                "revenue_change": _change(current["revenue"], previous["revenue"]),
+                "orders_change": _change(current["orders"], previous["orders"])}
 
     return await deps.db.query(principal.tenant, q)
 

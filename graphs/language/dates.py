@@ -1,14 +1,23 @@
-"""Relative dates in the operator's words: "tomorrow", "next monday", "in 3 days", "for a week"."""
+"""Dates and periods in the operator's words.
+
+``parse_when``: "tomorrow", "next monday", "in 3 days", "for a week", "after christmas", "until
+january", "mid january", "end of the month" — the point in time a snooze runs to, or None when
+the words name no day anybody could put in a calendar ("until the sale is over"); the caller
+asks then, it never puts a default in its place. ``period_in``: which period a question about
+the store's numbers asks for ("this month", "yesterday", "last week").
+"""
 
 from __future__ import annotations
 
+import calendar
 import re
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _ABBR = {d[:3]: d for d in WEEKDAYS} | {"tues": "tuesday", "thur": "thursday", "thurs": "thursday"}
 _UNITS = {"minute": 60, "min": 60, "hour": 3600, "hr": 3600, "day": 86400, "week": 604800,
-          "month": 2592000}
+          "fortnight": 1209600, "month": 2592000}
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
             "eight": 8, "nine": 9, "ten": 10, "couple of": 2, "few": 3}
 MORNING = time(9, 0)
@@ -27,12 +36,15 @@ def parse_when(text: str, now: datetime) -> datetime | None:
         if m.group(2):
             return day.replace(hour=int(m.group(2)), minute=int(m.group(3)))
         return _at_morning(day)
-    m = re.search(r"\b(?:in|for)\s+(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few)"
-                  r"\s+(minute|min|hour|hr|day|week|month)s?\b", t)
+    m = re.search(r"\b(?:in|for|back|out|off|by)\s+(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten"
+                  r"|a couple of|a few)\s+(minute|min|hour|hr|day|week|fortnight|month)s?\b", t)
     if m:
         n = m.group(1).replace("a couple of", "couple of").replace("a few", "few")
         count = int(n) if n.isdigit() else _NUMBERS[n]
         return now + timedelta(seconds=count * _UNITS[m.group(2)])
+    named = _named_day(t, now)
+    if named is not None:
+        return named
     if re.search(r"\b(?:day after tomorrow)\b", t):
         return _at_morning(now + timedelta(days=2))
     if re.search(r"\btomorrow\b", t):
@@ -44,16 +56,114 @@ def parse_when(text: str, now: datetime) -> datetime | None:
     if re.search(r"\bnext month\b", t):
         first = (now.replace(day=1) + timedelta(days=32)).replace(day=1)
         return _at_morning(first)
+    if re.search(r"\bnext year\b", t):
+        return _at_morning(datetime(now.year + 1, 1, 1, tzinfo=now.tzinfo))
+    if re.search(r"\bafter (?:the |this )?weekend\b", t):
+        return _at_morning(now + timedelta(days=7 - now.weekday()))
     if re.search(r"\b(?:end of (?:the )?week|this weekend|weekend)\b", t):
         return _at_morning(now + timedelta(days=(5 - now.weekday()) % 7 or 7))
-    m = re.search(r"\b(next\s+)?(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|urday|rsday)?\b", t)
+    m = re.search(r"\b(after\s+)?(next\s+)?(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)"
+                  r"(?:day|nesday|sday|urday|rsday)?\b", t)
     if m:
-        target = WEEKDAYS.index(_ABBR[m.group(2)])
+        target = WEEKDAYS.index(_ABBR[m.group(3)])
         ahead = (target - now.weekday()) % 7 or 7  # "friday" and "next friday": the coming one
-        return _at_morning(now + timedelta(days=ahead))
+        return _at_morning(now + timedelta(days=ahead + (1 if m.group(1) else 0)))
     if re.search(r"\blater\b", t):
         return now + timedelta(hours=3)
-    return _written_date(t, now)
+    return _written_date(t, now) or _month(t, now)
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
+    first = date(year, month, 1)
+    return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+
+
+def _black_friday(year: int) -> date:
+    return _nth_weekday(year, 11, 3, 4) + timedelta(days=1)  # the day after the fourth Thursday of November
+
+
+#: days people name by name: a function of the year to the day
+_HOLIDAYS: list[tuple[str, Any]] = [
+    (r"christmas eve|xmas eve", lambda y: date(y, 12, 24)),
+    (r"boxing day", lambda y: date(y, 12, 26)),
+    (r"christmas|xmas|x-mas", lambda y: date(y, 12, 25)),
+    (r"new year'?s eve|nye", lambda y: date(y, 12, 31)),
+    (r"(?:the )?new year'?s?(?: day)?", lambda y: date(y, 1, 1)),
+    (r"black friday", _black_friday),
+    (r"cyber monday", lambda y: _black_friday(y) + timedelta(days=3)),
+    (r"thanksgiving", lambda y: _nth_weekday(y, 11, 3, 4)),
+    (r"valentine'?s(?: day)?", lambda y: date(y, 2, 14)),
+    (r"halloween", lambda y: date(y, 10, 31)),
+    (r"independence day|(?:the )?(?:fourth|4th) of july", lambda y: date(y, 7, 4)),
+]
+_HOLIDAY = re.compile(r"\b(after\s+|before\s+)?(?:the\s+)?(" + "|".join(p for p, _ in _HOLIDAYS) + r")\b")
+
+
+def _named_day(t: str, now: datetime) -> datetime | None:
+    """"after christmas", "until black friday", "before new year's eve": the next such day, at nine."""
+    m = _HOLIDAY.search(t)
+    if m is None:
+        return None
+    day_of = next(f for p, f in _HOLIDAYS if re.fullmatch(p, m.group(2)))
+    shift = timedelta(days=1 if (m.group(1) or "").startswith("after") else -1 if m.group(1) else 0)
+    for year in (now.year, now.year + 1):
+        when = _at_morning(datetime.combine(day_of(year) + shift, time(), tzinfo=now.tzinfo))
+        if when > now:
+            return when
+    return None
+
+
+_MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if n} | {
+    name.lower(): n for n, name in enumerate(calendar.month_abbr) if n} | {"sept": 9}
+_MONTH_ALONE = re.compile(r"\b(?:until|till|til|to|in|into|after|before|through|by|for|next|over)\s+"
+                          r"(?:the\s+)?(?:(start|beginning|middle|mid|end)(?:\s+of|-)?\s+)?"
+                          r"(january|february|march|april|may|june|july|august|september|october|november|december"
+                          r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b|\b(mid|end of|start of|beginning of)"
+                          r"[\s-]+(january|february|march|april|may|june|july|august|september|october|november"
+                          r"|december|the month|this month|next month)\b|\bend of (?:the |this )?month\b")
+
+
+def _month(t: str, now: datetime) -> datetime | None:
+    """"until january" (the 1st), "mid january" (the 15th), "end of the month" (its last day): the next one."""
+    m = _MONTH_ALONE.search(t)
+    if m is None:
+        return None
+    part = m.group(1) or m.group(3) or ("end" if m.group(0).startswith("end") else "start")
+    name = m.group(2) or m.group(4) or "this month"
+    if name in ("the month", "this month"):
+        month, year = now.month, now.year
+    elif name == "next month":
+        month, year = now.month % 12 + 1, now.year + (now.month == 12)
+    else:
+        month, year = _MONTHS[name], now.year
+    for y, mo in ((year, month), (year + 1, month) if name not in ("the month", "this month") else
+                  (year + (month == 12), month % 12 + 1)):
+        last = calendar.monthrange(y, mo)[1]
+        day = {"mid": 15, "middle": 15, "end": last, "end of": last}.get(part, 1)
+        when = _at_morning(datetime(y, mo, day, tzinfo=now.tzinfo))
+        if part == "after" or m.group(0).startswith("after"):
+            when = _at_morning(datetime(y, mo, last, tzinfo=now.tzinfo) + timedelta(days=1))
+        if when > now:
+            return when
+    return None
+
+
+#: the periods a question about the store's numbers can ask for (``tools.insights.windows``)
+PERIODS = ("7d", "30d", "today", "yesterday", "this_week", "last_week", "this_month", "last_month")
+
+
+def period_in(text: str) -> str:
+    """"revenue this month" -> this_month; rolling seven days when no period is named."""
+    t = text.lower()
+    for pattern, period in ((r"\btoday\b|\bso far today\b", "today"), (r"\byesterday\b", "yesterday"),
+                            (r"\b(?:last|past|previous) (?:30|thirty) days\b|\b30 days\b", "30d"),
+                            (r"\bthis month\b|\bmonth to date\b|\bmtd\b|\bso far this month\b", "this_month"),
+                            (r"\b(?:last|previous) month\b", "last_month"),
+                            (r"\bthis week\b|\bweek to date\b|\bso far this week\b", "this_week"),
+                            (r"\b(?:last|previous) week\b|\bthe week before\b", "last_week")):
+        if re.search(pattern, t):
+            return period
+    return "7d"
 
 
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"

@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from graphs.language.dates import parse_when
 from graphs.language.intents import Intent
 from graphs.language.slots import Ref
 from graphs.language.normalize import normalize
@@ -33,10 +34,14 @@ _CORRECTS = re.compile(r"\bi (?:said|meant|wanted|asked (?:you )?(?:to|for))\s+(
 _VERB_OF = {"decline": "reject"}
 
 
-def follow_up(intents: list[Intent], message: str, facts: dict[str, Any]) -> list[Intent]:
+def follow_up(intents: list[Intent], message: str, facts: dict[str, Any], *, now: datetime) -> list[Intent]:
     last: dict[str, Any] = facts.get("last") or {}
     pending: list[dict[str, Any]] = facts.get("pending") or []
     t = normalize(message)
+    if last.get("awaiting") == "until" and not any(i.ids or i.name in DECISIONS for i in intents):
+        until = parse_when(t, now)  # "the 3rd of january", after "until when should I snooze #12?"
+        if until is not None:
+            return [Intent("snooze", ids=tuple(last.get("ids") or ()), until=until, reason=last.get("reason"))]
     corrected = _correction(intents, t, last, pending, facts.get("focus") or [])
     if corrected is not None:
         return [corrected]

@@ -30,3 +30,5 @@ class Intent:
     among: tuple[int, ...] = ()
     #: the version the operator named ("approve version 3 of #29", "approve 28 v3"): decided on as named
     version: int | None = None
+    #: the operator's words for a time no calendar can hold ("until the sale is over"): asked about, never guessed
+    when_said: str | None = None

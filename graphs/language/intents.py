@@ -25,7 +25,7 @@ from graphs.language.edits import asks_change
 from graphs.language.intent import Intent
 from graphs.language.normalize import normalize
 from graphs.language.questions import question, reading
-from graphs.language.slots import Ref, agent_in, has, ids_in, level_in, params_in, reason_in, ref_in, version_in
+from graphs.language.slots import PLACE, Ref, agent_in, has, ids_in, level_in, params_in, reason_in, ref_in, version_in
 
 __all__ = ["Intent", "parse"]
 
@@ -33,7 +33,8 @@ __all__ = ["Intent", "parse"]
 # --- reading the whole message ---------------------------------------------------------------------
 
 _CLAUSE_VERBS = (r"approve|reject|decline|snooze|postpone|park|remind me|explain|show|list|undo|revert|roll ?back"
-                 r"|rollback|go ahead|skip|veto|deny|ship|green ?light|lgtm|run|ask|hold off|forget|release")
+                 r"|rollback|go ahead|skip|veto|deny|ship|green ?light|lgtm|run|ask|hold off|forget|release"
+                 r"|tell me|give me|let me know")
 _SPLIT = re.compile(r"\s*(?:;|:|\. |,? and then|,? then|,? and also|,? also|,? plus|,? and|,? but|,| - )\s+"
                     r"(?=(?:(?:please|pls|can you|could you|then|also|uh|um|yeah|so|and) )*(?:" + _CLAUSE_VERBS + r")\b)"
                     r"|\s*(?:,\s*and|,|;|\?| and| - )\s*(?:also,?\s+)?(?=(?:how|what|what's|whats|which|why|is|are|did"
@@ -66,8 +67,8 @@ def parse(text: str, now: datetime, *, names: frozenset[str] | None = None) -> l
 
 @lru_cache(maxsize=1024)
 def _parse(text: str, now: datetime, names: frozenset[str] | None) -> tuple[Intent, ...]:
-    original = strip_markup(text).strip()
-    t = normalize(original)
+    original = _corrected(strip_markup(text).strip())
+    t = _corrected(normalize(original))
     if not t:
         return (Intent("unknown", text=text.strip()),)
     if is_acknowledgement(t):
@@ -76,6 +77,26 @@ def _parse(text: str, now: datetime, names: frozenset[str] | None) -> tuple[Inte
     originals = _split_original(original, len(clauses))
     intents = tuple(_one(c, o, now, names) for c, o in zip(clauses, originals))
     return _after_edits(intents) or (Intent("unknown", text=original),)
+
+
+_NUMBERS = r"#?\d{1,9}(?:\s*(?:,|and|&)\s*#?\d{1,9})*"
+_CORRECTED = re.compile(r"(?i)^(?P<head>.*?)(?P<old>" + _NUMBERS + r")\s*(?:[,.;:]|\s[-—–])?\s*(?:no,? wait,?|wait,? no,?"
+                        r"|i mean|i meant|make that|or rather|sorry,?|correction:?)\s+(?:#|number\s+)?"
+                        r"(?P<new>" + _NUMBERS + r")\b(?P<rest>.*)$")
+
+
+def _corrected(text: str) -> str:
+    """"approve 19, I mean 20" -> "approve 20": a number taken back is replaced by the one meant.
+
+    The message still holds second thoughts, so the gate echoes what was understood and waits for a yes.
+    """
+    m = _CORRECTED.match(text)
+    if m is None:
+        return text
+    old = re.findall(r"\d+", m.group("old"))
+    new = re.findall(r"\d+", m.group("new"))
+    kept = new if len(new) >= len(old) else old[:len(old) - len(new)] + new
+    return f"{m.group('head')}{' and '.join(kept)}{m.group('rest')}"
 
 
 def _after_edits(intents: tuple[Intent, ...]) -> tuple[Intent, ...]:
@@ -184,7 +205,8 @@ def _agent_switch(t: str, original: str) -> Intent | None:
 
 def _head(t: str) -> str:
     """The clause without its reason ("…, margins are too thin", "… because we're not ready")."""
-    return re.sub(r"\s+(?:because|since|as|due to|bc|cuz|cos|b/c)\s.*$|,\s+(?=[a-z])(?!\s*(?:and|or)\s+#?\d).*$"
+    return re.sub(r"\s+(?:because|since|as|due to|bc|cuz|cos|b/c)\s.*$|,\s+(?=[a-z])(?!\s*(?:and|or)\s+#?\d)"
+                  r"(?!(?:and\s+)?(?:the\s+)?" + PLACE + r"\b).*$"
                   r"|\s[-—:]\s.*$", "", t)
 
 
@@ -192,10 +214,19 @@ def _head(t: str) -> str:
 _WRITES = frozenset({"approve", "edit_approve", "reject", "snooze", "rollback"})
 
 
+_RELEASE = re.compile(r"^(?:please |ok |okay |so )?(?:release|unhold|un-hold|lift the hold on|let)\s+(?:the\s+)?"
+                      r"(?:hold\s+on\s+)?(?:order\s*)?#?\s?(\d{3,})\b(?:\s+(?:go|ship|through|out))?")
+
+
 def _clause(t: str, original: str, now: datetime, names: frozenset[str] | None) -> Intent:
     m = re.match(r"^(?:please )?(?:hold|put (?:a )?hold on)\s+(?:order\s*)?#?\s?(\d{3,})\b", t)
     if m:
         return Intent("approve", ref=Ref(kind="risk.hold_order", words=("#" + m.group(1),)))
+    m = _RELEASE.match(t)
+    if m and (not t.startswith("let") or re.search(r"\b(?:go|ship|through|out)\b", m.group(0))):
+        # "release order 9315": not holding it (a hold waiting is rejected, one in force rolled back); echoed
+        return Intent("release", ref=Ref(kind="risk.hold_order", words=("#" + m.group(1),)),
+                      reason=reason_in(original, r"release|unhold|un-hold|let|ship|through|go|out"), text=original)
     ids = ids_in(t)
     head = _head(t)
     ref = ref_in(head, names=names)
@@ -228,8 +259,10 @@ def _decision(verb: str | None, t: str, original: str, now: datetime, ids: tuple
     if verb == "snooze":
         # a reason given with a snooze is kept: "no, I said reject" after it still knows why
         because = re.search(r"(?i)\b(?:because|since|cause|coz|cuz|bc|due to)\s+(.+)$", original)
-        return Intent("snooze", ids=ids, ref=None if ids else ref, until=parse_when(t, now),
-                      reason=because.group(1).strip(" .") if because else None)
+        until = parse_when(_head(t) if because else t, now)
+        return Intent("snooze", ids=ids, ref=None if ids else ref, until=until,
+                      reason=because.group(1).strip(" .") if because else None,
+                      when_said=None if until else _time_words(original))
     if verb == "reject":
         words = r"reject|decline|deny|veto|turn down|no to|nope|skip|drop|kill|cancel|bin|scrap|ditch|nix"
         return Intent("reject", ids=ids, ref=None if ids else ref, reason=reason_in(original, words) or reason_in(t, words))
@@ -242,12 +275,29 @@ def _decision(verb: str | None, t: str, original: str, now: datetime, ids: tuple
     return None
 
 
+_TIME_WORDS = re.compile(r"(?i)\b((?:until|till|til|after|before|through|up to)\s+.+?)\s*(?:[,.;]|\s(?:because|since"
+                         r"|as|due to|cuz|bc)\b|$)|\b(?:push|move|delay|reschedule|shift|put off)\b.*?\b(to\s+.+?)"
+                         r"\s*(?:[,.;]|\s(?:because|since|as|due to|cuz|bc)\b|$)")
+
+
+def _time_words(original: str) -> str | None:
+    """"snooze 12 until the sale is over": the words that name the time, when no date could be read in them."""
+    m = _TIME_WORDS.search(original)
+    return (m.group(1) or m.group(2)).strip() if m else None
+
+
+#: moving an action in time ("push 19 back to monday", "move 19 to next week") is a snooze, never an approval
+_MOVED = re.compile(r"\b(?:push|move|delay|reschedule|shift|put off)\b(?:\s+(?:it|that|them|this|#?\d+))*"
+                    r"\s+(?:back\s+|out\s+|off\s+)?(?:to|till|until|til|after|by|next|(?:a|an|one|two|three|four|\d+)"
+                    r"\s+(?:day|week|fortnight|month)s?)\b(?!\s+\d+\s*(?:units?|%|percent|pcs))(?!\s+[$€£])")
+
+
 def _verb(t: str, ids: tuple[int, ...], ref: Ref | None) -> str | None:
     if has(r"\b(roll ?back|rollback|undo|revert|reverse|put (?:it|that|them) back|roll (?:it|that|them|this) back"
             r"|change (?:it|that) back|go back to the old)\b(?! plan)", t):
         return "rollback"
-    if has(r"\b(snooze|postpone|defer|park|remind me|come back to|revisit|set aside|tomorrow|next week"
-            r"|on monday|till|until|push (?:it|that|them|this)?\s*(?:back )?(?:to|till|until)|push back)\b", t) and (
+    if (has(r"\b(snooze|postpone|defer|park|remind me|come back to|revisit|set aside|tomorrow|next week"
+            r"|on monday|till|until|push back|delay)\b", t) or _MOVED.search(t)) and (
             ids or ref) and not has(r"\bwhy\b|\bwhat\b", t):
         return "snooze"
     if has(r"\b(reject|rejected|decline|deny|veto|turn down|no to|nope|not approved|skip|say no|bin|drop|kill"

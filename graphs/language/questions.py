@@ -13,8 +13,16 @@ from graphs.language.intent import Intent
 from graphs.language.slots import STATUS_WORDS, Ref, agent_in, has, ids_in, kind_in, ref_in
 
 
+#: "what's left", "show me the rest", "what else is waiting": the queue that still waits
+_REST = re.compile(r"\bwhat(?:'s| is| remains)? (?:still )?left\b|\b(?:show|list|give) (?:me )?the rest\b|^the rest\b"
+                   r"|\bwhat else (?:is (?:there|waiting|pending|left)|do i have|needs|have (?:you|we) got)\b"
+                   r"|\bwhat remains\b|\banything else (?:waiting|pending|left|for me)\b")
+
+
 def question(t: str, original: str, now: datetime, names: frozenset[str] | None) -> Intent:
     """A question reads state; it never changes it."""
+    if _REST.search(t):
+        return Intent("list", status="pending")
     ids = ids_in(t)
     named = workflows_named(t)
     if named or has(r"\bworkflows?\b", t):
@@ -60,8 +68,9 @@ def status_in(t: str) -> str | None:
 
 def data_question(t: str) -> Intent | None:
     if has(r"\bsales\b|\brevenue\b|\bhow (?:did|was|is|are) (?:last |this )?(?:week|month|business|we doing"
-            r"|things going|the store)|how'?s business|\bturnover\b|orders? (?:this|last) week", t):
-        return Intent("sales")
+            r"|things going|the store)|how'?s business|\bturnover\b|orders? (?:this|last) week"
+            r"|\b(?:how much|what) (?:did|have|do) we (?:make|made|sell|sold|take|earn|bring)", t):
+        return Intent("sales", text=t)
     if has(r"\b(?:top|best|best-?selling|bestsellers?|most popular)\b.*\bproducts?\b|\bbestsellers?\b"
             r"|\bwhat(?:'s| is) selling\b|\bselling (?:best|most)\b", t):
         return Intent("top_products")
@@ -111,6 +120,8 @@ def workflow_intent(t: str) -> Intent | None:
 
 def reading(t: str, original: str, now: datetime, *, ids: tuple[int, ...] = (),
              ref: Ref | None = None, names: frozenset[str] | None = None) -> Intent | None:
+    if _REST.search(t) and not ids:
+        return Intent("list", status="pending")
     ref = ref if ref is not None else ref_in(t, names=names)
     if has(r"\b(why|explain|tell me (?:more )?about|more about|details?|what (?:is|was|does) #?\d|what's #?\d"
             r"|evidence|rollback plan|how (?:did you|do you know|sure|confident)|what happens if|open|view)\b", t) and (

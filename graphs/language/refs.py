@@ -13,6 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from dataclasses import replace
+
+from graphs.language.intent import Intent
 from graphs.language.slots import Ref
 from graphs.language.words import word_matches
 
@@ -150,3 +153,23 @@ def named_ids(ids: Sequence[int], ref: Ref | None, items: Sequence[dict[str, Any
             return frozenset()
         out.add(matched[0]["id"])
     return frozenset(out)
+
+
+def release(intent: Intent, items: Sequence[dict[str, Any]]) -> Intent:
+    """"release order 9315": reject the hold that waits on it, or roll back the one in force.
+
+    The operator named the order, not an action or a verb the engine has: whatever this becomes is
+    echoed and waits for a yes. An order nobody holds stays a ``release`` (the reply says so).
+    """
+    ref = intent.ref or Ref()
+    found = resolve((), Ref(kind="risk.hold_order", words=ref.words), items,
+                    statuses=DECIDABLE | ROLLBACKABLE)
+    holds = [i for i in items if i["id"] in (found.ids or found.candidates)]
+    if not holds:
+        return intent
+    order = " ".join(ref.words) or "the order"
+    reason = intent.reason or f"the operator released order {order}"
+    waiting = [h["id"] for h in holds if h["status"] in DECIDABLE]
+    if waiting:
+        return replace(intent, name="reject", ids=tuple(waiting), ref=None, reason=reason)
+    return replace(intent, name="rollback", ids=tuple(h["id"] for h in holds), ref=None, reason=reason)

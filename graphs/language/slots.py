@@ -38,8 +38,21 @@ KIND_WORDS: dict[str, str] = {
 STATUS_WORDS = {"executed": "executed", "done": "executed", "rejected": "rejected", "failed": "failed",
                 "snoozed": "snoozed", "expired": "expired", "approved": "approved", "rolled back": "rolled_back",
                 "pending": "pending", "waiting": "pending"}
-ORDINALS = {"first": 1, "top": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
-            "fifth": 5, "5th": 5, "last": -1, "bottom": -1}
+_PLACE_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+                "eleventh", "twelfth")
+ORDINALS = {"top": 1, "last": -1, "bottom": -1} | {w: n for n, w in enumerate(_PLACE_WORDS, 1)}
+#: a place in a list, in words or figures ("the second", "the 7th", "12th")
+PLACE = r"(?:" + "|".join(_PLACE_WORDS) + r"|\d{1,2}(?:st|nd|rd|th))"
+_MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
+#: "until the 15th", "on the 3rd of january", "dec 3rd": a day of the month, not a place in a list
+_DAY_OF_MONTH = re.compile(r"\b(?:until|till|til|by|on|before|after|from|to|through)\s+(?:the\s+)?" + PLACE
+                           + r"\b(?:\s+(?:of\s+)?" + _MONTH_NAME + r")?|\b" + PLACE + r"\s+(?:of\s+)?" + _MONTH_NAME
+                           + r"\b|\b" + _MONTH_NAME + r"\s+(?:the\s+)?" + PLACE + r"\b")
+
+
+def place(word: str) -> int:
+    """"seventh" or "7th" -> 7; "last" -> -1."""
+    return ORDINALS.get(word) or int(re.sub(r"\D", "", word))
 
 #: words that are never part of a name reference
 _FILLER = frozenset("""
@@ -155,7 +168,8 @@ _PRICE_AMOUNTS = re.compile(r"\b(?:to|at)\s+\d[\d,.]*")
 _ID_LEAD = (r"approve|reject|decline|snooze|explain|undo|revert|roll ?back|rollback|action|actions|item|items|number"
             r"|numbers|no to|ok|okay|yes to|details on|about|why is|why was|on|and|skip|postpone|defer|park|deny|veto"
             r"|accept|execute|do|show me|show|light|of|is|was|what's|what is|both|also|plus|with|for|about|remind me"
-            r"|see|open|view|check|confirm|drop|kill|cancel|but|not|except|lgtm|then|mark|marked|with")
+            r"|see|open|view|check|confirm|drop|kill|cancel|but|not|except|lgtm|then|mark|marked|with|push|move|delay"
+            r"|reschedule|shift")
 
 
 def ids_in(text: str) -> tuple[int, ...]:
@@ -252,15 +266,16 @@ def ref_in(text: str, *, names: frozenset[str] | None = None, with_names: bool =
         count = int(m.group(m.lastindex or 1))
         position = -1 if m.group(1) in ("last", "bottom") else None
     else:
-        m = (re.search(r"\bthe (first|top|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last|bottom)\b", text)
-             or re.search(r"\b(first|top|second|third|fourth|fifth|last)(?= (?:one|action|item|proposal|on the list"
-                          r"|in the queue|in line)\b)", text))
+        listed = _DAY_OF_MONTH.sub(" ", text)
+        m = (re.search(r"\bthe (" + PLACE + r"|top|last|bottom)\b", listed)
+             or re.search(r"\b(" + PLACE + r"|top|last)(?= (?:one|action|item|proposal|on the list"
+                          r"|in the queue|in line)\b)", listed))
         if m:
-            position = ORDINALS[m.group(1)]
+            position = place(m.group(1))
     if m_place and not position and not count:
         position = int(m_place.group(1))
-    places = tuple(ORDINALS[w] for w in re.findall(
-        r"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)\b", text)) if position else ()
+    places = tuple(place(w) for w in re.findall(r"\b(" + PLACE + r")\b", _DAY_OF_MONTH.sub(" ", text))) \
+        if position else ()
     if len(places) < 2:
         places = ()
     pronoun = has(r"\b(it|that|this|that one|this one|them|those|these|the one|they)\b", text)

@@ -160,13 +160,18 @@ def _sales(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
     r = _ok(results) or {}
     if not r.get("available"):
         return "I can't answer that yet: no orders are imported. I can import a Shopify orders export.", []
-    this, last = r["this_week"], r["last_week"]
+    this, last = r["current"], r["previous"]
     change = r.get("revenue_change")
-    trend = "" if change is None else f" ({'up' if change >= 0 else 'down'} {abs(change):.0%})"
-    return (f"Last 7 days ({_span(r['window']['this'])}): {this['orders']:,} orders, {render.money(this['revenue'])} "
-            f"revenue{trend}, average order {render.money(this['aov'])}. The 7 days before "
-            f"({_span(r['window']['last'])}): {last['orders']:,} orders, {render.money(last['revenue'])}. "
-            f"Source: {r['source']} (cancelled orders excluded)."), []
+    trend = "" if change is None else f" ({'up' if change >= 0 else 'down'} {_percent(abs(change))})"
+    window = r["window"]
+    text = (f"{r['label'][0].upper()}{r['label'][1:]} ({_span(window['this'])}): {this['orders']:,} orders, "
+            f"{render.money(this['revenue'])} revenue{trend}, average order {render.money(this['aov'])}. "
+            f"{r['previous_label'][0].upper()}{r['previous_label'][1:]} ({_span(window['last'])}): "
+            f"{last['orders']:,} orders, {render.money(last['revenue'])}. Source: {r['source']} (cancelled orders "
+            "excluded).")
+    if r.get("orders_to") and r["orders_to"] < window["this"][1]:
+        text += f" Orders are imported up to {_day(r['orders_to'])}: later days are not counted yet."
+    return text, []
 
 
 def _top(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
@@ -310,7 +315,16 @@ def _workflows(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any
 
 def _span(window: list[str]) -> str:
     start, end = (datetime.fromisoformat(d) for d in window)
-    return f"{start:%-d %b}–{end:%-d %b}"
+    return _day(window[0]) if start == end else f"{start:%-d %b}–{end:%-d %b}"
+
+
+def _percent(share: float) -> str:
+    """6%, and 0.4% rather than a 0% that reads as no change."""
+    return f"{share:.0%}" if share >= 0.01 or share == 0 else f"{share:.1%}"
+
+
+def _day(iso: str) -> str:
+    return f"{datetime.fromisoformat(iso):%-d %b}"
 
 
 _HANDLERS = {

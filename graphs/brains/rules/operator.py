@@ -16,14 +16,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from graphs.brains.base import Act, Reply, Step, ToolCall, Turn
-from graphs.brains.rules import answers, render
+from graphs.brains.rules import answers, asks, render
 from graphs.language.confirm import is_acknowledgement
+from graphs.language.dates import period_in
 from graphs.language.edits import fit_change
 from graphs.language.intents import Intent, parse
 from graphs.language.slots import Ref
 from graphs.language.followup import follow_up, remember
 from graphs.language.normalize import normalize
-from graphs.language.refs import DECIDABLE, ROLLBACKABLE, Resolved, resolve
+from graphs.language.refs import DECIDABLE, ROLLBACKABLE, Resolved, release, resolve
 from graphs.registry import SPECIALISTS
 
 _ids = itertools.count(1)
@@ -67,7 +68,7 @@ class OperatorPlan:
             queue = self.ok(0) or []
             names = frozenset(w for i in queue for w in i["words"])
             intents = follow_up(parse(last_user(self.turn), self.turn.now, names=names), last_user(self.turn),
-                                self.turn.facts)
+                                self.turn.facts, now=self.turn.now)
             intents = self.go_ahead(intents, queue)
             self.sc["intents"] = [_freeze(i) for i in intents]
             if len(intents) == 1 and intents[0].name in ("delegate", "run_all"):
@@ -131,6 +132,11 @@ class OperatorPlan:
                  focus: list[int]) -> tuple[dict[str, Any], list[ToolCall]]:
         name = intent.name
         part: dict[str, Any] = {"intent": name}
+        if name == "release":
+            intent = release(intent, queue)
+            if intent.name == "release":
+                return {**part, "text": asks.not_held(intent.ref.words if intent.ref else ())}, []
+            name = part["intent"] = intent.name
         if name in DECISIONS:
             return self.plan_decision(intent, queue, focus, part)
         if name == "explain":
@@ -141,7 +147,7 @@ class OperatorPlan:
             ids = list(found.ids)[:5]
             return {**part, "focus": ids}, [call("get_action", action_id=i) for i in ids]
         if name == "hold_back":
-            return {**part, "text": render.held_back(intent.held_back)}, []
+            return {**part, "text": asks.held_back(intent.held_back)}, []
         if name == "list":
             return self.plan_list(intent, queue, part)
         if name == "briefing":
@@ -155,7 +161,7 @@ class OperatorPlan:
             return part, [call("set_kill_switch", engaged=False, reason="the operator released it from chat")]
         if name == "autonomy":
             if not intent.level:
-                return {**part, "text": render.ASK_LEVEL}, []
+                return {**part, "text": asks.ASK_LEVEL}, []
             return part, [call("set_autonomy", level=intent.level)]
         if name in ("agent_off", "agent_on"):
             return part, [call("set_agent", agent=intent.agent or "", enabled=name == "agent_on",
@@ -173,7 +179,8 @@ class OperatorPlan:
         simple = {"status": ("get_status", {}), "run_status": ("get_run", {"run_id": intent.run_id})
                   if intent.run_id else ("list_runs", {"limit": 5}),
                   "audit_verify": ("verify_audit", {}), "handoffs": ("handoff_log", {"limit": 10}),
-                  "performance": ("agent_performance", {"agent": intent.agent}), "sales": ("store_sales", {}),
+                  "performance": ("agent_performance", {"agent": intent.agent}),
+                  "sales": ("store_sales", {"period": period_in(intent.text or "")}),
                   "top_products": ("top_products", {}), "channels": ("channel_changes", {}),
                   "agent_stats": ("agent_activity", {}),
                   "outcomes": ("action_outcomes", {"kind": intent.ref.kind if intent.ref else None}),
@@ -203,16 +210,20 @@ class OperatorPlan:
             return {**part, "text": problem, "refs": list(found.candidates), "focus": list(found.candidates) or focus,
                     "last": remember(intent, ids=[], candidates=list(found.candidates), awaiting=asked)}, []
         if name == "reject" and not intent.reason:
-            return {**part, "text": render.ask_reason(found.ids), "focus": list(found.ids),
+            return {**part, "text": asks.ask_reason(found.ids), "focus": list(found.ids),
                     "last": remember(intent, ids=list(found.ids), candidates=[], awaiting="reason")}, []
+        if name == "snooze" and not intent.until and intent.when_said:
+            # "until the sale is over": no calendar holds it; asked, never replaced by tomorrow morning
+            return {**part, "text": asks.ask_until(found.ids, intent.when_said), "focus": list(found.ids),
+                    "last": remember(intent, ids=list(found.ids), candidates=[], awaiting="until")}, []
         by_id = {i["id"]: i for i in queue}
         if name == "edit_approve":
             # the operator asked for a change: it is made as asked, or nothing is approved (never the original)
             unfit = [by_id[i] for i in found.ids if not fit_change(by_id[i]["kind"], intent.params)]
             if not intent.params or unfit:
-                return {**part, "text": render.edit_not_applied(unfit, intent.params), "focus": list(found.ids)}, []
+                return {**part, "text": asks.edit_not_applied(unfit, intent.params), "focus": list(found.ids)}, []
         calls = [self.decision_call(intent, by_id[i]) for i in found.ids[:20]]
-        notes = [render.unknown_ids(found.unknown, name, known=by_id)] if found.unknown else []
+        notes = [asks.unknown_ids(found.unknown, name, known=by_id)] if found.unknown else []
         return {**part, "focus": list(found.ids), "notes": notes,
                 "last": remember(intent, ids=list(found.ids), candidates=[], awaiting=None)}, calls
 
@@ -220,16 +231,16 @@ class OperatorPlan:
         """What to ask or say instead of acting: several fit, none fit, nothing to bind to."""
         by_id = {i["id"]: i for i in queue}
         if found.ambiguous:
-            return render.which_one([by_id[i] for i in found.candidates if i in by_id], _NOUN.get(verb, verb))
+            return asks.which_one([by_id[i] for i in found.candidates if i in by_id], _NOUN.get(verb, verb))
         if not found.ids:
             undone = self.not_executed(intent, queue) if verb == "rollback" else []
             if undone:
-                return render.nothing_to_undo(undone)
+                return asks.nothing_to_undo(undone)
             if found.unknown:
-                return render.unknown_ids(found.unknown, verb, known={i["id"]: i for i in queue})
+                return asks.unknown_ids(found.unknown, verb, known={i["id"]: i for i in queue})
             if intent.ref is None or (intent.ref.focus and not self.turn.facts.get("focus")):
-                return render.WHICH
-            return render.none_match(intent.ref, verb)
+                return asks.WHICH
+            return asks.none_match(intent.ref, verb)
         return None
 
     def not_executed(self, intent: Intent, queue: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -154,7 +154,7 @@ def decision_result(verdict: str, result: dict[str, Any]) -> str:
     line = f"#{action['id']} {action['status'].replace('_', ' ')}"
     changed = (result.get("args") or {}).get("params") or {}
     if verdict == "edit_approve" and changed:
-        line += " with " + "; ".join(f"{_PARAM_WORDS.get(k, k.replace('_', ' '))} {plain.value(v)}"
+        line += " with " + "; ".join(f"{PARAM_WORDS.get(k, k.replace('_', ' '))} {plain.value(v)}"
                                      for k, v in changed.items())
     if body.get("reclassified"):
         line += f" (re-classified {body['reclassified']['from']} → {body['reclassified']['to']})"
@@ -231,25 +231,8 @@ GREETING = "Hello! Ask me \"what should I do today?\" for a briefing, or \"help\
 ACK = "Noted — I haven't changed anything. Ask for a briefing, a run, or a decision when you're ready."
 ACK_PENDING = "Noted."
 UNKNOWN = "I didn't understand that, so I haven't done anything. I can:\n"
-WHICH = ("Which action do you mean? Give me its number (\"#12\") or name it (\"the alpaca reorder\"), or say "
-         "\"what should I do today?\" to see the queue.")
-ASK_LEVEL = ("Which level? \"supervised\" (everything waits for you), \"semi-autonomous\" (low-risk actions run "
-             "alone) or \"autonomous\" (everything but critical runs alone).")
-ASK_EDIT = "What should change? For example \"approve 12 but make the price 45\"."
-_PARAM_WORDS = {"new_title": "title", "new_description": "description", "anchor": "anchor text",
+PARAM_WORDS = {"new_title": "title", "new_description": "description", "anchor": "anchor text",
                 "new_text": "text", "new_price": "price", "percent_off": "discount", "quantity": "quantity"}
-
-
-def edit_not_applied(actions: list[dict[str, Any]], params: dict[str, Any]) -> str:
-    """Why an "approve … but change …" did nothing: the change could not be read, or does not fit the action."""
-    if not params:
-        return ("I couldn't read the change you asked for, so nothing was approved. Give the new value plainly, for "
-                "example \"approve 12 but make the title 'Linen Tote Bag – Handwoven'\" or \"approve 4 but only 15% "
-                "off\".")
-    what = " and ".join(_PARAM_WORDS.get(k, k.replace("_", " ")) for k in params)
-    which = ", ".join(f"#{a['id']} ({a['title'].split(': ', 1)[0]})" for a in actions)
-    return (f"I can't change the {what} of {which} from the chat, so nothing was approved. Approve it as it is, "
-            f"or reject it and say what you want instead, so the agent learns from it.")
 
 
 def agent_switched(r: dict[str, Any]) -> str:
@@ -264,60 +247,6 @@ def agent_switched(r: dict[str, Any]) -> str:
     if r.get("was_enabled"):
         return f"The {agent} agent is already on."
     return f"The {agent} agent is back on: it proposes again at its next run."
-
-
-def held_back(verb: str | None) -> str:
-    what = {"approve": "approved", "reject": "rejected", "snooze": "snoozed", "rollback": "rolled back",
-            "edit_approve": "changed"}.get(verb or "", "changed")
-    return f"OK — nothing is {what}; I'll wait until you tell me plainly what to do."
-
-
-def ask_reason(ids: tuple[int, ...] | list[int]) -> str:
-    which = ", ".join(f"#{i}" for i in ids) or "it"
-    return (f"Tell me why you reject {which}, so the agent learns from it — for example \"reject "
-            f"{ids[0] if ids else 12} because it's off-brand\".")
-
-
-def which_one(candidates: list[dict[str, Any]], verb: str) -> str:
-    lines = "\n".join(f"· #{a['id']} {short_title(a, a.get('subject', ''))} ({a['risk_tier']} risk)"
-                      for a in candidates[:8])
-    return (f"Several actions fit — which one should I {verb}? Nothing was done.\n{lines}\n"
-            f"Say e.g. \"{verb} {candidates[0]['id']}\"." if candidates else "Which one do you mean?")
-
-
-def nothing_to_undo(actions: list[dict[str, Any]]) -> str:
-    """"undo that" after a snooze: nothing ran, so nothing is rolled back; what ends a snooze instead."""
-    lines = []
-    for a in actions:
-        if a["status"] == "snoozed":
-            lines.append(f"#{a['id']} is snoozed, not executed, so there is nothing to roll back. A snooze ends "
-                         f"when you decide on it — \"approve {a['id']}\" or \"reject {a['id']} because …\" — or by itself when "
-                         "it is due; until then it waits.")
-        else:
-            lines.append(f"#{a['id']} has not been executed, so there is nothing to roll back; it is still waiting for "
-                         "you.")
-    return "\n".join(lines)
-
-
-def none_match(ref: Any, verb: str) -> str:
-    what = " ".join(filter(None, [getattr(ref, "risk", None) and f"{ref.risk}-risk",
-                                  KIND_PLURAL.get(getattr(ref, "kind", None) or "", ""),
-                                  " ".join(getattr(ref, "words", ()) or ())])) or "that"
-    state = "waiting for you" if verb not in ("rollback", "explain") else "executed" if verb == "rollback" else ""
-    return (f"No action {state + ' ' if state else ''}matches “{what}”, so nothing was done. Say \"show the pending "
-            "ones\" to see the queue.")
-
-
-def unknown_ids(ids: tuple[int, ...] | list[int], verb: str, *, known: dict[int, dict[str, Any]] | None = None) -> str:
-    out = []
-    for i in ids:
-        a = (known or {}).get(i)
-        if a is None:
-            out.append(f"#{i}: there is no such action in this store.")
-        else:
-            out.append(f"#{i} is {STATUS_WORD.get(a['status'], a['status'].replace('_', ' '))}, so I can't "
-                       f"{verb.replace('_', ' ')} it.")
-    return "\n".join(out)
 
 
 def describe_list(intent: Any) -> str:

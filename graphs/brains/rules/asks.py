@@ -1,0 +1,97 @@
+"""What the rules brain says instead of acting: which one, why, until when, what change — never a guess.
+
+A reference that fits several actions or none, a rejection without a reason, a snooze to a
+time no calendar holds, an edit that cannot be read: each is answered with a question or a
+plain "nothing was done", and the operator's next message is read in its light
+(``graphs.language.followup``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphs.brains.rules.render import KIND_PLURAL, PARAM_WORDS, STATUS_WORD, short_title
+
+WHICH = ("Which action do you mean? Give me its number (\"#12\") or name it (\"the alpaca reorder\"), or say "
+         "\"what should I do today?\" to see the queue.")
+ASK_LEVEL = ("Which level? \"supervised\" (everything waits for you), \"semi-autonomous\" (low-risk actions run "
+             "alone) or \"autonomous\" (everything but critical runs alone).")
+ASK_EDIT = "What should change? For example \"approve 12 but make the price 45\"."
+
+
+def edit_not_applied(actions: list[dict[str, Any]], params: dict[str, Any]) -> str:
+    """Why an "approve … but change …" did nothing: the change could not be read, or does not fit the action."""
+    if not params:
+        return ("I couldn't read the change you asked for, so nothing was approved. Give the new value plainly, for "
+                "example \"approve 12 but make the title 'Linen Tote Bag – Handwoven'\" or \"approve 4 but only 15% "
+                "off\".")
+    what = " and ".join(PARAM_WORDS.get(k, k.replace("_", " ")) for k in params)
+    which = ", ".join(f"#{a['id']} ({a['title'].split(': ', 1)[0]})" for a in actions)
+    return (f"I can't change the {what} of {which} from the chat, so nothing was approved. Approve it as it is, "
+            f"or reject it and say what you want instead, so the agent learns from it.")
+
+
+def held_back(verb: str | None) -> str:
+    what = {"approve": "approved", "reject": "rejected", "snooze": "snoozed", "rollback": "rolled back",
+            "edit_approve": "changed"}.get(verb or "", "changed")
+    return f"OK — nothing is {what}; I'll wait until you tell me plainly what to do."
+
+
+def ask_reason(ids: tuple[int, ...] | list[int]) -> str:
+    which = ", ".join(f"#{i}" for i in ids) or "it"
+    return (f"Tell me why you reject {which}, so the agent learns from it — for example \"reject "
+            f"{ids[0] if ids else 12} because it's off-brand\".")
+
+
+def ask_until(ids: tuple[int, ...] | list[int], words: str) -> str:
+    which = ", ".join(f"#{i}" for i in ids) or "it"
+    return (f"Until when should I snooze {which}? I can't put “{words}” in a calendar, so nothing was snoozed. "
+            "Say a day: \"monday\", \"after christmas\", \"3 January\", \"in 2 weeks\".")
+
+
+def not_held(words: tuple[str, ...] | list[str]) -> str:
+    order = " ".join(words) or "That order"
+    return (f"Order {order} is not held: no fraud hold on it is waiting for you or in force, so there is nothing "
+            "to release.")
+
+
+def which_one(candidates: list[dict[str, Any]], verb: str) -> str:
+    lines = "\n".join(f"· #{a['id']} {short_title(a, a.get('subject', ''))} ({a['risk_tier']} risk)"
+                      for a in candidates[:8])
+    return (f"Several actions fit — which one should I {verb}? Nothing was done.\n{lines}\n"
+            f"Say e.g. \"{verb} {candidates[0]['id']}\"." if candidates else "Which one do you mean?")
+
+
+def nothing_to_undo(actions: list[dict[str, Any]]) -> str:
+    """"undo that" after a snooze: nothing ran, so nothing is rolled back; what ends a snooze instead."""
+    lines = []
+    for a in actions:
+        if a["status"] == "snoozed":
+            lines.append(f"#{a['id']} is snoozed, not executed, so there is nothing to roll back. A snooze ends "
+                         f"when you decide on it — \"approve {a['id']}\" or \"reject {a['id']} because …\" — or by itself when "
+                         "it is due; until then it waits.")
+        else:
+            lines.append(f"#{a['id']} has not been executed, so there is nothing to roll back; it is still waiting for "
+                         "you.")
+    return "\n".join(lines)
+
+
+def none_match(ref: Any, verb: str) -> str:
+    what = " ".join(filter(None, [getattr(ref, "risk", None) and f"{ref.risk}-risk",
+                                  KIND_PLURAL.get(getattr(ref, "kind", None) or "", ""),
+                                  " ".join(getattr(ref, "words", ()) or ())])) or "that"
+    state = "waiting for you" if verb not in ("rollback", "explain") else "executed" if verb == "rollback" else ""
+    return (f"No action {state + ' ' if state else ''}matches “{what}”, so nothing was done. Say \"show the pending "
+            "ones\" to see the queue.")
+
+
+def unknown_ids(ids: tuple[int, ...] | list[int], verb: str, *, known: dict[int, dict[str, Any]] | None = None) -> str:
+    out = []
+    for i in ids:
+        a = (known or {}).get(i)
+        if a is None:
+            out.append(f"#{i}: there is no such action in this store.")
+        else:
+            out.append(f"#{i} is {STATUS_WORD.get(a['status'], a['status'].replace('_', ' '))}, so I can't "
+                       f"{verb.replace('_', ' ')} it.")
+    return "\n".join(out)

@@ -1,0 +1,190 @@
+"""What the operator takes back, excepts or negates never happens; what was done is never denied.
+
+Found by an exploratory chat of 228 turns on the demo store: "i dont want autonomous mode" offered
+autonomy and a later "right" switched it on; "approve 15 and 16, oh and not 16" executed both;
+"reject 12, nah keep it" rejected #12 with "nah keep it" as the reason; "approve 7 sorry i meant
+17" offered #7; "kill switch on for the weekend" dropped the weekend without saying so; "snooze 3
+til friday, no make it monday" kept Friday; "snooze 15 a week" snoozed until tomorrow and said no
+time was given; "snooze 13 till dec 24 5pm" said 09:00; "actually no dont reject 4" after #4 was
+rejected answered "nothing is rejected"; "reject 10 its too much stock, we have a shipment coming"
+kept only the words after the comma.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+from graphs.language.confirm import answer_of
+from graphs.language.dates import parse_when
+from graphs.language.intents import parse
+from policies.principal import Principal
+from server.app import App
+from tests.factories import proposal
+from tools.actions import get_action, propose
+from tools.tenants import get_status
+
+OP = Principal.operator("demo")
+CONTENT = Principal.for_agent("demo", "content")
+NOW = datetime(2026, 11, 30, 8, 0, tzinfo=timezone.utc)  # a Monday morning
+
+
+def _at(y: int, mo: int, d: int, h: int = 9, mi: int = 0) -> datetime:
+    return datetime(y, mo, d, h, mi, tzinfo=timezone.utc)
+
+
+# --- negated settings ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["i dont want autonomous mode", "dont go autonomous", "don't turn off the kill switch",
+                                  "do not release the kill switch", "never switch to autopilot",
+                                  "i don't want to stop everything"])
+def test_a_negated_setting_proposes_nothing(text: str) -> None:
+    names = [i.name for i in parse(text, NOW)]
+    assert not {"autonomy", "kill_on", "kill_off"} & set(names), names
+
+
+# --- exceptions and retractions ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "ids"), [
+    ("approve 15 and 16, oh and not 16", (15,)), ("approve 12 and 13 but not 13", (12,)),
+    ("approve 12, 13 and 14 except 13", (12, 14)), ("reject 3 and 4 but not 4 because off-brand", (3,)),
+])
+def test_an_excepted_number_is_taken_out(text: str, ids: tuple[int, ...]) -> None:
+    [intent] = [i for i in parse(text, NOW) if i.name in ("approve", "reject")]
+    assert intent.ids == ids, intent
+
+
+@pytest.mark.parametrize("text", ["reject 12, nah keep it", "approve 9. scratch that", "reject 18 because its fine as "
+                                  "is. actually scratch that", "approve 9 and 10, never mind", "approve 9... forget it",
+                                  "reject 12 — actually no, keep it"])
+def test_a_request_taken_back_at_the_end_does_nothing(text: str) -> None:
+    names = [i.name for i in parse(text, NOW)]
+    assert not {"approve", "reject", "snooze", "edit_approve", "rollback"} & set(names), names
+
+
+@pytest.mark.parametrize(("text", "ids"), [("approve 7 sorry i meant 17", (17,)), ("approve 4. no. 5", (5,)),
+                                           ("approve 4, no, 5", (5,)), ("reject 8 oops i meant 9 because stale", (9,))])
+def test_a_corrected_number_is_the_one_meant(text: str, ids: tuple[int, ...]) -> None:
+    assert parse(text, NOW)[0].ids == ids
+
+
+@pytest.mark.parametrize(("text", "until"), [
+    ("snooze 3 til friday, no make it monday", _at(2026, 12, 7)),
+    ("snooze 8 till friday actually monday", _at(2026, 12, 7)),
+    ("snooze 8 until tomorrow, i mean wednesday", _at(2026, 12, 2)),
+])
+def test_a_corrected_time_is_the_one_meant(text: str, until: datetime) -> None:
+    assert parse(text, NOW)[0].until == until
+
+
+# --- times ---------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("snooze 15 a week", NOW + timedelta(days=7)), ("snooze 15 two days", NOW + timedelta(days=2)),
+    ("till dec 24 5pm", _at(2026, 12, 24, 17)), ("til thursday afternoon", _at(2026, 12, 3, 14)),
+    ("until next tuesday evening", _at(2026, 12, 1, 18)), ("until friday at 10:30", _at(2026, 12, 4, 10, 30)),
+    ("until 5pm", _at(2026, 11, 30, 17)), ("until 7am", _at(2026, 12, 1, 7)), ("until noon tomorrow", _at(2026, 12, 1, 12)),
+    ("til end of month", _at(2026, 12, 1)), ("until the end of january", _at(2027, 2, 1)),
+    ("until the end of the week", _at(2026, 12, 5)),
+])
+def test_durations_and_times_of_day_are_read(text: str, expected: datetime) -> None:
+    assert parse_when(text, NOW) == expected
+
+
+@pytest.mark.parametrize("text", ["reject 10, 4 days of stock left is plenty", "approve 12"])
+def test_numbers_that_are_not_durations_are_not_times(text: str) -> None:
+    assert parse(text, NOW)[0].until is None
+
+
+# --- a new request is never an answer -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["dont ever mark down anything from harbor textiles", "never discount wick studio",
+                                  "don't reorder anything from grainwood"])
+def test_a_standing_rule_is_not_a_no(text: str) -> None:
+    assert answer_of(text) is None
+
+
+# --- reasons ---------------------------------------------------------------------------------------------------
+
+def test_a_reason_after_the_number_is_kept_whole() -> None:
+    [intent] = parse("reject 10 its too much stock, we have a shipment coming", NOW)
+    assert intent.reason == "its too much stock, we have a shipment coming"
+
+
+# --- on the store --------------------------------------------------------------------------------------------
+
+async def _detail(app: App, action_id: int) -> dict[str, Any]:
+    return await get_action(app.deps, OP, action_id=action_id)
+
+
+def _pending(turn: Any) -> set[tuple[str, Any]]:
+    return {(p["verb"], p.get("action_id")) for p in turn.pending or []}
+
+
+async def test_not_wanting_autonomy_never_leads_to_autonomy(agents_app: App) -> None:
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, "i dont want autonomous mode", thread="r1")
+    assert not _pending(turn), turn.reply
+    for say in ("yes, agreed", "right", "yes"):
+        await chat.send(OP, say, thread="r1")
+    assert (await get_status(agents_app.deps, OP))["autonomy"] == "supervised"
+
+
+async def test_an_excepted_action_is_never_executed(agents_app: App) -> None:
+    a = (await propose(agents_app.deps, CONTENT, proposal(target="page:/products/a"))).action
+    b = (await propose(agents_app.deps, CONTENT, proposal(target="page:/products/b"))).action
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, f"approve {a.id} and {b.id}, oh and not {b.id}", thread="r2")
+    if _pending(turn):
+        assert _pending(turn) == {("approve", a.id)}, turn.reply
+        await chat.send(OP, "yes", thread="r2")
+    assert (await _detail(agents_app, b.id))["action"]["status"] == "pending_approval"
+    assert [d["verdict"] for d in (await _detail(agents_app, a.id))["decisions"]] == ["approve"]
+
+
+async def test_a_rejection_taken_back_leaves_the_action_waiting(agents_app: App) -> None:
+    a = (await propose(agents_app.deps, CONTENT, proposal())).action
+    chat = await agents_app.agents()
+    await chat.send(OP, f"reject {a.id}, nah keep it", thread="r3")
+    assert (await _detail(agents_app, a.id))["action"]["status"] == "pending_approval"
+
+
+async def test_taking_back_what_was_already_done_says_it_was_done(agents_app: App) -> None:
+    a = (await propose(agents_app.deps, CONTENT, proposal())).action
+    chat = await agents_app.agents()
+    await chat.send(OP, f"reject {a.id} because off-brand", thread="r4")
+    assert (await _detail(agents_app, a.id))["action"]["status"] == "rejected"
+    turn = await chat.send(OP, f"actually no dont reject {a.id}", thread="r4")
+    assert f"#{a.id}" in turn.reply and "already rejected" in turn.reply, turn.reply
+    assert "nothing is rejected" not in turn.reply
+
+
+async def test_a_kill_switch_for_a_time_says_it_does_not_end_by_itself(agents_app: App) -> None:
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, "kill switch on for the weekend", thread="r5")
+    assert (await get_status(agents_app.deps, OP))["kill_switch"]["engaged"]
+    assert "release" in turn.reply and "by itself" in turn.reply, turn.reply
+
+
+async def test_a_snooze_reply_names_the_day(agents_app: App) -> None:
+    a = (await propose(agents_app.deps, CONTENT, proposal())).action
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, f"snooze {a.id} a week", thread="r6")
+    until = datetime.fromisoformat((await _detail(agents_app, a.id))["action"]["snoozed_until"])
+    assert until - agents_app.deps.now() > timedelta(days=6), turn.reply
+    assert "No time given" not in turn.reply and f"{until:%a}" in turn.reply, turn.reply
+
+
+async def test_explain_while_asking_which_explains(agents_app: App) -> None:
+    a = (await propose(agents_app.deps, CONTENT, proposal(target="page:/products/linen-tote"))).action
+    b = (await propose(agents_app.deps, CONTENT, proposal("content.rewrite_meta_description",
+                                                          target="page:/products/linen-tote"))).action
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, "approve the linen tote one", thread="r7")
+    if not _pending(turn):
+        turn = await chat.send(OP, f"explain {b.id}", thread="r7")
+        assert not _pending(turn), turn.reply
+    for action in (a, b):
+        assert (await _detail(agents_app, action.id))["action"]["status"] == "pending_approval"
