@@ -100,7 +100,7 @@ async def said_for(ctx: RunContext, message: str, *, intents: list[Intent] | Non
 
 _FILLER = re.compile(r"(?i)^(?:\s*(?:hmm+|ok(?:ay)?|so|well|oh|um+|uh+|no|yes|right)\b[,.!]?)*\s*")
 _TAKES_BACK = re.compile(r"(?i)\b(?:no,? wait|wait,? no|actually|scratch that|i mean|i meant|on second thoughts?"
-                         r"|never ?mind|or rather|correction|make that)\b")
+                         r"|never ?mind|or rather|correction|make that|make it|oops|sorry)\b|\bno[.,!]+\s+#?\d")
 _CONDITION = re.compile(r"(?i)\b(?:only if|if you think|if it'?s|if its|if you'?re sure|provided (?:that|it)"
                         r"|as long as|unless)\b")
 

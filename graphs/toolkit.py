@@ -125,8 +125,20 @@ class QueueArgs(Args):
     limit: Annotated[int, Field(ge=1, le=500)] = 200
 
 
+#: a period a question names: rolling days, a calendar period, or a month as YYYY-MM (``tools.insights.windows``)
+PERIOD = r"^(?:7d|28d|30d|today|yesterday|this_week|last_week|this_month|last_month|\d{4}-(?:0[1-9]|1[0-2]))$"
+
+
 class SalesArgs(Args):
-    period: Literal["7d", "30d", "today", "yesterday", "this_week", "last_week", "this_month", "last_month"] = "7d"
+    period: Annotated[str, Field(pattern=PERIOD)] = "7d"
+
+
+class TopProductsArgs(Args):
+    period: Annotated[str, Field(pattern=PERIOD)] = "28d"
+
+
+class StockArgs(Args):
+    query: Annotated[str, Field(min_length=1, max_length=200, description="words that name the product")]
 
 
 class KindArgs(Args):
@@ -330,10 +342,17 @@ TOOLS: dict[str, AgentTool] = {t.name: t for t in (
        lambda c, w, a: _workflows(c, w, a.limit)),
     _t("store_sales", "telemetry.read", SalesArgs,
        "Orders, revenue and order value in a period (last 7 days by default; today, yesterday, this or last week, "
-       "this or last month, last 30 days) against the period before it, like for like.",
+       "this or last month, a month as YYYY-MM, last 30 days) against the period before it, like for like.",
        lambda c, w, a: insights.sales(c.deps, w, period=a.period)),
-    _t("top_products", "telemetry.read", NoArgs, "Best-selling products by revenue over the last 28 days.",
-       lambda c, w, a: insights.top_products(c.deps, w)),
+    _t("top_products", "telemetry.read", TopProductsArgs,
+       "Best-selling products by revenue in a period (the last 28 days by default).",
+       lambda c, w, a: insights.top_products(c.deps, w, period=a.period)),
+    _t("product_stock", "telemetry.read", StockArgs,
+       "One product's stock per variant (as last imported), its sales over 28 days, days of cover and units on order.",
+       lambda c, w, a: insights.stock(c.deps, w, query=a.query)),
+    _t("on_order", "telemetry.read", NoArgs,
+       "What is on order: open purchase orders (units and cost) and reorders still waiting for a decision.",
+       lambda c, w, a: insights.on_order(c.deps, w)),
     _t("channel_changes", "telemetry.read", NoArgs, "GA4 sessions per channel: last 7 days against the 7 before.",
        lambda c, w, a: insights.channels(c.deps, w)),
     _t("agent_activity", "performance.read", NoArgs, "Proposals per agent and what became of them.",

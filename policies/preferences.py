@@ -61,7 +61,7 @@ class Rule:
     effect: str
     #: a key of COVERS
     covers: str
-    #: ("vendor" | "product" | "all", value)
+    #: ("vendor" | "product" | "words" | "all", value): "words" is a family of products ("alpaca blankets")
     subject: tuple[str, str]
     #: the rule holds from ``starts`` (inclusive) until ``until`` (exclusive); None = open
     starts: date | None = None
@@ -82,7 +82,7 @@ class Rule:
         """The rule in plain words, as the engine understood it."""
         what = COVERS[self.covers][0]
         who = {"vendor": f"products from {self.subject[1]}", "product": self.subject[1],
-               "all": "any product"}[self.subject[0]]
+               "words": f"every product whose name has “{self.subject[1]}”", "all": "any product"}[self.subject[0]]
         if self.effect == "forbid":
             text = f"no {what} on {who}"
         else:
@@ -187,6 +187,7 @@ def parse_rule(text: str, *, today: date, vendors: list[str] | None = None,
                         r"|always|ask me|ask|before|gets?|be|being|should|must|will|stuff|things?|products?|items?|the"
                         r"|any|our|my|brand|vendor)\b", " ", t[:m.start()])
         who = " ".join(before.split()).strip(" ,.'\"")
+    who = re.sub(r"^(?:anything|everything|any ?thing|all|any)\s+(?=\S)", "", who)  # "anything from loom & hearth"
     subject = _subject(who, vendors or [], products or [])
     if subject is None:
         return Parsed(None, f"I don't know a vendor or product called \"{who}\" in this store")
@@ -194,6 +195,7 @@ def parse_rule(text: str, *, today: date, vendors: list[str] | None = None,
 
 
 def _subject(who: str, vendors: list[str], products: list[str]) -> tuple[str, str] | None:
+    """A vendor, one product, or a family of products ("the alpaca blankets") the store has; else None."""
     if not who or _EVERYTHING.match(who):
         return ("all", "")
     for vendor in vendors:
@@ -208,7 +210,21 @@ def _subject(who: str, vendors: list[str], products: list[str]) -> tuple[str, st
     matches = [p for p in products if who in p.lower() and len(who) >= 4]
     if len(matches) == 1:
         return ("product", matches[0])
+    # "the alpaca blankets", "tshirts", "the flint tea towels": every word said is in the product's name
+    wanted = _stems(who)
+    family = [p for p in products if wanted and wanted <= _stems(p)] if len("".join(wanted)) >= 4 else []
+    if len(family) == 1:
+        return ("product", family[0])
+    if family:
+        return ("words", who)
     return None
+
+
+def _stems(text: str) -> frozenset[str]:
+    """A name's words, hyphens closed up and plurals taken off ("T-Shirts" -> tshirt, "blankets" -> blanket)."""
+    words = re.findall(r"[a-z0-9&]+", re.sub(r"(?<=\w)-(?=\w)", "", text.lower()))
+    return frozenset(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+                     for w in words if w not in ("the", "a", "an", "of", "and", "&"))
 
 
 def _matches(subject: tuple[str, str], facts: dict[str, Any]) -> bool:
@@ -218,6 +234,8 @@ def _matches(subject: tuple[str, str], facts: dict[str, Any]) -> bool:
     if field == "product":
         return any(isinstance(facts.get(k), str) and facts[k].casefold() == value.casefold()
                    for k in ("title", "product"))
+    if field == "words":
+        return any(isinstance(facts.get(k), str) and _stems(value) <= _stems(facts[k]) for k in ("title", "product"))
     have = facts.get(field)
     return isinstance(have, str) and have.casefold() == value.casefold()
 

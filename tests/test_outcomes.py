@@ -119,6 +119,10 @@ async def test_a_planted_effect_is_recovered_with_an_interval_that_covers_it(app
     waiting = _outcome_of(await get_action(app.deps, OP, action_id=action_id))
     assert waiting["state"] == "waiting" and "not enough data yet" in waiting["details"]["reason"]
     assert waiting["revenue"] is None
+    # and the conversation says so, rather than that outcomes are not measured at all
+    chat = await app.agents()
+    said = " ".join((await chat.send(OP, "did the title rewrites work?", thread="o1")).reply.split())
+    assert "not enough data yet" in said and f"#{action_id}" in said and "measured" in said, said
     # ten more days arrive: measured, the effect's sign and size recovered, its interval covering the truth
     await _write_clicks(app, noise, 11, 20, {0: PLANTED})
     clock.now = T0 + timedelta(days=21)
@@ -138,6 +142,9 @@ async def test_a_planted_effect_is_recovered_with_an_interval_that_covers_it(app
     shown = " ".join((await show(db_url, action_id)).split())
     assert "Outcome" in shown and "clicks per day: +" in shown and "— positive" in shown
     assert "realised revenue: about $" in shown and "against $500.00 expected" in shown
+    said = " ".join((await chat.send(OP, "did the title rewrites work?", thread="o2")).reply.split())
+    assert "can't answer" not in said and "1 measured against its controls" in said and "did better" in said, said
+    assert f"#{action_id}" in said and "clicks per day" in said and "$500 expected" in said, said
     # measuring again with the same data changes nothing (one row per action, same numbers)
     again = await measure_outcomes(app.deps, "demo")
     assert again["measured"] == 1

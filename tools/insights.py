@@ -8,13 +8,18 @@ two whole weeks. A question the data cannot answer says so and what it can answe
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
+from policies.lifecycle import Status
 from policies.principal import Principal
 from tools.deps import Deps, Tx
+from tools.executors import po_number
+from tools.reflection import outcome_summary
+from tools.storefront import search_products, tokens_of
 
 WEEK = timedelta(days=7)
 
@@ -43,11 +48,18 @@ def windows(period: str, *, today: date, newest: date) -> Windows:
     compared with the same days of the period before ("this month so far" with the same days of last
     month), so a month half gone is never set against a whole one.
     """
-    if period in ("7d", "30d"):
-        n = 7 if period == "7d" else 30
+    if period in ("7d", "28d", "30d"):
+        n = int(period[:-1])
         return Windows(period, (newest - timedelta(days=n - 1), newest),
                        (newest - timedelta(days=2 * n - 1), newest - timedelta(days=n)),
                        f"last {n} days", f"the {n} days before")
+    named = re.fullmatch(r"(\d{4})-(\d{2})", period)
+    if named and 1 <= int(named.group(2)) <= 12:
+        first = date(int(named.group(1)), int(named.group(2)), 1)
+        following = (first + timedelta(days=32)).replace(day=1)
+        previous = (first - timedelta(days=1)).replace(day=1)
+        return Windows(period, (first, min(following - timedelta(days=1), max(today, first))),
+                       (previous, first - timedelta(days=1)), f"{first:%B %Y}", f"{previous:%B}")
     if period in ("today", "yesterday"):
         day = today if period == "today" else today - timedelta(days=1)
         before = day - timedelta(days=1)
@@ -70,8 +82,8 @@ def windows(period: str, *, today: date, newest: date) -> Windows:
         end_before = min(previous + (today - first), first - timedelta(days=1))
         return Windows(period, (first, today), (previous, end_before), "this month so far",
                        f"the same days of {previous:%B}")
-    raise ValueError(f"unknown period {period!r}: one of 7d, 30d, today, yesterday, this_week, last_week, "
-                     "this_month, last_month")
+    raise ValueError(f"unknown period {period!r}: one of 7d, 28d, 30d, today, yesterday, this_week, last_week, "
+                     "this_month, last_month, or a month as YYYY-MM")
 
 
 def _day_start(day: date) -> datetime:
@@ -79,38 +91,66 @@ def _day_start(day: date) -> datetime:
 
 
 async def sales(deps: Deps, principal: Principal, *, period: str = "7d") -> dict[str, Any]:
-    """Orders, revenue and average order value in a period against the one before (Shopify orders)."""
+    """Orders, revenue and average order value in a period against the one before (Shopify orders).
+
+    Like for like: when the orders imported stop inside the period (today at 04:41, say), the period
+    before is counted to the same point (the same weekday at 04:41 a week earlier), so a morning is
+    never set against a whole day.
+    """
     async def q(tx: Tx) -> dict[str, Any]:
         newest = await tx.commerce.newest_order_at()
         if newest is None:
             return {"available": False, "source": "Shopify orders"}
+        newest = newest if newest.tzinfo else newest.replace(tzinfo=timezone.utc)
         w = windows(period, today=deps.now().date(), newest=newest.date())
-        current = await tx.commerce.order_value_between(_day_start(w.this[0]), _day_start(w.this[1] + timedelta(days=1)))
-        previous = await tx.commerce.order_value_between(_day_start(w.before[0]),
-                                                         _day_start(w.before[1] + timedelta(days=1)))
+        start, end = _day_start(w.this[0]), _day_start(w.this[1] + timedelta(days=1))
+        before_start, before_end = _day_start(w.before[0]), _day_start(w.before[1] + timedelta(days=1))
+        cut = newest + timedelta(microseconds=1) if start <= newest < end else None
+        if cut is not None:
+            end, before_end = cut, min(before_end, before_start + (cut - start))
+        current = await tx.commerce.order_value_between(start, end)
+        previous = await tx.commerce.order_value_between(before_start, before_end)
         return {"available": True, "source": "Shopify orders", "period": period,
                 "current": current, "previous": previous, "label": w.label, "previous_label": w.before_label,
                 "window": {"this": [d.isoformat() for d in w.this], "last": [d.isoformat() for d in w.before]},
-                # orders imported up to this day: a period running past it is not complete
-                "orders_to": newest.date().isoformat(),
+                # orders are imported up to this moment; when it falls inside the period, both sides stop there
+                "cut_at": newest.isoformat(timespec="minutes") if cut is not None else None,
                 "revenue_change": _change(current["revenue"], previous["revenue"]),
                 "orders_change": _change(current["orders"], previous["orders"])}
 
     return await deps.db.query(principal.tenant, q)
 
 
-async def top_products(deps: Deps, principal: Principal, *, days: int = 28, limit: int = 5) -> dict[str, Any]:
-    """The best-selling products by revenue over the last ``days`` days of orders."""
+async def top_products(deps: Deps, principal: Principal, *, period: str = "28d", limit: int = 5) -> dict[str, Any]:
+    """The best-selling products by revenue in a period (the last 28 days of orders by default)."""
     async def q(tx: Tx) -> dict[str, Any]:
         newest = await tx.commerce.newest_order_at()
         if newest is None:
             return {"available": False, "source": "Shopify orders"}
-        since = newest - timedelta(days=days)
-        rows = await tx.commerce.top_products(since=since, limit=limit)
-        return {"available": True, "source": "Shopify orders", "days": days,
-                "window": [since.date().isoformat(), newest.date().isoformat()],
+        w = windows(period, today=deps.now().date(), newest=newest.date())
+        rows = await tx.commerce.top_products(since=_day_start(w.this[0]),
+                                              until=_day_start(w.this[1] + timedelta(days=1)), limit=limit)
+        return {"available": True, "source": "Shopify orders", "period": period, "label": w.label,
+                "window": [d.isoformat() for d in w.this],
                 "products": [{"title": r["title"], "units": int(r["units"] or 0), "revenue": float(r["revenue"] or 0)}
                              for r in rows]}
+
+    return await deps.db.query(principal.tenant, q)
+
+
+async def on_order(deps: Deps, principal: Principal) -> dict[str, Any]:
+    """What is on order: open purchase orders (executed reorders not cancelled) and reorders still waiting."""
+    async def q(tx: Tx) -> dict[str, Any]:
+        placed = [{"purchase_order": po_number(p["action_id"]), "action_id": p["action_id"], "sku": p["sku"],
+                   "title": p["title"] or p["sku"], "quantity": int(p["quantity"]), "unit_cost": float(p["unit_cost"]),
+                   "supplier": p["supplier"] or "", "placed": p["created_at"].date().isoformat()}
+                  for p in await tx.commerce.open_purchase_orders()]
+        return {"open": placed,
+                "waiting": [{"action_id": a.id, "title": a.title, "quantity": int(a.params.get("quantity") or 0),
+                             "unit_cost": float(a.params.get("unit_cost") or 0.0),
+                             "supplier": str(a.params.get("supplier") or "")}
+                            for a in await tx.actions.ranked(statuses=frozenset({Status.PENDING_APPROVAL}),
+                                                             kind="inventory.reorder", limit=100)]}
 
     return await deps.db.query(principal.tenant, q)
 
@@ -155,9 +195,68 @@ async def agent_activity(deps: Deps, principal: Principal) -> dict[str, Any]:
 
 
 async def outcomes(deps: Deps, principal: Principal, *, kind: str | None = None) -> dict[str, Any]:
-    """What executed actions of a kind did. Outcomes are not measured yet: the answer says so."""
-    rows = await deps.db.query(principal.tenant, lambda tx: tx.actions.stats())
-    executed = sum(r["count"] for r in rows if r["status"] == "executed" and (kind is None or r["kind"] == kind))
-    return {"kind": kind, "executed": executed, "measured": False,
-            "why": "outcomes of executed actions are not measured against a control yet"}
+    """What executed actions (of a kind) achieved: each measured against its controls, or why not yet.
 
+    The measurements are the operations cycle's (``tools.outcomes.measure_outcomes``), read as they
+    stand: realised revenue is an interval, a verdict is positive or negative only when the interval
+    says so, and an action without enough data yet says how much it still needs.
+    """
+    async def q(tx: Tx) -> dict[str, Any]:
+        stats = await tx.actions.stats()
+        executed = sum(r["count"] for r in stats if r["status"] == "executed" and (kind is None or r["kind"] == kind))
+        rows = [o for o in await tx.outcomes.list(limit=10_000) if kind is None or o["kind"] == kind]
+        titles = {a.id: a.title for a in await tx.actions.ranked(statuses=None, kind=kind, limit=10_000)}
+        items = [{"action_id": o["action_id"], "title": titles.get(o["action_id"], ""), "state": o["state"],
+                  "metric": o["metric"], "verdict": o["verdict"], "relative": (o["details"] or {}).get("relative"),
+                  "revenue": o["revenue"], "revenue_low": o["revenue_low"], "revenue_high": o["revenue_high"],
+                  "expected_revenue": o["expected_revenue"], "reason": (o["details"] or {}).get("reason")}
+                 for o in rows]
+        return {"kind": kind, "executed": executed, "summary": outcome_summary(rows), "items": items[:8],
+                "measured": any(o["state"] == "measured" for o in rows)}
+
+    return await deps.db.query(principal.tenant, q)
+
+def _name_words(text: str) -> set[str]:
+    """A name's search words, hyphenated words also closed up ("T-Shirt" is found as "tshirt" and "t shirt")."""
+    return set(tokens_of(text)) | set(tokens_of(re.sub(r"(?<=\w)-(?=\w)", "", text)))
+
+
+async def stock(deps: Deps, principal: Principal, *, query: str) -> dict[str, Any]:
+    """A product's stock per variant, as last imported, with its sales pace, days of cover and what is on order.
+
+    The product is the one every word of the question names (in its title, vendor or a variant's title);
+    none fitting every word is "not found" with the closest names, never another product's stock.
+    """
+    wanted = set(tokens_of(query))
+    candidates = await search_products(deps, principal, query=query, limit=20)
+
+    async def q(tx: Tx) -> dict[str, Any]:
+        best: tuple[int, dict[str, Any]] | None = None
+        for c in candidates:
+            named = wanted & _name_words(f"{c['title']} {c['vendor'] or ''}")
+            if not named:
+                continue
+            detail = await tx.store.product_detail(c["handle"])
+            variant_words = set().union(*(_name_words(v["title"] or "") for v in (detail or {}).get("variants", [])))
+            if detail is not None and not wanted - named - variant_words and (best is None or len(named) > best[0]):
+                best = (len(named), detail)
+        if best is None:
+            return {"found": False, "query": query, "closest": [c["title"] for c in candidates[:3]]}
+        detail = best[1]
+        sold: Counter[str] = Counter()
+        for r in await tx.commerce.daily_units(since=deps.now() - timedelta(days=28)):
+            sold[r["sku"]] += int(r["units"] or 0)
+        ordered = await tx.commerce.on_order()
+        variants = [{"sku": v["sku"], "title": v["title"], "in_stock": int(v["inventory_qty"] or 0),
+                     "sold_28d": sold[v["sku"]], "on_order": ordered.get(v["sku"], 0),
+                     "days_of_cover": round(int(v["inventory_qty"] or 0) / (sold[v["sku"]] / 28), 1)
+                     if sold[v["sku"]] else None,
+                     # "the xl", "rust": the variants the question names come first
+                     "named": bool(wanted & _name_words(v["title"] or ""))}
+                    for v in detail["variants"]]
+        variants.sort(key=lambda v: not v["named"])
+        return {"found": True, "query": query, "title": detail["title"], "vendor": detail["vendor"],
+                "source": "Shopify products (stock as last imported) and orders (the last 28 days)",
+                "variants": variants}
+
+    return await deps.db.query(principal.tenant, q)

@@ -60,9 +60,13 @@ _WORD = re.compile(r"[a-z0-9#]+(?:'[a-z]+)?")
 
 
 def words_of(*texts: str) -> tuple[str, ...]:
+    """Lower-case words of the texts; a hyphenated word gives its parts and the word closed up ("t-shirt":
+    "t", "shirt", "tshirt"), so "the tshirt one" names it too."""
     out: list[str] = []
     for text in texts:
-        for w in _WORD.findall(text.lower().replace("-", " ")):
+        low = text.lower()
+        closed = re.findall(r"\w+(?:-\w+)+", low)
+        for w in _WORD.findall(low.replace("-", " ")) + _WORD.findall(" ".join(c.replace("-", "") for c in closed)):
             if w not in out:
                 out.append(w)
     return tuple(out)

@@ -15,9 +15,9 @@ from tools.registry import operation
 _WORD = re.compile(r"[a-z0-9äöüßéèàç]+")
 
 
-def _tokens(query: str) -> list[str]:
+def tokens_of(query: str) -> list[str]:
+    """The words a product search matches on: lower-case, plural-insensitive ("totes" finds "tote")."""
     words = [w for w in _WORD.findall(query.lower()) if len(w) > 1]
-    # plural-insensitive: "totes" finds "tote"
     return [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words][:8]
 
 
@@ -27,7 +27,7 @@ async def search_products(deps: Deps, principal: Principal, *, query: str, max_p
     """Active products matching the query, best match first, with price and stock."""
     if len(query) > 500:
         raise InvalidInput("the search text is too long (500 characters at most)", code="invalid_input")
-    tokens = _tokens(query)
+    tokens = tokens_of(query)
     rows = await deps.db.query(principal.tenant, lambda tx: tx.store.search_products(
         tokens, max_price=max_price, limit=max(1, min(limit, 20))))
     return [{"handle": r["handle"], "title": r["title"], "vendor": r["vendor"], "type": r["product_type"],

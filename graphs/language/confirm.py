@@ -21,19 +21,20 @@ KILL_ON = re.compile(r"\b(?:emergency stop|stop (?:all|every|everything|it all|e
 KILL_OFF = re.compile(r"\b(?:(?:release|lift|disengage|deactivate|disable|turn off|switch off|clear|reset|drop"
                        r"|unset) (?:the )?kil+ ?switch|kil+ ?switch (?:off|released)|(?:resume|restart|unpause"
                        r"|unfreeze|re-?enable) (?:all |the )?(?:executions?|everything|actions|work|the engine"
-                       r"|operations|agents))\b")
+                       r"|operations|agents))\b"
+                       r"|^(?:ok,? |okay,? |please )?(?:resume|unpause|unfreeze)(?: please)?[.!]*$")
 
 _ACK = re.compile(r"^(?:(?:ok(?:ay)?|k|kk|cool|great|nice|thanks?|thank you|thx|ty|cheers|perfect|awesome|got it"
                   r"|too right|go on|crack on|all good|yeah nah|obviously not|of course not|fair|ha|haha|lol"
                   r"|sounds good|good|fine|alright|all right|sure|right|understood|noted|lovely|brilliant|ta"
                   r"|makes sense|i see|interesting|wow|neat|yes|yep|yeah|yup|ya|aye|confirm(?:ed)?|go ahead"
                   r"|do it|please do|go for it|proceed|absolutely|definitely|of course|correct|that's right"
-                  r"|approved?|no|nope|nah|cancel|never ?mind|forget it|leave it|don'?t)"
+                  r"|approved?|agreed?|deal|no|nope|nah|cancel|never ?mind|forget it|leave it|don'?t)"
                   r"[\s,.!:;)(-]*)+(?:[\U0001F300-\U0001FAFF\u2600-\u27BF]\s*)*$")
 _YES = re.compile(r"^(?:(?:ok(?:ay)?|k|kk|yes|yess+|ye|yeh|yep|yeah|yup|ya|aye|too right|go on|go|crack on|sure|confirm(?:ed)?|go ahead|do it|please do"
                   r"|go for it|proceed|absolutely|definitely|of course|correct|that's right|approved?|sounds good"
                   r"|fine|alright|all right|great|perfect|thanks?|thank you|thx|cheers|lgtm|ship it|good|cool"
-                  r"|right|yes please|please)[\s,.!:;)(-]*)+(?:[\U0001F300-\U0001FAFF\u2600-\u27BF]\s*)*$")
+                  r"|right|yes please|please|agreed?|deal)[\s,.!:;)(-]*)+(?:[\U0001F300-\U0001FAFF\u2600-\u27BF]\s*)*$")
 _NO = re.compile(r"^(?:(?:yeah nah|no|nope|nah|cancel|never ?mind|forget it|leave it|don'?t|do not|not now|no thanks"
                  r"|no thank you|abort|skip it|scratch that|not yet|obviously not|of course not|absolutely not"
                  r"|definitely not|no way|not really|hell no|all good|i'?m good)[\s,.!:;)(-]*)+$")
@@ -48,7 +49,10 @@ _NEG_START = re.compile(r"^(?:(?:hmm+|um+|uh+|well|oh|ah|ok|okay|so|yeah)[ ,.!]*
 _NEG_ANYWHERE = re.compile(r"\b(?:ignore (?:it|that|this)|leave (?:it|them|that|those) (?:be|alone|pending|for now)"
                            r"|forget (?:it|that|this)|never ?mind|cancel (?:it|that|this)|not (?:yet|now))\b")
 _NEW_REQUEST = re.compile(r"\b(?:just|only|instead|but)\b|\b(?:approve|reject|snooze|undo|roll ?back|stop|halt|freeze"
-                          r"|engage|release|resume|explain|show|why|what)\b")
+                          r"|engage|release|resume|explain|show|why|what)\b"
+                          # a standing rule ("dont ever mark down anything from harbor textiles") is a new request
+                          r"|\b(?:ever|never|always|discount\w*|mark\w* ?down|markdowns?|reorder\w*|price\w*|touch"
+                          r"|remember|rule)\b")
 
 
 def opens_with_no(text: str) -> bool:

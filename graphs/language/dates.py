@@ -28,7 +28,13 @@ def _at_morning(day: datetime) -> datetime:
 
 
 def parse_when(text: str, now: datetime) -> datetime | None:
-    """The first point in time ``text`` names, relative to ``now`` (timezone kept)."""
+    """The point in time ``text`` names, relative to ``now`` (timezone kept).
+
+    A day named without an hour ("friday", "after christmas", "the 15th") is that day at nine in the
+    morning; an hour said with it ("dec 24 5pm", "thursday afternoon", "noon tomorrow") is kept; an hour
+    alone ("until 5pm") is the next such hour. A corrected time ("friday, no make it monday") is read by
+    the caller from the words after the correction.
+    """
     t = text.lower()
     m = re.search(r"\b(\d{4}-\d{2}-\d{2})(?:[ t](\d{1,2}):(\d{2}))?\b", t)
     if m:
@@ -36,12 +42,50 @@ def parse_when(text: str, now: datetime) -> datetime | None:
         if m.group(2):
             return day.replace(hour=int(m.group(2)), minute=int(m.group(3)))
         return _at_morning(day)
-    m = re.search(r"\b(?:in|for|back|out|off|by)\s+(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten"
-                  r"|a couple of|a few)\s+(minute|min|hour|hr|day|week|fortnight|month)s?\b", t)
+    m = (re.search(r"\b(?:in|for|back|out|off|by)\s+" + _COUNT + r"\s+" + _UNIT + r"s?\b", t)
+         or re.search(r"(?:^|\s)" + _COUNT + r"\s+" + _UNIT + r"s?\b(?!\s+(?:of|left|ago|old|since|before|after"
+                      r"|lead|cover|supply|stock|worth))", t))
     if m:
         n = m.group(1).replace("a couple of", "couple of").replace("a few", "few")
         count = int(n) if n.isdigit() else _NUMBERS[n]
         return now + timedelta(seconds=count * _UNITS[m.group(2)])
+    if re.search(r"\btonight\b|\bthis evening\b", t):
+        return now.replace(hour=19, minute=0, second=0, microsecond=0) if now.hour < 19 else now + timedelta(hours=1)
+    if re.search(r"\blater\b", t) and not re.search(r"\blater (?:today|this|on)\b", t):
+        return now + timedelta(hours=3)
+    day = _day(t, now)
+    hour = _time_of_day(t)
+    if hour is None:
+        return day
+    if day is not None:
+        return day.replace(hour=hour[0], minute=hour[1])
+    today = now.replace(hour=hour[0], minute=hour[1], second=0, microsecond=0)
+    return today if today > now else today + timedelta(days=1)
+
+
+_COUNT = r"(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few)"
+_UNIT = r"(minute|min|hour|hr|day|week|fortnight|month)"
+_PARTS_OF_DAY = {"morning": (9, 0), "noon": (12, 0), "midday": (12, 0), "lunchtime": (12, 0), "lunch": (12, 0),
+                 "afternoon": (14, 0), "evening": (18, 0), "night": (20, 0), "end of day": (17, 0), "eod": (17, 0),
+                 "end of the day": (17, 0), "close of business": (17, 0), "cob": (17, 0)}
+
+
+def _time_of_day(t: str) -> tuple[int, int] | None:
+    """"5pm", "10:30", "at 9", "afternoon", "noon": an hour and minute of the day, if one is said."""
+    m = re.search(r"\b(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)(?=\W|$)", t)
+    if m:
+        hour = int(m.group(1)) % 12 + (12 if m.group(3).startswith("p") else 0)
+        return (hour, int(m.group(2) or 0)) if hour < 24 else None
+    m = re.search(r"\b(?:at|by|around)\s+(\d{1,2}):(\d{2})\b|\b(\d{1,2}):(\d{2})\b", t)
+    if m:
+        hour, minute = int(m.group(1) or m.group(3)), int(m.group(2) or m.group(4))
+        return (hour, minute) if hour < 24 and minute < 60 else None
+    m = re.search(r"\b(" + "|".join(sorted(_PARTS_OF_DAY, key=len, reverse=True)) + r")\b", t)
+    return _PARTS_OF_DAY[m.group(1)] if m else None
+
+
+def _day(t: str, now: datetime) -> datetime | None:
+    """The day ``t`` names, at nine in the morning."""
     named = _named_day(t, now)
     if named is not None:
         return named
@@ -49,18 +93,16 @@ def parse_when(text: str, now: datetime) -> datetime | None:
         return _at_morning(now + timedelta(days=2))
     if re.search(r"\btomorrow\b", t):
         return _at_morning(now + timedelta(days=1))
-    if re.search(r"\btonight\b|\bthis evening\b", t):
-        return now.replace(hour=19, minute=0, second=0, microsecond=0) if now.hour < 19 else now + timedelta(hours=1)
     if re.search(r"\bnext week\b", t):
         return _at_morning(now + timedelta(days=7 - now.weekday()))
-    if re.search(r"\bnext month\b", t):
+    if re.search(r"\bnext month\b", t) and not re.search(r"\bend of next month\b", t):
         first = (now.replace(day=1) + timedelta(days=32)).replace(day=1)
         return _at_morning(first)
     if re.search(r"\bnext year\b", t):
         return _at_morning(datetime(now.year + 1, 1, 1, tzinfo=now.tzinfo))
     if re.search(r"\bafter (?:the |this )?weekend\b", t):
         return _at_morning(now + timedelta(days=7 - now.weekday()))
-    if re.search(r"\b(?:end of (?:the )?week|this weekend|weekend)\b", t):
+    if re.search(r"\b(?:end of (?:the |this )?week|this weekend|weekend)\b", t):
         return _at_morning(now + timedelta(days=(5 - now.weekday()) % 7 or 7))
     m = re.search(r"\b(after\s+)?(next\s+)?(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)"
                   r"(?:day|nesday|sday|urday|rsday)?\b", t)
@@ -68,8 +110,6 @@ def parse_when(text: str, now: datetime) -> datetime | None:
         target = WEEKDAYS.index(_ABBR[m.group(3)])
         ahead = (target - now.weekday()) % 7 or 7  # "friday" and "next friday": the coming one
         return _at_morning(now + timedelta(days=ahead + (1 if m.group(1) else 0)))
-    if re.search(r"\blater\b", t):
-        return now + timedelta(hours=3)
     return _written_date(t, now) or _month(t, now)
 
 
@@ -124,46 +164,33 @@ _MONTH_ALONE = re.compile(r"\b(?:until|till|til|to|in|into|after|before|through|
 
 
 def _month(t: str, now: datetime) -> datetime | None:
-    """"until january" (the 1st), "mid january" (the 15th), "end of the month" (its last day): the next one."""
+    """"until january" (the 1st), "mid january" (the 15th), "end of january" and "end of the month" (the
+    morning after its last day: the month is over): the next such day."""
     m = _MONTH_ALONE.search(t)
     if m is None:
         return None
     part = m.group(1) or m.group(3) or ("end" if m.group(0).startswith("end") else "start")
     name = m.group(2) or m.group(4) or "this month"
-    if name in ("the month", "this month"):
-        month, year = now.month, now.year
-    elif name == "next month":
-        month, year = now.month % 12 + 1, now.year + (now.month == 12)
-    else:
-        month, year = _MONTHS[name], now.year
-    for y, mo in ((year, month), (year + 1, month) if name not in ("the month", "this month") else
-                  (year + (month == 12), month % 12 + 1)):
+    after = m.group(0).startswith("after")
+    for y, mo in _months_from(name, now):
         last = calendar.monthrange(y, mo)[1]
-        day = {"mid": 15, "middle": 15, "end": last, "end of": last}.get(part, 1)
-        when = _at_morning(datetime(y, mo, day, tzinfo=now.tzinfo))
-        if part == "after" or m.group(0).startswith("after"):
+        if part.startswith("end") or after:
             when = _at_morning(datetime(y, mo, last, tzinfo=now.tzinfo) + timedelta(days=1))
+        else:
+            when = _at_morning(datetime(y, mo, 15 if part in ("mid", "middle") else 1, tzinfo=now.tzinfo))
         if when > now:
             return when
     return None
 
 
-#: the periods a question about the store's numbers can ask for (``tools.insights.windows``)
-PERIODS = ("7d", "30d", "today", "yesterday", "this_week", "last_week", "this_month", "last_month")
-
-
-def period_in(text: str) -> str:
-    """"revenue this month" -> this_month; rolling seven days when no period is named."""
-    t = text.lower()
-    for pattern, period in ((r"\btoday\b|\bso far today\b", "today"), (r"\byesterday\b", "yesterday"),
-                            (r"\b(?:last|past|previous) (?:30|thirty) days\b|\b30 days\b", "30d"),
-                            (r"\bthis month\b|\bmonth to date\b|\bmtd\b|\bso far this month\b", "this_month"),
-                            (r"\b(?:last|previous) month\b", "last_month"),
-                            (r"\bthis week\b|\bweek to date\b|\bso far this week\b", "this_week"),
-                            (r"\b(?:last|previous) week\b|\bthe week before\b", "last_week")):
-        if re.search(pattern, t):
-            return period
-    return "7d"
+def _months_from(name: str, now: datetime) -> list[tuple[int, int]]:
+    """The (year, month) a name means, then the one after it if that has passed."""
+    if name in ("the month", "this month"):
+        return [(now.year, now.month)]
+    if name == "next month":
+        return [(now.year + (now.month == 12), now.month % 12 + 1)]
+    month = _MONTHS[name]
+    return [(now.year, month), (now.year + 1, month)]
 
 
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
@@ -192,3 +219,30 @@ def _written_date(t: str, now: datetime) -> datetime | None:
 def _next_month(day: datetime) -> datetime:
     month = day.month % 12 + 1
     return day.replace(year=day.year + (day.month == 12), month=month, day=min(day.day, 28))
+
+
+#: the periods a question about the store's numbers can ask for (``tools.insights.windows``); a month is "YYYY-MM"
+PERIODS = ("7d", "28d", "30d", "today", "yesterday", "this_week", "last_week", "this_month", "last_month")
+MONTH_NAMES = r"january|february|march|april|may|june|july|august|september|october|november|december" \
+               r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
+
+
+def period_in(text: str, now: datetime | None = None, *, default: str = "7d") -> str:
+    """"revenue this month" -> this_month, "revenue in october" -> 2026-10; ``default`` when none is named."""
+    t = text.lower()
+    for pattern, period in ((r"\btoday\b|\bso far today\b", "today"), (r"\byesterday\b", "yesterday"),
+                            (r"\b(?:last|past|previous) (?:30|thirty) days\b|\b30 days\b", "30d"),
+                            (r"\b(?:last|past|previous) (?:7|seven) days\b|\bpast week\b", "7d"),
+                            (r"\bthis month\b|\bmonth to date\b|\bmtd\b|\bso far this month\b", "this_month"),
+                            (r"\b(?:last|previous) month\b", "last_month"),
+                            (r"\bthis week\b|\bweek to date\b|\bso far this week\b", "this_week"),
+                            (r"\b(?:last|previous) week\b|\bthe week before\b", "last_week")):
+        if re.search(pattern, t):
+            return period
+    m = re.search(r"\b(?:in|for|of|during|over|how did|how was)\s+(?:the\s+month\s+of\s+)?(" + MONTH_NAMES + r")\b"
+                  r"|\b(" + MONTH_NAMES + r")\s+(?:revenue|sales|orders|numbers)\b", t)
+    if m and now is not None:
+        month = _MONTHS[m.group(1) or m.group(2)]
+        year = now.year if month <= now.month else now.year - 1  # the latest such month: data is in the past
+        return f"{year}-{month:02d}"
+    return default

@@ -29,6 +29,8 @@ _CONTINUES = re.compile(r"^(?:and|an|also|plus|sorry|oops|i meant|meant|no,? i m
 _NARROWS = re.compile(r"^(?:(?:no|nope|nah|actually|ok|okay|hmm+|wait)[ ,.!]*)*(?:just|only)\b")
 
 
+_ASKS_TO_SEE = re.compile(r"^(?:please |ok |so |first |but )*(?:explain|why|show|tell me|what|details|more about|open"
+                          r"|view)\b")
 _CORRECTS = re.compile(r"\bi (?:said|meant|wanted|asked (?:you )?(?:to|for))\s+(?:you to\s+|to\s+)?"
                        r"(reject|decline|approve|snooze)\b")
 _VERB_OF = {"decline": "reject"}
@@ -96,6 +98,8 @@ def _continue(intent: Intent, t: str, message: str, last: dict[str, Any], pendin
         return Intent(str(verb), text=message)  # "and last week?" after a question about sales
     if intent.name == "hold_back" or verb not in DECISIONS or not _referential(intent) or "?" in message:
         return intent
+    if _ASKS_TO_SEE.match(t):
+        return intent  # "explain 19" while "which one?" waits: an explanation, not the answer
     if last.get("awaiting") != "which" and not _CONTINUES.match(t):
         return intent
     ids, ref = intent.ids, intent.ref

@@ -25,7 +25,8 @@ from graphs.language.edits import asks_change
 from graphs.language.intent import Intent
 from graphs.language.normalize import normalize
 from graphs.language.questions import question, reading
-from graphs.language.slots import PLACE, Ref, agent_in, has, ids_in, level_in, params_in, reason_in, ref_in, version_in
+from graphs.language.slots import (PLACE, Ref, agent_in, has, ids_in, kind_in, level_in, params_in, reason_in, ref_in,
+                                   version_in)
 
 __all__ = ["Intent", "parse"]
 
@@ -49,8 +50,9 @@ _NEGATED = re.compile(r"\b(?:\w+n't|dont|wont|cant|didnt|doesnt|isnt|wouldnt|sho
                       r"|\bmaybe\b|\bperhaps\b|\bmight\b|\bnot ready\b|\bthinking about\b|\bconsidering\b"
                       r"|\bwondering\b|\blater\b|\bwhat if\b|\bshould i\b|\bshould we\b|\bwould you\b(?! please)"
                       r"|\bexcept\b|\bother than\b|\bbut not\b|\bleave (?:it|them|that|those)\b")
-_QUESTION = re.compile(r"\?\s*$|^(?:is|are|was|were|did|do|does|has|have|had|what|which|who|why|how|when|where"
-                       r"|should|shall|any|whats|what's|hows|how's|can i|could i)\b")
+_QUESTION = re.compile(r"\?\s*$|^(?:is|are|was|were|did|do(?! (?:it|that|this|those|them|both)\b)|does|has|have|had"
+                       r"|what|which|who|why|how|when|where"
+                       r"|should|shall|will|would|any|whats|what's|hows|how's|can i|could i)\b")
 _POLITE = re.compile(r"^(?:(?:can|could|would|will) you (?:please )?|please (?:you )?(?:can |could )?(?:you )?)"
                      r"(?=(?:" + _CLAUSE_VERBS + r"|stop|halt|freeze|pause|engage|turn|set|go|put|switch)\b)")
 
@@ -67,22 +69,41 @@ def parse(text: str, now: datetime, *, names: frozenset[str] | None = None) -> l
 
 @lru_cache(maxsize=1024)
 def _parse(text: str, now: datetime, names: frozenset[str] | None) -> tuple[Intent, ...]:
-    original = _corrected(strip_markup(text).strip())
-    t = _corrected(normalize(original))
+    original = _excepted(_corrected(strip_markup(text).strip()))
+    t = _excepted(_corrected(normalize(original)))
     if not t:
         return (Intent("unknown", text=text.strip()),)
     if is_acknowledgement(t):
         return (Intent("ack", text=original),)
+    asked = retracted(t)
+    if asked is not None and not KILL_ON.search(asked):
+        # "reject 12, nah keep it": nothing of it is done (stopping everything is never taken back here)
+        return tuple(Intent("hold_back", ids=i.ids, ref=i.ref, held_back=i.name if i.name in _WRITES else None,
+                            text=original) for i in _parse(asked, now, names))
     clauses = [c for c in _SPLIT.split(t) if c.strip()]
     originals = _split_original(original, len(clauses))
     intents = tuple(_one(c, o, now, names) for c, o in zip(clauses, originals))
     return _after_edits(intents) or (Intent("unknown", text=original),)
 
 
-_NUMBERS = r"#?\d{1,9}(?:\s*(?:,|and|&)\s*#?\d{1,9})*"
-_CORRECTED = re.compile(r"(?i)^(?P<head>.*?)(?P<old>" + _NUMBERS + r")\s*(?:[,.;:]|\s[-—–])?\s*(?:no,? wait,?|wait,? no,?"
-                        r"|i mean|i meant|make that|or rather|sorry,?|correction:?)\s+(?:#|number\s+)?"
-                        r"(?P<new>" + _NUMBERS + r")\b(?P<rest>.*)$")
+#: a short list of numbers ("12", "12, 13 and 14"): bounded, so reading a long message stays linear
+_NUMBERS = r"#?\d{1,9}(?:\s*(?:,|and|&)\s*#?\d{1,9}){0,9}"
+#: how far back from a correction or an exception the numbers it is about may stand
+_LOOK_BACK = 160
+#: the words that take a number back: "no wait", "sorry i meant", "oops", "make that", "4. no. 5"
+TAKE_BACK = r"(?:no|nope|wait|sorry|oops|i mean|i meant|make (?:that|it)|or rather|actually|correction)"
+_TAKEN_BACK = re.compile(r"(?i)\s*(?:[,.;:!]+|\s[-—–])?\s*(?:" + TAKE_BACK + r"[,.:!]*\s+){1,3}(?:#|number\s+)?"
+                         r"(?P<new>" + _NUMBERS + r")\b(?=\s*(?:$|[,.;!?]|\s(?:because|since|as|until|till|for"
+                         r"|instead|please)\b))")
+_EXCEPTED = re.compile(r"(?i)\s*[,;]?\s*(?:oh,? )?(?:and |but )?(?:not|except(?: for)?|apart from|other than|excluding"
+                       r"|without|minus|leave out|skip)\s+(?:#|number\s+)?(?P<out>" + _NUMBERS + r")\b")
+_LIST_AT_END = re.compile(r"(?P<list>" + _NUMBERS + r")(?P<mid>[^0-9]{0,60}?)$")
+
+
+def _list_before(text: str, end: int) -> re.Match[str] | None:
+    """The numbers that end ``text[:end]`` (within the look-back), with what follows them."""
+    start = max(0, end - _LOOK_BACK)
+    return _LIST_AT_END.search(text, start, end)
 
 
 def _corrected(text: str) -> str:
@@ -90,13 +111,44 @@ def _corrected(text: str) -> str:
 
     The message still holds second thoughts, so the gate echoes what was understood and waits for a yes.
     """
-    m = _CORRECTED.match(text)
-    if m is None:
-        return text
-    old = re.findall(r"\d+", m.group("old"))
-    new = re.findall(r"\d+", m.group("new"))
-    kept = new if len(new) >= len(old) else old[:len(old) - len(new)] + new
-    return f"{m.group('head')}{' and '.join(kept)}{m.group('rest')}"
+    for m in _TAKEN_BACK.finditer(text):
+        before = _list_before(text, m.start())
+        if before is None or before.group("mid").strip():
+            continue
+        old = re.findall(r"\d+", before.group("list"))
+        new = re.findall(r"\d+", m.group("new"))
+        kept = new if len(new) >= len(old) else old[:len(old) - len(new)] + new
+        return f"{text[:before.start()]}{' and '.join(kept)}{text[m.end():]}"
+    return text
+
+
+def _excepted(text: str) -> str:
+    """"approve 15 and 16, oh and not 16" -> "approve 15": a number excepted from the ones just listed."""
+    for m in _EXCEPTED.finditer(text):
+        before = _list_before(text, m.start())
+        if before is None:
+            continue
+        listed = re.findall(r"\d+", before.group("list"))
+        out = set(re.findall(r"\d+", m.group("out")))
+        if len(listed) < 2 or not out <= set(listed):
+            continue
+        kept = [n for n in listed if n not in out]
+        return f"{text[:before.start()]}{' and '.join(kept)}{before.group('mid')}{text[m.end():]}"
+    return text
+
+
+#: "…, nah keep it", "… scratch that", "…, never mind": the whole request taken back at its end
+_RETRACTED = re.compile(r"(?i)(?:[,.;!?]+|\s[-—–]|\.\.\.|…)\s*(?:(?:oh|hmm+|um+|wait|actually|no|nah|nope|ok|okay)"
+                        r"[,.!]*\s+)*(?:scratch that|never ?mind|forget (?:it|that)|cancel (?:it|that)"
+                        r"|ignore (?:that|me)"
+                        r"|keep (?:it|them)(?: (?:for now|as is|as it is|waiting))?|(?:actually|nah|no),? (?:no|not)"
+                        r"|on second thoughts?,? no)(?:[,.!]*\s*(?:keep (?:it|them)|leave (?:it|them)))?[\s.!]*$")
+
+
+def retracted(text: str) -> str | None:
+    """What a message asked before taking it all back at its end, or None if it takes nothing back."""
+    m = _RETRACTED.search(text)
+    return text[:m.start()] if m and text[:m.start()].strip() else None
 
 
 def _after_edits(intents: tuple[Intent, ...]) -> tuple[Intent, ...]:
@@ -141,6 +193,7 @@ _DECISION_FIRST = re.compile(r"^(?:please |ok |okay |so |then )?(?:reject|declin
                              r"|skip|no to|undo|roll ?back|explain)\b")
 
 
+_NOT_SETTING = re.compile(r"\b(?:don'?t|dont|do not|never(?! ?mind)|no need to|not|won'?t|shouldn'?t)\b")
 _REPORTED = re.compile(r"\b(?:i (?:already )?(?:said|told you|thought|asked for|asked you|set (?:it|autonomy|us))"
                        r"|didn'?t i (?:say|tell|set)|weren'?t we|aren'?t we|i'?m sure (?:i|we))\b")
 
@@ -150,10 +203,20 @@ def _settings(t: str, original: str) -> Intent | None:
     switched = _agent_switch(t, original)
     if switched is not None:
         return switched  # one agent named: never the store-wide kill switch
+    setting = KILL_OFF.search(t) or KILL_ON.search(t) or re.search(r"autonom|autopilot|supervis", t)
+    if setting is not None and _NOT_SETTING.search(t[:setting.start()]):
+        # "don't turn off the kill switch", "i dont want autonomous mode": the setting as it is, changed by nothing
+        return Intent("status", text=original)
     if KILL_OFF.search(t):
         return Intent("kill_off", text=original)
     if KILL_ON.search(t) and not has(r"\bstop (?:proposing|suggesting|showing|sending)\b", t):
-        return Intent("kill_on", reason=reason_in(original, "stop|switch|halt|freeze|pause"), text=original)
+        when = re.search(r"\b(?:for|till|until|til|through|over)\s+(?:the\s+)?(?:weekend|night|today|tonight|\w+day"
+                         r"|\d+\s*(?:hours?|days?|minutes?|h)|a (?:bit|while|day|week|few hours)|now|an hour)\b.*$", t)
+        return Intent("kill_on", reason=reason_in(original, "stop|switch|halt|freeze|pause"), text=original,
+                      when_said=when.group(0) if when and not when.group(0).startswith("for now") else None)
+    if has(r"autonom|autopilot|on (?:its|their) own|manual", t) and (kind_in(t) or agent_in(t)):
+        # "let content stuff run on its own but keep reorders manual": one kind's autonomy is earned, not set here
+        return Intent("status", text=original, task="autonomy_per_kind")
     if _REPORTED.search(t) and level_in(t):
         # "I said autonomous", "I thought we were on autopilot": a complaint about the level, not a command
         return Intent("status", level=level_in(t), text=original)
@@ -218,15 +281,19 @@ _RELEASE = re.compile(r"^(?:please |ok |okay |so )?(?:release|unhold|un-hold|lif
                       r"(?:hold\s+on\s+)?(?:order\s*)?#?\s?(\d{3,})\b(?:\s+(?:go|ship|through|out))?")
 
 
+#: "dont hold 9315, it's a regular customer": the hold on that order is not wanted
+_DONT_HOLD = re.compile(r"^(?:please )?(?:don'?t|dont|do not|no need to)\s+hold\s+(?:order\s*)?#?\s?(\d{3,})\b")
+
+
 def _clause(t: str, original: str, now: datetime, names: frozenset[str] | None) -> Intent:
     m = re.match(r"^(?:please )?(?:hold|put (?:a )?hold on)\s+(?:order\s*)?#?\s?(\d{3,})\b", t)
     if m:
         return Intent("approve", ref=Ref(kind="risk.hold_order", words=("#" + m.group(1),)))
-    m = _RELEASE.match(t)
+    m = _RELEASE.match(t) or _DONT_HOLD.match(t)
     if m and (not t.startswith("let") or re.search(r"\b(?:go|ship|through|out)\b", m.group(0))):
         # "release order 9315": not holding it (a hold waiting is rejected, one in force rolled back); echoed
         return Intent("release", ref=Ref(kind="risk.hold_order", words=("#" + m.group(1),)),
-                      reason=reason_in(original, r"release|unhold|un-hold|let|ship|through|go|out"), text=original)
+                      reason=reason_in(original, r"release|unhold|un-hold|let|ship|through|go|out|hold"), text=original)
     ids = ids_in(t)
     head = _head(t)
     ref = ref_in(head, names=names)
@@ -259,7 +326,9 @@ def _decision(verb: str | None, t: str, original: str, now: datetime, ids: tuple
     if verb == "snooze":
         # a reason given with a snooze is kept: "no, I said reject" after it still knows why
         because = re.search(r"(?i)\b(?:because|since|cause|coz|cuz|bc|due to)\s+(.+)$", original)
-        until = parse_when(_head(t) if because else t, now)
+        said = _head(t) if because else t
+        corrected = list(re.finditer(r"\b" + TAKE_BACK + r"\b[,.:!]*\s+", said))
+        until = (parse_when(said[corrected[-1].end():], now) if corrected else None) or parse_when(said, now)
         return Intent("snooze", ids=ids, ref=None if ids else ref, until=until,
                       reason=because.group(1).strip(" .") if because else None,
                       when_said=None if until else _time_words(original))
@@ -308,6 +377,7 @@ def _verb(t: str, ids: tuple[int, ...], ref: Ref | None) -> str | None:
         return "approve"  # a customer's request marked handled: the operator's decision on that inbox item
     if has(r"\b(approve|approved|go ahead|green ?light|ship it|ship|do it|sign off|lgtm|accept|execute|make it so"
             r"|proceed|yes to|ok to|okay to|let'?s do|push|run with|go with|yes|yep|sure|crack on(?: with)?|go for it"
+            r"|do (?:that|this)(?: one)?"
             r"|greenlight)\b", t):
         return "approve"
     if params_in(t, t) and has(r"\b(change|set|make|edit|update|lower|raise|reduce|increase|bump|cut)\b", t) and (ids or ref):

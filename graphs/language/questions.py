@@ -9,6 +9,7 @@ import re
 from dataclasses import replace
 from datetime import datetime
 
+from graphs.language.dates import MONTH_NAMES
 from graphs.language.intent import Intent
 from graphs.language.slots import STATUS_WORDS, Ref, agent_in, has, ids_in, kind_in, ref_in
 
@@ -27,7 +28,7 @@ def question(t: str, original: str, now: datetime, names: frozenset[str] | None)
     named = workflows_named(t)
     if named or has(r"\bworkflows?\b", t):
         return Intent("workflows", text=",".join(named))
-    if has(r"kill ?switch|stopped|halted|frozen|paused", t):
+    if has(r"kill ?switch|stopped|halted|frozen|paused|\bpause\b", t):
         return Intent("status", text=original)
     if has(r"autonom|supervis|autopilot|\bmode\b|\blevel\b", t):
         return Intent("status", text=original)
@@ -66,12 +67,46 @@ def status_in(t: str) -> str | None:
     return next((v for k, v in STATUS_WORDS.items() if re.search(r"\b" + k + r"\b", t)), None)
 
 
+#: "how many pebble tshirts xl do we have left", "stock of prairie alpaca throw blanket rust", "is the linen tote in
+#: stock?": one product's stock (the words that name it are what is left once the question's words are gone)
+_STOCK = re.compile(r"\bhow many\b.*\b(?:do we have|have we got|are (?:there|left)|left|in stock|on hand|in the "
+                    r"warehouse)\b|\b(?:stock|inventory) (?:level )?(?:of|for|on)\b|\bin stock\b|\bon hand\b"
+                    r"|\bhow much stock\b")
+_NOT_PRODUCT = re.compile(r"\b(?:how many|how much|do we have|have we got|are there|are|is|left|in stock|on hand|in the "
+                          r"warehouse|stock|inventory|level|units?|of|for|on|the|we|our|any|still|currently|right now"
+                          r"|whats|what's|what|do|does|much|there|got|have|pieces?|items?)\b|[?!.,]")
+
+
+def product_words(text: str) -> str:
+    """"how many pebble tshirts xl do we have left?" -> "pebble tshirts xl": what names the product."""
+    return " ".join(_NOT_PRODUCT.sub(" ", text.lower()).split())
+
+
+def stock_question(t: str) -> Intent | None:
+    """One product's stock, if the question asks for it and names a product (else the inventory agent's work)."""
+    return Intent("stock", text=t) if _STOCK.search(t) and product_words(t) else None
+
+
+#: "whats on order", "how much is tied up in purchase orders?", "open POs"
+_ON_ORDER = re.compile(r"\bon order\b|\bpurchase orders\b|\bopen (?:purchase orders?|pos?)\b|\btied up in\b"
+                       r"|\bincoming stock\b|\bwhat(?:'s| is) (?:coming|incoming|arriving)\b")
+
+
 def data_question(t: str) -> Intent | None:
     if has(r"\bsales\b|\brevenue\b|\bhow (?:did|was|is|are) (?:last |this )?(?:week|month|business|we doing"
             r"|things going|the store)|how'?s business|\bturnover\b|orders? (?:this|last) week"
-            r"|\b(?:how much|what) (?:did|have|do) we (?:make|made|sell|sold|take|earn|bring)", t):
+            r"|\b(?:how much|what) (?:did|have|do) we (?:make|made|sell|sold|take|earn|bring)|\baov\b|\baverage order"
+            r"|\bhow many orders\b|\bhow (?:did|was) (?:" + MONTH_NAMES + r")\b"
+            r"|\bhow (?:many|much) (?:refunds|did we refund|was refunded|have we refunded)\b"
+            r"|\brefund(?:s|ed)?\b.*\b(?:today|yesterday|this|last|past|previous|in (?:" + MONTH_NAMES + r"))\b", t):
         return Intent("sales", text=t)
-    if has(r"\b(?:top|best|best-?selling|bestsellers?|most popular)\b.*\bproducts?\b|\bbestsellers?\b"
+    if _ON_ORDER.search(t):
+        return Intent("on_order", text=t)
+    stocked = stock_question(t)
+    if stocked is not None:
+        return stocked
+    if has(r"\b(?:top|best|best-?selling|bestsellers?|most popular)\b.*\bproducts?\b|\bbest ?sellers?\b"
+            r"|\btop sellers?\b"
             r"|\bwhat(?:'s| is) selling\b|\bselling (?:best|most)\b", t):
         return Intent("top_products")
     if has(r"\bchannels?\b|\btraffic\b.*\b(?:drop|fell|down|source)|\bwhich source\b", t):
@@ -122,6 +157,8 @@ def reading(t: str, original: str, now: datetime, *, ids: tuple[int, ...] = (),
              ref: Ref | None = None, names: frozenset[str] | None = None) -> Intent | None:
     if _REST.search(t) and not ids:
         return Intent("list", status="pending")
+    if _ON_ORDER.search(t) or stock_question(t):
+        return data_question(t)
     ref = ref if ref is not None else ref_in(t, names=names)
     if has(r"\b(why|explain|tell me (?:more )?about|more about|details?|what (?:is|was|does) #?\d|what's #?\d"
             r"|evidence|rollback plan|how (?:did you|do you know|sure|confident)|what happens if|open|view)\b", t) and (

@@ -76,8 +76,15 @@ def resolve(ids: Sequence[int], ref: Ref | None, items: Sequence[dict[str, Any]]
         focus = [i for i in among]
     if ids:
         known = {i["id"] for i in usable}
-        return Resolved(tuple(i for i in ids if i in known), how="ids",
-                        unknown=tuple(i for i in ids if i not in known))
+        unknown = [i for i in ids if i not in known]
+        # "approve 9315": not an action's number but an order's; the action on that order is meant, and
+        # since the message named an order rather than the action, what it resolves to is shown first
+        orders = {n: [u["id"] for u in usable if f"#{n}" in u["words"]] for n in unknown if n not in known}
+        if any(len(v) > 1 for v in orders.values()):
+            return Resolved(candidates=tuple(a for v in orders.values() for a in v), how="described")
+        found = tuple(i for i in ids if i in known) + tuple(v[0] for v in orders.values() if v)
+        return Resolved(found, how="described" if any(orders.values()) else "ids",
+                        unknown=tuple(n for n in unknown if not orders.get(n)))
     if ref is None:
         return Resolved(how="ids")
     if ref.groups:

@@ -233,7 +233,8 @@ _KIND_PHRASES = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(KIND
 def _chunk_words(t: str, names: frozenset[str] | None) -> tuple[str, ...]:
     t = _KIND_PHRASES.sub(" ", t)
     t = _NOT_IDS.sub(lambda m: " #" + re.sub(r"[^0-9]", "", m.group(0)) + " "
-                     if m.group(0).startswith("order") else " ", t)
+                     if m.group(0).startswith("order") or re.fullmatch(r"(?:the|this|that)\s+\d{4,}", m.group(0))
+                     else " ", t)
     words = []
     for w in re.findall(r"[a-z0-9#&]+(?:'[a-z]+)?", t):
         if w in _FILLER or w in _VERB_WORDS or w in STATUS_WORDS or re.fullmatch(r"\d{1,4}", w):
@@ -306,14 +307,15 @@ def reason_in(original: str, verb: str) -> str | None:
     m = re.search(r"(?i)\b(?:because|cause|coz|cuz|cos|bc|b/c|since|as|due to|reason:?)\s+(.+)$", original)
     if m:
         return m.group(1).strip(" .")
+    # "reject 10 its too much stock, we have a shipment coming": everything after the number is the reason
+    m = re.search(r"(?i)\b(?:" + verb + r")\b[^a-z]*(?:#?\d+(?:\s*(?:,|and)\s*#?\d+)*)\s+(?!and\b)(.{4,})$", original)
+    if m and len(m.group(1).strip(" .-—–:;,")) > 3:
+        return m.group(1).strip(" .-—–:;,")
     m = re.search(r"(?i)(?:[,:;]|\s-\s|\s—\s|\s–\s)\s*(.+)$", original)
     if m and not re.fullmatch(r"(?i)[#\d\s,and&]+", m.group(1)):
         candidate = m.group(1).strip(" .")
         if not re.match(r"(?i)(?:and|or|then|please|thanks|thank you)\b", candidate) and len(candidate) > 3:
             return candidate
-    m = re.search(r"(?i)\b(?:" + verb + r")\b[^a-z]*(?:#?\d+(?:\s*(?:,|and)\s*#?\d+)*)\s+(?!and\b)(.{4,})$", original)
-    if m:
-        return m.group(1).strip(" .")
     return None
 
 

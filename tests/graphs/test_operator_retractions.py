@@ -85,7 +85,8 @@ def test_a_corrected_time_is_the_one_meant(text: str, until: datetime) -> None:
     ("snooze 15 a week", NOW + timedelta(days=7)), ("snooze 15 two days", NOW + timedelta(days=2)),
     ("till dec 24 5pm", _at(2026, 12, 24, 17)), ("til thursday afternoon", _at(2026, 12, 3, 14)),
     ("until next tuesday evening", _at(2026, 12, 1, 18)), ("until friday at 10:30", _at(2026, 12, 4, 10, 30)),
-    ("until 5pm", _at(2026, 11, 30, 17)), ("until 7am", _at(2026, 12, 1, 7)), ("until noon tomorrow", _at(2026, 12, 1, 12)),
+    ("until 5pm", _at(2026, 11, 30, 17)), ("until 7am", _at(2026, 12, 1, 7)),
+    ("until noon tomorrow", _at(2026, 12, 1, 12)),
     ("til end of month", _at(2026, 12, 1)), ("until the end of january", _at(2027, 2, 1)),
     ("until the end of the week", _at(2026, 12, 5)),
 ])
@@ -129,7 +130,7 @@ async def test_not_wanting_autonomy_never_leads_to_autonomy(agents_app: App) -> 
     assert not _pending(turn), turn.reply
     for say in ("yes, agreed", "right", "yes"):
         await chat.send(OP, say, thread="r1")
-    assert (await get_status(agents_app.deps, OP))["autonomy"] == "supervised"
+    assert (await get_status(agents_app.deps, OP))["autonomy_level"] == "supervised"
 
 
 async def test_an_excepted_action_is_never_executed(agents_app: App) -> None:
@@ -188,3 +189,14 @@ async def test_explain_while_asking_which_explains(agents_app: App) -> None:
         assert not _pending(turn), turn.reply
     for action in (a, b):
         assert (await _detail(agents_app, action.id))["action"]["status"] == "pending_approval"
+
+
+@pytest.mark.parametrize("say", ["would the kill switch stop the fraud holds too?",
+                                 "will i lose anything if the kill switch stays on",
+                                 "what happens if i turn on the kill switch"])
+async def test_a_question_about_the_kill_switch_explains_it_and_moves_nothing(agents_app: App, say: str) -> None:
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, say, thread="r8")
+    said = " ".join(turn.reply.split())
+    assert "fraud holds" in said and "Nothing is lost" in said and "no timer" in said, said
+    assert not _pending(turn) and not (await get_status(agents_app.deps, OP))["kill_switch"]["engaged"]

@@ -49,8 +49,8 @@ def _at9(y: int, mo: int, d: int) -> datetime:
     ("until next year", _at9(2027, 1, 1)),
     ("until january", _at9(2027, 1, 1)),
     ("until mid january", _at9(2027, 1, 15)),
-    ("until the end of january", _at9(2027, 1, 31)),
-    ("until the end of the month", _at9(2026, 11, 30)),
+    ("until the end of january", _at9(2027, 2, 1)),
+    ("until the end of the month", _at9(2026, 12, 1)),  # the month is over
     ("until december", _at9(2026, 12, 1)),
     ("until after black friday", _at9(2027, 11, 27)),  # 2026's was on the 27th, three days ago
     ("until cyber monday", _at9(2026, 11, 30)),  # today, and nine is still to come
@@ -286,7 +286,8 @@ async def test_revenue_this_month_answers_for_this_month(agents_app: App) -> Non
 # --- corrections and the rest of a message -------------------------------------------------------------------
 
 @pytest.mark.parametrize(("text", "ids"), [
-    ("approve 19, I mean 20", (20,)), ("approve 19, no wait, 20", (20,)), ("approve 19 — make that 20 and 21", (20, 21)),
+    ("approve 19, I mean 20", (20,)), ("approve 19, no wait, 20", (20,)),
+    ("approve 19 — make that 20 and 21", (20, 21)),
     ("approve 19 and 21, I mean 22", (19, 22)), ("reject 9 because the 2021 batch, sorry 2022 batch, is fine", (9,)),
 ])
 def test_a_number_taken_back_is_replaced_by_the_one_meant(text: str, ids: tuple[int, ...]) -> None:
@@ -318,3 +319,112 @@ async def test_approving_and_asking_what_is_left_does_both(agents_app: App) -> N
     turn = await chat.send(OP, f"approve {done.id} and tell me what's left", thread="w10")
     assert (await _detail(agents_app, done.id))["action"]["status"] == "executed", turn.reply
     assert f"#{left.id}" in turn.reply and "didn't understand" not in turn.reply, turn.reply
+
+
+# --- more questions about the store's numbers, and orders named by number ------------------------------------
+
+@pytest.mark.parametrize(("text", "name", "period"), [
+    ("revenue in october", "sales", "2026-10"), ("whats revenue for november", "sales", "2026-11"),
+    ("how did september go", "sales", "2026-09"), ("whats the aov this month", "sales", "this_month"),
+    ("how many orders today", "sales", "today"), ("top products this week", "top_products", "this_week"),
+    ("best sellers last month", "top_products", "last_month"), ("top products", "top_products", "28d"),
+])
+def test_data_questions_name_their_period(text: str, name: str, period: str) -> None:
+    [intent] = parse(text, NOW)
+    assert intent.name == name, intent
+    assert period_in(intent.text or "", NOW, default="28d" if name == "top_products" else "7d") == period
+
+
+def test_a_named_month_is_compared_with_the_month_before() -> None:
+    w = windows("2026-10", today=date(2026, 11, 30), newest=date(2026, 11, 29))
+    assert (w.this, w.before) == ((date(2026, 10, 1), date(2026, 10, 31)), (date(2026, 9, 1), date(2026, 9, 30)))
+    assert w.label == "October 2026"
+
+
+@pytest.mark.parametrize("text", ["whats on order", "what do we have on order?", "how much is tied up in purchase "
+                                  "orders?", "show me the open purchase orders", "what's on order from loom & hearth"])
+def test_what_is_on_order_is_a_question_about_purchase_orders(text: str) -> None:
+    assert parse(text, NOW)[0].name == "on_order"
+
+
+@pytest.mark.parametrize(("text", "name"), [("approve 9315", "approve"), ("reject the 9315 hold, i know the customer",
+                                                                         "reject"),
+                                            ("dont hold 9315 its a regular customer", "release"),
+                                            ("ok do that one", "approve"), ("ok resume", "kill_off"),
+                                            ("whats paused", "status")])
+def test_loose_phrasings_read_as_meant(text: str, name: str) -> None:
+    assert parse(text, NOW)[0].name == name
+
+
+async def test_an_order_number_names_the_hold_on_it_and_is_echoed(agents_app: App) -> None:
+    hold = (await propose(agents_app.deps, RISK, proposal("risk.hold_order"))).action
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, "approve 1042", thread="w12")
+    assert _pending(turn) == {("approve", hold.id)}, turn.reply  # an order's number, not the action's: echoed
+    assert (await _detail(agents_app, hold.id))["action"]["status"] == "pending_approval"
+    await chat.send(OP, "no", thread="w12")
+    turn = await chat.send(OP, "reject the 1042 hold, i know the customer", thread="w11")
+    if _pending(turn):  # the hold on that order, named by it: it may run at once, as any action named by name
+        assert _pending(turn) == {("reject", hold.id)}, turn.reply
+        await chat.send(OP, "yes", thread="w11")
+    detail = await _detail(agents_app, hold.id)
+    assert detail["action"]["status"] == "rejected" and detail["decisions"][-1]["reason"] == "i know the customer"
+
+
+async def test_what_is_on_order_lists_open_purchase_orders_and_waiting_reorders(agents_app: App) -> None:
+    inventory = Principal.for_agent("demo", "inventory")
+    placed = (await propose(agents_app.deps, inventory, proposal("inventory.reorder"))).action
+    await decide(agents_app.deps, OP, action_id=placed.id, verdict="approve", version=placed.version)
+    waiting = (await propose(agents_app.deps, inventory, proposal("inventory.reorder", target="sku:LIN-TOT-02",
+                                                                  params={"quantity": 30, "unit_cost": 10.0,
+                                                                          "supplier": "Atelier Nord"}))).action
+    detail = await _detail(agents_app, placed.id)
+    assert detail["action"]["status"] == "executed"
+    quantity = detail["action"]["params"]["quantity"]
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, "whats on order?", thread="w13")
+    assert f"PO-{placed.id:06d}" in turn.reply and f"{quantity}" in turn.reply, turn.reply
+    assert f"#{waiting.id}" in turn.reply and "$300" in turn.reply, turn.reply
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("how many pebble tshirts xl do we have left", "pebble tshirts xl"),
+    ("stock of prairie alpaca throw blanket rust", "prairie alpaca throw blanket rust"),
+    ("is the linen tote in stock?", "linen tote"),
+])
+def test_a_stock_question_names_its_product(text: str, words: str) -> None:
+    from graphs.language.questions import product_words
+    [intent] = parse(text, NOW)
+    assert intent.name == "stock" and product_words(intent.text or "") == words, intent
+
+
+def test_checking_stock_levels_is_still_the_inventory_agents_work() -> None:
+    assert parse("can you check stock levels", NOW)[0].name == "delegate"
+
+
+async def test_stock_is_answered_for_the_product_named_and_never_for_another(agents_app: App) -> None:
+    chat = await agents_app.agents()
+    said = " ".join((await chat.send(OP, "how many linen totes do we have left?", thread="w14")).reply.split())
+    assert "Linen Tote" in said and "LIN-TOT-01): 8 in stock" in said, said
+    said = " ".join((await chat.send(OP, "is the linen unicorn in stock?", thread="w14")).reply.split())
+    assert "No product in the catalogue is called “linen unicorn”" in said and "8 in stock" not in said, said
+
+
+@pytest.mark.parametrize(("text", "period"), [("how many refunds this month", "this_month"),
+                                              ("refunds last month", "last_month"),
+                                              ("how much did we refund this week", "this_week")])
+def test_a_refunds_question_names_its_period(text: str, period: str) -> None:
+    [intent] = parse(text, NOW)
+    assert intent.name == "sales" and "refund" in (intent.text or "") and period_in(intent.text or "", NOW) == period
+
+
+async def test_refunds_this_month_are_counted_on_the_months_orders(agents_app: App) -> None:
+    today = agents_app.deps.now().date()
+    first = today.replace(day=1)
+    await _orders(agents_app, [(first, 100.0), (first, 80.0), ((first - timedelta(days=1)).replace(day=1), 70.0)])
+    async with agents_app.db.write("demo") as tx:
+        await tx.conn.execute(m.Order.__table__.update().where(  # type: ignore[attr-defined]
+            m.Order.tenant_id == "demo", m.Order.total == 80.0).values(refunded_amount=80.0))
+    chat = await agents_app.agents()
+    said = " ".join((await chat.send(OP, "how many refunds this month?", thread="w15")).reply.split())
+    assert "1 of 2 orders refunded, $80" in said and "0 of 1, $0" in said, said

@@ -6,10 +6,11 @@ waits for the operator is echoed by the graph, not here) and the references it i
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
-from graphs.brains.rules import render
+from graphs.brains.rules import render, store_answers
 from graphs.language.intents import Intent
 from tools.cycle_reflect import as_text as cycle_text
 
@@ -27,9 +28,7 @@ def part(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]], na
     return handler(intent, plan, results, names)
 
 
-def _ok(results: list[dict[str, Any]], index: int = 0) -> Any:
-    r = results[index] if len(results) > index else None
-    return r["content"] if r and r["ok"] else None
+_ok = store_answers.ok
 
 
 def _error(results: list[dict[str, Any]], fallback: str) -> str:
@@ -79,6 +78,17 @@ def _briefing(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]
     return text, [{"type": "action", "id": a["id"]} for a in top]
 
 
+#: "what happens if i turn on the kill switch", "would the kill switch stop the fraud holds too?"
+_ASKS_WHAT_KILL_DOES = re.compile(r"(?i)kill ?switch.*\b(?:what happens|would|will|does it|what does|lose|stop|affect"
+                                  r"|mean|hold)\b|\b(?:what happens|would|will|what does|lose)\b.*kill ?switch")
+KILL_SWITCH_MEANS = (
+    "The kill switch stops everything that would change the store: no approved action executes (fraud holds, "
+    "reorders, markdowns and title changes alike), nothing is delivered to the live store, e-mails to vendors and "
+    "webhooks wait (alerts to you still go out), and the hourly cycle does not act. Nothing is lost: what you approve "
+    "stays approved and runs when you release it, and you can keep reading and deciding meanwhile. It has no timer: "
+    "it stays on until you say \"release the kill switch\".")
+
+
 def _status(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
             names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
     s = _ok(results) or {}
@@ -90,6 +100,12 @@ def _status(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
                        for k, v in sorted((s.get("actions") or {}).items()) if k != "superseded") or "none"
     text = (f"The kill switch is {switch}. Autonomy is {level.replace('_', '-')}: {render.LEVEL_MEANING[level]}. "
             f"Actions: {counts}.")
+    if intent.task == "autonomy_per_kind":
+        text += (" Autonomy is set for the whole store, not per kind from the chat: a kind runs alone sooner only "
+                 "once it has earned it (ten of your decisions, 90% approved, nothing rolled back, no measured outcome "
+                 "worse), through a proposal you approve. Until then, approve what you want run as it comes.")
+    if _ASKS_WHAT_KILL_DOES.search(intent.text or ""):
+        text = f"{KILL_SWITCH_MEANS}\n\n{text}"
     if intent.level and intent.level != level:
         # "I said autonomous": say what it is, and how to change it — the change itself is the operator's command
         text += (f" It is not {intent.level.replace('_', '-')}: to change it, say \"set autonomy to "
@@ -106,13 +122,18 @@ def _setting(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]]
         level = r["level"]
         if r.get("changed") is False:
             return f"Autonomy is already {level.replace('_', '-')}: {render.LEVEL_MEANING[level]}.", []
-        note = f" It {r['note']}." if r.get("note") else ""
+        note = f" {r['note'][0].upper()}{r['note'][1:]}." if r.get("note") else ""
         return (f"Autonomy is now {level.replace('_', '-')} (was {r['previous'].replace('_', '-')}): "
                 f"{render.LEVEL_MEANING[level]}. Work for people and anything the engine cannot undo still waits "
                 f"for you.{note}"), []
     if r["engaged"]:
-        return ("Kill switch engaged: nothing executes. Approved work waits and nothing is lost; say \"release the "
-                "kill switch\" when you want it back."), []
+        text = ("Kill switch engaged: nothing executes. Approved work waits and nothing is lost; say \"release the "
+                "kill switch\" when you want it back.")
+        if intent.when_said:
+            # "kill switch on for the weekend": the switch has no timer, and the reply says so rather than pretend
+            text += (f" It does not switch itself off by itself (“{intent.when_said}” is not a timer it has): it stays "
+                     "on until you release it.")
+        return text, []
     return render.released(r), []
 
 
@@ -155,48 +176,6 @@ def _forgotten(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any
     return f"Forgotten: {r['understood']}.", []
 
 
-def _sales(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
-           names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
-    r = _ok(results) or {}
-    if not r.get("available"):
-        return "I can't answer that yet: no orders are imported. I can import a Shopify orders export.", []
-    this, last = r["current"], r["previous"]
-    change = r.get("revenue_change")
-    trend = "" if change is None else f" ({'up' if change >= 0 else 'down'} {_percent(abs(change))})"
-    window = r["window"]
-    text = (f"{r['label'][0].upper()}{r['label'][1:]} ({_span(window['this'])}): {this['orders']:,} orders, "
-            f"{render.money(this['revenue'])} revenue{trend}, average order {render.money(this['aov'])}. "
-            f"{r['previous_label'][0].upper()}{r['previous_label'][1:]} ({_span(window['last'])}): "
-            f"{last['orders']:,} orders, {render.money(last['revenue'])}. Source: {r['source']} (cancelled orders "
-            "excluded).")
-    if r.get("orders_to") and r["orders_to"] < window["this"][1]:
-        text += f" Orders are imported up to {_day(r['orders_to'])}: later days are not counted yet."
-    return text, []
-
-
-def _top(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
-         names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
-    r = _ok(results) or {}
-    if not r.get("available") or not r.get("products"):
-        return "I can't answer that yet: no orders are imported.", []
-    lines = [f"{n}. {p['title']}: {render.money(p['revenue'])} from {p['units']:,} units"
-             for n, p in enumerate(r["products"], 1)]
-    return f"Top products by revenue, {_span(r['window'])} ({r['source']}):\n" + "\n".join(lines), []
-
-
-def _channels(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
-              names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
-    r = _ok(results) or {}
-    if not r.get("available"):
-        return "I can't answer that yet: no GA4 data is imported.", []
-    lines = [f"· {c['channel']}: {c['sessions']:,.0f} sessions against {c['sessions_before']:,.0f}"
-             + (f" ({c['change']:+.0%})" if c["change"] is not None else "") for c in r["channels"][:8]]
-    worst = r["channels"][0] if r["channels"] else None
-    head = (f"{worst['channel']} fell the most" if worst and (worst["change"] or 0) < 0 else "No channel fell")
-    return (f"{head}. Sessions by channel, {_span(r['window']['this'])} against {_span(r['window']['last'])} "
-            f"({r['source']}):\n" + "\n".join(lines)), []
-
-
 def _agents(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
             names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
     r = _ok(results) or {}
@@ -206,14 +185,6 @@ def _agents(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
     lines = [f"· {a['agent']}: {a['proposed']} proposed, estimated {render.money(a['expected_revenue'])} in all"
              for a in rows]
     return f"The {rows[0]['agent']} agent proposed the most ({r['source']}):\n" + "\n".join(lines), []
-
-
-def _outcomes(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
-              names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
-    r = _ok(results) or {}
-    what = render.KIND_PLURAL.get(r.get("kind") or "", "executed actions")
-    return (f"I can't answer that yet: {r.get('executed', 0)} {what} were executed, but {r.get('why')}. I can show "
-            "what was executed (\"show executed actions\") and the evidence each one stood on."), []
 
 
 def _audit(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
@@ -313,27 +284,14 @@ def _workflows(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any
     return "\n".join(lines), []
 
 
-def _span(window: list[str]) -> str:
-    start, end = (datetime.fromisoformat(d) for d in window)
-    return _day(window[0]) if start == end else f"{start:%-d %b}–{end:%-d %b}"
-
-
-def _percent(share: float) -> str:
-    """6%, and 0.4% rather than a 0% that reads as no change."""
-    return f"{share:.0%}" if share >= 0.01 or share == 0 else f"{share:.1%}"
-
-
-def _day(iso: str) -> str:
-    return f"{datetime.fromisoformat(iso):%-d %b}"
-
-
 _HANDLERS = {
     "approve": _decided, "reject": _decided, "snooze": _decided, "edit_approve": _decided, "rollback": _decided,
     "explain": _explained, "list": _listed, "briefing": _briefing, "status": _status, "autonomy": _setting,
     "kill_on": _setting, "kill_off": _setting, "agent_off": _agent_switched, "agent_on": _agent_switched,
     "add_rule": _rule_added, "list_rules": _rules,
-    "forget_rule": _forgotten, "sales": _sales, "top_products": _top, "channels": _channels,
-    "agent_stats": _agents, "outcomes": _outcomes, "audit_digest": _audit, "audit_verify": _verified,
+    "forget_rule": _forgotten, "sales": store_answers.sales, "top_products": store_answers.top,
+    "on_order": store_answers.on_order, "stock": store_answers.stock, "channels": store_answers.channels,
+    "agent_stats": _agents, "outcomes": store_answers.outcomes, "audit_digest": _audit, "audit_verify": _verified,
     "handoffs": _handoffs, "run_status": _runs, "performance": _performance, "escalations": _people,
     "workflow": _workflow_started, "workflows": _workflows,
 }

@@ -31,10 +31,17 @@ def edit_not_applied(actions: list[dict[str, Any]], params: dict[str, Any]) -> s
             f"or reject it and say what you want instead, so the agent learns from it.")
 
 
-def held_back(verb: str | None) -> str:
+def held_back(verb: str | None, *, done: list[dict[str, Any]] | None = None) -> str:
     what = {"approve": "approved", "reject": "rejected", "snooze": "snoozed", "rollback": "rolled back",
             "edit_approve": "changed"}.get(verb or "", "changed")
-    return f"OK — nothing is {what}; I'll wait until you tell me plainly what to do."
+    if not done:
+        return f"OK — nothing is {what}; I'll wait until you tell me plainly what to do."
+    lines = [f"#{a['id']} is already {STATUS_WORD.get(a['status'], a['status'].replace('_', ' '))}: that was done "
+             "before this message, and this message changed nothing." for a in done]
+    undo = [a["id"] for a in done if a["status"] == "executed"]
+    if undo:
+        lines.append(f"To undo it, say \"roll back {undo[0]}\".")
+    return "\n".join(lines)
 
 
 def ask_reason(ids: tuple[int, ...] | list[int]) -> str:
@@ -68,8 +75,8 @@ def nothing_to_undo(actions: list[dict[str, Any]]) -> str:
     for a in actions:
         if a["status"] == "snoozed":
             lines.append(f"#{a['id']} is snoozed, not executed, so there is nothing to roll back. A snooze ends "
-                         f"when you decide on it — \"approve {a['id']}\" or \"reject {a['id']} because …\" — or by itself when "
-                         "it is due; until then it waits.")
+                         f"when you decide on it — \"approve {a['id']}\" or \"reject {a['id']} because …\" — or by "
+                         "itself when it is due; until then it waits.")
         else:
             lines.append(f"#{a['id']} has not been executed, so there is nothing to roll back; it is still waiting for "
                          "you.")

@@ -21,6 +21,7 @@ from graphs.language.confirm import is_acknowledgement
 from graphs.language.dates import period_in
 from graphs.language.edits import fit_change
 from graphs.language.intents import Intent, parse
+from graphs.language.questions import product_words
 from graphs.language.slots import Ref
 from graphs.language.followup import follow_up, remember
 from graphs.language.normalize import normalize
@@ -70,6 +71,8 @@ class OperatorPlan:
             intents = follow_up(parse(last_user(self.turn), self.turn.now, names=names), last_user(self.turn),
                                 self.turn.facts, now=self.turn.now)
             intents = self.go_ahead(intents, queue)
+            # "release order 9315": the hold waiting on it is rejected, one in force rolled back (echoed)
+            intents = [release(i, queue) if i.name == "release" else i for i in intents]
             self.sc["intents"] = [_freeze(i) for i in intents]
             if len(intents) == 1 and intents[0].name in ("delegate", "run_all"):
                 return self.delegate(intents[0])
@@ -132,11 +135,8 @@ class OperatorPlan:
                  focus: list[int]) -> tuple[dict[str, Any], list[ToolCall]]:
         name = intent.name
         part: dict[str, Any] = {"intent": name}
-        if name == "release":
-            intent = release(intent, queue)
-            if intent.name == "release":
-                return {**part, "text": asks.not_held(intent.ref.words if intent.ref else ())}, []
-            name = part["intent"] = intent.name
+        if name == "release":  # no hold waits on that order or is in force
+            return {**part, "text": asks.not_held(intent.ref.words if intent.ref else ())}, []
         if name in DECISIONS:
             return self.plan_decision(intent, queue, focus, part)
         if name == "explain":
@@ -147,7 +147,10 @@ class OperatorPlan:
             ids = list(found.ids)[:5]
             return {**part, "focus": ids}, [call("get_action", action_id=i) for i in ids]
         if name == "hold_back":
-            return {**part, "text": asks.held_back(intent.held_back)}, []
+            # "actually no, don't reject 4" after #4 was rejected: what already happened is said, never denied
+            by_id = {i["id"]: i for i in queue}
+            done = [by_id[i] for i in intent.ids if i in by_id and by_id[i]["status"] not in DECIDABLE]
+            return {**part, "text": asks.held_back(intent.held_back, done=done)}, []
         if name == "list":
             return self.plan_list(intent, queue, part)
         if name == "briefing":
@@ -180,8 +183,11 @@ class OperatorPlan:
                   if intent.run_id else ("list_runs", {"limit": 5}),
                   "audit_verify": ("verify_audit", {}), "handoffs": ("handoff_log", {"limit": 10}),
                   "performance": ("agent_performance", {"agent": intent.agent}),
-                  "sales": ("store_sales", {"period": period_in(intent.text or "")}),
-                  "top_products": ("top_products", {}), "channels": ("channel_changes", {}),
+                  "sales": ("store_sales", {"period": period_in(intent.text or "", self.turn.now)}),
+                  "top_products": ("top_products", {"period": period_in(intent.text or "", self.turn.now,
+                                                                        default="28d")}),
+                  "on_order": ("on_order", {}),
+                  "stock": ("product_stock", {"query": product_words(intent.text or "")}), "channels": ("channel_changes", {}),
                   "agent_stats": ("agent_activity", {}),
                   "outcomes": ("action_outcomes", {"kind": intent.ref.kind if intent.ref else None}),
                   "escalations": ("list_actions", {"status": "pending", "kind": "support.escalation", "limit": 20})}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 from typing import Any
 
 from tools import plain
@@ -169,7 +170,8 @@ def decision_result(verdict: str, result: dict[str, Any]) -> str:
         elif execution["status"] == "failed":
             line += f" — but execution failed: {execution['message']}"
     if action.get("snoozed_until") and verdict == "snooze":
-        line += f" until {str(action['snoozed_until'])[:16].replace('T', ' ')}"
+        until = datetime.fromisoformat(str(action["snoozed_until"]))
+        line += f" until {until:%a %-d %b %Y %H:%M} UTC"
     return line + "."
 
 

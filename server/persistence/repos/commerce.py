@@ -162,6 +162,16 @@ class SqlCommerceRepo:
             PO.c.tenant_id == self.tenant, PO.c.status == "draft").group_by(PO.c.sku))).all()
         return {r[0]: int(r[1]) for r in rows}
 
+    async def open_purchase_orders(self) -> list[dict[str, Any]]:
+        """Draft purchase orders (placed by an executed reorder, not cancelled), newest first, with the product."""
+        stmt = (select(PO.c.action_id, PO.c.sku, PO.c.quantity, PO.c.unit_cost, PO.c.supplier, PO.c.created_at,
+                       P.c.title)
+                .select_from(PO.outerjoin(V, (V.c.sku == PO.c.sku) & (V.c.tenant_id == PO.c.tenant_id))
+                             .outerjoin(P, P.c.id == V.c.product_id))
+                .where(PO.c.tenant_id == self.tenant, PO.c.status == "draft")
+                .order_by(PO.c.created_at.desc(), PO.c.id.desc()))
+        return [dict(r._mapping) for r in (await self.conn.execute(stmt)).all()]
+
     async def inventory_settings(self) -> list[dict[str, Any]]:
         rows = (await self.conn.execute(select(SETTINGS).where(SETTINGS.c.tenant_id == self.tenant))).all()
         return [dict(r._mapping) for r in rows]
@@ -195,12 +205,16 @@ class SqlCommerceRepo:
         return {"orders": orders, "revenue": revenue, "aov": revenue / orders if orders else 0.0}
 
     async def order_value_between(self, start: datetime, end: datetime) -> dict[str, float]:
-        """Orders, revenue and average order value placed in [start, end) (cancelled excluded)."""
-        row = (await self.conn.execute(select(func.count(), func.sum(O.c.total)).where(
+        """Orders, revenue, average order value and refunds of the orders placed in [start, end) (cancelled
+        excluded)."""
+        refunded = func.coalesce(O.c.refunded_amount, 0.0)
+        row = (await self.conn.execute(select(func.count(), func.sum(O.c.total), func.sum(refunded),
+                                              func.sum(case((refunded > 0, 1), else_=0))).where(
             O.c.tenant_id == self.tenant, O.c.created_at >= start, O.c.created_at < end,
             O.c.cancelled_at.is_(None)))).one()
         orders, revenue = int(row[0]), float(row[1] or 0.0)
-        return {"orders": orders, "revenue": revenue, "aov": revenue / orders if orders else 0.0}
+        return {"orders": orders, "revenue": revenue, "aov": revenue / orders if orders else 0.0,
+                "refunded": round(float(row[2] or 0.0), 2), "refunded_orders": int(row[3] or 0)}
 
     async def orders_by_week(self, edges: list[datetime]) -> list[dict[str, Any]]:
         """Orders and revenue per week (cancelled excluded); ``edges`` are week starts and the last week's end."""
@@ -215,14 +229,15 @@ class SqlCommerceRepo:
         return (await self.conn.execute(select(func.max(O.c.created_at)).where(
             O.c.tenant_id == self.tenant))).scalar_one()
 
-    async def top_products(self, *, since: datetime, limit: int) -> list[dict[str, Any]]:
-        """Products by revenue since ``since``: units and revenue (cancelled orders excluded)."""
+    async def top_products(self, *, since: datetime, limit: int, until: datetime | None = None) -> list[dict[str, Any]]:
+        """Products by revenue in [since, until): units and revenue (cancelled orders excluded)."""
         revenue = func.sum(OL.c.quantity * OL.c.price).label("revenue")
         stmt = (select(P.c.title, P.c.handle, func.sum(OL.c.quantity).label("units"), revenue)
                 .select_from(OL.join(O, O.c.id == OL.c.order_id).join(V, (V.c.sku == OL.c.sku)
                                                                        & (V.c.tenant_id == OL.c.tenant_id))
                              .join(P, P.c.id == V.c.product_id))
-                .where(OL.c.tenant_id == self.tenant, O.c.created_at >= since, O.c.cancelled_at.is_(None))
+                .where(OL.c.tenant_id == self.tenant, O.c.created_at >= since, O.c.cancelled_at.is_(None),
+                       *([O.c.created_at < until] if until is not None else []))
                 .group_by(P.c.title, P.c.handle).order_by(revenue.desc()).limit(limit))
         return [dict(r._mapping) for r in (await self.conn.execute(stmt)).all()]
 
