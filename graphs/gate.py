@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from graphs.brains.base import ToolCall
@@ -101,8 +102,8 @@ async def said_for(ctx: RunContext, message: str, *, intents: list[Intent] | Non
 _FILLER = re.compile(r"(?i)^(?:\s*(?:hmm+|ok(?:ay)?|so|well|oh|um+|uh+|no|yes|right)\b[,.!]?)*\s*")
 _TAKES_BACK = re.compile(r"(?i)\b(?:no,? wait|wait,? no|actually|scratch that|i mean|i meant|on second thoughts?"
                          r"|never ?mind|or rather|correction|make that|make it|oops|sorry)\b|\bno[.,!]+\s+#?\d")
-_CONDITION = re.compile(r"(?i)\b(?:only if|if you think|if it'?s|if its|if you'?re sure|provided (?:that|it)"
-                        r"|as long as|unless)\b")
+#: "approve 16 if it mentions free shipping": a condition the engine does not check is never taken as met
+_CONDITION = re.compile(r"(?i)\b(?:if|unless|provided|as long as|assuming|in case|only when|so long as)\b")
 
 
 def second_thoughts(message: str) -> bool:
@@ -324,11 +325,16 @@ def echo(items: list[dict[str, Any]]) -> str:
                 extra = ""
                 if p["verb"] == Verb.EDIT_APPROVE.value:
                     params = p["args"].get("params") or {}
-                    extra = " with " + ", ".join(f"{k.replace('_', ' ')} {plain.value(v)}" for k, v in params.items())
+                    extra = " with " + ", ".join(f"{k.replace('_', ' ')} {plain.value(v)}"
+                                                 for k, v in params.items())
+                if p["verb"] == Verb.SNOOZE.value and p["args"].get("until"):
+                    extra = f", until {datetime.fromisoformat(str(p['args']['until'])):%a %-d %b %Y %H:%M} UTC"
                 parts.append(f"#{p['action_id']} ({p['label']}, {p['risk_tier']} risk{extra})")
             lines.append(f"{word} {_join(parts)}?")
             undo += [f"  (#{p['action_id']} can be undone: {p['rollback']})" for p in group
-                     if p.get("rollback") and p["risk_tier"] in ("high", "critical") and p["verb"] != "reject"]
+                     # how an execution is undone: said of what executes (approvals), not of a rejection or a snooze
+                     if p.get("rollback") and p["risk_tier"] in ("high", "critical")
+                     and p["verb"] in (Verb.APPROVE.value, Verb.EDIT_APPROVE.value)]
         elif verb == Verb.AUTONOMY.value:
             lines.append(f"Change {group[0]['label']}?")
         elif verb == Verb.KILL_OFF.value:

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from policies import inventory as inv
 from policies.figures import cents, figure, money
+from policies.inventory import writeoff_share, years_held
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,15 +72,49 @@ def _scaled(inputs: list[dict[str, Any]], factors: dict[str, tuple[float, str]])
     return out
 
 
+def _markdown_again(inputs: list[dict[str, Any]], model: inv.MarkdownModel, p0: float,
+                    p1: float) -> tuple[float, list[dict[str, Any]], str] | None:
+    """A markdown's worth worked out again at the edited depth, from the model it was proposed with: the extra
+    units and the owner's gain on each (its margin, the carrying cost and write-off avoided, less the discount
+    on the units that sell anyway), as the inventory agent works them out."""
+    again = model.at(p1)
+    if again is None or again[0].extra_units <= 0 or len(inputs) != 2:
+        return None
+    down, gain = again
+    note = f" — edited: {p1:g}% off instead of {p0:g}%"
+    extra = figure(down.extra_units, "count")
+    per_unit = figure(gain / down.extra_units, "money")
+    years, risk = years_held(down.cover_days), writeoff_share(down.cover_days)
+    working = (f"((${model.price:,.2f} price × (1 − {p1:g}% off)) − ${model.cost:,.2f} cost) + ${model.cost:,.2f} "
+               f"cost × ({model.holding_rate:.0%} holding a year × {years:.2g} year held + {risk:.0%} write-off risk)"
+               + (f" − ({down.base_units:,.4g} units sold anyway × ${model.price:,.2f} price × {p1:g}% off) ÷ "
+                  f"{extra.text} extra units" if down.base_units > 0 else ""))
+    first, second = inputs
+    edited = [
+        {**{k: v for k, v in first.items() if k != "working"}, "value": float(extra.value), "shown": extra.text,
+         "source": _noted(str(first.get("source", "")), note),
+         "working": f"the stock, pace and excess it was proposed on, at {p1:g}% off"},
+        {**second, "value": float(per_unit.value), "shown": per_unit.text,
+         "source": _noted(str(second.get("source", "")), note), "working": working[:300]},
+    ]
+    total = float(cents(max(Decimal(0), extra.value * per_unit.value)))
+    return total, edited, _formula(edited, total)
+
+
 def rederive(kind: str, *, title: str, expected_revenue: float, revenue_inputs: list[dict[str, Any]],
              old: dict[str, Any], new: dict[str, Any]) -> Rederived:
     """The title, expected revenue and arithmetic of an edited action (unchanged where the edit does not bear)."""
     inputs = [dict(i) for i in revenue_inputs]
     if kind == "inventory.markdown" and old.get("percent_off") and new.get("percent_off") != old.get("percent_off"):
         p0, p1 = float(old["percent_off"]), float(new["percent_off"])
+        title = re.sub(r"down \d+(?:\.\d+)?%", f"down {p1:g}%", title)
+        model = next((i["model"] for i in inputs if isinstance(i.get("model"), dict)), None)
+        worked = _markdown_again(inputs, inv.MarkdownModel.from_dict(model), p0, p1) if model else None
+        if worked is not None:
+            return Rederived(title[:300], *worked)
+        # a markdown proposed before its model was kept: the extra units scale with the depth (an estimate)
         inputs = _scaled(inputs, {"extra units": (p1 / p0, f"{p1:g}% instead of {p0:g}% (linear in the depth)"),
                                   "price": ((1 - p1 / 100) / (1 - p0 / 100), f"price less {p1:g}%")})
-        title = re.sub(r"down \d+(?:\.\d+)?%", f"down {p1:g}%", title)
     elif kind == "inventory.reorder" and old.get("quantity") and new.get("quantity") != old.get("quantity"):
         q0, q1 = int(old["quantity"]), int(new["quantity"])
         inputs = _scaled(inputs, {"days of sales saved": (min(1.0, q1 / q0),

@@ -169,6 +169,36 @@ def markdown_gain(down: Markdown, *, price: float, cost: float, holding_rate: fl
     return down.extra_units * per_unit - down.base_units * price * down.percent_off / 100.0
 
 
+@dataclass(frozen=True, slots=True)
+class MarkdownModel:
+    """What a markdown's worth was worked out from, kept with the action so an edit of its depth can work
+    it out again: the stock, the pace it was measured at, price, cost and the holding-cost rate."""
+
+    stock: int
+    per_day: float
+    spread: float
+    days: int
+    price: float
+    cost: float
+    holding_rate: float
+
+    def as_dict(self) -> dict[str, float]:
+        return {"stock": self.stock, "per_day": self.per_day, "spread": self.spread, "days": self.days,
+                "price": self.price, "cost": self.cost, "holding_rate": self.holding_rate}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> MarkdownModel:
+        return cls(int(data["stock"]), float(data["per_day"]), float(data.get("spread", 0.0)), int(data["days"]),
+                   float(data["price"]), float(data["cost"]), float(data["holding_rate"]))
+
+    def at(self, percent: float) -> tuple[Markdown, float] | None:
+        """The markdown at ``percent`` off and the owner's gain from it (None when nothing is overstocked)."""
+        down = markdown(self.stock, Pace(self.per_day, self.spread, self.days), percent=percent)
+        if down is None:
+            return None
+        return down, markdown_gain(down, price=self.price, cost=self.cost, holding_rate=self.holding_rate)
+
+
 #: the markdown depths an owner would weigh (percent off); the deepest allowed is set by the cover
 DEPTHS = (10.0, 15.0, 20.0, 25.0, 30.0)
 

@@ -45,6 +45,8 @@ class RevenueInput(BaseModel):
     source: Short
     shown: Annotated[str, Field(max_length=40)] = ""
     working: Annotated[str, Field(max_length=300)] = ""
+    #: what an edit works the value out again from (a markdown's stock, pace, price, cost and holding rate)
+    model: Annotated[dict[str, float], Field(max_length=12)] | None = None
 
 
 class Proposal(BaseModel):

@@ -155,6 +155,36 @@ async def on_order(deps: Deps, principal: Principal) -> dict[str, Any]:
     return await deps.db.query(principal.tenant, q)
 
 
+async def traffic(deps: Deps, principal: Principal, *, period: str = "7d") -> dict[str, Any]:
+    """Sessions, purchases and the conversion rate (GA4) in a period against the one before it."""
+    async def q(tx: Tx) -> dict[str, Any]:
+        newest = await tx.ga4.newest_day()
+        if newest is None:
+            return {"available": False, "source": "GA4"}
+        w = windows(period, today=deps.now().date(), newest=newest)
+        if w.this[0] > newest:
+            return {"available": True, "source": "GA4", "label": w.label, "empty": True,
+                    "imported_to": newest.isoformat()}
+
+        def totals(rows: dict[str, dict[str, float]]) -> dict[str, float]:
+            sessions = sum(r["sessions"] for r in rows.values())
+            purchases = sum(r["purchases"] for r in rows.values())
+            return {"sessions": sessions, "purchases": purchases,
+                    "conversion": purchases / sessions if sessions else None}
+
+        end = min(w.this[1], newest)  # GA4 days come whole: the period is counted to the last day imported
+        current = totals(await tx.ga4.sessions_by_channel(w.this[0], end))
+        before_end = min(w.before[1], w.before[0] + (end - w.this[0]))
+        previous = totals(await tx.ga4.sessions_by_channel(w.before[0], before_end))
+        return {"available": True, "source": "GA4", "period": period, "label": w.label,
+                "previous_label": w.before_label, "current": current, "previous": previous,
+                "window": {"this": [w.this[0].isoformat(), end.isoformat()],
+                           "last": [w.before[0].isoformat(), before_end.isoformat()]},
+                "imported_to": newest.isoformat()}
+
+    return await deps.db.query(principal.tenant, q)
+
+
 async def channels(deps: Deps, principal: Principal) -> dict[str, Any]:
     """Sessions per channel, last 7 days of GA4 against the 7 before, biggest fall first."""
     async def q(tx: Tx) -> dict[str, Any]:

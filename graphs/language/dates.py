@@ -16,8 +16,8 @@ from typing import Any
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _ABBR = {d[:3]: d for d in WEEKDAYS} | {"tues": "tuesday", "thur": "thursday", "thurs": "thursday"}
-_UNITS = {"minute": 60, "min": 60, "hour": 3600, "hr": 3600, "day": 86400, "week": 604800,
-          "fortnight": 1209600, "month": 2592000}
+_UNITS = {"minute": 60, "min": 60, "hour": 3600, "hr": 3600, "day": 86400, "week": 604800, "wk": 604800,
+          "fortnight": 1209600, "month": 2592000, "mo": 2592000, "mth": 2592000, "year": 31536000, "yr": 31536000}
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
             "eight": 8, "nine": 9, "ten": 10, "couple of": 2, "few": 3}
 MORNING = time(9, 0)
@@ -64,7 +64,7 @@ def parse_when(text: str, now: datetime) -> datetime | None:
 
 
 _COUNT = r"(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few)"
-_UNIT = r"(minute|min|hour|hr|day|week|fortnight|month)"
+_UNIT = r"(minute|min|hour|hr|day|week|wk|fortnight|month|mth|mo|year|yr)"
 _PARTS_OF_DAY = {"morning": (9, 0), "noon": (12, 0), "midday": (12, 0), "lunchtime": (12, 0), "lunch": (12, 0),
                  "afternoon": (14, 0), "evening": (18, 0), "night": (20, 0), "end of day": (17, 0), "eod": (17, 0),
                  "end of the day": (17, 0), "close of business": (17, 0), "cob": (17, 0)}

@@ -71,7 +71,9 @@ _ASKS_CHANGE = re.compile(
     r"\b(?:but|and|with|then)\s+(?:please\s+|pls\s+|just\s+)?(?:make(?! it so)|change|set|use|update|edit|rename"
     r"|tweak|swap|replace|fix|shorten|lengthen|reword|rewrite|lower|raise|cut|bump|reduce|increase)\b"
     r"|\b(?:change|set|update|edit|rename|tweak|reword)\s+(?:the|its|it'?s)\s+\w+"
-    r"|\b(?:title|description|anchor|link text|wording|copy|price|quantity|units|discount)\s+(?:to|should be|as|:)")
+    r"|\b(?:title|description|anchor|link text|wording|copy|price|quantity|units|discount)\s+(?:to|should be|as|:)"
+    # "order 20 fewer", "double the quantity", "halve it", "a few more units": relative, so asked, never guessed
+    r"|\b(?:fewer|less|more|double|halve|half|triple|twice|a bit|smaller|bigger|larger|deeper|shallower)\b")
 
 
 def asks_change(t: str) -> bool:

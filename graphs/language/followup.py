@@ -22,7 +22,7 @@ from graphs.language.normalize import normalize
 
 DECISIONS = frozenset({"approve", "reject", "snooze", "edit_approve", "rollback"})
 #: questions about the store's data a short follow-up can repeat for another period
-DATA = frozenset({"sales", "top_products", "channels", "agent_stats"})
+DATA = frozenset({"sales", "top_products", "channels", "agent_stats", "traffic"})
 _PERIOD = re.compile(r"\b(?:week|yesterday|today|month|weekend|days?)\b")
 _CONTINUES = re.compile(r"^(?:and|an|also|plus|sorry|oops|i meant|meant|no,? i meant|i mean|actually|oh|ah|ok|okay|"
                         r"the|both|that|#?\d)\b")

@@ -145,9 +145,14 @@ _RETRACTED = re.compile(r"(?i)(?:[,.;!?]+|\s[-—–]|\.\.\.|…)\s*(?:(?:oh|hmm
                         r"|on second thoughts?,? no)(?:[,.!]*\s*(?:keep (?:it|them)|leave (?:it|them)))?[\s.!]*$")
 
 
+#: "approve 17 jk", "approve 14, nvm", "… just kidding": a joke or a never-mind, even without a comma
+_JOKING = re.compile(r"(?i)(?:\s|[,.;!?…-])\s*(?:j/?k|just (?:kidding|joking)|(?:haha|lol|lmao)?\s*(?:kidding|joking)"
+                     r"|nvm|nevermind|(?:lol|haha|lmao),? no(?:pe)?)[\s.!]*$")
+
+
 def retracted(text: str) -> str | None:
     """What a message asked before taking it all back at its end, or None if it takes nothing back."""
-    m = _RETRACTED.search(text)
+    m = _RETRACTED.search(text) or _JOKING.search(text)
     return text[:m.start()] if m and text[:m.start()].strip() else None
 
 
@@ -193,6 +198,8 @@ _DECISION_FIRST = re.compile(r"^(?:please |ok |okay |so |then )?(?:reject|declin
                              r"|skip|no to|undo|roll ?back|explain)\b")
 
 
+_STOP_ONE_KIND = re.compile(r"^(?:please |ok |so )?(?:stop|pause|halt|freeze|no more)\s+(?:all\s+|any\s+)?(?:the\s+|those\s+"
+                            r"|these\s+|new\s+)?(.+)$")
 _NOT_SETTING = re.compile(r"\b(?:don'?t|dont|do not|never(?! ?mind)|no need to|not|won'?t|shouldn'?t)\b")
 _REPORTED = re.compile(r"\b(?:i (?:already )?(?:said|told you|thought|asked for|asked you|set (?:it|autonomy|us))"
                        r"|didn'?t i (?:say|tell|set)|weren'?t we|aren'?t we|i'?m sure (?:i|we))\b")
@@ -209,6 +216,10 @@ def _settings(t: str, original: str) -> Intent | None:
         return Intent("status", text=original)
     if KILL_OFF.search(t):
         return Intent("kill_off", text=original)
+    one_kind = _STOP_ONE_KIND.match(t)
+    if one_kind and kind_in(one_kind.group(1)) and not has(r"\b(?:everything|all of it|it all|every ?thing)\b", t):
+        # "stop the reorders for now": one kind, not the store-wide kill switch; asked how
+        return Intent("stop_kind", ref=Ref(kind=kind_in(one_kind.group(1))), text=original)
     if KILL_ON.search(t) and not has(r"\bstop (?:proposing|suggesting|showing|sending)\b", t):
         when = re.search(r"\b(?:for|till|until|til|through|over)\s+(?:the\s+)?(?:weekend|night|today|tonight|\w+day"
                          r"|\d+\s*(?:hours?|days?|minutes?|h)|a (?:bit|while|day|week|few hours)|now|an hour)\b.*$", t)
@@ -269,7 +280,9 @@ def _agent_switch(t: str, original: str) -> Intent | None:
 def _head(t: str) -> str:
     """The clause without its reason ("…, margins are too thin", "… because we're not ready")."""
     return re.sub(r"\s+(?:because|since|as|due to|bc|cuz|cos|b/c)\s.*$|,\s+(?=[a-z])(?!\s*(?:and|or)\s+#?\d)"
-                  r"(?!(?:and\s+)?(?:the\s+)?" + PLACE + r"\b).*$"
+                  r"(?!(?:and\s+)?(?:the\s+)?" + PLACE + r"\b)"
+                  # "approve 9, but only 30 units": a change to what is approved is part of the request
+                  r"(?!(?:but|only|make|with|at|instead|change|set|and make|and change|just)\b).*$"
                   r"|\s[-—:]\s.*$", "", t)
 
 
@@ -294,8 +307,9 @@ def _clause(t: str, original: str, now: datetime, names: frozenset[str] | None) 
         # "release order 9315": not holding it (a hold waiting is rejected, one in force rolled back); echoed
         return Intent("release", ref=Ref(kind="risk.hold_order", words=("#" + m.group(1),)),
                       reason=reason_in(original, r"release|unhold|un-hold|let|ship|through|go|out|hold"), text=original)
-    ids = ids_in(t)
     head = _head(t)
+    # a number in the reason ("approve 13, we've had that page for 3 years") is not an action
+    ids = ids_in(head) if head != t else ids_in(t)
     ref = ref_in(head, names=names)
     hedge = _NEGATED.search(head)
     # a clause whose head names its own target ("reject 16", "reject the second one") takes its verb from the
@@ -336,8 +350,9 @@ def _decision(verb: str | None, t: str, original: str, now: datetime, ids: tuple
         words = r"reject|decline|deny|veto|turn down|no to|nope|skip|drop|kill|cancel|bin|scrap|ditch|nix"
         return Intent("reject", ids=ids, ref=None if ids else ref, reason=reason_in(original, words) or reason_in(t, words))
     if verb in ("approve", "edit_approve"):
-        params = params_in(t, original)
-        if params or asks_change(t):
+        head = _head(t)  # "approve 12, we need more stock": the reason asks no change
+        params = params_in(head, original)
+        if params or asks_change(head):
             # a change that cannot be read stays an edit (with nothing in it): the brain asks, never approves as is
             return Intent("edit_approve", ids=ids, ref=None if ids else ref, params=params, text=original)
         return Intent("approve", ids=ids, ref=None if ids else (ref or Ref(focus=True)))

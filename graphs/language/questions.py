@@ -87,6 +87,16 @@ def stock_question(t: str) -> Intent | None:
     return Intent("stock", text=t) if _STOCK.search(t) and product_words(t) else None
 
 
+#: "how many visitors did we get yesterday", "whats our conversion rate this week": the store's traffic (GA4)
+_TRAFFIC = re.compile(r"\b(?:how many|what(?:'s| is| was)?|whats|how much)\b.*\b(?:sessions|visitors|visits|traffic)\b"
+                      r"|\b(?:sessions|visitors|traffic) (?:today|yesterday|this|last|in)\b|\bconversion(?: rate)?\b"
+                      r"(?!.*\b(?:page|product|on the|for the)\b)")
+#: what the engine has no data on: said so, never answered with something else
+_NO_DATA = re.compile(r"\b(?:competitors?|amazon|ebay|etsy|ad ?spend|ads? (?:cost|spend|budget)|cpc|roas|cac"
+                      r"|(?:email|newsletter)s? (?:open|click)|open rates?|unsubscri\w*|newsletters?|email campaigns?"
+                      r"|facebook|instagram|tiktok|google ads|profit after|net profit)\b")
+
+
 #: "whats on order", "how much is tied up in purchase orders?", "open POs"
 _ON_ORDER = re.compile(r"\bon order\b|\bpurchase orders\b|\bopen (?:purchase orders?|pos?)\b|\btied up in\b"
                        r"|\bincoming stock\b|\bwhat(?:'s| is) (?:coming|incoming|arriving)\b")
@@ -102,6 +112,10 @@ def data_question(t: str) -> Intent | None:
         return Intent("sales", text=t)
     if _ON_ORDER.search(t):
         return Intent("on_order", text=t)
+    if _NO_DATA.search(t):
+        return Intent("no_data", text=t)
+    if _TRAFFIC.search(t) and not has(r"\bchannels?\b|\bwhich source\b|\bdrop|\bfell\b", t):
+        return Intent("traffic", text=t)
     stocked = stock_question(t)
     if stocked is not None:
         return stocked
@@ -157,7 +171,7 @@ def reading(t: str, original: str, now: datetime, *, ids: tuple[int, ...] = (),
              ref: Ref | None = None, names: frozenset[str] | None = None) -> Intent | None:
     if _REST.search(t) and not ids:
         return Intent("list", status="pending")
-    if _ON_ORDER.search(t) or stock_question(t):
+    if _ON_ORDER.search(t) or _NO_DATA.search(t) or stock_question(t):
         return data_question(t)
     ref = ref if ref is not None else ref_in(t, names=names)
     if has(r"\b(why|explain|tell me (?:more )?about|more about|details?|what (?:is|was|does) #?\d|what's #?\d"

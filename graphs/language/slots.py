@@ -145,16 +145,20 @@ def plural(text: str) -> bool:
     return False
 
 
+#: "number 3 on that list", "no. 3 from your list": a place in what was shown
+_ON_THE_LIST = r"(?:on|in|from) (?:the|my|that|this|your) (?:list|queue)"
 # numbers that are not action ids: money, percentages, durations, quantities, dates, "top 5", order names
 _NOT_IDS = re.compile(
     r"(?:[$€£]\s*\d[\d,.]*|\d[\d,.]*\s*(?:%|percent|dollars|euros|pounds|usd|eur|gbp)\b"
-    r"|\b(?:in|for)\s+\d+\s+(?:minute|min|hour|hr|day|week|month)s?\b|\d{4}-\d{2}-\d{2}"
-    r"|\b\d+\s*(?:units?|pcs|pieces|items? of|days?|weeks?|hours?|x\b)|\b(?:top|first|last|bottom)\s+\d+\b"
+    r"|\b(?:in|for)\s+\d+\s+(?:minute|min|hour|hr|day|week|wk|month|mo|mth|year|yr)s?\b|\d{4}-\d{2}-\d{2}"
+    r"|\b\d+\s*(?:units?|pcs|pieces|items? of|days?|weeks?|wks?|months?|mos?|mths?|years?|yrs?|hours?|hrs?"
+    r"|minutes?|mins?|x\b)|\b\d+\s+(?:a|per)\s+(?:day|wk|week|month|mo|year|yr)\b"
+    r"|\b(?:top|first|last|bottom)\s+\d+\b"
     r"|\bquantity\s+(?:to\s+|of\s+)?\d+|\border\s+#?\s?\d+|\bnw-\d+(?:-\d+)?"
     r"|\bprice\s+(?:to\s+|at\s+|=\s*)?\d[\d,.]*|\bpriced\s+(?:at\s+)?\d[\d,.]*|\brun\s+#?\d+"
     r"|\b\d{1,2}(?::\d{2})?\s*(?:am|pm)\b|\b\d+(?:st|nd|rd|th)\b|\b\d+\s*(?:oz|in|cm|mm|kg|g)\b"
     r"|\b(?:all|the|these|those|both|my|next|other|bottom)\s+\d+\b|\b(?:instead of|rather than)\s+\d+"
-    r"|\b(?:number|no\.?|#)\s*\d+\s+(?:on|in) (?:the|my) (?:list|queue)|" + r"\b(?:version|ver\.?|v)\s?#?\d+\b)")
+    r"|\b(?:number|no\.?|#)\s*\d+\s+" + _ON_THE_LIST + "|" + r"\b(?:version|ver\.?|v)\s?#?\d+\b)")
 _VERSION = re.compile(r"\b(?:version|ver\.?|v)\s?#?(\d+)\b")
 
 
@@ -260,7 +264,7 @@ def ref_in(text: str, *, names: frozenset[str] | None = None, with_names: bool =
     risk = risk_in(text)
     kind = kind_in(text)
     position = count = None
-    m_place = re.search(r"\b(?:number|no\.?|#)\s*(\d+)\s+(?:on|in) (?:the|my) (?:list|queue)", text)
+    m_place = re.search(r"\b(?:number|no\.?|#)\s*(\d+)\s+" + _ON_THE_LIST, text)
     m = re.search(r"\b(?:the )?(top|first|last|bottom|all)\s+(\d+)\b", text) or re.search(
         r"\bthe\s+(\d+)\b(?=\s+(?:\w+\s+)?(?:\w+s)\b)", text)
     if m:
@@ -331,8 +335,11 @@ def params_in(text: str, original: str) -> dict[str, Any]:
          or re.search(r"\bat\s+(\d+[.,]\d{2})\b", text))
     if m:
         params["new_price"] = float(m.group(1).replace(",", "."))
-    m = re.search(r"\b(\d+)\s*(?:units|pcs|pieces)\b|\bquantity\s+(?:to\s+|of\s+)?(\d+)\b|\border\s+(\d+)\s+instead\b"
-                  r"|\bonly\s+(\d+)\b(?!\s*%)", text)
+    m = re.search(r"\b(\d+)\s*(?:units|pcs|pieces)\b(?!\s+(?:left|remaining|in stock|on hand))"
+                  r"|\bquantity\s+(?:to\s+|of\s+)?(\d+)\b|\border\s+(\d+)\s+instead\b"
+                  # "only 30" is a quantity; "only 3 left (in stock)" is a fact about stock
+                  r"|\bonly\s+(\d+)\b(?!\s*%)(?!\s+(?:\w+\s+)?(?:left|remaining|in stock|on hand|sold|a (?:day|week|wk)"
+                  r"|per|orders?))", text)
     if m:
         params["quantity"] = int(next(g for g in m.groups() if g))
     return params

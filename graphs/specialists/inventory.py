@@ -122,7 +122,7 @@ async def analyse(ctx: RunContext, task: str, scope: dict[str, Any]) -> Analysis
         down = inv.best_markdown(stock, pace, price=price, cost=cost, holding_rate=settings.holding_cost_rate,
                                  limit=room) or down
         revenue = _markdown_worth(down, pace, settings, sum(daily[-pace.days:]) if pace.days else 0.0,
-                                  price=price, cost=cost, cost_source=cost_source)
+                                  price=price, cost=cost, cost_source=cost_source, stock=stock)
         if revenue.value <= 0:
             analysis.reject(MARKDOWN, "the margin given away exceeds the gain")
             continue
@@ -208,9 +208,12 @@ def _holding(settings: inv.Settings) -> str:
 
 
 def _markdown_worth(down: inv.Markdown, pace: inv.Pace, settings: inv.Settings, sold: float, *, price: float,
-                    cost: float, cost_source: str) -> Revenue:
+                    cost: float, cost_source: str, stock: int) -> Revenue:
     """Extra units x the owner's gain on each: its margin, the carrying cost and write-off it avoids, less the
-    margin given away on the units that sell anyway, spread over the extra units."""
+    margin given away on the units that sell anyway, spread over the extra units.
+
+    The model's inputs ride with the last figure (``model``): an edit of the depth works the same
+    arithmetic out again at the new depth (``policies.edits.rederive``)."""
     off = num(down.percent_off / 100.0, "pct", "off")
     p, c = num(price, "money", "price"), num(cost, "money", "cost")
     extra = _extra_units(down, pace, sold)
@@ -222,10 +225,13 @@ def _markdown_worth(down: inv.Markdown, pace: inv.Pace, settings: inv.Settings, 
     base = num(down.base_units, label="units sold anyway")
     if base.value > 0 and extra.value > 0:
         gain = gain - (base * p * off).grouped() / num(extra.value, label="extra units")
-    return multiply(extra, Factor.worked(
+    revenue = multiply(extra, Factor.worked(
         "owner's gain per extra unit", gain,
         f"{PRODUCTS}: price, {cost_source}; {_holding(settings)}; write-off: stock past a year of sales; "
         "less the discount on sales made anyway", "money"))
+    revenue.inputs[-1]["model"] = inv.MarkdownModel(stock, pace.per_day, pace.spread, pace.days, price, cost,
+                                                    settings.holding_cost_rate).as_dict()
+    return revenue
 
 
 def _extra_units(down: inv.Markdown, pace: inv.Pace, sold: float) -> Factor:

@@ -183,13 +183,15 @@ async def test_change_notifications_stay_in_their_store(served: tuple[App, str],
         async with http_client(url, token, "2026-07-28") as client:
             async with client.listen(resource_subscriptions=uris) as events:
                 ready[who].set()
-                with anyio.move_on_after(5):  # bounded: the customer must hear nothing at all
+                with anyio.move_on_after(2 * settle + 5):  # bounded: the customer must hear nothing at all
                     async for event in events:
                         heard[who].append(str(getattr(event, "uri", "")))
-                        if until is not None and str(getattr(event, "uri", "")) == until:
+                        if until is not None and str(getattr(event, "uri", "")) == until and armed.is_set():
                             return
 
     ready = {"other": anyio.Event(), "customer": anyio.Event()}
+    armed = anyio.Event()  # the other listener ends on its own store's change, once that change is made
+    settle = 1.5 * app.settings.mcp_feed_seconds  # the feed has handed on everything before it
     async with anyio.create_task_group() as tg:
         tg.start_soon(listen, "other", tokens.other_operator, f"growth://actions/{theirs.id}")
         tg.start_soon(listen, "customer", tokens.customer, None)
@@ -197,10 +199,17 @@ async def test_change_notifications_stay_in_their_store(served: tuple[App, str],
         await ready["customer"].wait()
         from tools.decisions import decide
 
+        # the other store's own proposal (made just before listening) may still be on its way: let it arrive
+        await anyio.sleep(settle)
+        assert f"growth://actions/{action.id}" not in heard["other"]
+        heard["other"].clear()
         await decide(app.deps, OP, action_id=action.id, version=1, verdict="approve")  # this store's change ...
+        await anyio.sleep(settle)
+        # (with the SDK's shared bus the other store would have heard this store's action and inbox change)
+        assert heard["other"] == []
+        armed.set()
         await decide(app.deps, Principal.operator("other"), action_id=theirs.id, version=1, verdict="reject",
                      reason="not for us")  # ... then the other store's: it ends the other listener
     # the other store's operator heard only its own store's events, and none of this store's ids
-    # (with the SDK's shared bus it would first have heard this store's inbox change)
     assert heard["other"] == [f"growth://actions/{theirs.id}"]
     assert heard["customer"] == []

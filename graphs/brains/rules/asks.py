@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from graphs.brains.rules.render import KIND_PLURAL, PARAM_WORDS, STATUS_WORD, short_title
+from policies.kinds import KINDS
 
 WHICH = ("Which action do you mean? Give me its number (\"#12\") or name it (\"the alpaca reorder\"), or say "
          "\"what should I do today?\" to see the queue.")
@@ -102,3 +103,16 @@ def unknown_ids(ids: tuple[int, ...] | list[int], verb: str, *, known: dict[int,
             out.append(f"#{i} is {STATUS_WORD.get(a['status'], a['status'].replace('_', ' '))}, so I can't "
                        f"{verb.replace('_', ' ')} it.")
     return "\n".join(out)
+
+
+def stop_kind(kind: str | None) -> str:
+    """"stop the reorders for now": the ways to stop one kind, and the store-wide switch named apart."""
+    what = KIND_PLURAL.get(kind or "", "those")
+    spec = KINDS.get(kind or "")
+    lines = [f"Stop the {what} how? Nothing was changed."]
+    if spec is not None and spec.agent in ("analytics", "inventory", "content", "risk"):
+        lines.append(f"· \"turn off the {spec.agent} agent\": it proposes nothing (no {what}, nor its other kinds) "
+                     "until you turn it back on;")
+    lines += [f"· \"reject the {what} because …\": the ones waiting now, and the agent learns why;",
+              "· \"stop everything\": the kill switch, which stops every execution of every kind."]
+    return "\n".join(lines)

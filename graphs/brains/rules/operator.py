@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from graphs.brains.base import Act, Reply, Step, ToolCall, Turn
-from graphs.brains.rules import answers, asks, render
+from graphs.brains.rules import answers, asks, render, store_answers
 from graphs.language.confirm import is_acknowledgement
 from graphs.language.dates import period_in
 from graphs.language.edits import fit_change
@@ -157,6 +157,8 @@ class OperatorPlan:
             return part, [call("get_status"), call("find_actions", status="pending", limit=5),
                           call("list_runs", limit=3), call("list_actions", status="pending", kind="support.escalation",
                                                            limit=10)]
+        if name == "stop_kind":
+            return {**part, "text": asks.stop_kind(intent.ref.kind if intent.ref else None)}, []
         if name == "kill_on":
             return part, [call("set_kill_switch", engaged=True, reason=intent.reason or "the operator stopped "
                                                                                       "everything from chat")]
@@ -187,20 +189,21 @@ class OperatorPlan:
                   "top_products": ("top_products", {"period": period_in(intent.text or "", self.turn.now,
                                                                         default="28d")}),
                   "on_order": ("on_order", {}),
+                  "traffic": ("store_traffic", {"period": period_in(intent.text or "", self.turn.now)}),
                   "stock": ("product_stock", {"query": product_words(intent.text or "")}), "channels": ("channel_changes", {}),
                   "agent_stats": ("agent_activity", {}),
                   "outcomes": ("action_outcomes", {"kind": intent.ref.kind if intent.ref else None}),
                   "escalations": ("list_actions", {"status": "pending", "kind": "support.escalation", "limit": 20})}
         if name in simple:
             tool, args = simple[name]
-            if name in ("sales", "top_products", "channels", "agent_stats"):
+            if name in ("sales", "top_products", "channels", "agent_stats", "traffic"):
                 part["last"] = remember(intent, ids=[], candidates=[], awaiting=None)
             return part, [call(tool, **args)]
         if name == "audit_digest":
             since, window = self.window(intent.text or "")
             # the last cycle's reflection first: what the engine did on its own, then the events themselves
             return {**part, "window": window}, [call("audit_log", limit=500, since=since), call("last_cycle")]
-        text = {"greeting": render.GREETING, "help": render.HELP_OPERATOR,
+        text = {"greeting": render.GREETING, "help": render.HELP_OPERATOR, "no_data": store_answers.NO_DATA,
                 "ack": render.ACK_PENDING if self.turn.facts.get("pending") else render.ACK}.get(name)
         return {**part, "text": text or render.UNKNOWN + render.HELP_OPERATOR.split("\n", 1)[1]}, []
 

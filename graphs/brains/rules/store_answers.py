@@ -149,6 +149,32 @@ def outcomes(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]]
     return "\n".join(lines), [{"type": "action", "id": o["action_id"]} for o in items]
 
 
+def traffic(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
+            names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
+    r = ok(results) or {}
+    if not r.get("available"):
+        return "I can't answer that yet: no GA4 data is imported. I can import a GA4 export.", []
+    if r.get("empty"):
+        return (f"GA4 is imported up to {_day(r['imported_to'])}, so there is nothing yet for {r['label']}. "
+                "Ask for yesterday or last week, or import a newer export."), []
+    this, last, window = r["current"], r["previous"], r["window"]
+
+    def rate(p: dict[str, Any]) -> str:
+        return "no sessions" if p["conversion"] is None else f"{p['conversion']:.2%} converted"
+
+    return (f"{r['label'][0].upper()}{r['label'][1:]} ({_span(window['this'])}): {this['sessions']:,.0f} sessions, "
+            f"{this['purchases']:,.0f} purchases, {rate(this)}. {r['previous_label'][0].upper()}"
+            f"{r['previous_label'][1:]} ({_span(window['last'])}): {last['sessions']:,.0f} sessions, "
+            f"{last['purchases']:,.0f} purchases, {rate(last)}. Source: {r['source']} (imported to "
+            f"{_day(r['imported_to'])})."), []
+
+
+#: a question about what the engine has no data on: said so, never answered with something else
+NO_DATA = ("I don't have that: the engine reads your store's Search Console, GA4 and Shopify exports (searches, "
+           "traffic and conversion, orders, refunds, products and stock), not competitors' prices, ad spend or "
+           "e-mail campaigns. Ask me about those, or \"what should I do today?\".")
+
+
 def _span(window: list[str]) -> str:
     start, end = (datetime.fromisoformat(d) for d in window)
     return _day(window[0]) if start == end else f"{start:%-d %b}–{end:%-d %b}"

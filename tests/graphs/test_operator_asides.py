@@ -1,0 +1,160 @@
+"""What the operator says around a request never becomes another request.
+
+Found by a second exploratory chat (150 turns on the demo store): a number in a reason ran a second
+action ("approve 13, we've had that page for 3 years" executed #3; "approve 17, about 20% of our
+traffic lands there" executed #20); "approve number 3 on that list" executed action #3, not the third
+of the list; "approve 17 jk" and "approve 14, nvm" executed; "approve 16 if it mentions free shipping"
+executed without the condition being checked; "snooze 13 for 3 wks" snoozed #3 too, until tomorrow;
+"stop the reorders for now" engaged the store-wide kill switch; "approve 9, only 3 left in stock"
+offered a purchase order for 3 units; "approve 8 but order 20 fewer" offered 89 as proposed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+from graphs.gate import second_thoughts
+from graphs.language.intents import parse
+from policies.principal import Principal
+from server.app import App
+from tests.factories import proposal
+from tools.actions import get_action, propose
+from tools.tenants import get_status
+
+OP = Principal.operator("demo")
+CONTENT = Principal.for_agent("demo", "content")
+INVENTORY = Principal.for_agent("demo", "inventory")
+NOW = datetime(2026, 11, 30, 8, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(("text", "ids"), [
+    ("approve 13, we've had that page for 3 years", (13,)),
+    ("approve 13, we've had that page for 3 yrs", (13,)),
+    ("approve 17 - it brings in about 15 a wk", (17,)),
+    ("approve 17, about 20% of our traffic lands there", (17,)),
+    ("approve 10, we sell about 6 a wk so it makes sense", (10,)),
+    ("reject 12 because it only sold 4 last month", (12,)),
+    ("approve 12, 13 and 14", (12, 13, 14)),
+    ("approve 12 and 14, both look right", (12, 14)),
+])
+def test_a_number_in_a_reason_is_not_an_action(text: str, ids: tuple[int, ...]) -> None:
+    assert parse(text, NOW)[0].ids == ids
+
+
+@pytest.mark.parametrize("text", ["approve number 3 on that list", "approve no. 3 on the list",
+                                  "approve number 3 from your list"])
+def test_a_number_on_a_list_is_a_place_not_an_action(text: str) -> None:
+    [intent] = parse(text, NOW)
+    assert intent.ids == () and intent.ref is not None and intent.ref.position == 3, intent
+
+
+@pytest.mark.parametrize("text", ["approve 17 jk", "approve 17... just kidding", "approve 13 haha kidding",
+                                  "approve 14, nvm", "approve all the reorders... just kidding", "approve 9 lol no"])
+def test_a_joke_or_a_never_mind_does_nothing(text: str) -> None:
+    names = {i.name for i in parse(text, NOW)}
+    assert not names & {"approve", "reject", "snooze", "edit_approve", "rollback"}, names
+
+
+@pytest.mark.parametrize("text", ["approve 16 if it mentions free shipping", "approve 16 if it doesn't mention "
+                                  "free shipping", "approve 9 assuming the supplier has stock",
+                                  "approve 24 if the order is over 3000 dollars"])
+def test_a_condition_is_never_taken_as_met(text: str) -> None:
+    assert second_thoughts(text)
+
+
+@pytest.mark.parametrize(("text", "ids", "days"), [
+    ("snooze 13 for 3 wks", (13,), 21), ("snooze 13 for 2 wks", (13,), 14), ("snooze 18 for 2 mos", (18,), 60),
+    ("snooze 19 for a wk", (19,), 7), ("snooze 19 for 2 yrs", (19,), 730), ("snooze 19 for 3 days", (19,), 3),
+])
+def test_abbreviated_durations_are_durations(text: str, ids: tuple[int, ...], days: int) -> None:
+    [intent] = parse(text, NOW)
+    assert intent.ids == ids and intent.until == NOW + timedelta(days=days), intent
+
+
+@pytest.mark.parametrize("text", ["stop the reorders for now", "stop the markdowns", "pause the fraud holds",
+                                  "stop all the title rewrites"])
+def test_stopping_one_kind_is_not_the_kill_switch(text: str) -> None:
+    names = {i.name for i in parse(text, NOW)}
+    assert "kill_on" not in names, names
+
+
+@pytest.mark.parametrize(("text", "params"), [
+    ("approve 9, only 3 left in stock", {}),
+    ("approve 9 but only 30 units", {"quantity": 30}),
+    ("approve 9, we have only 3 left", {}),
+])
+def test_a_fact_about_stock_is_not_an_edit(text: str, params: dict[str, Any]) -> None:
+    [intent] = parse(text, NOW)
+    assert intent.params == params, intent
+
+
+@pytest.mark.parametrize("text", ["approve 8 but order 20 fewer", "approve 8 but double the quantity",
+                                  "approve 8 but halve it", "approve 8 with a few more units"])
+def test_a_change_that_cannot_be_worked_out_is_asked_about(text: str) -> None:
+    [intent] = parse(text, NOW)
+    assert intent.name == "edit_approve" and not intent.params, intent
+
+
+# --- on the store ----------------------------------------------------------------------------------------------
+
+async def _status(app: App, action_id: int) -> str:
+    return str((await get_action(app.deps, OP, action_id=action_id))["action"]["status"])
+
+
+@pytest.mark.parametrize("say", ["approve {a}, we've had that page for {b} years", "approve {a}, about {b}% of our "
+                                 "traffic lands there", "approve {a} - it brings in about {b} a wk"])
+async def test_a_number_in_a_reason_never_runs_that_action(agents_app: App, say: str) -> None:
+    made = [(await propose(agents_app.deps, CONTENT, proposal(target=f"page:/products/p{i}"))).action
+            for i in range(3)]
+    a, b = made[0].id, made[2].id
+    chat = await agents_app.agents()
+    await chat.send(OP, say.format(a=a, b=b), thread="a1")
+    assert await _status(agents_app, b) == "pending_approval"
+
+
+async def test_a_joke_never_runs(agents_app: App) -> None:
+    a = (await propose(agents_app.deps, CONTENT, proposal())).action
+    chat = await agents_app.agents()
+    for say in (f"approve {a.id} jk", f"approve {a.id}, nvm", f"approve {a.id}... just kidding"):
+        await chat.send(OP, say, thread="a2")
+        assert await _status(agents_app, a.id) == "pending_approval"
+
+
+async def test_a_condition_waits_for_a_yes(agents_app: App) -> None:
+    a = (await propose(agents_app.deps, CONTENT, proposal())).action
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, f"approve {a.id} if it mentions free shipping", thread="a3")
+    assert {(p["verb"], p.get("action_id")) for p in turn.pending or []} == {("approve", a.id)}, turn.reply
+    assert await _status(agents_app, a.id) == "pending_approval"
+
+
+async def test_stopping_the_reorders_asks_how_and_leaves_the_kill_switch_alone(agents_app: App) -> None:
+    await propose(agents_app.deps, INVENTORY, proposal("inventory.reorder"))
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, "stop the reorders for now", thread="a4")
+    assert not (await get_status(agents_app.deps, OP))["kill_switch"]["engaged"]
+    said = " ".join(turn.reply.split())
+    assert "turn off the inventory agent" in said and "stop everything" in said, said
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("how many visitors did we get yesterday", "traffic"), ("how many sessions did we get last week", "traffic"),
+    ("whats our conversion rate this week", "traffic"), ("which channel dropped?", "channels"),
+    ("whats our email open rate", "no_data"), ("are our prices higher than our competitors on the alpaca blankets?",
+                                               "no_data"),
+    ("whats our profit this month after ad spend", "no_data"), ("what did amazon charge for the same mug", "no_data"),
+])
+def test_questions_about_traffic_and_what_the_engine_does_not_know(text: str, name: str) -> None:
+    assert parse(text, NOW)[0].name == name
+
+
+async def test_a_question_without_data_says_so_and_nothing_else(agents_app: App) -> None:
+    chat = await agents_app.agents()
+    for say in ("whats our email open rate", "are our prices higher than our competitors?"):
+        turn = await chat.send(OP, say, thread="a5")
+        assert turn.reply.startswith("I don't have that") and not turn.pending, turn.reply
+    turn = await chat.send(OP, "how many visitors did we get yesterday?", thread="a5")
+    assert "no GA4 data is imported" in turn.reply, turn.reply
