@@ -73,7 +73,8 @@ _ASKS_CHANGE = re.compile(
     r"|\b(?:change|set|update|edit|rename|tweak|reword)\s+(?:the|its|it'?s)\s+\w+"
     r"|\b(?:title|description|anchor|link text|wording|copy|price|quantity|units|discount)\s+(?:to|should be|as|:)"
     # "order 20 fewer", "double the quantity", "halve it", "a few more units": relative, so asked, never guessed
-    r"|\b(?:fewer|less|more|double|halve|half|triple|twice|a bit|smaller|bigger|larger|deeper|shallower)\b")
+    r"|\b(?:fewer|less|more|double|halve|half|triple|twice|a bit|smaller|bigger|larger|deeper|shallower)\b"
+    r"|\d\s+with\s+[$€£]?\d")  # "approve 12 with 45.50": a value said with an approval is a change, or a question
 
 
 def asks_change(t: str) -> bool:

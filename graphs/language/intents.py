@@ -25,8 +25,8 @@ from graphs.language.edits import asks_change
 from graphs.language.intent import Intent
 from graphs.language.normalize import normalize
 from graphs.language.questions import question, reading
-from graphs.language.slots import (PLACE, Ref, agent_in, has, ids_in, kind_in, level_in, params_in, reason_in, ref_in,
-                                   version_in)
+from graphs.language.slots import (PLACE, Ref, agent_in, has, ids_in, kind_in, level_in, name_words, params_in,
+                                   reason_in, ref_in, version_in)
 
 __all__ = ["Intent", "parse"]
 
@@ -57,6 +57,10 @@ _POLITE = re.compile(r"^(?:(?:can|could|would|will) you (?:please )?|please (?:y
                      r"(?=(?:" + _CLAUSE_VERBS + r"|stop|halt|freeze|pause|engage|turn|set|go|put|switch)\b)")
 
 
+#: the most requests one message is read for
+MAX_CLAUSES = 20
+
+
 def parse(text: str, now: datetime, *, names: frozenset[str] | None = None) -> list[Intent]:
     """The intents of one message, in the order the operator said them.
 
@@ -69,8 +73,8 @@ def parse(text: str, now: datetime, *, names: frozenset[str] | None = None) -> l
 
 @lru_cache(maxsize=1024)
 def _parse(text: str, now: datetime, names: frozenset[str] | None) -> tuple[Intent, ...]:
-    original = _excepted(_corrected(strip_markup(text).strip()))
-    t = _excepted(_corrected(normalize(original)))
+    original = _each_its_own(_excepted(_corrected(_last_word(strip_markup(text).strip()))))
+    t = _each_its_own(_excepted(_corrected(_last_word(normalize(original)))))
     if not t:
         return (Intent("unknown", text=text.strip()),)
     if is_acknowledgement(t):
@@ -81,6 +85,9 @@ def _parse(text: str, now: datetime, names: frozenset[str] | None) -> tuple[Inte
         return tuple(Intent("hold_back", ids=i.ids, ref=i.ref, held_back=i.name if i.name in _WRITES else None,
                             text=original) for i in _parse(asked, now, names))
     clauses = [c for c in _SPLIT.split(t) if c.strip()]
+    if len(clauses) > MAX_CLAUSES:
+        # a message of dozens of requests is not read piecemeal: nothing of it is done, and the reply says so
+        return (Intent("too_many", limit=len(clauses), text=original),)
     originals = _split_original(original, len(clauses))
     intents = tuple(_one(c, o, now, names) for c, o in zip(clauses, originals))
     return _after_edits(intents) or (Intent("unknown", text=original),)
@@ -120,6 +127,35 @@ def _corrected(text: str) -> str:
         kept = new if len(new) >= len(old) else old[:len(old) - len(new)] + new
         return f"{text[:before.start()]}{' and '.join(kept)}{text[m.end():]}"
     return text
+
+
+_TURNED = re.compile(r"(?i)(?:^|[,.;:!?\s]|\s[-—–])\s*(?:scratch that|no wait|wait,? no|on second thoughts?|actually no"
+                     r"|forget that|never ?mind that|change of plan)[,.;:!]*\s+(?=(?:please\s+|just\s+)?(?:"
+                     + _CLAUSE_VERBS + r")\b)")
+
+
+def _last_word(text: str) -> str:
+    """"reject 16 — scratch that, approve it": what follows the operator's change of mind is the request
+    (the message still holds second thoughts, so the gate echoes it and waits for a yes)."""
+    turns = list(_TURNED.finditer(text))
+    if not turns:
+        return text
+    kept, dropped = text[turns[-1].end():], text[:turns[-1].start()]
+    numbers = re.findall(r"#?\d{1,9}\b", dropped)
+    if numbers and not re.search(r"\d", kept):
+        # "approve it" after "reject 16 — scratch that": "it" is the action the message named
+        kept = re.sub(r"\b(?:it|that one|this one|that|this|them|those|both)\b", " and ".join(numbers), kept,
+                      count=1)
+    return kept
+
+
+_EACH = re.compile(r"(?i)\s+and\s+(?=#?\d{1,9}\s+(?:with|at|to|but)\s+\d)")
+
+
+def _each_its_own(text: str) -> str:
+    """"approve 9 with 20 units and 10 with 30": each action with its own change, as two requests."""
+    m = re.match(r"(?i)^(?:please\s+)?(approve|edit and approve|set|change)\b", text)
+    return _EACH.sub(f" and {m.group(1)} ", text) if m else text
 
 
 def _excepted(text: str) -> str:
@@ -198,7 +234,7 @@ _DECISION_FIRST = re.compile(r"^(?:please |ok |okay |so |then )?(?:reject|declin
                              r"|skip|no to|undo|roll ?back|explain)\b")
 
 
-_STOP_ONE_KIND = re.compile(r"^(?:please |ok |so )?(?:stop|pause|halt|freeze|no more)\s+(?:all\s+|any\s+)?(?:the\s+|those\s+"
+_STOP_ONE_KIND = re.compile(r"^(?:please |ok |so )?(?:stop|pause|halt|freeze)\s+(?:all\s+|any\s+)?(?:the\s+|those\s+"
                             r"|these\s+|new\s+)?(.+)$")
 _NOT_SETTING = re.compile(r"\b(?:don'?t|dont|do not|never(?! ?mind)|no need to|not|won'?t|shouldn'?t)\b")
 _REPORTED = re.compile(r"\b(?:i (?:already )?(?:said|told you|thought|asked for|asked you|set (?:it|autonomy|us))"
@@ -217,7 +253,8 @@ def _settings(t: str, original: str) -> Intent | None:
     if KILL_OFF.search(t):
         return Intent("kill_off", text=original)
     one_kind = _STOP_ONE_KIND.match(t)
-    if one_kind and kind_in(one_kind.group(1)) and not has(r"\b(?:everything|all of it|it all|every ?thing)\b", t):
+    if one_kind and kind_in(one_kind.group(1)) and not has(r"\b(?:everything|all of it|it all|every ?thing|emergency"
+                                                           r"|something(?:'s| is)? (?:off|wrong|weird|broken))\b", t):
         # "stop the reorders for now": one kind, not the store-wide kill switch; asked how
         return Intent("stop_kind", ref=Ref(kind=kind_in(one_kind.group(1))), text=original)
     if KILL_ON.search(t) and not has(r"\bstop (?:proposing|suggesting|showing|sending)\b", t):
@@ -294,6 +331,28 @@ _RELEASE = re.compile(r"^(?:please |ok |okay |so )?(?:release|unhold|un-hold|lif
                       r"(?:hold\s+on\s+)?(?:order\s*)?#?\s?(\d{3,})\b(?:\s+(?:go|ship|through|out))?")
 
 
+_EXCEPT_REF = re.compile(r"\s*,?\s*\b(?:except(?: for)?|but not|apart from|other than|excluding|bar|not)\s+(?:for\s+)?"
+                         r"(?:the\s+)?(?P<what>.+)$")
+
+
+def _except_ref(head: str, names: frozenset[str] | None) -> tuple[str, tuple[str, ...]]:
+    """"approve all of them except the candle one", "approve those except 16": the reference, and what it
+    leaves out (numbers and name words); the exception is not a hedge."""
+    m = _EXCEPT_REF.search(head)
+    if m is None:
+        return head, ()
+    before = head[:m.start()]
+    ref = ref_in(before, names=names)
+    if ref is None or not (ref.every or ref.several or ref.rest or ref.count or ref.plural or ref.focus):
+        return head, ()
+    what = m.group("what")
+    out = tuple(str(n) for n in ids_in(what) or tuple(int(n) for n in re.findall(r"#?(\d{1,9})\b", what)))
+    words = tuple(w for g in name_words(what, names) for w in g)
+    kind = kind_in(what)  # "… except the reorders"
+    words += (f"kind:{kind}",) if kind and not words else ()
+    return (before, out + words) if out or words else (head, ())
+
+
 #: "dont hold 9315, it's a regular customer": the hold on that order is not wanted
 _DONT_HOLD = re.compile(r"^(?:please )?(?:don'?t|dont|do not|no need to)\s+hold\s+(?:order\s*)?#?\s?(\d{3,})\b")
 
@@ -302,19 +361,35 @@ def _clause(t: str, original: str, now: datetime, names: frozenset[str] | None) 
     m = re.match(r"^(?:please )?(?:hold|put (?:a )?hold on)\s+(?:order\s*)?#?\s?(\d{3,})\b", t)
     if m:
         return Intent("approve", ref=Ref(kind="risk.hold_order", words=("#" + m.group(1),)))
+    if re.match(r"^(?:please |ok |so |actually |now |just |oh )*(?:un-?snooze|wake(?: up)?|bring (?:back\b|#?\d+ back\b|it back|them back)"
+                r"|resurface)", t):
+        # ending a snooze early: the snoozed action can be decided on now; it is never snoozed again
+        return Intent("unsnooze", ids=ids_in(t), ref=None if ids_in(t) else (ref_in(t, names=names) or Ref(focus=True)))
+    m = re.match(r"^(?:please )?(?:put\s+#?(\d{1,3})\s+on hold|hold\s+#?(\d{1,3})(?=\s+(?:for|till|until|til|to)\b))", t)
+    if m:  # "put 10 on hold till thursday": an action (not an order) set aside
+        until = parse_when(t, now)
+        return Intent("snooze", ids=(int(m.group(1) or m.group(2)),), until=until,
+                      when_said=None if until else _time_words(original))
     m = _RELEASE.match(t) or _DONT_HOLD.match(t)
     if m and (not t.startswith("let") or re.search(r"\b(?:go|ship|through|out)\b", m.group(0))):
         # "release order 9315": not holding it (a hold waiting is rejected, one in force rolled back); echoed
         return Intent("release", ref=Ref(kind="risk.hold_order", words=("#" + m.group(1),)),
                       reason=reason_in(original, r"release|unhold|un-hold|let|ship|through|go|out|hold"), text=original)
     head = _head(t)
+    head, excluding = _except_ref(head, names)
     # a number in the reason ("approve 13, we've had that page for 3 years") is not an action
-    ids = ids_in(head) if head != t else ids_in(t)
+    ids = ids_in(head) if head != t or excluding else ids_in(t)
     ref = ref_in(head, names=names)
+    if ref is not None and excluding:
+        ref = replace(ref, excluding=excluding)
     hedge = _NEGATED.search(head)
     # a clause whose head names its own target ("reject 16", "reject the second one") takes its verb from the
     # head: the reason after it ("… because the copywriter redoes it next week") never turns it into another verb
     verb = (_verb(head, ids, ref) if ids_in(head) or ref is not None else None) or _verb(t, ids, ref)
+    if verb == "snooze" and re.match(r"^(?:please |ok |so )?(?:approve|go ahead|ship|execute)\b", t):
+        # "approve the markdown … only until christmas": nothing runs for a limited time; asked, never snoozed
+        return Intent("time_limited", ids=ids, ref=None if ids else ref, text=original,
+                      when_said=_time_words(original))
     if ref is None and names is not None and not ids and verb in _WRITES:
         # "approve the xyz instead": a name the store has nothing by is still a name the operator said; it
         # resolves to nothing (and is said so), never to whatever was shown last

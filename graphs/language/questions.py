@@ -89,7 +89,8 @@ def stock_question(t: str) -> Intent | None:
 
 #: "how many visitors did we get yesterday", "whats our conversion rate this week": the store's traffic (GA4)
 _TRAFFIC = re.compile(r"\b(?:how many|what(?:'s| is| was)?|whats|how much)\b.*\b(?:sessions|visitors|visits|traffic)\b"
-                      r"|\b(?:sessions|visitors|traffic) (?:today|yesterday|this|last|in)\b|\bconversion(?: rate)?\b"
+                      r"|\b(?:sessions|visitors|traffic) (?:today|yesterday|this|last|in)\b"
+                      r"|\b(?:what(?:'s| is| was)?|whats|how(?:'s| is| was| did)?)\b.*\bconversion(?: rate)?\b"
                       r"(?!.*\b(?:page|product|on the|for the)\b)")
 #: what the engine has no data on: said so, never answered with something else
 _NO_DATA = re.compile(r"\b(?:competitors?|amazon|ebay|etsy|ad ?spend|ads? (?:cost|spend|budget)|cpc|roas|cac"

@@ -65,12 +65,30 @@ def _filtered(ref: Ref, items: Sequence[dict[str, Any]]) -> list[dict[str, Any]]
 
 
 def resolve(ids: Sequence[int], ref: Ref | None, items: Sequence[dict[str, Any]], *, focus: Sequence[int] = (),
-            statuses: frozenset[str] = DECIDABLE, among: Sequence[int] = (), listed: Sequence[int] = ()) -> Resolved:
+            statuses: frozenset[str] = DECIDABLE, among: Sequence[int] = (), listed: Sequence[int] = (),
+            taken: Sequence[int] = ()) -> Resolved:
     """The actions ``ids`` or ``ref`` mean among ``items`` (ranked best first), or only ``among`` if given.
 
     A place ("the second", "the top two") counts in the list last shown (``listed``), else in the ranked
     queue — never in what the conversation last focused on (an explanation of one action is not a list).
+    "The others" are the rest of that list beyond what the same message already decided (``taken``);
+    what a reference excepts ("… except the candle one") is left out of whatever it means.
     """
+    found = _resolve(ids, ref, items, focus=focus, statuses=statuses, among=among, listed=listed, taken=taken)
+    if ref is None or not ref.excluding:
+        return found
+    usable = [i for i in items if i["status"] in statuses]
+    out = {int(e) for e in ref.excluding if e.isdigit()}
+    out |= {i["id"] for i in usable if f"kind:{i['kind']}" in ref.excluding}
+    words = [e for e in ref.excluding if not e.isdigit() and not e.startswith("kind:")]
+    if words:
+        out |= {i["id"] for i in by_name(words, usable)}
+    return Resolved(tuple(i for i in found.ids if i not in out), tuple(i for i in found.candidates if i not in out),
+                    how="described", unknown=found.unknown)
+
+
+def _resolve(ids: Sequence[int], ref: Ref | None, items: Sequence[dict[str, Any]], *, focus: Sequence[int],
+             statuses: frozenset[str], among: Sequence[int], listed: Sequence[int], taken: Sequence[int]) -> Resolved:
     usable = [i for i in items if i["status"] in statuses and (not among or i["id"] in among)]
     if among and ref is not None and ref.focus and not ids:
         focus = [i for i in among]
@@ -87,6 +105,10 @@ def resolve(ids: Sequence[int], ref: Ref | None, items: Sequence[dict[str, Any]]
                         unknown=tuple(n for n in unknown if not orders.get(n)))
     if ref is None:
         return Resolved(how="ids")
+    if ref.rest:
+        shown = [i for f in listed for i in usable if i["id"] == f] or list(usable)
+        rest = [i for i in _filtered(ref, shown) if i["id"] not in taken]
+        return Resolved(tuple(i["id"] for i in rest), how="described")
     if ref.groups:
         chosen: list[int] = []
         for group in ref.groups:

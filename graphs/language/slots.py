@@ -96,6 +96,10 @@ class Ref:
     places: tuple[int, ...] = ()
     #: the noun is plural ("the refund investigations"): every action the name fits
     plural: bool = False
+    #: "the others", "the rest": what the list shown holds beyond what this message already decided
+    rest: bool = False
+    #: "… except the candle one", "… but not 16": numbers ("16") and name words left out of what it means
+    excluding: tuple[str, ...] = ()
 
     @property
     def by_name(self) -> bool:
@@ -149,7 +153,8 @@ def plural(text: str) -> bool:
 _ON_THE_LIST = r"(?:on|in|from) (?:the|my|that|this|your) (?:list|queue)"
 # numbers that are not action ids: money, percentages, durations, quantities, dates, "top 5", order names
 _NOT_IDS = re.compile(
-    r"(?:[$€£]\s*\d[\d,.]*|\d[\d,.]*\s*(?:%|percent|dollars|euros|pounds|usd|eur|gbp)\b"
+    r"(?:[$€£]\s*\d[\d,.]*|\d[\d,.]*\s*(?:%|(?:percent|dollars|bucks|euros|pounds|usd|eur|gbp)\b)"
+    r"|\b\d+[.,]\d+\b"
     r"|\b(?:in|for)\s+\d+\s+(?:minute|min|hour|hr|day|week|wk|month|mo|mth|year|yr)s?\b|\d{4}-\d{2}-\d{2}"
     r"|\b\d+\s*(?:units?|pcs|pieces|items? of|days?|weeks?|wks?|months?|mos?|mths?|years?|yrs?|hours?|hrs?"
     r"|minutes?|mins?|x\b)|\b\d+\s+(?:a|per)\s+(?:day|wk|week|month|mo|year|yr)\b"
@@ -171,9 +176,9 @@ _OLD_AMOUNT = re.compile(r"\b(?:not|from|was|of)\s+\d+(?:\.\d+)?\b")
 _PRICE_AMOUNTS = re.compile(r"\b(?:to|at)\s+\d[\d,.]*")
 _ID_LEAD = (r"approve|reject|decline|snooze|explain|undo|revert|roll ?back|rollback|action|actions|item|items|number"
             r"|numbers|no to|ok|okay|yes to|details on|about|why is|why was|on|and|skip|postpone|defer|park|deny|veto"
-            r"|accept|execute|do|show me|show|light|of|is|was|what's|what is|both|also|plus|with|for|about|remind me"
-            r"|see|open|view|check|confirm|drop|kill|cancel|but|not|except|lgtm|then|mark|marked|with|push|move|delay"
-            r"|reschedule|shift")
+            r"|accept|execute|do|show me|show|light|of|is|was|what's|what is|both|also|plus|for|about|remind me"
+            r"|see|open|view|check|confirm|drop|kill|cancel|but|not|except|lgtm|then|mark|marked|push|move|delay"
+            r"|reschedule|shift|ahead with|go with|run with|on with")
 
 
 def ids_in(text: str) -> tuple[int, ...]:
@@ -299,12 +304,15 @@ def ref_in(text: str, *, names: frozenset[str] | None = None, with_names: bool =
     # "the markdowns" mean all of them; "the candle internal links" is one action with a plural noun
     every = (has(r"\b(all|every|everything|each|whatever)\b", text) and not several) or (
         bool(kind or agent or risk) and plural(text) and not (position or count) and not words)
-    if not any((agent, risk, kind, position, count, every, focus, words)):
+    rest = has(r"\b(?:the )?(?:others|other ones|rest|remaining(?: ones)?|remainder)\b", text)
+    if rest:
+        focus, words, groups = False, tuple(w for w in words if w not in ("others", "rest", "remaining")), ()
+    if not any((agent, risk, kind, position, count, every, focus, words, rest)):
         return None
     return Ref(agent=agent, risk=risk, kind=kind, position=position, count=count, every=every, several=several,
                plural=plural(text),
                focus=focus and not (every and not several) and not words and not position and not count, both=both,
-               words=words, groups=groups if len(groups) > 1 else (), places=places)
+               words=words, groups=groups if len(groups) > 1 else (), places=places, rest=rest)
 
 
 def reason_in(original: str, verb: str) -> str | None:
@@ -337,6 +345,7 @@ def params_in(text: str, original: str) -> dict[str, Any]:
         params["new_price"] = float(m.group(1).replace(",", "."))
     m = re.search(r"\b(\d+)\s*(?:units|pcs|pieces)\b(?!\s+(?:left|remaining|in stock|on hand))"
                   r"|\bquantity\s+(?:to\s+|of\s+)?(\d+)\b|\border\s+(\d+)\s+instead\b"
+                  r"|(?<=\d)\s+with\s+(\d+)\b(?!\s*(?:%|percent|[.,]\d|\w))"  # "approve 11 with 200"
                   # "only 30" is a quantity; "only 3 left (in stock)" is a fact about stock
                   r"|\bonly\s+(\d+)\b(?!\s*%)(?!\s+(?:\w+\s+)?(?:left|remaining|in stock|on hand|sold|a (?:day|week|wk)"
                   r"|per|orders?))", text)

@@ -45,11 +45,12 @@ _WEAK = (
 )
 _PARTICLE = r"(?:van der|van den|van de|von der|de la|de los|del|della|van|von|der|den|de|da|di|do|dos|das|du|le|la|af|av|ter|ten)"
 _NAME_WORD = rf"{_CAP}"
+#: the words of one name stand on one line ("Scented Candle\nSay" is not a name)
 _STRONG_NAME = re.compile(
-    rf"(?i:(?<![\w])(?:{_STRONG}))\s*(?P<name>{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{0,3}}"
-    rf"|[^\W\d_]{{2,}}(?:\s+[^\W\d_]{{2,}})?(?=\s*(?:[.,;!?\n]|$)))")
+    rf"(?i:(?<![\w])(?:{_STRONG}))\s*(?P<name>{_NAME_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_NAME_WORD}){{0,3}}"
+    rf"|[^\W\d_]{{2,}}(?:[ \t]+[^\W\d_]{{2,}})?(?=\s*(?:[.,;!?\n]|$)))")
 _WEAK_NAME = re.compile(
-    rf"(?i:(?<![\w])(?:{_WEAK}))\s+(?P<name>{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{0,3}})")
+    rf"(?i:(?<![\w])(?:{_WEAK}))\s+(?P<name>{_NAME_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_NAME_WORD}){{0,3}})")
 #: after "for" and the like a single capitalised word is too often a thing or a place; German
 #: capitalises every noun ("ich bin Stammkunde")
 _NEEDS_TWO = re.compile(r"(?i:^(?:for|für|pour|para|per|voor|för|till|til|dla|pro|ich bin|hier ist|hier spricht)$)")
@@ -119,6 +120,8 @@ def introduced(text: str, catalog: frozenset[str]) -> Iterator[tuple[int, int]]:
         if _NEEDS_TWO.match(intro) and len(words) < 2:
             continue
         folded = name.casefold()
-        if any(folded in title for title in catalog):
+        # "Kestrel Soy Scented Candle": the introduction ("soy", Spanish "I am") is part of a product's name
+        with_intro = f"{m.group(0)[:m.start('name') - m.start()].strip()} {name}".casefold()
+        if any(folded in title or with_intro in title for title in catalog):
             continue
         yield m.start("name"), m.start("name") + len(name)

@@ -158,3 +158,87 @@ async def test_a_question_without_data_says_so_and_nothing_else(agents_app: App)
         assert turn.reply.startswith("I don't have that") and not turn.pending, turn.reply
     turn = await chat.send(OP, "how many visitors did we get yesterday?", thread="a5")
     assert "no GA4 data is imported" in turn.reply, turn.reply
+
+
+@pytest.mark.parametrize(("text", "name", "ids"), [
+    ("reject 16 — scratch that, approve it", "approve", (16,)),
+    ("approve 13. scratch that, reject 13 because stale", "reject", (13,)),
+    ("reject 12 no wait approve it", "approve", (12,)),
+])
+def test_after_a_change_of_mind_the_last_request_is_the_one_meant(text: str, name: str, ids: tuple[int, ...]) -> None:
+    [intent] = parse(text, NOW)
+    assert (intent.name, intent.ids) == (name, ids)
+    assert second_thoughts(text)  # and it is echoed, never run at once
+
+
+async def test_approving_for_a_limited_time_is_explained_and_changes_nothing(agents_app: App) -> None:
+    a = (await propose(agents_app.deps, INVENTORY, proposal("inventory.markdown"))).action
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, f"approve {a.id} but only until christmas", thread="a6")
+    assert "can't approve" in turn.reply and not turn.pending, turn.reply
+    assert await _status(agents_app, a.id) == "pending_approval"
+
+
+async def test_a_request_over_more_actions_than_one_message_decides_names_the_rest(agents_app: App) -> None:
+    for i in range(22):
+        await propose(agents_app.deps, CONTENT, proposal(target=f"page:/products/p{i}"))
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, "approve all", thread="a7")
+    said = " ".join(turn.reply.split())
+    assert len(turn.pending or []) == 20 and "first 20 of 22" in said and "other 2" in said, said
+
+
+async def test_the_others_are_the_rest_of_the_list_beyond_what_the_message_decided(agents_app: App) -> None:
+    made = [(await propose(agents_app.deps, CONTENT, proposal(target=f"page:/products/p{i}",
+                                                              revenue=9000 - i * 500))).action for i in range(4)]
+    chat = await agents_app.agents()
+    await chat.send(OP, "show the pending ones", thread="a8")
+    turn = await chat.send(OP, "approve the first one and snooze the others till friday", thread="a8")
+    assert {(p["verb"], p.get("action_id")) for p in turn.pending or []} == (
+        {("approve", made[0].id)} | {("snooze", a.id) for a in made[1:]}), turn.reply
+
+
+@pytest.mark.parametrize(("say", "left_out"), [("approve all except {b}", 1), ("approve everything except the "
+                                                                                "reorders", 3)])
+async def test_what_a_request_for_all_leaves_out_is_left_out(agents_app: App, say: str, left_out: int) -> None:
+    made = [(await propose(agents_app.deps, CONTENT, proposal(target=f"page:/products/p{i}"))).action
+            for i in range(3)]
+    reorder = (await propose(agents_app.deps, INVENTORY, proposal("inventory.reorder"))).action
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, say.format(b=made[1].id), thread="a9")
+    offered = {p.get("action_id") for p in turn.pending or []}
+    out = made[1].id if left_out == 1 else reorder.id
+    assert offered and out not in offered and len(offered) == 3, turn.reply
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("approve 12 with 20% off", [("edit_approve", (12,), {"percent_off": 20.0})]),
+    ("approve 11 with 200", [("edit_approve", (11,), {"quantity": 200})]),
+    ("approve 9 with 20 units and 10 with 30", [("edit_approve", (9,), {"quantity": 20}),
+                                                ("edit_approve", (10,), {"quantity": 30})]),
+    ("approve 12 with 45.50", [("edit_approve", (12,), {})]),
+    ("put 10 on hold till thursday", [("snooze", (10,), {})]),
+])
+def test_the_numbers_of_a_change_are_never_actions(text: str, expected: list[tuple[Any, ...]]) -> None:
+    assert [(i.name, i.ids, i.params) for i in parse(text, NOW)] == expected
+
+
+async def test_a_message_of_dozens_of_requests_does_nothing_and_says_why(agents_app: App) -> None:
+    a = (await propose(agents_app.deps, CONTENT, proposal())).action
+    assert parse("approve 1 and " * 30 + "approve 2", NOW)[0].name == "too_many"
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, f"approve {a.id} and " * 25 + f"approve {a.id}", thread="a10")
+    assert "at most 20" in turn.reply and not turn.pending, turn.reply
+    assert await _status(agents_app, a.id) == "pending_approval"
+
+
+async def test_ending_a_snooze_early_never_snoozes_again_and_says_what_can_be_done(agents_app: App) -> None:
+    a = (await propose(agents_app.deps, CONTENT, proposal())).action
+    chat = await agents_app.agents()
+    await chat.send(OP, f"snooze {a.id} till friday", thread="a11")
+    first = (await get_action(agents_app.deps, OP, action_id=a.id))["action"]["snoozed_until"]
+    for say in ("actually unsnooze it", f"unsnooze {a.id}", f"bring {a.id} back now"):
+        turn = await chat.send(OP, say, thread="a11")
+        assert "stays snoozed" in turn.reply and f"approve {a.id}" in turn.reply, turn.reply
+    detail = (await get_action(agents_app.deps, OP, action_id=a.id))["action"]
+    assert detail["status"] == "snoozed" and detail["snoozed_until"] == first

@@ -97,3 +97,16 @@ def test_a_date_and_time_is_not_a_phone_number_in_any_plan(text: str) -> None:
     from policies.pii.entities import Hints
 
     assert find_pii(text, Hints(regions=("US", "CA", "GB", "NG", "DE", "FR", "IN", "BR"))) == []
+
+
+def test_a_product_whose_name_holds_an_introduction_is_not_a_person() -> None:
+    """"Kestrel Soy Scented Candle": "soy" is Spanish for "I am", and the words after it were taken for a
+    name — across the line break into the next sentence ("Scented Candle\\nSay"), garbling a chat reply."""
+    from policies.pii.entities import Hints
+    from policies.pii.redact import redact
+
+    text = 'Change: links: Kestrel Soy Scented Candle\nSay "approve 19" or "reject 19 because …".'
+    assert redact(text, hints=Hints(catalog=frozenset({"kestrel soy scented candle"}))).text == text
+    without = redact(text)
+    assert all("\n" not in f.value for f in without.findings) and 'Say "approve 19"' in without.text
+    assert redact("soy Maria Lopez y necesito ayuda").findings[0].value == "Maria Lopez"

@@ -113,6 +113,39 @@ def stop_kind(kind: str | None) -> str:
     if spec is not None and spec.agent in ("analytics", "inventory", "content", "risk"):
         lines.append(f"· \"turn off the {spec.agent} agent\": it proposes nothing (no {what}, nor its other kinds) "
                      "until you turn it back on;")
-    lines += [f"· \"reject the {what} because …\": the ones waiting now, and the agent learns why;",
+    lines += [f"· \"no more {what}\": a standing rule, so no agent proposes one;",
+              f"· \"reject the {what} because …\": the ones waiting now, and the agent learns why;",
               "· \"stop everything\": the kill switch, which stops every execution of every kind."]
     return "\n".join(lines)
+
+
+def time_limited(ids: tuple[int, ...] | list[int], words: str | None) -> str:
+    """"approve 7 but only until christmas": an execution has no end date; what the operator can do instead."""
+    which = ", ".join(f"#{i}" for i in ids) or "it"
+    name = str(ids[0]) if ids else "it"
+    until = f" “{words}”" if words else " for a while"
+    return (f"I can't approve {which}{until}: once it executes it stays until it is rolled back, and nothing rolls it "
+            f"back by itself. Nothing was changed. Approve it now and say \"roll back {name}\" on the day, or "
+            f"snooze it until then (\"snooze {name} until …\") and decide when it comes back.")
+
+
+def batch_cut(rest: tuple[int, ...] | list[int], verb: str, *, total: int) -> str:
+    """"approve all" over more actions than one message decides: which ones this request leaves out."""
+    shown = ", ".join(f"#{i}" for i in rest[:10]) + (" …" if len(rest) > 10 else "")
+    return (f"This request covers the first {total - len(rest)} of {total}; the other {len(rest)} ({shown}) are not in "
+            f"it: say \"{verb} …\" again for them.")
+
+
+def too_many(clauses: int) -> str:
+    return (f"That message holds {clauses} requests; I read at most 20 in one message, so nothing of it was done. "
+            "Send them in smaller groups, or name the actions in one request (\"approve 12, 13 and 14\").")
+
+
+def unsnooze(actions: list[dict[str, Any]]) -> str:
+    """"unsnooze 21": a snooze is not ended early from the chat; a snoozed action can be decided on now."""
+    if not actions:
+        return "No snoozed action fits that, so nothing was changed. Say \"show snoozed actions\" to see them."
+    first = actions[0]["id"]
+    names = ", ".join(f"#{a['id']}" for a in actions)
+    return (f"{names} stays snoozed (I can't end a snooze early from the chat), but you can decide on it now: "
+            f"\"approve {first}\", \"reject {first} because …\" or \"explain {first}\". Nothing was changed.")

@@ -33,6 +33,8 @@ _GO_AHEAD = re.compile(r"\b(?:do it|go ahead|go for it|proceed|ship it|make it s
 DECISIONS = ("approve", "reject", "snooze", "edit_approve", "rollback")
 #: intents that need the queue by name before they can be planned
 NEEDS_QUEUE = frozenset({*DECISIONS, "explain", "list", "hold_back"})
+#: at most this many actions are decided by one message
+BATCH = 20
 _ALL = "pending_approval,snoozed,executed,approved,auto_approved,failed,rejected,rolled_back,expired"
 _EXPLAINABLE = frozenset(_ALL.split(","))
 _NOUN = {"approve": "approve", "reject": "reject", "snooze": "snooze", "edit_approve": "change and approve",
@@ -120,8 +122,10 @@ class OperatorPlan:
         parts: list[dict[str, Any]] = []
         focus = list(self.turn.facts.get("focus") or [])
         self.sc["queue"] = _slim(queue or [])
+        self.taken: list[int] = []  # what earlier clauses of this message decide ("… and snooze the others")
         for intent in self.intents:
             part, more = self.plan_one(intent, queue or [], focus)
+            self.taken += [int(c.args["action_id"]) for c in more if "action_id" in c.args]
             part["calls"] = [c.id for c in more]
             calls += more
             parts.append(part)
@@ -157,6 +161,16 @@ class OperatorPlan:
             return part, [call("get_status"), call("find_actions", status="pending", limit=5),
                           call("list_runs", limit=3), call("list_actions", status="pending", kind="support.escalation",
                                                            limit=10)]
+        if name == "unsnooze":
+            found = resolve(intent.ids, intent.ref, queue, focus=focus, statuses=frozenset({"snoozed"}),
+                            listed=self.listed)
+            by_id = {i["id"]: i for i in queue}
+            return {**part, "text": asks.unsnooze([by_id[i] for i in found.ids or found.candidates if i in by_id]),
+                    "focus": list(found.ids) or focus}, []
+        if name == "too_many":
+            return {**part, "text": asks.too_many(intent.limit or 0)}, []
+        if name == "time_limited":
+            return {**part, "text": asks.time_limited(intent.ids, intent.when_said)}, []
         if name == "stop_kind":
             return {**part, "text": asks.stop_kind(intent.ref.kind if intent.ref else None)}, []
         if name == "kill_on":
@@ -212,7 +226,7 @@ class OperatorPlan:
         name = intent.name
         statuses = ROLLBACKABLE if name == "rollback" else DECIDABLE
         found = resolve(intent.ids, intent.ref, queue, focus=focus, statuses=statuses, among=intent.among,
-                        listed=self.listed)
+                        listed=self.listed, taken=self.taken)
         problem = self.problem(intent, found, queue, name)
         if problem:
             asked = "which" if found.candidates else None
@@ -231,8 +245,10 @@ class OperatorPlan:
             unfit = [by_id[i] for i in found.ids if not fit_change(by_id[i]["kind"], intent.params)]
             if not intent.params or unfit:
                 return {**part, "text": asks.edit_not_applied(unfit, intent.params), "focus": list(found.ids)}, []
-        calls = [self.decision_call(intent, by_id[i]) for i in found.ids[:20]]
+        calls = [self.decision_call(intent, by_id[i]) for i in found.ids[:BATCH]]
         notes = [asks.unknown_ids(found.unknown, name, known=by_id)] if found.unknown else []
+        if len(found.ids) > BATCH:  # never a silent cut: the rest are named
+            notes.append(asks.batch_cut(found.ids[BATCH:], _NOUN.get(name, name), total=len(found.ids)))
         return {**part, "focus": list(found.ids), "notes": notes,
                 "last": remember(intent, ids=list(found.ids), candidates=[], awaiting=None)}, calls
 
