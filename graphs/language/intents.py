@@ -353,6 +353,11 @@ def _except_ref(head: str, names: frozenset[str] | None) -> tuple[str, tuple[str
     return (before, out + words) if out or words else (head, ())
 
 
+_UNSNOOZE = re.compile(r"^(?:please |ok |so |actually |now |just |oh )*(?:un-?snooze|wake(?: up)?|bring (?:back\b"
+                       r"|#?\d+ back\b|it back|them back)|resurface)")
+#: "put 10 on hold till thursday", "hold 8 for now": an action (a small number), not an order, set aside
+_ON_HOLD = re.compile(r"^(?:please )?(?:put\s+#?(\d{1,3})\s+on hold"
+                      r"|hold\s+#?(\d{1,3})(?=\s+(?:for|till|until|til|to)\b))")
 #: "dont hold 9315, it's a regular customer": the hold on that order is not wanted
 _DONT_HOLD = re.compile(r"^(?:please )?(?:don'?t|dont|do not|no need to)\s+hold\s+(?:order\s*)?#?\s?(\d{3,})\b")
 
@@ -361,11 +366,11 @@ def _clause(t: str, original: str, now: datetime, names: frozenset[str] | None) 
     m = re.match(r"^(?:please )?(?:hold|put (?:a )?hold on)\s+(?:order\s*)?#?\s?(\d{3,})\b", t)
     if m:
         return Intent("approve", ref=Ref(kind="risk.hold_order", words=("#" + m.group(1),)))
-    if re.match(r"^(?:please |ok |so |actually |now |just |oh )*(?:un-?snooze|wake(?: up)?|bring (?:back\b|#?\d+ back\b|it back|them back)"
-                r"|resurface)", t):
+    if _UNSNOOZE.match(t):
         # ending a snooze early: the snoozed action can be decided on now; it is never snoozed again
-        return Intent("unsnooze", ids=ids_in(t), ref=None if ids_in(t) else (ref_in(t, names=names) or Ref(focus=True)))
-    m = re.match(r"^(?:please )?(?:put\s+#?(\d{1,3})\s+on hold|hold\s+#?(\d{1,3})(?=\s+(?:for|till|until|til|to)\b))", t)
+        ids = ids_in(t)
+        return Intent("unsnooze", ids=ids, ref=None if ids else (ref_in(t, names=names) or Ref(focus=True)))
+    m = _ON_HOLD.match(t)
     if m:  # "put 10 on hold till thursday": an action (not an order) set aside
         until = parse_when(t, now)
         return Intent("snooze", ids=(int(m.group(1) or m.group(2)),), until=until,
