@@ -163,9 +163,10 @@ def _end(agent: str, text: str, refs: list[dict[str, Any]], scratch_all: dict[st
     last = next((r for r in refs if r.get("type") == "intent"), None)
     refs = [r for r in refs if r.get("type") != "intent"]
     before = state.get("last") or {}
-    if last is None and not refs and before.get("listed"):
-        # a turn about nothing in particular ("ok thanks") leaves the list the operator saw where it was
-        last = {"type": "intent", "listed": before["listed"]}
+    if before.get("listed") and (last is None or "listed" not in last):
+        # a turn that shows no new list ("ok thanks", "why is the pebble one so urgent?", a decision) leaves the
+        # list the operator saw where it was: "the second one" still counts in it
+        last = {**(last or {"type": "intent"}), "listed": before["listed"]}
     new = [a for a in asked if a["key"] != "__ran__"]
     ran = any(a["key"] == "__ran__" for a in asked)
     ran_keys = {k for a in asked if a["key"] == "__ran__" for k in a.get("ran", [])}

@@ -80,20 +80,26 @@ def _markdown_again(inputs: list[dict[str, Any]], model: inv.MarkdownModel, p0: 
     again = model.at(p1)
     if again is None or again[0].extra_units <= 0 or len(inputs) != 2:
         return None
-    down, gain = again
+    down = again[0]
     note = f" — edited: {p1:g}% off instead of {p0:g}%"
+    # every figure as it is shown, and the gain worked out from those: the working reads to the value it gives
     extra = figure(down.extra_units, "count")
-    per_unit = figure(gain / down.extra_units, "money")
-    years, risk = years_held(down.cover_days), writeoff_share(down.cover_days)
-    working = (f"((${model.price:,.2f} price × (1 − {p1:g}% off)) − ${model.cost:,.2f} cost) + ${model.cost:,.2f} "
-               f"cost × ({model.holding_rate:.0%} holding a year × {years:.2g} year held + {risk:.0%} write-off risk)"
-               + (f" − ({down.base_units:,.4g} units sold anyway × ${model.price:,.2f} price × {p1:g}% off) ÷ "
-                  f"{extra.text} extra units" if down.base_units > 0 else ""))
+    price, cost = figure(model.price, "money"), figure(model.cost, "money")
+    off, holding = figure(p1 / 100, "pct"), figure(model.holding_rate, "pct")
+    years, risk = figure(years_held(down.cover_days), "ratio"), figure(writeoff_share(down.cover_days), "pct")
+    base = figure(down.base_units, "count")
+    gain = (price.value * (1 - off.value) - cost.value) + cost.value * (holding.value * years.value + risk.value)
+    working = (f"(({price.text} price × (1 − {off.text} off)) − {cost.text} cost) + {cost.text} cost × "
+               f"({holding.text} holding a year × {years.text} {'year' if years.value == 1 else 'years'} held + "
+               f"{risk.text} write-off risk)")
+    if base.value > 0 and extra.value > 0:
+        gain -= base.value * price.value * off.value / extra.value
+        working += f" − ({base.text} units sold anyway × {price.text} price × {off.text} off) ÷ {extra.text} extra units"
+    per_unit = figure(gain, "money")
     first, second = inputs
     edited = [
         {**{k: v for k, v in first.items() if k != "working"}, "value": float(extra.value), "shown": extra.text,
-         "source": _noted(str(first.get("source", "")), note),
-         "working": f"the stock, pace and excess it was proposed on, at {p1:g}% off"},
+         "source": _noted(str(first.get("source", "")), note)},
         {**second, "value": float(per_unit.value), "shown": per_unit.text,
          "source": _noted(str(second.get("source", "")), note), "working": working[:300]},
     ]

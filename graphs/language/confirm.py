@@ -22,7 +22,8 @@ KILL_OFF = re.compile(r"\b(?:(?:release|lift|disengage|deactivate|disable|turn o
                        r"|unset) (?:the )?kil+ ?switch|kil+ ?switch (?:off|released)|(?:resume|restart|unpause"
                        r"|unfreeze|re-?enable) (?:all |the )?(?:executions?|everything|actions|work|the engine"
                        r"|operations|agents))\b"
-                       r"|^(?:ok,? |okay,? |please )?(?:resume|unpause|unfreeze)(?: please)?[.!]*$")
+                       r"|^(?:ok,? |okay,? |please )?(?:resume|unpause|unfreeze)(?: please)?[.!]*$"
+                       r"|\byou can (?:resume|carry on|start again)\b")
 
 _ACK = re.compile(r"^(?:(?:ok(?:ay)?|k|kk|cool|great|nice|thanks?|thank you|thx|ty|cheers|perfect|awesome|got it"
                   r"|too right|go on|crack on|all good|yeah nah|obviously not|of course not|fair|ha|haha|lol"
@@ -43,7 +44,7 @@ _NO = re.compile(r"^(?:(?:yeah nah|no|nope|nah|cancel|never ?mind|forget it|leav
 _NEG_START = re.compile(r"^(?:(?:hmm+|um+|uh+|well|oh|ah|ok|okay|so|yeah)[ ,.!]*)*(?:no\b|nope|nah\b|obviously not"
                         r"|of course not|absolutely not|definitely not|no way|not really|i was (?:being )?(?:sarcastic"
                         r"|joking|kidding)|just kidding|jk\b|not (?:yet|now|so fast"
-                        r"|sure)|don'?t|do not|cancel|wait[ ,.!]*(?:no|don'?t|stop|$)|hold on|hang on|hold off"
+                        r"|sure)|don'?t|do not|cancel|wait[ ,.!]*(?:no\b|don'?t|stop|$)|hold on|hang on|hold off"
                         r"|actually,? no|never ?mind|forget it"
                         r"|leave (?:it|them|that|those|this)|scratch that|on second thought|let me think|stop,? no)")
 _NEG_ANYWHERE = re.compile(r"\b(?:ignore (?:it|that|this)|leave (?:it|them|that|those) (?:be|alone|pending|for now)"
@@ -52,7 +53,9 @@ _NEW_REQUEST = re.compile(r"\b(?:just|only|instead|but)\b|\b(?:approve|reject|sn
                           r"|engage|release|resume|explain|show|why|what)\b"
                           # a standing rule ("dont ever mark down anything from harbor textiles") is a new request
                           r"|\b(?:ever|never|always|discount\w*|mark\w* ?down|markdowns?|reorder\w*|price\w*|touch"
-                          r"|remember|rule)\b")
+                          r"|remember|rule)\b"
+                          # "wait, not the mug", "no wait, make it 25": the question narrowed or changed, not a no
+                          r"|\bnot (?:the|that|this|#?\d)|\bexcept\b|\bwithout\b|\bmake (?:it|that)\b|\d")
 
 
 def opens_with_no(text: str) -> bool:

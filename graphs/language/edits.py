@@ -69,7 +69,8 @@ def _after(original: str, field: str) -> str | None:
 
 _ASKS_CHANGE = re.compile(
     r"\b(?:but|and|with|then)\s+(?:please\s+|pls\s+|just\s+)?(?:make(?! it so)|change|set|use|update|edit|rename"
-    r"|tweak|swap|replace|fix|shorten|lengthen|reword|rewrite|lower|raise|cut|bump|reduce|increase)\b"
+    r"|tweak|swap|replace|fix|shorten|lengthen|reword|rewrite|lower|raise|cut|bump|reduce|increase|drop|remove|lose"
+    r"|take out|leave out|add|without)\b"
     r"|\b(?:change|set|update|edit|rename|tweak|reword)\s+(?:the|its|it'?s)\s+\w+"
     r"|\b(?:title|description|anchor|link text|wording|copy|price|quantity|units|discount)\s+(?:to|should be|as|:)"
     # "order 20 fewer", "double the quantity", "halve it", "a few more units": relative, so asked, never guessed
@@ -84,8 +85,10 @@ def asks_change(t: str) -> bool:
 
 #: per kind, the changes the operator's words can make: the words' parameter -> the kind's parameter
 EDITABLE: dict[str, dict[str, str]] = {
-    "pricing.adjust": {"new_price": "new_price"}, "inventory.markdown": {"percent_off": "percent_off"},
-    "inventory.reorder": {"quantity": "quantity"},
+    # "make it 25": a bare amount is the one number the kind has (the price, the depth, the quantity)
+    "pricing.adjust": {"new_price": "new_price", "amount": "new_price"},
+    "inventory.markdown": {"percent_off": "percent_off", "amount": "percent_off"},
+    "inventory.reorder": {"quantity": "quantity", "amount": "quantity"},
     "content.rewrite_title": {"new_title": "new_title", "new_text": "new_title"},
     "content.rewrite_meta_description": {"new_description": "new_description", "new_text": "new_description"},
     "content.create_landing_page": {"new_title": "title"},

@@ -47,6 +47,9 @@ def follow_up(intents: list[Intent], message: str, facts: dict[str, Any], *, now
     corrected = _correction(intents, t, last, pending, facts.get("focus") or [])
     if corrected is not None:
         return [corrected]
+    narrowed = _without(t, pending or last.get("narrowable") or [])
+    if narrowed is not None:
+        return [narrowed]
     return [_continue(i, t, message, last, pending) for i in intents]
 
 
@@ -67,6 +70,35 @@ def _correction(intents: list[Intent], t: str, last: dict[str, Any], pending: li
         return None
     verb = _VERB_OF.get(m.group(1), m.group(1))
     return Intent(verb, ids=ids, reason=last.get("reason") if verb == "reject" else None)
+
+
+_WITHOUT = re.compile(r"^(?:(?:yes|yeah|yep|ok|okay|sure|fine|wait|no|hmm+|but)[,.!]*\s+)*(?:but\s+)?(?:not|except(?: for)?"
+                      r"|apart from|without|minus|leave out|skip|drop)\s+(?:the\s+)?(?P<what>.+?)[.!]*$")
+
+
+def _without(t: str, pending: list[dict[str, Any]]) -> Intent | None:
+    """"yes but not the mug", "wait, not 6" while a question waits: the same question without those actions.
+
+    What is left out is matched by number or by the words of its label; the narrowed question is echoed
+    again (the message names no verb), so nothing runs without a yes.
+    """
+    m = _WITHOUT.match(t)
+    decisions = [p for p in pending if "action_id" in p]
+    if m is None or not decisions or len({p["verb"] for p in decisions}) != 1:
+        return None
+    what = m.group("what")
+    numbers = {int(n) for n in re.findall(r"\d+", what)}
+    words = [w for w in re.findall(r"[a-z]{3,}", what) if w not in ("one", "ones", "the", "and", "please", "that")]
+    out = {p["action_id"] for p in decisions if p["action_id"] in numbers
+           or (words and all(w in p.get("label", "").lower() for w in words))}
+    kept = tuple(p["action_id"] for p in decisions if p["action_id"] not in out)
+    if not out or not kept:
+        return None
+    first = decisions[0]
+    until = first.get("args", {}).get("until")
+    return Intent(str(first["verb"]), ids=kept, among=kept, reason=first.get("args", {}).get("reason"),
+                  until=datetime.fromisoformat(until) if isinstance(until, str) else None,
+                  params=first.get("args", {}).get("params") or {})
 
 
 def _referential(intent: Intent) -> bool:

@@ -35,7 +35,9 @@ __all__ = ["Intent", "parse"]
 
 _CLAUSE_VERBS = (r"approve|reject|decline|snooze|postpone|park|remind me|explain|show|list|undo|revert|roll ?back"
                  r"|rollback|go ahead|skip|veto|deny|ship|green ?light|lgtm|run|ask|hold off|forget|release"
-                 r"|tell me|give me|let me know")
+                 r"|tell me|give me|let me know"
+                 # "approve 7 and never discount flint stuff again": a standing rule said beside a decision
+                 r"|never (?!mind)|always ask|from now on|don'?t ever")
 _SPLIT = re.compile(r"\s*(?:;|:|\. |,? and then|,? then|,? and also|,? also|,? plus|,? and|,? but|,| - )\s+"
                     r"(?=(?:(?:please|pls|can you|could you|then|also|uh|um|yeah|so|and) )*(?:" + _CLAUSE_VERBS + r")\b)"
                     r"|\s*(?:,\s*and|,|;|\?| and| - )\s*(?:also,?\s+)?(?=(?:how|what|what's|whats|which|why|is|are|did"
@@ -174,7 +176,7 @@ def _excepted(text: str) -> str:
 
 
 #: "…, nah keep it", "… scratch that", "…, never mind": the whole request taken back at its end
-_RETRACTED = re.compile(r"(?i)(?:[,.;!?]+|\s[-—–]|\.\.\.|…)\s*(?:(?:oh|hmm+|um+|wait|actually|no|nah|nope|ok|okay)"
+_RETRACTED = re.compile(r"(?i)(?:[,.;!?]+|\s[-—–]|\.\.\.|…|\s+and)\s*(?:(?:oh|hmm+|um+|wait|actually|no|nah|nope|ok|okay)"
                         r"[,.!]*\s+)*(?:scratch that|never ?mind|forget (?:it|that)|cancel (?:it|that)"
                         r"|ignore (?:that|me)"
                         r"|keep (?:it|them)(?: (?:for now|as is|as it is|waiting))?|(?:actually|nah|no),? (?:no|not)"
@@ -246,6 +248,10 @@ def _settings(t: str, original: str) -> Intent | None:
     switched = _agent_switch(t, original)
     if switched is not None:
         return switched  # one agent named: never the store-wide kill switch
+    if has(r"\b(?:(?:do|run|approve|execute) (?:nothing|anything) without me|nothing without me|ask me (?:before|for) "
+           r"(?:everything|anything))\b", t):
+        # "I'm going on holiday, don't do anything without me": everything waits for the operator
+        return Intent("autonomy", level="supervised", text=original)
     setting = KILL_OFF.search(t) or KILL_ON.search(t) or re.search(r"autonom|autopilot|supervis", t)
     if setting is not None and _NOT_SETTING.search(t[:setting.start()]):
         # "don't turn off the kill switch", "i dont want autonomous mode": the setting as it is, changed by nothing
@@ -269,7 +275,9 @@ def _settings(t: str, original: str) -> Intent | None:
         # "I said autonomous", "I thought we were on autopilot": a complaint about the level, not a command
         return Intent("status", level=level_in(t), text=original)
     if has(r"autonom|supervis|autopilot|run (?:it |things |stuff )?on (?:their|its) own|on autopilot"
-            r"|ask me (?:before|for) (?:everything|anything)|let (?:low[- ]risk )?(?:things|stuff|actions) run", t):
+            r"|ask me (?:before|for) (?:everything|anything)|let (?:low[- ]risk )?(?:things|stuff|actions) run"
+            # "let the agents auto-approve low risk stuff", "you can handle the small stuff yourself"
+            r"|auto[- ]?approv|auto[- ]?execut|handle (?:the )?(?:small|little|low[- ]risk)\w* (?:stuff|things|ones)", t):
         return Intent("autonomy", level=level_in(t), text=original)
     if has(r"^(?:please )?forget\b|\b(?:remove|delete|drop|cancel|lift) (?:the |my |that )?(?:\w+ )?"
             r"(?:preference|rule)\b", t):
@@ -316,11 +324,10 @@ def _agent_switch(t: str, original: str) -> Intent | None:
 
 def _head(t: str) -> str:
     """The clause without its reason ("…, margins are too thin", "… because we're not ready")."""
-    return re.sub(r"\s+(?:because|since|as|due to|bc|cuz|cos|b/c)\s.*$|,\s+(?=[a-z])(?!\s*(?:and|or)\s+#?\d)"
-                  r"(?!(?:and\s+)?(?:the\s+)?" + PLACE + r"\b)"
-                  # "approve 9, but only 30 units": a change to what is approved is part of the request
-                  r"(?!(?:but|only|make|with|at|instead|change|set|and make|and change|just)\b).*$"
-                  r"|\s[-—:]\s.*$", "", t)
+    return re.sub(r"\s+(?:because|since|as|due to|bc|cuz|cos|b/c)\s.*$|(?:,|\s[-—:])\s+(?=[a-z])"
+                  r"(?!\s*(?:and|or)\s+#?\d)(?!(?:and\s+)?(?:the\s+)?" + PLACE + r"\b)"
+                  # "approve 9, but only 30 units", "the second one — make it 30": a change is part of the request
+                  r"(?!(?:but|only|make|with|at|instead|change|set|and make|and change|just)\b).*$", "", t)
 
 
 #: the verbs that change the store: a name they are given is never replaced by a guess
@@ -358,6 +365,9 @@ _UNSNOOZE = re.compile(r"^(?:please |ok |so |actually |now |just |oh )*(?:un-?sn
 #: "put 10 on hold till thursday", "hold 8 for now": an action (a small number), not an order, set aside
 _ON_HOLD = re.compile(r"^(?:please )?(?:put\s+#?(\d{1,3})\s+on hold"
                       r"|hold\s+#?(\d{1,3})(?=\s+(?:for|till|until|til|to)\b))")
+#: "let them ship", "let it through", "let both go": the holds meant are released
+_LET_SHIP = re.compile(r"\blet (?:it|them|that|those|these|both|this|the orders?|the two)(?: (?:one|ones|orders?))?"
+                       r" (?:ship|go|through|out|be)\b")
 #: "dont hold 9315, it's a regular customer": the hold on that order is not wanted
 _DONT_HOLD = re.compile(r"^(?:please )?(?:don'?t|dont|do not|no need to)\s+hold\s+(?:order\s*)?#?\s?(\d{3,})\b")
 
@@ -375,6 +385,13 @@ def _clause(t: str, original: str, now: datetime, names: frozenset[str] | None) 
         until = parse_when(t, now)
         return Intent("snooze", ids=(int(m.group(1) or m.group(2)),), until=until,
                       when_said=None if until else _time_words(original))
+    if _LET_SHIP.search(t) and not ids_in(t):
+        # "both of them look fine, let them ship": the holds shown are not wanted (echoed, never run at once)
+        return Intent("release", ref=replace(ref_in(t, names=names) or Ref(focus=True), kind="risk.hold_order"),
+                      reason=reason_in(original, r"ship|go|through|out|fine|legit|ok"), text=original)
+    m = re.match(r"^(?:please )?release\s+#?(\d{1,3})\b", t)
+    if m:  # "release 24": the action's number; it is released if it is a hold
+        return Intent("release", ids=(int(m.group(1)),), reason=reason_in(original, "release"), text=original)
     m = _RELEASE.match(t) or _DONT_HOLD.match(t)
     if m and (not t.startswith("let") or re.search(r"\b(?:go|ship|through|out)\b", m.group(0))):
         # "release order 9315": not holding it (a hold waiting is rejected, one in force rolled back); echoed
@@ -464,8 +481,11 @@ def _verb(t: str, ids: tuple[int, ...], ref: Ref | None) -> str | None:
             r"|on monday|till|until|push back|delay)\b", t) or _MOVED.search(t)) and (
             ids or ref) and not has(r"\bwhy\b|\bwhat\b", t):
         return "snooze"
-    if has(r"\b(reject|rejected|decline|deny|veto|turn down|no to|nope|not approved|skip|say no|bin|drop|kill"
-            r"|cancel|scrap|ditch|nix|get rid of|remove|chuck|toss|pass on)\b", t) and (ids or ref) or re.match(r"^no\b[, ]+(?:to )?#?\d", t):
+    # "approve it but drop the brand name": a change to an approval, never a rejection
+    changes_an_approval = re.match(r"^(?:please |ok |so |then )?(?:approve|go ahead|ship)\b", t) and has(r"\bbut\b", t)
+    if not changes_an_approval and (has(r"\b(reject|rejected|decline|deny|veto|turn down|no to|nope|not approved|skip"
+                                        r"|say no|bin|drop|kill|cancel|scrap|ditch|nix|get rid of|remove|chuck|toss"
+                                        r"|pass on)\b", t) and (ids or ref) or re.match(r"^no\b[, ]+(?:to )?#?\d", t)):
         return "reject"
     if has(r"\bmark(?:ed)? (?:it |that |this |#?\d+ )?(?:as )?(?:handled|done|resolved|dealt with)\b"
             r"|\b(?:is|are) (?:handled|resolved|dealt with)\b|\bdone with\b|\bclose (?:the )?(?:request|ticket)\b", t):

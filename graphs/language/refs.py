@@ -184,19 +184,24 @@ def named_ids(ids: Sequence[int], ref: Ref | None, items: Sequence[dict[str, Any
     return frozenset(out)
 
 
-def release(intent: Intent, items: Sequence[dict[str, Any]]) -> Intent:
+def release(intent: Intent, items: Sequence[dict[str, Any]], *, focus: Sequence[int] = (),
+            listed: Sequence[int] = ()) -> Intent:
     """"release order 9315": reject the hold that waits on it, or roll back the one in force.
 
     The operator named the order, not an action or a verb the engine has: whatever this becomes is
     echoed and waits for a yes. An order nobody holds stays a ``release`` (the reply says so).
     """
     ref = intent.ref or Ref()
-    found = resolve((), Ref(kind="risk.hold_order", words=ref.words), items,
-                    statuses=DECIDABLE | ROLLBACKABLE)
-    holds = [i for i in items if i["id"] in (found.ids or found.candidates)]
+    if intent.ids:
+        found = resolve(intent.ids, None, items, statuses=DECIDABLE | ROLLBACKABLE)
+    elif ref.words:
+        found = resolve((), Ref(kind="risk.hold_order", words=ref.words), items, statuses=DECIDABLE | ROLLBACKABLE)
+    else:  # "let them ship": the holds the conversation shows
+        found = resolve((), ref, items, focus=focus, listed=listed, statuses=DECIDABLE | ROLLBACKABLE)
+    holds = [i for i in items if i["id"] in (found.ids or found.candidates) and i["kind"] == "risk.hold_order"]
     if not holds:
         return intent
-    order = " ".join(ref.words) or "the order"
+    order = " ".join(ref.words) or ", ".join(f"#{h['id']}" for h in holds)
     reason = intent.reason or f"the operator released order {order}"
     waiting = [h["id"] for h in holds if h["status"] in DECIDABLE]
     if waiting:

@@ -154,7 +154,7 @@ _ON_THE_LIST = r"(?:on|in|from) (?:the|my|that|this|your) (?:list|queue)"
 # numbers that are not action ids: money, percentages, durations, quantities, dates, "top 5", order names
 _NOT_IDS = re.compile(
     r"(?:[$€£]\s*\d[\d,.]*|\d[\d,.]*\s*(?:%|(?:percent|dollars|bucks|euros|pounds|usd|eur|gbp)\b)"
-    r"|\b\d+[.,]\d+\b"
+    r"|\b\d+[.,]\d+\b|\bmake (?:it|that|them|this)\s+\d+"
     r"|\b(?:in|for)\s+\d+\s+(?:minute|min|hour|hr|day|week|wk|month|mo|mth|year|yr)s?\b|\d{4}-\d{2}-\d{2}"
     r"|\b\d+\s*(?:units?|pcs|pieces|items? of|days?|weeks?|wks?|months?|mos?|mths?|years?|yrs?|hours?|hrs?"
     r"|minutes?|mins?|x\b)|\b\d+\s+(?:a|per)\s+(?:day|wk|week|month|mo|year|yr)\b"
@@ -335,6 +335,12 @@ def params_in(text: str, original: str) -> dict[str, Any]:
     params: dict[str, Any] = dict(text_params(original))
     if params:
         return params  # a new text is the change: numbers inside it are part of the text
+    # "only if it's under 40 units": a condition's number is not the change
+    text = re.sub(r"\b(?:under|over|below|above|less than|more than|fewer than|at least|at most|up to)\s+[$€£]?\d[\d.,]*"
+                  r"(?:\s*(?:%|units?|pcs|pieces|dollars|bucks))?", " ", text)
+    m = re.search(r"\bmake (?:it|that|them|this)\s+(\d+(?:\.\d+)?)\b(?!\s*(?:%|percent|units?|pcs|pieces|off))", text)
+    if m:  # "make it 25": the one amount of whatever is edited (fit to the action's kind when it is decided)
+        params["amount"] = float(m.group(1))
     m = re.search(r"(\d+(?:\.\d+)?)\s*(?:%|percent)", text)
     if m and has(r"\b(off|markdown|mark it down|discount|instead|only|but)\b", text):
         params["percent_off"] = float(m.group(1))
@@ -355,7 +361,8 @@ def params_in(text: str, original: str) -> dict[str, Any]:
 
 
 def level_in(text: str) -> str | None:
-    if has(r"semi|low[- ]risk (?:things |ones |actions |stuff )?(?:run|go|execute)|only low|low risk stuff", text):
+    if has(r"semi|low[- ]risk (?:things |ones |actions |stuff )?(?:run|go|execute)|only low|low risk stuff"
+           r"|(?:small|little) (?:stuff|things|ones)|auto[- ]?(?:approve|execute|run) (?:the )?low", text):
         return "semi_autonomous"
     if has(r"supervis|everything waits|ask me (?:for|before) (?:everything|anything)|manual|back to asking", text):
         return "supervised"

@@ -242,3 +242,61 @@ async def test_ending_a_snooze_early_never_snoozes_again_and_says_what_can_be_do
         assert "stays snoozed" in turn.reply and f"approve {a.id}" in turn.reply, turn.reply
     detail = (await get_action(agents_app.deps, OP, action_id=a.id))["action"]
     assert detail["status"] == "snoozed" and detail["snoozed_until"] == first
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("approve it but drop the brand name", [("edit_approve", {})]),
+    ("approve 10 only if it's under 40 units", [("approve", {})]),
+    ("approve 7 and never discount flint stuff again", [("approve", {}), ("add_rule", {})]),
+    ("let the agents auto-approve low risk stuff", [("autonomy", {})]),
+    ("you can handle the small stuff yourself", [("autonomy", {})]),
+    ("I'm going on holiday for two weeks, don't do anything without me", [("autonomy", {})]),
+    ("ok I'm back, you can resume", [("kill_off", {})]),
+    ("approve 12 and never mind", [("hold_back", {})]),
+    ("the second one — make it 30 units", [("edit_approve", {"quantity": 30})]),
+    ("actually make it 25", [("edit_approve", {"amount": 25.0})]),
+])
+def test_third_round_phrasings(text: str, expected: list[tuple[str, dict[str, Any]]]) -> None:
+    assert [(i.name, i.params) for i in parse(text, NOW)] == expected
+
+
+@pytest.mark.parametrize(("text", "level"), [("let the agents auto-approve low risk stuff", "semi_autonomous"),
+                                             ("don't do anything without me", "supervised")])
+def test_autonomy_said_indirectly(text: str, level: str) -> None:
+    assert parse(text, NOW)[0].level == level
+
+
+async def test_yes_but_not_one_of_them_narrows_the_question(agents_app: App) -> None:
+    made = [(await propose(agents_app.deps, INVENTORY, proposal("inventory.reorder", target=f"sku:SKU-{i}")))
+            .action for i in range(3)]
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, "approve the reorders", thread="a12")
+    assert {p.get("action_id") for p in turn.pending or []} == {a.id for a in made}, turn.reply
+    turn = await chat.send(OP, f"yes but not {made[1].id}", thread="a12")
+    assert {p.get("action_id") for p in turn.pending or []} == {made[0].id, made[2].id}, turn.reply
+    turn = await chat.send(OP, f"wait, not {made[2].id}", thread="a12")
+    assert {p.get("action_id") for p in turn.pending or []} == {made[0].id}, turn.reply
+    await chat.send(OP, "yes", thread="a12")
+    assert [d["verdict"] for d in (await get_action(agents_app.deps, OP, action_id=made[0].id))["decisions"]] == [
+        "approve"]
+    for a in made[1:]:
+        assert await _status(agents_app, a.id) == "pending_approval"
+
+
+async def test_the_second_one_still_counts_in_the_list_after_a_question(agents_app: App) -> None:
+    made = [(await propose(agents_app.deps, INVENTORY, proposal("inventory.reorder", target=f"sku:SKU-{i}",
+                                                                revenue=5000 - i * 1000))).action for i in range(3)]
+    await propose(agents_app.deps, CONTENT, proposal(revenue=4500))  # second in the whole queue, not in the list
+    chat = await agents_app.agents()
+    await chat.send(OP, "show me the reorders", thread="a13")
+    await chat.send(OP, f"why is {made[0].id} so urgent?", thread="a13")
+    turn = await chat.send(OP, "approve the second one", thread="a13")
+    assert {p.get("action_id") for p in turn.pending or []} == {made[1].id}, turn.reply
+
+
+async def test_let_them_ship_offers_to_release_the_holds_shown(agents_app: App) -> None:
+    hold = (await propose(agents_app.deps, Principal.for_agent("demo", "risk"), proposal("risk.hold_order"))).action
+    chat = await agents_app.agents()
+    await chat.send(OP, "show me the fraud holds", thread="a14")
+    turn = await chat.send(OP, "looks fine to me, let it ship", thread="a14")
+    assert {(p["verb"], p.get("action_id")) for p in turn.pending or []} == {("reject", hold.id)}, turn.reply

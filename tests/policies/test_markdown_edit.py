@@ -12,6 +12,7 @@ import pytest
 from graphs.specialists.inventory import _markdown_worth
 from policies import inventory as inv
 from policies.edits import rederive
+from tests.test_cli_output import _check_action
 
 SETTINGS = inv.Settings()
 
@@ -36,8 +37,10 @@ def test_an_edited_depth_is_worth_what_the_agent_would_have_said_at_that_depth(s
     assert extra["value"] == pytest.approx(at_p1.inputs[0]["value"], rel=0.01)
     assert f"{p1:g}% off" in gain["working"] and f"{p0:g}% off" not in gain["working"]
     assert f"{p1:g}% off instead of {p0:g}%" in gain["source"] and "model" in gain
-    # and the formula shown multiplies to the total shown
+    # and the formula shown multiplies to the total shown, each working reading to the figure it gives
     assert edited.revenue_formula.endswith(f"${edited.expected_revenue:,.2f}")
+    _check_action({"id": 0, "revenue_formula": edited.revenue_formula, "revenue_inputs": edited.revenue_inputs,
+                   "expected_revenue": edited.expected_revenue}, "1.00 expected revenue × 1 confidence × 1 ease = 1.00")
 
 
 def test_a_markdown_edited_twice_is_worked_out_from_the_same_model() -> None:

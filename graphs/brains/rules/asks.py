@@ -57,10 +57,14 @@ def ask_until(ids: tuple[int, ...] | list[int], words: str) -> str:
             "Say a day: \"monday\", \"after christmas\", \"3 January\", \"in 2 weeks\".")
 
 
-def not_held(words: tuple[str, ...] | list[str]) -> str:
-    order = " ".join(words) or "That order"
-    return (f"Order {order} is not held: no fraud hold on it is waiting for you or in force, so there is nothing "
-            "to release.")
+def not_held(words: tuple[str, ...] | list[str], ids: tuple[int, ...] | list[int] = ()) -> str:
+    if ids and not words:
+        which = ", ".join(f"#{i}" for i in ids)
+        return f"{which}: not an order hold waiting for you or in force, so there is nothing to release."
+    if not words:
+        return "No order hold is in view, so there is nothing to release. Say \"show the fraud holds\" to see them."
+    return (f"Order {' '.join(words)} is not held: no fraud hold on it is waiting for you or in force, so there is "
+            "nothing to release.")
 
 
 def which_one(candidates: list[dict[str, Any]], verb: str) -> str:

@@ -74,7 +74,8 @@ class OperatorPlan:
                                 self.turn.facts, now=self.turn.now)
             intents = self.go_ahead(intents, queue)
             # "release order 9315": the hold waiting on it is rejected, one in force rolled back (echoed)
-            intents = [release(i, queue) if i.name == "release" else i for i in intents]
+            intents = [release(i, queue, focus=self.turn.facts.get("focus") or [], listed=self.listed)
+                       if i.name == "release" else i for i in intents]
             self.sc["intents"] = [_freeze(i) for i in intents]
             if len(intents) == 1 and intents[0].name in ("delegate", "run_all"):
                 return self.delegate(intents[0])
@@ -140,7 +141,7 @@ class OperatorPlan:
         name = intent.name
         part: dict[str, Any] = {"intent": name}
         if name == "release":  # no hold waits on that order or is in force
-            return {**part, "text": asks.not_held(intent.ref.words if intent.ref else ())}, []
+            return {**part, "text": asks.not_held(intent.ref.words if intent.ref else (), intent.ids)}, []
         if name in DECISIONS:
             return self.plan_decision(intent, queue, focus, part)
         if name == "explain":
