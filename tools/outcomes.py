@@ -180,14 +180,18 @@ async def measure_outcomes(deps: Deps, tenant: str) -> dict[str, Any]:
         touched = await tx.outcomes.touched_targets(since=now - timedelta(days=po.BEFORE_DAYS + po.AFTER_DAYS + 7))
         released = await tx.outcomes.released_orders()
         counts = {"measured": 0, "waiting": 0, "unmeasurable": 0, "final": 0}
+        # each action's experiment (the first that treats or holds it back), read once for the whole pass
+        experiment_of: dict[int, int] = {}
+        for e in await tx.outcomes.experiments():
+            for action_id in (*e["treated"], *e["control"]):
+                experiment_of.setdefault(int(action_id), e["id"])
         for action in executed:
             before = await tx.outcomes.for_action(action["id"])
             if before is not None and before["details"].get("final"):
                 counts["final"] += 1
                 continue
             row = await measure_one(tx, action, newest=newest, touched=touched, released=released, now=now)
-            experiment = await tx.outcomes.experiment_for(action["id"])
-            row["experiment_id"] = None if experiment is None else experiment["id"]
+            row["experiment_id"] = experiment_of.get(action["id"])
             await tx.outcomes.save(action["id"], row)
             counts[row["state"]] += 1
         experiments = await measure_experiments(tx, newest=newest, now=now)

@@ -222,12 +222,6 @@ class SqlOutcomeRepo:
                                                          EXP.c.id == experiment_id))).first()
         return dict(row._mapping) if row else None
 
-    async def experiment_for(self, action_id: int) -> dict[str, Any] | None:
-        for e in await self.experiments():
-            if action_id in e["treated"] or action_id in e["control"]:
-                return e
-        return None
-
     async def finish_experiment(self, experiment_id: int, *, state: str, significant: bool,
                                 result: dict[str, Any]) -> None:
         await self.conn.execute(update(EXP).where(EXP.c.tenant_id == self.tenant, EXP.c.id == experiment_id)
