@@ -74,6 +74,7 @@ class SnoozeArgs(Args):
     action_id: ActionId
     version: Version
     until: AwareDatetime
+    reason: Annotated[str, Field(max_length=2000)] = ""
 
 
 class RollbackArgs(Args):
@@ -299,7 +300,7 @@ TOOLS: dict[str, AgentTool] = {t.name: t for t in (
        "Change some params (validated and re-classified) and approve the new version.",
        lambda c, w, a: _decide(c, w, a, "edit_approve", params=a.params)),
     _t("snooze_action", "actions.snooze", SnoozeArgs, "Put an action aside until a time.",
-       lambda c, w, a: _decide(c, w, a, "snooze", until=a.until)),
+       lambda c, w, a: _decide(c, w, a, "snooze", until=a.until, reason=a.reason)),
     _t("rollback_action", "actions.rollback", RollbackArgs, "Restore what an executed action changed.",
        lambda c, w, a: rollback.rollback(c.deps, w, action_id=a.action_id, reason=a.reason)),
     _t("get_status", "status.get", NoArgs, "Queue counts, autonomy level, kill switch, recent runs.",

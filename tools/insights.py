@@ -261,18 +261,22 @@ async def stock(deps: Deps, principal: Principal, *, query: str) -> dict[str, An
     candidates = await search_products(deps, principal, query=query, limit=20)
 
     async def q(tx: Tx) -> dict[str, Any]:
-        best: tuple[int, dict[str, Any]] | None = None
+        fits: list[tuple[int, dict[str, Any]]] = []
         for c in candidates:
             named = wanted & _name_words(f"{c['title']} {c['vendor'] or ''}")
             if not named:
                 continue
             detail = await tx.store.product_detail(c["handle"])
             variant_words = set().union(*(_name_words(v["title"] or "") for v in (detail or {}).get("variants", [])))
-            if detail is not None and not wanted - named - variant_words and (best is None or len(named) > best[0]):
-                best = (len(named), detail)
-        if best is None:
+            if detail is not None and not wanted - named - variant_words:
+                fits.append((len(named), detail))
+        if not fits:
             return {"found": False, "query": query, "closest": [c["title"] for c in candidates[:3]]}
-        detail = best[1]
+        most = max(n for n, _ in fits)
+        best = [d for n, d in fits if n == most]
+        if len(best) > 1:  # "the t-shirt xl": several products fit as well; asked, never one picked
+            return {"found": False, "query": query, "several": [d["title"] for d in best[:8]]}
+        detail = best[0]
         sold: Counter[str] = Counter()
         for r in await tx.commerce.daily_units(since=deps.now() - timedelta(days=28)):
             sold[r["sku"]] += int(r["units"] or 0)

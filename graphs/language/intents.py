@@ -37,7 +37,9 @@ _CLAUSE_VERBS = (r"approve|reject|decline|snooze|postpone|park|remind me|explain
                  r"|rollback|go ahead|skip|veto|deny|ship|green ?light|lgtm|run|ask|hold off|forget|release"
                  r"|tell me|give me|let me know"
                  # "approve 7 and never discount flint stuff again": a standing rule said beside a decision
-                 r"|never (?!mind)|always ask|from now on|don'?t ever")
+                 r"|never (?!mind)|always ask|from now on|don'?t ever"
+                 # "approve 12 and stop everything", "approve 21 and halt 22 until january"
+                 r"|stop|pause|halt|freeze")
 _SPLIT = re.compile(r"\s*(?:;|:|\. |,? and then|,? then|,? and also|,? also|,? plus|,? and|,? but|,| - )\s+"
                     r"(?=(?:(?:please|pls|can you|could you|then|also|uh|um|yeah|so|and) )*(?:" + _CLAUSE_VERBS + r")\b)"
                     r"|\s*(?:,\s*and|,|;|\?| and| - )\s*(?:also,?\s+)?(?=(?:how|what|what's|whats|which|why|is|are|did"
@@ -233,11 +235,12 @@ def _split_original(original: str, n: int) -> list[str]:
 
 
 _DECISION_FIRST = re.compile(r"^(?:please |ok |okay |so |then )?(?:reject|decline|approve|snooze|postpone|veto|deny"
-                             r"|skip|no to|undo|roll ?back|explain)\b")
+                             r"|skip|no to|undo|roll ?back|explain|push|move|delay|park|remind me)\b")
 
 
 _STOP_ONE_KIND = re.compile(r"^(?:please |ok |so )?(?:stop|pause|halt|freeze)\s+(?:all\s+|any\s+)?(?:the\s+|those\s+"
                             r"|these\s+|new\s+)?(.+)$")
+_UNTIL = re.compile(r"\b(?:until|till|til|for (?:a|one|two|\d+) (?:days?|weeks?|wks?|months?)|next week|tomorrow)\b")
 _NOT_SETTING = re.compile(r"\b(?:don'?t|dont|do not|never(?! ?mind)|no need to|not|won'?t|shouldn'?t)\b")
 _REPORTED = re.compile(r"\b(?:i (?:already )?(?:said|told you|thought|asked for|asked you|set (?:it|autonomy|us))"
                        r"|didn'?t i (?:say|tell|set)|weren'?t we|aren'?t we|i'?m sure (?:i|we))\b")
@@ -259,11 +262,16 @@ def _settings(t: str, original: str) -> Intent | None:
     if KILL_OFF.search(t):
         return Intent("kill_off", text=original)
     one_kind = _STOP_ONE_KIND.match(t)
+    if one_kind and _UNTIL.search(t):
+        return None  # "pause the mug reorder until friday": a snooze of that one, read as a clause
     if one_kind and kind_in(one_kind.group(1)) and not has(r"\b(?:everything|all of it|it all|every ?thing|emergency"
                                                            r"|something(?:'s| is)? (?:off|wrong|weird|broken))\b", t):
         # "stop the reorders for now": one kind, not the store-wide kill switch; asked how
         return Intent("stop_kind", ref=Ref(kind=kind_in(one_kind.group(1))), text=original)
-    if KILL_ON.search(t) and not has(r"\bstop (?:proposing|suggesting|showing|sending)\b", t):
+    if KILL_ON.search(t) and not has(r"\bstop (?:proposing|suggesting|showing|sending)\b", t) and (
+            not _DECISION_FIRST.match(t)):
+        # a decision whose reason holds "freeze" or "stop" ("snooze 3 … because of the code freeze") is a decision;
+        # "approve 12 and stop everything" is read clause by clause, and its second clause engages the switch
         when = re.search(r"\b(?:for|till|until|til|through|over)\s+(?:the\s+)?(?:weekend|night|today|tonight|\w+day"
                          r"|\d+\s*(?:hours?|days?|minutes?|h)|a (?:bit|while|day|week|few hours)|now|an hour)\b.*$", t)
         return Intent("kill_on", reason=reason_in(original, "stop|switch|halt|freeze|pause"), text=original,
@@ -327,7 +335,8 @@ def _head(t: str) -> str:
     return re.sub(r"\s+(?:because|since|as|due to|bc|cuz|cos|b/c)\s.*$|(?:,|\s[-—:])\s+(?=[a-z])"
                   r"(?!\s*(?:and|or)\s+#?\d)(?!(?:and\s+)?(?:the\s+)?" + PLACE + r"\b)"
                   # "approve 9, but only 30 units", "the second one — make it 30": a change is part of the request
-                  r"(?!(?:but|only|make|with|at|instead|change|set|and make|and change|just)\b).*$", "", t)
+                  r"(?!(?:(?:no,? )?wait,? |actually,? |sorry,? |i mean,? |no,? )*(?:but|only|make|with|at|instead"
+                  r"|change|set|and make|and change|just)\b).*$", "", t)
 
 
 #: the verbs that change the store: a name they are given is never replaced by a guess
@@ -355,8 +364,9 @@ def _except_ref(head: str, names: frozenset[str] | None) -> tuple[str, tuple[str
     what = m.group("what")
     out = tuple(str(n) for n in ids_in(what) or tuple(int(n) for n in re.findall(r"#?(\d{1,9})\b", what)))
     words = tuple(w for g in name_words(what, names) for w in g)
-    kind = kind_in(what)  # "… except the reorders"
-    words += (f"kind:{kind}",) if kind and not words else ()
+    # "… except the holds and the reorders": every kind named is left out
+    kinds = tuple(dict.fromkeys(k for part in re.split(r",|\band\b|\bor\b|&", what) if (k := kind_in(part))))
+    words += tuple(f"kind:{k}" for k in kinds) if kinds and not words else ()
     return (before, out + words) if out or words else (head, ())
 
 
@@ -380,6 +390,11 @@ def _clause(t: str, original: str, now: datetime, names: frozenset[str] | None) 
         # ending a snooze early: the snoozed action can be decided on now; it is never snoozed again
         ids = ids_in(t)
         return Intent("unsnooze", ids=ids, ref=None if ids else (ref_in(t, names=names) or Ref(focus=True)))
+    m = re.match(r"^(?:please )?put (?!#?\d)(.+?) on hold\b", t)
+    if m and ref_in(m.group(1), names=names) is not None:  # "put the bowl reorder on hold (till …)"
+        until = parse_when(t, now)
+        return Intent("snooze", ref=ref_in(m.group(1), names=names), until=until,
+                      when_said=None if until else _time_words(original))
     m = _ON_HOLD.match(t)
     if m:  # "put 10 on hold till thursday": an action (not an order) set aside
         until = parse_when(t, now)
@@ -397,14 +412,19 @@ def _clause(t: str, original: str, now: datetime, names: frozenset[str] | None) 
         # "release order 9315": not holding it (a hold waiting is rejected, one in force rolled back); echoed
         return Intent("release", ref=Ref(kind="risk.hold_order", words=("#" + m.group(1),)),
                       reason=reason_in(original, r"release|unhold|un-hold|let|ship|through|go|out|hold"), text=original)
-    head = _head(t)
-    head, excluding = _except_ref(head, names)
+    # "approve everything except the holds, the reorders and the markdowns": the exception, commas and all
+    kept, excluding = _except_ref(t, names)
+    head = _head(kept)
     # a number in the reason ("approve 13, we've had that page for 3 years") is not an action
     ids = ids_in(head) if head != t or excluding else ids_in(t)
     ref = ref_in(head, names=names)
     if ref is not None and excluding:
         ref = replace(ref, excluding=excluding)
     hedge = _NEGATED.search(head)
+    if hedge and hedge.group(0).startswith("hold off") and _UNTIL.search(t):
+        hedge = None  # "hold off on the alpaca reorder until next week": a snooze
+    if hedge and re.search(r"\bno,? (?:wait,? )?make (?:it|that)\b", head):
+        hedge = None  # "friday, no make it monday": a correction (echoed as such), not a refusal
     # a clause whose head names its own target ("reject 16", "reject the second one") takes its verb from the
     # head: the reason after it ("… because the copywriter redoes it next week") never turns it into another verb
     verb = (_verb(head, ids, ref) if ids_in(head) or ref is not None else None) or _verb(t, ids, ref)

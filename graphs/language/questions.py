@@ -100,7 +100,8 @@ _NO_DATA = re.compile(r"\b(?:competitors?|amazon|ebay|etsy|ad ?spend|ads? (?:cos
 
 #: "whats on order", "how much is tied up in purchase orders?", "open POs"
 _ON_ORDER = re.compile(r"\bon order\b|\bpurchase orders\b|\bopen (?:purchase orders?|pos?)\b|\btied up in\b"
-                       r"|\bincoming stock\b|\bwhat(?:'s| is) (?:coming|incoming|arriving)\b")
+                       r"|\bincoming stock\b|\bwhat(?:'s| is) (?:coming|incoming|arriving)\b"
+                       r"|\b(?:reorders?|purchase orders?)\b.*\b(?:cost|total|spend|come to)\b")
 
 
 def data_question(t: str) -> Intent | None:

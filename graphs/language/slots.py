@@ -178,7 +178,7 @@ _ID_LEAD = (r"approve|reject|decline|snooze|explain|undo|revert|roll ?back|rollb
             r"|numbers|no to|ok|okay|yes to|details on|about|why is|why was|on|and|skip|postpone|defer|park|deny|veto"
             r"|accept|execute|do|show me|show|light|of|is|was|what's|what is|both|also|plus|for|about|remind me"
             r"|see|open|view|check|confirm|drop|kill|cancel|but|not|except|lgtm|then|mark|marked|push|move|delay"
-            r"|reschedule|shift|ahead with|go with|run with|on with")
+            r"|reschedule|shift|ahead with|go with|run with|on with|pause|halt|freeze|hold off on")
 
 
 def ids_in(text: str) -> tuple[int, ...]:
@@ -342,7 +342,7 @@ def params_in(text: str, original: str) -> dict[str, Any]:
     if m:  # "make it 25": the one amount of whatever is edited (fit to the action's kind when it is decided)
         params["amount"] = float(m.group(1))
     m = re.search(r"(\d+(?:\.\d+)?)\s*(?:%|percent)", text)
-    if m and has(r"\b(off|markdown|mark it down|discount|instead|only|but)\b", text):
+    if m and has(r"\b(off|markdown|mark it down|discount|instead|only|but|make (?:it|that))\b", text):
         params["percent_off"] = float(m.group(1))
     m = (re.search(r"\bprice\b(?:\s+of\s+#?\d+)?\s*(?:to|at|=|:|of)?\s*[$€£]?\s*(\d+(?:[.,]\d{1,2})?)(?!\s*%)", text)
          or re.search(r"\b(?:priced|at|to)\s+[$€£]\s*(\d+(?:[.,]\d{1,2})?)", text)

@@ -300,3 +300,59 @@ async def test_let_them_ship_offers_to_release_the_holds_shown(agents_app: App) 
     await chat.send(OP, "show me the fraud holds", thread="a14")
     turn = await chat.send(OP, "looks fine to me, let it ship", thread="a14")
     assert {(p["verb"], p.get("action_id")) for p in turn.pending or []} == {("reject", hold.id)}, turn.reply
+
+
+# --- fourth round ----------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["snooze 3 until after christmas because of the code freeze",
+                                  "reject 25 because the supplier freezes prices anyway",
+                                  "snooze 2 for a week, the team should stop everything else first",
+                                  "reject 18 because we stop all title tests in December",
+                                  "snooze 20 until Friday, kill it if nothing changes"])
+def test_stop_or_freeze_inside_a_decision_is_not_the_kill_switch(text: str) -> None:
+    names = [i.name for i in parse(text, NOW)]
+    assert "kill_on" not in names and names[0] in ("snooze", "reject"), names
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("approve 12 and stop everything", ["approve", "kill_on"]),
+    ("approve 21 and halt 22 until January", ["approve", "snooze"]),
+    ("pause the mug reorder until Friday", ["snooze"]),
+    ("hold off on the alpaca reorder until next week", ["snooze"]),
+    ("put the bowl reorder on hold", ["snooze"]),
+])
+def test_stopping_beside_a_decision_and_pausing_one_action(text: str, expected: list[str]) -> None:
+    names = frozenset("mug alpaca bowl reorder".split())
+    assert [i.name for i in parse(text, NOW, names=names)] == expected
+
+
+def test_every_kind_an_exception_names_is_left_out() -> None:
+    [intent] = parse("approve everything except the holds, the reorders and the markdowns", NOW)
+    assert intent.ref is not None and set(intent.ref.excluding) == {
+        "kind:risk.hold_order", "kind:inventory.reorder", "kind:inventory.markdown"}
+
+
+@pytest.mark.parametrize(("text", "params"), [
+    ("approve the tea towel markdown, no wait, make it 10% instead", {"percent_off": 10.0}),
+    ("approve 7, no wait, make it 10%", {"percent_off": 10.0}),
+])
+def test_a_correction_that_changes_the_figure_is_an_edit(text: str, params: dict[str, Any]) -> None:
+    [intent] = parse(text, NOW, names=frozenset({"tea", "towel"}))
+    assert (intent.name, intent.params) == ("edit_approve", params), intent
+    assert second_thoughts(text)
+
+
+async def test_a_snooze_keeps_its_reason(agents_app: App) -> None:
+    a = (await propose(agents_app.deps, CONTENT, proposal())).action
+    chat = await agents_app.agents()
+    await chat.send(OP, f"snooze {a.id} until monday because the dev team is busy", thread="a15")
+    detail = await get_action(agents_app.deps, OP, action_id=a.id)
+    assert detail["action"]["status"] == "snoozed"
+    assert detail["decisions"][-1]["reason"] == "the dev team is busy"
+
+
+def test_a_limit_is_refused_as_a_rule_with_what_rules_can_hold() -> None:
+    from policies.preferences import parse_rule
+
+    parsed = parse_rule("never mark anything down more than 15%", today=NOW.date(), vendors=[], products=[])
+    assert parsed.rule is None and "“more than 15%”" in parsed.problem

@@ -290,7 +290,8 @@ class OperatorPlan:
         if name == "snooze":
             until = intent.until or (self.turn.now + timedelta(days=1)).replace(hour=9, minute=0, second=0,
                                                                                  microsecond=0)
-            return call("snooze_action", action_id=a["id"], version=a["version"], until=until.isoformat())
+            return call("snooze_action", action_id=a["id"], version=a["version"], until=until.isoformat(),
+                        reason=intent.reason or "")
         return call("rollback_action", action_id=a["id"], reason=intent.reason or "the operator asked to undo it")
 
     def plan_list(self, intent: Intent, queue: list[dict[str, Any]],

@@ -59,6 +59,9 @@ def top(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
 def stock(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
            names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
     r = ok(results) or {}
+    if r.get("several"):
+        return (f"Several products fit “{r['query']}”: " + ", ".join(r["several"]) + ". Which one? Name it as the "
+                "store does."), []
     if not r.get("found"):
         closest = "; closest: " + ", ".join(r["closest"]) if r.get("closest") else ""
         return (f"No product in the catalogue is called “{r.get('query', '')}”{closest}. Name it as the store does, "
