@@ -166,8 +166,8 @@ def parse_rule(text: str, *, today: date, vendors: list[str] | None = None,
     forbid = re.search(r"\b(?:never|don'?t|do not|dont|no|stop|avoid|without)\b", t)
     if not ask and not forbid:
         return Parsed(None, "it does not say what to never do or what to ask you about first")
-    limit = re.search(r"\b(?:more than|over|above|under|below|less than|beyond|deeper than|bigger than)\s+[$€£]?\d[\d.,]*"
-                      r"\s*%?", t)
+    limit = re.search(r"\b(?:more than|over|above|under|below|less than|beyond|deeper than|bigger than)\s+"
+                      r"[$€£]?\d[\d.,]*\s*%?", t)
     if limit:
         return Parsed(None, f"a limit such as “{limit.group(0).strip()}” is not something a rule can hold yet: a rule "
                             "forbids a kind of change, or makes it wait for you, for a vendor, a product or everything "

@@ -14,7 +14,8 @@ from graphs.language.normalize import normalize
 
 KILL_ON = re.compile(r"\b(?:emergency stop|stop (?:all|every|everything|it all|executing|execution|now|the agents|"
                       r"the engine)|^stop\b|\bhalt\b|\bpause (?:all|every|everything|it all|executions?|the agents)\b"
-                      r"|^pause\b|\bfreeze\b|kill it|kill (?:all|everything)|pull the plug|something(?:'?s| is) (?:off|wrong|weird"
+                      r"|^pause\b|\bfreeze\b|kill it|kill (?:all|everything)|pull the plug"
+                      r"|something(?:'?s| is) (?:off|wrong|weird"
                       r"|broken|not right)|(?:engage|hit|flip|turn on|activate|enable|pull|throw) (?:the )?kill ?switch"
                       r"|kill ?switch (?:on|now)|shut (?:it|everything) down|stop the bleeding|abort everything"
                       r"|nothing (?:else )?(?:executes|runs)|red button)")
