@@ -37,9 +37,11 @@ _CLAUSE_VERBS = (r"approve|reject|decline|snooze|postpone|park|remind me|explain
                  r"|rollback|go ahead|skip|veto|deny|ship|green ?light|lgtm|run|ask|hold off|forget|release"
                  r"|tell me|give me|let me know"
                  # "approve 7 and never discount flint stuff again": a standing rule said beside a decision
-                 r"|never (?!mind)|always ask|from now on|don'?t ever"
-                 # "approve 12 and stop everything", "approve 21 and halt 22 until january"
-                 r"|stop|pause|halt|freeze")
+                 r"|never (?:discount|mark|reorder|hold|touch|change|raise|lower|cut|reduce|rewrite|email|put)"
+                 r"|always ask|from now on|don'?t ever"
+                 # "approve 12 and stop everything", "approve 21 and halt 22 until january" (never "… and stop-gap
+                 # fixes failed" in a reason)
+                 r"|(?:stop|pause|halt|freeze) (?:everything|all\b|it all|executions?|the agents|the engine|#?\d+)")
 _SPLIT = re.compile(r"\s*(?:;|:|\. |,? and then|,? then|,? and also|,? also|,? plus|,? and|,? but|,| - )\s+"
                     r"(?=(?:(?:please|pls|can you|could you|then|also|uh|um|yeah|so|and) )*(?:" + _CLAUSE_VERBS + r")\b)"
                     r"|\s*(?:,\s*and|,|;|\?| and| - )\s*(?:also,?\s+)?(?=(?:how|what|what's|whats|which|why|is|are|did"

@@ -356,3 +356,13 @@ def test_a_limit_is_refused_as_a_rule_with_what_rules_can_hold() -> None:
 
     parsed = parse_rule("never mark anything down more than 15%", today=NOW.date(), vendors=[], products=[])
     assert parsed.rule is None and "“more than 15%”" in parsed.problem
+
+
+@pytest.mark.parametrize("text", ["reject 12 because sales dropped and stop-gap fixes failed",
+                                  "reject 12 because margins are thin and never recover",
+                                  "snooze 3 until monday because we pause for the launch first",
+                                  "reject 12 because we freeze prices in december and stop discounting then"])
+def test_a_reason_with_stop_or_never_stays_a_reason(text: str) -> None:
+    intents = parse(text, NOW)
+    assert [i.name for i in intents] in (["reject"], ["snooze"]), intents
+    assert intents[0].reason and intents[0].reason.split()[-1] in text
