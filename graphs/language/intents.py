@@ -9,7 +9,9 @@ and the slots of its verb (reason, time, edited params, level, rule text).
 Reading comes before acting: a question ("is the kill switch on?"), a negation or a
 hedge ("don't approve anything yet", "maybe later") never becomes a write, and a bare
 acknowledgement ("ok thanks") is only an acknowledgement. This module splits the message
-and reads the writes (decisions, settings, rules); ``questions`` reads everything else.
+and reads its decisions; ``rewrites`` reads first what the message takes back, corrects or
+leaves out, ``settings`` the whole-message settings (kill switch, autonomy, agents, rules),
+and ``questions`` everything else.
 """
 
 from __future__ import annotations
@@ -19,31 +21,24 @@ from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
 
-from graphs.language.confirm import KILL_OFF, KILL_ON, is_acknowledgement, strip_markup
+from graphs.language.confirm import KILL_ON, is_acknowledgement, strip_markup
 from graphs.language.dates import parse_when
 from graphs.language.edits import asks_change
 from graphs.language.intent import Intent
 from graphs.language.normalize import normalize
 from graphs.language.questions import question, reading
-from graphs.language.slots import (PLACE, Ref, agent_in, has, ids_in, kind_in, level_in, name_words, params_in,
-                                   reason_in, ref_in, version_in)
+from graphs.language.rewrites import CLAUSE_VERBS, TAKE_BACK, retracted, rewrite
+from graphs.language.settings import UNTIL, settings_in
+from graphs.language.slots import (PLACE, Ref, has, ids_in, kind_in, name_words, params_in, reason_in, ref_in,
+                                   version_in)
 
 __all__ = ["Intent", "parse"]
 
 
 # --- reading the whole message ---------------------------------------------------------------------
 
-_CLAUSE_VERBS = (r"approve|reject|decline|snooze|postpone|park|remind me|explain|show|list|undo|revert|roll ?back"
-                 r"|rollback|go ahead|skip|veto|deny|ship|green ?light|lgtm|run|ask|hold off|forget|release"
-                 r"|tell me|give me|let me know"
-                 # "approve 7 and never discount flint stuff again": a standing rule said beside a decision
-                 r"|never (?:discount|mark|reorder|hold|touch|change|raise|lower|cut|reduce|rewrite|email|put)"
-                 r"|always ask|from now on|don'?t ever"
-                 # "approve 12 and stop everything", "approve 21 and halt 22 until january" (never "… and stop-gap
-                 # fixes failed" in a reason)
-                 r"|(?:stop|pause|halt|freeze) (?:everything|all\b|it all|executions?|the agents|the engine|#?\d+)")
 _SPLIT = re.compile(r"\s*(?:;|:|\. |,? and then|,? then|,? and also|,? also|,? plus|,? and|,? but|,| - )\s+"
-                    r"(?=(?:(?:please|pls|can you|could you|then|also|uh|um|yeah|so|and) )*(?:" + _CLAUSE_VERBS + r")\b)"
+                    r"(?=(?:(?:please|pls|can you|could you|then|also|uh|um|yeah|so|and) )*(?:" + CLAUSE_VERBS + r")\b)"
                     r"|\s*(?:,\s*and|,|;|\?| and| - )\s*(?:also,?\s+)?(?=(?:how|what|what's|whats|which|why|is|are|did"
                     r"|do|does|when)\b[^?]*\?)"
                     r"|(?<=\?)\s+(?=\w)")
@@ -60,7 +55,7 @@ _QUESTION = re.compile(r"\?\s*$|^(?:is|are|was|were|did|do(?! (?:it|that|this|th
                        r"|what|which|who|why|how|when|where"
                        r"|should|shall|will|would|any|whats|what's|hows|how's|can i|could i)\b")
 _POLITE = re.compile(r"^(?:(?:can|could|would|will) you (?:please )?|please (?:you )?(?:can |could )?(?:you )?)"
-                     r"(?=(?:" + _CLAUSE_VERBS + r"|stop|halt|freeze|pause|engage|turn|set|go|put|switch)\b)")
+                     r"(?=(?:" + CLAUSE_VERBS + r"|stop|halt|freeze|pause|engage|turn|set|go|put|switch)\b)")
 
 
 #: the most requests one message is read for
@@ -79,8 +74,8 @@ def parse(text: str, now: datetime, *, names: frozenset[str] | None = None) -> l
 
 @lru_cache(maxsize=1024)
 def _parse(text: str, now: datetime, names: frozenset[str] | None) -> tuple[Intent, ...]:
-    original = _each_its_own(_excepted(_corrected(_last_word(strip_markup(text).strip()))))
-    t = _each_its_own(_excepted(_corrected(_last_word(normalize(original)))))
+    original = rewrite(strip_markup(text).strip())
+    t = rewrite(normalize(original))
     if not t:
         return (Intent("unknown", text=text.strip()),)
     if is_acknowledgement(t):
@@ -97,105 +92,6 @@ def _parse(text: str, now: datetime, names: frozenset[str] | None) -> tuple[Inte
     originals = _split_original(original, len(clauses))
     intents = tuple(_one(c, o, now, names) for c, o in zip(clauses, originals))
     return _after_edits(intents) or (Intent("unknown", text=original),)
-
-
-#: a short list of numbers ("12", "12, 13 and 14"): bounded, so reading a long message stays linear
-_NUMBERS = r"#?\d{1,9}(?:\s*(?:,|and|&)\s*#?\d{1,9}){0,9}"
-#: how far back from a correction or an exception the numbers it is about may stand
-_LOOK_BACK = 160
-#: the words that take a number back: "no wait", "sorry i meant", "oops", "make that", "4. no. 5"
-TAKE_BACK = r"(?:no|nope|wait|sorry|oops|i mean|i meant|make (?:that|it)|or rather|actually|correction)"
-_TAKEN_BACK = re.compile(r"(?i)\s*(?:[,.;:!]+|\s[-—–])?\s*(?:" + TAKE_BACK + r"[,.:!]*\s+){1,3}(?:#|number\s+)?"
-                         r"(?P<new>" + _NUMBERS + r")\b(?=\s*(?:$|[,.;!?]|\s(?:because|since|as|until|till|for"
-                         r"|instead|please)\b))")
-_EXCEPTED = re.compile(r"(?i)\s*[,;]?\s*(?:oh,? )?(?:and |but )?(?:not|except(?: for)?|apart from|other than|excluding"
-                       r"|without|minus|leave out|skip)\s+(?:#|number\s+)?(?P<out>" + _NUMBERS + r")\b")
-_LIST_AT_END = re.compile(r"(?P<list>" + _NUMBERS + r")(?P<mid>[^0-9]{0,60}?)$")
-
-
-def _list_before(text: str, end: int) -> re.Match[str] | None:
-    """The numbers that end ``text[:end]`` (within the look-back), with what follows them."""
-    start = max(0, end - _LOOK_BACK)
-    return _LIST_AT_END.search(text, start, end)
-
-
-def _corrected(text: str) -> str:
-    """"approve 19, I mean 20" -> "approve 20": a number taken back is replaced by the one meant.
-
-    The message still holds second thoughts, so the gate echoes what was understood and waits for a yes.
-    """
-    for m in _TAKEN_BACK.finditer(text):
-        before = _list_before(text, m.start())
-        if before is None or before.group("mid").strip():
-            continue
-        old = re.findall(r"\d+", before.group("list"))
-        new = re.findall(r"\d+", m.group("new"))
-        kept = new if len(new) >= len(old) else old[:len(old) - len(new)] + new
-        return f"{text[:before.start()]}{' and '.join(kept)}{text[m.end():]}"
-    return text
-
-
-_TURNED = re.compile(r"(?i)(?:^|[,.;:!?\s]|\s[-—–])\s*(?:scratch that|no wait|wait,? no|on second thoughts?|actually no"
-                     r"|forget that|never ?mind that|change of plan)[,.;:!]*\s+(?=(?:please\s+|just\s+)?(?:"
-                     + _CLAUSE_VERBS + r")\b)")
-
-
-def _last_word(text: str) -> str:
-    """"reject 16 — scratch that, approve it": what follows the operator's change of mind is the request
-    (the message still holds second thoughts, so the gate echoes it and waits for a yes)."""
-    turns = list(_TURNED.finditer(text))
-    if not turns:
-        return text
-    kept, dropped = text[turns[-1].end():], text[:turns[-1].start()]
-    numbers = re.findall(r"#?\d{1,9}\b", dropped)
-    if numbers and not re.search(r"\d", kept):
-        # "approve it" after "reject 16 — scratch that": "it" is the action the message named
-        kept = re.sub(r"\b(?:it|that one|this one|that|this|them|those|both)\b", " and ".join(numbers), kept,
-                      count=1)
-    return kept
-
-
-_EACH = re.compile(r"(?i)\s+and\s+(?=#?\d{1,9}\s+(?:with|at|to|but)\s+\d)")
-
-
-def _each_its_own(text: str) -> str:
-    """"approve 9 with 20 units and 10 with 30": each action with its own change, as two requests."""
-    m = re.match(r"(?i)^(?:please\s+)?(approve|edit and approve|set|change)\b", text)
-    return _EACH.sub(f" and {m.group(1)} ", text) if m else text
-
-
-def _excepted(text: str) -> str:
-    """"approve 15 and 16, oh and not 16" -> "approve 15": a number excepted from the ones just listed."""
-    for m in _EXCEPTED.finditer(text):
-        before = _list_before(text, m.start())
-        if before is None:
-            continue
-        listed = re.findall(r"\d+", before.group("list"))
-        out = set(re.findall(r"\d+", m.group("out")))
-        if len(listed) < 2 or not out <= set(listed):
-            continue
-        kept = [n for n in listed if n not in out]
-        return f"{text[:before.start()]}{' and '.join(kept)}{before.group('mid')}{text[m.end():]}"
-    return text
-
-
-#: "…, nah keep it", "… scratch that", "…, never mind": the whole request taken back at its end
-_RETRACTED = re.compile(r"(?i)(?:[,.;!?]+|\s[-—–]|\.\.\.|…|\s+and)\s*(?:(?:oh|hmm+|um+|wait|actually|no|nah|nope|ok|okay)"
-                        r"[,.!]*\s+)*(?:scratch that|never ?mind|forget (?:it|that)|cancel (?:it|that)"
-                        r"|ignore (?:that|me)"
-                        r"|keep (?:it|them)(?: (?:for now|as is|as it is|waiting))?|(?:actually|nah|no),? (?:no|not)"
-                        r"|on second thoughts?,? no)(?:[,.!]*\s*(?:keep (?:it|them)|leave (?:it|them)))?[\s.!]*$")
-
-
-#: "approve 17 jk", "approve 14, nvm", "… just kidding": a joke or a never-mind, even without a comma
-_JOKING = re.compile(r"(?i)(?:\s|[,.;!?…-])\s*(?:j/?k|just (?:kidding|joking)|(?:haha|lol|lmao)?\s*(?:kidding|joking)"
-                     r"|nvm|nevermind|(?:lol|haha|lmao),? no(?:pe)?)[\s.!]*$")
-
-
-def retracted(text: str) -> str | None:
-    """What a message asked before taking it all back at its end, or None if it takes nothing back."""
-    m = _RETRACTED.search(text) or _JOKING.search(text)
-    return text[:m.start()] if m and text[:m.start()].strip() else None
 
 
 def _after_edits(intents: tuple[Intent, ...]) -> tuple[Intent, ...]:
@@ -216,7 +112,7 @@ def _one(t: str, original: str, now: datetime, names: frozenset[str] | None) -> 
                r"|when|where|who)\b)", "", t)
     if _QUESTION.search(t) and not _POLITE.search(t):
         return question(t, original, now, names)
-    whole = _settings(t, original)
+    whole = settings_in(t, original)
     if whole is not None:
         return whole
     return _clause(t, original, now, names)
@@ -234,102 +130,6 @@ def _split_original(original: str, n: int) -> list[str]:
         out.append(original[start:start + len(p)] if start >= 0 else p)
         pos = max(pos, start + len(p)) if start >= 0 else pos
     return out
-
-
-_DECISION_FIRST = re.compile(r"^(?:please |ok |okay |so |then )?(?:reject|decline|approve|snooze|postpone|veto|deny"
-                             r"|skip|no to|undo|roll ?back|explain|push|move|delay|park|remind me)\b")
-
-
-_STOP_ONE_KIND = re.compile(r"^(?:please |ok |so )?(?:stop|pause|halt|freeze)\s+(?:all\s+|any\s+)?(?:the\s+|those\s+"
-                            r"|these\s+|new\s+)?(.+)$")
-_UNTIL = re.compile(r"\b(?:until|till|til|for (?:a|one|two|\d+) (?:days?|weeks?|wks?|months?)|next week|tomorrow)\b")
-_NOT_SETTING = re.compile(r"\b(?:don'?t|dont|do not|never(?! ?mind)|no need to|not|won'?t|shouldn'?t)\b")
-_REPORTED = re.compile(r"\b(?:i (?:already )?(?:said|told you|thought|asked for|asked you|set (?:it|autonomy|us))"
-                       r"|didn'?t i (?:say|tell|set)|weren'?t we|aren'?t we|i'?m sure (?:i|we))\b")
-
-
-def _settings(t: str, original: str) -> Intent | None:
-    """Kill switch, autonomy and standing rules: whole-message intents."""
-    switched = _agent_switch(t, original)
-    if switched is not None:
-        return switched  # one agent named: never the store-wide kill switch
-    if has(r"\b(?:(?:do|run|approve|execute) (?:nothing|anything) without me|nothing without me|ask me (?:before|for) "
-           r"(?:everything|anything))\b", t):
-        # "I'm going on holiday, don't do anything without me": everything waits for the operator
-        return Intent("autonomy", level="supervised", text=original)
-    setting = KILL_OFF.search(t) or KILL_ON.search(t) or re.search(r"autonom|autopilot|supervis", t)
-    if setting is not None and _NOT_SETTING.search(t[:setting.start()]):
-        # "don't turn off the kill switch", "i dont want autonomous mode": the setting as it is, changed by nothing
-        return Intent("status", text=original)
-    if KILL_OFF.search(t):
-        return Intent("kill_off", text=original)
-    one_kind = _STOP_ONE_KIND.match(t)
-    if one_kind and _UNTIL.search(t):
-        return None  # "pause the mug reorder until friday": a snooze of that one, read as a clause
-    if one_kind and kind_in(one_kind.group(1)) and not has(r"\b(?:everything|all of it|it all|every ?thing|emergency"
-                                                           r"|something(?:'s| is)? (?:off|wrong|weird|broken))\b", t):
-        # "stop the reorders for now": one kind, not the store-wide kill switch; asked how
-        return Intent("stop_kind", ref=Ref(kind=kind_in(one_kind.group(1))), text=original)
-    if KILL_ON.search(t) and not has(r"\bstop (?:proposing|suggesting|showing|sending)\b", t) and (
-            not _DECISION_FIRST.match(t)):
-        # a decision whose reason holds "freeze" or "stop" ("snooze 3 … because of the code freeze") is a decision;
-        # "approve 12 and stop everything" is read clause by clause, and its second clause engages the switch
-        when = re.search(r"\b(?:for|till|until|til|through|over)\s+(?:the\s+)?(?:weekend|night|today|tonight|\w+day"
-                         r"|\d+\s*(?:hours?|days?|minutes?|h)|a (?:bit|while|day|week|few hours)|now|an hour)\b.*$", t)
-        return Intent("kill_on", reason=reason_in(original, "stop|switch|halt|freeze|pause"), text=original,
-                      when_said=when.group(0) if when and not when.group(0).startswith("for now") else None)
-    if has(r"autonom|autopilot|on (?:its|their) own|manual", t) and (kind_in(t) or agent_in(t)):
-        # "let content stuff run on its own but keep reorders manual": one kind's autonomy is earned, not set here
-        return Intent("status", text=original, task="autonomy_per_kind")
-    if _REPORTED.search(t) and level_in(t):
-        # "I said autonomous", "I thought we were on autopilot": a complaint about the level, not a command
-        return Intent("status", level=level_in(t), text=original)
-    if has(r"autonom|supervis|autopilot|run (?:it |things |stuff )?on (?:their|its) own|on autopilot"
-            r"|ask me (?:before|for) (?:everything|anything)|let (?:low[- ]risk )?(?:things|stuff|actions) run"
-            # "let the agents auto-approve low risk stuff", "you can handle the small stuff yourself"
-            r"|auto[- ]?approv|auto[- ]?execut|handle (?:the )?(?:small|little|low[- ]risk)\w* (?:stuff|things|ones)", t):
-        return Intent("autonomy", level=level_in(t), text=original)
-    if has(r"^(?:please )?forget\b|\b(?:remove|delete|drop|cancel|lift) (?:the |my |that )?(?:\w+ )?"
-            r"(?:preference|rule)\b", t):
-        m = re.search(r"(?i)(?:forget|remove|delete|drop|cancel|lift)(?: the| my| that)?(?: rule| preference)?"
-                      r"(?: about| on| for| that)?\s+(.+?)(?: rule| preference)?[.!]?$", original)
-        return Intent("forget_rule", text=(m.group(1) if m else original).strip(" .'\""))
-    if _DECISION_FIRST.match(t):
-        return None
-    if has(r"^(?:please )?(?:remember|note)\b|^from now on\b|^going forward\b|\bnever (?:discount|mark|change|touch"
-            r"|put|raise|lower|cut|reduce|auto|reorder|hold|send|rewrite|create|email)|\b(?:never|not) (?:gets?|be|being"
-            r"|to be) (?:discounted|marked down|reordered|touched)|\bno (?:more )?(?:markdowns?"
-            r"|discounts?|price (?:changes?|cuts?)|reorders?|emails?|title (?:changes?|rewrites?))\b"
-            r"|\bdon'?t (?:ever )?(?:discount|mark|touch|change|raise|lower|cut|reorder|email) (?!#?\d)"
-            r"|\balways ask\b|\bask me (?:first|before)\b|\bdo not (?:ever )?(?:discount|mark|change|touch)", t):
-        body = re.sub(r"(?i)^(?:please )?(?:remember(?: that)?|note(?: that)?:?|from now on,?|going forward,?)\s*",
-                      "", original)
-        return Intent("add_rule", text=body.strip())
-    return None
-
-
-_AGENT = r"(?:the\s+|our\s+|that\s+|this\s+)?(?P<{0}>[\w-]+)\s+(?:agent|specialist|bot)\b(?!s\b)"
-_ONE_AGENT_OFF = re.compile(r"\b(?:stop|pause|halt|freeze|disable|deactivate|suspend|shut (?:down|off)|kill|mute"
-                            r"|silence|turn off|switch off)\s+" + _AGENT.format("a")
-                            + r"|\b(?:turn|switch|shut)\s+" + _AGENT.format("b") + r"\s+(?:off|down)\b"
-                            + r"|\b(?:stop|pause|disable|turn off|switch off)\s+the (?P<c>analyst)\b")
-_ONE_AGENT_ON = re.compile(r"\b(?:enable|re-?enable|reactivate|unpause|turn on|switch on|turn back on)\s+"
-                           + _AGENT.format("a") + r"|\b(?:turn|switch)\s+" + _AGENT.format("b")
-                           + r"\s+(?:back\s+)?on\b")
-
-
-def _agent_switch(t: str, original: str) -> Intent | None:
-    """"stop the content agent, its suggestions are rubbish", "turn off the content agent": one agent, not all."""
-    for pattern, name in ((_ONE_AGENT_OFF, "agent_off"), (_ONE_AGENT_ON, "agent_on")):
-        m = pattern.search(t)
-        if m is None:
-            continue
-        word = next(g for g in m.groups() if g)
-        agent = agent_in(word) or agent_in(word + " agent")
-        if agent is not None:
-            return Intent(name, agent=agent, reason=reason_in(original, r"stop|pause|disable|off|down"),
-                          text=original)
-    return None
 
 
 def _head(t: str) -> str:
@@ -423,7 +223,7 @@ def _clause(t: str, original: str, now: datetime, names: frozenset[str] | None) 
     if ref is not None and excluding:
         ref = replace(ref, excluding=excluding)
     hedge = _NEGATED.search(head)
-    if hedge and hedge.group(0).startswith("hold off") and _UNTIL.search(t):
+    if hedge and hedge.group(0).startswith("hold off") and UNTIL.search(t):
         hedge = None  # "hold off on the alpaca reorder until next week": a snooze
     if hedge and re.search(r"\bno,? (?:wait,? )?make (?:it|that)\b", head):
         hedge = None  # "friday, no make it monday": a correction (echoed as such), not a refusal

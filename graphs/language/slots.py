@@ -157,7 +157,7 @@ _NOT_IDS = re.compile(
     r"|\b\d+[.,]\d+\b|\bmake (?:it|that|them|this)\s+\d+"
     r"|\b(?:in|for)\s+\d+\s+(?:minute|min|hour|hr|day|week|wk|month|mo|mth|year|yr)s?\b|\d{4}-\d{2}-\d{2}"
     r"|\b\d+\s*(?:units?|pcs|pieces|items? of|days?|weeks?|wks?|months?|mos?|mths?|years?|yrs?|hours?|hrs?"
-    r"|minutes?|mins?|x\b)|\b\d+\s+(?:a|per)\s+(?:day|wk|week|month|mo|year|yr)\b"
+    r"|minutes?|mins?|x\b)|\b\d+\s+per\s+(?:day|wk|week|month|mo|year|yr)\b"
     r"|\b(?:top|first|last|bottom)\s+\d+\b"
     r"|\bquantity\s+(?:to\s+|of\s+)?\d+|\border\s+#?\s?\d+|\bnw-\d+(?:-\d+)?"
     r"|\bprice\s+(?:to\s+|at\s+|=\s*)?\d[\d,.]*|\bpriced\s+(?:at\s+)?\d[\d,.]*|\brun\s+#?\d+"

@@ -153,3 +153,17 @@ def unsnooze(actions: list[dict[str, Any]]) -> str:
     names = ", ".join(f"#{a['id']}" for a in actions)
     return (f"{names} stays snoozed (I can't end a snooze early from the chat), but you can decide on it now: "
             f"\"approve {first}\", \"reject {first} because …\" or \"explain {first}\". Nothing was changed.")
+
+
+def instead(intent: Any) -> str | None:
+    """What is said instead of acting, for a request the engine cannot carry out as asked (else None)."""
+    name = intent.name
+    if name == "release":  # no hold waits on that order or is in force
+        return not_held(intent.ref.words if intent.ref else (), intent.ids)
+    if name == "too_many":
+        return too_many(intent.limit or 0)
+    if name == "time_limited":
+        return time_limited(intent.ids, intent.when_said)
+    if name == "stop_kind":
+        return stop_kind(intent.ref.kind if intent.ref else None)
+    return None

@@ -16,12 +16,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from graphs.brains.base import Act, Reply, Step, ToolCall, Turn
-from graphs.brains.rules import answers, asks, render, store_answers
+from graphs.brains.rules import answers, asks, reads, render, store_answers
 from graphs.language.confirm import is_acknowledgement
-from graphs.language.dates import period_in
 from graphs.language.edits import fit_change
 from graphs.language.intents import Intent, parse
-from graphs.language.questions import product_words
 from graphs.language.slots import Ref
 from graphs.language.followup import follow_up, remember
 from graphs.language.normalize import normalize
@@ -140,8 +138,6 @@ class OperatorPlan:
                  focus: list[int]) -> tuple[dict[str, Any], list[ToolCall]]:
         name = intent.name
         part: dict[str, Any] = {"intent": name}
-        if name == "release":  # no hold waits on that order or is in force
-            return {**part, "text": asks.not_held(intent.ref.words if intent.ref else (), intent.ids)}, []
         if name in DECISIONS:
             return self.plan_decision(intent, queue, focus, part)
         if name == "explain":
@@ -168,12 +164,9 @@ class OperatorPlan:
             by_id = {i["id"]: i for i in queue}
             return {**part, "text": asks.unsnooze([by_id[i] for i in found.ids or found.candidates if i in by_id]),
                     "focus": list(found.ids) or focus}, []
-        if name == "too_many":
-            return {**part, "text": asks.too_many(intent.limit or 0)}, []
-        if name == "time_limited":
-            return {**part, "text": asks.time_limited(intent.ids, intent.when_said)}, []
-        if name == "stop_kind":
-            return {**part, "text": asks.stop_kind(intent.ref.kind if intent.ref else None)}, []
+        instead = asks.instead(intent)
+        if instead is not None:  # what the engine cannot do as asked, and what the operator can do
+            return {**part, "text": instead}, []
         if name == "kill_on":
             return part, [call("set_kill_switch", engaged=True, reason=intent.reason or "the operator stopped "
                                                                                       "everything from chat")]
@@ -196,22 +189,10 @@ class OperatorPlan:
             return part, [call("list_workflows", limit=10)]
         if name == "forget_rule":
             return part, [call("forget_rule", key_or_text=intent.text or "")]
-        simple = {"status": ("get_status", {}), "run_status": ("get_run", {"run_id": intent.run_id})
-                  if intent.run_id else ("list_runs", {"limit": 5}),
-                  "audit_verify": ("verify_audit", {}), "handoffs": ("handoff_log", {"limit": 10}),
-                  "performance": ("agent_performance", {"agent": intent.agent}),
-                  "sales": ("store_sales", {"period": period_in(intent.text or "", self.turn.now)}),
-                  "top_products": ("top_products", {"period": period_in(intent.text or "", self.turn.now,
-                                                                        default="28d")}),
-                  "on_order": ("on_order", {}),
-                  "traffic": ("store_traffic", {"period": period_in(intent.text or "", self.turn.now)}),
-                  "stock": ("product_stock", {"query": product_words(intent.text or "")}), "channels": ("channel_changes", {}),
-                  "agent_stats": ("agent_activity", {}),
-                  "outcomes": ("action_outcomes", {"kind": intent.ref.kind if intent.ref else None}),
-                  "escalations": ("list_actions", {"status": "pending", "kind": "support.escalation", "limit": 20})}
-        if name in simple:
-            tool, args = simple[name]
-            if name in ("sales", "top_products", "channels", "agent_stats", "traffic"):
+        asked = reads.tool_for(intent, self.turn.now)
+        if asked is not None:
+            tool, args = asked
+            if name in reads.FOLLOWED:  # "and last week?" asks the same again for another period
                 part["last"] = remember(intent, ids=[], candidates=[], awaiting=None)
             return part, [call(tool, **args)]
         if name == "audit_digest":

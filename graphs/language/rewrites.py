@@ -1,0 +1,128 @@
+"""What a message says about itself, read before its clauses: what it takes back, corrects or leaves out.
+
+"approve 19, I mean 20" is "approve 20"; "approve 15 and 16, oh and not 16" is "approve 15"; "reject 16 —
+scratch that, approve it" is "approve 16"; "approve 9 with 20 units and 10 with 30" is two requests;
+"reject 12, nah keep it" takes everything back (``retracted``). Each rewrite is local and bounded, so a
+long message is read in linear time; the message keeps its second thoughts, so whatever it asks is
+echoed by the gate and waits for a yes.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: the verbs a new clause of a message starts with ("reject 22 because … and approve 23")
+CLAUSE_VERBS = (r"approve|reject|decline|snooze|postpone|park|remind me|explain|show|list|undo|revert|roll ?back"
+                 r"|rollback|go ahead|skip|veto|deny|ship|green ?light|lgtm|run|ask|hold off|forget|release"
+                 r"|tell me|give me|let me know"
+                 # "approve 7 and never discount flint stuff again": a standing rule said beside a decision
+                 r"|never (?:discount|mark|reorder|hold|touch|change|raise|lower|cut|reduce|rewrite|email|put)"
+                 r"|always ask|from now on|don'?t ever"
+                 # "approve 12 and stop everything", "approve 21 and halt 22 until january" (never "… and stop-gap
+                 # fixes failed" in a reason)
+                 r"|(?:stop|pause|halt|freeze) (?:everything|all\b|it all|executions?|the agents|the engine|#?\d+)")
+
+
+#: a short list of numbers ("12", "12, 13 and 14"): bounded, so reading a long message stays linear
+_NUMBERS = r"#?\d{1,9}(?:\s*(?:,|and|&)\s*#?\d{1,9}){0,9}"
+#: how far back from a correction or an exception the numbers it is about may stand
+_LOOK_BACK = 160
+#: the words that take a number back: "no wait", "sorry i meant", "oops", "make that", "4. no. 5"
+TAKE_BACK = r"(?:no|nope|wait|sorry|oops|i mean|i meant|make (?:that|it)|or rather|actually|correction)"
+_TAKEN_BACK = re.compile(r"(?i)\s*(?:[,.;:!]+|\s[-—–])?\s*(?:" + TAKE_BACK + r"[,.:!]*\s+){1,3}(?:#|number\s+)?"
+                         r"(?P<new>" + _NUMBERS + r")\b(?=\s*(?:$|[,.;!?]|\s(?:because|since|as|until|till|for"
+                         r"|instead|please)\b))")
+_EXCEPTED = re.compile(r"(?i)\s*[,;]?\s*(?:oh,? )?(?:and |but )?(?:not|except(?: for)?|apart from|other than|excluding"
+                       r"|without|minus|leave out|skip)\s+(?:#|number\s+)?(?P<out>" + _NUMBERS + r")\b")
+_LIST_AT_END = re.compile(r"(?P<list>" + _NUMBERS + r")(?P<mid>[^0-9]{0,60}?)$")
+
+
+def _list_before(text: str, end: int) -> re.Match[str] | None:
+    """The numbers that end ``text[:end]`` (within the look-back), with what follows them."""
+    start = max(0, end - _LOOK_BACK)
+    return _LIST_AT_END.search(text, start, end)
+
+
+def _corrected(text: str) -> str:
+    """"approve 19, I mean 20" -> "approve 20": a number taken back is replaced by the one meant.
+
+    The message still holds second thoughts, so the gate echoes what was understood and waits for a yes.
+    """
+    for m in _TAKEN_BACK.finditer(text):
+        before = _list_before(text, m.start())
+        if before is None or before.group("mid").strip():
+            continue
+        old = re.findall(r"\d+", before.group("list"))
+        new = re.findall(r"\d+", m.group("new"))
+        kept = new if len(new) >= len(old) else old[:len(old) - len(new)] + new
+        return f"{text[:before.start()]}{' and '.join(kept)}{text[m.end():]}"
+    return text
+
+
+_TURNED = re.compile(r"(?i)(?:^|[,.;:!?\s]|\s[-—–])\s*(?:scratch that|no wait|wait,? no|on second thoughts?|actually no"
+                     r"|forget that|never ?mind that|change of plan)[,.;:!]*\s+(?=(?:please\s+|just\s+)?(?:"
+                     + CLAUSE_VERBS + r")\b)")
+
+
+def _last_word(text: str) -> str:
+    """"reject 16 — scratch that, approve it": what follows the operator's change of mind is the request
+    (the message still holds second thoughts, so the gate echoes it and waits for a yes)."""
+    turns = list(_TURNED.finditer(text))
+    if not turns:
+        return text
+    kept, dropped = text[turns[-1].end():], text[:turns[-1].start()]
+    numbers = re.findall(r"#?\d{1,9}\b", dropped)
+    if numbers and not re.search(r"\d", kept):
+        # "approve it" after "reject 16 — scratch that": "it" is the action the message named
+        kept = re.sub(r"\b(?:it|that one|this one|that|this|them|those|both)\b", " and ".join(numbers), kept,
+                      count=1)
+    return kept
+
+
+_EACH = re.compile(r"(?i)\s+and\s+(?=#?\d{1,9}\s+(?:with|at|to|but)\s+\d)")
+
+
+def _each_its_own(text: str) -> str:
+    """"approve 9 with 20 units and 10 with 30": each action with its own change, as two requests."""
+    m = re.match(r"(?i)^(?:please\s+)?(approve|edit and approve|set|change)\b", text)
+    return _EACH.sub(f" and {m.group(1)} ", text) if m else text
+
+
+def _excepted(text: str) -> str:
+    """"approve 15 and 16, oh and not 16" -> "approve 15": a number excepted from the ones just listed."""
+    for m in _EXCEPTED.finditer(text):
+        before = _list_before(text, m.start())
+        if before is None:
+            continue
+        listed = re.findall(r"\d+", before.group("list"))
+        out = set(re.findall(r"\d+", m.group("out")))
+        if len(listed) < 2 or not out <= set(listed):
+            continue
+        kept = [n for n in listed if n not in out]
+        return f"{text[:before.start()]}{' and '.join(kept)}{before.group('mid')}{text[m.end():]}"
+    return text
+
+
+#: "…, nah keep it", "… scratch that", "…, never mind": the whole request taken back at its end
+_RETRACTED = re.compile(r"(?i)(?:[,.;!?]+|\s[-—–]|\.\.\.|…|\s+and)\s*(?:(?:oh|hmm+|um+|wait|actually|no|nah|nope|ok|okay)"
+                        r"[,.!]*\s+)*(?:scratch that|never ?mind|forget (?:it|that)|cancel (?:it|that)"
+                        r"|ignore (?:that|me)"
+                        r"|keep (?:it|them)(?: (?:for now|as is|as it is|waiting))?|(?:actually|nah|no),? (?:no|not)"
+                        r"|on second thoughts?,? no)(?:[,.!]*\s*(?:keep (?:it|them)|leave (?:it|them)))?[\s.!]*$")
+
+
+#: "approve 17 jk", "approve 14, nvm", "… just kidding": a joke or a never-mind, even without a comma
+_JOKING = re.compile(r"(?i)(?:\s|[,.;!?…-])\s*(?:j/?k|just (?:kidding|joking)|(?:haha|lol|lmao)?\s*(?:kidding|joking)"
+                     r"|nvm|nevermind|(?:lol|haha|lmao),? no(?:pe)?)[\s.!]*$")
+
+
+def retracted(text: str) -> str | None:
+    """What a message asked before taking it all back at its end, or None if it takes nothing back."""
+    m = _RETRACTED.search(text) or _JOKING.search(text)
+    return text[:m.start()] if m and text[:m.start()].strip() else None
+
+
+def rewrite(text: str) -> str:
+    """The message as the operator finally meant it: the last request after a change of mind, numbers taken
+    back replaced, numbers excepted taken out, each action's own change made its own request."""
+    return _each_its_own(_excepted(_corrected(_last_word(text))))

@@ -1,0 +1,110 @@
+"""Whole-message settings in the operator's words: the kill switch, autonomy, one agent off or on, standing rules.
+
+Read before the message is split into clauses: "stop everything" engages the kill switch at once, "don't turn
+off the kill switch" is a question about it, "stop the reorders" asks how, "I'm going on holiday, don't do
+anything without me" is supervised autonomy, "never discount Wick Studio" is a rule. A message that opens with
+a decision ("snooze 3 … because of the code freeze") is never a setting: its clauses are read instead.
+"""
+
+from __future__ import annotations
+
+import re
+
+from graphs.language.confirm import KILL_OFF, KILL_ON
+from graphs.language.intent import Intent
+from graphs.language.slots import Ref, agent_in, has, kind_in, level_in, reason_in
+
+_DECISION_FIRST = re.compile(r"^(?:please |ok |okay |so |then )?(?:reject|decline|approve|snooze|postpone|veto|deny"
+                             r"|skip|no to|undo|roll ?back|explain|push|move|delay|park|remind me)\b")
+
+
+_STOP_ONE_KIND = re.compile(r"^(?:please |ok |so )?(?:stop|pause|halt|freeze)\s+(?:all\s+|any\s+)?(?:the\s+|those\s+"
+                            r"|these\s+|new\s+)?(.+)$")
+UNTIL = re.compile(r"\b(?:until|till|til|for (?:a|one|two|\d+) (?:days?|weeks?|wks?|months?)|next week|tomorrow)\b")
+_NOT_SETTING = re.compile(r"\b(?:don'?t|dont|do not|never(?! ?mind)|no need to|not|won'?t|shouldn'?t)\b")
+_REPORTED = re.compile(r"\b(?:i (?:already )?(?:said|told you|thought|asked for|asked you|set (?:it|autonomy|us))"
+                       r"|didn'?t i (?:say|tell|set)|weren'?t we|aren'?t we|i'?m sure (?:i|we))\b")
+
+
+def settings_in(t: str, original: str) -> Intent | None:
+    """Kill switch, autonomy and standing rules: whole-message intents."""
+    switched = _agent_switch(t, original)
+    if switched is not None:
+        return switched  # one agent named: never the store-wide kill switch
+    if has(r"\b(?:(?:do|run|approve|execute) (?:nothing|anything) without me|nothing without me|ask me (?:before|for) "
+           r"(?:everything|anything))\b", t):
+        # "I'm going on holiday, don't do anything without me": everything waits for the operator
+        return Intent("autonomy", level="supervised", text=original)
+    setting = KILL_OFF.search(t) or KILL_ON.search(t) or re.search(r"autonom|autopilot|supervis", t)
+    if setting is not None and _NOT_SETTING.search(t[:setting.start()]):
+        # "don't turn off the kill switch", "i dont want autonomous mode": the setting as it is, changed by nothing
+        return Intent("status", text=original)
+    if KILL_OFF.search(t):
+        return Intent("kill_off", text=original)
+    one_kind = _STOP_ONE_KIND.match(t)
+    if one_kind and UNTIL.search(t):
+        return None  # "pause the mug reorder until friday": a snooze of that one, read as a clause
+    if one_kind and kind_in(one_kind.group(1)) and not has(r"\b(?:everything|all of it|it all|every ?thing|emergency"
+                                                           r"|something(?:'s| is)? (?:off|wrong|weird|broken))\b", t):
+        # "stop the reorders for now": one kind, not the store-wide kill switch; asked how
+        return Intent("stop_kind", ref=Ref(kind=kind_in(one_kind.group(1))), text=original)
+    if KILL_ON.search(t) and not has(r"\bstop (?:proposing|suggesting|showing|sending)\b", t) and (
+            not _DECISION_FIRST.match(t)):
+        # a decision whose reason holds "freeze" or "stop" ("snooze 3 … because of the code freeze") is a decision;
+        # "approve 12 and stop everything" is read clause by clause, and its second clause engages the switch
+        when = re.search(r"\b(?:for|till|until|til|through|over)\s+(?:the\s+)?(?:weekend|night|today|tonight|\w+day"
+                         r"|\d+\s*(?:hours?|days?|minutes?|h)|a (?:bit|while|day|week|few hours)|now|an hour)\b.*$", t)
+        return Intent("kill_on", reason=reason_in(original, "stop|switch|halt|freeze|pause"), text=original,
+                      when_said=when.group(0) if when and not when.group(0).startswith("for now") else None)
+    if has(r"autonom|autopilot|on (?:its|their) own|manual", t) and (kind_in(t) or agent_in(t)):
+        # "let content stuff run on its own but keep reorders manual": one kind's autonomy is earned, not set here
+        return Intent("status", text=original, task="autonomy_per_kind")
+    if _REPORTED.search(t) and level_in(t):
+        # "I said autonomous", "I thought we were on autopilot": a complaint about the level, not a command
+        return Intent("status", level=level_in(t), text=original)
+    if has(r"autonom|supervis|autopilot|run (?:it |things |stuff )?on (?:their|its) own|on autopilot"
+            r"|ask me (?:before|for) (?:everything|anything)|let (?:low[- ]risk )?(?:things|stuff|actions) run"
+            # "let the agents auto-approve low risk stuff", "you can handle the small stuff yourself"
+            r"|auto[- ]?approv|auto[- ]?execut|handle (?:the )?(?:small|little|low[- ]risk)\w* (?:stuff|things|ones)", t):
+        return Intent("autonomy", level=level_in(t), text=original)
+    if has(r"^(?:please )?forget\b|\b(?:remove|delete|drop|cancel|lift) (?:the |my |that )?(?:\w+ )?"
+            r"(?:preference|rule)\b", t):
+        m = re.search(r"(?i)(?:forget|remove|delete|drop|cancel|lift)(?: the| my| that)?(?: rule| preference)?"
+                      r"(?: about| on| for| that)?\s+(.+?)(?: rule| preference)?[.!]?$", original)
+        return Intent("forget_rule", text=(m.group(1) if m else original).strip(" .'\""))
+    if _DECISION_FIRST.match(t):
+        return None
+    if has(r"^(?:please )?(?:remember|note)\b|^from now on\b|^going forward\b|\bnever (?:discount|mark|change|touch"
+            r"|put|raise|lower|cut|reduce|auto|reorder|hold|send|rewrite|create|email)|\b(?:never|not) (?:gets?|be|being"
+            r"|to be) (?:discounted|marked down|reordered|touched)|\bno (?:more )?(?:markdowns?"
+            r"|discounts?|price (?:changes?|cuts?)|reorders?|emails?|title (?:changes?|rewrites?))\b"
+            r"|\bdon'?t (?:ever )?(?:discount|mark|touch|change|raise|lower|cut|reorder|email) (?!#?\d)"
+            r"|\balways ask\b|\bask me (?:first|before)\b|\bdo not (?:ever )?(?:discount|mark|change|touch)", t):
+        body = re.sub(r"(?i)^(?:please )?(?:remember(?: that)?|note(?: that)?:?|from now on,?|going forward,?)\s*",
+                      "", original)
+        return Intent("add_rule", text=body.strip())
+    return None
+
+
+_AGENT = r"(?:the\s+|our\s+|that\s+|this\s+)?(?P<{0}>[\w-]+)\s+(?:agent|specialist|bot)\b(?!s\b)"
+_ONE_AGENT_OFF = re.compile(r"\b(?:stop|pause|halt|freeze|disable|deactivate|suspend|shut (?:down|off)|kill|mute"
+                            r"|silence|turn off|switch off)\s+" + _AGENT.format("a")
+                            + r"|\b(?:turn|switch|shut)\s+" + _AGENT.format("b") + r"\s+(?:off|down)\b"
+                            + r"|\b(?:stop|pause|disable|turn off|switch off)\s+the (?P<c>analyst)\b")
+_ONE_AGENT_ON = re.compile(r"\b(?:enable|re-?enable|reactivate|unpause|turn on|switch on|turn back on)\s+"
+                           + _AGENT.format("a") + r"|\b(?:turn|switch)\s+" + _AGENT.format("b")
+                           + r"\s+(?:back\s+)?on\b")
+
+
+def _agent_switch(t: str, original: str) -> Intent | None:
+    """"stop the content agent, its suggestions are rubbish", "turn off the content agent": one agent, not all."""
+    for pattern, name in ((_ONE_AGENT_OFF, "agent_off"), (_ONE_AGENT_ON, "agent_on")):
+        m = pattern.search(t)
+        if m is None:
+            continue
+        word = next(g for g in m.groups() if g)
+        agent = agent_in(word) or agent_in(word + " agent")
+        if agent is not None:
+            return Intent(name, agent=agent, reason=reason_in(original, r"stop|pause|disable|off|down"),
+                          text=original)
+    return None
