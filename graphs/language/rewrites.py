@@ -20,7 +20,10 @@ CLAUSE_VERBS = (r"approve|reject|decline|snooze|postpone|park|remind me|explain|
                  r"|always ask|from now on|don'?t ever"
                  # "approve 12 and stop everything", "approve 21 and halt 22 until january" (never "… and stop-gap
                  # fixes failed" in a reason)
-                 r"|(?:stop|pause|halt|freeze) (?:everything|all\b|it all|executions?|the agents|the engine|#?\d+)")
+                 r"|(?:stop|pause|halt|freeze) (?:everything|all\b|it all|executions?|the agents|the engine|#?\d+)"
+                 # "approve 12 and go semi-autonomous"
+                 r"|go (?:semi|fully|autonomous|supervised|back to supervised)|set autonomy|switch to (?:semi"
+                 r"|supervised|autonomous)")
 
 
 #: a short list of numbers ("12", "12, 13 and 14"): bounded, so reading a long message stays linear

@@ -31,6 +31,11 @@ def settings_in(t: str, original: str) -> Intent | None:
     switched = _agent_switch(t, original)
     if switched is not None:
         return switched  # one agent named: never the store-wide kill switch
+    if _DECISION_FIRST.match(t):
+        # a decision whose reason holds a setting's words ("snooze 3 … because of the code freeze", "reject 12
+        # because I want to go semi-autonomous on titles later") is a decision; "approve 12 and stop everything"
+        # is read clause by clause, and its second clause engages the switch
+        return None
     if has(r"\b(?:(?:do|run|approve|execute) (?:nothing|anything) without me|nothing without me|ask me (?:before|for) "
            r"(?:everything|anything))\b", t):
         # "I'm going on holiday, don't do anything without me": everything waits for the operator
@@ -48,10 +53,7 @@ def settings_in(t: str, original: str) -> Intent | None:
                                                            r"|something(?:'s| is)? (?:off|wrong|weird|broken))\b", t):
         # "stop the reorders for now": one kind, not the store-wide kill switch; asked how
         return Intent("stop_kind", ref=Ref(kind=kind_in(one_kind.group(1))), text=original)
-    if KILL_ON.search(t) and not has(r"\bstop (?:proposing|suggesting|showing|sending)\b", t) and (
-            not _DECISION_FIRST.match(t)):
-        # a decision whose reason holds "freeze" or "stop" ("snooze 3 … because of the code freeze") is a decision;
-        # "approve 12 and stop everything" is read clause by clause, and its second clause engages the switch
+    if KILL_ON.search(t) and not has(r"\bstop (?:proposing|suggesting|showing|sending)\b", t):
         when = re.search(r"\b(?:for|till|until|til|through|over)\s+(?:the\s+)?(?:weekend|night|today|tonight|\w+day"
                          r"|\d+\s*(?:hours?|days?|minutes?|h)|a (?:bit|while|day|week|few hours)|now|an hour)\b.*$", t)
         return Intent("kill_on", reason=reason_in(original, "stop|switch|halt|freeze|pause"), text=original,
@@ -72,8 +74,6 @@ def settings_in(t: str, original: str) -> Intent | None:
         m = re.search(r"(?i)(?:forget|remove|delete|drop|cancel|lift)(?: the| my| that)?(?: rule| preference)?"
                       r"(?: about| on| for| that)?\s+(.+?)(?: rule| preference)?[.!]?$", original)
         return Intent("forget_rule", text=(m.group(1) if m else original).strip(" .'\""))
-    if _DECISION_FIRST.match(t):
-        return None
     if has(r"^(?:please )?(?:remember|note)\b|^from now on\b|^going forward\b|\bnever (?:discount|mark|change|touch"
             r"|put|raise|lower|cut|reduce|auto|reorder|hold|send|rewrite|create|email)|\b(?:never|not) (?:gets?|be|being"
             r"|to be) (?:discounted|marked down|reordered|touched)|\bno (?:more )?(?:markdowns?"

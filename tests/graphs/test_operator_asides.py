@@ -366,3 +366,17 @@ def test_a_reason_with_stop_or_never_stays_a_reason(text: str) -> None:
     intents = parse(text, NOW)
     assert [i.name for i in intents] in (["reject"], ["snooze"]), intents
     assert intents[0].reason and intents[0].reason.split()[-1] in text
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("reject 12 because I want to go semi-autonomous on titles later", "reject"),
+    ("approve 12, autopilot can handle the rest later", "approve"),
+    ("snooze 3 until monday because the kill switch test runs then", "snooze"),
+])
+def test_a_setting_named_in_a_decisions_reason_is_part_of_the_reason(text: str, name: str) -> None:
+    intents = parse(text, NOW)
+    assert intents[0].name == name and not {"autonomy", "kill_on", "kill_off", "status"} & {i.name for i in intents}
+
+
+def test_a_setting_said_beside_a_decision_is_its_own_request() -> None:
+    assert [i.name for i in parse("approve 12 and go semi-autonomous", NOW)] == ["approve", "autonomy"]
