@@ -91,6 +91,8 @@ async def run_agent(agent: str, state: ChatState, runtime: Runtime[RunContext]) 
             if said is None:
                 said = gate.continued(await gate.said_for(ctx, message), state.get("said_before"))
             checks[call.id] = await gate.check(ctx, call, verb, said, message, list(state.get("pending") or []))
+    for call_id, refused in gate.contradicting(checks).items():
+        checks[call_id] = gate.Gated(False, error=refused)
     # one command per clause: if any of its actions must wait, all of them wait, together
     waiting = {gate.group(said, c.item) for c in checks.values() if said and c.item is not None and not c.run}
     for call in step.calls:

@@ -287,6 +287,30 @@ async def check(ctx: RunContext, call: ToolCall, verb: Verb, said: Said, message
     return Gated(False, item)
 
 
+def contradicting(checks: dict[str, Gated]) -> dict[str, ToolOutcome]:
+    """Writes of one step that ask different things of the same action ("approve 12" and "reject 12"):
+    none of them runs or waits; each gets this error, so the brain asks the operator which they meant.
+
+    Whatever the brain: the rules brain settles such a message itself (``brains.rules.overlaps``), a
+    model may not.
+    """
+    by_action: dict[int, list[dict[str, Any]]] = {}
+    for held in checks.values():
+        if held.item is not None and held.item.get("action_id") is not None:
+            by_action.setdefault(int(held.item["action_id"]), []).append(held.item)
+    out: dict[str, ToolOutcome] = {}
+    for action_id, items in by_action.items():
+        if len({(i["verb"], repr(sorted(i["args"].items()))) for i in items}) < 2:
+            continue
+        verbs = sorted({i["verb"] for i in items})
+        message = (f"action #{action_id} was asked to {' and to '.join(verbs)} at once; nothing was done to it. "
+                   "Ask the operator which they want")
+        for i in items:
+            out[i["call_id"]] = ToolOutcome(False, {"error": "contradicting_requests", "action_id": action_id,
+                                                    "message": message}, "contradicting_requests")
+    return out
+
+
 def restates(said: Said, verb: Verb, item: dict[str, Any], message: str) -> bool:
     """Does the message repeat the waiting command as a command: its verb, and every action by number or name?
 

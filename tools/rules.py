@@ -53,16 +53,23 @@ async def preview(deps: Deps, principal: Principal, *, text: str) -> dict[str, A
 
 @operation("memory.write")
 async def add(deps: Deps, principal: Principal, *, text: str) -> dict[str, Any]:
-    """Store the rule a sentence states, or refuse with the reason it cannot be enforced."""
-    key = uuid.uuid4().hex[:10]
+    """Store the rule a sentence states, or refuse with the reason it cannot be enforced.
+
+    A rule the operator already has (the same understood rule, however it was worded) is not stored
+    twice: the answer is the existing rule with ``already`` set.
+    """
 
     async def txn(tx: Tx) -> dict[str, Any]:
         rule = await _parse(tx, deps, text)
         now = deps.now()
-        await tx.tenants.ensure(name=principal.tenant, now=now)
-        await tx.rules.add(key=key, text=" ".join(text.split()), rule=rule.as_dict(), by=principal.subject, now=now)
-        await record(tx, deps, actor=principal.subject, event="rule.added", subject=f"rule:{key}",
-                     data={"text": text, "rule": rule.as_dict(), "understood": rule.describe()})
+        same = [r for r in await tx.rules.active() if prefs.Rule.from_dict(r["rule"]) == rule]
+        key = same[0]["key"] if same else uuid.uuid4().hex[:10]
+        if not same:
+            await tx.tenants.ensure(name=principal.tenant, now=now)
+            await tx.rules.add(key=key, text=" ".join(text.split()), rule=rule.as_dict(), by=principal.subject,
+                               now=now)
+            await record(tx, deps, actor=principal.subject, event="rule.added", subject=f"rule:{key}",
+                         data={"text": text, "rule": rule.as_dict(), "understood": rule.describe()})
         forbids = []
         for a in await tx.actions.ranked(statuses=None, limit=1000):
             if a.status.value not in ("pending_approval", "snoozed"):
@@ -71,8 +78,8 @@ async def add(deps: Deps, principal: Principal, *, text: str) -> dict[str, Any]:
             if prefs.check(a.kind, a.params, facts, [rule], today=now.date()).denied:
                 forbids.append({"id": a.id, "version": a.version, "title": a.title, "kind": a.kind,
                                 "risk_tier": a.risk_tier.value})
-        return {"key": key, "text": text, "understood": rule.describe(), "rule": rule.as_dict(),
-                "forbids_pending": forbids}
+        return {"key": key, "text": same[0]["text"] if same else text, "understood": rule.describe(),
+                "rule": rule.as_dict(), "forbids_pending": forbids, "already": bool(same)}
 
     return await deps.db.transact(principal.tenant, txn)
 

@@ -25,7 +25,7 @@ DECISIONS = frozenset({"approve", "reject", "snooze", "edit_approve", "rollback"
 DATA = frozenset({"sales", "top_products", "channels", "agent_stats", "traffic"})
 _PERIOD = re.compile(r"\b(?:week|yesterday|today|month|weekend|days?)\b")
 _CONTINUES = re.compile(r"^(?:and|an|also|plus|sorry|oops|i meant|meant|no,? i meant|i mean|actually|oh|ah|ok|okay|"
-                        r"the|both|that|#?\d)\b")
+                        r"the|both|that|#?\d|same|ditto|likewise|(?:please )?do the same)\b")
 _NARROWS = re.compile(r"^(?:(?:no|nope|nah|actually|ok|okay|hmm+|wait)[ ,.!]*)*(?:just|only)\b")
 
 
@@ -104,7 +104,7 @@ def _without(t: str, pending: list[dict[str, Any]]) -> Intent | None:
 def _referential(intent: Intent) -> bool:
     ref = intent.ref
     return bool(intent.ids) or (ref is not None and bool(ref.words or ref.both or ref.focus or ref.position
-                                                          or ref.places or ref.kind))
+                                                          or ref.places or ref.kind or ref.rest))
 
 
 def _continue(intent: Intent, t: str, message: str, last: dict[str, Any], pending: list[dict[str, Any]]) -> Intent:

@@ -51,7 +51,7 @@ _NEGATED = re.compile(r"\b(?:\w+n't|dont|wont|cant|didnt|doesnt|isnt|wouldnt|sho
                       r"|\bmaybe\b|\bperhaps\b|\bmight\b|\bnot ready\b|\bthinking about\b|\bconsidering\b"
                       r"|\bwondering\b|\blater\b|\bwhat if\b|\bshould i\b|\bshould we\b|\bwould you\b(?! please)"
                       r"|\bexcept\b|\bother than\b|\bbut not\b|\bleave (?:it|them|that|those)\b")
-_QUESTION = re.compile(r"\?\s*$|^(?:is|are|was|were|did|do(?! (?:it|that|this|those|them|both)\b)|does|has|have|had"
+_QUESTION = re.compile(r"\?\s*$|^(?:is|are|was|were|did|do(?! (?:it|that|this|those|them|both|not)\b)|does|has|have|had"
                        r"|what|which|who|why|how|when|where"
                        r"|should|shall|will|would|any|whats|what's|hows|how's|can i|could i)\b")
 _POLITE = re.compile(r"^(?:(?:can|could|would|will) you (?:please )?|please (?:you )?(?:can |could )?(?:you )?)"
@@ -165,7 +165,7 @@ def _except_ref(head: str, names: frozenset[str] | None) -> tuple[str, tuple[str
         return head, ()
     what = m.group("what")
     out = tuple(str(n) for n in ids_in(what) or tuple(int(n) for n in re.findall(r"#?(\d{1,9})\b", what)))
-    words = tuple(w for g in name_words(what, names) for w in g)
+    words = tuple(" ".join(g) for g in name_words(what, names))  # one name each: "the mug and the bowl"
     # "… except the holds and the reorders": every kind named is left out
     kinds = tuple(dict.fromkeys(k for part in re.split(r",|\band\b|\bor\b|&", what) if (k := kind_in(part))))
     words += tuple(f"kind:{k}" for k in kinds) if kinds and not words else ()
@@ -258,7 +258,7 @@ def _decision(verb: str | None, t: str, original: str, now: datetime, ids: tuple
                       reason=reason_in(original, "undo|revert|roll ?back|rollback"))
     if verb == "snooze":
         # a reason given with a snooze is kept: "no, I said reject" after it still knows why
-        because = re.search(r"(?i)\b(?:because|since|cause|coz|cuz|bc|due to)\s+(.+)$", original)
+        because = re.search(r"(?i)\b(?:(?:because|cause|coz|cuz|bc)(?:\s+of)?|since|due to)\s+(.+)$", original)
         said = _head(t) if because else t
         corrected = list(re.finditer(r"\b" + TAKE_BACK + r"\b[,.:!]*\s+", said))
         until = (parse_when(said[corrected[-1].end():], now) if corrected else None) or parse_when(said, now)

@@ -33,6 +33,8 @@ class Resolved:
     how: str = "ids"
     #: ids written in the message that are not in the store (or not in a state for the verb)
     unknown: tuple[int, ...] = ()
+    #: what the reference meant but its exception left out ("… except the mug"): "that one" after it
+    left_out: tuple[int, ...] = ()
 
     @property
     def ambiguous(self) -> bool:
@@ -80,11 +82,11 @@ def resolve(ids: Sequence[int], ref: Ref | None, items: Sequence[dict[str, Any]]
     usable = [i for i in items if i["status"] in statuses]
     out = {int(e) for e in ref.excluding if e.isdigit()}
     out |= {i["id"] for i in usable if f"kind:{i['kind']}" in ref.excluding}
-    words = [e for e in ref.excluding if not e.isdigit() and not e.startswith("kind:")]
-    if words:
-        out |= {i["id"] for i in by_name(words, usable)}
+    for name in (e for e in ref.excluding if not e.isdigit() and not e.startswith("kind:")):
+        out |= {i["id"] for i in by_name(name.split(), usable)}
+    meant = found.ids + found.candidates
     return Resolved(tuple(i for i in found.ids if i not in out), tuple(i for i in found.candidates if i not in out),
-                    how="described", unknown=found.unknown)
+                    how="described", unknown=found.unknown, left_out=tuple(i for i in meant if i in out))
 
 
 def _resolve(ids: Sequence[int], ref: Ref | None, items: Sequence[dict[str, Any]], *, focus: Sequence[int],
@@ -108,6 +110,8 @@ def _resolve(ids: Sequence[int], ref: Ref | None, items: Sequence[dict[str, Any]
     if ref.rest:
         shown = [i for f in listed for i in usable if i["id"] == f] or list(usable)
         rest = [i for i in _filtered(ref, shown) if i["id"] not in taken]
+        if ref.count == 1 and len(rest) > 1:  # "the other one" when several are left
+            return Resolved(candidates=tuple(i["id"] for i in rest), how="described")
         return Resolved(tuple(i["id"] for i in rest), how="described")
     if ref.groups:
         chosen: list[int] = []

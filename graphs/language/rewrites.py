@@ -15,6 +15,8 @@ import re
 CLAUSE_VERBS = (r"approve|reject|decline|snooze|postpone|park|remind me|explain|show|list|undo|revert|roll ?back"
                  r"|rollback|go ahead|skip|veto|deny|ship|green ?light|lgtm|run|ask|hold off|forget|release"
                  r"|tell me|give me|let me know"
+                 # "hold 9315 but let 9345 ship": an order held or let through starts its own clause
+                 r"|let (?:order\s*)?#?\s?\d{3,} (?:go|ship|through|out)|hold (?:order\s*)?#?\s?\d{3,}"
                  # "approve 7 and never discount flint stuff again": a standing rule said beside a decision
                  r"|never (?:discount|mark|reorder|hold|touch|change|raise|lower|cut|reduce|rewrite|email|put)"
                  r"|always ask|from now on|don'?t ever"
@@ -99,6 +101,9 @@ def _excepted(text: str) -> str:
             continue
         listed = re.findall(r"\d+", before.group("list"))
         out = set(re.findall(r"\d+", m.group("out")))
+        if out.isdisjoint(listed) and re.match(r"(?i)\s*[,;]?\s*(?:and |but )?(?:not|except)\b", m.group(0)):
+            # "approve 12 but not 13": 13 was never asked for; the request is "approve 12", and 13 stays as it is
+            return f"{text[:m.start()]}{text[m.end():]}"
         if len(listed) < 2 or not out <= set(listed):
             continue
         kept = [n for n in listed if n not in out]

@@ -78,8 +78,8 @@ def settings_in(t: str, original: str) -> Intent | None:
             r"|put|raise|lower|cut|reduce|auto|reorder|hold|send|rewrite|create|email)|\b(?:never|not) (?:gets?|be|being"
             r"|to be) (?:discounted|marked down|reordered|touched)|\bno (?:more )?(?:markdowns?"
             r"|discounts?|price (?:changes?|cuts?)|reorders?|emails?|title (?:changes?|rewrites?))\b"
-            r"|\bdon'?t (?:ever )?(?:discount|mark|touch|change|raise|lower|cut|reorder|email) (?!#?\d)"
-            r"|\balways ask\b|\bask me (?:first|before)\b|\bdo not (?:ever )?(?:discount|mark|change|touch)", t):
+            r"|\b(?:don'?t|do not) (?:ever )?(?:discount|mark|touch|change|raise|lower|cut|reorder|email) (?!#?\d)"
+            r"|\balways ask\b|\bask me (?:first|before)\b", t):
         body = re.sub(r"(?i)^(?:please )?(?:remember(?: that)?|note(?: that)?:?|from now on,?|going forward,?)\s*",
                       "", original)
         return Intent("add_rule", text=body.strip())

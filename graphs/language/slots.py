@@ -98,7 +98,8 @@ class Ref:
     plural: bool = False
     #: "the others", "the rest": what the list shown holds beyond what this message already decided
     rest: bool = False
-    #: "… except the candle one", "… but not 16": numbers ("16") and name words left out of what it means
+    #: "… except the candle one", "… but not 16": numbers ("16"), names ("candle", one string each: "stoneware mug")
+    #: and kinds ("kind:inventory.reorder") left out of what it means
     excluding: tuple[str, ...] = ()
 
     @property
@@ -304,9 +305,11 @@ def ref_in(text: str, *, names: frozenset[str] | None = None, with_names: bool =
     # "the markdowns" mean all of them; "the candle internal links" is one action with a plural noun
     every = (has(r"\b(all|every|everything|each|whatever)\b", text) and not several) or (
         bool(kind or agent or risk) and plural(text) and not (position or count) and not words)
-    rest = has(r"\b(?:the )?(?:others|other ones|rest|remaining(?: ones)?|remainder)\b", text)
+    rest = has(r"\b(?:the )?(?:others|other ones?|rest|remaining(?: ones)?|remainder)\b", text)
     if rest:
         focus, words, groups = False, tuple(w for w in words if w not in ("others", "rest", "remaining")), ()
+        # "the other one": the one left of the list shown (asked which, if several are)
+        count = 1 if has(r"\bother one\b", text) else count
     if not any((agent, risk, kind, position, count, every, focus, words, rest)):
         return None
     return Ref(agent=agent, risk=risk, kind=kind, position=position, count=count, every=every, several=several,
@@ -316,8 +319,8 @@ def ref_in(text: str, *, names: frozenset[str] | None = None, with_names: bool =
 
 
 def reason_in(original: str, verb: str) -> str | None:
-    m = re.search(r"(?i)\b(?:because|cause|coz|cuz|cos|bc|b/c|since|as|due to|reason:?)\s+(.+)$", original)
-    if m:
+    m = re.search(r"(?i)\b(?:(?:because|cause|coz|cuz|cos|bc|b/c)(?:\s+of)?|since|as|due to|reason:?)\s+(.+)$", original)
+    if m:  # "because of the holiday freeze": the reason is "the holiday freeze"
         return m.group(1).strip(" .")
     # "reject 10 its too much stock, we have a shipment coming": everything after the number is the reason
     m = re.search(r"(?i)\b(?:" + verb + r")\b[^a-z]*(?:#?\d+(?:\s*(?:,|and)\s*#?\d+)*)\s+(?!and\b)(.{4,})$", original)

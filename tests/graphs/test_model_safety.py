@@ -132,3 +132,16 @@ async def test_the_openai_brain_over_http_is_gated_the_same_way(agents_app: App)
     # what the model was told: not done, waiting for the operator
     told = stub.requests[1]["messages"][-1]
     assert told["role"] == "tool" and "awaiting_confirmation" in told["content"]
+
+
+async def test_a_model_that_approves_and_rejects_the_same_action_at_once_does_neither(agents_app: App) -> None:
+    a = (await propose(agents_app.deps, CONTENT, proposal())).action
+    model = ScriptedChatModel(script=_says([("approve_action", {"action_id": a.id, "version": 1}),
+                                            ("reject_action", {"action_id": a.id, "version": 1, "reason": "meh"})],
+                                           "Done."))
+    chat = await agents_app.agents(brain=ModelBrain(model))
+    turn = await chat.send(OP, f"approve {a.id} and reject {a.id} because meh", thread="m-both")
+    assert await _status(agents_app, a.id) == "pending_approval"
+    assert not turn.pending
+    told = [m for m in model.seen[-1] if m.type == "tool"]  # what the model was told of its two calls
+    assert len(told) == 2 and all("contradicting_requests" in str(m.content) for m in told), told

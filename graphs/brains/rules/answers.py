@@ -150,8 +150,12 @@ def _rule_added(intent: Intent, plan: dict[str, Any], results: list[dict[str, An
     r = _ok(results)
     if r is None:
         return _error(results, "I couldn't keep that rule."), []
-    text = (f"Rule saved, as I understood it: {r['understood']}. Agents won't propose anything that breaks it, and "
-            "nothing that breaks it is approved or executed.")
+    if r.get("already"):
+        text = (f"You already have that rule ({r['understood']}; you said: \"{r['text']}\"), so I kept it as it is "
+                "and saved nothing new.")
+    else:
+        text = (f"Rule saved, as I understood it: {r['understood']}. Agents won't propose anything that breaks it, "
+                "and nothing that breaks it is approved or executed.")
     if r.get("forbids_pending"):
         waiting = r["forbids_pending"]
         text += (" It forbids " + ", ".join(f"#{a['id']}" for a in waiting)

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from graphs.brains.base import Act, Reply, Step, ToolCall, Turn
-from graphs.brains.rules import answers, asks, reads, render, store_answers
+from graphs.brains.rules import answers, asks, overlaps, reads, render, store_answers
 from graphs.language.confirm import is_acknowledgement
 from graphs.language.edits import fit_change
 from graphs.language.intents import Intent, parse
@@ -28,6 +28,8 @@ from graphs.registry import SPECIALISTS
 
 _ids = itertools.count(1)
 _GO_AHEAD = re.compile(r"\b(?:do it|go ahead|go for it|proceed|ship it|make it so|let'?s do it|crack on)\b")
+_DO = re.compile(r"^(?:ok |okay |so |then |please |just |let'?s )*(?:do|go with|go for)\s+(?:the top|the first|#?\d"
+                 r"|them|those|these|both)")
 DECISIONS = ("approve", "reject", "snooze", "edit_approve", "rollback")
 #: intents that need the queue by name before they can be planned
 NEEDS_QUEUE = frozenset({*DECISIONS, "explain", "list", "hold_back"})
@@ -91,9 +93,13 @@ class OperatorPlan:
 
         Only offered: the message names no verb and no action, so the gate echoes it and waits for a yes.
         """
+        said = normalize(last_user(self.turn))
+        if len(intents) == 1 and intents[0].name == "explain" and _DO.match(said):
+            # "do the top 3", "do 12": offered as approvals (the message names no verb the gate knows: echoed)
+            return [replace(intents[0], name="approve")]
         if self.turn.facts.get("pending") or len(intents) != 1 or intents[0].name != "ack":
             return intents
-        if not _GO_AHEAD.search(normalize(last_user(self.turn))):
+        if not _GO_AHEAD.search(said):
             return intents
         waiting = {i["id"] for i in queue if i["status"] in DECIDABLE}
         focus = list(self.turn.facts.get("focus") or [])
@@ -128,7 +134,9 @@ class OperatorPlan:
             part["calls"] = [c.id for c in more]
             calls += more
             parts.append(part)
-            focus = part.get("focus", focus)
+            # "approve all the reorders except the mug, snooze that one": what an exception left out is next
+            focus = part.get("left_out") or part.get("focus", focus)
+        calls = overlaps.settle(parts, calls)
         if not calls:
             self.sc["parts"] = parts
             return self.render_parts({})
@@ -231,7 +239,8 @@ class OperatorPlan:
         notes = [asks.unknown_ids(found.unknown, name, known=by_id)] if found.unknown else []
         if len(found.ids) > BATCH:  # never a silent cut: the rest are named
             notes.append(asks.batch_cut(found.ids[BATCH:], _NOUN.get(name, name), total=len(found.ids)))
-        return {**part, "focus": list(found.ids), "notes": notes,
+        return {**part, "focus": list(found.ids), "notes": notes, "left_out": list(found.left_out),
+                "group": found.how in ("described", "place") and len(found.ids) > 1,
                 "last": remember(intent, ids=list(found.ids), candidates=[], awaiting=None)}, calls
 
     def problem(self, intent: Intent, found: Resolved, queue: list[dict[str, Any]], verb: str) -> str | None:

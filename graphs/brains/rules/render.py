@@ -287,7 +287,8 @@ def outcome_line(item: dict[str, Any], outcome: Any) -> str:
         note = f" ({content['note']})" if content.get("note") else ""
         return f"Autonomy is now {content['level'].replace('_', '-')}: {LEVEL_MEANING[content['level']]}{note}."
     if verb == "add_rule":
-        return f"Rule saved: {content['understood']}."
+        return (f"You already have that rule: {content['understood']}." if content.get("already")
+                else f"Rule saved: {content['understood']}.")
     if verb == "forget_rule":
         return f"Forgotten: {content['understood']}."
     if verb == "delegate":

@@ -25,7 +25,8 @@ def add_rule(app: App) -> Body:
                        ) -> Annotated[CallToolResult, RuleOut]:
         out = RuleOut(rule=await rules.add(app.deps, current(), text=text))
         forbids = ", ".join(f"#{a['id']}" for a in out.rule.get("forbids_pending") or [])
-        return ok(out, f"Rule saved, as understood: {out.rule['understood']}."
+        said = "Already a rule (nothing new saved)" if out.rule.get("already") else "Rule saved"
+        return ok(out, f"{said}, as understood: {out.rule['understood']}."
                   + (f" It forbids waiting actions {forbids}: reject them with reject_action." if forbids else ""))
 
     return add_rule
