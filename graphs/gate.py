@@ -106,14 +106,21 @@ _TAKES_BACK = re.compile(r"(?i)\b(?:no,? wait|wait,? no|actually|scratch that|i 
 _CONDITION = re.compile(r"(?i)\b(?:if|unless|provided|as long as|assuming|in case|only when|so long as)\b")
 
 
+#: "I was thinking we should reject 12", "I think we should approve 9": a thought said aloud is asked about
+_TENTATIVE = re.compile(r"(?i)\b(?:i (?:was |am |'m )?thinking|i think (?:we|you|i) should|i guess (?:we|you) "
+                        r"(?:should|could)|we could|you could|i'?d (?:probably|maybe))\b")
+
+
 def second_thoughts(message: str) -> bool:
     """Does the message take back or condition what it asks ("approve 19, no wait, 20", "approve 20 — actually
     no, don't", "approve 13. scratch that, reject 13", "approve 22 only if it's worth $100")? Then nothing in it
     runs without a yes: the echo shows what was understood. A message that opens with the correction
-    ("actually approve 9 instead") is a plain request."""
+    ("actually approve 9 instead") is a plain request; a thought said aloud ("I was thinking we should reject
+    12") is asked about."""
     rest = message[_FILLER.match(message).end():]  # type: ignore[union-attr]
     taken_back = _TAKES_BACK.search(rest)
-    return (taken_back is not None and taken_back.start() > 0) or _CONDITION.search(message) is not None
+    return ((taken_back is not None and taken_back.start() > 0) or _CONDITION.search(message) is not None
+            or _TENTATIVE.search(message) is not None)
 
 
 def group(said: Said, item: dict[str, Any]) -> tuple[str, int]:

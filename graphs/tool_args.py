@@ -124,6 +124,11 @@ class StockArgs(Args):
     query: Annotated[str, Field(min_length=1, max_length=200, description="words that name the product")]
 
 
+class ProductSalesArgs(Args):
+    query: Annotated[str, Field(min_length=1, max_length=200, description="words that name the product")]
+    period: Annotated[str, Field(pattern=PERIOD)] = "28d"
+
+
 class KindArgs(Args):
     kind: str | None = None
 

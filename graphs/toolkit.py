@@ -20,7 +20,8 @@ from graphs.tool_args import (ActionIdArgs, AgentArgs, AgentSwitchArgs, Args, Au
                                EditArgs, EscalateArgs, FactsArgs, FindArgs, ForgetArgs, KillArgs, KindArgs,
                                LevelArgs, ListActionsArgs, NoArgs, OrdersArgs, PolicyArgs, QueueArgs,
                                RejectArgs, RollbackArgs, RunIdArgs, RunsArgs, SalesArgs, SearchArgs, SnoozeArgs,
-                               StockArgs, TextArgs, TopProductsArgs, TransferArgs, WorkflowArgs, WorkflowsArgs)
+                               ProductSalesArgs, StockArgs, TextArgs, TopProductsArgs, TransferArgs, WorkflowArgs,
+                               WorkflowsArgs)
 from graphs.state import RunContext
 from policies.principal import Principal
 from tools.cycle_reflect import latest as cycle_latest
@@ -190,6 +191,10 @@ TOOLS: dict[str, AgentTool] = {t.name: t for t in (
     _t("product_stock", "telemetry.read", StockArgs,
        "One product's stock per variant (as last imported), its sales over 28 days, days of cover and units on order.",
        lambda c, w, a: insights.stock(c.deps, w, query=a.query)),
+    _t("product_sales", "telemetry.read", ProductSalesArgs,
+       "One product's units, revenue and orders in a period (the last 28 days by default) against the period "
+       "before it; the variants the words name are counted on their own.",
+       lambda c, w, a: insights.product_sales(c.deps, w, query=a.query, period=a.period)),
     _t("store_traffic", "telemetry.read", SalesArgs,
        "Sessions, purchases and the conversion rate (GA4) in a period against the period before it.",
        lambda c, w, a: insights.traffic(c.deps, w, period=a.period)),

@@ -217,7 +217,10 @@ def _check_snooze(until: datetime | None, now: datetime) -> None:
     if until <= now:
         raise InvalidInput("until must be in the future", code="invalid_until")
     if until - now > MAX_SNOOZE:
-        raise InvalidInput(f"snooze for at most {MAX_SNOOZE.days} days", code="invalid_until")
+        # the day asked for is named: "after black friday" said just after it is next year's
+        raise InvalidInput(f"{until:%a %-d %b %Y} is {(until - now).days} days away, and a snooze lasts at most "
+                           f"{MAX_SNOOZE.days} days (until {now + MAX_SNOOZE:%a %-d %b %Y}); nothing changed",
+                           code="invalid_until")
 
 
 @operation("actions.approve")

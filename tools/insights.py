@@ -1,9 +1,10 @@
 """Answers to the operator's questions from the store's own data, each with its window and source.
 
-"how did last week go?", "top products", "which channel dropped", "which agent proposed
-the most", "did the title rewrites work?". Weeks end at the newest imported order (or
-GA4 day), not at the wall clock, so a store whose exports are a day old still compares
-two whole weeks. A question the data cannot answer says so and what it can answer.
+"how did last week go?", "top products", "how many linen totes did we sell last week?",
+"which channel dropped", "which agent proposed the most", "did the title rewrites work?".
+Weeks end at the newest imported order (or GA4 day), not at the wall clock, so a store
+whose exports are a day old still compares two whole weeks. A question the data cannot
+answer says so and what it can answer.
 """
 
 from __future__ import annotations
@@ -90,6 +91,20 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=timezone.utc)
 
 
+Span = tuple[datetime, datetime]
+
+
+def _bounds(w: Windows, newest: datetime) -> tuple[Span, Span, datetime | None]:
+    """The two periods as [start, end) instants, like for like: when the orders imported stop inside the
+    period (today at 04:41), the period before stops at the same point of it; and that cut, if any."""
+    start, end = _day_start(w.this[0]), _day_start(w.this[1] + timedelta(days=1))
+    before_start, before_end = _day_start(w.before[0]), _day_start(w.before[1] + timedelta(days=1))
+    cut = newest + timedelta(microseconds=1) if start <= newest < end else None
+    if cut is not None:
+        end, before_end = cut, min(before_end, before_start + (cut - start))
+    return (start, end), (before_start, before_end), cut
+
+
 async def sales(deps: Deps, principal: Principal, *, period: str = "7d") -> dict[str, Any]:
     """Orders, revenue and average order value in a period against the one before (Shopify orders).
 
@@ -103,11 +118,7 @@ async def sales(deps: Deps, principal: Principal, *, period: str = "7d") -> dict
             return {"available": False, "source": "Shopify orders"}
         newest = newest if newest.tzinfo else newest.replace(tzinfo=timezone.utc)
         w = windows(period, today=deps.now().date(), newest=newest.date())
-        start, end = _day_start(w.this[0]), _day_start(w.this[1] + timedelta(days=1))
-        before_start, before_end = _day_start(w.before[0]), _day_start(w.before[1] + timedelta(days=1))
-        cut = newest + timedelta(microseconds=1) if start <= newest < end else None
-        if cut is not None:
-            end, before_end = cut, min(before_end, before_start + (cut - start))
+        (start, end), (before_start, before_end), cut = _bounds(w, newest)
         current = await tx.commerce.order_value_between(start, end)
         previous = await tx.commerce.order_value_between(before_start, before_end)
         return {"available": True, "source": "Shopify orders", "period": period,
@@ -251,6 +262,66 @@ def _name_words(text: str) -> set[str]:
     return set(tokens_of(text)) | set(tokens_of(re.sub(r"(?<=\w)-(?=\w)", "", text)))
 
 
+async def _one_product(tx: Tx, query: str, candidates: list[dict[str, Any]]
+                       ) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+    """The one product every word of ``query`` names (title, vendor or a variant's title), or why not:
+    none fits (with the closest names) or several fit as well (never one picked)."""
+    wanted = set(tokens_of(query))
+    fits: list[tuple[int, dict[str, Any]]] = []
+    for c in candidates:
+        named = wanted & _name_words(f"{c['title']} {c['vendor'] or ''}")
+        if not named:
+            continue
+        detail = await tx.store.product_detail(c["handle"])
+        variant_words = set().union(*(_name_words(v["title"] or "") for v in (detail or {}).get("variants", [])))
+        if detail is not None and not wanted - named - variant_words:
+            fits.append((len(named), detail))
+    if not fits:
+        return None, {"found": False, "query": query, "closest": [c["title"] for c in candidates[:3]]}
+    most = max(n for n, _ in fits)
+    best = [d for n, d in fits if n == most]
+    if len(best) > 1:  # "the t-shirt xl": several products fit as well; asked, never one picked
+        return None, {"found": False, "query": query, "several": [d["title"] for d in best[:8]]}
+    return best[0], {}
+
+
+async def product_sales(deps: Deps, principal: Principal, *, query: str, period: str = "28d") -> dict[str, Any]:
+    """One product's units, revenue and orders in a period against the period before it (Shopify orders), per
+    variant; the variants the question names ("the xl") are counted on their own too."""
+    wanted = set(tokens_of(query))
+    candidates = await search_products(deps, principal, query=query, limit=20)
+
+    async def q(tx: Tx) -> dict[str, Any]:
+        detail, problem = await _one_product(tx, query, candidates)
+        if detail is None:
+            return problem
+        newest = await tx.commerce.newest_order_at()
+        if newest is None:
+            return {"found": True, "available": False, "title": detail["title"], "source": "Shopify orders"}
+        newest = newest if newest.tzinfo else newest.replace(tzinfo=timezone.utc)
+        w = windows(period, today=deps.now().date(), newest=newest.date())
+        this, before, cut = _bounds(w, newest)
+        variants = detail["variants"]
+        named = [v for v in variants if wanted & _name_words(v["title"] or "")]
+        skus = [v["sku"] for v in (named or variants) if v["sku"]]
+        sides = {}
+        for side, (start, end) in (("this", this), ("before", before)):
+            rows = await tx.commerce.sku_sales_between(skus, start, end)
+            sides[side] = {"units": sum(r["units"] for r in rows.values()),
+                           "revenue": round(sum(r["revenue"] for r in rows.values()), 2),
+                           "orders": sum(r["orders"] for r in rows.values())}
+        return {"found": True, "available": True, "title": detail["title"], "vendor": detail["vendor"],
+                "variants": [v["title"] or v["sku"] for v in named], "period": period, "label": w.label,
+                "previous_label": w.before_label, "window": {"this": [d.isoformat() for d in w.this],
+                                                             "last": [d.isoformat() for d in w.before]},
+                "current": sides["this"], "previous": sides["before"],
+                "cut_at": newest.isoformat(timespec="minutes") if cut is not None else None,
+                "units_change": _change(sides["this"]["units"], sides["before"]["units"]),
+                "source": "Shopify orders (order lines by SKU)"}
+
+    return await deps.db.query(principal.tenant, q)
+
+
 async def stock(deps: Deps, principal: Principal, *, query: str) -> dict[str, Any]:
     """A product's stock per variant, as last imported, with its sales pace, days of cover and what is on order.
 
@@ -261,22 +332,9 @@ async def stock(deps: Deps, principal: Principal, *, query: str) -> dict[str, An
     candidates = await search_products(deps, principal, query=query, limit=20)
 
     async def q(tx: Tx) -> dict[str, Any]:
-        fits: list[tuple[int, dict[str, Any]]] = []
-        for c in candidates:
-            named = wanted & _name_words(f"{c['title']} {c['vendor'] or ''}")
-            if not named:
-                continue
-            detail = await tx.store.product_detail(c["handle"])
-            variant_words = set().union(*(_name_words(v["title"] or "") for v in (detail or {}).get("variants", [])))
-            if detail is not None and not wanted - named - variant_words:
-                fits.append((len(named), detail))
-        if not fits:
-            return {"found": False, "query": query, "closest": [c["title"] for c in candidates[:3]]}
-        most = max(n for n, _ in fits)
-        best = [d for n, d in fits if n == most]
-        if len(best) > 1:  # "the t-shirt xl": several products fit as well; asked, never one picked
-            return {"found": False, "query": query, "several": [d["title"] for d in best[:8]]}
-        detail = best[0]
+        detail, problem = await _one_product(tx, query, candidates)
+        if detail is None:
+            return problem
         sold: Counter[str] = Counter()
         for r in await tx.commerce.daily_units(since=deps.now() - timedelta(days=28)):
             sold[r["sku"]] += int(r["units"] or 0)

@@ -58,6 +58,9 @@ _POLITE = re.compile(r"^(?:(?:can|could|would|will) you (?:please )?|please (?:y
                      r"(?=(?:" + CLAUSE_VERBS + r"|stop|halt|freeze|pause|engage|turn|set|go|put|switch)\b)")
 
 
+_GREETING = re.compile(r"(?i)^(?:(?:hey|hi|hello|hiya|yo|gm|good (?:morning|afternoon|evening)|morning|evening"
+                       r"|afternoon)(?: there| team| mate| all)?[\s,!.]+)+(?:(?:so|ok|okay|right|well|um+)[\s,!.]+)*")
+
 #: the most requests one message is read for
 MAX_CLAUSES = 20
 
@@ -75,6 +78,10 @@ def parse(text: str, now: datetime, *, names: frozenset[str] | None = None) -> l
 @lru_cache(maxsize=1024)
 def _parse(text: str, now: datetime, names: frozenset[str] | None) -> tuple[Intent, ...]:
     original = rewrite(strip_markup(text).strip())
+    greeted = _GREETING.match(original)
+    if greeted and original[greeted.end():].strip(" .!?"):
+        # "hey good morning, so reject 12 because …": a greeting before a request is not a request for a briefing
+        original = original[greeted.end():]
     t = rewrite(normalize(original))
     if not t:
         return (Intent("unknown", text=text.strip()),)

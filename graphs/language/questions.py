@@ -82,6 +82,28 @@ def product_words(text: str) -> str:
     return " ".join(_NOT_PRODUCT.sub(" ", text.lower()).split())
 
 
+#: "how much did the alpaca blanket sell last week", "how many mugs did we sell in october", "sales of the linen
+#: tote this month", "how is the pebble tshirt selling": one product's sales (the rest of the words name it)
+_PRODUCT_SALES = re.compile(r"\bhow (?:many|much)\b.*\b(?:sell|sold|sells)\b|\b(?:sales|units sold) (?:of|for)\b"
+                            r"|\bhow (?:is|are|was|were|has|have) .+? (?:selling|sold)\b")
+_NOT_SALES_NAME = re.compile(r"\b(?:how|many|much|did|do|does|is|are|was|were|has|have|been|we|our|us|you|i|the|a|an"
+                             r"|sell|sold|sells|selling|sales|units?|of|for|in|on|over|during|so far|pieces?|items?"
+                             r"|last|this|past|previous|week|weeks|month|months|today|yesterday|days?|year|quarter"
+                             r"|since|what|whats|total|all|time|ever|weekend|business|things|stuff|store|shop|it"
+                             r"|overall|products?|black friday|cyber monday|christmas|xmas|" + MONTH_NAMES + r"|\d+)\b"
+                             r"|[?!.,']")
+
+
+def sales_product_words(t: str) -> str:
+    """"how much did the alpaca blanket sell last week?" -> "alpaca blanket": what names the product."""
+    return " ".join(_NOT_SALES_NAME.sub(" ", t.lower()).split())
+
+
+def product_sales_question(t: str) -> Intent | None:
+    """One product's sales in a period, if the question names a product (else the store's sales)."""
+    return Intent("product_sales", text=t) if _PRODUCT_SALES.search(t) and sales_product_words(t) else None
+
+
 def stock_question(t: str) -> Intent | None:
     """One product's stock, if the question asks for it and names a product (else the inventory agent's work)."""
     return Intent("stock", text=t) if _STOCK.search(t) and product_words(t) else None
@@ -105,6 +127,9 @@ _ON_ORDER = re.compile(r"\bon order\b|\bpurchase orders\b|\bopen (?:purchase ord
 
 
 def data_question(t: str) -> Intent | None:
+    one_product = product_sales_question(t)
+    if one_product is not None:
+        return one_product
     if has(r"\bsales\b|\brevenue\b|\bhow (?:did|was|is|are) (?:last |this )?(?:week|month|business|we doing"
             r"|things going|the store)|how'?s business|\bturnover\b|orders? (?:this|last) week"
             r"|\b(?:how much|what) (?:did|have|do) we (?:make|made|sell|sold|take|earn|bring)|\baov\b|\baverage order"

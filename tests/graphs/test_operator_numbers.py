@@ -166,3 +166,42 @@ async def test_refunds_this_month_are_counted_on_the_months_orders(agents_app: A
     chat = await agents_app.agents()
     said = " ".join((await chat.send(OP, "how many refunds this month?", thread="w15")).reply.split())
     assert "1 of 2 orders refunded, $80" in said and "0 of 1, $0" in said, said
+
+
+@pytest.mark.parametrize(("text", "name", "words"), [
+    ("how much did the linen tote sell last week", "product_sales", "linen tote"),
+    ("how many linen totes did we sell in october", "product_sales", "linen totes"),
+    ("sales of the prairie alpaca throw blanket rust this month", "product_sales", "prairie alpaca throw blanket rust"),
+    ("how is the pebble tshirt selling?", "product_sales", "pebble tshirt"),
+    ("how much did we sell last week", "sales", ""), ("how is business", "sales", ""),
+    ("how much did we sell on black friday", "sales", ""),
+])
+def test_a_question_about_one_products_sales_names_it(text: str, name: str, words: str) -> None:
+    from graphs.language.questions import sales_product_words
+    [intent] = parse(text, NOW)
+    assert intent.name == name, intent
+    assert name == "sales" or sales_product_words(intent.text or "") == words
+
+
+async def test_one_products_sales_count_its_own_lines_in_the_period_and_the_one_before(agents_app: App) -> None:
+    """Two weeks of orders with the tote and a scarf on them: the tote's units and revenue, this week against the
+    week before, never the scarf's, never the whole store's."""
+    newest = agents_app.deps.now() - timedelta(hours=1)
+    async with agents_app.db.write("demo") as tx:
+        conn = tx.conn  # type: ignore[attr-defined]
+        await conn.execute(delete(m.Order).where(m.Order.tenant_id == "demo"))
+        lines = [(newest - timedelta(days=1), "LIN-TOT-01", 3), (newest - timedelta(days=2), "LIN-TOT-01", 2),
+                 (newest - timedelta(days=2), "SCARF-01", 40), (newest - timedelta(days=9), "LIN-TOT-01", 1),
+                 (newest, "SCARF-01", 1)]
+        for n, (at, sku, qty) in enumerate(lines):
+            order = (await conn.execute(insert(m.Order).values(
+                tenant_id="demo", name=f"#{6000 + n}", customer_ref="cus_x", financial_status="paid",
+                total=qty * 40.0, created_at=at).returning(m.Order.id))).scalar_one()
+            await conn.execute(insert(m.OrderLine).values(tenant_id="demo", order_id=order, line_no=1, sku=sku,
+                                                          name=sku, quantity=qty, price=40.0))
+    chat = await agents_app.agents()
+    said = " ".join((await chat.send(OP, "how many linen totes did we sell in the last 7 days", thread="w16")).reply
+                    .split())
+    assert said.startswith("Linen Tote") and "5 sold in 2 orders, $200" in said and "1 sold, $40" in said, said
+    said = " ".join((await chat.send(OP, "how much did the linen unicorn sell last week", thread="w16")).reply.split())
+    assert "No product in the catalogue is called “linen unicorn”" in said, said

@@ -7,7 +7,8 @@ autonomy and a later "right" switched it on; "approve 15 and 16, oh and not 16" 
 til friday, no make it monday" kept Friday; "snooze 15 a week" snoozed until tomorrow and said no
 time was given; "snooze 13 till dec 24 5pm" said 09:00; "actually no dont reject 4" after #4 was
 rejected answered "nothing is rejected"; "reject 10 its too much stock, we have a shipment coming"
-kept only the words after the comma.
+kept only the words after the comma. Later: "hey good morning, so last night I was thinking we should
+reject 12 because …" lost #12 to the greeting, and "I think we should reject 12" rejected at once.
 """
 
 from __future__ import annotations
@@ -201,3 +202,38 @@ async def test_a_question_about_the_kill_switch_explains_it_and_moves_nothing(ag
     said = " ".join(turn.reply.split())
     assert "fraud holds" in said and "Nothing is lost" in said and "no timer" in said, said
     assert not _pending(turn) and not (await get_status(agents_app.deps, OP))["kill_switch"]["engaged"]
+
+
+# --- greetings, thoughts said aloud, times too far ------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "names", "ids"), [
+    ("hey good morning, so last night I was thinking we should reject 12 because the title is fine", ["reject"], (12,)),
+    ("hi there! approve 12", ["approve"], (12,)), ("morning, reject 12 because the title is fine", ["reject"], (12,)),
+    ("good morning", ["briefing"], ()), ("hey, how did last week go?", ["sales"], ()),
+])
+def test_a_greeting_before_a_request_is_not_a_request(text: str, names: list[str], ids: tuple[int, ...]) -> None:
+    intents = parse(text, NOW)
+    assert [i.name for i in intents] == names and intents[0].ids == ids, intents
+
+
+@pytest.mark.parametrize("say", ["last night I was thinking we should reject {id} because the title is fine",
+                                 "I think we should reject {id}, the title is fine"])
+async def test_a_thought_said_aloud_is_asked_about_before_anything_changes(agents_app: App, say: str) -> None:
+    a = (await propose(agents_app.deps, CONTENT, proposal())).action
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, say.format(id=a.id), thread="g1")
+    assert {(p["verb"], p.get("action_id")) for p in turn.pending or []} == {("reject", a.id)}, turn.reply
+    assert (await get_action(agents_app.deps, OP, action_id=a.id))["action"]["status"] == "pending_approval"
+    await chat.send(OP, "yes", thread="g1")
+    detail = await get_action(agents_app.deps, OP, action_id=a.id)
+    assert detail["action"]["status"] == "rejected" and "title is fine" in detail["decisions"][0]["reason"]
+
+
+async def test_a_snooze_beyond_ninety_days_names_the_day_it_understood(agents_app: App) -> None:
+    a = (await propose(agents_app.deps, CONTENT, proposal())).action
+    chat = await agents_app.agents()
+    far = agents_app.deps.now() + timedelta(days=200)
+    turn = await chat.send(OP, f"snooze {a.id} until {far:%-d %B %Y}", thread="g2")
+    said = " ".join(turn.reply.split())
+    assert f"{far:%a %-d %b %Y}" in said and "at most 90 days" in said, said
+    assert (await get_action(agents_app.deps, OP, action_id=a.id))["action"]["status"] == "pending_approval"

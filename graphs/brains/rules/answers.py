@@ -295,6 +295,7 @@ _HANDLERS = {
     "add_rule": _rule_added, "list_rules": _rules,
     "forget_rule": _forgotten, "sales": store_answers.sales, "top_products": store_answers.top,
     "on_order": store_answers.on_order, "stock": store_answers.stock, "channels": store_answers.channels,
+    "product_sales": store_answers.product_sales,
     "traffic": store_answers.traffic,
     "agent_stats": _agents, "outcomes": store_answers.outcomes, "audit_digest": _audit, "audit_verify": _verified,
     "handoffs": _handoffs, "run_status": _runs, "performance": _performance, "escalations": _people,

@@ -7,7 +7,7 @@ from typing import Any
 
 from graphs.language.dates import period_in
 from graphs.language.intent import Intent
-from graphs.language.questions import product_words
+from graphs.language.questions import product_words, sales_product_words
 
 #: questions a short follow-up can ask again for another period ("and last week?")
 FOLLOWED = frozenset({"sales", "top_products", "channels", "agent_stats", "traffic"})
@@ -32,6 +32,8 @@ def tool_for(intent: Intent, now: datetime) -> tuple[str, dict[str, Any]] | None
         return ("store_sales" if name == "sales" else "store_traffic"), {"period": period_in(text, now)}
     if name == "top_products":
         return "top_products", {"period": period_in(text, now, default="28d")}
+    if name == "product_sales":
+        return "product_sales", {"query": sales_product_words(text), "period": period_in(text, now, default="28d")}
     if name == "stock":
         return "product_stock", {"query": product_words(text)}
     return None

@@ -59,13 +59,8 @@ def top(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
 def stock(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
            names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
     r = ok(results) or {}
-    if r.get("several"):
-        return (f"Several products fit “{r['query']}”: " + ", ".join(r["several"]) + ". Which one? Name it as the "
-                "store does."), []
     if not r.get("found"):
-        closest = "; closest: " + ", ".join(r["closest"]) if r.get("closest") else ""
-        return (f"No product in the catalogue is called “{r.get('query', '')}”{closest}. Name it as the store does, "
-                "for example \"stock of the prairie alpaca throw blanket\"."), []
+        return _not_one_product(r, "stock of the prairie alpaca throw blanket"), []
     lines = [f"{r['title']} ({r['vendor']}), stock as last imported:"]
     for v in r["variants"][:8]:
         pace = (f"sold {v['sold_28d']:,} in the last 28 days, about {v['days_of_cover']:,.0f} days of cover"
@@ -75,6 +70,39 @@ def stock(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
     if len(r["variants"]) > 8:
         lines.append(f"… and {len(r['variants']) - 8} more variants.")
     return "\n".join(lines) + f"\nSource: {r['source']}.", []
+
+
+def _not_one_product(r: dict[str, Any], example: str) -> str:
+    """Why no single product answers: several fit (which one?), or none (the closest names)."""
+    if r.get("several"):
+        return (f"Several products fit “{r['query']}”: " + ", ".join(r["several"]) + ". Which one? Name it as the "
+                "store does.")
+    closest = "; closest: " + ", ".join(r["closest"]) if r.get("closest") else ""
+    return (f"No product in the catalogue is called “{r.get('query', '')}”{closest}. Name it as the store does, "
+            f"for example \"{example}\".")
+
+
+def product_sales(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
+                  names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
+    r = ok(results) or {}
+    if not r.get("found"):
+        return _not_one_product(r, "how many prairie alpaca throw blankets did we sell last week"), []
+    if not r.get("available"):
+        return f"I can't say how {r['title']} sold: no orders are imported.", []
+    this, last = r["current"], r["previous"]
+    change = r.get("units_change")
+    trend = "" if change is None else " (as many units as before)" if change == 0 else (
+        f" ({'up' if change > 0 else 'down'} {_percent(abs(change))} in units)")
+    which = f" ({', '.join(r['variants'])})" if r.get("variants") else ""
+    window = r["window"]
+    text = (f"{r['title']}{which}, {r['label']} ({_span(window['this'])}): {this['units']:,} sold in "
+            f"{this['orders']:,} orders, {render.money(this['revenue'])}{trend}. {r['previous_label'][0].upper()}"
+            f"{r['previous_label'][1:]} ({_span(window['last'])}): {last['units']:,} sold, "
+            f"{render.money(last['revenue'])}. Source: {r['source']} (cancelled orders excluded).")
+    cut = datetime.fromisoformat(r["cut_at"]) if r.get("cut_at") else None
+    if cut is not None and cut.hour < 23:
+        text += f" Orders are imported up to {cut:%-d %b %H:%M} UTC; both periods are counted to that point."
+    return text, []
 
 
 def on_order(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],

@@ -241,6 +241,17 @@ class SqlCommerceRepo:
                 .group_by(P.c.title, P.c.handle).order_by(revenue.desc()).limit(limit))
         return [dict(r._mapping) for r in (await self.conn.execute(stmt)).all()]
 
+    async def sku_sales_between(self, skus: list[str], start: datetime, end: datetime) -> dict[str, dict[str, float]]:
+        """Units, revenue and orders per SKU of the orders placed in [start, end) (cancelled excluded)."""
+        stmt = (select(OL.c.sku, func.sum(OL.c.quantity), func.sum(OL.c.quantity * OL.c.price),
+                       func.count(func.distinct(O.c.id)))
+                .join(O, O.c.id == OL.c.order_id)
+                .where(OL.c.tenant_id == self.tenant, OL.c.sku.in_(skus), O.c.created_at >= start,
+                       O.c.created_at < end, O.c.cancelled_at.is_(None))
+                .group_by(OL.c.sku))
+        return {r[0]: {"units": int(r[1] or 0), "revenue": float(r[2] or 0.0), "orders": int(r[3] or 0)}
+                for r in (await self.conn.execute(stmt)).all()}
+
     async def refunds_by_sku(self, *, since: datetime) -> list[dict[str, Any]]:
         refunded = O.c.refunded_amount > 0
         stmt = (select(OL.c.sku, func.count().label("orders"),
