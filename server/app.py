@@ -63,7 +63,8 @@ def engine_config(settings: Settings, root_key: bytes) -> EngineConfig:
                         rate_limit_executions=settings.rate_limit_executions, rate_window=settings.rate_window,
                         store_url=settings.store_url, email_mode=settings.email_mode,
                         email_daily_cap=settings.email_daily_cap, email_internal=tuple(settings.email_internal),
-                        email_allowlist=tuple(settings.email_allowlist), email_from=settings.smtp_from)
+                        email_allowlist=tuple(settings.email_allowlist), email_from=settings.smtp_from,
+                        webhook_private_networks=settings.webhook_private_networks)
 
 
 def legacy_audit_key(settings: Settings) -> bytes | None:

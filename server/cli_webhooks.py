@@ -21,7 +21,7 @@ def _invoke(tenant: str | None, name: str, **kwargs: Any) -> Any:
         if name == "webhooks.replay":
             from server.connectors.webhooks import HttpWebhookSender
 
-            sender = HttpWebhookSender()
+            sender = HttpWebhookSender(allow_private=a.settings.webhook_private_networks)
             try:
                 return await invoke(a.deps, operator(a, tenant), name, sender=sender, **kwargs)
             finally:

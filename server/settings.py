@@ -158,6 +158,10 @@ class Settings(BaseSettings):
     #: the From address of every message
     smtp_from: str = "growth-engine@localhost"
 
+    #: webhooks may go to private network addresses (10/8, 172.16/12, 192.168/16, fc00::/7): for receivers inside
+    #: the store's own network. Link-local addresses (cloud metadata) are refused whatever this says
+    webhook_private_networks: bool = False
+
     # The durable engine (DBOS, server/durable): deliveries and the operations loop run as its workflows.
     #: its system database; unset: a SQLite file beside an SQLite database (``<name>.dbos.sqlite``), or the same
     #: PostgreSQL database (schema ``dbos``)

@@ -41,7 +41,7 @@ async def worker_loop(app: App, durable: Durable, *, stop: asyncio.Event | None 
         wake.set()
 
     app.deps.listeners.append(on_change)
-    webhooks = HttpWebhookSender()
+    webhooks = HttpWebhookSender(allow_private=app.settings.webhook_private_networks)
     starter = asyncio.create_task(start_cycles(interval), name="growth-cycle-fan-out")
     try:
         while stop is None or not stop.is_set():

@@ -1,7 +1,8 @@
 """Webhooks: signed as the Standard Webhooks specification says (checked by the independent
 ``standardwebhooks`` package), delivered to a loopback receiver with retries after 500s and a
 timeout, dead-lettered after N failures, replayed, the secret stored only encrypted, and each due
-row sent once under two concurrent worker passes. Every test runs on SQLite and on PostgreSQL.
+row sent once under two concurrent worker passes; never to cloud metadata, a private network (unless
+allowed) or a public name that resolves inside. Every test runs on SQLite and on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -223,6 +224,62 @@ async def test_endpoint_urls_and_topics_are_checked(app: App) -> None:
         with pytest.raises(InvalidInput) as refused:
             await invoke(app.deps, OPERATOR, "webhooks.add", url=url, topics=topics)
         assert refused.value.code == code
+
+
+@pytest.mark.parametrize("url", ["https://169.254.169.254/latest/meta-data", "https://[fe80::1]/in",
+                                 "https://10.0.0.5/in", "https://192.168.1.20/in", "https://0.0.0.0/in",
+                                 "https://[::ffff:169.254.169.254]/in", "https://224.0.0.1/in"])
+async def test_a_webhook_cannot_point_at_cloud_metadata_or_a_private_network(app: App, url: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        await invoke(app.deps, OPERATOR, "webhooks.add", url=url, topics=["*"])
+    assert refused.value.code == "invalid_webhook_url" and "public receivers" in str(refused.value)
+    assert await invoke(app.deps, OPERATOR, "webhooks.list") == []
+
+
+async def test_a_private_network_is_allowed_when_the_operator_says_so_but_metadata_never(db_url: str) -> None:
+    inside = await create_app(make_settings(db_url, webhook_private_networks=True))
+    try:
+        added = await invoke(inside.deps, OPERATOR, "webhooks.add", url="https://10.0.0.5/in", topics=["*"])
+        assert added["url"] == "https://10.0.0.5/in"
+        with pytest.raises(InvalidInput):
+            await invoke(inside.deps, OPERATOR, "webhooks.add", url="https://169.254.169.254/", topics=["*"])
+    finally:
+        await inside.close()
+
+
+@pytest.mark.parametrize(("resolves_to", "why"), [(["169.254.169.254"], "link-local"), (["127.0.0.1"], "this machine"),
+                                                  (["93.184.216.34", "10.1.2.3"], "private network"),
+                                                  (["::1"], "this machine")])
+async def test_a_public_name_that_leads_inside_is_refused_at_send_time(
+        app: App, resolves_to: list[str], why: str) -> None:
+    """A name checked when it was added can later resolve anywhere: every address is checked before each POST,
+    and the row fails with the reason (nothing is sent)."""
+    async def resolve(host: str, port: int) -> list[str]:
+        assert (host, port) == ("hooks.example.com", 443)
+        return resolves_to
+
+    await invoke(app.deps, OPERATOR, "webhooks.add", url="https://hooks.example.com/in", topics=["action.*"])
+    await emit(app, "action.executed", {"version": 1})
+    guarded = HttpWebhookSender(timeout_s=0.5, resolve=resolve)
+    try:
+        counts = await deliver_due(app.deps, "demo", sender=guarded)
+    finally:
+        await guarded.aclose()
+    assert counts["delivered"] == 0 and counts["retrying"] == 1
+    [row] = await invoke(app.deps, OPERATOR, "webhooks.deliveries")
+    assert row["last_error"].startswith("refused: hooks.example.com resolves to") and why in row["last_error"]
+
+
+async def test_a_public_address_passes_the_check() -> None:
+    async def resolve(host: str, port: int) -> list[str]:
+        return ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"]
+
+    guarded = HttpWebhookSender(resolve=resolve)
+    try:
+        assert await guarded.refused("https://hooks.example.com/in") is None
+        assert await guarded.refused("http://127.0.0.1:9/in") is None  # this machine, named as such
+    finally:
+        await guarded.aclose()
 
 
 async def test_the_kill_switch_holds_the_stores_events_but_not_the_notifications(

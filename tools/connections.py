@@ -11,7 +11,6 @@ as ``fallback`` for the default tenant, and a stored connection takes precedence
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from dataclasses import asdict
 from typing import Any
@@ -19,6 +18,7 @@ from urllib.parse import urlsplit
 
 from policies.principal import Principal
 from policies.shopify_scopes import missing_by_kind
+from tools.addresses import is_loopback_host
 from tools.audit import record
 from tools.deps import Deps, Tx
 from tools.repos import StoreProbe
@@ -41,15 +41,6 @@ def shop_domain(value: str) -> str:
     return host
 
 
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def api_base(value: str | None) -> str | None:
     """A proxy or test server to reach instead of https://<shop>: https, or http on loopback only."""
     if not value:
@@ -57,7 +48,7 @@ def api_base(value: str | None) -> str | None:
     parts = urlsplit(value.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidInput(f"{value!r} is not an http(s) URL", code="invalid_api_url")
-    if parts.scheme == "http" and not _loopback(parts.hostname):
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
         raise InvalidInput("the token would travel in clear text: use https, or http on this machine only",
                            code="invalid_api_url")
     return value.strip().rstrip("/")

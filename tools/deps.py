@@ -117,6 +117,8 @@ class EngineConfig:
     email_internal: tuple[str, ...] = ()
     email_allowlist: tuple[str, ...] = ()
     email_from: str = "growth-engine@localhost"
+    #: GROWTH_WEBHOOK_PRIVATE_NETWORKS: webhooks may go to private network addresses (never to link-local ones)
+    webhook_private_networks: bool = False
 
 
 class WorkflowDesk(Protocol):

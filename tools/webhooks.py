@@ -24,7 +24,6 @@ The kill switch holds deliveries, as it holds executions.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 from dataclasses import asdict
 from datetime import timedelta
@@ -34,6 +33,7 @@ from urllib.parse import urlsplit
 import anyio
 
 from policies.principal import Principal
+from tools.addresses import closed_address, is_loopback_host
 from tools.audit import record
 from tools.deps import Deps, Tx
 from tools.errors import InvalidInput, NotFound
@@ -56,21 +56,16 @@ def backoff(attempt: int, *, base: timedelta = BASE_DELAY, cap: timedelta = MAX_
     return min(base * (2 ** (attempt - 1)), cap)
 
 
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def endpoint_url(value: str) -> str:
+def endpoint_url(value: str, *, allow_private: bool = False) -> str:
     parts = urlsplit(value.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidInput(f"{value!r} is not an http(s) URL", code="invalid_webhook_url")
-    if parts.scheme == "http" and not _loopback(parts.hostname):
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
         raise InvalidInput("events would travel in clear text: use https, or http on this machine only",
+                           code="invalid_webhook_url")
+    closed = closed_address(parts.hostname, allow_private=allow_private)
+    if closed is not None:
+        raise InvalidInput(f"webhooks go to public receivers (or this machine): {closed}",
                            code="invalid_webhook_url")
     return value.strip()
 
@@ -99,7 +94,7 @@ def delivery_view(d: WebhookDeliveryRecord) -> dict[str, Any]:
 @operation("webhooks.add")
 async def add_endpoint(deps: Deps, principal: Principal, *, url: str, topics: list[str]) -> dict[str, Any]:
     """Subscribe ``url`` to ``topics``; the answer holds the signing secret, shown this once."""
-    url, topics = endpoint_url(url), _topics(topics)
+    url, topics = endpoint_url(url, allow_private=deps.config.webhook_private_networks), _topics(topics)
     secret, now = new_secret(), deps.now()
 
     async def txn(tx: Tx) -> WebhookEndpointRecord:
