@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
+
+_ids = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -12,6 +15,11 @@ class ToolCall:
     id: str
     name: str
     args: dict[str, Any]
+
+
+def call(name: str, **args: Any) -> ToolCall:
+    """A tool call a rules brain proposes (ids unique in the process)."""
+    return ToolCall(f"r{next(_ids)}", name, args)
 
 
 @dataclass(frozen=True)
@@ -59,3 +67,10 @@ class Brain(Protocol):
     name: str
 
     async def step(self, turn: Turn) -> Step: ...
+
+def last_user(turn: Turn) -> str:
+    """The operator's (or shopper's) last message in the turn's history."""
+    for m in reversed(turn.history):
+        if m["role"] == "user":
+            return m["content"]
+    return ""

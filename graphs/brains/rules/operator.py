@@ -9,47 +9,25 @@ A reference that fits several actions, or none, is asked about — never guessed
 
 from __future__ import annotations
 
-import itertools
-import re
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from graphs.brains.base import Act, Reply, Step, ToolCall, Turn
-from graphs.brains.rules import answers, asks, overlaps, reads, render, store_answers
+from graphs.brains.base import Act, Reply, Step, ToolCall, Turn, call, last_user
+from graphs.brains.rules import answers, asks, deciding, overlaps, reads, render, store_answers
+from graphs.brains.rules.deciding import DECISIONS
 from graphs.language.confirm import is_acknowledgement
-from graphs.language.edits import fit_change
 from graphs.language.intents import Intent, parse
 from graphs.language.slots import Ref
 from graphs.language.followup import follow_up, remember
 from graphs.language.normalize import normalize
-from graphs.language.refs import DECIDABLE, ROLLBACKABLE, Resolved, release, resolve
+from graphs.language.refs import release, resolve
 from graphs.registry import SPECIALISTS
 
-_ids = itertools.count(1)
-_GO_AHEAD = re.compile(r"\b(?:do it|go ahead|go for it|proceed|ship it|make it so|let'?s do it|crack on)\b")
-_DO = re.compile(r"^(?:ok |okay |so |then |please |just |let'?s )*(?:do|go with|go for)\s+(?:the top|the first|#?\d"
-                 r"|them|those|these|both)")
-DECISIONS = ("approve", "reject", "snooze", "edit_approve", "rollback")
 #: intents that need the queue by name before they can be planned
 NEEDS_QUEUE = frozenset({*DECISIONS, "explain", "list", "hold_back"})
-#: at most this many actions are decided by one message
-BATCH = 20
 _ALL = "pending_approval,snoozed,executed,approved,auto_approved,failed,rejected,rolled_back,expired"
 _EXPLAINABLE = frozenset(_ALL.split(","))
-_NOUN = {"approve": "approve", "reject": "reject", "snooze": "snooze", "edit_approve": "change and approve",
-         "rollback": "roll back", "explain": "explain"}
-
-
-def call(name: str, **args: Any) -> ToolCall:
-    return ToolCall(f"r{next(_ids)}", name, args)
-
-
-def last_user(turn: Turn) -> str:
-    for m in reversed(turn.history):
-        if m["role"] == "user":
-            return m["content"]
-    return ""
 
 
 class OperatorPlan:
@@ -62,7 +40,7 @@ class OperatorPlan:
         if not stage:
             said = normalize(last_user(self.turn))
             one_in_view = len(self.turn.facts.get("focus") or []) == 1
-            if is_acknowledgement(said) and not (_GO_AHEAD.search(said) and one_in_view):
+            if is_acknowledgement(said) and not (deciding.says_go_ahead(said) and one_in_view):
                 self.sc["intents"] = [_freeze(Intent("ack"))]
                 return self.plan(None)
             # the queue as the operator names it: every reference is read against it
@@ -72,7 +50,7 @@ class OperatorPlan:
             names = frozenset(w for i in queue for w in i["words"])
             intents = follow_up(parse(last_user(self.turn), self.turn.now, names=names), last_user(self.turn),
                                 self.turn.facts, now=self.turn.now)
-            intents = self.go_ahead(intents, queue)
+            intents = deciding.go_ahead(intents, queue, self.turn)
             # "release order 9315": the hold waiting on it is rejected, one in force rolled back (echoed)
             intents = [release(i, queue, focus=self.turn.facts.get("focus") or [], listed=self.listed)
                        if i.name == "release" else i for i in intents]
@@ -87,25 +65,6 @@ class OperatorPlan:
         if stage == "delegated":
             return self.on_delegated()
         return Reply(render.HELP_OPERATOR)
-
-    def go_ahead(self, intents: list[Intent], queue: list[dict[str, Any]]) -> list[Intent]:
-        """"ok do it" with nothing asked and exactly one waiting action in view: offer to approve that one.
-
-        Only offered: the message names no verb and no action, so the gate echoes it and waits for a yes.
-        """
-        said = normalize(last_user(self.turn))
-        if len(intents) == 1 and intents[0].name == "explain" and _DO.match(said):
-            # "do the top 3", "do 12": offered as approvals (the message names no verb the gate knows: echoed)
-            return [replace(intents[0], name="approve")]
-        if self.turn.facts.get("pending") or len(intents) != 1 or intents[0].name != "ack":
-            return intents
-        if not _GO_AHEAD.search(said):
-            return intents
-        waiting = {i["id"] for i in queue if i["status"] in DECIDABLE}
-        focus = list(self.turn.facts.get("focus") or [])
-        if len(focus) != 1 or focus[0] not in waiting:
-            return intents
-        return [Intent("approve", ref=Ref(focus=True))]
 
     def ok(self, index: int = 0) -> Any:
         r = self.turn.results[index] if len(self.turn.results) > index else None
@@ -147,10 +106,11 @@ class OperatorPlan:
         name = intent.name
         part: dict[str, Any] = {"intent": name}
         if name in DECISIONS:
-            return self.plan_decision(intent, queue, focus, part)
+            return deciding.plan_decision(intent, queue, focus, part, turn=self.turn, listed=self.listed,
+                                          taken=self.taken)
         if name == "explain":
             found = resolve(intent.ids, intent.ref, queue, focus=focus, statuses=_EXPLAINABLE, listed=self.listed)
-            problem = self.problem(intent, found, queue, "explain")
+            problem = deciding.problem(intent, found, queue, "explain", turn=self.turn)
             if problem:
                 return {**part, "text": problem, "refs": list(found.candidates)}, []
             ids = list(found.ids)[:5]
@@ -210,79 +170,6 @@ class OperatorPlan:
         text = {"greeting": render.GREETING, "help": render.HELP_OPERATOR, "no_data": store_answers.NO_DATA,
                 "ack": render.ACK_PENDING if self.turn.facts.get("pending") else render.ACK}.get(name)
         return {**part, "text": text or render.UNKNOWN + render.HELP_OPERATOR.split("\n", 1)[1]}, []
-
-    def plan_decision(self, intent: Intent, queue: list[dict[str, Any]], focus: list[int],
-                      part: dict[str, Any]) -> tuple[dict[str, Any], list[ToolCall]]:
-        name = intent.name
-        statuses = ROLLBACKABLE if name == "rollback" else DECIDABLE
-        found = resolve(intent.ids, intent.ref, queue, focus=focus, statuses=statuses, among=intent.among,
-                        listed=self.listed, taken=self.taken)
-        problem = self.problem(intent, found, queue, name)
-        if problem:
-            asked = "which" if found.candidates else None
-            return {**part, "text": problem, "refs": list(found.candidates), "focus": list(found.candidates) or focus,
-                    "last": remember(intent, ids=[], candidates=list(found.candidates), awaiting=asked)}, []
-        if name == "reject" and not intent.reason:
-            return {**part, "text": asks.ask_reason(found.ids), "focus": list(found.ids),
-                    "last": remember(intent, ids=list(found.ids), candidates=[], awaiting="reason")}, []
-        if name == "snooze" and not intent.until and intent.when_said:
-            # "until the sale is over": no calendar holds it; asked, never replaced by tomorrow morning
-            return {**part, "text": asks.ask_until(found.ids, intent.when_said), "focus": list(found.ids),
-                    "last": remember(intent, ids=list(found.ids), candidates=[], awaiting="until")}, []
-        by_id = {i["id"]: i for i in queue}
-        if name == "edit_approve":
-            # the operator asked for a change: it is made as asked, or nothing is approved (never the original)
-            unfit = [by_id[i] for i in found.ids if not fit_change(by_id[i]["kind"], intent.params)]
-            if not intent.params or unfit:
-                return {**part, "text": asks.edit_not_applied(unfit, intent.params), "focus": list(found.ids)}, []
-        calls = [self.decision_call(intent, by_id[i]) for i in found.ids[:BATCH]]
-        notes = [asks.unknown_ids(found.unknown, name, known=by_id)] if found.unknown else []
-        if len(found.ids) > BATCH:  # never a silent cut: the rest are named
-            notes.append(asks.batch_cut(found.ids[BATCH:], _NOUN.get(name, name), total=len(found.ids)))
-        return {**part, "focus": list(found.ids), "notes": notes, "left_out": list(found.left_out),
-                "group": found.how in ("described", "place") and len(found.ids) > 1,
-                "last": remember(intent, ids=list(found.ids), candidates=[], awaiting=None)}, calls
-
-    def problem(self, intent: Intent, found: Resolved, queue: list[dict[str, Any]], verb: str) -> str | None:
-        """What to ask or say instead of acting: several fit, none fit, nothing to bind to."""
-        by_id = {i["id"]: i for i in queue}
-        if found.ambiguous:
-            return asks.which_one([by_id[i] for i in found.candidates if i in by_id], _NOUN.get(verb, verb))
-        if not found.ids:
-            undone = self.not_executed(intent, queue) if verb == "rollback" else []
-            if undone:
-                return asks.nothing_to_undo(undone)
-            if found.unknown:
-                return asks.unknown_ids(found.unknown, verb, known={i["id"]: i for i in queue})
-            if intent.ref is None or (intent.ref.focus and not self.turn.facts.get("focus")):
-                return asks.WHICH
-            return asks.none_match(intent.ref, verb)
-        return None
-
-    def not_executed(self, intent: Intent, queue: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """"undo that" about an action that never ran (snoozed, waiting): the actions it means, else []."""
-        meant = list(intent.ids) or (list(self.turn.facts.get("focus") or []) if intent.ref is not None
-                                     and intent.ref.focus else [])
-        by_id = {i["id"]: i for i in queue}
-        return [by_id[i] for i in meant if i in by_id and by_id[i]["status"] in DECIDABLE]
-
-    def decision_call(self, intent: Intent, a: dict[str, Any]) -> ToolCall:
-        name = intent.name
-        # the version the operator named is the one decided on: the engine refuses one that is unknown or stale
-        a = {**a, "version": intent.version or a["version"]}
-        if name == "approve":
-            return call("approve_action", action_id=a["id"], version=a["version"])
-        if name == "reject":
-            return call("reject_action", action_id=a["id"], version=a["version"], reason=intent.reason or "")
-        if name == "edit_approve":
-            return call("edit_and_approve", action_id=a["id"], version=a["version"],
-                        params=fit_change(a["kind"], intent.params))
-        if name == "snooze":
-            until = intent.until or (self.turn.now + timedelta(days=1)).replace(hour=9, minute=0, second=0,
-                                                                                 microsecond=0)
-            return call("snooze_action", action_id=a["id"], version=a["version"], until=until.isoformat(),
-                        reason=intent.reason or "")
-        return call("rollback_action", action_id=a["id"], reason=intent.reason or "the operator asked to undo it")
 
     def plan_list(self, intent: Intent, queue: list[dict[str, Any]],
                   part: dict[str, Any]) -> tuple[dict[str, Any], list[ToolCall]]:

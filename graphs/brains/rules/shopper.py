@@ -9,9 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from graphs.brains.base import Act, Reply, Step, ToolCall, Turn
+from graphs.brains.base import Act, Reply, Step, ToolCall, Turn, call as _call, last_user as _last_user
 from graphs.brains.rules import render
-from graphs.brains.rules.operator import call as _call, last_user as _last_user
 from graphs.brains.rules.shopper_intents import ShopperIntent, parse_shopper
 
 _FOLLOW = re.compile(r"^(?:and|so|ok|okay|also|what about|how about)\b|\b(?:it|that one|this one|the page|its|them)\b")
