@@ -157,8 +157,9 @@ def _end(agent: str, text: str, refs: list[dict[str, Any]], scratch_all: dict[st
          said: dict[str, Any] | None = None) -> Command[Any]:
     """Finish the turn. What waits for the operator is echoed last, in the graph's words.
 
-    A turn that asked something new replaces the question; one that carried out a write
-    drops the old question; a read-only turn keeps it, and asks it again.
+    A turn that asked something new replaces the question; one that carried out a write, or
+    asked for one it could not yet propose ("approve both" — which?), drops the old question; a
+    read-only turn keeps it, and asks it again.
     """
     scratch_all[agent] = {}
     asked = asked or []
@@ -173,14 +174,20 @@ def _end(agent: str, text: str, refs: list[dict[str, Any]], scratch_all: dict[st
     ran = any(a["key"] == "__ran__" for a in asked)
     ran_keys = {k for a in asked if a["key"] == "__ran__" for k in a.get("ran", [])}
     previous = list(state.get("pending") or [])
-    pending = new or ([] if ran else previous)
+    # a message that asks for another write ("approve both", answered with "which one?") moves on: the old
+    # question is dropped, so a later "yes" can never confirm what the operator has left behind
+    moved_on = bool(said and said.get("verbs")) and not new and not ran
+    pending = new or ([] if ran or moved_on else previous)
     if agent != "ceo_front":
         pending = []
     if pending:
         text = (text.rstrip() + "\n\n" if text.strip() else "") + gate.echo(pending)
+    elif not text.strip():
+        # never an empty reply, whatever the brain: a turn with nothing to say says what it did
+        text = "(No reply was written for this turn; nothing waits for you. Say \"help\" to see what I can do.)"
         refs = refs + [{"type": "action", "id": p["action_id"]} for p in pending
                        if "action_id" in p and {"type": "action", "id": p["action_id"]} not in refs]
-    elif previous and not new and ran:
+    elif previous and not new and (ran or moved_on):
         done = [p for p in previous if p["key"] in ran_keys]
         if len(done) < len(previous):  # what ran was something else, or only part of what was asked
             text = text.rstrip() + ("\n(The rest of the earlier question is dropped: not done.)" if done

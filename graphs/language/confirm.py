@@ -23,7 +23,8 @@ KILL_OFF = re.compile(r"\b(?:(?:release|lift|disengage|deactivate|disable|turn o
                        r"|unset) (?:the )?kil+ ?switch|kil+ ?switch (?:off|released)|(?:resume|restart|unpause"
                        r"|unfreeze|re-?enable) (?:all |the )?(?:executions?|everything|actions|work|the engine"
                        r"|operations|agents))\b"
-                       r"|^(?:ok,? |okay,? |please )?(?:resume|unpause|unfreeze)(?: please)?[.!]*$"
+                       # "resume", "ok I'm back, resume": the message ends on the word alone
+                       r"|(?:^|[,.;!]\s*)(?:ok,? |okay,? |please |so |now )?(?:resume|unpause|unfreeze)(?: please| now)?[.!]*$"
                        r"|\byou can (?:resume|carry on|start again)\b")
 
 _ACK = re.compile(r"^(?:(?:ok(?:ay)?|k|kk|cool|great|nice|thanks?|thank you|thx|ty|cheers|perfect|awesome|got it"

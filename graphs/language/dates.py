@@ -203,6 +203,16 @@ def _written_date(t: str, now: datetime) -> datetime | None:
     m = _WRITTEN.search(t)
     if m is None:
         return None
+    alone = re.fullmatch(r"(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)", m.group(0))
+    if alone:  # "the 5th": a day of this month, or of the next (dateparser reads "5th" as May)
+        day = int(alone.group(1))
+        for ahead in range(3):  # the 31st on 31 January: 31 March
+            y, mo = now.year + (now.month - 1 + ahead) // 12, (now.month - 1 + ahead) % 12 + 1
+            if day <= calendar.monthrange(y, mo)[1]:
+                when = _at_morning(datetime(y, mo, day, tzinfo=now.tzinfo))
+                if when > now:
+                    return when
+        return None
     import dateparser  # slow to import; only a written-out date needs it
 
     found = dateparser.parse(re.sub(r"^the\s+", "", m.group(0)), settings={

@@ -37,8 +37,11 @@ __all__ = ["Intent", "parse"]
 
 # --- reading the whole message ---------------------------------------------------------------------
 
-_SPLIT = re.compile(r"\s*(?:;|:|\. |,? and then|,? then|,? and also|,? also|,? plus|,? and|,? but|,| - )\s+"
-                    r"(?=(?:(?:please|pls|can you|could you|then|also|uh|um|yeah|so|and) )*(?:" + CLAUSE_VERBS + r")\b)"
+_SPLIT = re.compile(r"\s*(?:;|:|\. |,? and then|,? then|,? and also|,? also|,? plus|,? and|,? but|,? so"
+                    r"|,? (?:btw|anyway|anyhow)|,| - )\s+"
+                    # "…, anyway approve 15", "… fine so reject it": fillers before the verb of a new clause
+                    r"(?=(?:(?:please|pls|can you|could you|then|also|uh|um|yeah|so|and|anyway|anyhow|btw|by the way"
+                    r"|oh|ok|okay|well|now|just|alright) )*(?:" + CLAUSE_VERBS + r")\b)"
                     r"|\s*(?:,\s*and|,|;|\?| and| - )\s*(?:also,?\s+)?(?=(?:how|what|what's|whats|which|why|is|are|did"
                     r"|do|does|when)\b[^?]*\?)"
                     r"|(?<=\?)\s+(?=\w)")
@@ -50,7 +53,12 @@ _NEGATED = re.compile(r"\b(?:\w+n't|dont|wont|cant|didnt|doesnt|isnt|wouldnt|sho
                       r"|\bhold off\b|\bnot (?:yet|now|the|that|this|those|these)\b|\bnot sure\b|\bunsure\b"
                       r"|\bmaybe\b|\bperhaps\b|\bmight\b|\bnot ready\b|\bthinking about\b|\bconsidering\b"
                       r"|\bwondering\b|\blater\b|\bwhat if\b|\bshould i\b|\bshould we\b|\bwould you\b(?! please)"
-                      r"|\bexcept\b|\bother than\b|\bbut not\b|\bleave (?:it|them|that|those)\b")
+                      r"|\bexcept\b|\bother than\b|\bbut not\b|\bleave (?:it|them|that|those)\b"
+                      # a report or hearsay is not a request: "I already approved the mug reorder by phone", "my mum
+                      # said to approve everything"
+                      r"|\b(?:i|we) (?:already |just |have |'ve )?(?:approved|rejected|snoozed|ordered|placed)\b"
+                      r"|\b(?:said|says|told (?:me|us)|wants (?:me|us)|asked (?:me|us)) to (?:approve|reject|snooze"
+                      r"|undo|roll ?back)\b|\bdon'?t trust\b")
 _QUESTION = re.compile(r"\?\s*$|^(?:is|are|was|were|did|do(?! (?:it|that|this|those|them|both|not)\b)|does|has|have|had"
                        r"|what|which|who|why|how|when|where"
                        r"|should|shall|will|would|any|whats|what's|hows|how's|can i|could i)\b")
@@ -60,6 +68,9 @@ _POLITE = re.compile(r"^(?:(?:can|could|would|will) you (?:please )?|please (?:y
 
 _GREETING = re.compile(r"(?i)^(?:(?:hey|hi|hello|hiya|yo|gm|good (?:morning|afternoon|evening)|morning|evening"
                        r"|afternoon)(?: there| team| mate| all)?[\s,!.]+)+(?:(?:so|ok|okay|right|well|um+)[\s,!.]+)*")
+
+_FILLER_ONLY = re.compile(r"^(?:hmm+|h+m+|uh+|um+|erm*|ok|okay|well|so|oh|ah|right|alright|yeah|hey|hi|and|then"
+                          r"|anyway|btw)?[\s,.!…-]*$")
 
 #: the most requests one message is read for
 MAX_CLAUSES = 20
@@ -98,6 +109,8 @@ def _parse(text: str, now: datetime, names: frozenset[str] | None) -> tuple[Inte
         return (Intent("too_many", limit=len(clauses), text=original),)
     originals = _split_original(original, len(clauses))
     intents = tuple(_one(c, o, now, names) for c, o in zip(clauses, originals))
+    # "hmm, undo the last one": a clause of filler beside a request is not a request of its own
+    intents = tuple(i for i, c in zip(intents, clauses) if not (len(clauses) > 1 and _FILLER_ONLY.match(c)))
     return _after_edits(intents) or (Intent("unknown", text=original),)
 
 
@@ -152,7 +165,8 @@ def _head(t: str) -> str:
 _WRITES = frozenset({"approve", "edit_approve", "reject", "snooze", "rollback"})
 
 
-_RELEASE = re.compile(r"^(?:please |ok |okay |so )?(?:release|unhold|un-hold|lift the hold on|let)\s+(?:the\s+)?"
+_RELEASE = re.compile(r"^(?:(?:please|ok|okay|so|actually|just|now|then|can you|could you|yeah)[, ]+)*"
+                      r"(?:release|unhold|un-hold|lift the hold on|let)\s+(?:the\s+)?"
                       r"(?:hold\s+on\s+)?(?:order\s*)?#?\s?(\d{3,})\b(?:\s+(?:go|ship|through|out))?")
 
 
@@ -188,7 +202,9 @@ _ON_HOLD = re.compile(r"^(?:please )?(?:put\s+#?(\d{1,3})\s+on hold"
 _LET_SHIP = re.compile(r"\blet (?:it|them|that|those|these|both|this|the orders?|the two)(?: (?:one|ones|orders?))?"
                        r" (?:ship|go|through|out|be)\b")
 #: "dont hold 9315, it's a regular customer": the hold on that order is not wanted
-_DONT_HOLD = re.compile(r"^(?:please )?(?:don'?t|dont|do not|no need to)\s+hold\s+(?:order\s*)?#?\s?(\d{3,})\b")
+_DONT_HOLD = re.compile(r"^(?:please )?(?:don'?t|dont|do not|no need to|i'?d rather not|i would rather not|rather not"
+                        r"|let'?s not|we shouldn'?t|no point in|there'?s no need to)\s+hold(?:ing)?\s+(?:order\s*)?#?\s?"
+                        r"(\d{3,})\b")
 
 
 def _clause(t: str, original: str, now: datetime, names: frozenset[str] | None) -> Intent:

@@ -52,7 +52,9 @@ deal real read ready head lead leads load loads road
 ok okay oh ah hi hey thanks thank cheers great nice cool awesome perfect lovely ye yeh ya
 approval approvals proposed analysis analyse analyze analyst reorders holder folder helper proper propose
 release released relief remember rejects revert reverts inventory invent events event evidence
-
+zero two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen
+eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand dozen half
+fifths sixth seventh eighth ninth tenth
 """.split())
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "＃": "#"})

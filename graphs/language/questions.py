@@ -239,7 +239,9 @@ def reading(t: str, original: str, now: datetime, *, ids: tuple[int, ...] = (),
         task = re.sub(r"(?i)^(?:please |can you |could you )?(?:run|ask|have|get|tell|delegate to|send|start|kick off"
                       r"|trigger)\s+(?:the\s+)?(?:\w+\s+)?(?:agent|specialist)?\s*(?:to\s+)?", "", original).strip()
         return Intent("delegate", agent=agent, task=task or original)
-    if has(r"what should i (?:do|focus|look at)|\btoday\b|briefing|good morning|morning|summary|overview|what'?s up"
+    # "morning", "today?" alone ask for the day's briefing; "this morning i checked 12 …" only tells a story
+    if (len(t.split()) <= 4 and has(r"\btoday\b|\bmorning\b", t)) or has(
+            r"what should i (?:do|focus|look at)|briefing|summary|overview|what'?s up|\b(?:what|whats|anything)\b.*\btoday\b"
             r"|where do (?:we|i) stand|anything (?:urgent|new|important)|catch me up|what'?s new|what needs (?:my )?attention"
             r"|what'?s (?:on|in) (?:my )?(?:plate|agenda)", t):
         return Intent("briefing")

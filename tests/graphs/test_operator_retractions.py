@@ -237,3 +237,47 @@ async def test_a_snooze_beyond_ninety_days_names_the_day_it_understood(agents_ap
     said = " ".join(turn.reply.split())
     assert f"{far:%a %-d %b %Y}" in said and "at most 90 days" in said, said
     assert (await get_action(agents_app.deps, OP, action_id=a.id))["action"]["status"] == "pending_approval"
+
+
+# --- a request inside a story ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "last"), [
+    ("last night sales were weird, anyway approve 12", ("approve", (12,))),
+    ("the supplier called, so snooze 12 till friday", ("snooze", (12,))),
+    ("i had a look at the list btw reject 12 because it's seasonal", ("reject", (12,))),
+    ("this morning i checked 12 and honestly the title is fine so reject it", ("reject", ())),
+])
+def test_a_request_after_a_story_is_its_own_clause(text: str, last: tuple[str, tuple[int, ...]]) -> None:
+    intents = parse(text, NOW)
+    assert len(intents) == 2 and (intents[-1].name, intents[-1].ids) == last, intents
+
+
+@pytest.mark.parametrize("text", ["this morning i checked 12 and the title is fine", "i looked at it today and meh",
+                                  "today we had a good day, orders came in all morning and it was busy"])
+def test_a_story_that_mentions_the_morning_or_today_is_not_a_briefing(text: str) -> None:
+    assert all(i.name != "briefing" for i in parse(text, NOW)), parse(text, NOW)
+
+
+async def test_a_story_around_a_request_is_noted_in_one_line_and_its_number_is_what_it_means(agents_app: App) -> None:
+    a = (await propose(agents_app.deps, CONTENT, proposal())).action
+    other = (await propose(agents_app.deps, CONTENT, proposal(target="page:/products/b"))).action
+    chat = await agents_app.agents()
+    await chat.send(OP, f"explain {other.id}", thread="g3")  # the conversation's focus is another action
+    turn = await chat.send(OP, f"this morning i checked {a.id} and honestly the title is fine so reject it because "
+                               "the title is fine", thread="g3")
+    # "it" is the action the story named, offered (the message names no action for the gate), never #other
+    assert {(p["verb"], p.get("action_id")) for p in turn.pending or []} == {("reject", a.id)}, turn.reply
+    assert "I can:" not in turn.reply and "didn't understand" not in turn.reply, turn.reply
+    await chat.send(OP, "yes", thread="g3")
+    assert (await get_action(agents_app.deps, OP, action_id=a.id))["action"]["status"] == "rejected"
+    assert (await get_action(agents_app.deps, OP, action_id=other.id))["action"]["status"] == "pending_approval"
+
+
+async def test_a_story_beside_a_request_is_said_to_be_unread_in_one_line(agents_app: App) -> None:
+    a = (await propose(agents_app.deps, CONTENT, proposal())).action
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, f"so yesterday the supplier called and said the blankets are late, can you snooze "
+                               f"{a.id} till next week", thread="g4")
+    said = " ".join(turn.reply.split())
+    assert "I didn't read “so yesterday the supplier called" in said and "I can:" not in said, said
+    assert (await get_action(agents_app.deps, OP, action_id=a.id))["action"]["status"] == "snoozed"

@@ -92,6 +92,10 @@ def plan_decision(intent: Intent, queue: list[dict[str, Any]], focus: list[int],
 def problem(intent: Intent, found: Resolved, queue: list[dict[str, Any]], verb: str, *, turn: Turn) -> str | None:
     """What to ask or say instead of acting: several fit, none fit, nothing to bind to."""
     by_id = {i["id"]: i for i in queue}
+    if found.ambiguous and len(found.candidates) == 1 and intent.ref is not None and intent.ref.both:
+        only = found.candidates[0]
+        return (f"You said both, but only #{only} is in view, so nothing was done. Name the two, e.g. "
+                f"\"{NOUN.get(verb, verb)} {only} and …\".")
     if found.ambiguous:
         return asks.which_one([by_id[i] for i in found.candidates if i in by_id], NOUN.get(verb, verb))
     if not found.ids:

@@ -9,6 +9,7 @@ A reference that fits several actions, or none, is asked about — never guessed
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
@@ -95,6 +96,18 @@ class OperatorPlan:
             parts.append(part)
             # "approve all the reorders except the mug, snooze that one": what an exception left out is next
             focus = part.get("left_out") or part.get("focus", focus)
+            if intent.name == "unknown":
+                # "this morning i checked 12 … so reject it": "it" is the action the story named (the message
+                # names no action for the gate, so what this resolves to is echoed, never run at once)
+                told = _numbers_told(intent.text or "", queue or []) or _named_one(intent, queue or [])
+                if told:
+                    focus, part["told"] = told, True
+        if any(p["intent"] != "unknown" for p in parts):
+            # a story around a request ("so yesterday the supplier called …, can you snooze 9"): one line about
+            # what was not read, not the whole list of what the engine can do
+            for part, intent in zip(parts, self.intents):
+                if part["intent"] == "unknown":  # a story that named what "it" is was read for that
+                    part["text"] = "" if part.get("told") else render.not_read(intent.text or "")
         calls = overlaps.settle(parts, calls)
         if not calls:
             self.sc["parts"] = parts
@@ -261,6 +274,23 @@ class OperatorPlan:
             if part.get("last"):
                 refs = [r for r in refs if r.get("type") != "intent"] + [part["last"]]
         return Reply("\n\n".join(texts), refs=refs)
+
+
+def _numbers_told(text: str, queue: list[dict[str, Any]]) -> list[int]:
+    """Action numbers a sentence mentions in passing ("i checked 12"): numbers the queue has, never an amount,
+    a time or a count of something."""
+    known = {i["id"] for i in queue}
+    said = re.findall(r"(?<![\d.$£€:])#?\b(\d{1,5})\b(?![.,:]?\d|\s*(?:%|percent|units?|pcs|days?|weeks?|hours?|am\b"
+                      r"|pm\b|x\b|dollars|bucks|items?|orders?|pages?))", text.lower())
+    return list(dict.fromkeys(int(n) for n in said if int(n) in known))
+
+
+def _named_one(intent: Intent, queue: list[dict[str, Any]]) -> list[int]:
+    """The one action a sentence names in passing ("the mug reorder looks fine to me, …"), else []."""
+    if intent.ref is None or not (intent.ref.words or intent.ref.kind):
+        return []
+    found = resolve((), intent.ref, queue)
+    return list(found.ids) if len(found.ids) == 1 and not found.candidates else []
 
 
 def listed_memory(ids: list[int]) -> dict[str, Any]:

@@ -25,7 +25,7 @@ def settle(parts: list[dict[str, Any]], calls: list[ToolCall]) -> list[ToolCall]
     owner = {c: i for i, part in enumerate(parts) for c in part.get("calls", [])}
     uses: dict[int, list[ToolCall]] = {}
     for c in calls:
-        if "action_id" in c.args and c.id in owner:
+        if c.name in _VERB and "action_id" in c.args and c.id in owner:  # decisions only: reads never collide
             uses.setdefault(int(c.args["action_id"]), []).append(c)
     dropped: set[str] = set()
     for action_id, asked in uses.items():

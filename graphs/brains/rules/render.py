@@ -233,6 +233,13 @@ GREETING = "Hello! Ask me \"what should I do today?\" for a briefing, or \"help\
 ACK = "Noted — I haven't changed anything. Ask for a briefing, a run, or a decision when you're ready."
 ACK_PENDING = "Noted."
 UNKNOWN = "I didn't understand that, so I haven't done anything. I can:\n"
+
+
+def not_read(text: str) -> str:
+    """One line for a part of a message that was not read as a request, beside parts that were."""
+    said = " ".join(text.split())
+    said = said if len(said) <= 70 else said[:67].rsplit(" ", 1)[0] + " …"
+    return f"(I didn't read “{said}” as a request, so nothing was done about it.)"
 PARAM_WORDS = {"new_title": "title", "new_description": "description", "anchor": "anchor text",
                 "new_text": "text", "new_price": "price", "percent_off": "discount", "quantity": "quantity"}
 
@@ -260,8 +267,11 @@ def describe_list(intent: Any) -> str:
     noun = {"pending": "waiting actions", "executed": "executed actions", "rejected": "rejected actions",
             "all": "actions", "failed": "failed actions", "snoozed": "snoozed actions",
             "approved": "approved actions", "expired": "expired actions"}.get(status, "actions")
-    if ref is not None and ref.kind:
-        noun = KIND_PLURAL.get(ref.kind, ref.kind) + ("" if status == "pending" else f" ({status})")
+    if ref is not None and ref.kind == "risk.hold_order" and status == "executed":
+        noun = "orders on hold"  # "what's on hold right now?": the holds in force
+    elif ref is not None and ref.kind:
+        # "show the holds" with none waiting is not "no holds": the ones in force are another status
+        noun = KIND_PLURAL.get(ref.kind, ref.kind) + (" waiting for you" if status == "pending" else f" ({status})")
     text = " ".join(parts + [noun])
     if ref is not None and ref.agent:
         text += f" from the {ref.agent} agent"

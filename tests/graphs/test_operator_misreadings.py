@@ -1,0 +1,155 @@
+"""Misreadings found by a 150-turn exploratory chat on the demo store, each checked on the store itself.
+
+"what about the two fraud holds? approve both" got an empty reply; "approve both", answered with a
+question, left an older question waiting that a later "yes" confirmed; "I already approved the mug
+reorder by phone" and "my mum said to approve everything" offered approvals; "pause everything until
+monday" offered to snooze twenty actions; "snooze 11 until the 5th" meant the 1st of May; "fifty
+units" read as "fifth units"; "what's on hold right now?" said no order was held while two were;
+"hmm, undo the last one" said it did not understand and asked to roll back in the same reply;
+"ok I'm back, resume", "actually release order 1042 …" and "I'd rather not hold order 1042" were not
+understood.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+import pytest
+
+from graphs.language.dates import parse_when
+from graphs.language.intents import parse
+from graphs.language.normalize import normalize
+from policies.principal import Principal
+from server.app import App
+from tests.factories import proposal
+from tests.graphs.conftest import add_customer_orders
+from tools.actions import get_action, propose
+from tools.decisions import decide
+from tools.killswitch import set_kill_switch
+from tools.tenants import get_status
+
+OP = Principal.operator("demo")
+CONTENT = Principal.for_agent("demo", "content")
+RISK = Principal.for_agent("demo", "risk")
+NOW = datetime(2026, 11, 30, 8, 0, tzinfo=timezone.utc)  # a Monday morning
+
+
+def _pending(turn: Any) -> set[tuple[str, int | None]]:
+    return {(p["verb"], p.get("action_id")) for p in turn.pending or []}
+
+
+async def _status(app: App, action_id: int) -> str:
+    return str((await get_action(app.deps, OP, action_id=action_id))["action"]["status"])
+
+
+async def _holds(app: App) -> tuple[int, int]:
+    """Two fraud holds, on orders #1042 (the seeded store's) and #1043 (added here)."""
+    await add_customer_orders(app, "buyer@example.com", ["#1043"])
+    one = (await propose(app.deps, RISK, proposal("risk.hold_order", target="order:#1042", revenue=3000))).action
+    two = (await propose(app.deps, RISK, proposal("risk.hold_order", target="order:#1043"))).action
+    return one.id, two.id
+
+
+async def test_a_question_then_a_request_about_the_same_actions_both_answer(agents_app: App) -> None:
+    one, two = await _holds(agents_app)
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, "what about the two fraud holds? approve both", thread="m1")
+    assert turn.reply.strip() and _pending(turn) == {("approve", one), ("approve", two)}, turn.reply
+    turn = await chat.send(OP, f"explain {one} then approve it", thread="m2")
+    assert f"#{one}" in turn.reply and _pending(turn) == {("approve", one)}, turn.reply
+
+
+async def test_a_new_request_that_asks_which_drops_the_older_question(agents_app: App) -> None:
+    one, two = await _holds(agents_app)
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, f"approve {one}", thread="m3")
+    assert _pending(turn) == {("approve", one)}, turn.reply  # a high-risk approval waits for a yes
+    turn = await chat.send(OP, "approve both", thread="m3")
+    assert not _pending(turn) and "earlier question is dropped" in turn.reply, turn.reply
+    await chat.send(OP, "yes", thread="m3")
+    assert await _status(agents_app, one) == "pending_approval"
+    assert await _status(agents_app, two) == "pending_approval"
+
+
+async def test_both_with_one_action_in_view_says_so(agents_app: App) -> None:
+    one, _ = await _holds(agents_app)
+    chat = await agents_app.agents()
+    await chat.send(OP, f"explain {one}", thread="m4")
+    turn = await chat.send(OP, "approve both", thread="m4")
+    assert not _pending(turn) and f"only #{one} is in view" in turn.reply, turn.reply
+
+
+@pytest.mark.parametrize("say", ["I already approved the linen tote reorder with the supplier by phone this morning",
+                                 "my mum said to approve everything but I don't trust her",
+                                 "we just rejected {id} on the call"])
+async def test_a_report_or_hearsay_is_not_a_request(agents_app: App, say: str) -> None:
+    a = (await propose(agents_app.deps, Principal.for_agent("demo", "inventory"), proposal("inventory.reorder"))).action
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, say.format(id=a.id), thread="m5")
+    assert not _pending(turn) and await _status(agents_app, a.id) == "pending_approval", turn.reply
+
+
+async def test_pause_everything_until_monday_engages_the_kill_switch_and_says_it_has_no_timer(agents_app: App) -> None:
+    a = (await propose(agents_app.deps, CONTENT, proposal())).action
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, "pause everything until monday", thread="m6")
+    assert (await get_status(agents_app.deps, OP))["kill_switch"]["engaged"] is True, turn.reply
+    assert "until monday" in turn.reply and await _status(agents_app, a.id) == "pending_approval"
+    turn = await chat.send(OP, "ok I'm back, resume", thread="m6")
+    assert _pending(turn) == {("kill_off", None)}, turn.reply
+    await chat.send(OP, "yes", thread="m6")
+    assert (await get_status(agents_app.deps, OP))["kill_switch"]["engaged"] is False
+
+
+@pytest.mark.parametrize(("text", "day"), [("snooze 11 until the 5th", 5), ("until 3rd", 3), ("till the 31st", 31),
+                                           ("until the 1st", 1)])
+def test_a_day_of_the_month_alone_is_this_months_or_the_next(text: str, day: int) -> None:
+    when = parse_when(text, NOW)
+    assert when is not None and when.day == day and when.month in (11, 12) and when.year == 2026, when
+
+
+@pytest.mark.parametrize(("text", "params"), [("approve 10 but make it fifty units", {"quantity": 50}),
+                                              ("approve 10 but only sixty five units", {"quantity": 65})])
+def test_number_words_are_numbers_not_ordinals(text: str, params: dict[str, Any]) -> None:
+    assert "fifth" not in normalize(text)
+    [intent] = parse(text, NOW)
+    assert intent.name == "edit_approve" and intent.params == params, intent
+
+
+async def test_what_is_on_hold_lists_the_holds_in_force(agents_app: App) -> None:
+    one, two = await _holds(agents_app)
+    for action_id in (one, two):
+        await decide(agents_app.deps, OP, action_id=action_id, verdict="approve", version=1)
+    chat = await agents_app.agents()
+    said = " ".join((await chat.send(OP, "whats on hold right now?", thread="m7")).reply.split())
+    assert "Orders on hold (2)" in said and f"#{one}" in said and f"#{two}" in said, said
+    said = " ".join((await chat.send(OP, "show the holds", thread="m7")).reply.split())
+    assert "No order holds waiting for you" in said, said
+
+
+async def test_a_filler_clause_before_a_request_is_not_reported_as_not_understood(agents_app: App) -> None:
+    a = (await propose(agents_app.deps, CONTENT, proposal())).action
+    await decide(agents_app.deps, OP, action_id=a.id, verdict="approve", version=1)
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, "hmm, undo the last one", thread="m8")
+    assert "didn't understand" not in turn.reply and "didn't read" not in turn.reply, turn.reply
+
+
+@pytest.mark.parametrize("say", ["actually release order 1042, I called the customer",
+                                 "I'd rather not hold order 1042, the customer is a friend"])
+async def test_releasing_an_order_said_loosely_offers_to_reject_its_hold(agents_app: App, say: str) -> None:
+    one, two = await _holds(agents_app)
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, say, thread="m9")
+    assert _pending(turn) == {("reject", one)}, turn.reply
+    await chat.send(OP, "yes", thread="m9")
+    assert await _status(agents_app, one) == "rejected" and await _status(agents_app, two) == "pending_approval"
+
+
+async def test_no_turn_ends_in_an_empty_reply(agents_app: App) -> None:
+    await _holds(agents_app)
+    await set_kill_switch(agents_app.deps, OP, engaged=False, reason="test")
+    chat = await agents_app.agents()
+    for say in ["what about the two fraud holds? approve both", "no", "hmm", "...", "and?", "ok"]:
+        assert (await chat.send(OP, say, thread="m10")).reply.strip(), say
