@@ -262,10 +262,20 @@ def _name_words(text: str) -> set[str]:
     return set(tokens_of(text)) | set(tokens_of(re.sub(r"(?<=\w)-(?=\w)", "", text)))
 
 
+#: a SKU as stores write them: letters and digits in dash-separated parts, with a digit somewhere ("NW-0427-1")
+_SKU = re.compile(r"(?i)(?=[a-z0-9-]*\d)[a-z0-9]+(?:-[a-z0-9]+)+")
+
+
 async def _one_product(tx: Tx, query: str, candidates: list[dict[str, Any]]
                        ) -> tuple[dict[str, Any] | None, dict[str, Any]]:
     """The one product every word of ``query`` names (title, vendor or a variant's title), or why not:
     none fits (with the closest names) or several fit as well (never one picked)."""
+    if _SKU.fullmatch(query.strip()):  # "how much stock of NW-0427-1 is left?": the variant's own product
+        variant = await tx.store.variant(query.strip().upper()) or await tx.store.variant(query.strip())
+        product = await tx.store.product_by_id(variant["product_id"]) if variant else None
+        detail = await tx.store.product_detail(product["handle"]) if product else None
+        if detail is not None:
+            return {**detail, "sku_named": variant["sku"]}, {}  # type: ignore[index]
     wanted = set(tokens_of(query))
     fits: list[tuple[int, dict[str, Any]]] = []
     for c in candidates:
@@ -302,7 +312,7 @@ async def product_sales(deps: Deps, principal: Principal, *, query: str, period:
         w = windows(period, today=deps.now().date(), newest=newest.date())
         this, before, cut = _bounds(w, newest)
         variants = detail["variants"]
-        named = [v for v in variants if wanted & _name_words(v["title"] or "")]
+        named = [v for v in variants if wanted & _name_words(v["title"] or "") or v["sku"] == detail.get("sku_named")]
         skus = [v["sku"] for v in (named or variants) if v["sku"]]
         sides = {}
         for side, (start, end) in (("this", this), ("before", before)):
@@ -344,7 +354,7 @@ async def stock(deps: Deps, principal: Principal, *, query: str) -> dict[str, An
                      "days_of_cover": round(int(v["inventory_qty"] or 0) / (sold[v["sku"]] / 28), 1)
                      if sold[v["sku"]] else None,
                      # "the xl", "rust": the variants the question names come first
-                     "named": bool(wanted & _name_words(v["title"] or ""))}
+                     "named": bool(wanted & _name_words(v["title"] or "")) or v["sku"] == detail.get("sku_named")}
                     for v in detail["variants"]]
         variants.sort(key=lambda v: not v["named"])
         return {"found": True, "query": query, "title": detail["title"], "vendor": detail["vendor"],

@@ -90,7 +90,7 @@ _NOT_SALES_NAME = re.compile(r"\b(?:how|many|much|did|do|does|is|are|was|were|ha
                              r"|sell|sold|sells|selling|sales|units?|of|for|in|on|over|during|so far|pieces?|items?"
                              r"|last|this|past|previous|week|weeks|month|months|today|yesterday|days?|year|quarter"
                              r"|since|what|whats|total|all|time|ever|weekend|business|things|stuff|store|shop|it"
-                             r"|overall|products?|black friday|cyber monday|christmas|xmas|" + MONTH_NAMES + r"|\d+)\b"
+                             r"|overall|products?|black friday|cyber monday|christmas|xmas|" + MONTH_NAMES + r")\b|(?<![\w-])\d+(?![\w-])"
                              r"|[?!.,']")
 
 

@@ -205,3 +205,11 @@ async def test_one_products_sales_count_its_own_lines_in_the_period_and_the_one_
     assert said.startswith("Linen Tote") and "5 sold in 2 orders, $200" in said and "1 sold, $40" in said, said
     said = " ".join((await chat.send(OP, "how much did the linen unicorn sell last week", thread="w16")).reply.split())
     assert "No product in the catalogue is called “linen unicorn”" in said, said
+
+
+async def test_a_sku_names_its_product_and_variant(agents_app: App) -> None:
+    chat = await agents_app.agents()
+    said = " ".join((await chat.send(OP, "how much stock of LIN-TOT-01 is left?", thread="w17")).reply.split())
+    assert "Linen Tote" in said and "LIN-TOT-01): 8 in stock" in said, said
+    said = " ".join((await chat.send(OP, "how much stock of ZZ-9999-9 is left?", thread="w17")).reply.split())
+    assert "No product in the catalogue" in said and "8 in stock" not in said, said
