@@ -202,7 +202,7 @@ def reading(t: str, original: str, now: datetime, *, ids: tuple[int, ...] = (),
         return data_question(t)
     ref = ref if ref is not None else ref_in(t, names=names)
     if has(r"\b(why|explain|tell me (?:more )?about|more about|details?|what (?:is|was|does) #?\d|what's #?\d"
-            r"|evidence|rollback plan|how (?:did you|do you know|sure|confident)|what happens if|open|view)\b", t) and (
+            r"|evidence|rollback plan|how (?:did you|do you know|sure|confident)|what happens if|open|view|compare)\b", t) and (
             ids or (ref and (ref.focus or ref.words or ref.position or ((ref.agent or ref.kind) and not ref.every)))):
         return Intent("explain", ids=ids, ref=None if ids else ref)
     if has(r"\b(verify|check|is|validate)\b.*\baudit\b|\btamper|\bintegrity\b", t):

@@ -153,3 +153,9 @@ async def test_no_turn_ends_in_an_empty_reply(agents_app: App) -> None:
     chat = await agents_app.agents()
     for say in ["what about the two fraud holds? approve both", "no", "hmm", "...", "and?", "ok"]:
         assert (await chat.send(OP, say, thread="m10")).reply.strip(), say
+
+
+@pytest.mark.parametrize(("text", "ids"), [("compare 10 and 6", (10, 6)), ("compare 3 vs 4", (3, 4))])
+def test_compare_explains_both(text: str, ids: tuple[int, ...]) -> None:
+    [intent] = parse(text, NOW)
+    assert intent.name == "explain" and intent.ids == ids, intent
