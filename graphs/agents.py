@@ -182,9 +182,6 @@ def _end(agent: str, text: str, refs: list[dict[str, Any]], scratch_all: dict[st
         pending = []
     if pending:
         text = (text.rstrip() + "\n\n" if text.strip() else "") + gate.echo(pending)
-    elif not text.strip():
-        # never an empty reply, whatever the brain: a turn with nothing to say says what it did
-        text = "(No reply was written for this turn; nothing waits for you. Say \"help\" to see what I can do.)"
         refs = refs + [{"type": "action", "id": p["action_id"]} for p in pending
                        if "action_id" in p and {"type": "action", "id": p["action_id"]} not in refs]
     elif previous and not new and (ran or moved_on):
@@ -192,6 +189,9 @@ def _end(agent: str, text: str, refs: list[dict[str, Any]], scratch_all: dict[st
         if len(done) < len(previous):  # what ran was something else, or only part of what was asked
             text = text.rstrip() + ("\n(The rest of the earlier question is dropped: not done.)" if done
                                     else "\n(The earlier question is dropped: nothing of it was done.)")
+    if not text.strip():
+        # never an empty reply, whatever the brain: a turn with nothing to say says so
+        text = "(No reply was written for this turn; nothing waits for you. Say \"help\" to see what I can do.)"
     return Command(goto=END, update={
         "messages": [{"role": "assistant", "agent": agent, "content": text}], "reply": text, "refs": refs,
         "scratch": scratch_all, "results": [], "inbox": None, "pending": pending or None, "asked": [], "last": last,
