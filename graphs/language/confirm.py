@@ -24,7 +24,8 @@ KILL_OFF = re.compile(r"\b(?:(?:release|lift|disengage|deactivate|disable|turn o
                        r"|unfreeze|re-?enable) (?:all |the )?(?:executions?|everything|actions|work|the engine"
                        r"|operations|agents))\b"
                        # "resume", "ok I'm back, resume": the message ends on the word alone
-                       r"|(?:^|[,.;!]\s*)(?:ok,? |okay,? |please |so |now )?(?:resume|unpause|unfreeze)(?: please| now)?[.!]*$"
+                       r"|(?:^|[,.;!]\s*)(?:ok,? |okay,? |please |so |now )?(?:resume|unpause|unfreeze)"
+                       r"(?: please| now)?[.!]*$"
                        r"|\byou can (?:resume|carry on|start again)\b")
 
 _ACK = re.compile(r"^(?:(?:ok(?:ay)?|k|kk|cool|great|nice|thanks?|thank you|thx|ty|cheers|perfect|awesome|got it"

@@ -90,7 +90,8 @@ _NOT_SALES_NAME = re.compile(r"\b(?:how|many|much|did|do|does|is|are|was|were|ha
                              r"|sell|sold|sells|selling|sales|units?|of|for|in|on|over|during|so far|pieces?|items?"
                              r"|last|this|past|previous|week|weeks|month|months|today|yesterday|days?|year|quarter"
                              r"|since|what|whats|total|all|time|ever|weekend|business|things|stuff|store|shop|it"
-                             r"|overall|products?|black friday|cyber monday|christmas|xmas|" + MONTH_NAMES + r")\b|(?<![\w-])\d+(?![\w-])"
+                             r"|overall|products?|black friday|cyber monday|christmas|xmas|" + MONTH_NAMES + r")\b"
+                             r"|(?<![\w-])\d+(?![\w-])"
                              r"|[?!.,']")
 
 
@@ -202,7 +203,8 @@ def reading(t: str, original: str, now: datetime, *, ids: tuple[int, ...] = (),
         return data_question(t)
     ref = ref if ref is not None else ref_in(t, names=names)
     if has(r"\b(why|explain|tell me (?:more )?about|more about|details?|what (?:is|was|does) #?\d|what's #?\d"
-            r"|evidence|rollback plan|how (?:did you|do you know|sure|confident)|what happens if|open|view|compare)\b", t) and (
+            r"|evidence|rollback plan|how (?:did you|do you know|sure|confident)|what happens if|open|view"
+            r"|compare)\b", t) and (
             ids or (ref and (ref.focus or ref.words or ref.position or ((ref.agent or ref.kind) and not ref.every)))):
         return Intent("explain", ids=ids, ref=None if ids else ref)
     if has(r"\b(verify|check|is|validate)\b.*\baudit\b|\btamper|\bintegrity\b", t):
@@ -241,7 +243,8 @@ def reading(t: str, original: str, now: datetime, *, ids: tuple[int, ...] = (),
         return Intent("delegate", agent=agent, task=task or original)
     # "morning", "today?" alone ask for the day's briefing; "this morning i checked 12 …" only tells a story
     if (len(t.split()) <= 4 and has(r"\btoday\b|\bmorning\b", t)) or has(
-            r"what should i (?:do|focus|look at)|briefing|summary|overview|what'?s up|\b(?:what|whats|anything)\b.*\btoday\b"
+            r"what should i (?:do|focus|look at)|briefing|summary|overview|what'?s up"
+            r"|\b(?:what|whats|anything)\b.*\btoday\b"
             r"|where do (?:we|i) stand|anything (?:urgent|new|important)|catch me up|what'?s new|what needs (?:my )?attention"
             r"|what'?s (?:on|in) (?:my )?(?:plate|agenda)", t):
         return Intent("briefing")

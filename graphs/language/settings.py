@@ -56,7 +56,8 @@ def settings_in(t: str, original: str) -> Intent | None:
         return Intent("stop_kind", ref=Ref(kind=kind_in(one_kind.group(1))), text=original)
     if KILL_ON.search(t) and not has(r"\bstop (?:proposing|suggesting|showing|sending)\b", t):
         when = re.search(r"\b(?:for|till|until|til|through|over)\s+(?:the\s+)?(?:weekend|night|today|tonight|\w+day"
-                         r"|\d+\s*(?:hours?|days?|minutes?|h)|a (?:bit|while|day|week|few hours)|now|an hour|next \w+|tomorrow)\b.*$", t)
+                         r"|\d+\s*(?:hours?|days?|minutes?|h)|a (?:bit|while|day|week|few hours)|now|an hour"
+                         r"|next \w+|tomorrow)\b.*$", t)
         return Intent("kill_on", reason=reason_in(original, "stop|switch|halt|freeze|pause"), text=original,
                       when_said=when.group(0) if when and not when.group(0).startswith("for now") else None)
     if has(r"autonom|autopilot|on (?:its|their) own|manual", t) and (kind_in(t) or agent_in(t)):

@@ -35,7 +35,8 @@ KIND_WORDS: dict[str, str] = {
     "release": "risk.release_order", "escalation": "support.escalation", "customer request": "support.escalation",
     "email": "email.send", "investigation": "analytics.investigate", "investigate": "analytics.investigate",
 }
-STATUS_WORDS = {"on hold": "executed", "held": "executed", "executed": "executed", "done": "executed", "rejected": "rejected", "failed": "failed",
+STATUS_WORDS = {"on hold": "executed", "held": "executed",  # "what's on hold right now?": the holds in force
+                "executed": "executed", "done": "executed", "rejected": "rejected", "failed": "failed",
                 "snoozed": "snoozed", "expired": "expired", "approved": "approved", "rolled back": "rolled_back",
                 "pending": "pending", "waiting": "pending"}
 _PLACE_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
