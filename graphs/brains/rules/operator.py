@@ -22,7 +22,7 @@ from graphs.language.intents import Intent, parse
 from graphs.language.slots import Ref
 from graphs.language.followup import follow_up, remember
 from graphs.language.normalize import normalize
-from graphs.language.refs import release, resolve
+from graphs.language.refs import DECIDABLE, release, resolve
 from graphs.registry import SPECIALISTS
 
 #: intents that need the queue by name before they can be planned
