@@ -8,6 +8,7 @@ actions the new rule now forbids (the conversation offers to reject them).
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 from urllib.parse import urlparse
@@ -91,13 +92,21 @@ async def list_rules(deps: Deps, principal: Principal) -> list[dict[str, Any]]:
 
 @operation("memory.forget")
 async def forget(deps: Deps, principal: Principal, *, key_or_text: str) -> dict[str, Any]:
-    """Forget a rule by its key or by words it contains (one rule only; several matching is an error)."""
+    """Forget a rule by its key or by words it contains (one rule only; several matching is an error).
+
+    Words that point without naming ("that rule", "it") mean the only rule there is; with several, the
+    answer lists them.
+    """
     needle = " ".join(key_or_text.lower().split())
+    pointing = _THAT_RULE.fullmatch(needle) is not None
 
     async def txn(tx: Tx) -> dict[str, Any]:
         rows = [_view(r) for r in await tx.rules.active()]
-        match = [r for r in rows if r["key"] == needle] or [
-            r for r in rows if needle and (needle in r["text"].lower() or needle in r["understood"].lower())]
+        if pointing:
+            match = rows  # the only one; with several, "several rules match" lists them
+        else:
+            match = [r for r in rows if r["key"] == needle] or [
+                r for r in rows if needle and (needle in r["text"].lower() or needle in r["understood"].lower())]
         if not match:
             raise NotFound(f"no rule matches {key_or_text!r}", code="rule_not_found")
         if len(match) > 1:
@@ -109,6 +118,10 @@ async def forget(deps: Deps, principal: Principal, *, key_or_text: str) -> dict[
         return match[0]
 
     return await deps.db.transact(principal.tenant, txn)
+
+
+#: words that point at a rule without naming it ("that rule", "it", "the rule")
+_THAT_RULE = re.compile(r"(?:that|the|this|my|it|that one)(?: rule| preference)?|rule|preference")
 
 
 async def active_rules(tx: Tx) -> list[prefs.Rule]:

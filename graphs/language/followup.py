@@ -15,9 +15,10 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from graphs.language.confirm import answer_of, opens_with_no
 from graphs.language.dates import parse_when
 from graphs.language.intents import Intent
-from graphs.language.slots import Ref
+from graphs.language.slots import Ref, params_in
 from graphs.language.normalize import normalize
 
 DECISIONS = frozenset({"approve", "reject", "snooze", "edit_approve", "rollback"})
@@ -34,6 +35,9 @@ _ASKS_TO_SEE = re.compile(r"^(?:please |ok |so |first |but )*(?:explain|why|show
 _CORRECTS = re.compile(r"\bi (?:said|meant|wanted|asked (?:you )?(?:to|for))\s+(?:you to\s+|to\s+)?"
                        r"(reject|decline|approve|snooze)\b")
 _VERB_OF = {"decline": "reject"}
+#: an answer to "why do you reject it?" that calls the rejection off
+_CALLS_OFF = re.compile(r"^(?:(?:no|wait|hold on|hang on|stop|cancel|nvm|never ?mind|forget it|scratch that|dont|don't"
+                        r"|do not|actually|oops|sorry|hmm+|um+|ok)[\s,.!?]*)+$")
 
 
 def follow_up(intents: list[Intent], message: str, facts: dict[str, Any], *, now: datetime) -> list[Intent]:
@@ -50,6 +54,9 @@ def follow_up(intents: list[Intent], message: str, facts: dict[str, Any], *, now
     narrowed = _without(t, pending or last.get("narrowable") or [])
     if narrowed is not None:
         return [narrowed]
+    offered = _counter_offer(t, pending or last.get("narrowable") or [])
+    if offered is not None:
+        return [offered]
     return [_continue(i, t, message, last, pending) for i in intents]
 
 
@@ -101,6 +108,24 @@ def _without(t: str, pending: list[dict[str, Any]]) -> Intent | None:
                   params=first.get("args", {}).get("params") or {})
 
 
+_OFFER = re.compile(r"^(?:(?:no|nah|actually|ok|okay|hmm+|well|hm|erm|so)[,.!\s]+)*(?:can we (?:do|go with|make it|say)"
+                    r"|could we (?:do|go with|make it)|how about|what about|let'?s (?:do|say|go with|make it)|make it"
+                    r"|maybe|try|go with|say|do)?\s*(\d+(?:\.\d+)?)\s*(%|percent|units?|pcs|pieces)?"
+                    r"(?:\s+(?:instead|then|off|please|pls))*\s*\??$")
+
+
+def _counter_offer(t: str, pending: list[dict[str, Any]]) -> Intent | None:
+    """"can we do 70 instead", "how about 12", "no, 70 units" while an approval of one action waits: that
+    approval with the number changed (echoed again, never run on this message)."""
+    m = _OFFER.match(t)
+    approvals = [p for p in pending if p.get("verb") in ("approve", "edit_approve") and "action_id" in p]
+    if m is None or len({p["action_id"] for p in approvals}) != 1 or len(approvals) != len(pending):
+        return None
+    amount = float(m.group(1))
+    params = {"percent_off": amount} if m.group(2) in ("%", "percent") else {"amount": amount}
+    return Intent("edit_approve", ids=(int(approvals[0]["action_id"]),), params=params)
+
+
 def _referential(intent: Intent) -> bool:
     ref = intent.ref
     return bool(intent.ids) or (ref is not None and bool(ref.words or ref.both or ref.focus or ref.position
@@ -114,7 +139,10 @@ def _continue(intent: Intent, t: str, message: str, last: dict[str, Any], pendin
     ref = intent.ref
     names_something = bool(intent.ids) or (ref is not None and bool(ref.words or ref.position or ref.count
                                                                     or ref.places))
-    if last.get("awaiting") == "reason" and not names_something and intent.name != "ack":
+    if last.get("awaiting") == "reason" and not names_something and intent.name not in ("ack", "hold_back"):
+        if answer_of(message) == "no" or opens_with_no(message) or not re.search(r"[a-z]{2,}", t) or _CALLS_OFF.match(t):
+            # "no wait dont", "nvm", "hold on", "?": not a reason — nothing is rejected
+            return Intent("hold_back", ids=tuple(last.get("ids") or ()), held_back="reject", text=message)
         return Intent("reject", ids=tuple(last.get("ids") or ()), reason=message.strip(" ."))
     pending = pending or last.get("narrowable") or []
     verbs = {p.get("verb") for p in pending}
@@ -138,7 +166,10 @@ def _continue(intent: Intent, t: str, message: str, last: dict[str, Any], pendin
     if last.get("order") and ids and all(i >= 1000 for i in ids):
         ids, ref = (), Ref(words=tuple(f"#{i}" for i in ids))
     until = last.get("until")
-    return replace(intent, name=str(verb), ids=ids, ref=ref, reason=last.get("reason"),
+    params = intent.params or params_in(t, message)
+    if verb == "approve" and params:
+        verb = "edit_approve"  # "the grey one but 20% off", answering "which one should I approve?"
+    return replace(intent, name=str(verb), ids=ids, ref=ref, reason=last.get("reason"), params=params,
                    until=datetime.fromisoformat(until) if until else None,
                    among=tuple(last.get("candidates") or ()) if last.get("awaiting") == "which" else ())
 

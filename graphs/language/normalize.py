@@ -98,10 +98,20 @@ def numbers_to_digits(text: str) -> str:
     return re.sub(r"\x00(\d)\x00", lambda m: _KEEP[int(m.group(1))], converted)
 
 
+#: what people type on a phone, written out ("snooze 12 to next wk", "tmrw", "did 9 go thru?")
+_SHORTHAND = {"wk": "week", "wks": "weeks", "nxt": "next", "tmrw": "tomorrow", "tmr": "tomorrow", "tmw": "tomorrow",
+              "2moro": "tomorrow", "2morrow": "tomorrow", "thru": "through", "rn": "right now", "pls": "please",
+              "plz": "please", "u": "you", "ur": "your", "tues": "tuesday", "thurs": "thursday", "hr": "hour",
+              "hrs": "hours", "mins": "minutes", "auto": "autonomous"}
+_SHORT = re.compile(r"\b(" + "|".join(sorted(_SHORTHAND, key=len, reverse=True)) + r")\b(?!['-])")
+
+
 def normalize(text: str) -> str:
-    """Lower-case, plain quotes, command words spelt right, numbers as digits, single spaces."""
+    """Lower-case, plain quotes, shorthand written out, command words spelt right, numbers as digits, single
+    spaces."""
     t = text.translate(_QUOTES).lower()
     t = re.sub(r"\s+", " ", t).strip()
+    t = _SHORT.sub(lambda m: _SHORTHAND[m.group(1)], t)
     t = _TOKEN.sub(lambda m: mend(m.group(0)), t)
     t = numbers_to_digits(t)
     return re.sub(r"\s+", " ", t).strip()

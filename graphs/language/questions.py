@@ -245,7 +245,7 @@ def reading(t: str, original: str, now: datetime, *, ids: tuple[int, ...] = (),
     if (len(t.split()) <= 4 and has(r"\btoday\b|\bmorning\b", t)) or has(
             r"what should i (?:do|focus|look at)|briefing|summary|overview|what'?s up"
             r"|\b(?:what|whats|anything)\b.*\btoday\b"
-            r"|where do (?:we|i) stand|anything (?:urgent|new|important)|catch me up|what'?s new|what needs (?:my )?attention"
+            r"|where do (?:we|i) stand|anything (?:urgent|new|important)|most urgent|catch me up|what'?s new|what needs (?:my )?attention"
             r"|what'?s (?:on|in) (?:my )?(?:plate|agenda)", t):
         return Intent("briefing")
     if has(r"\b(performance|performing|track record|approval rate|hit rate|how (?:well|good) (?:is|are|has|have)"

@@ -261,6 +261,10 @@ def _chunk_words(t: str, names: frozenset[str] | None) -> tuple[str, ...]:
     return tuple(words)
 
 
+#: what "the 3 …" counts when it is a count: actions ("the 2 content ones"), or a kind ("the 3 reorders")
+_COUNTED = re.compile(r"\s+(?:\w+\s+)?(?:ones|actions|items|proposals|suggestions|things|changes)\b")
+
+
 def ref_in(text: str, *, names: frozenset[str] | None = None, with_names: bool = True) -> Ref | None:
     agent = None
     m = re.search(r"\b(?:from|by) the (\w+)(?: agent| specialist)?\b|\bthe (\w+) (?:agent|specialist)'?s?\b"
@@ -274,6 +278,8 @@ def ref_in(text: str, *, names: frozenset[str] | None = None, with_names: bool =
     m_place = re.search(r"\b(?:number|no\.?|#)\s*(\d+)\s+" + _ON_THE_LIST, text)
     m = re.search(r"\b(?:the )?(top|first|last|bottom|all)\s+(\d+)\b", text) or re.search(
         r"\bthe\s+(\d+)\b(?=\s+(?:\w+\s+)?(?:\w+s)\b)", text)
+    if m and m.lastindex == 1 and not _COUNTED.match(text[m.end():]) and not kind_in(text[m.end():]):
+        m = None  # "approve the 56 mugs": a quantity in a name, not "the top 56"
     if m:
         count = int(m.group(m.lastindex or 1))
         position = -1 if m.group(1) in ("last", "bottom") else None

@@ -7,7 +7,10 @@ monday" offered to snooze twenty actions; "snooze 11 until the 5th" meant the 1s
 units" read as "fifth units"; "what's on hold right now?" said no order was held while two were;
 "hmm, undo the last one" said it did not understand and asked to roll back in the same reply;
 "ok I'm back, resume", "actually release order 1042 …" and "I'd rather not hold order 1042" were not
-understood.
+understood. A second, terse chat: "approve the 3 mugs" offered the top three actions; "no wait dont",
+answering "why do you reject it?", rejected with that reason; "can we do 70 instead" read 70 as an
+action; "the grey one but 20% off" dropped the change; "it" after "reject 6" (asked why) meant the
+action explained before; "snooze 12 to next wk" snoozed until tomorrow; "dont do 10" crashed the chat.
 """
 
 from __future__ import annotations
@@ -159,3 +162,95 @@ async def test_no_turn_ends_in_an_empty_reply(agents_app: App) -> None:
 def test_compare_explains_both(text: str, ids: tuple[int, ...]) -> None:
     [intent] = parse(text, NOW)
     assert intent.name == "explain" and intent.ids == ids, intent
+
+
+# --- a second exploratory chat (terse, on a phone) -----------------------------------------------------------
+
+async def _reorder(app: App, title: str = "Reorder 56 x Birch Stoneware Mug: stock runs out", sku: str = "MUG-1",
+                   revenue: float = 500.0) -> int:
+    inventory = Principal.for_agent("demo", "inventory")
+    return (await propose(app.deps, inventory, proposal("inventory.reorder", target=f"sku:{sku}", revenue=revenue,
+                                                       title=title))).action.id
+
+
+@pytest.mark.parametrize("say", ["approve the 3 mugs", "approve the 56 mugs"])
+async def test_a_number_before_a_name_is_part_of_the_name_not_a_count(agents_app: App, say: str) -> None:
+    mug = await _reorder(agents_app)
+    others = [(await propose(agents_app.deps, CONTENT, proposal(target=f"page:/p/{n}", revenue=5000))).action.id
+              for n in range(3)]
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, say, thread="p1")
+    assert {i for _, i in _pending(turn)} <= {mug} and not set(others) & {i for _, i in _pending(turn)}, turn.reply
+    for other in others:
+        assert await _status(agents_app, other) == "pending_approval"
+
+
+@pytest.mark.parametrize("answer", ["no wait dont", "nvm", "hold on", "?"])
+async def test_calling_off_a_rejection_when_asked_why_rejects_nothing(agents_app: App, answer: str) -> None:
+    a = (await propose(agents_app.deps, CONTENT, proposal())).action
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, f"reject {a.id}", thread="p2")
+    assert "why" in turn.reply.lower(), turn.reply
+    await chat.send(OP, answer, thread="p2")
+    assert await _status(agents_app, a.id) == "pending_approval"
+
+
+@pytest.mark.parametrize("offer", ["can we do 70 instead", "how about 70", "no, 70 units", "make it 70"])
+async def test_a_counter_offer_changes_the_waiting_approval(agents_app: App, offer: str) -> None:
+    mug = await _reorder(agents_app)
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, f"approve {mug} but only 60 units", thread="p3")
+    assert _pending(turn) == {("edit_approve", mug)}, turn.reply
+    turn = await chat.send(OP, offer, thread="p3")
+    assert _pending(turn) == {("edit_approve", mug)} and "quantity 70" in turn.reply, turn.reply
+    await chat.send(OP, "yes", thread="p3")
+    assert (await get_action(agents_app.deps, OP, action_id=mug))["action"]["params"]["quantity"] == 70
+
+
+async def test_a_change_said_with_the_answer_to_which_one_is_kept(agents_app: App) -> None:
+    grey = await _reorder(agents_app, "Reorder 40 x Orchard Alpaca Throw Grey: low", "BLA-G")
+    rust = await _reorder(agents_app, "Reorder 30 x Prairie Alpaca Throw Rust: low", "BLA-R")
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, "approve the alpaca one", thread="p4")
+    assert "which" in turn.reply.lower() and not _pending(turn), turn.reply
+    turn = await chat.send(OP, "the grey one but 20 units", thread="p4")
+    assert _pending(turn) == {("edit_approve", grey)} and "quantity 20" in turn.reply, turn.reply
+    assert await _status(agents_app, rust) == "pending_approval"
+
+
+async def test_it_after_a_question_about_one_action_is_that_action(agents_app: App) -> None:
+    first = await _reorder(agents_app)
+    second = await _reorder(agents_app, "Reorder 51 x North Serving Bowl: low", "BOW-1")
+    chat = await agents_app.agents()
+    await chat.send(OP, f"explain {first}", thread="p5")
+    await chat.send(OP, f"reject {second}", thread="p5")  # asks why: the conversation is now about #second
+    turn = await chat.send(OP, "actually approve it", thread="p5")
+    assert _pending(turn) == {("approve", second)}, turn.reply
+
+
+@pytest.mark.parametrize(("text", "until_day"), [("snooze 12 to next wk", 7), ("snooze 12 till tmrw", 1)])
+def test_shorthand_times_are_read(text: str, until_day: int) -> None:
+    [intent] = parse(text, NOW)
+    assert intent.name == "snooze" and intent.until is not None and intent.until.day == until_day, intent
+
+
+def test_shorthand_settings_are_read() -> None:
+    [intent] = parse("go semi auto", NOW)
+    assert (intent.name, intent.level) == ("autonomy", "semi_autonomous")
+
+
+async def test_forget_that_rule_forgets_the_only_rule(agents_app: App) -> None:
+    from tools.rules import list_rules
+
+    chat = await agents_app.agents()
+    await chat.send(OP, "never discount Atelier Nord", thread="p6")
+    turn = await chat.send(OP, "forget that rule", thread="p6")
+    assert "Forgotten" in turn.reply and await list_rules(agents_app.deps, OP) == [], turn.reply
+
+
+async def test_a_held_back_decision_never_crashes(agents_app: App) -> None:
+    a = (await propose(agents_app.deps, CONTENT, proposal())).action
+    chat = await agents_app.agents()
+    for say in (f"dont do {a.id}", f"hold off on {a.id}"):
+        turn = await chat.send(OP, say, thread="p7")
+        assert turn.reply.strip() and await _status(agents_app, a.id) == "pending_approval", turn.reply

@@ -68,11 +68,12 @@ def plan_decision(intent: Intent, queue: list[dict[str, Any]], focus: list[int],
         return {**part, "text": said, "refs": list(found.candidates), "focus": list(found.candidates) or focus,
                 "last": remember(intent, ids=[], candidates=list(found.candidates), awaiting=asked)}, []
     if name == "reject" and not intent.reason:
-        return {**part, "text": asks.ask_reason(found.ids), "focus": list(found.ids),
+        return {**part, "text": asks.ask_reason(found.ids), "focus": list(found.ids), "refs": list(found.ids),
                 "last": remember(intent, ids=list(found.ids), candidates=[], awaiting="reason")}, []
     if name == "snooze" and not intent.until and intent.when_said:
         # "until the sale is over": no calendar holds it; asked, never replaced by tomorrow morning
         return {**part, "text": asks.ask_until(found.ids, intent.when_said), "focus": list(found.ids),
+                "refs": list(found.ids),
                 "last": remember(intent, ids=list(found.ids), candidates=[], awaiting="until")}, []
     by_id = {i["id"]: i for i in queue}
     if name == "edit_approve":
