@@ -20,10 +20,19 @@ _REST = re.compile(r"\bwhat(?:'s| is| remains)? (?:still )?left\b|\b(?:show|list
                    r"|\bwhat remains\b|\banything else (?:waiting|pending|left|for me)\b")
 
 
+#: "what happened to 9", "did 9 go through?", "has 12 been approved?": one action's state, not the store's log
+_ONE_STATE = re.compile(r"\bwhat (?:happened|is happening|'?s happening) (?:to|with) #?(\d{1,6})\b"
+                        r"|^(?:did|has|have|is|was) #?(\d{1,6}) (?:go|gone|get|got|been|run|ran|execute|executed"
+                        r"|work|worked|finish|finished|happen|happened|go live|land|landed)\b")
+
+
 def question(t: str, original: str, now: datetime, names: frozenset[str] | None) -> Intent:
     """A question reads state; it never changes it."""
     if _REST.search(t):
         return Intent("list", status="pending")
+    one = _ONE_STATE.search(t)
+    if one:
+        return Intent("explain", ids=(int(one.group(1) or one.group(2)),))
     ids = ids_in(t)
     named = workflows_named(t)
     if named or has(r"\bworkflows?\b", t):

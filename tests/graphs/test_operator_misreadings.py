@@ -254,3 +254,14 @@ async def test_a_held_back_decision_never_crashes(agents_app: App) -> None:
     for say in (f"dont do {a.id}", f"hold off on {a.id}"):
         turn = await chat.send(OP, say, thread="p7")
         assert turn.reply.strip() and await _status(agents_app, a.id) == "pending_approval", turn.reply
+
+
+@pytest.mark.parametrize(("text", "ids"), [("what happened to 9", (9,)), ("did 9 go thru?", (9,)),
+                                           ("has 12 been approved?", (12,)), ("what's happening with #7", (7,))])
+def test_a_question_about_one_actions_fate_explains_it(text: str, ids: tuple[int, ...]) -> None:
+    [intent] = parse(text, NOW)
+    assert (intent.name, intent.ids) == ("explain", ids), intent
+
+
+def test_what_happened_overnight_is_still_the_log() -> None:
+    assert parse("what happened overnight?", NOW)[0].name == "audit_digest"
