@@ -62,7 +62,8 @@ _NEGATED = re.compile(r"\b(?:\w+n't|dont|wont|cant|didnt|doesnt|isnt|wouldnt|sho
 _QUESTION = re.compile(r"\?\s*$|^(?:is|are|was|were|did|do(?! (?:it|that|this|those|them|both|not)\b)|does|has|have|had"
                        r"|what|which|who|why|how|when|where"
                        r"|should|shall|will|would|any|whats|what's|hows|how's|can i|could i)\b")
-_POLITE = re.compile(r"^(?:(?:can|could|would|will) you (?:please )?|please (?:you )?(?:can |could )?(?:you )?)"
+_POLITE = re.compile(r"^(?:(?:i was wondering|i wonder|i'?m wondering) (?:if|whether) you (?:could|can|would) (?:please )?"
+                     r"|would you mind |(?:can|could|would|will) you (?:please )?|please (?:you )?(?:can |could )?(?:you )?)"
                      r"(?=(?:" + CLAUSE_VERBS + r"|stop|halt|freeze|pause|engage|turn|set|go|put|switch)\b)")
 
 
@@ -71,6 +72,8 @@ _GREETING = re.compile(r"(?i)^(?:(?:hey|hi|hello|hiya|yo|gm|good (?:morning|afte
 
 _FILLER_ONLY = re.compile(r"^(?:hmm+|h+m+|uh+|um+|erm*|ok|okay|well|so|oh|ah|right|alright|yeah|hey|hi|and|then"
                           r"|anyway|btw)?[\s,.!…-]*$")
+
+_WONDER = re.compile(r"(?i)^(?:i was wondering|i wonder|i'?m wondering) (?:if|whether) (?=you (?:could|can|would))")
 
 #: the most requests one message is read for
 MAX_CLAUSES = 20
@@ -132,6 +135,9 @@ def _one(t: str, original: str, now: datetime, names: frozenset[str] | None) -> 
                r"|when|where|who)\b)", "", t)
     if _QUESTION.search(t) and not _POLITE.search(t):
         return question(t, original, now, names)
+    # "i was wondering if you could snooze 12 till friday?": the request, without the wondering (not a hedge)
+    t = _WONDER.sub("", t)
+    original = _WONDER.sub("", original)
     whole = settings_in(t, original)
     if whole is not None:
         return whole

@@ -265,3 +265,12 @@ def test_a_question_about_one_actions_fate_explains_it(text: str, ids: tuple[int
 
 def test_what_happened_overnight_is_still_the_log() -> None:
     assert parse("what happened overnight?", NOW)[0].name == "audit_digest"
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("I was wondering whether you could stop everything while I'm away?", "kill_on"),
+    ("i was wondering if you could snooze 12 till friday?", "snooze"),
+    ("im wondering if we should approve 12", "hold_back"),
+])
+def test_a_polite_wondering_is_the_request_it_wraps(text: str, name: str) -> None:
+    assert parse(text, NOW)[0].name == name, parse(text, NOW)
