@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 import anyio
 
 from policies.principal import Principal
-from tools.addresses import closed_address, is_loopback_host
+from tools.addresses import closed_address, is_loopback_host, legacy_literal
 from tools.audit import record
 from tools.deps import Deps, Tx
 from tools.errors import InvalidInput, NotFound
@@ -63,6 +63,13 @@ def endpoint_url(value: str, *, allow_private: bool = False) -> str:
     if parts.scheme == "http" and not is_loopback_host(parts.hostname):
         raise InvalidInput("events would travel in clear text: use https, or http on this machine only",
                            code="invalid_webhook_url")
+    try:
+        parts.port  # noqa: B018 (a port out of range raises here)
+    except ValueError:
+        raise InvalidInput(f"{value!r} has a port out of range", code="invalid_webhook_url") from None
+    if legacy_literal(parts.hostname):
+        raise InvalidInput(f"{parts.hostname!r} is an address written as a number, in octal or in hex: write it "
+                           "plainly (or use a name)", code="invalid_webhook_url")
     closed = closed_address(parts.hostname, allow_private=allow_private)
     if closed is not None:
         raise InvalidInput(f"webhooks go to public receivers (or this machine): {closed}",

@@ -61,6 +61,11 @@ _NEW_REQUEST = re.compile(r"\b(?:just|only|instead|but)\b|\b(?:approve|reject|sn
                           r"|\bnot (?:the|that|this|#?\d)|\bexcept\b|\bwithout\b|\bmake (?:it|that)\b|\d")
 
 
+def bare_no(text: str) -> bool:
+    """Is the whole message a no ("no", "nope", "not now", "no thanks")? "no budget this month" is not."""
+    return bool(_NO.match(normalize(text)))
+
+
 def opens_with_no(text: str) -> bool:
     return bool(_NEG_START.match(normalize(text)))
 

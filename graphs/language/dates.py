@@ -208,7 +208,7 @@ def _written_date(t: str, now: datetime) -> datetime | None:
         day = int(alone.group(1))
         for ahead in range(3):  # the 31st on 31 January: 31 March
             y, mo = now.year + (now.month - 1 + ahead) // 12, (now.month - 1 + ahead) % 12 + 1
-            if day <= calendar.monthrange(y, mo)[1]:
+            if 1 <= day <= calendar.monthrange(y, mo)[1]:
                 when = _at_morning(datetime(y, mo, day, tzinfo=now.tzinfo))
                 if when > now:
                     return when

@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from graphs.language.confirm import answer_of, opens_with_no
+from graphs.language.confirm import bare_no
 from graphs.language.dates import parse_when
 from graphs.language.intents import Intent
 from graphs.language.slots import Ref, params_in
@@ -108,21 +108,24 @@ def _without(t: str, pending: list[dict[str, Any]]) -> Intent | None:
                   params=first.get("args", {}).get("params") or {})
 
 
-_OFFER = re.compile(r"^(?:(?:no|nah|actually|ok|okay|hmm+|well|hm|erm|so)[,.!\s]+)*(?:can we (?:do|go with|make it|say)"
+_OFFER = re.compile(r"^(?:(?:no|nah|actually|ok|okay|hmm+|well|hm|erm|so)[,.!\s]+)*"
+                    r"(?P<lead>can we (?:do|go with|make it|say)"
                     r"|could we (?:do|go with|make it)|how about|what about|let'?s (?:do|say|go with|make it)|make it"
-                    r"|maybe|try|go with|say|do)?\s*(\d+(?:\.\d+)?)\s*(%|percent|units?|pcs|pieces)?"
-                    r"(?:\s+(?:instead|then|off|please|pls))*\s*\??$")
+                    r"|go with)?\s*(\d+(?:\.\d+)?)\s*(?P<unit>%|percent|units?|pcs|pieces)?"
+                    r"(?P<tail>(?:\s+(?:instead|then|off|please|pls))*)\s*\??$")
 
 
 def _counter_offer(t: str, pending: list[dict[str, Any]]) -> Intent | None:
     """"can we do 70 instead", "how about 12", "no, 70 units" while an approval of one action waits: that
     approval with the number changed (echoed again, never run on this message)."""
     m = _OFFER.match(t)
+    if m is not None and not (m.group("lead") or m.group("unit") or "instead" in m.group("tail")):
+        m = None  # "no, 9", a bare "9": a number alone is not an offer (it may be an action's)
     approvals = [p for p in pending if p.get("verb") in ("approve", "edit_approve") and "action_id" in p]
     if m is None or len({p["action_id"] for p in approvals}) != 1 or len(approvals) != len(pending):
         return None
-    amount = float(m.group(1))
-    params = {"percent_off": amount} if m.group(2) in ("%", "percent") else {"amount": amount}
+    amount = float(m.group(2))
+    params = {"percent_off": amount} if m.group("unit") in ("%", "percent") else {"amount": amount}
     return Intent("edit_approve", ids=(int(approvals[0]["action_id"]),), params=params)
 
 
@@ -139,8 +142,8 @@ def _continue(intent: Intent, t: str, message: str, last: dict[str, Any], pendin
     ref = intent.ref
     names_something = bool(intent.ids) or (ref is not None and bool(ref.words or ref.position or ref.count
                                                                     or ref.places))
-    if last.get("awaiting") == "reason" and not names_something and intent.name not in ("ack", "hold_back"):
-        if answer_of(message) == "no" or opens_with_no(message) or not re.search(r"[a-z]{2,}", t) or _CALLS_OFF.match(t):
+    if last.get("awaiting") == "reason" and not names_something and intent.name != "ack":
+        if bare_no(message) or not re.search(r"[a-z]{2,}", t) or _CALLS_OFF.match(t):
             # "no wait dont", "nvm", "hold on", "?": not a reason — nothing is rejected
             return Intent("hold_back", ids=tuple(last.get("ids") or ()), held_back="reject", text=message)
         return Intent("reject", ids=tuple(last.get("ids") or ()), reason=message.strip(" ."))

@@ -56,14 +56,17 @@ _NEGATED = re.compile(r"\b(?:\w+n't|dont|wont|cant|didnt|doesnt|isnt|wouldnt|sho
                       r"|\bexcept\b|\bother than\b|\bbut not\b|\bleave (?:it|them|that|those)\b"
                       # a report or hearsay is not a request: "I already approved the mug reorder by phone", "my mum
                       # said to approve everything"
-                      r"|\b(?:i|we) (?:already |just |have |'ve )?(?:approved|rejected|snoozed|ordered|placed)\b"
-                      r"|\b(?:said|says|told (?:me|us)|wants (?:me|us)|asked (?:me|us)) to (?:approve|reject|snooze"
-                      r"|undo|roll ?back)\b|\bdon'?t trust\b")
+                      # (only when the clause opens with it: "approve 9 like we approved the mug one" is a request)
+                      r"|^(?:(?:so|well|ok|okay|fyi|btw|just so you know|actually)[, ]+)*(?:i|we) (?:already |just "
+                      r"|have |'ve )?(?:approved|rejected|snoozed|ordered|placed)\b"
+                      r"|^(?:my|our|the) \w+(?: \w+)? (?:said|says|told (?:me|us)|wants (?:me|us)|asked (?:me|us)) to "
+                      r"(?:approve|reject|snooze|undo|roll ?back)\b")
 _QUESTION = re.compile(r"\?\s*$|^(?:is|are|was|were|did|do(?! (?:it|that|this|those|them|both|not)\b)|does|has|have|had"
                        r"|what|which|who|why|how|when|where"
                        r"|should|shall|will|would|any|whats|what's|hows|how's|can i|could i)\b")
-_POLITE = re.compile(r"^(?:(?:i was wondering|i wonder|i'?m wondering) (?:if|whether) you (?:could|can|would) (?:please )?"
-                     r"|would you mind |(?:can|could|would|will) you (?:please )?|please (?:you )?(?:can |could )?(?:you )?)"
+_POLITE = re.compile(r"^(?:(?:i was wondering|i wonder|i'?m wondering) (?:if|whether) you (?:could|can|would) "
+                     r"(?:please )?|would you mind |(?:can|could|would|will) you (?:please )?"
+                     r"|please (?:you )?(?:can |could )?(?:you )?)"
                      r"(?=(?:" + CLAUSE_VERBS + r"|stop|halt|freeze|pause|engage|turn|set|go|put|switch)\b)")
 
 
@@ -209,7 +212,8 @@ _LET_SHIP = re.compile(r"\blet (?:it|them|that|those|these|both|this|the orders?
                        r" (?:ship|go|through|out|be)\b")
 #: "dont hold 9315, it's a regular customer": the hold on that order is not wanted
 _DONT_HOLD = re.compile(r"^(?:please )?(?:don'?t|dont|do not|no need to|i'?d rather not|i would rather not|rather not"
-                        r"|let'?s not|we shouldn'?t|no point in|there'?s no need to)\s+hold(?:ing)?\s+(?:order\s*)?#?\s?"
+                        r"|let'?s not|we shouldn'?t|no point in|there'?s no need to)\s+hold(?:ing)?\s+"
+                        r"(?:order\s*)?#?\s?"
                         r"(\d{3,})\b")
 
 

@@ -101,8 +101,7 @@ def numbers_to_digits(text: str) -> str:
 #: what people type on a phone, written out ("snooze 12 to next wk", "tmrw", "did 9 go thru?")
 _SHORTHAND = {"wk": "week", "wks": "weeks", "nxt": "next", "tmrw": "tomorrow", "tmr": "tomorrow", "tmw": "tomorrow",
               "2moro": "tomorrow", "2morrow": "tomorrow", "thru": "through", "rn": "right now", "pls": "please",
-              "plz": "please", "u": "you", "ur": "your", "tues": "tuesday", "thurs": "thursday", "hr": "hour",
-              "hrs": "hours", "mins": "minutes", "auto": "autonomous"}
+              "plz": "please", "u": "you", "ur": "your", "tues": "tuesday", "thurs": "thursday"}
 _SHORT = re.compile(r"\b(" + "|".join(sorted(_SHORTHAND, key=len, reverse=True)) + r")\b(?!['-])")
 
 

@@ -73,7 +73,10 @@ def question(t: str, original: str, now: datetime, names: frozenset[str] | None)
 
 
 def status_in(t: str) -> str | None:
-    return next((v for k, v in STATUS_WORDS.items() if re.search(r"\b" + k + r"\b", t)), None)
+    found = next((k for k in STATUS_WORDS if re.search(r"\b" + k + r"\b", t)), None)
+    if found in ("on hold", "held") and kind_in(t) not in (None, "risk.hold_order"):
+        return None  # "which reorders are on hold?": not the order holds in force
+    return STATUS_WORDS[found] if found else None
 
 
 #: "how many pebble tshirts xl do we have left", "stock of prairie alpaca throw blanket rust", "is the linen tote in
@@ -99,7 +102,8 @@ _NOT_SALES_NAME = re.compile(r"\b(?:how|many|much|did|do|does|is|are|was|were|ha
                              r"|sell|sold|sells|selling|sales|units?|of|for|in|on|over|during|so far|pieces?|items?"
                              r"|last|this|past|previous|week|weeks|month|months|today|yesterday|days?|year|quarter"
                              r"|since|what|whats|total|all|time|ever|weekend|business|things|stuff|store|shop|it"
-                             r"|overall|products?|black friday|cyber monday|christmas|xmas|" + MONTH_NAMES + r")\b"
+                             r"|overall|products?|black friday|cyber monday|christmas|xmas|vs|versus|compared|with"
+                             r"|to|before|after|than|orders?|shopify|online|in total|altogether|" + MONTH_NAMES + r")\b"
                              r"|(?<![\w-])\d+(?![\w-])"
                              r"|[?!.,']")
 

@@ -35,10 +35,11 @@ KIND_WORDS: dict[str, str] = {
     "release": "risk.release_order", "escalation": "support.escalation", "customer request": "support.escalation",
     "email": "email.send", "investigation": "analytics.investigate", "investigate": "analytics.investigate",
 }
-STATUS_WORDS = {"on hold": "executed", "held": "executed",  # "what's on hold right now?": the holds in force
-                "executed": "executed", "done": "executed", "rejected": "rejected", "failed": "failed",
+STATUS_WORDS = {"executed": "executed", "done": "executed", "rejected": "rejected", "failed": "failed",
                 "snoozed": "snoozed", "expired": "expired", "approved": "approved", "rolled back": "rolled_back",
-                "pending": "pending", "waiting": "pending"}
+                "pending": "pending", "waiting": "pending",
+                # "what's on hold right now?": the holds in force (any other status word said wins)
+                "on hold": "executed", "held": "executed"}
 _PLACE_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
                 "eleventh", "twelfth")
 ORDINALS = {"top": 1, "last": -1, "bottom": -1} | {w: n for n, w in enumerate(_PLACE_WORDS, 1)}

@@ -8,7 +8,6 @@ this check and httpx's own lookup is not caught; redirects are never followed.)
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
@@ -49,12 +48,13 @@ class HttpWebhookSender:
         if is_loopback_host(host):
             return None  # this machine, named as such (http is allowed only here)
         try:
-            addresses = await self.resolve(host, parts.port or (443 if parts.scheme == "https" else 80))
-        except OSError:
-            return None  # not resolvable: httpx says so in its own words
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+            addresses = await self.resolve(host, port)
+        except (OSError, ValueError) as exc:
+            # fail closed: a name that cannot be checked is not sent to (the row is retried later)
+            return f"refused: {host} could not be resolved to check where it leads ({exc})"
         for address in addresses:
-            bare = address.split("%", 1)[0]
-            if ipaddress.ip_address(bare).is_loopback:
+            if is_loopback_host(address):
                 return f"refused: {host} resolves to this machine ({address})"
             closed = closed_address(address, allow_private=self.allow_private)
             if closed is not None:

@@ -274,3 +274,61 @@ def test_what_happened_overnight_is_still_the_log() -> None:
 ])
 def test_a_polite_wondering_is_the_request_it_wraps(text: str, name: str) -> None:
     assert parse(text, NOW)[0].name == name, parse(text, NOW)
+
+
+# --- what a review of these fixes found they must not do ------------------------------------------------------
+
+@pytest.mark.parametrize("number", ["no, 9", "9", "do 9", "maybe 10"])
+async def test_a_number_alone_is_not_a_counter_offer(agents_app: App, number: str) -> None:
+    mug = await _reorder(agents_app)
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, f"approve {mug}", thread="q1")
+    assert _pending(turn) == {("approve", mug)}, turn.reply
+    turn = await chat.send(OP, number, thread="q1")
+    assert "quantity" not in turn.reply, turn.reply
+    await chat.send(OP, "yes", thread="q1")
+    params = (await get_action(agents_app.deps, OP, action_id=mug))["action"]["params"]
+    assert params["quantity"] == 120, params  # never the number said alone
+
+
+@pytest.mark.parametrize("reason", ["no budget this month", "dont need it right now"])
+async def test_a_reason_that_opens_with_no_is_still_a_reason(agents_app: App, reason: str) -> None:
+    a = (await propose(agents_app.deps, CONTENT, proposal())).action
+    chat = await agents_app.agents()
+    await chat.send(OP, f"reject {a.id}", thread="q2")
+    await chat.send(OP, reason, thread="q2")
+    detail = await get_action(agents_app.deps, OP, action_id=a.id)
+    assert detail["action"]["status"] == "rejected" and detail["decisions"][0]["reason"] == reason
+
+
+@pytest.mark.parametrize(("text", "name"), [("approve 9 like we approved the mug one", "approve"),
+                                            ("reject 10 the supplier says to reject anything late", "reject"),
+                                            ("never auto reorder flint", "add_rule")])
+def test_a_report_inside_a_request_leaves_the_request(text: str, name: str) -> None:
+    assert parse(text, NOW)[0].name == name, parse(text, NOW)
+
+
+async def test_a_count_in_a_story_is_not_what_it_means(agents_app: App) -> None:
+    first = (await propose(agents_app.deps, CONTENT, proposal(target="page:/p/1"))).action
+    (await propose(agents_app.deps, CONTENT, proposal(target="page:/p/2"))).action
+    chat = await agents_app.agents()
+    await chat.send(OP, f"explain {first.id}", thread="q3")
+    turn = await chat.send(OP, f"we had {first.id + 1} visitors on that page yesterday, approve it", thread="q3")
+    assert _pending(turn) in (set(), {("approve", first.id)}), turn.reply
+
+
+@pytest.mark.parametrize("text", ["how much did we sell last week vs the week before",
+                                  "how many orders did we sell on shopify last week"])
+def test_store_sales_questions_stay_store_sales(text: str) -> None:
+    assert parse(text, NOW)[0].name == "sales", parse(text, NOW)
+
+
+def test_on_hold_with_another_kind_or_status_is_not_the_holds_in_force() -> None:
+    from graphs.language.questions import status_in
+    assert status_in("which reorders are on hold?") is None
+    assert status_in("list the snoozed ones i put on hold") == "snoozed"
+    assert status_in("whats on hold right now") == "executed"
+
+
+def test_the_zeroth_is_no_day() -> None:
+    assert parse_when("snooze 12 till the 0th", NOW) is None

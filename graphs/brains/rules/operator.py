@@ -277,11 +277,12 @@ class OperatorPlan:
 
 
 def _numbers_told(text: str, queue: list[dict[str, Any]]) -> list[int]:
-    """Action numbers a sentence mentions in passing ("i checked 12"): numbers the queue has, never an amount,
-    a time or a count of something."""
+    """Action numbers a sentence points at in passing ("i checked 12", "#12 looks fine"): numbers the queue has,
+    after a word that points at an action, never an amount, a time or a count of something ("we had 20 visitors")."""
     known = {i["id"] for i in queue}
-    said = re.findall(r"(?<![\d.$£€:])#?\b(\d{1,5})\b(?![.,:]?\d|\s*(?:%|percent|units?|pcs|days?|weeks?|hours?|am\b"
-                      r"|pm\b|x\b|dollars|bucks|items?|orders?|pages?))", text.lower())
+    said = re.findall(r"(?:#|\b(?:checked|looked at|look at|saw|seen|read|reviewed|went through|number|action|item"
+                      r"|about|on)\s+#?)(\d{1,5})\b(?![.,:]?\d|\s*(?:%|percent|units?|pcs|days?|weeks?|hours?|am\b"
+                      r"|pm\b|x\b|dollars|bucks|items?|orders?|pages?|visitors?|people|sales|clicks))", text.lower())
     return list(dict.fromkeys(int(n) for n in said if int(n) in known))
 
 
