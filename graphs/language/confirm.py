@@ -29,7 +29,7 @@ KILL_OFF = re.compile(r"\b(?:(?:release|lift|disengage|deactivate|disable|turn o
                        r"|\byou can (?:resume|carry on|start again)\b")
 
 _ACK = re.compile(r"^(?:(?:ok(?:ay)?|k|kk|cool|great|nice|thanks?|thank you|thx|ty|cheers|perfect|awesome|got it"
-                  r"|too right|go on|crack on|all good|yeah nah|obviously not|of course not|fair|ha|haha|lol"
+                  r"|too right|go on|go on then|crack on|all good|yeah nah|obviously not|of course not|fair|ha|haha|lol"
                   r"|sounds good|good|fine|alright|all right|sure|right|understood|noted|lovely|brilliant|ta"
                   r"|makes sense|i see|interesting|wow|neat|yes|yep|yeah|yup|ya|aye|confirm(?:ed)?|go ahead"
                   r"|do it|please do|go for it|proceed|absolutely|definitely|of course|correct|that's right"

@@ -326,7 +326,18 @@ def ref_in(text: str, *, names: frozenset[str] | None = None, with_names: bool =
                words=words, groups=groups if len(groups) > 1 else (), places=places, rest=rest)
 
 
+_NO_REASON = re.compile(r"(?i)(?:please|pls|plz|thanks|thank you|thx|ty|cheers|now|asap|right now|too|as well|also|then"
+                        r"|for me|if you can|when you can|mate|x+)(?:[\s,.!]+(?:please|pls|plz|thanks|thank you|thx|ty"
+                        r"|cheers|now|asap|too|as well|also|then|mate|x+))*")
+
+
 def reason_in(original: str, verb: str) -> str | None:
+    """The reason a decision gives, or None; politeness is not a reason ("reject 9 pls", "… now please")."""
+    said = _reason_in(original, verb)
+    return None if said is not None and _NO_REASON.fullmatch(said.strip(" .!,")) else said
+
+
+def _reason_in(original: str, verb: str) -> str | None:
     m = re.search(r"(?i)\b(?:(?:because|cause|coz|cuz|cos|bc|b/c)(?:\s+of)?|since|as|due to|reason:?)\s+(.+)$", original)
     if m:  # "because of the holiday freeze": the reason is "the holiday freeze"
         return m.group(1).strip(" .")

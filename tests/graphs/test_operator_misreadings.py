@@ -332,3 +332,9 @@ def test_on_hold_with_another_kind_or_status_is_not_the_holds_in_force() -> None
 
 def test_the_zeroth_is_no_day() -> None:
     assert parse_when("snooze 12 till the 0th", NOW) is None
+
+
+@pytest.mark.parametrize("text", ["reject 9 pls", "reject 9 please thanks", "please reject 9 now please"])
+def test_politeness_is_not_a_reason(text: str) -> None:
+    [intent] = parse(text, NOW)
+    assert (intent.name, intent.ids, intent.reason) == ("reject", (9,), None), intent

@@ -102,12 +102,15 @@ class OperatorPlan:
                 told = _numbers_told(intent.text or "", queue or []) or _named_one(intent, queue or [])
                 if told:
                     focus, part["told"] = told, True
-        if any(p["intent"] != "unknown" for p in parts):
+        if any(p["intent"] not in ("unknown", "ack") for p in parts):
             # a story around a request ("so yesterday the supplier called …, can you snooze 9"): one line about
             # what was not read, not the whole list of what the engine can do
             for part, intent in zip(parts, self.intents):
+                if part["intent"] == "ack":  # "go on then, approve 23": the request answers, not "Noted"
+                    part["text"] = ""
                 if part["intent"] == "unknown":  # a story that named what "it" is was read for that
-                    part["text"] = "" if part.get("told") else render.not_read(intent.text or "")
+                    quiet = part.get("told") or is_acknowledgement(normalize(intent.text or ""))  # "go on then, …"
+                    part["text"] = "" if quiet else render.not_read(intent.text or "")
         calls = overlaps.settle(parts, calls)
         if not calls:
             self.sc["parts"] = parts
