@@ -177,14 +177,18 @@ def _end(agent: str, text: str, refs: list[dict[str, Any]], scratch_all: dict[st
     # a message that asks for another write ("approve both", answered with "which one?") moves on: the old
     # question is dropped, so a later "yes" can never confirm what the operator has left behind
     moved_on = bool(said and said.get("verbs")) and not new and not ran
-    pending = new or ([] if ran or moved_on else previous)
+    # "too much stock already", answering "why do you reject #6?" asked beside "approve #9 and #10?": an answer
+    # that names nothing of its own and decided other actions leaves that question waiting
+    answered = ran and said is not None and not said.get("verbs") and not said.get("named") and not any(
+        k.split(":")[1:2] == [str(p.get("action_id"))] for k in ran_keys for p in previous)
+    pending = new or ([] if (ran and not answered) or moved_on else previous)
     if agent != "ceo_front":
         pending = []
     if pending:
         text = (text.rstrip() + "\n\n" if text.strip() else "") + gate.echo(pending)
         refs = refs + [{"type": "action", "id": p["action_id"]} for p in pending
                        if "action_id" in p and {"type": "action", "id": p["action_id"]} not in refs]
-    elif previous and not new and (ran or moved_on):
+    elif previous and not new and ((ran and not answered) or moved_on):
         done = [p for p in previous if p["key"] in ran_keys]
         if len(done) < len(previous):  # what ran was something else, or only part of what was asked
             text = text.rstrip() + ("\n(The rest of the earlier question is dropped: not done.)" if done

@@ -101,7 +101,9 @@ async def said_for(ctx: RunContext, message: str, *, intents: list[Intent] | Non
 
 _FILLER = re.compile(r"(?i)^(?:\s*(?:hmm+|ok(?:ay)?|so|well|oh|um+|uh+|no|yes|right)\b[,.!]?)*\s*")
 _TAKES_BACK = re.compile(r"(?i)\b(?:no,? wait|wait,? no|actually|scratch that|i mean|i meant|on second thoughts?"
-                         r"|never ?mind|or rather|correction|make that|make it|oops|sorry)\b|\bno[.,!]+\s+#?\d")
+                         r"|never ?mind|or rather|correction|make that|make it|oops|sorry)\b|\bno[.,!]+\s+#?\d"
+                         # "approve 19, no 20": a number taken back after a request
+                         r"|,\s*no\s+#?\d")
 #: "approve 16 if it mentions free shipping": a condition the engine does not check is never taken as met
 _CONDITION = re.compile(r"(?i)\b(?:if|unless|provided|as long as|assuming|in case|only when|so long as)\b")
 

@@ -146,6 +146,10 @@ def _continue(intent: Intent, t: str, message: str, last: dict[str, Any], pendin
         if bare_no(message) or not re.search(r"[a-z]{2,}", t) or _CALLS_OFF.match(t):
             # "no wait dont", "nvm", "hold on", "?": not a reason — nothing is rejected
             return Intent("hold_back", ids=tuple(last.get("ids") or ()), held_back="reject", text=message)
+        if "?" in message:
+            # "why?", "what's the catch?": a question is asked, not given as the reason — nothing is rejected
+            return intent if intent.name == "explain" else Intent("hold_back", ids=tuple(last.get("ids") or ()),
+                                                                   held_back="reject", text=message)
         return Intent("reject", ids=tuple(last.get("ids") or ()), reason=message.strip(" ."))
     pending = pending or last.get("narrowable") or []
     verbs = {p.get("verb") for p in pending}

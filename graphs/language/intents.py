@@ -37,7 +37,7 @@ __all__ = ["Intent", "parse"]
 
 # --- reading the whole message ---------------------------------------------------------------------
 
-_SPLIT = re.compile(r"\s*(?:;|:|\. |,? and then|,? then|,? and also|,? also|,? plus|,? and|,? but|,? so"
+_SPLIT = re.compile(r"\s*(?:;|:|\.|!|\||/|,? and then|,? then|,? and also|,? also|,? plus|,? and|,? but|,? so"
                     r"|,? (?:btw|anyway|anyhow)|,| - )\s+"
                     # "…, anyway approve 15", "… fine so reject it": fillers before the verb of a new clause
                     r"(?=(?:(?:please|pls|can you|could you|then|also|uh|um|yeah|so|and|anyway|anyhow|btw|by the way"
@@ -66,7 +66,7 @@ _QUESTION = re.compile(r"\?\s*$|^(?:is|are|was|were|did|do(?! (?:it|that|this|th
                        r"|should|shall|will|would|any|whats|what's|hows|how's|can i|could i)\b")
 _POLITE = re.compile(r"^(?:(?:i was wondering|i wonder|i'?m wondering) (?:if|whether) you (?:could|can|would) "
                      r"(?:please )?|would you mind |(?:can|could|would|will) you (?:please )?"
-                     r"|please (?:you )?(?:can |could )?(?:you )?)"
+                     r"|please (?:you )?(?:can |could )?(?:you )?|do you mind (?:if you )?)"
                      r"(?=(?:" + CLAUSE_VERBS + r"|stop|halt|freeze|pause|engage|turn|set|go|put|switch)\b)")
 
 
@@ -76,7 +76,9 @@ _GREETING = re.compile(r"(?i)^(?:(?:hey|hi|hello|hiya|yo|gm|good (?:morning|afte
 _FILLER_ONLY = re.compile(r"^(?:hmm+|h+m+|uh+|um+|erm*|ok|okay|well|so|oh|ah|right|alright|yeah|hey|hi|and|then"
                           r"|anyway|btw)?[\s,.!…-]*$")
 
-_WONDER = re.compile(r"(?i)^(?:i was wondering|i wonder|i'?m wondering) (?:if|whether) (?=you (?:could|can|would))")
+_WONDER = re.compile(r"(?i)^(?:(?:i was wondering|i wonder|i'?m wondering) (?:if|whether) (?=you (?:could|can|would))"
+                     # "would you mind rejecting 12": the request it wraps (``rewrite`` gave it its own verb)
+                     r"|(?:would|do) you mind (?:if you )?(?=(?:" + CLAUSE_VERBS + r"|stop|pause|hold)\b))")
 
 #: the most requests one message is read for
 MAX_CLAUSES = 20

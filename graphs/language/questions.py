@@ -26,10 +26,26 @@ _ONE_STATE = re.compile(r"\bwhat (?:happened|is happening|'?s happening) (?:to|w
                         r"|work|worked|finish|finished|happen|happened|go live|land|landed)\b")
 
 
+#: "why?", "what's the catch?", "what could go wrong?", "what happens if I say yes?": a question about the action
+#: in view (the one just shown or asked about), answered by its explanation (evidence, risk, rollback)
+_ABOUT_IT = re.compile(r"^(?:(?:and|so|ok|okay|but|hmm+|wait|sorry|um+)[, ]+)*(?:why(?: (?:is|was) that| so| that one)?"
+                       r"|how come|what(?:'s| is| are|s)? the (?:risks?|catch|downside|upside|point|reason|evidence)"
+                       r"|what (?:could|can|might) go wrong|(?:is there |are there )?any (?:risks?|downsides?|catch)"
+                       r"|what happens if (?:i|we|you) (?:say yes|approve|do|go ahead|accept|agree|don'?t|say no|reject)"
+                       r"\b.*|is (?:it|that|this) (?:safe|worth it|risky|reversible|a good idea)"
+                       r"|how much (?:is (?:it|that|this) worth|would (?:it|that|this) (?:make|earn|bring in|cost))"
+                       r"|can (?:i|we|you) (?:undo|reverse|roll back) (?:it|that|this)(?: later)?)"
+                       r"(?: (?:on|for|with) #?(\d{1,6}))?[?!. ]*$")
+
+
 def question(t: str, original: str, now: datetime, names: frozenset[str] | None) -> Intent:
     """A question reads state; it never changes it."""
     if _REST.search(t):
         return Intent("list", status="pending")
+    about = _ABOUT_IT.match(t)
+    if about:
+        return Intent("explain", ids=(int(about.group(1)),) if about.group(1) else (),
+                      ref=None if about.group(1) else Ref(focus=True))
     one = _ONE_STATE.search(t)
     if one:
         return Intent("explain", ids=(int(one.group(1) or one.group(2)),))
@@ -39,8 +55,9 @@ def question(t: str, original: str, now: datetime, names: frozenset[str] | None)
         return Intent("workflows", text=",".join(named))
     if has(r"kill ?switch|stopped|halted|frozen|paused|\bpause\b", t):
         return Intent("status", text=original)
-    if has(r"autonom|supervis|autopilot|\bmode\b|\blevel\b", t):
-        return Intent("status", text=original)
+    if has(r"autonom|supervis|autopilot|\bmode\b|\blevel\b|on (?:its|their|your) own|by (?:it|them|your)sel(?:f|ves)"
+           r"|auto[- ]?approv|without (?:me|my (?:ok|okay|approval))", t):
+        return Intent("status", text=original)  # "is anything running on its own?"
     if has(r"\bhave i (?:approved|done|rejected|snoozed)|\b(?:approved|executed|done|rejected) so far\b"
             r"|what (?:did|have) i (?:approve|reject|snooze)", t):
         status = "rejected" if "reject" in t else "snoozed" if "snooze" in t else "executed,approved,auto_approved"

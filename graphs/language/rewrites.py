@@ -14,7 +14,7 @@ import re
 #: the verbs a new clause of a message starts with ("reject 22 because … and approve 23")
 CLAUSE_VERBS = (r"approve|reject|decline|snooze|postpone|park|remind me|explain|show|list|undo|revert|roll ?back"
                  r"|rollback|go ahead|skip|veto|deny|ship|green ?light|lgtm|run|ask|hold off|forget|release"
-                 r"|tell me|give me|let me know"
+                 r"|tell me|give me|let me know|crack on|proceed with|go for it|go with|run with"
                  # "hold 9315 but let 9345 ship": an order held or let through starts its own clause
                  r"|let (?:order\s*)?#?\s?\d{3,} (?:go|ship|through|out)|hold (?:order\s*)?#?\s?\d{3,}"
                  # "approve 7 and never discount flint stuff again": a standing rule said beside a decision
@@ -130,7 +130,60 @@ def retracted(text: str) -> str | None:
     return text[:m.start()] if m and text[:m.start()].strip() else None
 
 
+#: a verdict said of numbers, either way round: "9 and 10 yes", "6: no", "yes to 9", "no on 6"
+_AYE = r"yes|yep|yeah|yup|ok|okay|sure|fine|go|approved?"
+_NAY = r"no|nope|nah|pass|skip|rejected"
+_VERDICT_END = r"(?=\s*(?:$|[,;.!|/]|\s(?:and|but|because|bc|cuz|since|as)\b))"
+#: numbers joined by "and" only: "approve 9 and 10, 6 no" gives 6 its verdict, never 10
+_JOINED = r"#?\d{1,9}(?:\s*(?:and|&)\s*#?\d{1,9}){0,9}"
+_AFTER = re.compile(r"(?i)(?:(?P<pre>(?:^|[;.!|/])\s*(?:(?:ok|okay|so|then|right|alright)[\s,]+)?)(?P<ids>" + _NUMBERS
+                    + r")|(?P<mid>,\s*|\b(?:and|but)\s+)(?P<joined>" + _JOINED + r"))\s*[:=–-]?\s*(?P<v>" + _AYE + "|"
+                    + _NAY + r")\b" + _VERDICT_END)
+_BEFORE = re.compile(r"(?i)(?P<pre>^|[,;.!|/]\s*|\b(?:and|but|ok|okay|so|then|right|alright)\s+)(?P<v>yes|yep|yeah|no|nope"
+                     r"|nah)(?P<to>\s+(?:to|on|for)|)\s+(?P<ids>" + _NUMBERS + r")\b" + _VERDICT_END)
+#: "9 yes 6 no": one verdict after another, without a comma between them
+_CHAINED = re.compile(r"(?i)(?<=\d)(\s*[:=–-]?\s*(?:" + _AYE + "|" + _NAY + r"))(?=\s+#?\d{1,9}\s*[:=–-]?\s*(?:" + _AYE
+                      + "|" + _NAY + r")\b)")
+_REASON = re.compile(r"(?i)\s(?:because|bc|cuz|since|as)\b[^,;]*")
+#: the separators and fillers a message of verdicts alone is made of
+_BETWEEN = re.compile(r"(?i)^(?:[\s,;.!|/]|\band\b|\bbut\b|\bok(?:ay)?\b|\bso\b|\bthen\b|\bright\b|\balright\b)*$")
+
+
+def _verdicts(text: str) -> str:
+    """"ok 9 and 10 yes, 6 no" -> "ok approve 9 and 10, reject 6": a verdict on numbers is that verb.
+
+    "yes 9" or "no 6" with nothing between is read so only when the whole message is verdicts: after a
+    request, "approve 19, no 20" is a correction. A question is never rewritten.
+    """
+    if "?" in text:
+        return text
+    text = _CHAINED.sub(r"\1,", text)
+
+    def verb(m: re.Match[str]) -> str:
+        aye = re.fullmatch(_AYE, m.group("v"), re.I) is not None
+        pre, ids = (m.group("pre"), m.group("ids")) if m.group("ids") else (m.group("mid"), m.group("joined"))
+        return f"{pre}{'approve' if aye else 'reject'} {ids}"
+
+    spans = sorted([*(m.span() for m in _AFTER.finditer(text)), *(m.span() for m in _BEFORE.finditer(text))])
+    rest = "".join(text[a:b] for a, b in zip([0, *(e for _, e in spans)], [*(s for s, _ in spans), len(text)]))
+    whole = bool(spans) and _BETWEEN.match(_REASON.sub("", rest)) is not None
+    text = _AFTER.sub(verb, text)
+    return _BEFORE.sub(lambda m: verb(m) if whole or m.group("to") else m.group(0), text)
+
+
+_MIND = re.compile(r"(?i)\b((?:would|do) you mind (?:if you )?)(approv|reject|declin|snooz|releas|explain|show|list"
+                   r"|undo|revert|roll|hold|paus|stopp|postpon|park|run+)ing\b")
+_STEM = {"approv": "approve", "declin": "decline", "snooz": "snooze", "releas": "release", "paus": "pause",
+         "stopp": "stop", "postpon": "postpone", "runn": "run"}
+
+
+def _minded(text: str) -> str:
+    """"would you mind rejecting 12" -> "would you mind reject 12": the request it wraps, in its own verb."""
+    return _MIND.sub(lambda m: m.group(1) + _STEM.get(m.group(2).lower(), m.group(2)), text)
+
+
 def rewrite(text: str) -> str:
-    """The message as the operator finally meant it: the last request after a change of mind, numbers taken
-    back replaced, numbers excepted taken out, each action's own change made its own request."""
-    return _each_its_own(_excepted(_corrected(_last_word(text))))
+    """The message as the operator finally meant it: verdicts made verbs, the last request after a change of
+    mind, numbers taken back replaced, numbers excepted taken out, each action's own change made its own
+    request."""
+    return _each_its_own(_excepted(_corrected(_last_word(_verdicts(_minded(text))))))

@@ -20,6 +20,10 @@ _DECISION_FIRST = re.compile(r"^(?:please |ok |okay |so |then )?(?:reject|declin
 
 _STOP_ONE_KIND = re.compile(r"^(?:please |ok |so )?(?:stop|pause|halt|freeze)\s+(?:all\s+|any\s+)?(?:the\s+|those\s+"
                             r"|these\s+|new\s+)?(.+)$")
+#: "stop auto approving stuff", "no more autopilot", "quit doing things on your own": back to supervised
+_STOP_AUTO = re.compile(r"^(?:please |ok |okay |so )?(?:stop|quit|no more|enough)\s+(?:the\s+|with the\s+)?"
+                        r"(?:auto[- ]?(?:approv|execut|pilot)\w*|autonom\w*|(?:running|doing|approving|executing)"
+                        r"(?: things| stuff| anything| actions)? (?:on (?:its|their|your) own|by (?:it|them|your)sel(?:f|ves)))")
 UNTIL = re.compile(r"\b(?:until|till|til|for (?:a|one|two|\d+) (?:days?|weeks?|wks?|months?)|next week|tomorrow)\b")
 _NOT_SETTING = re.compile(r"\b(?:don'?t|dont|do not|never(?! ?mind)|no need to|not|won'?t|shouldn'?t)\b")
 _REPORTED = re.compile(r"\b(?:i (?:already )?(?:said|told you|thought|asked for|asked you|set (?:it|autonomy|us))"
@@ -37,7 +41,11 @@ def settings_in(t: str, original: str) -> Intent | None:
         # is read clause by clause, and its second clause engages the switch
         return None
     if has(r"\b(?:(?:do|run|approve|execute) (?:nothing|anything) without me|nothing without me|ask me (?:before|for) "
-           r"(?:everything|anything))\b", t):
+           r"(?:everything|anything)|(?:let|have) (?:anything|nothing|stuff|things) (?:run|happen|execute|go live)"
+           r"(?: on (?:its|their) own)? without me|nothing (?:runs|executes|happens) without my (?:ok|okay|say-?so|approval"
+           r"|yes))\b", t) or _STOP_AUTO.search(t):
+        # "stop auto approving stuff" is the same: what ran alone waits again (never the kill switch, which
+        # would also stop what the operator approved)
         # "I'm going on holiday, don't do anything without me": everything waits for the operator
         return Intent("autonomy", level="supervised", text=original)
     setting = KILL_OFF.search(t) or KILL_ON.search(t) or re.search(r"autonom|autopilot|supervis", t)

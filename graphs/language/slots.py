@@ -130,7 +130,9 @@ def risk_in(text: str) -> str | None:
     return None
 
 
-_KIND_RE = [(re.compile(r"\b" + re.escape(w) + r"(?:s|es)?\b"), k)
+#: "hold off on everything", "hold on, …", "hold fire": waiting, not a fraud hold
+_NOT_A_HOLD = r"(?!\s+(?:off|fire|up|tight|back|on\b(?!\s+(?:order|#?\s?\d))))"
+_KIND_RE = [(re.compile(r"\b" + re.escape(w) + r"(?:s|es)?\b" + (_NOT_A_HOLD if w == "hold" else "")), k)
             for w, k in sorted(KIND_WORDS.items(), key=lambda kv: -len(kv[0]))]
 
 

@@ -22,7 +22,7 @@ def inbox(store: str, people: list[dict[str, Any]], waiting: list[dict[str, Any]
         lines.append("Nobody is waiting.")
     shown = waiting[:INBOX_MAX]
     lines += ["", f"## Actions waiting for your decision ({len(waiting)}), best first"]
-    lines += [render.action_line(a, i, reason=True) for i, a in enumerate(shown, 1)] or ["Nothing is waiting."]
+    lines += [render.action_line(a, reason=True) for a in shown] or ["Nothing is waiting."]
     if len(waiting) > len(shown):
         lines.append(f"… and {len(waiting) - len(shown)} more: list_actions with status=pending and a higher limit.")
     if shown or people:

@@ -24,10 +24,10 @@ class ChatOut(BaseModel):
     trace: list[str] = []
 
 
-def action_line(a: dict[str, Any], rank: int | None = None, *, reason: bool = False) -> str:
+def action_line(a: dict[str, Any], *, reason: bool = False) -> str:
     """One action in a line: the id and version a decision names, what it does (and why, with ``reason``),
     risk, money, and why it waits."""
-    head = f"{rank}. " if rank is not None else "- "
+    head = "- "  # never "1. #2 …": a number beside an action's own number invites "approve 1" for the wrong one
     state = views.waiting(a) or rules.STATUS_WORD.get(a["status"], a["status"].replace("_", " "))
     title = a["title"] if reason else views.short_title(a["title"])
     return (f"{head}#{a['id']} v{a['version']} {title} · "
@@ -36,7 +36,7 @@ def action_line(a: dict[str, Any], rank: int | None = None, *, reason: bool = Fa
 
 def action_lines(items: list[dict[str, Any]], *, reason: bool = False) -> str:
     """Ranked lines without a heading: the caller's text says what they are."""
-    return "\n".join(action_line(a, i, reason=reason) for i, a in enumerate(items, 1))
+    return "\n".join(action_line(a, reason=reason) for a in items)
 
 
 def actions(items: list[dict[str, Any]]) -> str:

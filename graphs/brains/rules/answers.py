@@ -65,8 +65,7 @@ def _listed(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
     if ref is not None and ref.position:
         actions = actions[ref.position - 1:ref.position] if ref.position > 0 else actions[-1:]
     what = plan.get("describe") or "Actions"
-    lines = [render.action_line(a, i, subject=names.get(a["id"], {}).get("subject", ""))
-             for i, a in enumerate(actions, 1)]
+    lines = [render.action_line(a, subject=names.get(a["id"], {}).get("subject", "")) for a in actions]
     text = f"{what}, best first:\n" + "\n".join(lines) if lines else f"No {what.lower()} right now."
     return text, [{"type": "action", "id": a["id"]} for a in actions]
 

@@ -24,9 +24,10 @@ def short_title(a: dict[str, Any], subject: str = "") -> str:
     return head
 
 
-def action_line(a: dict[str, Any], rank: int | None = None, *, subject: str = "") -> str:
-    head = f"{rank}. " if rank is not None else ""
-    return (f"{head}#{a['id']} {short_title(a, subject or a.get('subject', ''))} · "
+def action_line(a: dict[str, Any], *, subject: str = "") -> str:
+    # a ranked line leads with a bullet, never its place ("1. #2 …"): a number the operator says is an action's
+    # number, and a list numbered 1, 2, 3 beside them would make "approve 1" mean two different actions
+    return (f"· #{a['id']} {short_title(a, subject or a.get('subject', ''))} · "
             f"{RISK_WORD.get(a['risk_tier'], a['risk_tier'])} · estimated {money(a['expected_revenue'])}"
             f" · {STATUS_WORD.get(a['status'], a['status'].replace('_', ' '))}")
 
@@ -39,13 +40,13 @@ def queue_list(items: list[dict[str, Any]], *, total: int, what: str) -> str:
     if not items:
         return f"No {what[0].lower() + what[1:]} right now."
     head = f"{what} ({total}), best first:" if total <= len(items) else f"{what}: {total}; the best {len(items)}:"
-    return head + "\n" + "\n".join(action_line(a, n) for n, a in enumerate(items, 1))
+    return head + "\n" + "\n".join(action_line(a) for a in items)
 
 
 def action_list(actions: list[dict[str, Any]], *, heading: str, empty: str) -> str:
     if not actions:
         return empty
-    lines = [heading] + [action_line(a, i) for i, a in enumerate(actions, 1)]
+    lines = [heading] + [action_line(a) for a in actions]
     return "\n".join(lines)
 
 
@@ -60,7 +61,7 @@ def briefing(status: dict[str, Any], top: list[dict[str, Any]], runs: list[dict[
         total = sum(a["expected_revenue"] for a in top)
         parts.append(f"You have {pending} action{'s' if pending != 1 else ''} waiting for you. The top "
                      f"{len(top)} are estimated at {money(total)} together:")
-        parts += [action_line(a, i) for i, a in enumerate(top, 1)]
+        parts += [action_line(a) for a in top]
         best = top[0]
         parts.append(f"I'd start with #{best['id']}: say \"explain {best['id']}\" for the evidence, or "
                      f"\"approve {best['id']}\".")

@@ -1,0 +1,104 @@
+"""Questions about the action in view, and waiting that is not a fraud hold, checked on the store itself.
+
+Asked "Approve #24 (hold order …)? yes / no", an operator asks back: "why?" was not understood, "what's
+the risk?" listed the whole queue, "what could go wrong?" and "what happens if I say yes?" were not
+understood. Asked why they reject #9, "why?" rejected #9 with the reason "why?". "hold off on
+everything till I'm back on the 14th" offered to snooze only the two fraud holds ("hold" read as the
+kind of action), a chat list numbered "1. #2 …" made "approve 1" run #1, the fifth line, and "stop auto
+approving stuff" engaged the kill switch (which also stops what the operator approved) instead of going
+back to supervised.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from graphs.language.intents import parse
+from policies.principal import Principal
+from server.app import App
+from tests.factories import proposal
+from tools.actions import get_action, propose
+from tools.tenants import get_status, set_autonomy
+
+OP = Principal.operator("demo")
+CONTENT = Principal.for_agent("demo", "content")
+RISK = Principal.for_agent("demo", "risk")
+NOW = datetime(2026, 11, 30, 8, 0, tzinfo=timezone.utc)
+
+
+async def _status(app: App, action_id: int) -> str:
+    return str((await get_action(app.deps, OP, action_id=action_id))["action"]["status"])
+
+
+def _pending(turn: Any) -> set[tuple[str, int | None]]:
+    return {(p["verb"], p.get("action_id")) for p in turn.pending or []}
+
+
+async def test_a_question_back_explains_the_action_asked_about_and_keeps_the_question(agents_app: App) -> None:
+    await propose(agents_app.deps, CONTENT, proposal())
+    hold = (await propose(agents_app.deps, RISK, proposal("risk.hold_order", target="order:#1042"))).action.id
+    chat = await agents_app.agents()
+    for n, asked in enumerate(("why?", "what's the risk?", "whats the catch", "what could go wrong?",
+                               "what happens if I say yes?", "can I undo it later?")):
+        thread = f"q{n}"
+        turn = await chat.send(OP, f"approve {hold}", thread=thread)
+        assert _pending(turn) == {("approve", hold)}, turn.reply
+        turn = await chat.send(OP, asked, thread=thread)
+        # the explanation of the hold, with its rollback, and the question still waiting
+        assert f"#{hold} risk.hold_order" in turn.reply and "Rollback" in turn.reply, (asked, turn.reply)
+        assert "Waiting actions" not in turn.reply and "didn't understand" not in turn.reply, (asked, turn.reply)
+        assert _pending(turn) == {("approve", hold)}, (asked, turn.reply)
+        assert await _status(agents_app, hold) == "pending_approval"
+    await chat.send(OP, "yes", thread="q0")
+    assert await _status(agents_app, hold) == "executed"
+
+
+async def test_a_question_is_never_the_reason_for_a_rejection(agents_app: App) -> None:
+    title = (await propose(agents_app.deps, CONTENT, proposal())).action.id
+    chat = await agents_app.agents()
+    for n, asked in enumerate(("why?", "what is it again?", "who needs it?")):
+        turn = await chat.send(OP, f"reject {title}", thread=f"r{n}")
+        assert "why you reject" in turn.reply, turn.reply
+        turn = await chat.send(OP, asked, thread=f"r{n}")
+        assert await _status(agents_app, title) == "pending_approval", (asked, turn.reply)
+    await chat.send(OP, f"reject {title}", thread="r9")
+    await chat.send(OP, "the brand name must come first", thread="r9")
+    assert await _status(agents_app, title) == "rejected"
+
+
+async def test_holding_off_on_everything_is_every_action_not_the_fraud_holds(agents_app: App) -> None:
+    title = (await propose(agents_app.deps, CONTENT, proposal())).action.id
+    hold = (await propose(agents_app.deps, RISK, proposal("risk.hold_order", target="order:#1042"))).action.id
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, "hold off on everything till I'm back from holiday on the 14th", thread="h1")
+    assert _pending(turn) == {("snooze", title), ("snooze", hold)}, turn.reply
+    turn = await chat.send(OP, "hold off on the holds till monday", thread="h2")
+    assert _pending(turn) == {("snooze", hold)}, turn.reply
+    for said in ("hold on, approve 3", "hold fire on 3", "hold up"):
+        assert all(i.ref is None or i.ref.kind != "risk.hold_order" for i in parse(said, NOW)), said
+
+
+async def test_a_list_never_numbers_its_lines(agents_app: App) -> None:
+    ids = [(await propose(agents_app.deps, CONTENT, proposal(kind))).action.id
+           for kind in ("content.rewrite_title", "content.rewrite_meta_description", "content.add_internal_links")]
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, "show the pending ones", thread="l1")
+    lines = [line for line in turn.reply.splitlines() if "#" in line]
+    assert len(lines) == 3 and all(line.startswith("· #") for line in lines), turn.reply
+    assert sorted(int(line.split("#")[1].split()[0]) for line in lines) == sorted(ids)
+
+
+async def test_stopping_auto_approval_goes_supervised_and_never_engages_the_kill_switch(agents_app: App) -> None:
+    chat = await agents_app.agents()
+    for n, said in enumerate(("stop auto approving stuff", "no more autopilot",
+                              "don't let anything run without me")):
+        await set_autonomy(agents_app.deps, OP, level="semi_autonomous")
+        turn = await chat.send(OP, said, thread=f"s{n}")
+        if turn.pending:  # a change of level may be echoed first
+            turn = await chat.send(OP, "yes", thread=f"s{n}")
+        status = await get_status(agents_app.deps, OP)
+        assert status["autonomy_level"] == "supervised", (said, turn.reply)
+        assert not status["kill_switch"]["engaged"], (said, turn.reply)
+    turn = await chat.send(OP, "is anything running on its own?", thread="s9")
+    assert "supervised" in turn.reply.lower(), turn.reply
