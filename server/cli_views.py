@@ -19,7 +19,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from tools.plain import mapping, number, value, when
+from tools.plain import decision, mapping, number, value, when, who
 
 #: a title narrower than this wraps too often to read; below it the target moves under the title
 MIN_TITLE = 48
@@ -94,10 +94,6 @@ def queue_table(rows: Sequence[Any], *, width: int, title: str) -> Table:
 
 # --- one action ---------------------------------------------------------------------------
 
-VERDICT_WORDS = {"approve": "approved", "reject": "rejected", "edit_approve": "edited and approved",
-                 "snooze": "snoozed", "rollback": "rolled back", "auto_approve": "approved by the autonomy policy"}
-
-
 def _indent(text: str | Text, level: int = 1) -> Padding:
     # wrapped lines keep their indent, so a long source still reads as part of its item
     return Padding(text if isinstance(text, Text) else Text(text), (0, 0, 0, 2 * level))
@@ -110,12 +106,6 @@ def _item(text: str, level: int = 1) -> Padding:
     grid.add_column()
     grid.add_row("·", Text(text))
     return Padding(grid, (0, 0, 0, 2 * level))
-
-
-def _who(principal: str) -> str:
-    kind, _, name = principal.partition(":")
-    return {"agent": f"the {name} agent", "operator": f"the operator ({name})" if name else "the operator",
-            "system": f"the system ({name})", "executor": "the executor"}.get(kind, principal)
 
 
 def _changes(old: dict[str, Any], new: dict[str, Any]) -> str:
@@ -176,9 +166,9 @@ def _versions(a: dict[str, Any], versions: list[dict[str, Any]]) -> Iterator[Ren
     for v in versions:
         current = " — the current one" if v["version"] == a["version"] else ""
         if previous is None:
-            line = f"v{v['version']} proposed by {_who(v['by'])}, {when(v['at'])}, {v['risk_tier']} risk{current}"
+            line = f"v{v['version']} proposed by {who(v['by'])}, {when(v['at'])}, {v['risk_tier']} risk{current}"
         else:
-            line = (f"v{v['version']} by {_who(v['by'])}, {when(v['at'])}, {v['risk_tier']} risk{current}: "
+            line = (f"v{v['version']} by {who(v['by'])}, {when(v['at'])}, {v['risk_tier']} risk{current}: "
                     f"{_changes(previous, v['params'])}")
         previous = v["params"]
         yield _item(line)
@@ -194,11 +184,7 @@ def _decisions(a: dict[str, Any], decisions: list[dict[str, Any]]) -> Iterator[R
         return
     yield Text(f"Decisions ({len(decisions)})")
     for d in decisions:
-        verb = VERDICT_WORDS.get(d["verdict"], d["verdict"].replace("_", " "))
-        until = f" until {when(d['until'])}" if d.get("until") else ""
-        reason = f": “{d['reason']}”" if d.get("reason") else " (no reason given)" if d["verdict"] in (
-            "reject", "rollback") else ""
-        yield _item(f"{verb} v{d['version']}{until} by {_who(d['principal'])}, {when(d['at'])}{reason}")
+        yield _item(decision(d))
 
 
 def _execution(a: dict[str, Any], execution: dict[str, Any] | None) -> Iterator[RenderableType]:
@@ -265,7 +251,7 @@ def _rollback(a: dict[str, Any], execution: dict[str, Any] | None,
     yield Text(f"Rollback: {plan}" + ("" if a.get("reversible") else " (the engine cannot undo this itself)"))
     if execution is not None and execution.get("rolled_back_at"):
         undo = next((d for d in reversed(decisions) if d["verdict"] == "rollback"), None)
-        by = f" by {_who(undo['principal'])}" if undo else ""
+        by = f" by {who(undo['principal'])}" if undo else ""
         reason = f": “{undo['reason']}”" if undo and undo.get("reason") else ""
         yield _indent(f"rolled back {when(execution['rolled_back_at'])}{by}{reason}; restored "
                       f"{mapping(execution['before'])}")
@@ -300,7 +286,7 @@ def action_lines(detail: dict[str, Any]) -> list[RenderableType]:
     a, explanation = detail["action"], detail["explanation"]
     execution, decisions = detail["execution"], detail["decisions"]
     head = [Text(f"#{a['id']} {a['title']}"),
-            _indent(f"{a['kind']} on {short_target(a['target'])} · proposed by {_who('agent:' + a['agent'])}, "
+            _indent(f"{a['kind']} on {short_target(a['target'])} · proposed by {who('agent:' + a['agent'])}, "
                     f"{when(a['created_at'])}"),
             _indent(f"status: {status_words(a['status'])} · risk: {' — '.join(explanation['risk'].split(': ', 1))}"
                     f" · version {a['version']}")]

@@ -26,6 +26,26 @@ def when(value: datetime | str | None) -> str:
     return f"{value:%Y-%m-%d %H:%M} UTC"
 
 
+VERDICT_WORDS = {"approve": "approved", "reject": "rejected", "edit_approve": "edited and approved",
+                 "snooze": "snoozed", "rollback": "rolled back", "auto_approve": "approved by the autonomy policy"}
+
+
+def who(principal: str) -> str:
+    """"operator:cli" -> "the operator (cli)", "agent:content" -> "the content agent"."""
+    kind, _, name = principal.partition(":")
+    return {"agent": f"the {name} agent", "operator": f"the operator ({name})" if name else "the operator",
+            "system": f"the system ({name})", "executor": "the executor"}.get(kind, principal)
+
+
+def decision(d: Mapping[str, Any]) -> str:
+    """One decision on an action, with its reason: "rejected v1 by the operator (cli), 2026-11-30 14:55 UTC: “…”"."""
+    verb = VERDICT_WORDS.get(d["verdict"], d["verdict"].replace("_", " "))
+    until = f" until {when(d['until'])}" if d.get("until") else ""
+    reason = f": “{d['reason']}”" if d.get("reason") else " (no reason given)" if d["verdict"] in (
+        "reject", "rollback") else ""
+    return f"{verb} v{d['version']}{until} by {who(d['principal'])}, {when(d['at'])}{reason}"
+
+
 def number(value: float | int) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"

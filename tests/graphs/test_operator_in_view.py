@@ -65,6 +65,9 @@ async def test_a_question_is_never_the_reason_for_a_rejection(agents_app: App) -
     await chat.send(OP, f"reject {title}", thread="r9")
     await chat.send(OP, "the brand name must come first", thread="r9")
     assert await _status(agents_app, title) == "rejected"
+    # and the explanation remembers what was decided, and why
+    turn = await chat.send(OP, f"explain {title}", thread="r10")
+    assert "Decided: rejected v1 by the operator" in turn.reply and "the brand name must come first" in turn.reply
 
 
 async def test_holding_off_on_everything_is_every_action_not_the_fraud_holds(agents_app: App) -> None:

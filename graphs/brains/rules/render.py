@@ -85,6 +85,11 @@ def explanation(detail: dict[str, Any]) -> str:
     ex = detail.get("explanation") or {}
     lines = [f"#{a['id']} {a['title']} — version {a['version']}, "
              f"{STATUS_WORD.get(a['status'], a['status'].replace('_', ' '))}."]
+    decided = detail.get("decisions") or []
+    if decided:
+        # what the operator (or the autonomy policy) decided, and why: a rejection's reason is remembered
+        lines.append("Decided: " + "; ".join(plain.decision(d) for d in decided[-3:])
+                     + (f" (and {len(decided) - 3} earlier)" if len(decided) > 3 else "") + ".")
     delivery = detail.get("delivery") or {}
     if delivery.get("deliveries"):
         # "executed" is the engine's own copy; this says whether the live store has it
