@@ -345,8 +345,12 @@ async def stock(deps: Deps, principal: Principal, *, query: str) -> dict[str, An
         detail, problem = await _one_product(tx, query, candidates)
         if detail is None:
             return problem
+        # the same 28 days as the inventory agent's: those to the last day of the orders imported, whole days
+        orders = await tx.telemetry.source("shopify-orders")
+        last_day = ((orders or {}).get("watermark") or deps.now()).date()
+        first_day = last_day - timedelta(days=27)
         sold: Counter[str] = Counter()
-        for r in await tx.commerce.daily_units(since=deps.now() - timedelta(days=28)):
+        for r in await tx.commerce.daily_units(since=datetime.combine(first_day, time.min, tzinfo=timezone.utc)):
             sold[r["sku"]] += int(r["units"] or 0)
         ordered = await tx.commerce.on_order()
         variants = [{"sku": v["sku"], "title": v["title"], "in_stock": int(v["inventory_qty"] or 0),
@@ -358,7 +362,7 @@ async def stock(deps: Deps, principal: Principal, *, query: str) -> dict[str, An
                     for v in detail["variants"]]
         variants.sort(key=lambda v: not v["named"])
         return {"found": True, "query": query, "title": detail["title"], "vendor": detail["vendor"],
-                "source": "Shopify products (stock as last imported) and orders (the last 28 days)",
+                "source": f"Shopify products (stock as last imported) and orders ({first_day}..{last_day})",
                 "variants": variants}
 
     return await deps.db.query(principal.tenant, q)

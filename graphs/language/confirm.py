@@ -35,11 +35,11 @@ _ACK = re.compile(r"^(?:(?:ok(?:ay)?|k|kk|cool|great|nice|thanks?|thank you|thx|
                   r"|do it|please do|go for it|proceed|absolutely|definitely|of course|correct|that's right"
                   r"|approved?|agreed?|deal|no|nope|nah|cancel|never ?mind|forget it|leave it|don'?t)"
                   r"[\s,.!:;)(-]*)+(?:[\U0001F300-\U0001FAFF\u2600-\u27BF]\s*)*$")
-_YES = re.compile(r"^(?:(?:ok(?:ay)?|k|kk|yes|yess+|ye|yeh|yep|yeah|yup|ya|aye|too right|go on|go|crack on|sure|confirm(?:ed)?|go ahead|do it|please do"
+_YES = re.compile(r"^(?:(?:ok(?:ay)?|k|kk|yes|yess+|ye|yeh|y|yse|ys|yea|yas|yep|yeah|yup|ya|aye|too right|go on|go|crack on|sure|confirm(?:ed)?|go ahead|do it|please do"
                   r"|go for it|proceed|absolutely|definitely|of course|correct|that's right|approved?|sounds good"
                   r"|fine|alright|all right|great|perfect|thanks?|thank you|thx|cheers|lgtm|ship it|good|cool"
                   r"|right|yes please|please|agreed?|deal)[\s,.!:;)(-]*)+(?:[\U0001F300-\U0001FAFF\u2600-\u27BF]\s*)*$")
-_NO = re.compile(r"^(?:(?:yeah nah|no|nope|nah|cancel|never ?mind|forget it|leave it|don'?t|do not|not now|no thanks"
+_NO = re.compile(r"^(?:(?:yeah nah|no|nope|nah|n|noo+|cancel|never ?mind|forget it|leave it|don'?t|do not|not now|no thanks"
                  r"|no thank you|abort|skip it|scratch that|not yet|obviously not|of course not|absolutely not"
                  r"|definitely not|no way|not really|hell no|all good|i'?m good)[\s,.!:;)(-]*)+$")
 

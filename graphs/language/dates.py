@@ -46,7 +46,7 @@ def parse_when(text: str, now: datetime) -> datetime | None:
          or re.search(r"(?:^|\s)" + _COUNT + r"\s+" + _UNIT + r"s?\b(?!\s+(?:of|left|ago|old|since|before|after"
                       r"|lead|cover|supply|stock|worth))", t))
     if m:
-        n = m.group(1).replace("a couple of", "couple of").replace("a few", "few")
+        n = re.sub(r"^(?:a )?couple(?: of)?$", "couple of", m.group(1)).replace("a few", "few")
         count = int(n) if n.isdigit() else _NUMBERS[n]
         return now + timedelta(seconds=count * _UNITS[m.group(2)])
     if re.search(r"\btonight\b|\bthis evening\b", t):
@@ -63,7 +63,7 @@ def parse_when(text: str, now: datetime) -> datetime | None:
     return today if today > now else today + timedelta(days=1)
 
 
-_COUNT = r"(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few)"
+_COUNT = r"(\d+|a couple(?: of)?|couple(?: of)?|a few|a|an|one|two|three|four|five|six|seven|eight|nine|ten|few)"
 _UNIT = r"(minute|min|hour|hr|day|week|wk|fortnight|month|mth|mo|year|yr)"
 _PARTS_OF_DAY = {"morning": (9, 0), "noon": (12, 0), "midday": (12, 0), "lunchtime": (12, 0), "lunch": (12, 0),
                  "afternoon": (14, 0), "evening": (18, 0), "night": (20, 0), "end of day": (17, 0), "eod": (17, 0),

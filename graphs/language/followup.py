@@ -35,6 +35,7 @@ _ASKS_TO_SEE = re.compile(r"^(?:please |ok |so |first |but )*(?:explain|why|show
 _CORRECTS = re.compile(r"\bi (?:said|meant|wanted|asked (?:you )?(?:to|for))\s+(?:you to\s+|to\s+)?"
                        r"(reject|decline|approve|snooze)\b")
 _VERB_OF = {"decline": "reject"}
+_ONLY_A_NAME = re.compile(r"^(?:(?:no|sorry|oops),? )?(?:i meant |i mean )?(?:the|that|this) [\w\s-]{0,40}?\bones?[.!]*$")
 #: an answer to "why do you reject it?" that calls the rejection off
 _CALLS_OFF = re.compile(r"^(?:(?:no|wait|hold on|hang on|stop|cancel|nvm|never ?mind|forget it|scratch that|dont|don't"
                         r"|do not|actually|oops|sorry|hmm+|um+|ok)[\s,.!?]*)+$")
@@ -140,9 +141,11 @@ def _continue(intent: Intent, t: str, message: str, last: dict[str, Any], pendin
         return intent
     verb = last.get("verb")
     ref = intent.ref
-    names_something = bool(intent.ids) or (ref is not None and bool(ref.words or ref.position or ref.count
-                                                                    or ref.places))
-    if last.get("awaiting") == "reason" and not names_something and intent.name != "ack":
+    # "we dont sell backpacks, never have": a reason may name things; only numbers, places or a request to see
+    # something make it something else
+    names_a_number = bool(intent.ids) or (ref is not None and bool(ref.position or ref.count or ref.places)) or (
+        _ONLY_A_NAME.match(t) is not None)  # "the mug one": which action, not why
+    if last.get("awaiting") == "reason" and not names_a_number and intent.name != "ack" and not _ASKS_TO_SEE.match(t):
         if bare_no(message) or not re.search(r"[a-z]{2,}", t) or _CALLS_OFF.match(t):
             # "no wait dont", "nvm", "hold on", "?": not a reason — nothing is rejected
             return Intent("hold_back", ids=tuple(last.get("ids") or ()), held_back="reject", text=message)

@@ -70,11 +70,13 @@ _POLITE = re.compile(r"^(?:(?:i was wondering|i wonder|i'?m wondering) (?:if|whe
                      r"(?=(?:" + CLAUSE_VERBS + r"|stop|halt|freeze|pause|engage|turn|set|go|put|switch)\b)")
 
 
+_WHY_SHOULD = re.compile(r"^(?:tell me|explain|so)(?: \w+)? why (?:i|we) (?:should|would|must)\b")
+
 _GREETING = re.compile(r"(?i)^(?:(?:hey|hi|hello|hiya|yo|gm|good (?:morning|afternoon|evening)|morning|evening"
                        r"|afternoon)(?: there| team| mate| all)?[\s,!.]+)+(?:(?:so|ok|okay|right|well|um+)[\s,!.]+)*")
 
-_FILLER_ONLY = re.compile(r"^(?:hmm+|h+m+|uh+|um+|erm*|ok|okay|well|so|oh|ah|right|alright|yeah|hey|hi|and|then"
-                          r"|anyway|btw)?[\s,.!…-]*$")
+_FILLER_ONLY = re.compile(r"^(?:(?:hmm+|h+m+|uh+|um+|erm*|ok|okay|well|so|oh|ah|right|alright|yeah|hey|hi|and|then"
+                          r"|anyway|btw)\b[\s,.!…-]*)*[\s,.!…-]*$")
 
 _WONDER = re.compile(r"(?i)^(?:(?:i was wondering|i wonder|i'?m wondering) (?:if|whether) (?=you (?:could|can|would))"
                      # "would you mind rejecting 12": the request it wraps (``rewrite`` gave it its own verb)
@@ -138,8 +140,8 @@ def _one(t: str, original: str, now: datetime, names: frozenset[str] | None) -> 
         return Intent("ack", text=original)
     t = re.sub(r"^(?:and|so|also|ok|okay|oh|hmm+|wait|right|then)[ ,]+(?=(?:how|what|which|why|is|are|did|do|does"
                r"|when|where|who)\b)", "", t)
-    if _QUESTION.search(t) and not _POLITE.search(t):
-        return question(t, original, now, names)
+    if (_QUESTION.search(t) and not _POLITE.search(t)) or _WHY_SHOULD.match(t):
+        return question(t, original, now, names)  # "tell me why I should reject it" asks, never rejects
     # "i was wondering if you could snooze 12 till friday?": the request, without the wondering (not a hedge)
     t = _WONDER.sub("", t)
     original = _WONDER.sub("", original)
@@ -185,6 +187,10 @@ _EXCEPT_REF = re.compile(r"\s*,?\s*\b(?:except(?: for)?|but not|apart from|other
                          r"(?:the\s+)?(?P<what>.+)$")
 
 
+#: what an exception beside one named action leaves out: another action by name ("the t-shirt one"), never a time
+_OTHER_ONE = re.compile(r"^(?!(?:yet|now|today|tonight|tomorrow|until|till|this|that|it)\b)[\w\s'-]{1,40}?\bones?\b")
+
+
 def _except_ref(head: str, names: frozenset[str] | None) -> tuple[str, tuple[str, ...]]:
     """"approve all of them except the candle one", "approve those except 16": the reference, and what it
     leaves out (numbers and name words); the exception is not a hedge."""
@@ -192,10 +198,15 @@ def _except_ref(head: str, names: frozenset[str] | None) -> tuple[str, tuple[str
     if m is None:
         return head, ()
     before = head[:m.start()]
-    ref = ref_in(before, names=names)
+    ref = ref_in(before, names=None if names is None else names)
+    what = m.group("what")
+    if ref is not None and ref.words and not (ref.every or ref.several or ref.rest or ref.count or ref.plural
+                                              or ref.focus) and _OTHER_ONE.match(what):
+        # "approve the tote bag meta description but not the t-shirt one": one action named, and another never
+        # asked for; the request is the first (the other stays as it is)
+        return before, ()
     if ref is None or not (ref.every or ref.several or ref.rest or ref.count or ref.plural or ref.focus):
         return head, ()
-    what = m.group("what")
     out = tuple(str(n) for n in ids_in(what) or tuple(int(n) for n in re.findall(r"#?(\d{1,9})\b", what)))
     words = tuple(" ".join(g) for g in name_words(what, names))  # one name each: "the mug and the bowl"
     # "… except the holds and the reorders": every kind named is left out
@@ -219,10 +230,21 @@ _DONT_HOLD = re.compile(r"^(?:please )?(?:don'?t|dont|do not|no need to|i'?d rat
                         r"(\d{3,})\b")
 
 
+#: "hold it", "ok whatever, hold both of them", "hold those two": the fraud holds in view, approved
+_HOLD_THEM = re.compile(r"^(?:(?:ok|okay|so|then|fine|whatever|yeah|right|alright|just)[, ]+)*(?:please )?"
+                        r"(?:hold|put (?:a )?hold on)\s+(?P<what>it|that|this|them|both(?: of them)?|those|these"
+                        r"|(?:the|those|these|both) (?:two|orders?|ones?)|the (?:two|both) (?:orders?|ones?))"
+                        r"(?:\s+(?:please|pls|too|as well))?[.!]*$")
+
+
 def _clause(t: str, original: str, now: datetime, names: frozenset[str] | None) -> Intent:
     m = re.match(r"^(?:please )?(?:hold|put (?:a )?hold on)\s+(?:order\s*)?#?\s?(\d{3,})\b", t)
     if m:
         return Intent("approve", ref=Ref(kind="risk.hold_order", words=("#" + m.group(1),)))
+    m = _HOLD_THEM.match(t)
+    if m:  # never a snooze ("hold 8 for now" is one) and never a guess at another kind: the holds in view
+        return Intent("approve", ref=replace(ref_in(m.group("what"), names=names) or Ref(focus=True),
+                                             kind="risk.hold_order"))
     if _UNSNOOZE.match(t):
         # ending a snooze early: the snoozed action can be decided on now; it is never snoozed again
         ids = ids_in(t)
@@ -324,10 +346,15 @@ def _time_words(original: str) -> str | None:
     return (m.group(1) or m.group(2)).strip() if m else None
 
 
+_MONTHS = r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|am\b|pm\b|:"
 #: moving an action in time ("push 19 back to monday", "move 19 to next week") is a snooze, never an approval
-_MOVED = re.compile(r"\b(?:push|move|delay|reschedule|shift|put off)\b(?:\s+(?:it|that|them|this|#?\d+))*"
-                    r"\s+(?:back\s+|out\s+|off\s+)?(?:to|till|until|til|after|by|next|(?:a|an|one|two|three|four|\d+)"
-                    r"\s+(?:day|week|fortnight|month)s?)\b(?!\s+\d+\s*(?:units?|%|percent|pcs))(?!\s+[$€£])")
+_MOVED = re.compile(r"\b(?:push|move|delay|reschedule|shift|put off)\b(?:\s+(?:back|out|off)\b)?"
+                    # "push the tshirt reorder to the 15th": the action may be named in a few words
+                    r"(?:\s+(?!(?:to|till|until|til|after|by|next|back|out|off|a|an)\b)[\w#'’-]+){0,6}?"
+                    r"\s+(?:back\s+|out\s+|off\s+)?(?:to|till|until|til|after|by|next|(?:a|an|one|two|three|four|\d+"
+                    r"|a couple(?: of)?|couple(?: of)?|a few|few)\s+(?:day|week|wk|fortnight|month)s?)\b"
+                    # "push the price to 45", "move it to 30 units": a number that is not a day is not a time
+                    r"(?!\s+\d+(?:\.\d+)?(?!\d|st\b|nd\b|rd\b|th\b|\s*(?:" + _MONTHS + r")))(?!\s+[$€£])")
 
 
 def _verb(t: str, ids: tuple[int, ...], ref: Ref | None) -> str | None:
@@ -349,7 +376,7 @@ def _verb(t: str, ids: tuple[int, ...], ref: Ref | None) -> str | None:
         return "approve"  # a customer's request marked handled: the operator's decision on that inbox item
     if has(r"\b(approve|approved|go ahead|green ?light|ship it|ship|do it|sign off|lgtm|accept|execute|make it so"
             r"|proceed|yes to|ok to|okay to|let'?s do|push|run with|go with|yes|yep|sure|crack on(?: with)?|go for it"
-            r"|do (?:that|this)(?: one)?"
+            r"|do (?:that|this)(?: one)?|^(?:(?:please|just) )+do the (?!same\b)"
             r"|greenlight)\b", t):
         return "approve"
     if params_in(t, t) and has(r"\b(change|set|make|edit|update|lower|raise|reduce|increase|bump|cut)\b", t) and (ids or ref):

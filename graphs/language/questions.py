@@ -22,6 +22,9 @@ _REST = re.compile(r"\bwhat(?:'s| is| remains)? (?:still )?left\b|\b(?:show|list
 
 #: "what happened to 9", "did 9 go through?", "has 12 been approved?": one action's state, not the store's log
 _ONE_STATE = re.compile(r"\bwhat (?:happened|is happening|'?s happening) (?:to|with) #?(\d{1,6})\b"
+                        # "what state is 6 in now", "where is 12 at", "status of 9"
+                        r"|\bwhat (?:state|status) (?:is|'?s) #?(\d{1,6})\b|\bwhere(?:'s| is) #?(\d{1,6}) (?:at|now|up to)\b"
+                        r"|\bstatus (?:of|on) #?(\d{1,6})\b"
                         r"|^(?:did|has|have|is|was) #?(\d{1,6}) (?:go|gone|get|got|been|run|ran|execute|executed"
                         r"|work|worked|finish|finished|happen|happened|go live|land|landed)\b")
 
@@ -29,13 +32,16 @@ _ONE_STATE = re.compile(r"\bwhat (?:happened|is happening|'?s happening) (?:to|w
 #: "why?", "what's the catch?", "what could go wrong?", "what happens if I say yes?": a question about the action
 #: in view (the one just shown or asked about), answered by its explanation (evidence, risk, rollback)
 _ABOUT_IT = re.compile(r"^(?:(?:and|so|ok|okay|but|hmm+|wait|sorry|um+)[, ]+)*(?:why(?: (?:is|was) that| so| that one)?"
-                       r"|how come|what(?:'s| is| are|s)? the (?:risks?|catch|downside|upside|point|reason|evidence)"
+                       r"|how come|what(?:'s| is| are|s)? the (?:risks?|catch|downsides?|upsides?|point|reason|evidence)"
+                       r"|(?:tell me |explain |so )*why (?:should|would|must|do) (?:i|we) (?:approve|reject|hold|snooze"
+                       r"|do|accept|release|undo) (?:it|that|this|them)"
                        r"|what (?:could|can|might) go wrong|(?:is there |are there )?any (?:risks?|downsides?|catch)"
                        r"|what happens if (?:i|we|you) (?:say yes|approve|do|go ahead|accept|agree|don'?t|say no|reject)"
                        r"\b.*|is (?:it|that|this) (?:safe|worth it|risky|reversible|a good idea)"
                        r"|how much (?:is (?:it|that|this) worth|would (?:it|that|this) (?:make|earn|bring in|cost))"
                        r"|can (?:i|we|you) (?:undo|reverse|roll back) (?:it|that|this)(?: later)?)"
-                       r"(?: (?:on|for|with) #?(\d{1,6}))?[?!. ]*$")
+                       r"(?: (?:on|for|with|of|in|to) (?:#?(\d{1,6})|(?:holding|approving|rejecting|doing|it|that|this"
+                       r"|them)(?: (?:it|that|this|them))?))?[?!. ]*$")
 
 
 def question(t: str, original: str, now: datetime, names: frozenset[str] | None) -> Intent:
@@ -48,7 +54,7 @@ def question(t: str, original: str, now: datetime, names: frozenset[str] | None)
                       ref=None if about.group(1) else Ref(focus=True))
     one = _ONE_STATE.search(t)
     if one:
-        return Intent("explain", ids=(int(one.group(1) or one.group(2)),))
+        return Intent("explain", ids=(int(next(g for g in one.groups() if g)),))
     ids = ids_in(t)
     named = workflows_named(t)
     if named or has(r"\bworkflows?\b", t):
@@ -162,6 +168,8 @@ def data_question(t: str) -> Intent | None:
     if one_product is not None:
         return one_product
     if has(r"\bsales\b|\brevenue\b|\bhow (?:did|was|is|are) (?:last |this )?(?:week|month|business|we doing"
+            # "how did we do last week", "how are we doing this month"
+            r"|we do (?:last|this|yesterday|today)|we doing (?:this|last|today)"
             r"|things going|the store)|how'?s business|\bturnover\b|orders? (?:this|last) week"
             r"|\b(?:how much|what) (?:did|have|do) we (?:make|made|sell|sold|take|earn|bring)|\baov\b|\baverage order"
             r"|\bhow many orders\b|\bhow (?:did|was) (?:" + MONTH_NAMES + r")\b"
@@ -276,6 +284,7 @@ def reading(t: str, original: str, now: datetime, *, ids: tuple[int, ...] = (),
             r"what should i (?:do|focus|look at)|briefing|summary|overview|what'?s up"
             r"|\b(?:what|whats|anything)\b.*\btoday\b"
             r"|where do (?:we|i) stand|anything (?:urgent|new|important)|most urgent|catch me up|what'?s new|what needs (?:my )?attention"
+            r"|anything (?:i|we) (?:should|need to|must) (?:worry|know|look at|care|be worried)|should i (?:be )?worr(?:y|ied)"
             r"|what'?s (?:on|in) (?:my )?(?:plate|agenda)", t):
         return Intent("briefing")
     if has(r"\b(performance|performing|track record|approval rate|hit rate|how (?:well|good) (?:is|are|has|have)"

@@ -138,6 +138,8 @@ def _resolve(ids: Sequence[int], ref: Ref | None, items: Sequence[dict[str, Any]
         return Resolved(how="name")
     if ref.focus:
         shown = [i for f in focus for i in usable if i["id"] == f]
+        if ref.kind or ref.agent or ref.risk:
+            shown = _filtered(ref, shown)  # "hold both of them" after a list: the holds in it, never a reorder
         if ref.both and len(shown) != 2:
             return Resolved(candidates=tuple(i["id"] for i in shown), how="pronoun")
         if not ref.both and len(shown) > 1 and not _means_several(ref):

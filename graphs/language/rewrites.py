@@ -133,7 +133,9 @@ def retracted(text: str) -> str | None:
 #: a verdict said of numbers, either way round: "9 and 10 yes", "6: no", "yes to 9", "no on 6"
 _AYE = r"yes|yep|yeah|yup|ok|okay|sure|fine|go|approved?"
 _NAY = r"no|nope|nah|pass|skip|rejected"
-_VERDICT_END = r"(?=\s*(?:$|[,;.!|/]|\s(?:and|but|because|bc|cuz|since|as)\b))"
+#: after a verdict: "9 no thanks, too pricey", "13 no - copy is wrong" (the courtesy is dropped, the reason kept)
+_VERDICT_END = (r"(?:\s+(?:thanks|thank you|thx|ty|please|pls))?(?=\s*(?:$|[,;.!|/]|\s[-–—]\s|\s(?:and|but|because|bc"
+                r"|cuz|cos|since|as)\b))")
 #: numbers joined by "and" only: "approve 9 and 10, 6 no" gives 6 its verdict, never 10
 _JOINED = r"#?\d{1,9}(?:\s*(?:and|&)\s*#?\d{1,9}){0,9}"
 _AFTER = re.compile(r"(?i)(?:(?P<pre>(?:^|[;.!|/])\s*(?:(?:ok|okay|so|then|right|alright)[\s,]+)?)(?P<ids>" + _NUMBERS

@@ -24,6 +24,9 @@ _STOP_ONE_KIND = re.compile(r"^(?:please |ok |so )?(?:stop|pause|halt|freeze)\s+
 _STOP_AUTO = re.compile(r"^(?:please |ok |okay |so )?(?:stop|quit|no more|enough)\s+(?:the\s+|with the\s+)?"
                         r"(?:auto[- ]?(?:approv|execut|pilot)\w*|autonom\w*|(?:running|doing|approving|executing)"
                         r"(?: things| stuff| anything| actions)? (?:on (?:its|their|your) own|by (?:it|them|your)sel(?:f|ves)))")
+#: the verbs that take a standing rule back ("scrap that rule", "get rid of the alpaca rule")
+_UNDO_RULE = (r"remove|delete|drop|cancel|lift|scrap|ditch|bin|undo|kill|get rid of|take back|withdraw|revoke|lose"
+              r"|throw out|toss")
 UNTIL = re.compile(r"\b(?:until|till|til|for (?:a|one|two|\d+) (?:days?|weeks?|wks?|months?)|next week|tomorrow)\b")
 _NOT_SETTING = re.compile(r"\b(?:don'?t|dont|do not|never(?! ?mind)|no need to|not|won'?t|shouldn'?t)\b")
 _REPORTED = re.compile(r"\b(?:i (?:already )?(?:said|told you|thought|asked for|asked you|set (?:it|autonomy|us))"
@@ -79,16 +82,18 @@ def settings_in(t: str, original: str) -> Intent | None:
             # "let the agents auto-approve low risk stuff", "you can handle the small stuff yourself"
             r"|auto[- ]?approv|auto[- ]?execut|handle (?:the )?(?:small|little|low[- ]risk)\w* (?:stuff|things|ones)", t):
         return Intent("autonomy", level=level_in(t), text=original)
-    if has(r"^(?:please )?forget\b|\b(?:remove|delete|drop|cancel|lift) (?:the |my |that )?(?:\w+ )?"
+    if has(r"^(?:please )?forget\b|\b(?:" + _UNDO_RULE + r") (?:the |my |that |this )?(?:\w+ )?"
             r"(?:preference|rule)\b", t):
-        m = re.search(r"(?i)(?:forget|remove|delete|drop|cancel|lift)(?: the| my| that)?(?: rule| preference)?"
-                      r"(?: about| on| for| that)?\s+(.+?)(?: rule| preference)?[.!]?$", original)
-        return Intent("forget_rule", text=(m.group(1) if m else original).strip(" .'\""))
+        # "actually scrap that rule, i changed my mind": the rule, never a decision on what it forbids
+        m = re.search(r"(?i)(?:forget|" + _UNDO_RULE + r")(?: the| my| that)?(?: rule| preference)?"
+                      r"(?: about| on| for| that)?\s+([^,.;!]+?)(?: rule| preference)?(?:[,.;!].*)?$", original)
+        said = re.sub(r"(?i)(?:\s+(?:please|pls|thanks|thx|now|for me))+$", "", (m.group(1) if m else original).strip())
+        return Intent("forget_rule", text=re.sub(r"(?i)\s+(?:rule|preference)$", "", said).strip(" .'\""))
     if has(r"^(?:please )?(?:remember|note)\b|^from now on\b|^going forward\b|\bnever (?:discount|mark|change|touch"
             r"|put|raise|lower|cut|reduce|auto|reorder|hold|send|rewrite|create|email)|\b(?:never|not) (?:gets?|be|being"
             r"|to be) (?:discounted|marked down|reordered|touched)|\bno (?:more )?(?:markdowns?"
             r"|discounts?|price (?:changes?|cuts?)|reorders?|emails?|title (?:changes?|rewrites?))\b"
-            r"|\b(?:don'?t|do not) (?:ever )?(?:discount|mark|touch|change|raise|lower|cut|reorder|email) (?!#?\d)"
+            r"|\b(?:don'?t|do not) (?:ever )?(?:discount|mark|touch|change|raise|lower|cut|reorder|email|put) (?!#?\d)"
             r"|\balways ask\b|\bask me (?:first|before)\b", t):
         body = re.sub(r"(?i)^(?:please )?(?:remember(?: that)?|note(?: that)?:?|from now on,?|going forward,?)\s*",
                       "", original)

@@ -16,7 +16,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from graphs.specialists.arithmetic import Calc, Factor, Revenue, evidence, multiply, num, proposal
+from graphs.specialists.arithmetic import Factor, Revenue, evidence, multiply, num, proposal
 from graphs.specialists.base import Analysis
 from graphs.state import RunContext
 from policies import inventory as inv

@@ -105,3 +105,20 @@ async def test_stopping_auto_approval_goes_supervised_and_never_engages_the_kill
         assert not status["kill_switch"]["engaged"], (said, turn.reply)
     turn = await chat.send(OP, "is anything running on its own?", thread="s9")
     assert "supervised" in turn.reply.lower(), turn.reply
+
+
+def test_more_of_what_a_tester_said_is_read_as_meant() -> None:
+    def names(said: str) -> list[tuple[str, tuple[int, ...]]]:
+        return [(i.name, i.ids) for i in parse(said, NOW)]
+
+    assert names("hmm ok. tell me why I should reject it") == [("explain", ())]
+    assert names("what are the downsides of holding it") == [("explain", ())]
+    assert names("what state is 6 in now") == [("explain", (6,))]
+    assert names("how did we do last week") == [("sales", ())]
+    assert names("go with 17. 13 no - copy is wrong") == [("approve", (17,)), ("reject", (13,))]
+    assert parse("go with 17. 13 no - copy is wrong", NOW)[1].reason == "copy is wrong"
+    assert parse("9 no thanks, too pricey right now", NOW)[0].reason == "too pricey right now"
+    assert parse("dont ever put the tea towels on sale", NOW)[0].name == "add_rule"
+    [one] = parse("approve the tote bag meta description but not the t-shirt one, that copy is wrong", NOW)
+    assert one.name == "approve" and one.ref is not None and one.ref.words == ("tote", "bag")
+    assert parse("approve the mug one but not yet", NOW)[0].name == "hold_back"

@@ -201,3 +201,29 @@ def test_growth_demo_if_missing_keeps_a_built_store_and_growth_run_reports(plant
     run = _cli(url, "run", "inventory")
     assert run.returncode == 0, run.stderr
     assert "inventory" in run.stdout and "top of the queue" in run.stdout
+
+
+def test_a_stock_answer_counts_the_same_28_days_as_the_reorder_it_sits_beside(planted_store: tuple[str, dict]) -> None:
+    """"stock of the alpaca throw" said 20 sold in the last 28 days while reorder #9 said 19: one window."""
+    url, _ = planted_store
+
+    async def go() -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        from tools.insights import stock
+
+        app = await create_app(make_settings(url))
+        try:
+            me = Principal.operator("demo")
+            reorders = await invoke(app.deps, me, "actions.list", kind="inventory.reorder", limit=10)
+            return [(await invoke(app.deps, me, "actions.get", action_id=a.id),
+                     await stock(app.deps, me, query=a.target.removeprefix("sku:"))) for a in reorders]
+        finally:
+            await app.close()
+
+    pairs = asyncio.run(go())
+    assert pairs
+    for detail, answer in pairs:
+        sku = detail["action"]["target"].removeprefix("sku:")
+        said = next(e for e in detail["action"]["evidence"] if e["metric"] == "units sold")
+        variant = next(v for v in answer["variants"] if v["sku"] == sku)
+        assert variant["sold_28d"] == said["value"], (sku, variant, said)
+        assert said["window"] in answer["source"], (said, answer["source"])

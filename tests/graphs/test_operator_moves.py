@@ -1,0 +1,96 @@
+"""Moving, holding and taking back, as a tester phrased them, checked on the store itself.
+
+"push the tshirt reorder to the 15th" offered to *approve* the reorder, and "yes" raised the purchase
+order; "actually scrap that rule" rejected the action the rule forbade and kept the rule; "push back
+the serving bowl reorder a couple weeks" snoozed until tomorrow ("no time given"); "hold it" after
+explaining a reorder offered to approve the reorder; a reason that named a product ("we dont sell
+backpacks") was read as a request to explain one; "y" and "yse" were not a yes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from graphs.language.intents import parse
+from policies.principal import Principal
+from server.app import App
+from tests.factories import proposal
+from tests.graphs.conftest import add_customer_orders
+from tools.actions import get_action, propose
+
+OP = Principal.operator("demo")
+CONTENT = Principal.for_agent("demo", "content")
+INVENTORY = Principal.for_agent("demo", "inventory")
+RISK = Principal.for_agent("demo", "risk")
+NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)  # a Monday
+
+
+async def _status(app: App, action_id: int) -> str:
+    return str((await get_action(app.deps, OP, action_id=action_id))["action"]["status"])
+
+
+def _pending(turn: Any) -> set[tuple[str, int | None]]:
+    return {(p["verb"], p.get("action_id")) for p in turn.pending or []}
+
+
+def test_moving_a_named_action_to_a_day_is_a_snooze() -> None:
+    for said, day in (("push the tote reorder to the 15th", 15), ("move the linen tote reorder to monday", 7),
+                      ("push back the tote reorder a couple weeks", 14), ("push the reorder till dec 15", 15)):
+        [intent] = parse(said, NOW)
+        assert intent.name == "snooze" and intent.until is not None and intent.until.day == day, (said, intent)
+    # a number that is not a day is a change, never a time
+    assert parse("push 9 to 30 units", NOW)[0].name == "edit_approve"
+    assert parse("push the price of 7 to 45", NOW)[0].name == "edit_approve"
+
+
+async def test_pushing_a_reorder_to_a_day_never_approves_it(agents_app: App) -> None:
+    reorder = (await propose(agents_app.deps, INVENTORY, proposal("inventory.reorder"))).action.id
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, "push the tote reorder to the 15th", thread="p1")
+    assert ("approve", reorder) not in _pending(turn), turn.reply
+    if turn.pending:
+        turn = await chat.send(OP, "yes", thread="p1")
+    assert await _status(agents_app, reorder) == "snoozed", turn.reply
+
+
+async def test_scrapping_a_rule_forgets_the_rule_and_decides_nothing(agents_app: App) -> None:
+    markdown = (await propose(agents_app.deps, INVENTORY, proposal("inventory.markdown"))).action.id
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, "never discount anything linen", thread="k1")
+    assert ("reject", markdown) in _pending(turn), turn.reply  # the rule offers to reject what it forbids
+    await chat.send(OP, "no", thread="k1")
+    turn = await chat.send(OP, "actually scrap that rule, i changed my mind", thread="k1")
+    assert "Forgotten" in turn.reply and ("reject", markdown) not in _pending(turn), turn.reply
+    await chat.send(OP, "yes", thread="k1")
+    assert await _status(agents_app, markdown) == "pending_approval"
+    turn = await chat.send(OP, "what rules do i have?", thread="k1")
+    assert "linen" not in turn.reply.lower(), turn.reply
+
+
+async def test_hold_it_is_a_fraud_hold_only_when_a_hold_is_in_view(agents_app: App) -> None:
+    reorder = (await propose(agents_app.deps, INVENTORY, proposal("inventory.reorder"))).action.id
+    hold = (await propose(agents_app.deps, RISK, proposal("risk.hold_order", target="order:#1042"))).action.id
+    chat = await agents_app.agents()
+    await chat.send(OP, f"explain {reorder}", thread="o1")
+    turn = await chat.send(OP, "hold it", thread="o1")
+    assert not turn.pending and await _status(agents_app, reorder) == "pending_approval", turn.reply
+    await chat.send(OP, f"explain {hold}", thread="o2")
+    turn = await chat.send(OP, "ok whatever, hold it", thread="o2")
+    assert _pending(turn) == {("approve", hold)}, turn.reply
+
+
+async def test_a_reason_may_name_things_and_a_short_yes_is_a_yes(agents_app: App) -> None:
+    title = (await propose(agents_app.deps, CONTENT, proposal())).action.id
+    hold = (await propose(agents_app.deps, RISK, proposal("risk.hold_order", target="order:#1042"))).action.id
+    chat = await agents_app.agents()
+    await chat.send(OP, f"reject {title}", thread="y1")
+    turn = await chat.send(OP, "we dont sell linen totes online, never have", thread="y1")
+    assert await _status(agents_app, title) == "rejected", turn.reply
+    await add_customer_orders(agents_app, "buyer@example.com", ["#1043"])
+    other = (await propose(agents_app.deps, RISK, proposal("risk.hold_order", target="order:#1043"))).action.id
+    for n, (yes, action) in enumerate((("y", hold), ("yse", other))):
+        turn = await chat.send(OP, f"approve {action}", thread=f"y{n + 2}")
+        assert _pending(turn) == {("approve", action)}, turn.reply
+        turn = await chat.send(OP, yes, thread=f"y{n + 2}")
+        assert await _status(agents_app, action) == "executed", (yes, turn.reply)
