@@ -22,7 +22,9 @@ KILL_ON = re.compile(r"\b(?:emergency stop|stop (?:all|every|everything|it all|e
 KILL_OFF = re.compile(r"\b(?:(?:release|lift|disengage|deactivate|disable|turn off|switch off|clear|reset|drop"
                        r"|unset) (?:the )?kil+ ?switch|kil+ ?switch (?:off|released)|(?:resume|restart|unpause"
                        r"|unfreeze|re-?enable) (?:all |the )?(?:executions?|everything|actions|work|the engine"
-                       r"|operations|agents))\b"
+                       r"|operations|agents)"
+                       # "ok false alarm, turn it back on" (offered, never done at once)
+                       r"|(?:turn|switch) (?:it|things|everything|stuff|it all) back on)\b"
                        # "resume", "ok I'm back, resume": the message ends on the word alone
                        r"|(?:^|[,.;!]\s*)(?:ok,? |okay,? |please |so |now )?(?:resume|unpause|unfreeze)"
                        r"(?: please| now)?[.!]*$"

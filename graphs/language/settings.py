@@ -78,7 +78,8 @@ def settings_in(t: str, original: str) -> Intent | None:
         # "I said autonomous", "I thought we were on autopilot": a complaint about the level, not a command
         return Intent("status", level=level_in(t), text=original)
     if has(r"autonom|supervis|autopilot|\bsemi[- ]?auto\b|run (?:it |things |stuff )?on (?:their|its) own|on autopilot"
-            r"|ask me (?:before|for) (?:everything|anything)|let (?:low[- ]risk )?(?:things|stuff|actions) run"
+            r"|ask me (?:before|for) (?:everything|anything)|let (?:the )?(?:low[- ]risk )?(?:things|stuff|actions|ones)"
+            r" (?:just )?(?:run|happen|go through)"
             # "let the agents auto-approve low risk stuff", "you can handle the small stuff yourself"
             r"|auto[- ]?approv|auto[- ]?execut|handle (?:the )?(?:small|little|low[- ]risk)\w* (?:stuff|things|ones)", t):
         return Intent("autonomy", level=level_in(t), text=original)

@@ -122,3 +122,17 @@ def test_more_of_what_a_tester_said_is_read_as_meant() -> None:
     [one] = parse("approve the tote bag meta description but not the t-shirt one, that copy is wrong", NOW)
     assert one.name == "approve" and one.ref is not None and one.ref.words == ("tote", "bag")
     assert parse("approve the mug one but not yet", NOW)[0].name == "hold_back"
+
+
+async def test_everything_means_the_whole_queue_and_back_on_is_offered(agents_app: App) -> None:
+    ids = {(await propose(agents_app.deps, CONTENT, proposal(
+        "content.rewrite_title", target=f"page:https://shop.example/products/linen-tote-{n}"))).action.id
+        for n in range(12)}
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, "show me everything", thread="e1")
+    assert {int(line.split("#")[1].split()[0]) for line in turn.reply.splitlines() if line.startswith("· #")} == ids
+    await chat.send(OP, "stop everything", thread="e2")
+    turn = await chat.send(OP, "ok false alarm, turn it back on", thread="e2")
+    assert _pending(turn) == {("kill_off", None)}, turn.reply  # offered, never done at once
+    assert (await get_status(agents_app.deps, OP))["kill_switch"]["engaged"]
+    assert parse("let the low risk stuff just happen on its own from now on", NOW)[0].name == "autonomy"

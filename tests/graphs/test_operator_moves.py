@@ -94,3 +94,13 @@ async def test_a_reason_may_name_things_and_a_short_yes_is_a_yes(agents_app: App
         assert _pending(turn) == {("approve", action)}, turn.reply
         turn = await chat.send(OP, yes, thread=f"y{n + 2}")
         assert await _status(agents_app, action) == "executed", (yes, turn.reply)
+
+
+async def test_a_day_said_after_a_snooze_with_no_time_moves_it(agents_app: App) -> None:
+    title = (await propose(agents_app.deps, CONTENT, proposal())).action.id
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, f"snooze {title}", thread="z1")
+    assert "No time given" in turn.reply and "say a day to move it" in turn.reply, turn.reply
+    turn = await chat.send(OP, "friday", thread="z1")
+    assert f"#{title} snoozed until Fri" in turn.reply, turn.reply
+    assert await _status(agents_app, title) == "snoozed"

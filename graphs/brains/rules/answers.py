@@ -46,7 +46,7 @@ def _decided(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]]
     lines = [render.decision_result(intent.name, r) for r in results]
     lines = [line for line in lines if line] + list(plan.get("notes") or [])
     if intent.name == "snooze" and not intent.until and any(r["ok"] for r in results):
-        lines.append("(No time given, so I snoozed until tomorrow 09:00.)")
+        lines.append("(No time given, so I snoozed until tomorrow 09:00; say a day to move it.)")
     ids = [r["args"].get("action_id") for r in results]
     return "\n".join(lines), [{"type": "action", "id": i} for i in ids if i]
 

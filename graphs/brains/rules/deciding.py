@@ -87,7 +87,9 @@ def plan_decision(intent: Intent, queue: list[dict[str, Any]], focus: list[int],
         notes.append(asks.batch_cut(found.ids[BATCH:], NOUN.get(name, name), total=len(found.ids)))
     return {**part, "focus": list(found.ids), "notes": notes, "left_out": list(found.left_out),
             "group": found.how in ("described", "place") and len(found.ids) > 1,
-            "last": remember(intent, ids=list(found.ids), candidates=[], awaiting=None)}, calls
+            # a snooze with no time ran until tomorrow: a day said next ("friday") moves it there
+            "last": remember(intent, ids=list(found.ids), candidates=[],
+                             awaiting="until" if name == "snooze" and not intent.until else None)}, calls
 
 
 def problem(intent: Intent, found: Resolved, queue: list[dict[str, Any]], verb: str, *, turn: Turn) -> str | None:

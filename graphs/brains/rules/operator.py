@@ -206,7 +206,8 @@ class OperatorPlan:
         total = len(items)
         if ref.position:
             items = items[ref.position - 1:ref.position] if ref.position > 0 else items[-1:]
-        limit = intent.limit or ref.count or 10
+        # "show me everything": the whole queue (up to 50 lines), not the best ten
+        limit = intent.limit or ref.count or (50 if ref.every else 10)
         shown = items[:limit]
         return {**part, "text": render.queue_list(shown, total=total, what=render.describe_list(intent)),
                 "focus": [i["id"] for i in shown], "refs": [i["id"] for i in shown],
