@@ -9,6 +9,7 @@ must wait is echoed and carried out by ``confirm`` when the operator answers yes
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -130,6 +131,10 @@ async def run_agent(agent: str, state: ChatState, runtime: Runtime[RunContext]) 
                                        "trace": trace, "asked": asked})
 
 
+#: a message that adds to the request before it: "and 9 too", "also the bowl one", "plus 12"
+_ADDS = re.compile(r"(?i)^\s*(?:(?:ok|oh)[\s,]+)?(?:and|also|plus)\b|\b(?:too|as well|also)[\s.!]*$")
+
+
 def _last_user(state: ChatState) -> str:
     for m in reversed(state.get("messages") or []):
         if m["role"] == "user":
@@ -182,6 +187,11 @@ def _end(agent: str, text: str, refs: list[dict[str, Any]], scratch_all: dict[st
     answered = ran and said is not None and not said.get("verbs") and not said.get("named") and not any(
         k.split(":")[1:2] == [str(p.get("action_id"))] for k in ran_keys for p in previous)
     pending = new or ([] if (ran and not answered) or moved_on else previous)
+    replaced = [p for p in previous if p["key"] not in {n["key"] for n in new}] if new else []
+    if replaced and {p.get("verb") for p in replaced} <= {n.get("verb") for n in new} and _ADDS.search(
+            _last_user(state)):
+        # "approve 8" — "Approve #8?" — "and 9 too": the question grows; it is asked again whole
+        pending, replaced = replaced + new, []
     if agent != "ceo_front":
         pending = []
     if pending:
@@ -193,6 +203,10 @@ def _end(agent: str, text: str, refs: list[dict[str, Any]], scratch_all: dict[st
         if len(done) < len(previous):  # what ran was something else, or only part of what was asked
             text = text.rstrip() + ("\n(The rest of the earlier question is dropped: not done.)" if done
                                     else "\n(The earlier question is dropped: nothing of it was done.)")
+    if replaced and pending:
+        text = text.rstrip() + ("\n(The earlier question about " + ", ".join(f"#{p['action_id']}" if "action_id" in p
+                                                                     else p.get("label", "it") for p in replaced)
+                                + " is dropped: nothing of it was done.)")
     if not text.strip():
         # never an empty reply, whatever the brain: a turn with nothing to say says so
         text = "(No reply was written for this turn; nothing waits for you. Say \"help\" to see what I can do.)"

@@ -212,6 +212,11 @@ async def resolve(ctx: RunContext, call: ToolCall, verb: Verb) -> tuple[Command,
         args.setdefault("reason", "from the conversation")
         command = Command(verb, setting=verb is Verb.KILL_ON)
         item = {"key": verb.value, "label": "the kill switch", "risk_tier": RiskTier.HIGH.value}
+        if verb is Verb.KILL_OFF:
+            # a yes runs what was approved while the switch was on: the question names it
+            waiting = [i for i in await queue_for(ctx) if i["status"] in ("approved", "auto_approved")]
+            item["runs"] = [f"#{i['id']} ({short_label(i['title'], i['target'], i.get('subject', ''))})"
+                            for i in waiting]
     elif verb is Verb.AUTONOMY:
         status = await get_status(ctx.deps, ctx.principal)
         level = str(args.get("level"))
@@ -371,7 +376,11 @@ def echo(items: list[dict[str, Any]]) -> str:
         elif verb == Verb.AUTONOMY.value:
             lines.append(f"Change {group[0]['label']}?")
         elif verb == Verb.KILL_OFF.value:
-            lines.append("Release the kill switch, so approved work runs again?")
+            runs = group[0].get("runs") or []
+            lines.append("Release the kill switch, so approved work runs again?" + (
+                f" {_join(runs[:10])}{f' and {len(runs) - 10} more' if len(runs) > 10 else ''} will then run"
+                "; say no to keep them held." if runs
+                else " Nothing approved is waiting to run."))
         elif verb == Verb.DELEGATE.value:
             lines.append(f"{word} {_join([p['label'] for p in group])} now?")
         elif verb == Verb.WORKFLOW.value:

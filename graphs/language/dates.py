@@ -256,3 +256,14 @@ def period_in(text: str, now: datetime | None = None, *, default: str = "7d") ->
         year = now.year if month <= now.month else now.year - 1  # the latest such month: data is in the past
         return f"{year}-{month:02d}"
     return default
+
+
+_TIME_WORDS = re.compile(r"(?i)\b((?:until|till|til|after|before|through|up to)\s+.+?)\s*(?:[,.;]|\s(?:because|since"
+                         r"|as|due to|cuz|bc)\b|$)|\b(?:push|move|delay|reschedule|shift|put off)\b.*?\b(to\s+.+?)"
+                         r"\s*(?:[,.;]|\s(?:because|since|as|due to|cuz|bc)\b|$)")
+
+
+def time_words(original: str) -> str | None:
+    """"snooze 12 until the sale is over": the words that name the time, when no date could be read in them."""
+    m = _TIME_WORDS.search(original)
+    return (m.group(1) or m.group(2)).strip() if m else None

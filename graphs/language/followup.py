@@ -35,6 +35,7 @@ _ASKS_TO_SEE = re.compile(r"^(?:please |ok |so |first |but )*(?:explain|why|show
 _CORRECTS = re.compile(r"\bi (?:said|meant|wanted|asked (?:you )?(?:to|for))\s+(?:you to\s+|to\s+)?"
                        r"(reject|decline|approve|snooze)\b")
 _VERB_OF = {"decline": "reject"}
+_ADDING = re.compile(r"^(?:and|also|plus)\b|\b(?:too|as well)[.!]*$")
 _ONLY_A_NAME = re.compile(r"^(?:(?:no|sorry|oops),? )?(?:i meant |i mean )?(?:the|that|this) [\w\s-]{0,40}?\bones?[.!]*$")
 #: an answer to "why do you reject it?" that calls the rejection off
 _CALLS_OFF = re.compile(r"^(?:(?:no|wait|hold on|hang on|stop|cancel|nvm|never ?mind|forget it|scratch that|dont|don't"
@@ -181,7 +182,9 @@ def _continue(intent: Intent, t: str, message: str, last: dict[str, Any], pendin
         verb = "edit_approve"  # "the grey one but 20% off", answering "which one should I approve?"
     return replace(intent, name=str(verb), ids=ids, ref=ref, reason=last.get("reason"), params=params,
                    until=datetime.fromisoformat(until) if until else None,
-                   among=tuple(last.get("candidates") or ()) if last.get("awaiting") == "which" else ())
+                   # "and the t-shirt one too" while "which bowl?" waits: another action, looked for in the whole queue
+                   among=tuple(last.get("candidates") or ()) if last.get("awaiting") == "which"
+                   and not _ADDING.search(t) else ())
 
 
 def remember(intent: Intent, *, ids: list[int], candidates: list[int], awaiting: str | None) -> dict[str, Any]:

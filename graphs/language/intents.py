@@ -22,8 +22,9 @@ from datetime import datetime
 from functools import lru_cache
 
 from graphs.language.confirm import KILL_ON, is_acknowledgement, strip_markup
-from graphs.language.dates import parse_when
+from graphs.language.dates import parse_when, time_words
 from graphs.language.edits import asks_change
+from graphs.language.holds import holds_in
 from graphs.language.intent import Intent
 from graphs.language.normalize import normalize
 from graphs.language.questions import question, reading
@@ -178,11 +179,6 @@ def _head(t: str) -> str:
 _WRITES = frozenset({"approve", "edit_approve", "reject", "snooze", "rollback"})
 
 
-_RELEASE = re.compile(r"^(?:(?:please|ok|okay|so|actually|just|now|then|can you|could you|yeah)[, ]+)*"
-                      r"(?:release|unhold|un-hold|lift the hold on|let)\s+(?:the\s+)?"
-                      r"(?:hold\s+on\s+)?(?:order\s*)?#?\s?(\d{3,})\b(?:\s+(?:go|ship|through|out))?")
-
-
 _EXCEPT_REF = re.compile(r"\s*,?\s*\b(?:except(?: for)?|but not|apart from|other than|excluding|bar|not)\s+(?:for\s+)?"
                          r"(?:the\s+)?(?P<what>.+)$")
 
@@ -215,62 +211,10 @@ def _except_ref(head: str, names: frozenset[str] | None) -> tuple[str, tuple[str
     return (before, out + words) if out or words else (head, ())
 
 
-_UNSNOOZE = re.compile(r"^(?:please |ok |so |actually |now |just |oh )*(?:un-?snooze|wake(?: up)?|bring (?:back\b"
-                       r"|#?\d+ back\b|it back|them back)|resurface)")
-#: "put 10 on hold till thursday", "hold 8 for now": an action (a small number), not an order, set aside
-_ON_HOLD = re.compile(r"^(?:please )?(?:put\s+#?(\d{1,3})\s+on hold"
-                      r"|hold\s+#?(\d{1,3})(?=\s+(?:for|till|until|til|to)\b))")
-#: "let them ship", "let it through", "let both go": the holds meant are released
-_LET_SHIP = re.compile(r"\blet (?:it|them|that|those|these|both|this|the orders?|the two)(?: (?:one|ones|orders?))?"
-                       r" (?:ship|go|through|out|be)\b")
-#: "dont hold 9315, it's a regular customer": the hold on that order is not wanted
-_DONT_HOLD = re.compile(r"^(?:please )?(?:don'?t|dont|do not|no need to|i'?d rather not|i would rather not|rather not"
-                        r"|let'?s not|we shouldn'?t|no point in|there'?s no need to)\s+hold(?:ing)?\s+"
-                        r"(?:order\s*)?#?\s?"
-                        r"(\d{3,})\b")
-
-
-#: "hold it", "ok whatever, hold both of them", "hold those two": the fraud holds in view, approved
-_HOLD_THEM = re.compile(r"^(?:(?:ok|okay|so|then|fine|whatever|yeah|right|alright|just)[, ]+)*(?:please )?"
-                        r"(?:hold|put (?:a )?hold on)\s+(?P<what>it|that|this|them|both(?: of them)?|those|these"
-                        r"|(?:the|those|these|both) (?:two|orders?|ones?)|the (?:two|both) (?:orders?|ones?))"
-                        r"(?:\s+(?:please|pls|too|as well))?[.!]*$")
-
-
 def _clause(t: str, original: str, now: datetime, names: frozenset[str] | None) -> Intent:
-    m = re.match(r"^(?:please )?(?:hold|put (?:a )?hold on)\s+(?:order\s*)?#?\s?(\d{3,})\b", t)
-    if m:
-        return Intent("approve", ref=Ref(kind="risk.hold_order", words=("#" + m.group(1),)))
-    m = _HOLD_THEM.match(t)
-    if m:  # never a snooze ("hold 8 for now" is one) and never a guess at another kind: the holds in view
-        return Intent("approve", ref=replace(ref_in(m.group("what"), names=names) or Ref(focus=True),
-                                             kind="risk.hold_order"))
-    if _UNSNOOZE.match(t):
-        # ending a snooze early: the snoozed action can be decided on now; it is never snoozed again
-        ids = ids_in(t)
-        return Intent("unsnooze", ids=ids, ref=None if ids else (ref_in(t, names=names) or Ref(focus=True)))
-    m = re.match(r"^(?:please )?put (?!#?\d)(.+?) on hold\b", t)
-    if m and ref_in(m.group(1), names=names) is not None:  # "put the bowl reorder on hold (till …)"
-        until = parse_when(t, now)
-        return Intent("snooze", ref=ref_in(m.group(1), names=names), until=until,
-                      when_said=None if until else _time_words(original))
-    m = _ON_HOLD.match(t)
-    if m:  # "put 10 on hold till thursday": an action (not an order) set aside
-        until = parse_when(t, now)
-        return Intent("snooze", ids=(int(m.group(1) or m.group(2)),), until=until,
-                      when_said=None if until else _time_words(original))
-    if _LET_SHIP.search(t) and not ids_in(t):
-        # "both of them look fine, let them ship": the holds shown are not wanted (echoed, never run at once)
-        return Intent("release", ref=replace(ref_in(t, names=names) or Ref(focus=True), kind="risk.hold_order"),
-                      reason=reason_in(original, r"ship|go|through|out|fine|legit|ok"), text=original)
-    m = re.match(r"^(?:please )?release\s+#?(\d{1,3})\b", t)
-    if m:  # "release 24": the action's number; it is released if it is a hold
-        return Intent("release", ids=(int(m.group(1)),), reason=reason_in(original, "release"), text=original)
-    m = _RELEASE.match(t) or _DONT_HOLD.match(t)
-    if m and (not t.startswith("let") or re.search(r"\b(?:go|ship|through|out)\b", m.group(0))):
-        # "release order 9315": not holding it (a hold waiting is rejected, one in force rolled back); echoed
-        return Intent("release", ref=Ref(kind="risk.hold_order", words=("#" + m.group(1),)),
-                      reason=reason_in(original, r"release|unhold|un-hold|let|ship|through|go|out|hold"), text=original)
+    held = holds_in(t, original, now, names)
+    if held is not None:
+        return held
     # "approve everything except the holds, the reorders and the markdowns": the exception, commas and all
     kept, excluding = _except_ref(t, names)
     head = _head(kept)
@@ -290,7 +234,7 @@ def _clause(t: str, original: str, now: datetime, names: frozenset[str] | None) 
     if verb == "snooze" and re.match(r"^(?:please |ok |so )?(?:approve|go ahead|ship|execute)\b", t):
         # "approve the markdown … only until christmas": nothing runs for a limited time; asked, never snoozed
         return Intent("time_limited", ids=ids, ref=None if ids else ref, text=original,
-                      when_said=_time_words(original))
+                      when_said=time_words(original))
     if ref is None and names is not None and not ids and verb in _WRITES:
         # "approve the xyz instead": a name the store has nothing by is still a name the operator said; it
         # resolves to nothing (and is said so), never to whatever was shown last
@@ -321,32 +265,38 @@ def _decision(verb: str | None, t: str, original: str, now: datetime, ids: tuple
         until = (parse_when(said[corrected[-1].end():], now) if corrected else None) or parse_when(said, now)
         return Intent("snooze", ids=ids, ref=None if ids else ref, until=until,
                       reason=because.group(1).strip(" .") if because else None,
-                      when_said=None if until else _time_words(original))
+                      when_said=None if until else time_words(original))
     if verb == "reject":
         words = r"reject|decline|deny|veto|turn down|no to|nope|skip|drop|kill|cancel|bin|scrap|ditch|nix"
         return Intent("reject", ids=ids, ref=None if ids else ref, reason=reason_in(original, words) or reason_in(t, words))
     if verb in ("approve", "edit_approve"):
         head = _head(t)  # "approve 12, we need more stock": the reason asks no change
         params = params_in(head, original)
-        if params or asks_change(head):
+        if params or asks_change(head) or _unread_number(head, ids, ref):
             # a change that cannot be read stays an edit (with nothing in it): the brain asks, never approves as is
             return Intent("edit_approve", ids=ids, ref=None if ids else ref, params=params, text=original)
         return Intent("approve", ids=ids, ref=None if ids else (ref or Ref(focus=True)))
     return None
 
 
-_TIME_WORDS = re.compile(r"(?i)\b((?:until|till|til|after|before|through|up to)\s+.+?)\s*(?:[,.;]|\s(?:because|since"
-                         r"|as|due to|cuz|bc)\b|$)|\b(?:push|move|delay|reschedule|shift|put off)\b.*?\b(to\s+.+?)"
-                         r"\s*(?:[,.;]|\s(?:because|since|as|due to|cuz|bc)\b|$)")
+#: numbers an approval may carry that are neither an action nor a change: an order's name, a place or a count in
+#: a list, a day, a time, a version
+_NOT_A_CHANGE = re.compile(r"#\s?\d{3,}|\border\s*#?\s?\d{3,}|\b(?:top|first|last|bottom|best|next|all)\s+\d+"
+                           r"|\b\d+(?:st|nd|rd|th)\b|\b\d{1,2}(?::\d{2})?\s*(?:am|pm)\b|\b\d{1,2}:\d{2}\b"
+                           r"|\bversion\s+\d+|\bv\d+\b|\b\d{4}-\d{2}-\d{2}\b")
 
 
-def _time_words(original: str) -> str | None:
-    """"snooze 12 until the sale is over": the words that name the time, when no date could be read in them."""
-    m = _TIME_WORDS.search(original)
-    return (m.group(1) or m.group(2)).strip() if m else None
+def _unread_number(head: str, ids: tuple[int, ...], ref: Ref | None) -> bool:
+    """"approve 7 but 15": a number beside an approval that is neither the action nor a change read from it.
+    The approval becomes an edit with nothing in it, so the brain asks; it never runs as proposed."""
+    # what a condition or an exception says is not a change: "only if it's under 40 units", "all except 7"
+    said = re.sub(r"\b(?:if|unless|provided|as long as|assuming|only when)\b.*$", " ", head)
+    said = _EXCEPT_REF.sub(" ", said)
+    left = {int(n) for n in re.findall(r"\d+", _NOT_A_CHANGE.sub(" ", said))}
+    return bool(left - set(ids) - ({ref.count} if ref is not None and ref.count else set()))
 
 
-_MONTHS = r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|am\b|pm\b|:"
+_DAY_WORDS = r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|am\b|pm\b|:"
 #: moving an action in time ("push 19 back to monday", "move 19 to next week") is a snooze, never an approval
 _MOVED = re.compile(r"\b(?:push|move|delay|reschedule|shift|put off)\b(?:\s+(?:back|out|off)\b)?"
                     # "push the tshirt reorder to the 15th": the action may be named in a few words
@@ -354,7 +304,7 @@ _MOVED = re.compile(r"\b(?:push|move|delay|reschedule|shift|put off)\b(?:\s+(?:b
                     r"\s+(?:back\s+|out\s+|off\s+)?(?:to|till|until|til|after|by|next|(?:a|an|one|two|three|four|\d+"
                     r"|a couple(?: of)?|couple(?: of)?|a few|few)\s+(?:day|week|wk|fortnight|month)s?)\b"
                     # "push the price to 45", "move it to 30 units": a number that is not a day is not a time
-                    r"(?!\s+\d+(?:\.\d+)?(?!\d|st\b|nd\b|rd\b|th\b|\s*(?:" + _MONTHS + r")))(?!\s+[$€£])")
+                    r"(?!\s+\d+(?:\.\d+)?(?!\d|st\b|nd\b|rd\b|th\b|\s*(?:" + _DAY_WORDS + r")))(?!\s+[$€£])")
 
 
 def _verb(t: str, ids: tuple[int, ...], ref: Ref | None) -> str | None:

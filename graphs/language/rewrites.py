@@ -184,8 +184,26 @@ def _minded(text: str) -> str:
     return _MIND.sub(lambda m: m.group(1) + _STEM.get(m.group(2).lower(), m.group(2)), text)
 
 
+_RANGE = re.compile(r"(?i)\b(approve|reject|decline|undo|explain|show)\s+#?(\d{1,6})\s*(?:-|–|to|through|thru)\s*#?"
+                    r"(\d{1,6})\b(?!\s*(?:%|percent|units?|pcs|st\b|nd\b|rd\b|th\b|days?|weeks?))")
+#: "approve 9 x 20": a quantity, as the reorders' own titles write it ("Reorder 37 x …")
+_TIMES = re.compile(r"(?i)\b(approve|ok|go with|order|reorder)\s+#?(\d{1,6})\s*[x×]\s*(\d{1,6})\b(?!\s*(?:%|percent))")
+
+
+def _ranges(text: str) -> str:
+    """"approve 15-17 except 16" -> "approve 15, 16 and 17 except 16": a short range written out, so what
+    it leaves out can be taken out."""
+    def out(m: re.Match[str]) -> str:
+        first, last = int(m.group(2)), int(m.group(3))
+        if not 0 < last - first < 20:
+            return m.group(0)
+        numbers = [str(n) for n in range(first, last + 1)]
+        return f"{m.group(1)} {', '.join(numbers[:-1])} and {numbers[-1]}"
+    return _TIMES.sub(r"\1 \2 with \3 units", _RANGE.sub(out, text))
+
+
 def rewrite(text: str) -> str:
     """The message as the operator finally meant it: verdicts made verbs, the last request after a change of
     mind, numbers taken back replaced, numbers excepted taken out, each action's own change made its own
     request."""
-    return _each_its_own(_excepted(_corrected(_last_word(_verdicts(_minded(text))))))
+    return _each_its_own(_excepted(_corrected(_last_word(_verdicts(_ranges(_minded(text)))))))

@@ -83,8 +83,8 @@ def settings_in(t: str, original: str) -> Intent | None:
             # "let the agents auto-approve low risk stuff", "you can handle the small stuff yourself"
             r"|auto[- ]?approv|auto[- ]?execut|handle (?:the )?(?:small|little|low[- ]risk)\w* (?:stuff|things|ones)", t):
         return Intent("autonomy", level=level_in(t), text=original)
-    if has(r"^(?:please )?forget\b|\b(?:" + _UNDO_RULE + r") (?:the |my |that |this )?(?:\w+ )?"
-            r"(?:preference|rule)\b", t):
+    if has(r"^(?:please )?forget\b|\b(?:" + _UNDO_RULE + r") (?:the |my |that |this )?(?:[\w'-]+ ){0,4}?"
+            r"(?:preference|rule)s?\b", t):
         # "actually scrap that rule, i changed my mind": the rule, never a decision on what it forbids
         m = re.search(r"(?i)(?:forget|" + _UNDO_RULE + r")(?: the| my| that)?(?: rule| preference)?"
                       r"(?: about| on| for| that)?\s+([^,.;!]+?)(?: rule| preference)?(?:[,.;!].*)?$", original)

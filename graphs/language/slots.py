@@ -164,7 +164,9 @@ _NOT_IDS = re.compile(
     r"|\b\d+\s*(?:units?|pcs|pieces|items? of|days?|weeks?|wks?|months?|mos?|mths?|years?|yrs?|hours?|hrs?"
     r"|minutes?|mins?|x\b)|\b\d+\s+per\s+(?:day|wk|week|month|mo|year|yr)\b"
     r"|\b(?:top|first|last|bottom)\s+\d+\b"
-    r"|\bquantity\s+(?:to\s+|of\s+)?\d+|\border\s+#?\s?\d+|\bnw-\d+(?:-\d+)?"
+    r"|\bquantity\s+(?:to\s+|of\s+)?\d+|\bqty\s*:?\s*\d+|\b\d+\s+of\s+(?:them|those|these|the|my)\b"
+    r"|\bbut\s+(?:(?:just|only|order|get|buy)\s+)?\d+\b(?!\s*(?:and|&|,|too|as well|also|#))"
+    r"|\border\s+#?\s?\d+|\bnw-\d+(?:-\d+)?"
     r"|\bprice\s+(?:to\s+|at\s+|=\s*)?\d[\d,.]*|\bpriced\s+(?:at\s+)?\d[\d,.]*|\brun\s+#?\d+"
     r"|\b\d{1,2}(?::\d{2})?\s*(?:am|pm)\b|\b\d+(?:st|nd|rd|th)\b|\b\d+\s*(?:oz|in|cm|mm|kg|g)\b"
     r"|\b(?:all|the|these|those|both|my|next|other|bottom)\s+\d+\b|\b(?:instead of|rather than)\s+\d+"
@@ -366,7 +368,10 @@ def params_in(text: str, original: str) -> dict[str, Any]:
     if m:  # "make it 25": the one amount of whatever is edited (fit to the action's kind when it is decided)
         params["amount"] = float(m.group(1))
     m = re.search(r"(\d+(?:\.\d+)?)\s*(?:%|percent)", text)
-    if m and has(r"\b(off|markdown|mark it down|discount|instead|only|but|make (?:it|that))\b", text):
+    if m and (has(r"\b(off|markdown|mark it down|discount|instead|only|but|make (?:it|that))\b", text) or re.search(
+            # "approve 5 at 10%", "approve 7 (15%)", "approve 7, 15% not 20": the depth asked, right by the action
+            r"(?:\b(?:at|to|with|for)\s+|\(\s*|^(?:\w+\s+){0,2}#?\d{1,6},?\s+)" + re.escape(m.group(1)) + r"\s*(?:%|percent)",
+            text)):
         params["percent_off"] = float(m.group(1))
     m = (re.search(r"\bprice\b(?:\s+of\s+#?\d+)?\s*(?:to|at|=|:|of)?\s*[$€£]?\s*(\d+(?:[.,]\d{1,2})?)(?!\s*%)", text)
          or re.search(r"\b(?:priced|at|to)\s+[$€£]\s*(\d+(?:[.,]\d{1,2})?)", text)
@@ -376,6 +381,10 @@ def params_in(text: str, original: str) -> dict[str, Any]:
     m = re.search(r"\b(\d+)\s*(?:units|pcs|pieces)\b(?!\s+(?:left|remaining|in stock|on hand))"
                   r"|\bquantity\s+(?:to\s+|of\s+)?(\d+)\b|\border\s+(\d+)\s+instead\b"
                   r"|(?<=\d)\s+with\s+(\d+)\b(?!\s*(?:%|percent|[.,]\d|\w))"  # "approve 11 with 200"
+                  # "approve 10 qty 25", "approve 8, 20 of them", "approve 6 but just 12", "approve 8 but order 60"
+                  r"|\bqty\s*:?\s*(\d+)\b|(?<!\bfirst\s)(?<!\btop\s)(?<!\blast\s)(?<!\bnext\s)\b(\d+)\s+of\s+(?:them|those|these)\b"
+                  r"|\bbut\s+(?:just|only|order|get|buy)\s+(\d+)\b(?!\s*(?:%|percent|fewer|less|more|extra|additional"
+                  r"|other|on top))"
                   # "only 30" is a quantity; "only 3 left (in stock)" is a fact about stock
                   r"|\bonly\s+(\d+)\b(?!\s*%)(?!\s+(?:\w+\s+)?(?:left|remaining|in stock|on hand|sold|a (?:day|week|wk)"
                   r"|per|orders?))", text)

@@ -136,3 +136,19 @@ async def test_everything_means_the_whole_queue_and_back_on_is_offered(agents_ap
     assert _pending(turn) == {("kill_off", None)}, turn.reply  # offered, never done at once
     assert (await get_status(agents_app.deps, OP))["kill_switch"]["engaged"]
     assert parse("let the low risk stuff just happen on its own from now on", NOW)[0].name == "autonomy"
+
+
+def test_traffic_figures_say_they_are_the_whole_stores() -> None:
+    from graphs.brains.rules.store_answers import traffic
+    from graphs.language.intent import Intent
+
+    side = {"sessions": 34132, "purchases": 669, "conversion": 0.0196}
+    result = [{"ok": True, "content": {"available": True, "label": "last week", "previous_label": "the week before",
+                                       "current": side, "previous": side, "source": "GA4",
+                                       "imported_to": "2026-11-29", "window": {
+                                           "this": ["2026-11-23", "2026-11-29"], "last": ["2026-11-16", "2026-11-22"]}}}]
+    page, _ = traffic(Intent("traffic", text="how many sessions did the umber throw blanket page get last week"), {},
+                      result, {})
+    assert page.startswith("These are the whole store's figures") and "34,132 sessions" in page, page
+    store, _ = traffic(Intent("traffic", text="how many visitors did we get last week"), {}, result, {})
+    assert store.startswith("Whole store: last week"), store

@@ -104,3 +104,85 @@ async def test_a_day_said_after_a_snooze_with_no_time_moves_it(agents_app: App) 
     turn = await chat.send(OP, "friday", thread="z1")
     assert f"#{title} snoozed until Fri" in turn.reply, turn.reply
     assert await _status(agents_app, title) == "snoozed"
+
+
+def test_numbers_beside_an_approval_are_read_or_asked_about_never_dropped() -> None:
+    def read(said: str) -> list[tuple[str, tuple[int, ...], dict[str, Any]]]:
+        return [(i.name, i.ids, i.params) for i in parse(said, NOW)]
+
+    assert read("approve 15-17 except 16") == [("approve", (15, 17), {})]
+    assert read("approve 15 to 17 except 16") == [("approve", (15, 17), {})]
+    assert read("approve 9 x 20") == [("edit_approve", (9,), {"quantity": 20})]
+    for said, params in (("approve 5 at 10%", {"percent_off": 10.0}), ("approve 7 (15%)", {"percent_off": 15.0}),
+                         ("approve 7, 15% not 20", {"percent_off": 15.0}), ("approve 10 qty 25", {"quantity": 25}),
+                         ("approve 8 but order 60", {"quantity": 60}), ("approve 6 but just 12", {"quantity": 12}),
+                         ("approve 8, 20 of them", {"quantity": 20})):
+        assert read(said) == [("edit_approve", (int(said.split()[1].strip(",")),), params)], said
+    # a number that is neither the action nor a change read from it: an edit with nothing in it (asked about)
+    assert read("approve 7 but 15") == [("edit_approve", (7,), {})]
+    # what is not a change stays a plain approval
+    for said in ("approve 12 and 13", "approve 13, conversion fell 15%", "approve 12 but 13 too", "approve order 9315",
+                 "approve the top 3", "approve version 2 of 12"):
+        assert parse(said, NOW)[0].name == "approve", said
+
+
+async def test_an_edit_said_beside_an_approval_is_applied_or_nothing_runs(agents_app: App) -> None:
+    markdown = (await propose(agents_app.deps, INVENTORY, proposal("inventory.markdown"))).action.id
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, f"approve {markdown} at 10%", thread="x1")
+    assert _pending(turn) == {("edit_approve", markdown)} and "percent off 10" in turn.reply, turn.reply
+    await chat.send(OP, "yes", thread="x1")
+    found = await get_action(agents_app.deps, OP, action_id=markdown)
+    assert found["action"]["params"]["percent_off"] == 10 and found["action"]["status"] == "executed"
+    title = (await propose(agents_app.deps, CONTENT, proposal())).action.id
+    turn = await chat.send(OP, f"approve {title} but 15", thread="x2")
+    assert await _status(agents_app, title) == "pending_approval" and "nothing was approved" in turn.reply, turn.reply
+
+
+async def test_removing_a_rule_named_in_several_words_forgets_it(agents_app: App) -> None:
+    markdown = (await propose(agents_app.deps, INVENTORY, proposal("inventory.markdown"))).action.id
+    chat = await agents_app.agents()
+    await chat.send(OP, "never discount linen totes", thread="d1")
+    await chat.send(OP, "no", thread="d1")
+    turn = await chat.send(OP, "remove the linen tote rule", thread="d1")
+    assert "Forgotten" in turn.reply and "why you reject" not in turn.reply, turn.reply
+    assert await _status(agents_app, markdown) == "pending_approval"
+
+
+async def test_releasing_the_kill_switch_names_what_will_then_run(agents_app: App) -> None:
+    title = (await propose(agents_app.deps, CONTENT, proposal())).action.id
+    chat = await agents_app.agents()
+    await chat.send(OP, "stop everything", thread="r1")
+    await chat.send(OP, f"approve {title}", thread="r1")
+    assert await _status(agents_app, title) == "approved"
+    turn = await chat.send(OP, "resume", thread="r1")
+    assert f"#{title} (" in turn.reply and "will then run" in turn.reply, turn.reply
+    await chat.send(OP, "no", thread="r1")
+    assert await _status(agents_app, title) == "approved"
+
+
+async def test_and_one_more_too_adds_to_the_question_and_a_new_one_says_what_it_drops(agents_app: App) -> None:
+    hold = (await propose(agents_app.deps, RISK, proposal("risk.hold_order", target="order:#1042"))).action.id
+    await add_customer_orders(agents_app, "buyer@example.com", ["#1043"])
+    other = (await propose(agents_app.deps, RISK, proposal("risk.hold_order", target="order:#1043"))).action.id
+    chat = await agents_app.agents()
+    await chat.send(OP, f"approve {hold}", thread="a1")
+    turn = await chat.send(OP, f"and {other} too", thread="a1")
+    assert _pending(turn) == {("approve", hold), ("approve", other)}, turn.reply
+    await chat.send(OP, "yes", thread="a1")
+    assert await _status(agents_app, hold) == "executed" and await _status(agents_app, other) == "executed"
+
+
+async def test_a_new_request_says_the_question_it_replaces_is_dropped(agents_app: App) -> None:
+    hold = (await propose(agents_app.deps, RISK, proposal("risk.hold_order", target="order:#1042"))).action.id
+    await add_customer_orders(agents_app, "buyer@example.com", ["#1043"])
+    other = (await propose(agents_app.deps, RISK, proposal("risk.hold_order", target="order:#1043"))).action.id
+    chat = await agents_app.agents()
+    await chat.send(OP, f"approve {hold}", thread="a2")
+    turn = await chat.send(OP, f"approve {other}", thread="a2")
+    assert _pending(turn) == {("approve", other)} and f"question about #{hold} is dropped" in turn.reply, turn.reply
+
+
+def test_unsnooze_names_its_number_whatever_follows() -> None:
+    for said in ("unsnooze 8 please", "actually unsnooze 8, i want to do it now", "bring 8 back"):
+        assert [(i.name, i.ids) for i in parse(said, NOW)] == [("unsnooze", (8,))], said

@@ -207,7 +207,8 @@ class OperatorPlan:
         if ref.position:
             items = items[ref.position - 1:ref.position] if ref.position > 0 else items[-1:]
         # "show me everything": the whole queue (up to 50 lines), not the best ten
-        limit = intent.limit or ref.count or (50 if ref.every else 10)
+        whole = ref.every and not (ref.agent or ref.kind or ref.risk or ref.words or intent.status)
+        limit = intent.limit or ref.count or (50 if whole else 10)
         shown = items[:limit]
         return {**part, "text": render.queue_list(shown, total=total, what=render.describe_list(intent)),
                 "focus": [i["id"] for i in shown], "refs": [i["id"] for i in shown],

@@ -193,7 +193,12 @@ def traffic(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
     def rate(p: dict[str, Any]) -> str:
         return "no sessions" if p["conversion"] is None else f"{p['conversion']:.2%} converted"
 
-    return (f"{r['label'][0].upper()}{r['label'][1:]} ({_span(window['this'])}): {this['sessions']:,.0f} sessions, "
+    # the figures are the whole store's: a question about one page is told so, never answered as if for it
+    one_page = re.search(r"\b(?:page|product|that one|this one)\b|/\w", intent.text or "")
+    note = ("These are the whole store's figures (I have no per-page traffic answer here; a page's own sessions "
+            "are in the evidence of its actions, e.g. \"explain\" one). ") if one_page else "Whole store: "
+    label = r["label"][0].upper() + r["label"][1:] if note.endswith(". ") else r["label"]
+    return (f"{note}{label} ({_span(window['this'])}): {this['sessions']:,.0f} sessions, "
             f"{this['purchases']:,.0f} purchases, {rate(this)}. {r['previous_label'][0].upper()}"
             f"{r['previous_label'][1:]} ({_span(window['last'])}): {last['sessions']:,.0f} sessions, "
             f"{last['purchases']:,.0f} purchases, {rate(last)}. Source: {r['source']} (imported to "
