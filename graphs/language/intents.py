@@ -194,7 +194,7 @@ def _except_ref(head: str, names: frozenset[str] | None) -> tuple[str, tuple[str
     if m is None:
         return head, ()
     before = head[:m.start()]
-    ref = ref_in(before, names=None if names is None else names)
+    ref = ref_in(before, names=names)
     what = m.group("what")
     if ref is not None and ref.words and not (ref.every or ref.several or ref.rest or ref.count or ref.plural
                                               or ref.focus) and _OTHER_ONE.match(what):
