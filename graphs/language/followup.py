@@ -59,7 +59,18 @@ def follow_up(intents: list[Intent], message: str, facts: dict[str, Any], *, now
     offered = _counter_offer(t, pending or last.get("narrowable") or [])
     if offered is not None:
         return [offered]
-    return [_continue(i, t, message, last, pending) for i in intents]
+    return [_same_reason(_continue(i, t, message, last, pending), last) for i in intents]
+
+
+#: "reject 10, same reason", "ditto": the reason given just before, never the words "same reason"
+_SAME = re.compile(r"(?i)^(?:(?:for )?(?:the )?same(?: reason| thing)?(?: as (?:before|above|last time|the last one|for \S+))?"
+                   r"|ditto|as before|same again|likewise)[.!]*$")
+
+
+def _same_reason(intent: Intent, last: dict[str, Any]) -> Intent:
+    if intent.name != "reject" or not intent.reason or not _SAME.match(intent.reason.strip()):
+        return intent
+    return replace(intent, reason=last.get("reason") or None)  # no reason before: asked for one
 
 
 def _correction(intents: list[Intent], t: str, last: dict[str, Any], pending: list[dict[str, Any]],

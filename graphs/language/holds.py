@@ -44,11 +44,20 @@ _HOLD_THEM = re.compile(r"^(?:(?:ok|okay|so|then|fine|whatever|yeah|right|alrigh
                         r"(?:\s+(?:please|pls|too|as well))?[.!]*$")
 
 
+#: "hold 24", "hold 24 and 23": nothing after the numbers ("hold 8 for now" is a snooze, "hold 9315" an order)
+_HOLD_BY_NUMBER = re.compile(r"^(?:please |ok |so |then |just )*hold\s+#?\d{1,3}(?:\s*(?:,|and|&)\s*#?\d{1,3})*"
+                             r"(?:\s+(?:please|pls|too|as well|both))?[.!]*$")
+
+
 def holds_in(t: str, original: str, now: datetime, names: frozenset[str] | None) -> Intent | None:
     """A hold, a release, a snooze by "on hold" or an unsnooze, if the clause is one."""
     m = re.match(r"^(?:please )?(?:hold|put (?:a )?hold on)\s+(?:order\s*)?#?\s?(\d{3,})\b", t)
     if m:
         return Intent("approve", ref=Ref(kind="risk.hold_order", words=("#" + m.group(1),)))
+    m = _HOLD_BY_NUMBER.match(t)
+    if m:  # "hold 24", "hold 24 and 23": fraud holds by their action numbers (another kind is refused, not held)
+        return Intent("approve", ids=tuple(int(n) for n in re.findall(r"\d+", m.group(0))),
+                      ref=Ref(kind="risk.hold_order"))
     m = _HOLD_THEM.match(t)
     if m:  # never a snooze ("hold 8 for now" is one) and never a guess at another kind: the holds in view
         return Intent("approve", ref=replace(ref_in(m.group("what"), names=names) or Ref(focus=True),

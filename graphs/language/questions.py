@@ -187,7 +187,9 @@ def data_question(t: str) -> Intent | None:
         return stocked
     if has(r"\b(?:top|best|best-?selling|bestsellers?|most popular)\b.*\bproducts?\b|\bbest ?sellers?\b"
             r"|\btop sellers?\b"
-            r"|\bwhat(?:'s| is) selling\b|\bselling (?:best|most)\b", t):
+            r"|\bwhat(?:'s| is) selling\b|\bselling (?:best|most)\b"
+            # "which product sells best", "what sold most last week"
+            r"|\bsells? (?:the )?(?:best|most)\b|\bsold (?:the )?(?:best|most)\b", t):
         return Intent("top_products")
     if has(r"\bchannels?\b|\btraffic\b.*\b(?:drop|fell|down|source)|\bwhich source\b", t):
         return Intent("channels")

@@ -77,7 +77,8 @@ def settings_in(t: str, original: str) -> Intent | None:
     if _REPORTED.search(t) and level_in(t):
         # "I said autonomous", "I thought we were on autopilot": a complaint about the level, not a command
         return Intent("status", level=level_in(t), text=original)
-    if has(r"autonom|supervis|autopilot|\bsemi[- ]?auto\b|run (?:it |things |stuff )?on (?:their|its) own|on autopilot"
+    if has(r"autonom|supervis|autopilot|\bsemi[- ]?auto\b|\bfull(?:y)?[- ]?auto\b|run (?:it |things |stuff )?on (?:their|its) own"
+            r"|on autopilot|run (?:the )?(?:low[- ]risk |small )?(?:things|stuff|ones) on (?:their|its) own"
             r"|ask me (?:before|for) (?:everything|anything)|let (?:the )?(?:low[- ]risk )?(?:things|stuff|actions|ones)"
             r" (?:just )?(?:run|happen|go through)"
             # "let the agents auto-approve low risk stuff", "you can handle the small stuff yourself"

@@ -399,7 +399,8 @@ def level_in(text: str) -> str | None:
         return "semi_autonomous"
     if has(r"supervis|everything waits|ask me (?:for|before) (?:everything|anything)|manual|back to asking", text):
         return "supervised"
-    if has(r"fully autonomous|\bautonomous\b|autopilot|all but critical|run (?:it |things )?(?:all )?on (?:its|their) own",
+    if has(r"fully autonomous|\bautonomous\b|autopilot|all but critical|run (?:it |things )?(?:all )?on (?:its|their) own"
+           r"|\bfull(?:y)?[- ]?auto\b",
             text):
         return "autonomous"
     return None

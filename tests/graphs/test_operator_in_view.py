@@ -152,3 +152,11 @@ def test_traffic_figures_say_they_are_the_whole_stores() -> None:
     assert page.startswith("These are the whole store's figures") and "34,132 sessions" in page, page
     store, _ = traffic(Intent("traffic", text="how many visitors did we get last week"), {}, result, {})
     assert store.startswith("Whole store: last week"), store
+
+
+def test_a_second_tester_round_is_read_as_meant() -> None:
+    assert parse("which product sells best", NOW)[0].name == "top_products"
+    assert parse("what sold most last week", NOW)[0].name == "top_products"
+    assert [(i.name, i.level) for i in parse("ok go full auto", NOW)] == [("autonomy", "autonomous")]
+    assert [(i.name, i.level) for i in parse("let it run the low risk stuff on its own", NOW)] == [
+        ("autonomy", "semi_autonomous")]

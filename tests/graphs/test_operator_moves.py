@@ -186,3 +186,29 @@ async def test_a_new_request_says_the_question_it_replaces_is_dropped(agents_app
 def test_unsnooze_names_its_number_whatever_follows() -> None:
     for said in ("unsnooze 8 please", "actually unsnooze 8, i want to do it now", "bring 8 back"):
         assert [(i.name, i.ids) for i in parse(said, NOW)] == [("unsnooze", (8,))], said
+
+
+async def test_hold_by_number_holds_only_fraud_holds(agents_app: App) -> None:
+    reorder = (await propose(agents_app.deps, INVENTORY, proposal("inventory.reorder"))).action.id
+    hold = (await propose(agents_app.deps, RISK, proposal("risk.hold_order", target="order:#1042"))).action.id
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, f"hold {hold}", thread="h1")
+    assert _pending(turn) == {("approve", hold)}, turn.reply
+    turn = await chat.send(OP, f"hold {reorder}", thread="h2")
+    assert not turn.pending and "is not a fraud hold" in turn.reply, turn.reply
+    assert await _status(agents_app, reorder) == "pending_approval"
+
+
+async def test_same_reason_is_the_reason_given_before(agents_app: App) -> None:
+    title = (await propose(agents_app.deps, CONTENT, proposal())).action.id
+    meta = (await propose(agents_app.deps, CONTENT, proposal("content.rewrite_meta_description"))).action.id
+    chat = await agents_app.agents()
+    await chat.send(OP, f"reject {title} because the copywriter redoes that page", thread="s1")
+    await chat.send(OP, f"reject {meta}, same reason", thread="s1")
+    found = await get_action(agents_app.deps, OP, action_id=meta)
+    assert found["action"]["status"] == "rejected"
+    assert [d["reason"] for d in found["decisions"]] == ["the copywriter redoes that page"]
+    # with no reason before, "same reason" is no reason: asked for one
+    links = (await propose(agents_app.deps, CONTENT, proposal("content.add_internal_links"))).action.id
+    turn = await chat.send(OP, f"reject {links}, same reason", thread="s2")
+    assert "why you reject" in turn.reply and await _status(agents_app, links) == "pending_approval", turn.reply

@@ -20,6 +20,7 @@ from graphs.language.intents import Intent
 from graphs.language.normalize import normalize
 from graphs.language.refs import DECIDABLE, ROLLBACKABLE, Resolved, resolve
 from graphs.language.slots import Ref
+from tools.queue import KIND_NOUNS
 
 DECISIONS = ("approve", "reject", "snooze", "edit_approve", "rollback")
 #: at most this many actions are decided by one message
@@ -101,6 +102,14 @@ def problem(intent: Intent, found: Resolved, queue: list[dict[str, Any]], verb: 
                 f"\"{NOUN.get(verb, verb)} {only} and …\".")
     if found.ambiguous:
         return asks.which_one([by_id[i] for i in found.candidates if i in by_id], NOUN.get(verb, verb))
+    kind = intent.ref.kind if intent.ids and intent.ref is not None else None
+    other = [by_id[i] for i in found.ids if kind and i in by_id and by_id[i]["kind"] != kind]
+    if other:
+        # "hold 9": a fraud hold by its action number; a number that is another kind of action is not held
+        one = len(other) == 1
+        return (_join([f"#{a['id']} ({a['title']})" for a in other]) + f" {'is not a' if one else 'are not'} "
+                f"{KIND_NOUNS.get(kind, kind)}{'' if one else 's'}, so nothing was done. To set "
+                f"{'it' if one else 'them'} aside, say \"snooze {other[0]['id']} until …\".")
     if not found.ids:
         undone = not_executed(intent, queue, turn=turn) if verb == "rollback" else []
         if undone:
@@ -111,6 +120,10 @@ def problem(intent: Intent, found: Resolved, queue: list[dict[str, Any]], verb: 
             return asks.WHICH
         return asks.none_match(intent.ref, verb)
     return None
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def not_executed(intent: Intent, queue: list[dict[str, Any]], *, turn: Turn) -> list[dict[str, Any]]:
