@@ -91,6 +91,9 @@ async def said_for(ctx: RunContext, message: str, *, intents: list[Intent] | Non
         named |= here
         if verb is None:
             continue
+        if verb is Verb.EDIT_APPROVE and not _APPROVES.search(message):
+            # "change the title of 12 to …, I'll approve later": an edit runs only with an approval said beside it
+            continue
         verbs.add(verb)
         if verb is Verb.EDIT_APPROVE:
             verbs.add(Verb.APPROVE)
@@ -99,6 +102,10 @@ async def said_for(ctx: RunContext, message: str, *, intents: list[Intent] | Non
     return Said(frozenset(verbs), frozenset(named), hedged, tuple(clauses))
 
 
+#: the words that approve: an edit said without one is echoed, never run at once
+_APPROVES = re.compile(r"(?i)(?<!'ll )(?<!will )(?<!to )(?<!n't )(?<!not )(?<!dont )(?<!never )\b(?:approve[sd]?(?!\s+(?:it\s+|that\s+|this\s+)?(?:later|tomorrow"
+                       r"|afterwards|after|myself|separately|next))|go ahead|ship(?: it)?|publish|push (?:it )?live|go live|green ?light|lgtm"
+                       r"|run it|do it|crack on|go with|ok to|okay to|sign off|execute)\b")
 _FILLER = re.compile(r"(?i)^(?:\s*(?:hmm+|ok(?:ay)?|so|well|oh|um+|uh+|no|yes|right)\b[,.!]?)*\s*")
 _TAKES_BACK = re.compile(r"(?i)\b(?:no,? wait|wait,? no|actually|scratch that|i mean|i meant|on second thoughts?"
                          r"|never ?mind|or rather|correction|make that|make it|oops|sorry)\b|\bno[.,!]+\s+#?\d"

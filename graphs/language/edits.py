@@ -21,24 +21,57 @@ _FIELDS = (
     (r"anchor(?: text)?|link text", "anchor"),
 )
 _EDIT_VERB = r"(?:make|change|set|update|edit|rename|use|put|with|have|switch|swap|replace)"
-_QUOTED = r"[\"“'‘](?P<q>[^\"”’]+?)[\"”'’]"
+#: a quoted text, closed by its own kind of quote: an apostrophe inside ("Mom's Favourite", 'Don't miss it') is
+#: part of the text
+_QUOTED = (r"(?:\"(?P<q1>[^\"]+)\"|“(?P<q2>[^”]+)”|‘(?P<q3>.+?)’(?![A-Za-z])|'(?P<q4>.+?)'(?![A-Za-z])"
+           r"|„(?P<q5>[^“”]+)[“”]|«\s?(?P<q6>[^»]+?)\s?»)")
+
+
+def _q(m: re.Match[str]) -> str:
+    return next(g for g in (m.group(f"q{n}") for n in range(1, 7)) if g is not None).strip()
 #: "to", "as", ":", "=", "be", "should be", "read": what separates a field from its new text
 _LINK = r"(?:\s+(?:of|on|for)\s+#?\d+)?\s*(?P<link>to be|to read|to say|to|as|into|should be|be|read|reads|=|:|-)?\s*:?\s*"
 
 
+_TAKEN_BACK_TEXT = re.compile(r"(?i)\b(?:actually|sorry|i mean|i meant|no wait|wait|make (?:it|that)|or rather|oops)\b"
+                              r"[^\"“'‘„«]{0,20}" + "(?:" + r"(?:\"(?P<q1>[^\"]+)\"|“(?P<q2>[^”]+)”|‘(?P<q3>.+?)’(?![A-Za-z])"
+                              r"|'(?P<q4>.+?)'(?![A-Za-z])|„(?P<q5>[^“”]+)[“”]|«\s?(?P<q6>[^»]+?)\s?»)" + ")")
+
+
 def text_params(original: str) -> dict[str, str]:
-    """New texts the clause gives, by parameter: {"new_title": …}, {"anchor": …}, or {"new_text": …}."""
+    """New texts the clause gives, by parameter: {"new_title": …}, {"anchor": …}, or {"new_text": …}.
+
+    "with title "A" - actually make it "B"": the text taken back is replaced by the one meant."""
+    out = _texts(original)
+    later = list(_TAKEN_BACK_TEXT.finditer(original))
+    if out and later and later[-1].start() > 0:
+        return {k: _q(later[-1]) for k in out}
+    return out
+
+
+def _texts(original: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for field, param in _FIELDS:
         value = _quoted_before(original, field) or _after(original, field)
         if value:
             out.setdefault(param, value)
     if not out:
+        # "describe it as 'Soft organic tee'": the description
+        m = re.search(r"(?i)\bdescribe (?:it|this|that) as\s*:?\s*(?:" + _QUOTED + r"|(?P<bare>[A-Z0-9].*)$)", original)
+        if m:
+            out["new_description"] = (m.group("bare") or _q(m)).strip()
+    if not out:
+        # "call it 'Flint Table Runner'", "title it Flint Runner Z", "approve 12 as 'X'": the kind says which field
+        m = re.search(r"(?i)(?:\b(?:call|name|title|retitle) (?:it|this|that)\s*:?\s*|^\s*(?:please\s+)?approve\s+#?\d+\s+as\s+)"
+                      r"(?:" + _QUOTED + r"|(?P<bare>[A-Z0-9].*)$)", original)
+        if m:
+            out["new_text"] = (m.group("bare") or _q(m)).strip()
+    if not out:
         # "but use this: 'Sturdy jute tote …'", "make it 'Linen Tote | Wick Studio'": the kind says which field
         m = re.search(r"(?i)\b" + _EDIT_VERB + r"\s+(?:it|this|that|the text|the copy|the wording)\s*"
                       r"(?:to|as|:|=)?\s*:?\s*" + _QUOTED, original)
         if m:
-            out["new_text"] = m.group("q").strip()
+            out["new_text"] = _q(m)
     return out
 
 
@@ -46,9 +79,9 @@ def _quoted_before(original: str, field: str) -> str | None:
     """"use 'X' as the title", "'X' for the description"; or "title … 'X'" (the quoted text after the field)."""
     m = re.search(r"(?i)" + _QUOTED + r"\s+(?:as|for)\s+(?:the\s+|its\s+)?(?:" + field + r")\b", original)
     if m:
-        return m.group("q").strip()
+        return _q(m)
     m = re.search(r"(?i)\b(?:" + field + r")\b[^\"“'‘]{0,40}?" + _QUOTED, original)
-    return m.group("q").strip() if m else None
+    return _q(m) if m else None
 
 
 def _after(original: str, field: str) -> str | None:
@@ -72,7 +105,10 @@ _ASKS_CHANGE = re.compile(
     r"|tweak|swap|replace|fix|shorten|lengthen|reword|rewrite|lower|raise|cut|bump|reduce|increase|drop|remove|lose"
     r"|take out|leave out|add|without)\b"
     r"|\b(?:change|set|update|edit|rename|tweak|reword)\s+(?:the|its|it'?s)\s+\w+"
-    r"|\b(?:title|description|anchor|link text|wording|copy|price|quantity|units|discount)\s+(?:to|should be|as|:)"
+    r"|\b(?:title|description|anchor|link text|wording|copy|price|quantity|units|discount)\s+(?:to|should be|as|:|=|must be)"
+    # "call it …", "title it …", "describe it as …", "approve 12 as '…'", "we only need 40"
+    r"|\b(?:call|name|title|retitle|describe) (?:it|this|that)\b|^\s*(?:please\s+)?approve\s+#?\d+\s+as\b"
+    r"|\b(?:only|just) need\b|\bneed (?:only|just)\b"
     # "order 20 fewer", "double the quantity", "halve it", "a few more units": relative, so asked, never guessed
     r"|\b(?:fewer|less|more|double|halve|half|triple|twice|a bit|smaller|bigger|larger|deeper|shallower)\b"
     r"|\d\s+with\s+[$€£]?\d")  # "approve 12 with 45.50": a value said with an approval is a change, or a question

@@ -158,7 +158,7 @@ def _split_original(original: str, n: int) -> list[str]:
     if len(parts) != n:
         return [original] * n
     out, pos = [], 0
-    low = original.lower()
+    low = original.translate(str.maketrans({"’": "'"})).lower()  # the same text the parts were split from
     for p in parts:
         start = low.find(p, pos)
         out.append(original[start:start + len(p)] if start >= 0 else p)
@@ -172,7 +172,10 @@ def _head(t: str) -> str:
                   r"(?!\s*(?:and|or)\s+#?\d)(?!(?:and\s+)?(?:the\s+)?" + PLACE + r"\b)"
                   # "approve 9, but only 30 units", "the second one — make it 30": a change is part of the request
                   r"(?!(?:(?:no,? )?wait,? |actually,? |sorry,? |i mean,? |no,? )*(?:but|only|make|with|at|instead"
-                  r"|change|set|and make|and change|just)\b).*$", "", t)
+                  r"|change|set|and make|and change|just"
+                  # "approve 7, discount should be 10", "approve 12 - new title should be …", "- we only need 40"
+                  r"|(?:the |its |a )?(?:new )?(?:title|description|discount|quantity|qty|price)\s+(?:should|must|to|=|:|is)"
+                  r"|we (?:only|just) need|(?:call|name|title|describe) it)\b).*$", "", t)
 
 
 #: the verbs that change the store: a name they are given is never replaced by a guess

@@ -48,15 +48,29 @@ def _list_before(text: str, end: int) -> re.Match[str] | None:
     return _LIST_AT_END.search(text, start, end)
 
 
+#: "approve 7 at 15%, sorry 12%": a value taken back (with its unit) is replaced by the one meant
+_VALUE_TAKEN_BACK = re.compile(r"(?i)(\d+(?:\.\d+)?)\s*(%|percent|units?)\s*[,.;]?\s*(?:(?:no|sorry|oops|i mean|i meant"
+                               r"|actually|make (?:it|that)|or rather|wait)[,.:!]*\s+){1,3}(\d+(?:\.\d+)?)\s*(?:%|percent"
+                               r"|units?)?(?![\d.])")
+
+
 def _corrected(text: str) -> str:
     """"approve 19, I mean 20" -> "approve 20": a number taken back is replaced by the one meant.
 
     The message still holds second thoughts, so the gate echoes what was understood and waits for a yes.
     """
+    text = _VALUE_TAKEN_BACK.sub(lambda m: f"{m.group(3)}{'%' if m.group(2) == '%' else ' ' + m.group(2)}", text)
     for m in _TAKEN_BACK.finditer(text):
         before = _list_before(text, m.start())
-        if before is None or before.group("mid").strip():
+        if before is None:
             continue
+        mid = before.group("mid")
+        if mid.strip() and not re.match(r"(?i)\s+(?:because|since|bc|cuz|as)\b", mid):
+            continue
+        if mid.strip():
+            # "reject 13 because too salesy, oops I meant 14": the reason stays, the number is the one meant
+            new = re.findall(r"\d+", m.group("new"))
+            return f"{text[:before.start()]}{' and '.join(new)}{mid}{text[m.end():]}"
         old = re.findall(r"\d+", before.group("list"))
         new = re.findall(r"\d+", m.group("new"))
         kept = new if len(new) >= len(old) else old[:len(old) - len(new)] + new
@@ -84,11 +98,13 @@ def _last_word(text: str) -> str:
     return kept
 
 
-_EACH = re.compile(r"(?i)\s+and\s+(?=#?\d{1,9}\s+(?:with|at|to|but)\s+\d)")
+_EACH = re.compile(r"(?i)\s+and\s+(?=#?\d{1,9}\s+(?:with|at|to|but|as)\s+(?:[$€£]?\d|(?:the\s+|a\s+|new\s+)?(?:title"
+                   r"|description|quantity|qty|price|discount|anchor)\b|[\"“'‘„«]))")
 
 
 def _each_its_own(text: str) -> str:
-    """"approve 9 with 20 units and 10 with 30": each action with its own change, as two requests."""
+    """"approve 9 with 20 units and 10 with 30", "approve 12 with title "A" and 18 with title "B"": each action with
+    its own change, as two requests."""
     m = re.match(r"(?i)^(?:please\s+)?(approve|edit and approve|set|change)\b", text)
     return _EACH.sub(f" and {m.group(1)} ", text) if m else text
 

@@ -382,7 +382,7 @@ def params_in(text: str, original: str) -> dict[str, Any]:
                   r"|\bquantity\s+(?:to\s+|of\s+)?(\d+)\b|\border\s+(\d+)\s+instead\b"
                   r"|(?<=\d)\s+with\s+(\d+)\b(?!\s*(?:%|percent|[.,]\d|\w))"  # "approve 11 with 200"
                   # "approve 10 qty 25", "approve 8, 20 of them", "approve 6 but just 12", "approve 8 but order 60"
-                  r"|\bqty\s*:?\s*(\d+)\b|(?<!\bfirst\s)(?<!\btop\s)(?<!\blast\s)(?<!\bnext\s)\b(\d+)\s+of\s+(?:them|those|these)\b"
+                  r"|\b(?:only|just) need\s+(\d+)\b(?!\s*%)|\bqty\s*:?\s*(\d+)\b|(?<!\bfirst\s)(?<!\btop\s)(?<!\blast\s)(?<!\bnext\s)\b(\d+)\s+of\s+(?:them|those|these)\b"
                   r"|\bbut\s+(?:just|only|order|get|buy)\s+(\d+)\b(?!\s*(?:%|percent|fewer|less|more|extra|additional"
                   r"|other|on top))"
                   # "only 30" is a quantity; "only 3 left (in stock)" is a fact about stock

@@ -113,7 +113,12 @@ def explanation(detail: dict[str, Any]) -> str:
     if rollback:
         lines.append(f"Rollback: {rollback}" + ("" if a.get("reversible") else " (the engine cannot undo this itself)"))
     if a["params"]:
-        lines.append("Change: " + plain_params(a["params"]))
+        params = a["params"]
+        if a["status"] in ("executed", "approved", "auto_approved", "executing"):
+            # once it ran (or is about to), the text it replaced is no longer current
+            params = {(f"previous {k.removeprefix('current_')}" if k.startswith("current_") else k): v
+                      for k, v in params.items()}
+        lines.append("Change: " + plain_params(params))
     if a["kind"] == "support.escalation" and a["status"] == "pending_approval":
         lines.append(f"A customer is waiting for a person. Their contact is behind the reference "
                      f"{a['params'].get('customer_ref') or 'in the request'}: reveal it with reveal_pii (operator only, "
