@@ -23,6 +23,7 @@ from graphs.handoff import transfer
 from graphs.registry import AGENTS, OPERATOR_INBOX
 from graphs.state import ChatState, RunContext
 from graphs import gate
+from graphs.said import continued, group, said_dict, said_for
 from graphs.brains.rules import render
 from graphs.toolkit import ToolOutcome, call_tool, tools_for
 from policies.commands import Said
@@ -81,7 +82,7 @@ async def run_agent(agent: str, state: ChatState, runtime: Runtime[RunContext]) 
         # what a brain says passes the broker before it is checkpointed or returned, whatever the brain
         text = await guard(ctx.deps, tenant, step.text)
         focus = [r["id"] for r in step.refs if r.get("type") == "action"] or facts["focus"]
-        said_now = gate.said_dict(await gate.said_for(ctx, message)) if agent == "ceo_front" else None
+        said_now = said_dict(await said_for(ctx, message)) if agent == "ceo_front" else None
         return _end(agent, text, step.refs, scratch_all, state, trace, focus=focus, asked=asked, said=said_now)
     scratch, results = dict(await guard(ctx.deps, tenant, dict(step.scratch))), []
     said: Said | None = None
@@ -90,12 +91,12 @@ async def run_agent(agent: str, state: ChatState, runtime: Runtime[RunContext]) 
         verb = gate.verb_of(call, agent) if agent == "ceo_front" else None
         if verb is not None:
             if said is None:
-                said = gate.continued(await gate.said_for(ctx, message), state.get("said_before"))
+                said = continued(await said_for(ctx, message), state.get("said_before"))
             checks[call.id] = await gate.check(ctx, call, verb, said, message, list(state.get("pending") or []))
     for call_id, refused in gate.contradicting(checks).items():
         checks[call_id] = gate.Gated(False, error=refused)
     # one command per clause: if any of its actions must wait, all of them wait, together
-    waiting = {gate.group(said, c.item) for c in checks.values() if said and c.item is not None and not c.run}
+    waiting = {group(said, c.item) for c in checks.values() if said and c.item is not None and not c.run}
     for call in step.calls:
         held = checks.get(call.id)
         if held is not None:
@@ -103,7 +104,7 @@ async def run_agent(agent: str, state: ChatState, runtime: Runtime[RunContext]) 
                 results.append(_result(call, held.error))
                 continue
             assert held.item is not None
-            if not held.run or (said is not None and gate.group(said, held.item) in waiting):
+            if not held.run or (said is not None and group(said, held.item) in waiting):
                 held.item.setdefault("why", "it goes with the rest of the same request")
                 asked = [a for a in asked if a["key"] != held.item["key"]] + [held.item]
                 results.append(_result(call, gate.awaiting(held.item)))

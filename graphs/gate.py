@@ -22,9 +22,8 @@ from typing import Any
 
 from graphs.brains.base import ToolCall
 from graphs.language.confirm import answer_of
-from graphs.language.intents import Intent, parse
-from graphs.language.refs import named_ids
 from graphs.registry import SPECIALISTS
+from graphs.said import said_for
 from graphs.state import RunContext
 from graphs.toolkit import ToolOutcome, call_tool, desk_for, queue_for
 from policies.commands import Command, Said, Target, Verb, gate
@@ -43,12 +42,6 @@ WRITES: dict[str, Verb] = {
     "snooze_action": Verb.SNOOZE, "rollback_action": Verb.ROLLBACK, "set_autonomy": Verb.AUTONOMY,
     "add_rule": Verb.ADD_RULE, "forget_rule": Verb.FORGET_RULE, "start_workflow": Verb.WORKFLOW,
 }
-_INTENT_VERBS: dict[str, Verb] = {
-    "approve": Verb.APPROVE, "edit_approve": Verb.EDIT_APPROVE, "reject": Verb.REJECT, "snooze": Verb.SNOOZE,
-    "rollback": Verb.ROLLBACK, "kill_on": Verb.KILL_ON, "kill_off": Verb.KILL_OFF, "autonomy": Verb.AUTONOMY,
-    "add_rule": Verb.ADD_RULE, "forget_rule": Verb.FORGET_RULE, "delegate": Verb.DELEGATE,
-    "run_all": Verb.DELEGATE, "workflow": Verb.WORKFLOW, "agent_off": Verb.AGENT_OFF, "agent_on": Verb.AGENT_ON,
-}
 _WORDS = {Verb.APPROVE: "Approve", Verb.EDIT_APPROVE: "Edit and approve", Verb.REJECT: "Reject",
           Verb.SNOOZE: "Snooze", Verb.ROLLBACK: "Roll back", Verb.KILL_OFF: "Release the kill switch",
           Verb.KILL_ON: "Engage the kill switch", Verb.AUTONOMY: "Change autonomy", Verb.ADD_RULE: "Add the rule",
@@ -65,93 +58,6 @@ def verb_of(call: ToolCall, agent: str) -> Verb | None:
     if call.name == "transfer_to_agent":
         return Verb.DELEGATE if agent == "ceo_front" and call.args.get("agent") in SPECIALISTS else None
     return WRITES.get(call.name)
-
-
-async def said_for(ctx: RunContext, message: str, *, intents: list[Intent] | None = None) -> Said:
-    """What the operator's own message named: verbs, actions by number or unique name, hedges."""
-    items: list[dict[str, Any]] | None = None
-    if intents is None:
-        intents = parse(message, ctx.deps.now())
-        if any(i.ref is not None and i.ref.words for i in intents):
-            items = await queue_for(ctx)
-            intents = parse(message, ctx.deps.now(), names=frozenset(w for i in items for w in i["words"]))
-    verbs: set[Verb] = set()
-    named: set[int] = set()
-    clauses: list[tuple[Verb, frozenset[int]]] = []
-    for intent in intents:
-        if intent.name == "hold_back":
-            continue
-        # numbers written anywhere in the message name actions ("14 looks good, approve it")
-        here = set(intent.ids)
-        verb = _INTENT_VERBS.get(intent.name)
-        if verb is not None and not intent.ids and intent.ref is not None and intent.ref.words:
-            if items is None:
-                items = await queue_for(ctx)
-            here |= named_ids((), intent.ref, [i for i in items if i["status"] in _NAMEABLE])
-        named |= here
-        if verb is None:
-            continue
-        if verb is Verb.EDIT_APPROVE and not _APPROVES.search(message):
-            # "change the title of 12 to …, I'll approve later": an edit runs only with an approval said beside it
-            continue
-        verbs.add(verb)
-        if verb is Verb.EDIT_APPROVE:
-            verbs.add(Verb.APPROVE)
-        clauses.append((Verb.APPROVE if verb is Verb.EDIT_APPROVE else verb, frozenset(here)))
-    hedged = (bool(intents) and all(i.name == "hold_back" for i in intents)) or second_thoughts(message)
-    return Said(frozenset(verbs), frozenset(named), hedged, tuple(clauses))
-
-
-#: the words that approve: an edit said without one is echoed, never run at once
-_APPROVES = re.compile(r"(?i)(?<!'ll )(?<!will )(?<!to )(?<!n't )(?<!not )(?<!dont )(?<!never )\b(?:approve[sd]?(?!\s+(?:it\s+|that\s+|this\s+)?(?:later|tomorrow"
-                       r"|afterwards|after|myself|separately|next))|go ahead|ship(?: it)?|publish|push (?:it )?live|go live|green ?light|lgtm"
-                       r"|run it|do it|crack on|go with|ok to|okay to|sign off|execute)\b")
-_FILLER = re.compile(r"(?i)^(?:\s*(?:hmm+|ok(?:ay)?|so|well|oh|um+|uh+|no|yes|right)\b[,.!]?)*\s*")
-_TAKES_BACK = re.compile(r"(?i)\b(?:no,? wait|wait,? no|actually|scratch that|i mean|i meant|on second thoughts?"
-                         r"|never ?mind|or rather|correction|make that|make it|oops|sorry)\b|\bno[.,!]+\s+#?\d"
-                         # "approve 19, no 20": a number taken back after a request
-                         r"|,\s*no\s+#?\d")
-#: "approve 16 if it mentions free shipping": a condition the engine does not check is never taken as met
-_CONDITION = re.compile(r"(?i)\b(?:if|unless|provided|as long as|assuming|in case|only when|so long as)\b")
-
-
-#: "I was thinking we should reject 12", "I think we should approve 9": a thought said aloud is asked about
-_TENTATIVE = re.compile(r"(?i)\b(?:i (?:was |am |'m )?thinking|i think (?:we|you|i) should|i guess (?:we|you) "
-                        r"(?:should|could)|we could|you could|i'?d (?:probably|maybe))\b")
-
-
-def second_thoughts(message: str) -> bool:
-    """Does the message take back or condition what it asks ("approve 19, no wait, 20", "approve 20 — actually
-    no, don't", "approve 13. scratch that, reject 13", "approve 22 only if it's worth $100")? Then nothing in it
-    runs without a yes: the echo shows what was understood. A message that opens with the correction
-    ("actually approve 9 instead") is a plain request; a thought said aloud ("I was thinking we should reject
-    12") is asked about."""
-    rest = message[_FILLER.match(message).end():]  # type: ignore[union-attr]
-    taken_back = _TAKES_BACK.search(rest)
-    return ((taken_back is not None and taken_back.start() > 0) or _CONDITION.search(message) is not None
-            or _TENTATIVE.search(message) is not None)
-
-
-def group(said: Said, item: dict[str, Any]) -> tuple[str, int]:
-    """The command a proposed write belongs to: its verb and the clause that named it."""
-    verb = Verb(item["verb"])
-    return item["verb"], said.clause_of(Verb.APPROVE if verb is Verb.EDIT_APPROVE else verb, item.get("action_id"))
-
-
-def said_dict(said: Said) -> dict[str, Any]:
-    return {"verbs": sorted(v.value for v in said.verbs), "named": sorted(said.named_ids), "hedged": said.hedged}
-
-
-def continued(said: Said, before: dict[str, Any] | None) -> Said:
-    """A message that names neither a verb nor an action ("the current title is fine", after "why do you
-    reject #9?") continues the operator's previous message: what that one named still stands."""
-    if said.verbs or said.named_ids or said.hedged or not before:
-        return said
-    return Said(frozenset(Verb(v) for v in before.get("verbs", [])), frozenset(before.get("named", [])),
-                bool(before.get("hedged")))
-
-
-_NAMEABLE = frozenset({"pending_approval", "snoozed", "executed", "approved", "auto_approved"})
 
 
 @dataclass(frozen=True)

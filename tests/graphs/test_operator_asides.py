@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from graphs.gate import second_thoughts
+from graphs.said import second_thoughts
 from graphs.language.intents import parse
 from policies.principal import Principal
 from server.app import App
