@@ -44,7 +44,8 @@ _COVER_WORDS: tuple[tuple[str, str], ...] = (
     (r"(?:rewrit(?:e|ing)|chang(?:e|ing)|touch(?:ing)?|edit(?:ing)?) (?:the |any |our )?(?:seo )?titles?|title (?:rewrites?|changes?)"
      r"|titles?", "content.rewrite_title"),
     (r"(?:meta )?descriptions?", "content.rewrite_meta_description"),
-    (r"landing pages?|new pages?|creat(?:e|ing) pages?", "content.create_landing_page"),
+    (r"(?:(?:creat(?:e|ing)|add(?:ing)?|mak(?:e|ing)|propos(?:e|ing)|suggest(?:ing)?|build(?:ing)?)\s+(?:any\s+|new\s+"
+     r"|more\s+)*)?(?:landing pages?|new pages?)|creat(?:e|ing) pages?", "content.create_landing_page"),
     (r"internal links?|links?", "content.add_internal_links"),
     (r"hold(?:ing)? (?:any )?orders?|order holds?|holds?", "risk.hold_order"),
     (r"e-?mails?|newsletters?", "email.send"),
@@ -191,7 +192,10 @@ def parse_rule(text: str, *, today: date, vendors: list[str] | None = None,
         # "Harbor Textiles stuff never gets discounted": the subject can come first
         before = re.sub(r"\b(?:from now on|going forward|please|remember(?: that)?|note(?: that)?|never|don'?t|do not|no"
                         r"|always|ask me|ask|before|gets?|be|being|should|must|will|stuff|things?|products?|items?|the"
-                        r"|any|our|my|brand|vendor)\b", " ", t[:m.start()])
+                        r"|any|our|my|brand|vendor|more|new|ever|again"
+                        # "never add internal links", "stop proposing landing pages": the verb, not a name
+                        r"|add(?:ing)?|propos(?:e|ing)|suggest(?:ing)?|creat(?:e|ing)|mak(?:e|ing)|build(?:ing)?"
+                        r"|send(?:ing)?|do(?:ing)?)\b", " ", t[:m.start()])
         who = " ".join(before.split()).strip(" ,.'\"")
     who = re.sub(r"^(?:anything|everything|any ?thing|all|any)\s+(?=\S)", "", who)  # "anything from loom & hearth"
     subject = _subject(who, vendors or [], products or [])

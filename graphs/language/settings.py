@@ -94,7 +94,10 @@ def settings_in(t: str, original: str) -> Intent | None:
     if has(r"^(?:please )?(?:remember|note)\b|^from now on\b|^going forward\b|\bnever (?:discount|mark|change|touch"
             r"|put|raise|lower|cut|reduce|auto|reorder|hold|send|rewrite|create|email)|\b(?:never|not) (?:gets?|be|being"
             r"|to be) (?:discounted|marked down|reordered|touched)|\bno (?:more )?(?:markdowns?"
-            r"|discounts?|price (?:changes?|cuts?)|reorders?|emails?|title (?:changes?|rewrites?))\b"
+            r"|discounts?|price (?:changes?|cuts?)|reorders?|emails?|title (?:changes?|rewrites?)|landing pages?|new pages?"
+            r"|internal links?|meta descriptions?|order holds?)\b"
+            # "never propose landing pages", "never add internal links"
+            r"|\bnever (?:add|propose|suggest|make|build) (?:any |new |more )*(?:landing|new|internal|meta|pages?|links?)"
             r"|\b(?:don'?t|do not) (?:ever )?(?:discount|mark|touch|change|raise|lower|cut|reorder|email|put) (?!#?\d)"
             r"|\balways ask\b|\bask me (?:first|before)\b", t):
         body = re.sub(r"(?i)^(?:please )?(?:remember(?: that)?|note(?: that)?:?|from now on,?|going forward,?)\s*",

@@ -212,3 +212,15 @@ async def test_same_reason_is_the_reason_given_before(agents_app: App) -> None:
     links = (await propose(agents_app.deps, CONTENT, proposal("content.add_internal_links"))).action.id
     turn = await chat.send(OP, f"reject {links}, same reason", thread="s2")
     assert "why you reject" in turn.reply and await _status(agents_app, links) == "pending_approval", turn.reply
+
+
+async def test_rules_about_a_kind_in_the_words_a_tester_used(agents_app: App) -> None:
+    page = (await propose(agents_app.deps, CONTENT, proposal("content.create_landing_page"))).action.id
+    links = (await propose(agents_app.deps, CONTENT, proposal("content.add_internal_links"))).action.id
+    chat = await agents_app.agents()
+    for n, (said, forbidden) in enumerate((("no more landing pages", page), ("never create landing pages", page),
+                                           ("never propose landing pages", page), ("never add internal links", links))):
+        turn = await chat.send(OP, said, thread=f"u{n}")
+        assert "Rule saved" in turn.reply and ("reject", forbidden) in _pending(turn), (said, turn.reply)
+        await chat.send(OP, "no", thread=f"u{n}")
+        await chat.send(OP, "forget that rule", thread=f"u{n}")
