@@ -312,6 +312,8 @@ _MOVED = re.compile(r"\b(?:push|move|delay|reschedule|shift|put off)\b(?:\s+(?:b
 
 def _verb(t: str, ids: tuple[int, ...], ref: Ref | None) -> str | None:
     if has(r"\b(roll ?back|rollback|undo|revert|reverse|put (?:it|that|them) back|roll (?:it|that|them|this) back"
+            # "put the old title back (on the sparrow cushion)", "restore the original price"
+            r"|put the (?:old|previous|original) \w+(?: \w+)? back|restore the (?:old|previous|original)"
             r"|change (?:it|that) back|go back to the old)\b(?! plan)", t):
         return "rollback"
     if (has(r"\b(snooze|postpone|defer|park|remind me|come back to|revisit|set aside|tomorrow|next week"

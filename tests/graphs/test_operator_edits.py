@@ -78,3 +78,9 @@ async def test_an_edit_without_an_approval_waits_and_a_done_title_shows_what_it_
     assert found["action"]["params"]["new_title"] == "Linen Tote – Woven by Hand"
     turn = await chat.send(OP, f"explain {title}", thread="e2")
     assert "previous title: Linen Tote" in turn.reply and "current title" not in turn.reply, turn.reply
+
+
+def test_putting_the_old_text_back_is_a_rollback() -> None:
+    for said in ("put the old title back", "put the old title back on the sparrow cushion",
+                 "restore the original price of 7"):
+        assert parse(said, NOW)[0].name == "rollback", said
