@@ -34,8 +34,7 @@ _LINK = r"(?:\s+(?:of|on|for)\s+#?\d+)?\s*(?P<link>to be|to read|to say|to|as|in
 
 
 _TAKEN_BACK_TEXT = re.compile(r"(?i)\b(?:actually|sorry|i mean|i meant|no wait|wait|make (?:it|that)|or rather|oops)\b"
-                              r"[^\"“'‘„«]{0,20}" + "(?:" + r"(?:\"(?P<q1>[^\"]+)\"|“(?P<q2>[^”]+)”|‘(?P<q3>.+?)’(?![A-Za-z])"
-                              r"|'(?P<q4>.+?)'(?![A-Za-z])|„(?P<q5>[^“”]+)[“”]|«\s?(?P<q6>[^»]+?)\s?»)" + ")")
+                              r"[^\"“'‘„«]{0,20}" + _QUOTED)
 
 
 def text_params(original: str) -> dict[str, str]:
