@@ -281,7 +281,7 @@ def echo(items: list[dict[str, Any]]) -> str:
                 if p["verb"] == Verb.SNOOZE.value and p["args"].get("until"):
                     extra = f", until {datetime.fromisoformat(str(p['args']['until'])):%a %-d %b %Y %H:%M} UTC"
                 parts.append(f"#{p['action_id']} ({p['label']}, {p['risk_tier']} risk{extra})")
-            lines.append(f"{word} {_join(parts)}?")
+            lines.append(f"{word} {plain.join(parts)}?")
             undo += [f"  (#{p['action_id']} can be undone: {p['rollback']})" for p in group
                      # how an execution is undone: said of what executes (approvals), not of a rejection or a snooze
                      if p.get("rollback") and p["risk_tier"] in ("high", "critical")
@@ -291,20 +291,16 @@ def echo(items: list[dict[str, Any]]) -> str:
         elif verb == Verb.KILL_OFF.value:
             runs = group[0].get("runs") or []
             lines.append("Release the kill switch, so approved work runs again?" + (
-                f" {_join(runs[:10])}{f' and {len(runs) - 10} more' if len(runs) > 10 else ''} will then run"
+                f" {plain.join(runs[:10])}{f' and {len(runs) - 10} more' if len(runs) > 10 else ''} will then run"
                 "; say no to keep them held." if runs
                 else " Nothing approved is waiting to run."))
         elif verb == Verb.DELEGATE.value:
-            lines.append(f"{word} {_join([p['label'] for p in group])} now?")
+            lines.append(f"{word} {plain.join([p['label'] for p in group])} now?")
         elif verb == Verb.WORKFLOW.value:
-            lines.append(f"{word} the {_join([p['label'] for p in group])} workflow now?")
+            lines.append(f"{word} the {plain.join([p['label'] for p in group])} workflow now?")
         else:
-            lines.append(f"{word}: {_join(['“' + p['label'] + '”' for p in group])}?")
+            lines.append(f"{word}: {plain.join(['“' + p['label'] + '”' for p in group])}?")
     return "\n".join(lines) + " yes / no" + "".join("\n" + u for u in undo)
-
-
-def _join(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 async def carry_out(ctx: RunContext, item: dict[str, Any]) -> ToolOutcome:

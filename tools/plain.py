@@ -46,6 +46,11 @@ def decision(d: Mapping[str, Any]) -> str:
     return f"{verb} v{d['version']}{until} by {who(d['principal'])}, {when(d['at'])}{reason}"
 
 
+def join(parts: list[str]) -> str:
+    """"#1", "#1 and #2", "#1, #2 and #3"."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 def number(value: float | int) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"

@@ -161,10 +161,15 @@ async def test_releasing_the_kill_switch_names_what_will_then_run(agents_app: Ap
     assert await _status(agents_app, title) == "approved"
 
 
+async def _two_holds(app: App) -> tuple[int, int]:
+    """Fraud holds on orders #1042 (the seeded store's) and #1043 (added here)."""
+    await add_customer_orders(app, "buyer@example.com", ["#1043"])
+    return tuple([(await propose(app.deps, RISK, proposal("risk.hold_order", target=f"order:#{n}"))).action.id
+                  for n in (1042, 1043)])  # type: ignore[return-value]
+
+
 async def test_and_one_more_too_adds_to_the_question_and_a_new_one_says_what_it_drops(agents_app: App) -> None:
-    hold = (await propose(agents_app.deps, RISK, proposal("risk.hold_order", target="order:#1042"))).action.id
-    await add_customer_orders(agents_app, "buyer@example.com", ["#1043"])
-    other = (await propose(agents_app.deps, RISK, proposal("risk.hold_order", target="order:#1043"))).action.id
+    hold, other = await _two_holds(agents_app)
     chat = await agents_app.agents()
     await chat.send(OP, f"approve {hold}", thread="a1")
     turn = await chat.send(OP, f"and {other} too", thread="a1")
@@ -174,9 +179,7 @@ async def test_and_one_more_too_adds_to_the_question_and_a_new_one_says_what_it_
 
 
 async def test_a_new_request_says_the_question_it_replaces_is_dropped(agents_app: App) -> None:
-    hold = (await propose(agents_app.deps, RISK, proposal("risk.hold_order", target="order:#1042"))).action.id
-    await add_customer_orders(agents_app, "buyer@example.com", ["#1043"])
-    other = (await propose(agents_app.deps, RISK, proposal("risk.hold_order", target="order:#1043"))).action.id
+    hold, other = await _two_holds(agents_app)
     chat = await agents_app.agents()
     await chat.send(OP, f"approve {hold}", thread="a2")
     turn = await chat.send(OP, f"approve {other}", thread="a2")

@@ -20,6 +20,7 @@ from graphs.language.intents import Intent
 from graphs.language.normalize import normalize
 from graphs.language.refs import DECIDABLE, ROLLBACKABLE, Resolved, resolve
 from graphs.language.slots import Ref
+from tools import plain
 from tools.queue import KIND_NOUNS
 
 DECISIONS = ("approve", "reject", "snooze", "edit_approve", "rollback")
@@ -107,7 +108,7 @@ def problem(intent: Intent, found: Resolved, queue: list[dict[str, Any]], verb: 
     if other:
         # "hold 9": a fraud hold by its action number; a number that is another kind of action is not held
         one = len(other) == 1
-        return (_join([f"#{a['id']} ({a['title']})" for a in other]) + f" {'is not a' if one else 'are not'} "
+        return (plain.join([f"#{a['id']} ({a['title']})" for a in other]) + f" {'is not a' if one else 'are not'} "
                 f"{KIND_NOUNS.get(kind, kind)}{'' if one else 's'}, so nothing was done. To set "
                 f"{'it' if one else 'them'} aside, say \"snooze {other[0]['id']} until …\".")
     if not found.ids:
@@ -120,10 +121,6 @@ def problem(intent: Intent, found: Resolved, queue: list[dict[str, Any]], verb: 
             return asks.WHICH
         return asks.none_match(intent.ref, verb)
     return None
-
-
-def _join(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def not_executed(intent: Intent, queue: list[dict[str, Any]], *, turn: Turn) -> list[dict[str, Any]]:
