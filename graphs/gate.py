@@ -26,14 +26,14 @@ from graphs.registry import SPECIALISTS
 from graphs.said import said_for
 from graphs.state import RunContext
 from graphs.toolkit import ToolOutcome, call_tool, desk_for, queue_for
-from policies.commands import Command, Said, Target, Verb, gate
+from policies.commands import EVERY_RULE, Command, Said, Target, Verb, gate
 from policies.tiers import RiskTier
 from tools import plain
 from tools.actions import load
 from tools.decisions import preview_edit
-from tools.errors import Conflict, InvalidInput, ToolError
+from tools.errors import Conflict, InvalidInput, NotFound, ToolError
 from tools.limits import tier_in_total
-from tools.rules import check_action, preview as preview_rule
+from tools.rules import check_action, list_rules, means_all, preview as preview_rule
 from tools.tenants import get_status
 
 #: tool name -> the verb of the command it proposes
@@ -141,9 +141,17 @@ async def resolve(ctx: RunContext, call: ToolCall, verb: Verb) -> tuple[Command,
         command = Command(verb, setting=understood["rule"])
         item = {"key": f"rule:{understood['understood']}", "label": understood["understood"], "risk_tier": "low"}
     elif verb is Verb.FORGET_RULE:
-        command = Command(verb, setting=args.get("key_or_text"))
-        item = {"key": f"forget:{args.get('key_or_text')}", "label": str(args.get("key_or_text")),
-                "risk_tier": "medium"}
+        said = str(args.get("key_or_text"))
+        label = said
+        if means_all(said):
+            standing = await list_rules(ctx.deps, ctx.principal)
+            if not standing:
+                raise NotFound("there are no standing rules to forget", code="rule_not_found")
+            label = (f"all {len(standing)} rules" if len(standing) > 1 else "your only rule") + " (" + "; ".join(
+                r["understood"] for r in standing) + ")"
+            said = EVERY_RULE
+        command = Command(verb, setting=said)
+        item = {"key": f"forget:{said}", "label": label, "risk_tier": _risk_word(command)}
     elif verb is Verb.WORKFLOW:
         desk = desk_for(ctx)
         template = str(args.get("template"))
@@ -294,6 +302,8 @@ def echo(items: list[dict[str, Any]]) -> str:
                 f" {plain.join(runs[:10])}{f' and {len(runs) - 10} more' if len(runs) > 10 else ''} will then run"
                 "; say no to keep them held." if runs
                 else " Nothing approved is waiting to run."))
+        elif verb == Verb.FORGET_RULE.value and group[0]["key"] == f"forget:{EVERY_RULE}":
+            lines.append(f"Forget {group[0]['label']}?")
         elif verb == Verb.DELEGATE.value:
             lines.append(f"{word} {plain.join([p['label'] for p in group])} now?")
         elif verb == Verb.WORKFLOW.value:

@@ -50,6 +50,9 @@ SAFE_DIRECTION = frozenset({Verb.REJECT, Verb.SNOOZE, Verb.KILL_ON, Verb.ADD_RUL
 #: verbs that always wait for a yes, however clearly they were named
 ALWAYS_CONFIRM = frozenset({Verb.KILL_OFF})
 
+#: the setting of a FORGET_RULE command that forgets every standing rule at once
+EVERY_RULE = "*"
+
 AUTONOMY_ORDER = {"supervised": 0, "semi_autonomous": 1, "autonomous": 2}
 
 
@@ -111,7 +114,8 @@ def risk(command: Command) -> RiskTier:
     if command.verb is Verb.AUTONOMY:
         up = AUTONOMY_ORDER.get(str(command.setting), 0) > AUTONOMY_ORDER.get(str(command.current), 0)
         return RiskTier.CRITICAL if up else RiskTier.LOW
-    if command.verb is Verb.KILL_OFF:
+    if command.verb is Verb.KILL_OFF or (command.verb is Verb.FORGET_RULE and command.setting == EVERY_RULE):
+        # every rule at once: all the limits the operator set are lifted, so it is echoed and waits
         return RiskTier.HIGH
     return RiskTier.MEDIUM  # forgetting a rule, switching an agent back on: the engine may do more
 

@@ -102,6 +102,8 @@ async def forget(deps: Deps, principal: Principal, *, key_or_text: str) -> dict[
 
     async def txn(tx: Tx) -> dict[str, Any]:
         rows = [_view(r) for r in await tx.rules.active()]
+        if means_all(needle):
+            return await _forget_all(tx, deps, principal, rows)
         if pointing:
             match = rows  # the only one; with several, "several rules match" lists them
         else:
@@ -118,6 +120,28 @@ async def forget(deps: Deps, principal: Principal, *, key_or_text: str) -> dict[
         return match[0]
 
     return await deps.db.transact(principal.tenant, txn)
+
+
+async def _forget_all(tx: Tx, deps: Deps, principal: Principal, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """"forget all my rules": every standing rule, each forgotten and audited on its own."""
+    if not rows:
+        raise NotFound("there are no standing rules to forget", code="rule_not_found")
+    for r in rows:
+        await tx.rules.forget(r["key"], now=deps.now())
+        await record(tx, deps, actor=principal.subject, event="rule.forgotten", subject=f"rule:{r['key']}",
+                     data={"text": r["text"], "all": True})
+    return {"key": "*", "text": "all rules", "understood": f"all {len(rows)} rules ("
+            + "; ".join(r["understood"] for r in rows) + ")", "forgotten": rows}
+
+
+#: "all", "all my rules", "every rule", "all of the preferences": every standing rule at once
+_ALL_RULES = re.compile(r"(?:(?:all|every|each|everything)(?: (?:of )?(?:my|the|our|these|those))?"
+                        r"(?: (?:standing )?(?:rules?|preferences?))?|(?:(?:my|the|our) )?(?:standing )?(?:rules|preferences))(?: (?:you have|i (?:have|set|made|gave you|told you|said)))?")
+
+
+def means_all(key_or_text: str) -> bool:
+    """Does a forget request mean every rule ("all my rules", "every rule")?"""
+    return _ALL_RULES.fullmatch(" ".join(key_or_text.lower().split()).strip(" .!")) is not None
 
 
 #: words that point at a rule without naming it ("that rule", "it", "the rule")

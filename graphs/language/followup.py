@@ -59,7 +59,19 @@ def follow_up(intents: list[Intent], message: str, facts: dict[str, Any], *, now
     offered = _counter_offer(t, pending or last.get("narrowable") or [])
     if offered is not None:
         return [offered]
-    return [_same_reason(_continue(i, t, message, last, pending), last) for i in intents]
+    return [_same_reason(_continue(_switched_back(i, t, last), t, message, last, pending), last) for i in intents]
+
+
+#: "turn it back on", "switch it on again", "enable it": what "it" is depends on what was just switched
+_IT_BACK_ON = re.compile(r"^(?:ok |okay |please |now |actually )*(?:(?:turn|switch|put) it (?:back )?on(?: again)?"
+                         r"|(?:re-?enable|enable|reactivate|unpause|restart|resume) it(?: again)?)(?: please| now)?[.!]*$")
+
+
+def _switched_back(intent: Intent, t: str, last: dict[str, Any]) -> Intent:
+    """"turn off the inventory agent" … "turn it back on": that agent, not the store-wide kill switch."""
+    if last.get("verb") == "agent_off" and last.get("agent") and _IT_BACK_ON.match(t):
+        return Intent("agent_on", agent=str(last["agent"]), text=intent.text)
+    return intent
 
 
 #: "reject 10, same reason", "ditto": the reason given just before, never the words "same reason"
@@ -202,4 +214,5 @@ def remember(intent: Intent, *, ids: list[int], candidates: list[int], awaiting:
     """What the next message may continue: the verb, its slots, and what was asked."""
     return {"type": "intent", "verb": intent.name, "ids": ids, "candidates": candidates, "awaiting": awaiting,
             "reason": intent.reason, "until": intent.until.isoformat() if intent.until else None,
+            "agent": intent.agent,
             "order": bool(intent.ref and any(w.startswith("#") for w in intent.ref.words))}

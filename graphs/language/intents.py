@@ -296,7 +296,8 @@ def _unread_number(head: str, ids: tuple[int, ...], ref: Ref | None) -> bool:
     said = re.sub(r"\b(?:if|unless|provided|as long as|assuming|only when)\b.*$", " ", head)
     said = _EXCEPT_REF.sub(" ", said)
     left = {int(n) for n in re.findall(r"\d+", _NOT_A_CHANGE.sub(" ", said))}
-    return bool(left - set(ids) - ({ref.count} if ref is not None and ref.count else set()))
+    counted = {ref.count, ref.some} if ref is not None else set()
+    return bool(left - set(ids) - counted)
 
 
 _DAY_WORDS = r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|am\b|pm\b|:"
@@ -338,6 +339,7 @@ def _verb(t: str, ids: tuple[int, ...], ref: Ref | None) -> str | None:
         return "edit_approve"
     if has(r"\b(why|explain|tell me (?:more )?about|more about|details?|show|open|see|view|what (?:is|was|does)"
             r"|what's|evidence|rollback plan|how (?:did you|do you know|sure|confident)|what happens if|compare)\b", t) and (
-            ids or (ref and (ref.focus or ref.words or ref.position or ref.agent or ref.kind))):
+            ids or (ref and (ref.focus or ref.words or ref.position or ref.agent or ref.kind))) and not (
+            not ids and has(r"\b(?:rules?|preferences?)\b", t)):  # "show my rules": the standing rules, a list
         return "explain"
     return None

@@ -292,6 +292,8 @@ def reading(t: str, original: str, now: datetime, *, ids: tuple[int, ...] = (),
     if has(r"\b(performance|performing|track record|approval rate|hit rate|how (?:well|good) (?:is|are|has|have)"
             r"|accuracy)\b", t):
         return Intent("performance", agent=agent)
+    if not ids and has(r"\b(?:rules?|preferences?)\b", t):
+        return Intent("list_rules")  # "show my rules": what the operator set, not an action by the name "rules"
     status = status_in(t)
     if has(r"\b(show|list|what are|what's|what is|give me|see|display|pull up|any)\b|\bqueue\b|\binbox\b|"
             r"\bwhat (?:got|was|were|has been|have been)\b.*\b(?:rejected|executed|approved|done|snoozed|expired"

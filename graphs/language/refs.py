@@ -107,6 +107,14 @@ def _resolve(ids: Sequence[int], ref: Ref | None, items: Sequence[dict[str, Any]
                         unknown=tuple(n for n in unknown if not orders.get(n)))
     if ref is None:
         return Resolved(how="ids")
+    if ref.some is not None:
+        # "2 of the reorders": exactly that many fit, or the operator is asked which
+        pool = _filtered(ref, [i for f in focus for i in usable if i["id"] == f] if ref.focus else usable)
+        if ref.words:
+            pool = by_name(ref.words, pool) or pool
+        if ref.some and len(pool) == ref.some:
+            return Resolved(tuple(i["id"] for i in pool), how="described")
+        return Resolved(candidates=tuple(i["id"] for i in pool), how="described")
     if ref.rest:
         shown = [i for f in listed for i in usable if i["id"] == f] or list(usable)
         rest = [i for i in _filtered(ref, shown) if i["id"] not in taken]

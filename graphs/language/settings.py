@@ -26,7 +26,7 @@ _STOP_AUTO = re.compile(r"^(?:please |ok |okay |so )?(?:stop|quit|no more|enough
                         r"(?: things| stuff| anything| actions)? (?:on (?:its|their|your) own|by (?:it|them|your)sel(?:f|ves)))")
 #: the verbs that take a standing rule back ("scrap that rule", "get rid of the alpaca rule")
 _UNDO_RULE = (r"remove|delete|drop|cancel|lift|scrap|ditch|bin|undo|kill|get rid of|take back|withdraw|revoke|lose"
-              r"|throw out|toss")
+              r"|throw out|toss|clear|wipe|reset")
 UNTIL = re.compile(r"\b(?:until|till|til|for (?:a|one|two|\d+) (?:days?|weeks?|wks?|months?)|next week|tomorrow)\b")
 _NOT_SETTING = re.compile(r"\b(?:don'?t|dont|do not|never(?! ?mind)|no need to|not|won'?t|shouldn'?t)\b")
 _REPORTED = re.compile(r"\b(?:i (?:already )?(?:said|told you|thought|asked for|asked you|set (?:it|autonomy|us))"

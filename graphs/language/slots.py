@@ -68,7 +68,7 @@ can could would should will shall let lets let's pending waiting queue new old c
 page pages product products for item, up out off over more less some other another same
 why's what's it's that's let's i'd i'll i'm we're you're there here than so very
 don't dont not no maybe perhaps later yet never hmm hm um uh well still again instead
-mark marked handled resolved dealt done
+mark marked handled resolved dealt done couple few several
 """.split())
 
 
@@ -90,6 +90,8 @@ class Ref:
     both: bool = False
     #: "them", "those", "these": several of what was shown
     several: bool = False
+    #: "2 of the reorders", "some of them": that many of the group, not saying which (0: no number said)
+    some: int | None = None
     #: content words of a name ("linen tote", "wick studio", "#9459")
     words: tuple[str, ...] = ()
     #: the same words in groups when several names are joined ("the rowan meta and the dune refund")
@@ -267,6 +269,10 @@ def _chunk_words(t: str, names: frozenset[str] | None) -> tuple[str, ...]:
 
 
 #: what "the 3 …" counts when it is a count: actions ("the 2 content ones"), or a kind ("the 3 reorders")
+#: "2 of the reorders", "a couple of them", "some of those" (never "all 3 of them")
+_SOME = re.compile(r"(?<!\ball )\b(\d{1,2}|one|two|three|four|five|six|a couple|a few|some|several)\s+of\s+(?:the|them"
+                   r"|those|these|my|our)\b")
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "a couple": 2}
 _COUNTED = re.compile(r"\s+(?:\w+\s+)?(?:ones|actions|items|proposals|suggestions|things|changes)\b")
 
 
@@ -322,10 +328,16 @@ def ref_in(text: str, *, names: frozenset[str] | None = None, with_names: bool =
         focus, words, groups = False, tuple(w for w in words if w not in ("others", "rest", "remaining")), ()
         # "the other one": the one left of the list shown (asked which, if several are)
         count = 1 if has(r"\bother one\b", text) else count
+    m_some = _SOME.search(text)
+    some = None
+    if m_some and (kind or agent or risk or several):
+        # "approve 2 of the reorders": two of them, which ones not said (asked unless exactly that many fit)
+        some = _NUMBER_WORDS.get(m_some.group(1), int(m_some.group(1)) if m_some.group(1).isdigit() else 0)
+        every = count = position = None
     if not any((agent, risk, kind, position, count, every, focus, words, rest)):
         return None
-    return Ref(agent=agent, risk=risk, kind=kind, position=position, count=count, every=every, several=several,
-               plural=plural(text),
+    return Ref(agent=agent, risk=risk, kind=kind, position=position, count=count, every=bool(every),
+               several=several, some=some, plural=plural(text),
                focus=focus and not (every and not several) and not words and not position and not count, both=both,
                words=words, groups=groups if len(groups) > 1 else (), places=places, rest=rest)
 
@@ -382,7 +394,7 @@ def params_in(text: str, original: str) -> dict[str, Any]:
                   r"|\bquantity\s+(?:to\s+|of\s+)?(\d+)\b|\border\s+(\d+)\s+instead\b"
                   r"|(?<=\d)\s+with\s+(\d+)\b(?!\s*(?:%|percent|[.,]\d|\w))"  # "approve 11 with 200"
                   # "approve 10 qty 25", "approve 8, 20 of them", "approve 6 but just 12", "approve 8 but order 60"
-                  r"|\b(?:only|just) need\s+(\d+)\b(?!\s*%)|\bqty\s*:?\s*(\d+)\b|(?<!\bfirst\s)(?<!\btop\s)(?<!\blast\s)(?<!\bnext\s)\b(\d+)\s+of\s+(?:them|those|these)\b"
+                  r"|\b(?:only|just) need\s+(\d+)\b(?!\s*%)|\bqty\s*:?\s*(\d+)\b|(?<!\bfirst\s)(?<!\btop\s)(?<!\blast\s)(?<!\bnext\s)(?<!\ball\s)\b(\d+)\s+of\s+(?:them|those|these)\b"
                   r"|\bbut\s+(?:just|only|order|get|buy)\s+(\d+)\b(?!\s*(?:%|percent|fewer|less|more|extra|additional"
                   r"|other|on top))"
                   # "only 30" is a quantity; "only 3 left (in stock)" is a fact about stock

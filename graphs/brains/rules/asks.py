@@ -12,6 +12,8 @@ from typing import Any
 
 from graphs.brains.rules.render import KIND_PLURAL, PARAM_WORDS, STATUS_WORD, short_title
 from policies.kinds import KINDS
+from policies.memory import cooldown
+from policies.tiers import RiskTier
 
 WHICH = ("Which action do you mean? Give me its number (\"#12\") or name it (\"the alpaca reorder\"), or say "
          "\"what should I do today?\" to see the queue.")
@@ -67,11 +69,19 @@ def not_held(words: tuple[str, ...] | list[str], ids: tuple[int, ...] | list[int
             "nothing to release.")
 
 
-def which_one(candidates: list[dict[str, Any]], verb: str) -> str:
+def which_one(candidates: list[dict[str, Any]], verb: str, *, some: int | None = None) -> str:
+    """Several fit a reference: which one (or, for "2 of the reorders", which ones) — never a guess."""
     lines = "\n".join(f"· #{a['id']} {short_title(a, a.get('subject', ''))} ({a['risk_tier']} risk)"
                       for a in candidates[:8])
+    if not candidates:
+        return "Which one do you mean?"
+    if some is not None:
+        which = f"which {some}" if some else "which ones"
+        example = " and ".join(str(a["id"]) for a in candidates[:max(some, 2)])
+        return (f"{len(candidates)} fit — {which} should I {verb}? Nothing was done.\n{lines}\n"
+                f"Say e.g. \"{verb} {example}\".")
     return (f"Several actions fit — which one should I {verb}? Nothing was done.\n{lines}\n"
-            f"Say e.g. \"{verb} {candidates[0]['id']}\"." if candidates else "Which one do you mean?")
+            f"Say e.g. \"{verb} {candidates[0]['id']}\".")
 
 
 def nothing_to_undo(actions: list[dict[str, Any]]) -> str:
@@ -82,6 +92,12 @@ def nothing_to_undo(actions: list[dict[str, Any]]) -> str:
             lines.append(f"#{a['id']} is snoozed, not executed, so there is nothing to roll back. A snooze ends "
                          f"when you decide on it — \"approve {a['id']}\" or \"reject {a['id']} because …\" — or by "
                          "itself when it is due; until then it waits.")
+        elif a["status"] == "rejected":
+            # a rejection is final: what the operator meets is that, and when the agent may ask again
+            days = cooldown(a["kind"], RiskTier(a["risk_tier"])).days
+            lines.append(f"#{a['id']} was rejected, not executed: nothing ran, so there is nothing to roll back. A "
+                         f"rejection can't be taken back; its agent won't propose the same change again for {days} "
+                         "days, unless what it measures changes materially.")
         else:
             lines.append(f"#{a['id']} has not been executed, so there is nothing to roll back; it is still waiting for "
                          "you.")

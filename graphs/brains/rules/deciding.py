@@ -102,7 +102,8 @@ def problem(intent: Intent, found: Resolved, queue: list[dict[str, Any]], verb: 
         return (f"You said both, but only #{only} is in view, so nothing was done. Name the two, e.g. "
                 f"\"{NOUN.get(verb, verb)} {only} and …\".")
     if found.ambiguous:
-        return asks.which_one([by_id[i] for i in found.candidates if i in by_id], NOUN.get(verb, verb))
+        return asks.which_one([by_id[i] for i in found.candidates if i in by_id], NOUN.get(verb, verb),
+                              some=intent.ref.some if intent.ref is not None else None)
     kind = intent.ref.kind if intent.ids and intent.ref is not None else None
     other = [by_id[i] for i in found.ids if kind and i in by_id and by_id[i]["kind"] != kind]
     if other:
@@ -128,7 +129,8 @@ def not_executed(intent: Intent, queue: list[dict[str, Any]], *, turn: Turn) -> 
     meant = list(intent.ids) or (list(turn.facts.get("focus") or []) if intent.ref is not None
                                  and intent.ref.focus else [])
     by_id = {i["id"]: i for i in queue}
-    return [by_id[i] for i in meant if i in by_id and by_id[i]["status"] in DECIDABLE]
+    return [by_id[i] for i in meant if i in by_id and (by_id[i]["status"] in DECIDABLE
+                                                      or by_id[i]["status"] == "rejected")]
 
 
 def decision_call(intent: Intent, a: dict[str, Any], *, turn: Turn) -> ToolCall:

@@ -88,6 +88,7 @@ class OperatorPlan:
         focus = list(self.turn.facts.get("focus") or [])
         self.sc["queue"] = _slim(queue or [])
         self.taken: list[int] = []  # what earlier clauses of this message decide ("… and snooze the others")
+        self.planned = parts
         for intent in self.intents:
             part, more = self.plan_one(intent, queue or [], focus)
             self.taken += [int(c.args["action_id"]) for c in more if "action_id" in c.args]
@@ -126,6 +127,11 @@ class OperatorPlan:
                                           taken=self.taken)
         if name == "explain":
             found = resolve(intent.ids, intent.ref, queue, focus=focus, statuses=_EXPLAINABLE, listed=self.listed)
+            if found.unknown and not found.ids and _figures_of(found.unknown, focus, queue):
+                # "the mug reorder, why 56?": 56 is the quantity of the reorder in view, not action #56
+                if any(p.get("focus") == focus and p["intent"] == "explain" for p in self.planned):
+                    return {**part, "text": ""}, []
+                found = resolve((), Ref(focus=True), queue, focus=focus, statuses=_EXPLAINABLE)
             problem = deciding.problem(intent, found, queue, "explain", turn=self.turn)
             if problem:
                 return {**part, "text": problem, "refs": list(found.candidates)}, []
@@ -161,6 +167,7 @@ class OperatorPlan:
                 return {**part, "text": asks.ASK_LEVEL}, []
             return part, [call("set_autonomy", level=intent.level)]
         if name in ("agent_off", "agent_on"):
+            part["last"] = remember(intent, ids=[], candidates=[], awaiting=None)
             return part, [call("set_agent", agent=intent.agent or "", enabled=name == "agent_on",
                                reason=intent.reason or "")]
         if name == "add_rule":
@@ -335,3 +342,14 @@ def _thaw(data: dict[str, Any]) -> Intent:
         data["until"] = datetime.fromisoformat(data["until"])
     data["ids"] = tuple(data.get("ids") or ())
     return Intent(**data)
+
+
+def _figures_of(numbers: tuple[int, ...], focus: list[int], queue: list[dict[str, Any]]) -> bool:
+    """Is every number a figure in the title of the one action in view ("Reorder 56 x …"), not an action's number?"""
+    if len(focus) != 1:
+        return False
+    action = next((a for a in queue if a["id"] == focus[0]), None)
+    if action is None:
+        return False
+    figures = {int(float(n)) for n in re.findall(r"\d+(?:\.\d+)?", action.get("title") or "")}
+    return all(n in figures for n in numbers)

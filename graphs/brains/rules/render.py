@@ -328,7 +328,7 @@ def released(content: dict[str, Any]) -> str:
 
 def declined_line(item: dict[str, Any]) -> str:
     ident = f"#{item['action_id']}" if "action_id" in item else item["label"]
-    return f"{ident}: not done — you said no."
+    return f"{ident[:1].upper()}{ident[1:]}: not done — you said no."
 
 
 def unbound_line(item: dict[str, Any]) -> str:
