@@ -56,5 +56,6 @@ TOOLS = (
     ToolSpec("list_rules", "memory.read", ann("List standing rules", **READ),
              "The operator's standing rules, as the engine understood them.", list_rules),
     ToolSpec("forget_rule", "memory.forget", ann("Forget a standing rule", destructive=True),
-             "Forget a standing rule by its key or by words it contains.", forget_rule),
+             "Forget a standing rule by its key or by words it contains; 'all' forgets every rule (each audited).",
+             forget_rule),
 )
