@@ -281,14 +281,14 @@ def echo(items: list[dict[str, Any]]) -> str:
         if "action_id" in group[0]:
             parts = []
             for p in group:
-                extra = ""
+                change = extra = ""
                 if p["verb"] == Verb.EDIT_APPROVE.value:
+                    # what it proposed, then the change: "(Mark … down 10% → percent off 15, high risk)"
                     params = p["args"].get("params") or {}
-                    extra = " with " + ", ".join(f"{k.replace('_', ' ')} {plain.value(v)}"
-                                                 for k, v in params.items())
+                    change = " → " + ", ".join(f"{k.replace('_', ' ')} {plain.value(v)}" for k, v in params.items())
                 if p["verb"] == Verb.SNOOZE.value and p["args"].get("until"):
                     extra = f", until {datetime.fromisoformat(str(p['args']['until'])):%a %-d %b %Y %H:%M} UTC"
-                parts.append(f"#{p['action_id']} ({p['label']}, {p['risk_tier']} risk{extra})")
+                parts.append(f"#{p['action_id']} ({p['label']}{change}, {p['risk_tier']} risk{extra})")
             lines.append(f"{word} {plain.join(parts)}?")
             undo += [f"  (#{p['action_id']} can be undone: {p['rollback']})" for p in group
                      # how an execution is undone: said of what executes (approvals), not of a rejection or a snooze

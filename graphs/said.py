@@ -20,6 +20,8 @@ __all__ = ["continued", "group", "said_dict", "said_for", "second_thoughts"]
 
 _INTENT_VERBS: dict[str, Verb] = {
     "approve": Verb.APPROVE, "edit_approve": Verb.EDIT_APPROVE, "reject": Verb.REJECT, "snooze": Verb.SNOOZE,
+    # "stop it" with nothing in view is the kill switch; with an action in view it is asked about or echoed
+    "stop_it": Verb.KILL_ON,
     "rollback": Verb.ROLLBACK, "kill_on": Verb.KILL_ON, "kill_off": Verb.KILL_OFF, "autonomy": Verb.AUTONOMY,
     "add_rule": Verb.ADD_RULE, "forget_rule": Verb.FORGET_RULE, "delegate": Verb.DELEGATE,
     "run_all": Verb.DELEGATE, "workflow": Verb.WORKFLOW, "agent_off": Verb.AGENT_OFF, "agent_on": Verb.AGENT_ON,
@@ -41,7 +43,7 @@ async def said_for(ctx: RunContext, message: str, *, intents: list[Intent] | Non
         # numbers written anywhere in the message name actions ("14 looks good, approve it")
         here = set(intent.ids)
         verb = _INTENT_VERBS.get(intent.name)
-        if verb is not None and not intent.ids and intent.ref is not None and intent.ref.words:
+        if verb is not None and intent.ref is not None and intent.ref.words:
             if items is None:
                 items = await queue_for(ctx)
             here |= named_ids((), intent.ref, [i for i in items if i["status"] in _NAMEABLE])

@@ -137,6 +137,16 @@ def _window(text: str, today: date) -> tuple[date | None, str]:
         n = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4}.get(m.group(1)) or int(m.group(1))
         days = {"day": 1, "week": 7, "month": 30}[m.group(2)] * n
         return today + timedelta(days=days), m.group(0)
+    m = re.search(r"\b(?:(?:until|till|til)\s+after|after)\s+(christmas|xmas|boxing day|the holidays|the new year"
+                  r"|new year'?s?)\b", t)
+    if m:
+        # "till after christmas": the rule holds through the day and ends the morning after it
+        christmas = date(today.year if (today.month, today.day) <= (12, 25) else today.year + 1, 12, 25)
+        if m.group(1) in ("christmas", "xmas"):
+            return christmas + timedelta(days=1), m.group(0)
+        if m.group(1) == "boxing day":
+            return christmas + timedelta(days=2), m.group(0)
+        return date(christmas.year + 1, 1, 2), m.group(0)
     m = re.search(r"\b(?:until|till|before)\s+(next (?:week|month|year)|the new year|new year'?s?|christmas"
                   r"|black friday|the holidays)\b", t)
     if m:
@@ -153,6 +163,11 @@ def _window(text: str, today: date) -> tuple[date | None, str]:
     return None, ""
 
 
+#: words of a time a rule's sentence may hold ("till the sale ends", "after black friday", "for a while")
+_UNREAD_TIME = re.compile(r"\b(?:until|till|til|through|thru|after(?! all\b))\b(?:\s+\S+){1,4}|\bfor a (?:while|bit)\b"
+                          r"|\btemporar(?:y|ily)\b|\bthis (?:season|weekend|quarter)\b")
+
+
 def _month_after(day: date) -> date:
     return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
 
@@ -162,6 +177,7 @@ def parse_rule(text: str, *, today: date, vendors: list[str] | None = None,
     """The enforceable rule in an operator's sentence, or why there is none."""
     t = " ".join(text.lower().replace("’", "'").split()).strip(" .!")
     t = re.sub(r"\bput(?:ting)?\s+(.+?)\s+on sale\b", r"discount \1", t)
+    t = re.sub(r"\bmark(?:ing)?\s+((?!down\b)\S.*?)\s+down\b", r"discount \1", t)  # "don't mark anything down"
     ask = re.search(r"\b(?:always ask|ask me (?:first|before)|check with me|never auto[- ]?(?:approve|execute|run)"
                     r"|run (?:it )?by me|get my (?:ok|approval))\b", t)
     forbid = re.search(r"\b(?:never|don'?t|do not|dont|no|stop|avoid|without)\b", t)
@@ -181,7 +197,12 @@ def parse_rule(text: str, *, today: date, vendors: list[str] | None = None,
     until, window_words = _window(t, today)
     if window_words and until is None:
         return Parsed(None, f"I can't tell which date \"{window_words}\" is; say a date, e.g. \"until 1 December\"")
-    rest = t[m.end():]
+    unread = None if window_words else _UNREAD_TIME.search(t)
+    if unread:
+        # a time said but not read would make the rule permanent: refused with the words, never stored without them
+        return Parsed(None, f"I can't tell when \"{unread.group(0).strip()}\" ends; say a date, e.g. \"until 26 "
+                            "December\" (or leave the time out for a rule that holds until you forget it)")
+    rest = re.sub(r"\bfor (?:now|the time being)\b", " ", t[m.end():])  # until the operator forgets it
     if window_words:
         rest = rest.replace(window_words, " ")
     rest = re.sub(r"\b(?:on|of|for|from|by|to|with|at|in|the|any|our|my|brand|vendor|products?|items?|ever|again"

@@ -56,6 +56,8 @@ def number(value: float | int) -> str:
         return "yes" if value else "no"
     if isinstance(value, int) or float(value).is_integer():
         return f"{int(value):,}"
+    if 100 <= abs(value) < 1000 and round(value, 2) == value and float(f"{value:.4g}") != value:
+        return f"{value:,.2f}"  # a price of 155.99 is 155.99, never "156"
     return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.2f}"
 
 

@@ -50,6 +50,8 @@ class QueueItem:
     vendor: str
     #: lower-case words a reference may use for it (subject, vendor, type, kind)
     words: tuple[str, ...]
+    #: when a snoozed action comes back (ISO 8601), else None
+    snoozed_until: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         # a shallow copy: dataclasses.asdict deep-copies every word of every action, on every turn
@@ -128,7 +130,8 @@ async def items(tx: Tx, rows: list[ActionSummary]) -> list[QueueItem]:
             agent=a.agent, title=a.title, target=a.target, expected_revenue=a.expected_revenue, score=a.score,
             rank=rank, subject=subject, vendor=vendor,
             words=words_of(subject, vendor, product_type, noun, spec.summary if spec else "", a.target,
-                           a.title.split(": ", 1)[0], _extra_words(a))))
+                           a.title.split(": ", 1)[0], _extra_words(a)),
+            snoozed_until=a.snoozed_until.isoformat() if a.snoozed_until else None))
     return out
 
 

@@ -35,7 +35,9 @@ _ACK = re.compile(r"^(?:(?:ok(?:ay)?|k|kk|cool|great|nice|thanks?|thank you|thx|
                   r"|sounds good|good|fine|alright|all right|sure|right|understood|noted|lovely|brilliant|ta"
                   r"|makes sense|i see|interesting|wow|neat|yes|yep|yeah|yup|ya|aye|confirm(?:ed)?|go ahead"
                   r"|do it|please do|go for it|proceed|absolutely|definitely|of course|correct|that's right"
-                  r"|approved?|agreed?|deal|no|nope|nah|cancel|never ?mind|forget it|leave it|don'?t)"
+                  r"|approved?|agreed?|deal|no|nope|nah|cancel|never ?mind|forget it|leave it|don'?t"
+                  # "hmm ok", "ok thx bye": nothing asked, nothing to do
+                  r"|hmm+|hm+|bye|goodbye|bye bye|see ya|see you|cya|later|ttyl|good ?night|night|gn)"
                   r"[\s,.!:;)(-]*)+(?:[\U0001F300-\U0001FAFF\u2600-\u27BF]\s*)*$")
 _YES = re.compile(r"^(?:(?:ok(?:ay)?|k|kk|yes|yess+|ye|yeh|y|yse|ys|yea|yas|yep|yeah|yup|ya|aye|too right|go on|go|crack on|sure|confirm(?:ed)?|go ahead|do it|please do"
                   r"|go for it|proceed|absolutely|definitely|of course|correct|that's right|approved?|sounds good"

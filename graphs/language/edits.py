@@ -48,6 +48,35 @@ def text_params(original: str) -> dict[str, str]:
     return out
 
 
+#: what stands in for a new text while the rest of the message is read (no digit, no word of the engine's)
+_TOKEN = "Zzqq{}"
+
+
+def mask_texts(original: str) -> tuple[str, dict[str, str]]:
+    """The message with each new text that holds a number replaced by a token, and the texts by token.
+
+    "approve 12 but make the title 'Flint Runner, 14 and 18 inch'": the numbers and the "and" of a title are
+    the title's, never actions #14 and #18 nor a second request; the reader sees a token, and the text is put
+    back into what it read (``unmask``)."""
+    values = set(_texts(original).values())
+    for field, _ in _FIELDS:  # "12 with title "A" and 18 with title "B"": every field's text, not the first
+        values |= {_q(m) for m in re.finditer(r"(?i)\b(?:" + field + r")\b[^\"“'‘]{0,40}?" + _QUOTED, original)}
+    texts: dict[str, str] = {}
+    for value in sorted((v for v in values if re.search(r"\d", v)), key=len, reverse=True):
+        if value in original:
+            token = _TOKEN.format("abcdefghijklmnopqrstuvwxyz"[len(texts) % 26] * (1 + len(texts) // 26))
+            original = original.replace(value, token)
+            texts[token] = value
+    return original, texts
+
+
+def unmask(value: str | None, texts: dict[str, str]) -> str | None:
+    for token, text in texts.items():
+        if value is not None and token.lower() in value.lower():
+            value = re.sub(re.escape(token), lambda _: text, value, flags=re.IGNORECASE)
+    return value
+
+
 def _texts(original: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for field, param in _FIELDS:

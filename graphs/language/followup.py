@@ -144,7 +144,12 @@ def _counter_offer(t: str, pending: list[dict[str, Any]]) -> Intent | None:
     """"can we do 70 instead", "how about 12", "no, 70 units" while an approval of one action waits: that
     approval with the number changed (echoed again, never run on this message)."""
     m = _OFFER.match(t)
-    if m is not None and not (m.group("lead") or m.group("unit") or "instead" in m.group("tail")):
+    # "hmm actually 15" while "… with percent off 25?" waits: the value being changed, said again
+    corrects_a_value = (len(pending) == 1 and pending[0].get("verb") == "edit_approve"
+                        and any(isinstance(v, (int, float)) for v in (pending[0].get("args", {}).get("params")
+                                                                      or {}).values())
+                        and re.match(r"^(?:(?:hmm+|hm|no|nah|actually|wait|erm|sorry|oops)[,.!\s]+)+", t) is not None)
+    if m is not None and not (m.group("lead") or m.group("unit") or "instead" in m.group("tail") or corrects_a_value):
         m = None  # "no, 9", a bare "9": a number alone is not an offer (it may be an action's)
     approvals = [p for p in pending if p.get("verb") in ("approve", "edit_approve") and "action_id" in p]
     if m is None or len({p["action_id"] for p in approvals}) != 1 or len(approvals) != len(pending):

@@ -56,8 +56,7 @@ def holds_in(t: str, original: str, now: datetime, names: frozenset[str] | None)
         return Intent("approve", ref=Ref(kind="risk.hold_order", words=("#" + m.group(1),)))
     m = _HOLD_BY_NUMBER.match(t)
     if m:  # "hold 24", "hold 24 and 23": fraud holds by their action numbers (another kind is refused, not held)
-        return Intent("approve", ids=tuple(int(n) for n in re.findall(r"\d+", m.group(0))),
-                      ref=Ref(kind="risk.hold_order"))
+        return Intent("approve", ids=tuple(int(n) for n in re.findall(r"\d+", m.group(0))), said_as="hold")
     m = _HOLD_THEM.match(t)
     if m:  # never a snooze ("hold 8 for now" is one) and never a guess at another kind: the holds in view
         return Intent("approve", ref=replace(ref_in(m.group("what"), names=names) or Ref(focus=True),
@@ -72,12 +71,12 @@ def holds_in(t: str, original: str, now: datetime, names: frozenset[str] | None)
     m = re.match(r"^(?:please )?put (?!#?\d)(.+?) on hold\b", t)
     if m and ref_in(m.group(1), names=names) is not None:  # "put the bowl reorder on hold (till …)"
         until = parse_when(t, now)
-        return Intent("snooze", ref=ref_in(m.group(1), names=names), until=until,
+        return Intent("snooze", ref=ref_in(m.group(1), names=names), until=until, said_as="on hold",
                       when_said=None if until else time_words(original))
     m = _ON_HOLD.match(t)
     if m:  # "put 10 on hold till thursday": an action (not an order) set aside
         until = parse_when(t, now)
-        return Intent("snooze", ids=(int(m.group(1) or m.group(2)),), until=until,
+        return Intent("snooze", ids=(int(m.group(1) or m.group(2)),), until=until, said_as="on hold",
                       when_said=None if until else time_words(original))
     if _LET_SHIP.search(t) and not ids_in(t):
         # "both of them look fine, let them ship": the holds shown are not wanted (echoed, never run at once)

@@ -32,3 +32,7 @@ class Intent:
     version: int | None = None
     #: the operator's words for a time no calendar can hold ("until the sale is over"): asked about, never guessed
     when_said: str | None = None
+    #: the word the verb was said with, where it can mean another verb: "on hold" (a snooze, or a fraud hold
+    #: when the action is one), "hold" ("hold 24": an approval of fraud holds only), "kill" / "stop" ("kill
+    #: it": a rejection of the action in view)
+    said_as: str | None = None

@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from graphs.language.confirm import KILL_ON, is_acknowledgement, strip_markup
 from graphs.language.dates import parse_when, time_words
-from graphs.language.edits import asks_change
+from graphs.language.edits import asks_change, mask_texts, unmask
 from graphs.language.holds import holds_in
 from graphs.language.intent import Intent
 from graphs.language.normalize import normalize
@@ -99,7 +99,9 @@ def parse(text: str, now: datetime, *, names: frozenset[str] | None = None) -> l
 
 @lru_cache(maxsize=1024)
 def _parse(text: str, now: datetime, names: frozenset[str] | None) -> tuple[Intent, ...]:
-    original = rewrite(strip_markup(text).strip())
+    original, texts = mask_texts(rewrite(strip_markup(text).strip()))
+    if texts:
+        return tuple(_unmasked(i, texts) for i in _parse(original, now, names))
     greeted = _GREETING.match(original)
     if greeted and original[greeted.end():].strip(" .!?"):
         # "hey good morning, so reject 12 because …": a greeting before a request is not a request for a briefing
@@ -123,6 +125,12 @@ def _parse(text: str, now: datetime, names: frozenset[str] | None) -> tuple[Inte
     # "hmm, undo the last one": a clause of filler beside a request is not a request of its own
     intents = tuple(i for i, c in zip(intents, clauses) if not (len(clauses) > 1 and _FILLER_ONLY.match(c)))
     return _after_edits(intents) or (Intent("unknown", text=original),)
+
+
+def _unmasked(intent: Intent, texts: dict[str, str]) -> Intent:
+    """The new texts put back where the reader saw their tokens."""
+    params = {k: unmask(v, texts) if isinstance(v, str) else v for k, v in intent.params.items()}
+    return replace(intent, params=params, text=unmask(intent.text, texts), reason=unmask(intent.reason, texts))
 
 
 def _after_edits(intents: tuple[Intent, ...]) -> tuple[Intent, ...]:
@@ -194,7 +202,10 @@ def _except_ref(head: str, names: frozenset[str] | None) -> tuple[str, tuple[str
     """"approve all of them except the candle one", "approve those except 16": the reference, and what it
     leaves out (numbers and name words); the exception is not a hedge."""
     m = _EXCEPT_REF.search(head)
-    if m is None:
+    if m is None or (m.group(0).strip(" ,").startswith("not ")
+                     and not re.match(r"\s*,?\s*not\s+(?:for\s+)?(?:the|that|this|those|these|either|#?\d+)\b",
+                                      head[m.start():])):
+        # "reject them, we're not doing landing pages this quarter": a "not" in the reason leaves nothing out
         return head, ()
     before = head[:m.start()]
     ref = ref_in(before, names=names)
@@ -244,11 +255,21 @@ def _clause(t: str, original: str, now: datetime, names: frozenset[str] | None) 
         unknown = ref_in(head, names=None)
         if unknown is not None and unknown.words:
             ref = unknown
+    span = _SNOOZE_SPAN.search(t) if verb == "snooze" else None
+    if span and int(span.group(1)) < int(span.group(2)) and parse_when(t[span.end():], now) is None:
+        # "snooze 12 to 15": #12 until the 15th, or #12 to #15? asked, never guessed
+        return Intent("snooze_span", ids=(int(span.group(1)), int(span.group(2))), text=original)
     if hedge and verb not in (None, "explain", "list"):
         return Intent("hold_back", ids=ids, ref=None if ids else ref, held_back=verb, text=original)
     decision = _decision(verb, t, original, now, ids, ref)
     if decision is not None:
-        return replace(decision, version=version_in(head))  # "… because version 2 was better" names none
+        decision = replace(decision, version=version_in(head))  # "… because version 2 was better" names none
+        joined = _AND_NAMED.search(head) if ids and decision.name != "rollback" else None
+        also = ref_in(joined.group(1), names=names) if joined else None
+        if also is not None and (also.words or also.kind or also.agent or also.risk):
+            # "approve 11 and the candle ones": the numbers and the name, both meant
+            decision = replace(decision, ref=also)
+        return decision
     if hedge and verb is None:
         return Intent("hold_back", ids=ids, ref=ref, text=original)
     return reading(t, original, now, ids=ids, ref=ref, names=names) or Intent("unknown", ids=ids, ref=ref,
@@ -258,7 +279,7 @@ def _clause(t: str, original: str, now: datetime, names: frozenset[str] | None) 
 def _decision(verb: str | None, t: str, original: str, now: datetime, ids: tuple[int, ...],
               ref: Ref | None) -> Intent | None:
     if verb == "rollback":
-        return Intent("rollback", ids=ids, ref=None if ids else ref,
+        return Intent("rollback", ids=ids, ref=None if ids else (ref or Ref(focus=True)),  # "undo": what is in view
                       reason=reason_in(original, "undo|revert|roll ?back|rollback"))
     if verb == "snooze":
         # a reason given with a snooze is kept: "no, I said reject" after it still knows why
@@ -300,6 +321,11 @@ def _unread_number(head: str, ids: tuple[int, ...], ref: Ref | None) -> bool:
     return bool(left - set(ids) - counted)
 
 
+#: "approve 11 and the candle ones", "reject 7, 9 and the mug reorder": a name joined to the numbers
+_AND_NAMED = re.compile(r"#?\d+\s*(?:,|and|&|plus|\+)\s*(?:also\s+)?(?=(?:the|those|these|all the|all|both)\s)(.+)$")
+#: "snooze 12 to 15": a day of the month, or the last of a range of actions
+_SNOOZE_SPAN = re.compile(r"\b(?:snooze|postpone|park|defer)\s+#?(\d{1,6})\s+to\s+#?([1-9]|[12]\d|3[01])\b"
+                          r"(?!\s*(?:st|nd|rd|th|units?|%|percent|days?|weeks?|[-/.:]))")
 _DAY_WORDS = r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|am\b|pm\b|:"
 #: moving an action in time ("push 19 back to monday", "move 19 to next week") is a snooze, never an approval
 _MOVED = re.compile(r"\b(?:push|move|delay|reschedule|shift|put off)\b(?:\s+(?:back|out|off)\b)?"

@@ -25,6 +25,8 @@ _ONE_STATE = re.compile(r"\bwhat (?:happened|is happening|'?s happening) (?:to|w
                         # "what state is 6 in now", "where is 12 at", "status of 9"
                         r"|\bwhat (?:state|status) (?:is|'?s) #?(\d{1,6})\b|\bwhere(?:'s| is) #?(\d{1,6}) (?:at|now|up to)\b"
                         r"|\bstatus (?:of|on) #?(\d{1,6})\b"
+                        # "whats 2 about", "what is #12 about?"
+                        r"|^(?:so )?what(?:'?s| is)? #?(\d{1,6}) (?:about|for)\b"
                         r"|^(?:did|has|have|is|was) #?(\d{1,6}) (?:go|gone|get|got|been|run|ran|execute|executed"
                         r"|work|worked|finish|finished|happen|happened|go live|land|landed)\b")
 
@@ -313,7 +315,8 @@ def reading(t: str, original: str, now: datetime, *, ids: tuple[int, ...] = (),
         return Intent("explain", ids=ids)
     if ref is not None and (ref.words or ref.both or ref.position) and len(t.split()) <= 6:
         return Intent("explain", ref=ref, text=original)
-    if has(r"^(hi|hello|hey|hiya|yo|good (?:afternoon|evening))\b", t):
+    if has(r"^(hi|hello|hey|hiya|yo|good (?:afternoon|evening))\b|^(?:are )?(?:you|u) (?:there|around|awake|up)\b"
+           r"|^(?:anyone|anybody) (?:there|home)\b", t):
         return Intent("greeting")
     if has(r"\b(thanks|thank you|cheers|great|perfect|nice|awesome|appreciate)\b", t):
         return Intent("ack")

@@ -94,6 +94,14 @@ def _resolve(ids: Sequence[int], ref: Ref | None, items: Sequence[dict[str, Any]
     usable = [i for i in items if i["status"] in statuses and (not among or i["id"] in among)]
     if among and ref is not None and ref.focus and not ids:
         focus = [i for i in among]
+    if ids and ref is not None and (ref.words or ref.kind or ref.agent or ref.risk) and not ref.focus:
+        # "approve 11 and the candle ones": the numbers, and what the name means besides
+        by_number = _resolve(ids, None, items, focus=focus, statuses=statuses, among=among, listed=listed, taken=taken)
+        by_name_ = _resolve((), ref, items, focus=focus, statuses=statuses, among=among, listed=listed, taken=taken)
+        if by_name_.candidates or not by_name_.ids:
+            return by_name_ if by_name_.candidates else Resolved(how="described", unknown=by_number.unknown)
+        return Resolved(tuple(dict.fromkeys(by_number.ids + by_name_.ids)), unknown=by_number.unknown,
+                        how="ids" if by_number.how == "ids" and by_name_.how == "name" else "described")
     if ids:
         known = {i["id"] for i in usable}
         unknown = [i for i in ids if i not in known]

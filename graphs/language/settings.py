@@ -12,7 +12,7 @@ import re
 
 from graphs.language.confirm import KILL_OFF, KILL_ON
 from graphs.language.intent import Intent
-from graphs.language.slots import Ref, agent_in, has, kind_in, level_in, reason_in
+from graphs.language.slots import Ref, agent_in, has, kind_in, level_in, reason_in, ref_in
 
 _DECISION_FIRST = re.compile(r"^(?:please |ok |okay |so |then )?(?:reject|decline|approve|snooze|postpone|veto|deny"
                              r"|skip|no to|undo|roll ?back|explain|push|move|delay|park|remind me)\b")
@@ -27,6 +27,13 @@ _STOP_AUTO = re.compile(r"^(?:please |ok |okay |so )?(?:stop|quit|no more|enough
 #: the verbs that take a standing rule back ("scrap that rule", "get rid of the alpaca rule")
 _UNDO_RULE = (r"remove|delete|drop|cancel|lift|scrap|ditch|bin|undo|kill|get rid of|take back|withdraw|revoke|lose"
               r"|throw out|toss|clear|wipe|reset")
+_STOP_IT = re.compile(r"^(?:(?:please|ok|okay|so|nah|no|just|hmm+|yeah|ugh)[ ,]+)*(stop|kill|halt|pause|freeze)\s+"
+                      r"(?:it|that|this|that one|this one)\b(?! all\b)[ ,.;:!-]*(.*)$")
+#: "go back to manual", "manual mode please", "turn off autonomy", "switch autopilot off": supervised
+_MANUAL = re.compile(r"^(?:(?:ok|okay|so|please|actually|right|now|let'?s|lets)[, ]+)*(?:(?:go|switch|put (?:it|us))"
+                     r"(?: back)? to manual|back to manual|manual(?: mode)?(?: please| again)?[.!]*$|go manual"
+                     r"|(?:turn|switch|shut) off (?:the )?(?:autonomy|autopilot|auto[- ]?(?:mode|approv\w*|pilot))"
+                     r"|(?:turn|switch) (?:the )?(?:autonomy|autopilot) off)\b")
 UNTIL = re.compile(r"\b(?:until|till|til|for (?:a|one|two|\d+) (?:days?|weeks?|wks?|months?)|next week|tomorrow)\b")
 _NOT_SETTING = re.compile(r"\b(?:don'?t|dont|do not|never(?! ?mind)|no need to|not|won'?t|shouldn'?t)\b")
 _REPORTED = re.compile(r"\b(?:i (?:already )?(?:said|told you|thought|asked for|asked you|set (?:it|autonomy|us))"
@@ -46,11 +53,17 @@ def settings_in(t: str, original: str) -> Intent | None:
     if has(r"\b(?:(?:do|run|approve|execute) (?:nothing|anything) without me|nothing without me|ask me (?:before|for) "
            r"(?:everything|anything)|(?:let|have) (?:anything|nothing|stuff|things) (?:run|happen|execute|go live)"
            r"(?: on (?:its|their) own)? without me|nothing (?:runs|executes|happens) without my (?:ok|okay|say-?so|approval"
-           r"|yes))\b", t) or _STOP_AUTO.search(t):
+           r"|yes))\b", t) or _STOP_AUTO.search(t) or _MANUAL.search(t):
         # "stop auto approving stuff" is the same: what ran alone waits again (never the kill switch, which
         # would also stop what the operator approved)
         # "I'm going on holiday, don't do anything without me": everything waits for the operator
         return Intent("autonomy", level="supervised", text=original)
+    pointed = _STOP_IT.match(t)
+    if pointed and not has(r"\b(?:everything|every ?thing|all|emergency|the engine|the agents)\b", t):
+        # "stop it", "kill it, socks sell fine in winter", "stop that one": the action in view, if there is one
+        # (kill: a rejection, echoed; stop: asked how); with none in view, the kill switch
+        return Intent("stop_it", ref=Ref(focus=True), said_as=pointed.group(1), text=original,
+                      reason=pointed.group(2).strip(" ,.;:-") or None)
     setting = KILL_OFF.search(t) or KILL_ON.search(t) or re.search(r"autonom|autopilot|supervis", t)
     if setting is not None and _NOT_SETTING.search(t[:setting.start()]):
         # "don't turn off the kill switch", "i dont want autonomous mode": the setting as it is, changed by nothing
@@ -64,7 +77,9 @@ def settings_in(t: str, original: str) -> Intent | None:
     if one_kind and kind_in(one_kind.group(1)) and not has(r"\b(?:everything|all of it|it all|every ?thing|emergency"
                                                            r"|something(?:'s| is)? (?:off|wrong|weird|broken))\b", t):
         # "stop the reorders for now": one kind, not the store-wide kill switch; asked how
-        return Intent("stop_kind", ref=Ref(kind=kind_in(one_kind.group(1))), text=original)
+        named = ref_in(one_kind.group(1))
+        return Intent("stop_kind", ref=Ref(kind=kind_in(one_kind.group(1)), words=named.words if named else ()),
+                      text=original)
     if KILL_ON.search(t) and not has(r"\bstop (?:proposing|suggesting|showing|sending)\b", t):
         when = re.search(r"\b(?:for|till|until|til|through|over)\s+(?:the\s+)?(?:weekend|night|today|tonight|\w+day"
                          r"|\d+\s*(?:hours?|days?|minutes?|h)|a (?:bit|while|day|week|few hours)|now|an hour"

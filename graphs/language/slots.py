@@ -69,6 +69,7 @@ page pages product products for item, up out off over more less some other anoth
 why's what's it's that's let's i'd i'll i'm we're you're there here than so very
 don't dont not no maybe perhaps later yet never hmm hm um uh well still again instead
 mark marked handled resolved dealt done couple few several
+mean means meaning exactly plain english simple terms words layman laymans layman's basically
 """.split())
 
 
@@ -170,7 +171,7 @@ _NOT_IDS = re.compile(
     r"|\bbut\s+(?:(?:just|only|order|get|buy)\s+)?\d+\b(?!\s*(?:and|&|,|too|as well|also|#))"
     r"|\border\s+#?\s?\d+|\bnw-\d+(?:-\d+)?"
     r"|\bprice\s+(?:to\s+|at\s+|=\s*)?\d[\d,.]*|\bpriced\s+(?:at\s+)?\d[\d,.]*|\brun\s+#?\d+"
-    r"|\b\d{1,2}(?::\d{2})?\s*(?:am|pm)\b|\b\d+(?:st|nd|rd|th)\b|\b\d+\s*(?:oz|in|cm|mm|kg|g)\b"
+    r"|\b\d{1,2}(?::\d{2})?\s*(?:am|pm)\b|\b\d+(?:st|nd|rd|th)\b|\b\d+\s*(?:oz|in(?!\s+(?:plain|simple|english|short|brief|detail|a nutshell|words|layman))|cm|mm|kg|g)\b"
     r"|\b(?:all|the|these|those|both|my|next|other|bottom)\s+\d+\b|\b(?:instead of|rather than)\s+\d+"
     r"|\b(?:number|no\.?|#)\s*\d+\s+" + _ON_THE_LIST + "|" + r"\b(?:version|ver\.?|v)\s?#?\d+\b)")
 _VERSION = re.compile(r"\b(?:version|ver\.?|v)\s?#?(\d+)\b")
@@ -224,7 +225,7 @@ def ids_in(text: str) -> tuple[int, ...]:
 _VERB_WORDS = frozenset("""
 approve reject decline snooze postpone explain undo revert rollback roll back show list execute do green light
 ship sign lgtm accept veto deny skip park remind hold release run ask tell have get make change set edit update
-lower raise reduce increase approve, okay mark bump cut drop
+lower raise reduce increase approve, okay mark bump cut drop cancel kill scrap ditch
 """.split())
 
 

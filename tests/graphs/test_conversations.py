@@ -79,7 +79,7 @@ async def test_declining_a_confirmation_changes_nothing(agents_app: App) -> None
     chat = await agents_app.agents()
     await chat.send(OP, f"approve {critical.id}", thread="d1")
     turn = await chat.send(OP, "no", thread="d1")
-    assert "you said no" in turn.reply
+    assert f"#{critical.id}: not done — it is still waiting for you" in turn.reply
     assert (await get_action(agents_app.deps, OP, action_id=critical.id))["action"]["status"] == "pending_approval"
 
 

@@ -79,7 +79,8 @@ async def test_holding_off_on_everything_is_every_action_not_the_fraud_holds(age
     turn = await chat.send(OP, "hold off on the holds till monday", thread="h2")
     assert _pending(turn) == {("snooze", hold)}, turn.reply
     for said in ("hold on, approve 3", "hold fire on 3", "hold up"):
-        assert all(i.ref is None or i.ref.kind != "risk.hold_order" for i in parse(said, NOW)), said
+        assert all((i.ref is None or i.ref.kind != "risk.hold_order") and i.said_as != "hold"
+                   for i in parse(said, NOW)), said
 
 
 async def test_a_list_never_numbers_its_lines(agents_app: App) -> None:

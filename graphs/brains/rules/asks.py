@@ -182,4 +182,33 @@ def instead(intent: Any) -> str | None:
         return time_limited(intent.ids, intent.when_said)
     if name == "stop_kind":
         return stop_kind(intent.ref.kind if intent.ref else None)
+    if name == "snooze_span":
+        first, last = intent.ids
+        return (f"Snooze #{first} until the {ordinal(last)}, or #{first} to #{last}? Nothing was snoozed. Say "
+                f"\"snooze {first} until the {ordinal(last)}\" or \"snooze {first}-{last} until friday\".")
     return None
+
+
+def hold_or_snooze(ids: list[int]) -> str:
+    """"put 24 on hold" about a fraud hold: holding the order and setting the proposal aside are opposites."""
+    which = ", ".join(f"#{i}" for i in ids)
+    return (f"{which} {'is a fraud hold' if len(ids) == 1 else 'are fraud holds'}: should I hold the order now "
+            f"(\"approve {ids[0]}\"), or set the proposal aside and decide later (\"snooze {ids[0]} until friday\"; "
+            "the order ships meanwhile)? Nothing was done.")
+
+
+def stop_one(a: dict[str, Any]) -> str:
+    """"stop it" about the action in view: the ways to stop that one; the store-wide switch named apart."""
+    n = a["id"]
+    lines = [f"Stop #{n} ({short_title(a, a.get('subject', ''))}) how? Nothing was changed."]
+    if a["status"] == "executed":
+        lines.append(f"· \"roll back {n}\": undo what it did;")
+    else:
+        lines += [f"· \"reject {n} because …\": it never runs, and its agent learns why;",
+                  f"· \"snooze {n} until friday\": set it aside until then;"]
+    lines.append("· \"stop everything\": the kill switch, which stops every execution of every kind.")
+    return "\n".join(lines)
+
+
+def ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"

@@ -69,6 +69,11 @@ def plan_decision(intent: Intent, queue: list[dict[str, Any]], focus: list[int],
         asked = "which" if found.candidates else None
         return {**part, "text": said, "refs": list(found.candidates), "focus": list(found.candidates) or focus,
                 "last": remember(intent, ids=[], candidates=list(found.candidates), awaiting=asked)}, []
+    holds = [i for i in found.ids if name == "snooze" and intent.said_as == "on hold"
+             and any(a["id"] == i and a["kind"] == "risk.hold_order" for a in queue)]
+    if holds:
+        # "put 24 on hold" when #24 is a fraud hold: hold the order, or set the proposal aside? asked
+        return {**part, "text": asks.hold_or_snooze(holds), "focus": list(found.ids)}, []
     if name == "reject" and not intent.reason:
         return {**part, "text": asks.ask_reason(found.ids), "focus": list(found.ids), "refs": list(found.ids),
                 "last": remember(intent, ids=list(found.ids), candidates=[], awaiting="reason")}, []
@@ -104,7 +109,7 @@ def problem(intent: Intent, found: Resolved, queue: list[dict[str, Any]], verb: 
     if found.ambiguous:
         return asks.which_one([by_id[i] for i in found.candidates if i in by_id], NOUN.get(verb, verb),
                               some=intent.ref.some if intent.ref is not None else None)
-    kind = intent.ref.kind if intent.ids and intent.ref is not None else None
+    kind = "risk.hold_order" if intent.ids and intent.said_as == "hold" else None
     other = [by_id[i] for i in found.ids if kind and i in by_id and by_id[i]["kind"] != kind]
     if other:
         # "hold 9": a fraud hold by its action number; a number that is another kind of action is not held

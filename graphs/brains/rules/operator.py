@@ -55,6 +55,9 @@ class OperatorPlan:
             # "release order 9315": the hold waiting on it is rejected, one in force rolled back (echoed)
             intents = [release(i, queue, focus=self.turn.facts.get("focus") or [], listed=self.listed)
                        if i.name == "release" else i for i in intents]
+            intents = [_pointed(i, queue, self.turn.facts.get("focus") or []) if i.name == "stop_it" else i
+                       for i in intents]
+            intents = [_cancel_executed(i, queue, self.turn.facts.get("focus") or []) for i in intents]
             self.sc["intents"] = [_freeze(i) for i in intents]
             if len(intents) == 1 and intents[0].name in ("delegate", "run_all"):
                 return self.delegate(intents[0])
@@ -129,13 +132,13 @@ class OperatorPlan:
             found = resolve(intent.ids, intent.ref, queue, focus=focus, statuses=_EXPLAINABLE, listed=self.listed)
             if found.unknown and not found.ids and _figures_of(found.unknown, focus, queue):
                 # "the mug reorder, why 56?": 56 is the quantity of the reorder in view, not action #56
-                if any(p.get("focus") == focus and p["intent"] == "explain" for p in self.planned):
-                    return {**part, "text": ""}, []
                 found = resolve((), Ref(focus=True), queue, focus=focus, statuses=_EXPLAINABLE)
             problem = deciding.problem(intent, found, queue, "explain", turn=self.turn)
             if problem:
                 return {**part, "text": problem, "refs": list(found.candidates)}, []
             ids = list(found.ids)[:5]
+            if any(p["intent"] == "explain" and p.get("focus") == ids for p in self.planned):
+                return {**part, "text": ""}, []  # "what about order 9315, is that legit?": explained once
             return {**part, "focus": ids}, [call("get_action", action_id=i) for i in ids]
         if name == "hold_back":
             # "actually no, don't reject 4" after #4 was rejected: what already happened is said, never denied
@@ -154,6 +157,15 @@ class OperatorPlan:
             by_id = {i["id"]: i for i in queue}
             return {**part, "text": asks.unsnooze([by_id[i] for i in found.ids or found.candidates if i in by_id]),
                     "focus": list(found.ids) or focus}, []
+        if name == "stop_kind" and intent.ref is not None and intent.ref.words:
+            # "stop the t-shirt reorder": that one, if the name fits one (else the ways to stop the kind)
+            found = resolve((), intent.ref, queue, focus=focus, statuses=_EXPLAINABLE)
+            if len(found.ids) == 1:
+                one = next(a for a in queue if a["id"] == found.ids[0])
+                return {**part, "text": asks.stop_one(one), "focus": list(found.ids)}, []
+        if name == "stop_it":  # one action in view: asked how to stop it (else ``pointed`` made it another verb)
+            in_view = [a for a in queue if a["id"] in focus]
+            return {**part, "text": asks.stop_one(in_view[0]) if len(in_view) == 1 else asks.WHICH, "focus": focus}, []
         instead = asks.instead(intent)
         if instead is not None:  # what the engine cannot do as asked, and what the operator can do
             return {**part, "text": instead}, []
@@ -277,7 +289,7 @@ class OperatorPlan:
             text, more = answers.part(intent, part, results, names, now=self.turn.now)
             if intent.name in ("list", "briefing") and not part.get("last"):
                 part = {**part, "last": listed_memory([r["id"] for r in more if r.get("type") == "action"])}
-            if text:
+            if text and text not in texts:  # two clauses that read the same way are answered once
                 texts.append(text)
             refs += [r for r in more if r not in refs]
             for i in part.get("refs", []):
@@ -353,3 +365,25 @@ def _figures_of(numbers: tuple[int, ...], focus: list[int], queue: list[dict[str
         return False
     figures = {int(float(n)) for n in re.findall(r"\d+(?:\.\d+)?", action.get("title") or "")}
     return all(n in figures for n in numbers)
+
+
+def _pointed(intent: Intent, queue: list[dict[str, Any]], focus: list[int]) -> Intent:
+    """"kill it" / "stop it": with one waiting action in view, "kill it" rejects it (echoed: a pronoun names
+    nothing) and "stop it" is asked how; with nothing in view, both are the kill switch."""
+    in_view = [a for a in queue if a["id"] in focus]
+    if len(in_view) == 1 and intent.said_as == "kill" and in_view[0]["status"] in DECIDABLE:
+        return Intent("reject", ref=Ref(focus=True), reason=intent.reason, text=intent.text)
+    if in_view:
+        return intent
+    return Intent("kill_on", reason=intent.reason, text=intent.text)
+
+
+def _cancel_executed(intent: Intent, queue: list[dict[str, Any]], focus: list[int]) -> Intent:
+    """"cancel that" right after #8 executed: a rollback of #8 (echoed: a pronoun names nothing), not a
+    rejection of something waiting."""
+    if intent.name != "reject" or intent.ids or intent.ref is None or not intent.ref.focus or intent.ref.words:
+        return intent
+    in_view = [a for a in queue if a["id"] in focus]
+    if len(in_view) == 1 and in_view[0]["status"] == "executed":
+        return Intent("rollback", ref=Ref(focus=True), reason=intent.reason or "the operator cancelled it")
+    return intent

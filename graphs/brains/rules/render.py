@@ -27,9 +27,14 @@ def short_title(a: dict[str, Any], subject: str = "") -> str:
 def action_line(a: dict[str, Any], *, subject: str = "") -> str:
     # a ranked line leads with a bullet, never its place ("1. #2 …"): a number the operator says is an action's
     # number, and a list numbered 1, 2, 3 beside them would make "approve 1" mean two different actions
+    state = STATUS_WORD.get(a['status'], a['status'].replace('_', ' '))
+    until = a.get("snoozed_until")
+    if a["status"] == "snoozed" and until:  # "snoozed until Fri 4 Dec 09:00 UTC": when it comes back
+        at = until if isinstance(until, datetime) else datetime.fromisoformat(str(until))
+        state += f" until {at:%a %-d %b %H:%M} UTC"
     return (f"· #{a['id']} {short_title(a, subject or a.get('subject', ''))} · "
             f"{RISK_WORD.get(a['risk_tier'], a['risk_tier'])} · estimated {money(a['expected_revenue'])}"
-            f" · {STATUS_WORD.get(a['status'], a['status'].replace('_', ' '))}")
+            f" · {state}")
 
 
 STATUS_WORD = {"pending_approval": "waiting for you", "executed": "done (in the engine's store copy)",
@@ -39,7 +44,9 @@ STATUS_WORD = {"pending_approval": "waiting for you", "executed": "done (in the 
 def queue_list(items: list[dict[str, Any]], *, total: int, what: str) -> str:
     if not items:
         return f"No {what[0].lower() + what[1:]} right now."
-    head = f"{what} ({total}), best first:" if total <= len(items) else f"{what}: {total}; the best {len(items)}:"
+    # ranked by rank, not by the estimate shown: said, so "#8 $1,198 above #9 $1,513" is not read as a mistake
+    head = (f"{what} ({total}), best first (estimate × confidence × ease):" if total <= len(items)
+            else f"{what}: {total}; the best {len(items)} (estimate × confidence × ease):")
     return head + "\n" + "\n".join(action_line(a) for a in items)
 
 
@@ -157,7 +164,8 @@ def decision_result(verdict: str, result: dict[str, Any]) -> str:
             return f"#{ident}: not done — {message}."
         if code == "already_decided":
             return f"#{ident}: {message} (decided elsewhere; I did not change it)."
-        return f"#{ident}: could not {verdict.replace('_', ' ')} — {message}"
+        doing = {"edit_approve": "approve it with that change", "rollback": "roll it back"}.get(verdict, verdict)
+        return f"#{ident}: could not {doing} — {message}"
     body = result["content"]
     if verdict == "rollback":
         held = f"; {body['held']}" if body.get("held") else ""
@@ -209,8 +217,9 @@ def audit_digest(events: list[dict[str, Any]], *, window: str) -> str:
     counts = Counter(e["event"] for e in events)
     actors = Counter(e["actor"] for e in events)
     lines = [f"{len(events)} events {window}:"]
-    lines += [f"· {n} × {event}" for event, n in counts.most_common(8)]
-    lines.append("Most active: " + ", ".join(f"{a} ({n})" for a, n in actors.most_common(4)) + ".")
+    lines += [f"· {n} × {EVENT_WORDS.get(event, event.replace('.', ' ').replace('_', ' '))}"
+              for event, n in counts.most_common(8)]
+    lines.append("Most active: " + ", ".join(f"{actor_words(a)} ({n})" for a, n in actors.most_common(4)) + ".")
     notable = [e for e in events if e["event"] in ("action.executed", "action.rolled_back", "policy.denied",
                                                    "kill_switch.engaged", "kill_switch.released", "handoff.refused",
                                                    "action.failed", "action.rejected", "action.snoozed",
@@ -218,8 +227,36 @@ def audit_digest(events: list[dict[str, Any]], *, window: str) -> str:
     for e in notable[:8]:
         subject = e["subject"].replace("action:", "#")
         lines.append(f"· {e['at'][:16].replace('T', ' ')} {e['event'].replace('.', ' ').replace('_', ' ')} "
-                     f"{subject} by {e['actor']}")
+                     f"{subject} by {actor_words(e['actor'])}")
     return "\n".join(lines)
+
+
+#: what an audit event is, in words (anything not listed: its name with the dots and underscores taken out)
+EVENT_WORDS = {
+    "action.proposed": "actions proposed", "action.approved": "approved", "action.auto_approved": "approved by "
+    "autonomy", "action.executed": "executed", "action.rejected": "rejected", "action.snoozed": "snoozed",
+    "action.rolled_back": "rolled back", "action.expired": "expired unanswered", "action.withdrawn": "withdrawn by "
+    "their agent", "action.superseded": "replaced by a newer proposal", "action.edited": "edited", "action.failed":
+    "failed", "telemetry.imported": "data imports", "inventory.settings_changed": "inventory settings changed",
+    "handoff": "handoffs between agents", "handoff.refused": "handoffs refused", "rule.added": "rules added",
+    "rule.forgotten": "rules forgotten", "policy.denied": "requests refused by policy", "kill_switch.engaged":
+    "kill switch engaged", "kill_switch.released": "kill switch released", "autonomy.changed": "autonomy changed",
+}
+
+
+def actor_words(actor: str) -> str:
+    """"operator:cli" → "you (command line)", "agent:content" → "the content agent", "system:expiry" → "the engine
+    (expiry)"."""
+    kind, _, name = actor.partition(":")
+    if kind == "operator":
+        # this machine's operator; anyone else signed in with a token is named by it
+        return {"cli": "you (command line)", "stdio": "you (MCP over stdio)", "local": "you"}.get(
+            name, f"operator {name}")
+    if kind == "agent":
+        return f"the {name.replace('_', ' ')} agent"
+    if kind == "system":
+        return f"the engine ({name.replace('_', ' ')})" if name else "the engine"
+    return actor
 
 
 def runs(items: list[dict[str, Any]]) -> str:
@@ -327,8 +364,11 @@ def released(content: dict[str, Any]) -> str:
 
 
 def declined_line(item: dict[str, Any]) -> str:
-    ident = f"#{item['action_id']}" if "action_id" in item else item["label"]
-    return f"{ident[:1].upper()}{ident[1:]}: not done — you said no."
+    # "hmm let me think" is read as a no to the question; what stays true either way is what is said
+    if "action_id" in item:
+        still = "it stays as it is" if item.get("verb") == "rollback" else "it is still waiting for you"
+        return f"#{item['action_id']}: not done — {still}."
+    return f"{item['label'][:1].upper()}{item['label'][1:]}: not done — nothing was changed."
 
 
 def unbound_line(item: dict[str, Any]) -> str:
