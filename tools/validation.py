@@ -24,7 +24,7 @@ Version = Annotated[StrictInt, Field(ge=1, le=2**31 - 1, description="the versio
 def describe(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors(include_url=False):
-        where = ".".join(str(p) for p in err["loc"]).replace("_", " ") or "value"
+        where = ".".join(str(p) for p in err["loc"]) or "value"  # the parameter's own name: a client sends it
         msg = str(err["msg"])
         # "quantity should be greater than 0", not "quantity: Input should be greater than 0"
         parts.append(f"{where} {msg[len('Input '):]}" if msg.startswith("Input should") else f"{where}: {msg}")

@@ -89,7 +89,15 @@ def answer_of(text: str) -> str | None:
         return "yes"
     if (_NEG_START.match(t) or _NEG_ANYWHERE.search(t)) and not _NEW_REQUEST.search(_NEG_START.sub("", t)):
         return "no"
+    if _KEEP.match(t):
+        return "no"  # "no keep 7 for now", answering "Reject #7?": nothing of the question is done
     return None
+
+
+#: "no keep 7 for now", "nah leave 7 as it is", "keep it": the action stays as it is
+_KEEP = re.compile(r"^(?:(?:no|nope|nah|actually|wait|hmm+)[ ,.!]+)*(?:keep|leave)\s+(?:it|that|this|them|those|both"
+                   r"|#?\d{1,6}(?:\s*(?:,|and|&)\s*#?\d{1,6})*)(?:\s+(?:for now|as (?:it is|is)|alone|be|waiting"
+                   r"|pending|then|please|pls))*[.!]*$")
 
 
 def is_acknowledgement(t: str) -> bool:

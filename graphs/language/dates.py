@@ -42,6 +42,19 @@ def parse_when(text: str, now: datetime) -> datetime | None:
         if m.group(2):
             return day.replace(hour=int(m.group(2)), minute=int(m.group(3)))
         return _at_morning(day)
+    m = re.search(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b", t)
+    if m:
+        # "12/15" is December 15 and "15/12" too; "3/4" could be either, so it is not read (asked about)
+        a, b = int(m.group(1)), int(m.group(2))
+        month, day_of = (a, b) if b > 12 >= a else (b, a) if a > 12 >= b else (0, 0)
+        if month and 1 <= day_of <= 31:
+            year = int(m.group(3)) + (2000 if m.group(3) and len(m.group(3)) == 2 else 0) if m.group(3) else now.year
+            try:
+                when = _at_morning(datetime(year, month, day_of, tzinfo=now.tzinfo))
+            except ValueError:
+                return None
+            return when if m.group(3) or when > now else when.replace(year=year + 1)
+        return None
     m = (re.search(r"\b(?:in|for|back|out|off|by)\s+" + _COUNT + r"\s+" + _UNIT + r"s?\b", t)
          or re.search(r"(?:^|\s)" + _COUNT + r"\s+" + _UNIT + r"s?\b(?!\s+(?:of|left|ago|old|since|before|after"
                       r"|lead|cover|supply|stock|worth))", t))

@@ -18,7 +18,8 @@ from typing import Any
 from graphs.language.confirm import bare_no
 from graphs.language.dates import parse_when
 from graphs.language.intents import Intent
-from graphs.language.slots import Ref, params_in
+from graphs.language.edits import params_in
+from graphs.language.slots import Ref
 from graphs.language.normalize import normalize
 
 DECISIONS = frozenset({"approve", "reject", "snooze", "edit_approve", "rollback"})
@@ -59,7 +60,7 @@ def follow_up(intents: list[Intent], message: str, facts: dict[str, Any], *, now
     offered = _counter_offer(t, pending or last.get("narrowable") or [])
     if offered is not None:
         return [offered]
-    return [_same_reason(_continue(_switched_back(i, t, last), t, message, last, pending), last) for i in intents]
+    return [_same_reason(_continue(_after_setting(i, t, last), t, message, last, pending), last) for i in intents]
 
 
 #: "turn it back on", "switch it on again", "enable it": what "it" is depends on what was just switched
@@ -67,8 +68,16 @@ _IT_BACK_ON = re.compile(r"^(?:ok |okay |please |now |actually )*(?:(?:turn|swit
                          r"|(?:re-?enable|enable|reactivate|unpause|restart|resume) it(?: again)?)(?: please| now)?[.!]*$")
 
 
-def _switched_back(intent: Intent, t: str, last: dict[str, Any]) -> Intent:
-    """"turn off the inventory agent" … "turn it back on": that agent, not the store-wide kill switch."""
+#: "what does that mean (exactly)?", "meaning?": a question about what was just set
+_MEANS = re.compile(r"^(?:(?:ok|okay|hmm+|so|wait|sorry)[ ,]+)*(?:what(?:'?s| does| is)? (?:that|this|it) mean"
+                    r"|meaning|what(?:'?s| is) that|which means what)\b")
+
+
+def _after_setting(intent: Intent, t: str, last: dict[str, Any]) -> Intent:
+    """"turn off the inventory agent" … "turn it back on": that agent, not the store-wide kill switch; "go semi
+    autonomous" … "what does that mean exactly": the setting as it is now."""
+    if last.get("verb") == "autonomy" and _MEANS.match(t):
+        return Intent("status", text=intent.text)
     if last.get("verb") == "agent_off" and last.get("agent") and _IT_BACK_ON.match(t):
         return Intent("agent_on", agent=str(last["agent"]), text=intent.text)
     return intent

@@ -23,14 +23,14 @@ from functools import lru_cache
 
 from graphs.language.confirm import KILL_ON, is_acknowledgement, strip_markup
 from graphs.language.dates import parse_when, time_words
-from graphs.language.edits import asks_change, mask_texts, unmask
+from graphs.language.edits import asks_change, mask_texts, params_in, unmask
 from graphs.language.holds import holds_in
 from graphs.language.intent import Intent
 from graphs.language.normalize import normalize
 from graphs.language.questions import question, reading
 from graphs.language.rewrites import CLAUSE_VERBS, TAKE_BACK, retracted, rewrite
 from graphs.language.settings import UNTIL, settings_in
-from graphs.language.slots import (PLACE, Ref, has, ids_in, kind_in, name_words, params_in, reason_in, ref_in,
+from graphs.language.slots import (PLACE, Ref, has, ids_in, kind_in, name_words, reason_in, ref_in,
                                    version_in)
 
 __all__ = ["Intent", "parse"]
@@ -38,7 +38,7 @@ __all__ = ["Intent", "parse"]
 
 # --- reading the whole message ---------------------------------------------------------------------
 
-_SPLIT = re.compile(r"\s*(?:;|:|\.|!|\||/|,? and then|,? then|,? and also|,? also|,? plus|,? and|,? but|,? so"
+_SPLIT = re.compile(r"\s*(?:;|:|\.|!|\||(?<!\d)/|/(?!\d)|,? and then|,? then|,? and also|,? also|,? plus|,? and|,? but|,? so"
                     r"|,? (?:btw|anyway|anyhow)|,| - )\s+"
                     # "…, anyway approve 15", "… fine so reject it": fillers before the verb of a new clause
                     r"(?=(?:(?:please|pls|can you|could you|then|also|uh|um|yeah|so|and|anyway|anyhow|btw|by the way"

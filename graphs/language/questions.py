@@ -52,6 +52,10 @@ def question(t: str, original: str, now: datetime, names: frozenset[str] | None)
         return Intent("list", status="pending")
     about = _ABOUT_IT.match(t)
     if about:
+        named = ref_in(t, names=names) if names is not None and not about.group(1) else None
+        if named is not None and (named.words or named.kind) and not named.focus:
+            # "what happens if i dont reorder the mugs?": the action it names, not the one in view
+            return Intent("explain", ref=named)
         return Intent("explain", ids=(int(about.group(1)),) if about.group(1) else (),
                       ref=None if about.group(1) else Ref(focus=True))
     one = _ONE_STATE.search(t)
@@ -93,8 +97,17 @@ def question(t: str, original: str, now: datetime, names: frozenset[str] | None)
         if ref is not None and not (ref.focus or ref.words or ref.position or ref.count) and (ref.kind or ref.agent
                                                                                              or ref.risk):
             return Intent("list", ref=ref, status=status_in(t))
-        return Intent("explain", ids=ids, ref=ref)
+        return _named_list(ref, t) or Intent("explain", ids=ids, ref=ref)
     return reading(t, original, now, names=names) or Intent("unknown", text=original)
+
+
+def _named_list(ref: Ref | None, t: str) -> Intent | None:
+    """"whats waiting from loom and hearth?", "show me the alpaca stuff": what the name fits, listed (one or
+    many), never explained as if it were one action."""
+    if ref is not None and ref.words and not ref.focus and has(r"\b(?:waiting|pending|from|stuff|anything"
+                                                             r"|everything)\b", t):
+        return Intent("list", ref=replace(ref, every=True), status=status_in(t))
+    return None
 
 
 def status_in(t: str) -> str | None:
@@ -297,6 +310,9 @@ def reading(t: str, original: str, now: datetime, *, ids: tuple[int, ...] = (),
     if not ids and has(r"\b(?:rules?|preferences?)\b", t):
         return Intent("list_rules")  # "show my rules": what the operator set, not an action by the name "rules"
     status = status_in(t)
+    named = None if ids else _named_list(ref, t)
+    if named is not None:
+        return named
     if has(r"\b(show|list|what are|what's|what is|give me|see|display|pull up|any)\b|\bqueue\b|\binbox\b|"
             r"\bwhat (?:got|was|were|has been|have been)\b.*\b(?:rejected|executed|approved|done|snoozed|expired"
             r"|failed)\b|needs? my (?:approval|ok|sign[- ]off)|waiting (?:on|for) me|\bpending\b|\bproposals?\b|\bactions\b"

@@ -12,7 +12,7 @@ import re
 
 from graphs.language.confirm import KILL_OFF, KILL_ON
 from graphs.language.intent import Intent
-from graphs.language.slots import Ref, agent_in, has, kind_in, level_in, reason_in, ref_in
+from graphs.language.slots import Ref, agent_in, has, kind_in, reason_in, ref_in
 
 _DECISION_FIRST = re.compile(r"^(?:please |ok |okay |so |then )?(?:reject|decline|approve|snooze|postpone|veto|deny"
                              r"|skip|no to|undo|roll ?back|explain|push|move|delay|park|remind me)\b")
@@ -142,4 +142,17 @@ def _agent_switch(t: str, original: str) -> Intent | None:
         if agent is not None:
             return Intent(name, agent=agent, reason=reason_in(original, r"stop|pause|disable|off|down"),
                           text=original)
+    return None
+
+
+def level_in(text: str) -> str | None:
+    if has(r"semi|low[- ]risk (?:things |ones |actions |stuff )?(?:run|go|execute)|only low|low risk stuff"
+           r"|(?:small|little) (?:stuff|things|ones)|auto[- ]?(?:approve|execute|run) (?:the )?low", text):
+        return "semi_autonomous"
+    if has(r"supervis|everything waits|ask me (?:for|before) (?:everything|anything)|manual|back to asking", text):
+        return "supervised"
+    if has(r"fully autonomous|\bautonomous\b|autopilot|all but critical|run (?:it |things )?(?:all )?on (?:its|their) own"
+           r"|\bfull(?:y)?[- ]?auto\b",
+            text):
+        return "autonomous"
     return None

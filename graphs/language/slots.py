@@ -1,18 +1,17 @@
-"""The slots of a clause: action ids, a reference by description (``Ref``), a reason, edited params.
+"""The slots of a clause: action ids, a reference by description (``Ref``), a reason.
 
 Pure helpers of ``graphs.language.intents``: what numbers are action ids ("approve 12 and 14")
 and which are amounts ("$39.90", "200 units", "the top 3"); which words name a product,
 page, vendor or order (only words something in the store is called, when the store's words
-are given); kinds, agents, risk tiers, ordinals, counts and pronouns.
+are given); kinds, agents, risk tiers, ordinals, counts and pronouns. The change an approval asks
+for is read in ``edits`` (``params_in``), an autonomy level in ``settings`` (``level_in``).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
-from graphs.language.edits import text_params
 from graphs.language.words import word_matches
 
 SPECIALIST_WORDS: dict[str, tuple[str, ...]] = {
@@ -367,53 +366,4 @@ def _reason_in(original: str, verb: str) -> str | None:
         candidate = m.group(1).strip(" .")
         if not re.match(r"(?i)(?:and|or|then|please|thanks|thank you)\b", candidate) and len(candidate) > 3:
             return candidate
-    return None
-
-
-def params_in(text: str, original: str) -> dict[str, Any]:
-    params: dict[str, Any] = dict(text_params(original))
-    if params:
-        return params  # a new text is the change: numbers inside it are part of the text
-    # "only if it's under 40 units": a condition's number is not the change
-    text = re.sub(r"\b(?:under|over|below|above|less than|more than|fewer than|at least|at most|up to)\s+[$€£]?\d[\d.,]*"
-                  r"(?:\s*(?:%|units?|pcs|pieces|dollars|bucks))?", " ", text)
-    m = re.search(r"\bmake (?:it|that|them|this)\s+(\d+(?:\.\d+)?)\b(?!\s*(?:%|percent|units?|pcs|pieces|off))", text)
-    if m:  # "make it 25": the one amount of whatever is edited (fit to the action's kind when it is decided)
-        params["amount"] = float(m.group(1))
-    m = re.search(r"(\d+(?:\.\d+)?)\s*(?:%|percent)", text)
-    if m and (has(r"\b(off|markdown|mark it down|discount|instead|only|but|make (?:it|that))\b", text) or re.search(
-            # "approve 5 at 10%", "approve 7 (15%)", "approve 7, 15% not 20": the depth asked, right by the action
-            r"(?:\b(?:at|to|with|for)\s+|\(\s*|^(?:\w+\s+){0,2}#?\d{1,6},?\s+)" + re.escape(m.group(1)) + r"\s*(?:%|percent)",
-            text)):
-        params["percent_off"] = float(m.group(1))
-    m = (re.search(r"\bprice\b(?:\s+of\s+#?\d+)?\s*(?:to|at|=|:|of)?\s*[$€£]?\s*(\d+(?:[.,]\d{1,2})?)(?!\s*%)", text)
-         or re.search(r"\b(?:priced|at|to)\s+[$€£]\s*(\d+(?:[.,]\d{1,2})?)", text)
-         or re.search(r"\bat\s+(\d+[.,]\d{2})\b", text))
-    if m:
-        params["new_price"] = float(m.group(1).replace(",", "."))
-    m = re.search(r"\b(\d+)\s*(?:units|pcs|pieces)\b(?!\s+(?:left|remaining|in stock|on hand))"
-                  r"|\bquantity\s+(?:to\s+|of\s+)?(\d+)\b|\border\s+(\d+)\s+instead\b"
-                  r"|(?<=\d)\s+with\s+(\d+)\b(?!\s*(?:%|percent|[.,]\d|\w))"  # "approve 11 with 200"
-                  # "approve 10 qty 25", "approve 8, 20 of them", "approve 6 but just 12", "approve 8 but order 60"
-                  r"|\b(?:only|just) need\s+(\d+)\b(?!\s*%)|\bqty\s*:?\s*(\d+)\b|(?<!\bfirst\s)(?<!\btop\s)(?<!\blast\s)(?<!\bnext\s)(?<!\ball\s)\b(\d+)\s+of\s+(?:them|those|these)\b"
-                  r"|\bbut\s+(?:just|only|order|get|buy)\s+(\d+)\b(?!\s*(?:%|percent|fewer|less|more|extra|additional"
-                  r"|other|on top))"
-                  # "only 30" is a quantity; "only 3 left (in stock)" is a fact about stock
-                  r"|\bonly\s+(\d+)\b(?!\s*%)(?!\s+(?:\w+\s+)?(?:left|remaining|in stock|on hand|sold|a (?:day|week|wk)"
-                  r"|per|orders?))", text)
-    if m:
-        params["quantity"] = int(next(g for g in m.groups() if g))
-    return params
-
-
-def level_in(text: str) -> str | None:
-    if has(r"semi|low[- ]risk (?:things |ones |actions |stuff )?(?:run|go|execute)|only low|low risk stuff"
-           r"|(?:small|little) (?:stuff|things|ones)|auto[- ]?(?:approve|execute|run) (?:the )?low", text):
-        return "semi_autonomous"
-    if has(r"supervis|everything waits|ask me (?:for|before) (?:everything|anything)|manual|back to asking", text):
-        return "supervised"
-    if has(r"fully autonomous|\bautonomous\b|autopilot|all but critical|run (?:it |things )?(?:all )?on (?:its|their) own"
-           r"|\bfull(?:y)?[- ]?auto\b",
-            text):
-        return "autonomous"
     return None

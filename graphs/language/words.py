@@ -10,9 +10,11 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 
 def stem(word: str) -> str:
-    for suffix in ("es", "s"):
-        if len(word) > 4 and word.endswith(suffix) and not word.endswith("ss"):
-            return word[: -len(suffix)]
+    """"boxes" → "box", "mugs" → "mug", "tees" → "tee" (never "glass" → "glas")."""
+    if len(word) > 4 and word.endswith("es") and not word.endswith("ss"):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
     return word
 
 

@@ -157,7 +157,7 @@ def _create(frame: Frame, analysis: Analysis, c: dict[str, Any], reach: float | 
         rationale=f"{len(c['queries'])} related searches ({', '.join(q['query'] for q in c['queries'][:5])}) "
                   f"show the store {impressions:,} times in four weeks; the best result is at position "
                   f"{ranked:.0f} and no page of the store (product, collection, guide or blog post) is about "
-                  f"{' '.join(sorted(c['core']))}. Valued at position {at_pos:g}; confidence {confidence:.2f} "
+                  f"“{head}”. Valued at position {at_pos:g}; confidence {confidence:.2f} "
                   "because a new page has no ranking yet"
                   + (", though the store already shows on page two for these searches." if ranked <= 20 else "."),
         params={"path": path, "title": title_case(head)[:70], "query": head[:200], "outline": outline},

@@ -222,7 +222,7 @@ async def test_an_edit_the_action_refuses_is_said_in_words(agents_app: App) -> N
 
 
 def test_the_activity_digest_speaks_plainly() -> None:
-    from graphs.brains.rules.render import audit_digest
+    from graphs.brains.rules.activity import audit_digest
 
     events = [{"event": "action.proposed", "actor": "agent:content", "subject": "action:1", "at": "2026-11-30T09:00"},
               {"event": "inventory.settings_changed", "actor": "operator:cli", "subject": "sku:1",
@@ -238,3 +238,100 @@ def test_a_price_keeps_its_cents() -> None:
     from tools import plain
 
     assert plain.number(155.99) == "155.99" and plain.number(156) == "156" and plain.number(0.0123) == "0.0123"
+
+
+async def test_and_another_keeps_both_in_view(agents_app: App) -> None:
+    made = [(await propose(agents_app.deps, INVENTORY, proposal("inventory.reorder", target=f"sku:SKU-{i}")))
+            .action.id for i in range(2)]
+    chat = await agents_app.agents()
+    await chat.send(OP, f"explain {made[0]}", thread="b1")
+    await chat.send(OP, f"and {made[1]}?", thread="b1")
+    turn = await chat.send(OP, "ok approve both", thread="b1")
+    assert _pending(turn) == {("approve", made[0]), ("approve", made[1])}, turn.reply
+
+
+async def test_keep_it_answering_a_rejection_is_a_no(agents_app: App) -> None:
+    markdown = (await propose(agents_app.deps, INVENTORY, proposal("inventory.markdown"))).action.id
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, "never discount anything linen", thread="p1")
+    assert ("reject", markdown) in _pending(turn), turn.reply
+    turn = await chat.send(OP, f"no keep {markdown} for now", thread="p1")
+    assert f"#{markdown}: not done" in turn.reply and not turn.pending, turn.reply
+    assert (await _action(agents_app, markdown))["status"] == "pending_approval"
+
+
+def test_a_day_written_with_a_slash() -> None:
+    [snooze] = parse("snooze 11 until 12/15", NOW)
+    assert snooze.until is not None and (snooze.until.month, snooze.until.day) == (12, 15), snooze
+    [unsure] = parse("snooze 11 until 3/4", NOW)  # March 4 or 3 April: asked, never guessed
+    assert unsure.until is None and unsure.when_said, unsure
+
+
+async def test_an_edit_that_does_not_fit_says_what_can_change(agents_app: App) -> None:
+    markdown = (await propose(agents_app.deps, INVENTORY, proposal("inventory.markdown"))).action.id
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, f"approve {markdown} but set the price to 129", thread="f1")
+    assert f"approve {markdown} but only 15% off" in turn.reply and not turn.pending, turn.reply
+
+
+async def test_an_edited_action_says_what_changed_beside_the_agents_reasons(agents_app: App) -> None:
+    reorder = (await propose(agents_app.deps, INVENTORY, proposal("inventory.reorder"))).action.id
+    chat = await agents_app.agents()
+    await chat.send(OP, f"approve {reorder} but make it 40 units", thread="v1")
+    await chat.send(OP, "yes", thread="v1")
+    turn = await chat.send(OP, f"show {reorder}", thread="v1")
+    assert "Changed in version 2: quantity 120 → 40" in turn.reply, turn.reply
+
+
+async def test_do_it_after_the_briefing_offers_its_suggestion_and_thanks_does_nothing(agents_app: App) -> None:
+    best = (await propose(agents_app.deps, CONTENT, proposal(revenue=9000))).action.id
+    await propose(agents_app.deps, INVENTORY, proposal("inventory.reorder", revenue=100))
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, "what should i do today", thread="d1")
+    assert f"I'd start with #{best}" in turn.reply, turn.reply
+    turn = await chat.send(OP, "ok thanks", thread="d1")
+    assert not turn.pending and (await _action(agents_app, best))["status"] == "pending_approval", turn.reply
+    await chat.send(OP, "what should i do today", thread="d2")
+    turn = await chat.send(OP, "ok do it", thread="d2")
+    assert _pending(turn) == {("approve", best)}, turn.reply  # offered, never run on "do it" alone
+    assert (await _action(agents_app, best))["status"] == "pending_approval"
+
+
+async def test_a_question_about_a_named_action_explains_that_one(agents_app: App) -> None:
+    reorder = (await propose(agents_app.deps, INVENTORY, proposal("inventory.reorder"))).action.id
+    await propose(agents_app.deps, INVENTORY, proposal("inventory.reorder", target="sku:OTHER-1"))
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, "what happens if i dont reorder the linen totes?", thread="w1")
+    assert turn.reply.startswith(f"#{reorder} ") and "which one" not in turn.reply, turn.reply
+
+
+async def test_whats_waiting_from_a_vendor_lists_its_actions(agents_app: App) -> None:
+    reorder = (await propose(agents_app.deps, INVENTORY, proposal("inventory.reorder"))).action.id
+    markdown = (await propose(agents_app.deps, INVENTORY, proposal("inventory.markdown"))).action.id
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, "whats waiting from atelier nord?", thread="w2")
+    assert f"#{reorder} " in turn.reply and f"#{markdown} " in turn.reply and "which one" not in turn.reply, turn.reply
+
+
+async def test_rolling_back_a_new_page_says_it_is_withdrawn(agents_app: App) -> None:
+    page = (await propose(agents_app.deps, CONTENT, proposal("content.create_landing_page"))).action.id
+    chat = await agents_app.agents()
+    await chat.send(OP, f"approve {page}", thread="w3")
+    turn = await chat.send(OP, f"roll back {page}", thread="w3")
+    if turn.pending:
+        turn = await chat.send(OP, "yes", thread="w3")
+    assert "it made is withdrawn" in turn.reply and ": none" not in turn.reply, turn.reply
+
+
+def test_short_plurals_fit_their_names() -> None:
+    from graphs.language.words import stem, word_matches
+
+    assert word_matches("mugs", frozenset({"mug"})) and word_matches("tees", frozenset({"tee"}))
+    assert stem("glass") == "glass" and stem("boxes") == "box"
+
+
+async def test_what_does_that_mean_after_a_setting_explains_the_setting(agents_app: App) -> None:
+    chat = await agents_app.agents()
+    await chat.send(OP, "go semi autonomous", thread="m1")
+    turn = await chat.send(OP, "what does that mean exactly", thread="m1")
+    assert "Autonomy is" in turn.reply and "Which action" not in turn.reply, turn.reply

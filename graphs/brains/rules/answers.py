@@ -10,7 +10,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from graphs.brains.rules import render, store_answers
+from graphs.brains.rules import activity, render, store_answers
 from graphs.language.intents import Intent
 from tools.cycle_reflect import as_text as cycle_text
 
@@ -192,7 +192,7 @@ def _agents(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
 
 def _audit(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
            names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
-    digest = render.audit_digest(_ok(results) or [], window=plan.get("window", "recently"))
+    digest = activity.audit_digest(_ok(results) or [], window=plan.get("window", "recently"))
     cycle = _ok(results, 1)
     return (f"{cycle_text(cycle)}\n\n{digest}" if cycle else digest), []
 

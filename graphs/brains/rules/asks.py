@@ -30,8 +30,20 @@ def edit_not_applied(actions: list[dict[str, Any]], params: dict[str, Any]) -> s
                 "off\".")
     what = " and ".join(PARAM_WORDS.get(k, k.replace("_", " ")) for k in params)
     which = ", ".join(f"#{a['id']} ({a['title'].split(': ', 1)[0]})" for a in actions)
-    return (f"I can't change the {what} of {which} from the chat, so nothing was approved. Approve it as it is, "
-            f"or reject it and say what you want instead, so the agent learns from it.")
+    can = [f"#{a['id']}: \"{_EDIT_EXAMPLE[a['kind']].format(n=a['id'])}\"" for a in actions
+           if a["kind"] in _EDIT_EXAMPLE]
+    return (f"I can't change the {what} of {which} from the chat, so nothing was approved. "
+            + (f"What can change: {'; '.join(can)}. " if can else "")
+            + "Or approve it as it is, or reject it and say what you want instead, so the agent learns from it.")
+
+
+#: per kind, an edit the chat can make (``graphs.language.edits.EDITABLE``), as the operator would say it
+_EDIT_EXAMPLE = {
+    "inventory.markdown": "approve {n} but only 15% off", "inventory.reorder": "approve {n} but make it 40 units",
+    "pricing.adjust": "approve {n} but make the price 45", "content.rewrite_title": "approve {n} but make the title "
+    "'…'", "content.rewrite_meta_description": "approve {n} but make the description '…'",
+    "content.create_landing_page": "approve {n} but make the title '…'",
+}
 
 
 def held_back(verb: str | None, *, done: list[dict[str, Any]] | None = None) -> str:

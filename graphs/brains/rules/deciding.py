@@ -47,6 +47,10 @@ def go_ahead(intents: list[Intent], queue: list[dict[str, Any]], turn: Turn) -> 
     if not _GO_AHEAD.search(said):
         return intents
     waiting = {i["id"] for i in queue if i["status"] in DECIDABLE}
+    last = turn.facts.get("last") if isinstance(turn.facts.get("last"), dict) else {}
+    if last.get("suggested") in waiting:
+        # "ok do it" after the briefing's "I'd start with #2": that one (echoed: the message named nothing)
+        return [Intent("approve", ids=(int(last["suggested"]),))]
     focus = list(turn.facts.get("focus") or [])
     if len(focus) != 1 or focus[0] not in waiting:
         return intents
@@ -154,3 +158,25 @@ def decision_call(intent: Intent, a: dict[str, Any], *, turn: Turn) -> ToolCall:
         return call("snooze_action", action_id=a["id"], version=a["version"], until=until.isoformat(),
                     reason=intent.reason or "")
     return call("rollback_action", action_id=a["id"], reason=intent.reason or "the operator asked to undo it")
+
+
+def pointed(intent: Intent, queue: list[dict[str, Any]], focus: list[int]) -> Intent:
+    """"kill it" / "stop it": with one waiting action in view, "kill it" rejects it (echoed: a pronoun names
+    nothing) and "stop it" is asked how; with nothing in view, both are the kill switch."""
+    in_view = [a for a in queue if a["id"] in focus]
+    if len(in_view) == 1 and intent.said_as == "kill" and in_view[0]["status"] in DECIDABLE:
+        return Intent("reject", ref=Ref(focus=True), reason=intent.reason, text=intent.text)
+    if in_view:
+        return intent
+    return Intent("kill_on", reason=intent.reason, text=intent.text)
+
+
+def cancelled(intent: Intent, queue: list[dict[str, Any]], focus: list[int]) -> Intent:
+    """"cancel that" right after #8 executed: a rollback of #8 (echoed: a pronoun names nothing), not a
+    rejection of something waiting."""
+    if intent.name != "reject" or intent.ids or intent.ref is None or not intent.ref.focus or intent.ref.words:
+        return intent
+    in_view = [a for a in queue if a["id"] in focus]
+    if len(in_view) == 1 and in_view[0]["status"] == "executed":
+        return Intent("rollback", ref=Ref(focus=True), reason=intent.reason or "the operator cancelled it")
+    return intent

@@ -40,7 +40,8 @@ class OperatorPlan:
         stage = self.sc.get("stage")
         if not stage:
             said = normalize(last_user(self.turn))
-            one_in_view = len(self.turn.facts.get("focus") or []) == 1
+            last = self.turn.facts.get("last") if isinstance(self.turn.facts.get("last"), dict) else {}
+            one_in_view = len(self.turn.facts.get("focus") or []) == 1 or bool(last.get("suggested"))
             if is_acknowledgement(said) and not (deciding.says_go_ahead(said) and one_in_view):
                 self.sc["intents"] = [_freeze(Intent("ack"))]
                 return self.plan(None)
@@ -55,9 +56,10 @@ class OperatorPlan:
             # "release order 9315": the hold waiting on it is rejected, one in force rolled back (echoed)
             intents = [release(i, queue, focus=self.turn.facts.get("focus") or [], listed=self.listed)
                        if i.name == "release" else i for i in intents]
-            intents = [_pointed(i, queue, self.turn.facts.get("focus") or []) if i.name == "stop_it" else i
-                       for i in intents]
-            intents = [_cancel_executed(i, queue, self.turn.facts.get("focus") or []) for i in intents]
+            focus = self.turn.facts.get("focus") or []
+            # "stop it", "kill it", "cancel that": read against what is in view
+            intents = [deciding.pointed(i, queue, focus) if i.name == "stop_it"
+                       else deciding.cancelled(i, queue, focus) for i in intents]
             self.sc["intents"] = [_freeze(i) for i in intents]
             if len(intents) == 1 and intents[0].name in ("delegate", "run_all"):
                 return self.delegate(intents[0])
@@ -139,7 +141,12 @@ class OperatorPlan:
             ids = list(found.ids)[:5]
             if any(p["intent"] == "explain" and p.get("focus") == ids for p in self.planned):
                 return {**part, "text": ""}, []  # "what about order 9315, is that legit?": explained once
-            return {**part, "focus": ids}, [call("get_action", action_id=i) for i in ids]
+            kept = ids
+            if intent.ids and _ADDS_ONE.match(last_user(self.turn)):
+                # "explain 9" … "and 10?": both are in view now ("approve both" means 9 and 10)
+                kept = list(dict.fromkeys([*focus, *ids]))[-5:]
+            return {**part, "focus": kept, "refs": [i for i in kept if i not in ids]}, [
+                call("get_action", action_id=i) for i in ids]
         if name == "hold_back":
             # "actually no, don't reject 4" after #4 was rejected: what already happened is said, never denied
             by_id = {i["id"]: i for i in queue}
@@ -177,6 +184,7 @@ class OperatorPlan:
         if name == "autonomy":
             if not intent.level:
                 return {**part, "text": asks.ASK_LEVEL}, []
+            part["last"] = remember(intent, ids=[], candidates=[], awaiting=None)  # "what does that mean?"
             return part, [call("set_autonomy", level=intent.level)]
         if name in ("agent_off", "agent_on"):
             part["last"] = remember(intent, ids=[], candidates=[], awaiting=None)
@@ -288,7 +296,10 @@ class OperatorPlan:
             results = [by_call[c] for c in part.get("calls", []) if c in by_call]
             text, more = answers.part(intent, part, results, names, now=self.turn.now)
             if intent.name in ("list", "briefing") and not part.get("last"):
-                part = {**part, "last": listed_memory([r["id"] for r in more if r.get("type") == "action"])}
+                shown = [r["id"] for r in more if r.get("type") == "action"]
+                part = {**part, "last": listed_memory(shown)}
+                if intent.name == "briefing" and shown:
+                    part["last"]["suggested"] = shown[0]  # "I'd start with #2": what "ok do it" then means
             if text and text not in texts:  # two clauses that read the same way are answered once
                 texts.append(text)
             refs += [r for r in more if r not in refs]
@@ -356,6 +367,10 @@ def _thaw(data: dict[str, Any]) -> Intent:
     return Intent(**data)
 
 
+#: "and 10?", "what about 23?", "also 9": another action beside the one in view
+_ADDS_ONE = re.compile(r"(?i)^\s*(?:ok(?:ay)?,?\s+)?(?:and|also|plus|what about|how about)\b")
+
+
 def _figures_of(numbers: tuple[int, ...], focus: list[int], queue: list[dict[str, Any]]) -> bool:
     """Is every number a figure in the title of the one action in view ("Reorder 56 x …"), not an action's number?"""
     if len(focus) != 1:
@@ -365,25 +380,3 @@ def _figures_of(numbers: tuple[int, ...], focus: list[int], queue: list[dict[str
         return False
     figures = {int(float(n)) for n in re.findall(r"\d+(?:\.\d+)?", action.get("title") or "")}
     return all(n in figures for n in numbers)
-
-
-def _pointed(intent: Intent, queue: list[dict[str, Any]], focus: list[int]) -> Intent:
-    """"kill it" / "stop it": with one waiting action in view, "kill it" rejects it (echoed: a pronoun names
-    nothing) and "stop it" is asked how; with nothing in view, both are the kill switch."""
-    in_view = [a for a in queue if a["id"] in focus]
-    if len(in_view) == 1 and intent.said_as == "kill" and in_view[0]["status"] in DECIDABLE:
-        return Intent("reject", ref=Ref(focus=True), reason=intent.reason, text=intent.text)
-    if in_view:
-        return intent
-    return Intent("kill_on", reason=intent.reason, text=intent.text)
-
-
-def _cancel_executed(intent: Intent, queue: list[dict[str, Any]], focus: list[int]) -> Intent:
-    """"cancel that" right after #8 executed: a rollback of #8 (echoed: a pronoun names nothing), not a
-    rejection of something waiting."""
-    if intent.name != "reject" or intent.ids or intent.ref is None or not intent.ref.focus or intent.ref.words:
-        return intent
-    in_view = [a for a in queue if a["id"] in focus]
-    if len(in_view) == 1 and in_view[0]["status"] == "executed":
-        return Intent("rollback", ref=Ref(focus=True), reason=intent.reason or "the operator cancelled it")
-    return intent

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime
 from typing import Any
 
@@ -39,6 +38,19 @@ def action_line(a: dict[str, Any], *, subject: str = "") -> str:
 
 STATUS_WORD = {"pending_approval": "waiting for you", "executed": "done (in the engine's store copy)",
                "auto_approved": "approved by autonomy", "rolled_back": "rolled back"}
+
+
+def _edited(versions: list[dict[str, Any]]) -> str:
+    """"Changed in version 2: quantity 37 → 20; the “Why” is the agent's reasoning for version 1." (else "")."""
+    if len(versions) < 2:
+        return ""
+    first, last = versions[0].get("params") or {}, versions[-1].get("params") or {}
+    changed = [f"{k.replace('_', ' ')} {plain.value(first.get(k))} → {plain.value(v)}" for k, v in last.items()
+               if first.get(k) != v and not k.startswith("current_")]
+    if not changed:
+        return ""
+    return (f"Changed in version {versions[-1]['version']}: {'; '.join(changed)}; the “Why” is the agent's reasoning "
+            "for version 1.")
 
 
 def queue_list(items: list[dict[str, Any]], *, total: int, what: str) -> str:
@@ -106,6 +118,10 @@ def explanation(detail: dict[str, Any]) -> str:
             lines.append(f"To retry: {delivery['retry']}.")
     if a.get("rationale"):
         lines.append(f"Why: {a['rationale']}")
+    edited = _edited(detail.get("versions") or [])
+    if edited:
+        # the agent's reasoning is about what it proposed; what was changed since is said beside it
+        lines.append(edited)
     lines.append(f"Rank: {ex.get('score', '')}.")
     if a.get("revenue_formula"):
         inputs = "; ".join(f"{i['name']} {i.get('shown') or _num(i['value'])}"
@@ -164,12 +180,18 @@ def decision_result(verdict: str, result: dict[str, Any]) -> str:
             return f"#{ident}: not done — {message}."
         if code == "already_decided":
             return f"#{ident}: {message} (decided elsewhere; I did not change it)."
-        doing = {"edit_approve": "approve it with that change", "rollback": "roll it back"}.get(verdict, verdict)
+        doing = {"edit_approve": "approve it with that change", "rollback": "roll it back"}.get(verdict,
+                                                                                                  verdict)
         return f"#{ident}: could not {doing} — {message}"
     body = result["content"]
     if verdict == "rollback":
         held = f"; {body['held']}" if body.get("held") else ""
-        return f"#{body['action_id']} rolled back; restored {plain.mapping(body.get('restored') or {})}{held}."
+        restored = body.get("restored") or {}
+        # a value that did not exist before ("page: none") is something the action made, now withdrawn
+        made = [f"the {k.replace('_', ' ')} it made is withdrawn" for k, v in restored.items() if v is None]
+        kept = {k: v for k, v in restored.items() if v is not None}
+        said = "; ".join(([f"restored {plain.mapping(kept)}"] if kept else []) + made) or "nothing to restore"
+        return f"#{body['action_id']} rolled back; {said}{held}."
     action = body["action"]
     line = f"#{action['id']} {action['status'].replace('_', ' ')}"
     changed = (result.get("args") or {}).get("params") or {}
@@ -209,54 +231,6 @@ def specialist(result: dict[str, Any]) -> str:
         ids = ", ".join(f"#{i}" for i in new[:10])
         lines.append(f"New in your queue: {ids}. Say \"explain {new[0]}\" to see why.")
     return "\n".join(lines)
-
-
-def audit_digest(events: list[dict[str, Any]], *, window: str) -> str:
-    if not events:
-        return f"Nothing happened {window}."
-    counts = Counter(e["event"] for e in events)
-    actors = Counter(e["actor"] for e in events)
-    lines = [f"{len(events)} events {window}:"]
-    lines += [f"· {n} × {EVENT_WORDS.get(event, event.replace('.', ' ').replace('_', ' '))}"
-              for event, n in counts.most_common(8)]
-    lines.append("Most active: " + ", ".join(f"{actor_words(a)} ({n})" for a, n in actors.most_common(4)) + ".")
-    notable = [e for e in events if e["event"] in ("action.executed", "action.rolled_back", "policy.denied",
-                                                   "kill_switch.engaged", "kill_switch.released", "handoff.refused",
-                                                   "action.failed", "action.rejected", "action.snoozed",
-                                                   "rule.added", "autonomy.changed")]
-    for e in notable[:8]:
-        subject = e["subject"].replace("action:", "#")
-        lines.append(f"· {e['at'][:16].replace('T', ' ')} {e['event'].replace('.', ' ').replace('_', ' ')} "
-                     f"{subject} by {actor_words(e['actor'])}")
-    return "\n".join(lines)
-
-
-#: what an audit event is, in words (anything not listed: its name with the dots and underscores taken out)
-EVENT_WORDS = {
-    "action.proposed": "actions proposed", "action.approved": "approved", "action.auto_approved": "approved by "
-    "autonomy", "action.executed": "executed", "action.rejected": "rejected", "action.snoozed": "snoozed",
-    "action.rolled_back": "rolled back", "action.expired": "expired unanswered", "action.withdrawn": "withdrawn by "
-    "their agent", "action.superseded": "replaced by a newer proposal", "action.edited": "edited", "action.failed":
-    "failed", "telemetry.imported": "data imports", "inventory.settings_changed": "inventory settings changed",
-    "handoff": "handoffs between agents", "handoff.refused": "handoffs refused", "rule.added": "rules added",
-    "rule.forgotten": "rules forgotten", "policy.denied": "requests refused by policy", "kill_switch.engaged":
-    "kill switch engaged", "kill_switch.released": "kill switch released", "autonomy.changed": "autonomy changed",
-}
-
-
-def actor_words(actor: str) -> str:
-    """"operator:cli" → "you (command line)", "agent:content" → "the content agent", "system:expiry" → "the engine
-    (expiry)"."""
-    kind, _, name = actor.partition(":")
-    if kind == "operator":
-        # this machine's operator; anyone else signed in with a token is named by it
-        return {"cli": "you (command line)", "stdio": "you (MCP over stdio)", "local": "you"}.get(
-            name, f"operator {name}")
-    if kind == "agent":
-        return f"the {name.replace('_', ' ')} agent"
-    if kind == "system":
-        return f"the engine ({name.replace('_', ' ')})" if name else "the engine"
-    return actor
 
 
 def runs(items: list[dict[str, Any]]) -> str:
