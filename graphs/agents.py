@@ -158,6 +158,10 @@ def _offers(item: dict[str, Any], outcome: ToolOutcome) -> list[dict[str, Any]]:
     return offers
 
 
+#: read-only turns a waiting question survives (asked again after each); on the last it is dropped
+_KEPT_TURNS = 2
+
+
 def _end(agent: str, text: str, refs: list[dict[str, Any]], scratch_all: dict[str, Any], state: ChatState,
          trace: list[str], *, focus: list[int] | None = None, asked: list[dict[str, Any]] | None = None,
          said: dict[str, Any] | None = None) -> Command[Any]:
@@ -188,6 +192,13 @@ def _end(agent: str, text: str, refs: list[dict[str, Any]], scratch_all: dict[st
     answered = ran and said is not None and not said.get("verbs") and not said.get("named") and not any(
         k.split(":")[1:2] == [str(p.get("action_id"))] for k in ran_keys for p in previous)
     pending = new or ([] if (ran and not answered) or moved_on else previous)
+    stale: list[dict[str, Any]] = []
+    if pending is previous and previous and not ran:
+        # a question kept through read-only turns is asked again once; after a second turn about something else
+        # it is dropped, so a "yes" meant for another topic can never carry it out
+        pending = [{**p, "kept": int(p.get("kept", 0)) + 1} for p in previous]
+        if any(p["kept"] >= _KEPT_TURNS for p in pending):
+            stale, pending = pending, []
     replaced = [p for p in previous if p["key"] not in {n["key"] for n in new}] if new else []
     if replaced and {p.get("verb") for p in replaced} <= {n.get("verb") for n in new} and _ADDS.search(
             _last_user(state)):
@@ -204,6 +215,10 @@ def _end(agent: str, text: str, refs: list[dict[str, Any]], scratch_all: dict[st
         if len(done) < len(previous):  # what ran was something else, or only part of what was asked
             text = text.rstrip() + ("\n(The rest of the earlier question is dropped: not done.)" if done
                                     else "\n(The earlier question is dropped: nothing of it was done.)")
+    if stale:
+        what = ", ".join(f"#{p['action_id']}" if "action_id" in p else p.get("label", "it") for p in stale)
+        text = text.rstrip() + (f"\n(The question about {what} is dropped after two turns about other things: nothing "
+                                "of it was done. Ask for it again when you want it.)")
     if replaced and pending:
         text = text.rstrip() + ("\n(The earlier question about " + ", ".join(f"#{p['action_id']}" if "action_id" in p
                                                                      else p.get("label", "it") for p in replaced)

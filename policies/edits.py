@@ -123,8 +123,9 @@ def rederive(kind: str, *, title: str, expected_revenue: float, revenue_inputs: 
                                   "price": ((1 - p1 / 100) / (1 - p0 / 100), f"price less {p1:g}%")})
     elif kind == "inventory.reorder" and old.get("quantity") and new.get("quantity") != old.get("quantity"):
         q0, q1 = int(old["quantity"]), int(new["quantity"])
-        inputs = _scaled(inputs, {"days of sales saved": (min(1.0, q1 / q0),
-                                                          f"{q1} units instead of {q0} (fewer cover fewer days)")})
+        why = ("fewer cover fewer days" if q1 < q0 else
+               "more units than proposed save no more days: the proposal already covered the days at risk")
+        inputs = _scaled(inputs, {"days of sales saved": (min(1.0, q1 / q0), f"{q1} units instead of {q0} ({why})")})
         title = re.sub(r"Reorder \d+", f"Reorder {q1}", title)
     elif kind == "pricing.adjust" and new.get("new_price") != old.get("new_price"):
         title = re.sub(r"\$\d+(?:\.\d+)?(?!.*\$\d)", f"${float(new['new_price']):,.2f}", title)

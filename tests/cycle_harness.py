@@ -27,14 +27,15 @@ from tests.forked import spawn
 
 
 def worker(db_url: str, until: float, index: int) -> None:
-    real_fan_out = durable_cycle.fan_out
+    real_due_cycles = durable_cycle.due_cycles
 
-    async def windowed_fan_out(**kwargs: object) -> list[str]:
-        return await real_fan_out(**kwargs) if time.time() < until else []  # type: ignore[arg-type]
+    async def windowed_due_cycles() -> list[tuple[str, str]]:
+        return await real_due_cycles() if time.time() < until else []
 
-    durable_cycle.fan_out = windowed_fan_out  # the test's window; the schedule's tick and the passes use it
-    import server.worker as worker_module
-    worker_module.fan_out = windowed_fan_out
+    # the test's window: what is due is read by the passes' fan-out and by the minute schedule's tick alike
+    # (the tick reads it in its own step, not through fan_out: windowing fan_out alone let a tick after the
+    # window enqueue one more period while the workers were stopping)
+    durable_cycle.due_cycles = windowed_due_cycles
 
     async def main() -> None:
         settings = make_settings(db_url, worker_interval_seconds=0.5, worker_grace_seconds=3.0,
@@ -50,7 +51,9 @@ def worker(db_url: str, until: float, index: int) -> None:
                 if time.time() < until + 1:
                     continue
                 open_ = await DBOS.list_workflows_async(name="growth.cycle", status=["ENQUEUED", "PENDING"])
-                if not open_:
+                # a tick still running may yet enqueue cycles of a period that began inside the window
+                ticking = await DBOS.list_workflows_async(name="growth.cycle.tick", status=["ENQUEUED", "PENDING"])
+                if not open_ and not ticking:
                     stop.set()
                     return
 

@@ -50,7 +50,8 @@ _SPLIT = re.compile(r"\s*(?:;|:|\.|!|\||(?<!\d)/|/(?!\d)|,? and then|,? then|,? 
 _NEGATED = re.compile(r"\b(?:\w+n't|dont|wont|cant|didnt|doesnt|isnt|wouldnt|shouldnt|couldnt|havent|hasnt|arent|aint"
                       r"|do not|never|not|no need to|hold off(?: on)?|wait(?: on| with)?"
                       r"|stop|avoid|no)\b(?:\s+\w+){0,3}?\s+(?:approve|reject|execute|run|do|ship|snooze|undo"
-                      r"|touch|go ahead|decide|release|roll ?back|make|change|start|kick off|launch|trigger)\b"
+                      r"|touch|go ahead|decide|release|roll ?back|roll (?:it|that|this|them) back|revert|make|change"
+                      r"|start|kick off|launch|trigger)\b"
                       r"|\bhold off\b|\bnot (?:yet|now|the|that|this|those|these)\b|\bnot sure\b|\bunsure\b"
                       r"|\bmaybe\b|\bperhaps\b|\bmight\b|\bnot ready\b|\bthinking about\b|\bconsidering\b"
                       r"|\bwondering\b|\blater\b|\bwhat if\b|\bshould i\b|\bshould we\b|\bwould you\b(?! please)"
@@ -62,6 +63,18 @@ _NEGATED = re.compile(r"\b(?:\w+n't|dont|wont|cant|didnt|doesnt|isnt|wouldnt|sho
                       r"|have |'ve )?(?:approved|rejected|snoozed|ordered|placed)\b"
                       r"|^(?:my|our|the) \w+(?: \w+)? (?:said|says|told (?:me|us)|wants (?:me|us)|asked (?:me|us)) to "
                       r"(?:approve|reject|snooze|undo|roll ?back)\b")
+#: a request refused, reported, supposed or past, in a clause that does not open with it: "I refuse to approve
+#: 11", "you keep asking me to approve 13", "a customer said 'just approve 17'", "i was going to approve 11 but
+#: …", "last time i let you approve 11 …", "there's no way I'd approve 14" ("reject 10, the supplier says to
+#: reject anything late" opens with its request, and is one)
+_REPORTED_REQUEST = re.compile(
+    r"\b(?:refuse[sd]?|no way|(?:want|wants|wanted|asking|asked|telling|told|tell(?:s)?|keeps?|kept|said|says|saying"
+    r"|suggest(?:s|ed)?)(?: (?:me|us|you))?(?: to)?|let (?:me|us|you)|was going to|were going to|would have|would've"
+    r"|'d have|used to)\b[^.!?]{0,40}?\b(?:approve|reject|snooze|undo|roll ?back|do (?:it|that|this))\b")
+_OPENS_WITH_REQUEST = re.compile(r"^(?:(?:please|pls|ok|okay|so|then|just|yes|now)[ ,]+)*(?:approve|reject|decline"
+                                 r"|snooze|undo|roll ?back|revert|do|go ahead|ship|execute)\b")
+#: "approve 14 ❌": a cross or a raised hand beside a request takes it back
+_CROSSED = re.compile(r"[❌🙅👎🚫⛔✋]")
 _QUESTION = re.compile(r"\?\s*$|^(?:is|are|was|were|did|do(?! (?:it|that|this|those|them|both|not)\b)|does|has|have|had"
                        r"|what|which|who|why|how|when|where"
                        r"|should|shall|will|would|any|whats|what's|hows|how's|can i|could i)\b")
@@ -237,14 +250,21 @@ def _clause(t: str, original: str, now: datetime, names: frozenset[str] | None) 
     ref = ref_in(head, names=names)
     if ref is not None and excluding:
         ref = replace(ref, excluding=excluding)
-    hedge = _NEGATED.search(head)
+    hedge = _NEGATED.search(head) or _CROSSED.search(t) or (
+        None if _OPENS_WITH_REQUEST.match(t) else _REPORTED_REQUEST.search(t))
     if hedge and hedge.group(0).startswith("hold off") and UNTIL.search(t):
         hedge = None  # "hold off on the alpaca reorder until next week": a snooze
     if hedge and re.search(r"\bno,? (?:wait,? )?make (?:it|that)\b", head):
         hedge = None  # "friday, no make it monday": a correction (echoed as such), not a refusal
     # a clause whose head names its own target ("reject 16", "reject the second one") takes its verb from the
     # head: the reason after it ("… because the copywriter redoes it next week") never turns it into another verb
-    verb = (_verb(head, ids, ref) if ids_in(head) or ref is not None else None) or _verb(t, ids, ref)
+    verb = (_verb(head, ids, ref) if ids_in(head) or ref is not None else None)
+    if verb is None:
+        verb = _verb(t, ids, ref)
+        if verb is not None and hedge is None:
+            # the verb is said after the name ("17 - don't do it", "keep 17, dont roll it back"): a negation there
+            # is about it
+            hedge = _NEGATED.search(t)
     if verb == "snooze" and re.match(r"^(?:please |ok |so )?(?:approve|go ahead|ship|execute)\b", t):
         # "approve the markdown … only until christmas": nothing runs for a limited time; asked, never snoozed
         return Intent("time_limited", ids=ids, ref=None if ids else ref, text=original,

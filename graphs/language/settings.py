@@ -146,6 +146,9 @@ def _agent_switch(t: str, original: str) -> Intent | None:
 
 
 def level_in(text: str) -> str | None:
+    # "stay supervised, dont go semi-autonomous": a level said with a negation is the one not wanted
+    text = re.sub(r"\b(?:don'?t|dont|do not|never|not|no)\s+(?:go(?:ing)?\s+|be\s+|switch(?:ing)? to\s+|turn(?:ing)? on\s+)?"
+                  r"(?:fully[- ]|full[- ]|semi[- ]?)?(?:autonomous|autopilot|auto)\b", " ", text)
     if has(r"semi|low[- ]risk (?:things |ones |actions |stuff )?(?:run|go|execute)|only low|low risk stuff"
            r"|(?:small|little) (?:stuff|things|ones)|auto[- ]?(?:approve|execute|run) (?:the )?low", text):
         return "semi_autonomous"

@@ -14,7 +14,7 @@ from typing import Any
 
 from graphs.brains.base import ToolCall, Turn, call, last_user
 from graphs.brains.rules import asks
-from graphs.language.edits import fit_change
+from graphs.language.edits import asks_change, fit_change, params_in
 from graphs.language.followup import remember
 from graphs.language.intents import Intent
 from graphs.language.normalize import normalize
@@ -41,7 +41,10 @@ def go_ahead(intents: list[Intent], queue: list[dict[str, Any]], turn: Turn) -> 
     """
     said = normalize(last_user(turn))
     if len(intents) == 1 and intents[0].name == "explain" and _DO.match(said):
-        return [replace(intents[0], name="approve")]
+        # "do 4 but make it 5%": the change goes with it (or the approval waits for a change it can read)
+        params = params_in(said, last_user(turn))
+        changed = bool(params) or asks_change(said)
+        return [replace(intents[0], name="edit_approve" if changed else "approve", params=params)]
     if turn.facts.get("pending") or len(intents) != 1 or intents[0].name != "ack":
         return intents
     if not _GO_AHEAD.search(said):
