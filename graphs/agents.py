@@ -158,8 +158,9 @@ def _offers(item: dict[str, Any], outcome: ToolOutcome) -> list[dict[str, Any]]:
     return offers
 
 
-#: read-only turns a waiting question survives (asked again after each); on the last it is dropped
-_KEPT_TURNS = 2
+#: read-only turns a waiting question survives (asked again after each); on the last it is dropped (two
+#: questions about the state of things keep it: "what autonomy level are we at?" … "ok go ahead")
+_KEPT_TURNS = 3
 
 
 def _end(agent: str, text: str, refs: list[dict[str, Any]], scratch_all: dict[str, Any], state: ChatState,
@@ -194,8 +195,8 @@ def _end(agent: str, text: str, refs: list[dict[str, Any]], scratch_all: dict[st
     pending = new or ([] if (ran and not answered) or moved_on else previous)
     stale: list[dict[str, Any]] = []
     if pending is previous and previous and not ran:
-        # a question kept through read-only turns is asked again once; after a second turn about something else
-        # it is dropped, so a "yes" meant for another topic can never carry it out
+        # a question kept through read-only turns is asked again; after a third turn about something else it is
+        # dropped, so a "yes" long after it, meant for another topic, never carries it out
         pending = [{**p, "kept": int(p.get("kept", 0)) + 1} for p in previous]
         if any(p["kept"] >= _KEPT_TURNS for p in pending):
             stale, pending = pending, []
@@ -217,7 +218,7 @@ def _end(agent: str, text: str, refs: list[dict[str, Any]], scratch_all: dict[st
                                     else "\n(The earlier question is dropped: nothing of it was done.)")
     if stale:
         what = ", ".join(f"#{p['action_id']}" if "action_id" in p else p.get("label", "it") for p in stale)
-        text = text.rstrip() + (f"\n(The question about {what} is dropped after two turns about other things: nothing "
+        text = text.rstrip() + (f"\n(The question about {what} is dropped after three turns about other things: nothing "
                                 "of it was done. Ask for it again when you want it.)")
     if replaced and pending:
         text = text.rstrip() + ("\n(The earlier question about " + ", ".join(f"#{p['action_id']}" if "action_id" in p

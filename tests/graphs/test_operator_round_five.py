@@ -4,7 +4,8 @@ Severe before: a name then "don't do it" ran the action ("17 - don't do it", "th
 description, dont do that one"); "approve N" inside a refusal, a report or the past ran it ("I refuse to
 approve 11", "you keep asking me to approve 13", 'a customer said "just approve 17"', "i was going to
 approve 11 but …"); "keep 17, dont roll it back" rolled it back; "do 4 but make it 5%" dropped the change;
-a question kept through two unrelated turns was carried out by a "yes" meant for another topic;
+a question kept through unrelated turns was carried out by a "yes" meant for another topic (now dropped
+after three);
 "approve 14 ❌" ran.
 """
 
@@ -79,12 +80,13 @@ async def test_do_with_a_change_carries_the_change(agents_app: App) -> None:
     assert found["action"]["params"]["percent_off"] == 5, found["action"]["params"]
 
 
-async def test_a_question_left_for_two_other_turns_is_dropped(agents_app: App) -> None:
+async def test_a_question_left_for_three_other_turns_is_dropped(agents_app: App) -> None:
     reorder = (await propose(agents_app.deps, INVENTORY, proposal("inventory.reorder"))).action.id
     chat = await agents_app.agents()
     await chat.send(OP, f"approve {reorder}", thread="q1")
-    turn = await chat.send(OP, "how are sales this week", thread="q1")
-    assert _pending(turn) == {("approve", reorder)}, turn.reply  # asked again once
+    for asked in ("how are sales this week", "what autonomy level are we at?"):
+        turn = await chat.send(OP, asked, thread="q1")
+        assert _pending(turn) == {("approve", reorder)}, turn.reply  # asked again
     turn = await chat.send(OP, "what rules do i have", thread="q1")
     assert not turn.pending and "dropped" in turn.reply, turn.reply
     await chat.send(OP, "yes", thread="q1")
