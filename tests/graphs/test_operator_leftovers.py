@@ -10,13 +10,13 @@ offered to release the kill switch; "undo that" after a rejection said no execut
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any
 
 from graphs.language.intents import parse
 from policies.principal import Principal
 from server.app import App
 from tests.factories import proposal
-from tools.actions import get_action, propose
+from tests.graphs.chat import status_of, waiting
+from tools.actions import propose
 from tools.rules import list_rules
 
 OP = Principal.operator("demo")
@@ -25,12 +25,6 @@ INVENTORY = Principal.for_agent("demo", "inventory")
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
 
 
-async def _status(app: App, action_id: int) -> str:
-    return str((await get_action(app.deps, OP, action_id=action_id))["action"]["status"])
-
-
-def _pending(turn: Any) -> set[tuple[str, int | None]]:
-    return {(p["verb"], p.get("action_id")) for p in turn.pending or []}
 
 
 async def _reorders(app: App, n: int) -> list[int]:
@@ -69,11 +63,11 @@ async def test_two_of_the_reorders_asks_which_two_and_decides_nothing(agents_app
     assert not turn.pending and "which 2 should I approve" in turn.reply, turn.reply
     assert all(f"#{i}" in turn.reply for i in made), turn.reply
     for i in made:
-        assert await _status(agents_app, i) == "pending_approval"
+        assert await status_of(agents_app, i) == "pending_approval"
     # exactly two fit: those two, echoed (named by a description, never run at once)
     await chat.send(OP, f"reject {made[2]} because we have plenty", thread="s2")
     turn = await chat.send(OP, "approve 2 of the reorders", thread="s2")
-    assert _pending(turn) == {("approve", made[0]), ("approve", made[1])}, turn.reply
+    assert waiting(turn) == {("approve", made[0]), ("approve", made[1])}, turn.reply
 
 
 async def test_forgetting_every_rule_is_echoed_with_each_rule_and_waits(agents_app: App) -> None:
@@ -98,7 +92,7 @@ async def test_turn_it_back_on_after_an_agent_was_switched_off_is_that_agent(age
     chat = await agents_app.agents()
     await chat.send(OP, "turn off the inventory agent", thread="a1")
     turn = await chat.send(OP, "turn it back on", thread="a1")
-    assert _pending(turn) == {("agent_on", None)} and "inventory agent" in turn.reply, turn.reply
+    assert waiting(turn) == {("agent_on", None)} and "inventory agent" in turn.reply, turn.reply
     assert "kill switch" not in turn.reply.lower(), turn.reply
     turn = await chat.send(OP, "yes", thread="a1")
     assert "inventory agent is back on" in turn.reply, turn.reply
@@ -113,4 +107,4 @@ async def test_undo_after_a_rejection_says_what_a_rejection_means(agents_app: Ap
     await chat.send(OP, f"reject {title} because the title is fine", thread="u1")
     turn = await chat.send(OP, "undo that", thread="u1")
     assert f"#{title} was rejected, not executed" in turn.reply and "can't be taken back" in turn.reply, turn.reply
-    assert await _status(agents_app, title) == "rejected" and not turn.pending
+    assert await status_of(agents_app, title) == "rejected" and not turn.pending

@@ -12,7 +12,6 @@ after three);
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any
 
 import pytest
 
@@ -20,6 +19,7 @@ from graphs.language.intents import parse
 from policies.principal import Principal
 from server.app import App
 from tests.factories import proposal
+from tests.graphs.chat import status_of, waiting
 from tools.actions import get_action, propose
 
 OP = Principal.operator("demo")
@@ -28,12 +28,6 @@ INVENTORY = Principal.for_agent("demo", "inventory")
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
 
 
-async def _status(app: App, action_id: int) -> str:
-    return str((await get_action(app.deps, OP, action_id=action_id))["action"]["status"])
-
-
-def _pending(turn: Any) -> set[tuple[str, int | None]]:
-    return {(p["verb"], p.get("action_id")) for p in turn.pending or []}
 
 
 @pytest.mark.parametrize("said", [
@@ -58,7 +52,7 @@ async def test_naming_an_action_then_saying_dont_changes_nothing(agents_app: App
     for n, said in enumerate((f"{title} - don't do it", "the linen tote title, dont do that one",
                               f"I refuse to approve {title}", f"you keep asking me to approve {title}")):
         turn = await chat.send(OP, said, thread=f"n{n}")
-        assert await _status(agents_app, title) == "pending_approval", (said, turn.reply)
+        assert await status_of(agents_app, title) == "pending_approval", (said, turn.reply)
         assert not turn.pending, (said, turn.reply)
 
 
@@ -67,14 +61,14 @@ async def test_keep_it_dont_roll_it_back_keeps_it(agents_app: App) -> None:
     chat = await agents_app.agents()
     await chat.send(OP, f"approve {title}", thread="k1")
     turn = await chat.send(OP, f"keep {title}, dont roll it back", thread="k1")
-    assert await _status(agents_app, title) == "executed" and not turn.pending, turn.reply
+    assert await status_of(agents_app, title) == "executed" and not turn.pending, turn.reply
 
 
 async def test_do_with_a_change_carries_the_change(agents_app: App) -> None:
     markdown = (await propose(agents_app.deps, INVENTORY, proposal("inventory.markdown"))).action.id
     chat = await agents_app.agents()
     turn = await chat.send(OP, f"do {markdown} but make it 5%", thread="d1")
-    assert _pending(turn) == {("edit_approve", markdown)} and "percent off 5" in turn.reply, turn.reply
+    assert waiting(turn) == {("edit_approve", markdown)} and "percent off 5" in turn.reply, turn.reply
     await chat.send(OP, "yes", thread="d1")
     found = await get_action(agents_app.deps, OP, action_id=markdown)
     assert found["action"]["params"]["percent_off"] == 5, found["action"]["params"]
@@ -86,8 +80,8 @@ async def test_a_question_left_for_three_other_turns_is_dropped(agents_app: App)
     await chat.send(OP, f"approve {reorder}", thread="q1")
     for asked in ("how are sales this week", "what autonomy level are we at?"):
         turn = await chat.send(OP, asked, thread="q1")
-        assert _pending(turn) == {("approve", reorder)}, turn.reply  # asked again
+        assert waiting(turn) == {("approve", reorder)}, turn.reply  # asked again
     turn = await chat.send(OP, "what rules do i have", thread="q1")
     assert not turn.pending and "dropped" in turn.reply, turn.reply
     await chat.send(OP, "yes", thread="q1")
-    assert await _status(agents_app, reorder) == "pending_approval"
+    assert await status_of(agents_app, reorder) == "pending_approval"

@@ -20,6 +20,7 @@ from policies import preferences as prefs
 from policies.principal import Principal
 from server.app import App
 from tests.factories import proposal
+from tests.graphs.chat import waiting
 from tools.actions import get_action, propose
 from tools.rules import list_rules
 from tools.tenants import get_status
@@ -34,9 +35,6 @@ NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
 async def _action(app: App, action_id: int) -> dict[str, Any]:
     return dict((await get_action(app.deps, OP, action_id=action_id))["action"])
 
-
-def _pending(turn: Any) -> set[tuple[str, int | None]]:
-    return {(p["verb"], p.get("action_id")) for p in turn.pending or []}
 
 
 def test_numbers_and_ands_inside_a_new_text_are_the_texts() -> None:
@@ -75,7 +73,7 @@ async def test_stop_it_and_kill_it_about_the_action_in_view_never_engage_the_kil
         assert not (await get_status(agents_app.deps, OP))["kill_switch"]["engaged"]
     await chat.send(OP, f"explain {markdown}", thread="k3")
     turn = await chat.send(OP, "nah kill it, socks sell fine in winter", thread="k3")
-    assert _pending(turn) == {("reject", markdown)}, turn.reply
+    assert waiting(turn) == {("reject", markdown)}, turn.reply
     assert not (await get_status(agents_app.deps, OP))["kill_switch"]["engaged"]
     await chat.send(OP, "yes", thread="k3")
     assert (await _action(agents_app, markdown))["status"] == "rejected"
@@ -102,7 +100,7 @@ async def test_a_corrected_value_replaces_the_one_waiting(agents_app: App) -> No
     turn = await chat.send(OP, f"approve {markdown} but 25% off instead", thread="c1")
     assert "percent off 25" in turn.reply, turn.reply
     turn = await chat.send(OP, "hmm actually 15", thread="c1")
-    assert "percent off 15" in turn.reply and _pending(turn) == {("edit_approve", markdown)}, turn.reply
+    assert "percent off 15" in turn.reply and waiting(turn) == {("edit_approve", markdown)}, turn.reply
     await chat.send(OP, "yes", thread="c1")
     assert (await _action(agents_app, markdown))["params"]["percent_off"] == 15
 
@@ -115,7 +113,7 @@ async def test_numbers_and_a_name_in_one_request_are_all_decided(agents_app: App
     turn = await chat.send(OP, f"approve {meta} and the reorders", thread="n1")
     # the number runs at once (medium risk, named); the reorders, named by a description, are echoed
     assert (await _action(agents_app, meta))["status"] == "executed", turn.reply
-    assert _pending(turn) == {("approve", r) for r in reorders}, turn.reply
+    assert waiting(turn) == {("approve", r) for r in reorders}, turn.reply
 
 
 async def test_thinking_aloud_is_not_reported_as_a_no(agents_app: App) -> None:
@@ -189,7 +187,7 @@ async def test_cancel_that_after_an_execution_offers_to_roll_it_back(agents_app:
     assert (await _action(agents_app, title))["status"] == "executed"
     for n, said in enumerate(("cancel that", "undo")):
         turn = await chat.send(OP, said, thread="x1")
-        assert _pending(turn) == {("rollback", title)}, (said, turn.reply)
+        assert waiting(turn) == {("rollback", title)}, (said, turn.reply)
         await chat.send(OP, "no", thread="x1")
     assert (await _action(agents_app, title))["status"] == "executed"
 
@@ -247,14 +245,14 @@ async def test_and_another_keeps_both_in_view(agents_app: App) -> None:
     await chat.send(OP, f"explain {made[0]}", thread="b1")
     await chat.send(OP, f"and {made[1]}?", thread="b1")
     turn = await chat.send(OP, "ok approve both", thread="b1")
-    assert _pending(turn) == {("approve", made[0]), ("approve", made[1])}, turn.reply
+    assert waiting(turn) == {("approve", made[0]), ("approve", made[1])}, turn.reply
 
 
 async def test_keep_it_answering_a_rejection_is_a_no(agents_app: App) -> None:
     markdown = (await propose(agents_app.deps, INVENTORY, proposal("inventory.markdown"))).action.id
     chat = await agents_app.agents()
     turn = await chat.send(OP, "never discount anything linen", thread="p1")
-    assert ("reject", markdown) in _pending(turn), turn.reply
+    assert ("reject", markdown) in waiting(turn), turn.reply
     turn = await chat.send(OP, f"no keep {markdown} for now", thread="p1")
     assert f"#{markdown}: not done" in turn.reply and not turn.pending, turn.reply
     assert (await _action(agents_app, markdown))["status"] == "pending_approval"
@@ -293,7 +291,7 @@ async def test_do_it_after_the_briefing_offers_its_suggestion_and_thanks_does_no
     assert not turn.pending and (await _action(agents_app, best))["status"] == "pending_approval", turn.reply
     await chat.send(OP, "what should i do today", thread="d2")
     turn = await chat.send(OP, "ok do it", thread="d2")
-    assert _pending(turn) == {("approve", best)}, turn.reply  # offered, never run on "do it" alone
+    assert waiting(turn) == {("approve", best)}, turn.reply  # offered, never run on "do it" alone
     assert (await _action(agents_app, best))["status"] == "pending_approval"
 
 
