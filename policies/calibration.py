@@ -107,7 +107,7 @@ def apply(cal: Calibration, *, confidence: float, expected_revenue: float, reven
     head = revenue_formula.rsplit(" = ", 1)[0] if revenue_formula else f"forecast {figure(expected_revenue, 'money').text}"
     formula = f"{head} × calibration {shown.text} = {figure(new_revenue, 'money').text}"[:500]
     note = (f"Calibrated by the learning loop: confidence {confidence:.2f} × {cal.confidence_factor:.2f} = "
-            f"{new_conf:.2f}; expected revenue × {shown.text}.")
+            f"{new_conf:.2f}; expected profit × {shown.text}.")
     return Calibrated(new_conf, new_revenue, [*revenue_inputs, entry], formula, note)
 
 

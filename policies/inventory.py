@@ -35,6 +35,31 @@ YEAR_DAYS = 365
 
 
 @dataclass(frozen=True, slots=True)
+class GrossMargin:
+    """The share of what the goods sell for that the store keeps, and what it is worked out from."""
+
+    rate: float
+    #: what the costed lines sold for and what they cost; zeros when no line has a cost (the rate assumed)
+    sales: float
+    cost: float
+    #: the share of sales whose variant has a cost per item (the rate stands for the rest)
+    costed_share: float
+
+
+def gross_margin(sold: Mapping[str, float]) -> GrossMargin:
+    """The store's sales-weighted gross margin from ``line_sales``, ``costed_sales`` and ``cost_of_goods``
+    (``CommerceRepo.cost_of_sales``): sales less the cost of the goods, over sales, on the lines whose
+    variant has a cost per item; ``1 - COST_SHARE_FALLBACK`` when none has. A sale is worth this share of
+    its value to the owner: what every specialist's worth is counted in, so a reorder's margin and a
+    better title's extra orders rank on the same scale."""
+    sales, cost = float(sold.get("costed_sales") or 0.0), float(sold.get("cost_of_goods") or 0.0)
+    if sales <= 0:
+        return GrossMargin(1 - COST_SHARE_FALLBACK, 0.0, 0.0, 0.0)
+    total = float(sold.get("line_sales") or 0.0)
+    return GrossMargin(max(0.0, (sales - cost) / sales), sales, cost, min(1.0, sales / total) if total else 1.0)
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     lead_time_days: int = 14
     safety_days: int = 7

@@ -27,7 +27,7 @@ Format = Literal["svg", "png"]
 CHART_NAMES: tuple[ChartName, ...] = get_args(ChartName)
 TITLES: dict[ChartName, str] = {
     "proposals": "Proposals and human approval rate per agent",
-    "revenue": "Executed: realised vs expected revenue per week",
+    "revenue": "Executed: realised vs expected profit per week",
     "store": "Store: orders, revenue and conversion week over week",
 }
 #: Okabe–Ito and Tol hues darkened where needed: each at least 3:1 against white (WCAG 1.4.11)

@@ -129,8 +129,8 @@ def _params(params: dict[str, Any]) -> Iterator[RenderableType]:
             yield _indent(f"{k.replace('_', ' ')}: {shown}")
 
 
-#: what an action's expected revenue is, where it is not revenue over the next four weeks (the specialists'
-#: own arithmetic: graphs/specialists/inventory.py, risk.py)
+#: what an action's expected profit is, where it is not orders at the store's gross margin over the next four
+#: weeks (the specialists' own arithmetic: graphs/specialists/inventory.py, risk.py)
 WORTH = {
     "inventory.reorder": "Expected worth: the margin on the sales a stock-out would lose in the four weeks after "
                          "the goods could land",
@@ -138,10 +138,15 @@ WORTH = {
                           "less the discount on sales made anyway",
     "risk.hold_order": "Expected loss the hold avoids: the chance of fraud × what fraud would cost",
 }
+DEFAULT_WORTH = "Expected profit over the next four weeks (orders at the store's gross margin)"
+#: a refund investigation (``graphs/specialists/risk.py``) is worth the refunds above the store's rate it may stop
+REFUNDS_WORTH = "Expected refunds avoided over the next four weeks"
 
 
 def _arithmetic(a: dict[str, Any], explanation: dict[str, Any]) -> Iterator[RenderableType]:
-    yield Text(f"{WORTH.get(a['kind'], 'Expected revenue over the next four weeks')}: ${a['expected_revenue']:,.2f}")
+    refunds = a["kind"] == "analytics.investigate" and str(a.get("target", "")).startswith("sku:")
+    worth = REFUNDS_WORTH if refunds else WORTH.get(a["kind"], DEFAULT_WORTH)
+    yield Text(f"{worth}: ${a['expected_revenue']:,.2f}")
     if a["revenue_formula"]:
         yield _indent(a["revenue_formula"])
     for i in a["revenue_inputs"]:
@@ -274,7 +279,7 @@ def _outcome(o: dict[str, Any]) -> Iterator[RenderableType]:
     else:
         yield _indent(f"{o['metric']}: {o['verdict'].replace('_', ' ')} — {d.get('reason', '')}")
     if o.get("revenue") is not None:
-        yield _indent(f"realised revenue: about ${o['revenue']:,.2f} (${o['revenue_low']:,.2f} to "
+        yield _indent(f"realised profit: about ${o['revenue']:,.2f} (${o['revenue_low']:,.2f} to "
                       f"${o['revenue_high']:,.2f}) against ${o['expected_revenue']:,.2f} expected")
     if o.get("experiment_id"):
         yield _indent(f"part of experiment #{o['experiment_id']} (a held-back control group)")

@@ -284,4 +284,4 @@ def test_any_product_of_factors_multiplies_to_its_shown_total(factors: list[tupl
     revenue = multiply(*(Factor(f"input {chr(97 + n)}", v, "test", unit) for n, (v, unit) in enumerate(factors)))
     if revenue.value < 1e9:
         _check_action({"id": 0, "revenue_formula": revenue.formula, "revenue_inputs": revenue.inputs,
-                       "expected_revenue": revenue.value}, "1.00 expected revenue × 1 confidence × 1 ease = 1.00")
+                       "expected_revenue": revenue.value}, "1.00 expected profit × 1 confidence × 1 ease = 1.00")

@@ -134,14 +134,16 @@ async def test_a_planted_effect_is_recovered_with_an_interval_that_covers_it(app
     assert PLANTED / 3 < out["effect"] < PLANTED * 3
     assert out["details"]["controls"] > 0 and "difference in differences" in out["details"]["method"]
     assert out["details"]["ctr_after"] > out["details"]["ctr_before"]
-    # realised revenue is an interval around the estimate, covering the planted truth
-    truth = PLANTED * 28 * VALUE_PER_SESSION
+    # realised revenue is an interval around the estimate, covering the planted truth, in the money the
+    # forecast is made in: what the store keeps of a sale (no cost per item here: half, as the agents assume)
+    truth = PLANTED * 28 * VALUE_PER_SESSION * 0.5
+    assert out["details"]["gross_margin"] == 0.5 and "assumed" in out["details"]["revenue_note"]
     assert out["revenue_low"] <= out["revenue"] <= out["revenue_high"]
     assert out["revenue_low"] <= truth <= out["revenue_high"]
     assert out["expected_revenue"] == 500.0
     shown = " ".join((await show(db_url, action_id)).split())
     assert "Outcome" in shown and "clicks per day: +" in shown and "— positive" in shown
-    assert "realised revenue: about $" in shown and "against $500.00 expected" in shown
+    assert "realised profit: about $" in shown and "against $500.00 expected" in shown
     said = " ".join((await chat.send(OP, "did the title rewrites work?", thread="o2")).reply.split())
     assert "can't answer" not in said and "1 measured against its controls" in said and "did better" in said, said
     assert f"#{action_id}" in said and "clicks per day" in said and "$500 expected" in said, said
@@ -241,8 +243,10 @@ async def test_a_markdown_that_sells_more_units_is_measured_against_untouched_pr
     out = _outcome_of(await get_action(app.deps, OP, action_id=made.action.id))
     assert out["metric"] == "units per day" and out["verdict"] == "positive"
     assert out["low"] <= 4.0 <= out["high"] and 4.0 / 3 < out["effect"] < 12.0
-    # about four more units a day at $20, over four weeks: revenue's interval covers it
-    assert out["revenue_low"] <= 4.0 * 20 * 28 <= out["revenue_high"]
+    # about four more units a day at $20, each leaving $12 over its $8 cost, over four weeks: the realised
+    # gross profit's interval covers it (the sales alone, $2,240, are not what the owner keeps)
+    assert out["revenue_low"] <= 4.0 * 12 * 28 <= out["revenue_high"]
+    assert "cost of the goods" in out["details"]["revenue_note"]
 
 
 async def _experiment_store(app: App, clock: Clock, monkeypatch: pytest.MonkeyPatch, *,

@@ -351,7 +351,7 @@ def explain(a: ActionRecord) -> dict[str, Any]:
     """Why this rank: the score arithmetic with each input and its source."""
     return {
         # every factor with the digits it has, so the shown factors multiply to the shown score
-        "score": f"{exact(a.expected_revenue, ',.2f')} expected revenue × {exact(a.confidence)} confidence × "
+        "score": f"{exact(a.expected_revenue, ',.2f')} expected profit × {exact(a.confidence)} confidence × "
                  f"{exact(a.ease)} ease = {a.score:,.2f}",
         "expected_revenue": {"formula": a.revenue_formula, "inputs": a.revenue_inputs},
         # the learning loop's correction, when one applied (None: the agent's own forecast stands)

@@ -51,7 +51,7 @@ def _revenue(outcomes: list[dict[str, Any]], expected_executed: float) -> dict[s
                 "expected": round(sum(o.get("expected_revenue") or 0 for o in valued), 2),
                 "actions": len(valued)} if valued else None
     return {"expected_from_this_cycle": round(expected_executed, 2), "realised_to_date": realised,
-            "note": "realised revenue is an estimate against untouched controls, with its interval"
+            "note": "realised profit is an estimate against untouched controls, with its interval"
             if valued else "no executed action has been measured yet"}
 
 
@@ -187,7 +187,7 @@ def as_text(r: dict[str, Any] | None) -> str:
                      f"{c.get('conflict', 0)}.")
     rev = r.get("revenue") or {}
     realised = rev.get("realised_to_date")
-    lines.append(f"Expected revenue of what executed this cycle: {rev.get('expected_from_this_cycle', 0):,.0f}. "
+    lines.append(f"Expected profit of what executed this cycle: {rev.get('expected_from_this_cycle', 0):,.0f}. "
                  + (f"Realised so far (measured against controls, {realised['actions']} actions): about "
                     f"{realised['estimate']:,.0f} (between {realised['low']:,.0f} and {realised['high']:,.0f}) "
                     f"against {realised['expected']:,.0f} expected." if realised else rev.get("note", "")))

@@ -3,16 +3,20 @@
 ``measure_outcomes`` is idempotent: every call re-measures executed actions from the data held now
 (one ``outcomes`` row per action, replaced), says "not enough data yet" until
 ``policies.outcomes.MIN_AFTER_DAYS`` days after the action, and stops re-measuring an action once its
-whole window (``AFTER_DAYS``) is in. Realised revenue is an interval around an estimate, never a point.
+whole window (``AFTER_DAYS``) is in. Realised revenue is an interval around an estimate, never a point,
+and in the money the forecast was made in: gross profit (a page's extra clicks at the store's revenue per
+session × its gross margin; a SKU's sales less the cost of the goods), so the learning loop's ratio of
+realised to expected compares like with like.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from statistics import fmean
 from typing import Any
 
 from policies import outcomes as po
+from policies.inventory import COST_SHARE_FALLBACK, gross_margin
 from tools.deps import Deps, Tx
 from tools.experiments import measure_experiments
 
@@ -80,10 +84,14 @@ async def _page(tx: Tx, action: dict[str, Any], w: po.Windows, touched: set[str]
     if per_click is None:
         details["revenue_note"] = "no GA4 revenue per session to value a click: realised revenue not estimated"
         return _measured(action, metric, est, None, details, now)
+    margin = gross_margin(await tx.commerce.cost_of_sales(since=_days_before(w.before[0], 90)))
     details["value_per_click"] = round(per_click, 4)
+    details["gross_margin"] = round(margin.rate, 4)
     details["revenue_note"] = (f"extra clicks a day × {po.HORIZON_DAYS} days × ${per_click:,.2f} revenue per "
-                               "session (GA4); the interval carries the clicks' uncertainty only")
-    return _measured(action, metric, est, po.revenue(est, per_click), details, now)
+                               f"session (GA4) × {margin.rate:.1%} gross margin"
+                               f"{'' if margin.sales else ' (assumed: no Cost per item)'}; the interval carries "
+                               "the clicks' uncertainty only")
+    return _measured(action, metric, est, po.revenue(est, per_click * margin.rate), details, now)
 
 
 async def _sku(tx: Tx, action: dict[str, Any], w: po.Windows, touched: set[str], now: Any) -> dict[str, Any]:
@@ -104,15 +112,30 @@ async def _sku(tx: Tx, action: dict[str, Any], w: po.Windows, touched: set[str],
     est = po.did(_series(mine_primary, w.before, 0), _series(mine_primary, w.after, 0),
                  _mean_series(primary, controls, w.before, 0), _mean_series(primary, controls, w.after, 0),
                  controls=len(controls))
-    money = po.did(_series(mine, w.before, 1), _series(mine, w.after, 1), _mean_series(daily, controls, w.before, 1),
-                   _mean_series(daily, controls, w.after, 1), controls=len(controls))
-    details = {"target": action["target"], "revenue_per_day": money.as_dict(),
+    # gross profit a day: sales less what the goods sold cost (the markdown's lower price included)
+    costs = await _unit_costs(tx)
+    profit = {s: {d: (v[0], v[1] - v[0] * costs.get(s, 0.0)) for d, v in by_day.items()} for s, by_day in daily.items()}
+    money = po.did(_series(profit.get(sku, {}), w.before, 1), _series(profit.get(sku, {}), w.after, 1),
+                   _mean_series(profit, controls, w.before, 1), _mean_series(profit, controls, w.after, 1),
+                   controls=len(controls))
+    details = {"target": action["target"], "profit_per_day": money.as_dict(),
                "window_before": [str(d) for d in w.before], "window_after": [str(d) for d in w.after],
                "control_targets": controls[:20],
-               "revenue_note": f"revenue a day (difference in differences) × {po.HORIZON_DAYS} days"}
+               "revenue_note": f"gross profit a day (sales less the cost of the goods; difference in differences) "
+                               f"× {po.HORIZON_DAYS} days"}
     if action["kind"] == "inventory.reorder":
         details["metric_note"] = "a day with at least one sale counts as a day in stock (no stock history is kept)"
     return _measured(action, metric, est, po.revenue(money, 1.0), details, now)
+
+
+def _days_before(day: date, days: int) -> datetime:
+    return datetime.combine(day - timedelta(days=days), time(), tzinfo=timezone.utc)
+
+
+async def _unit_costs(tx: Tx) -> dict[str, float]:
+    """Each SKU's cost per item; half its price where the export has none (as the inventory agent assumes)."""
+    return {v["sku"]: float(v["cost"]) if v["cost"] else float(v["price"] or 0.0) * COST_SHARE_FALLBACK
+            for v in await tx.commerce.variants()}
 
 
 async def _hold(tx: Tx, action: dict[str, Any], released: set[str], now: Any) -> dict[str, Any]:

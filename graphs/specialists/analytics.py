@@ -12,7 +12,8 @@ down 30 %, engagement down 25 %, and at least two orders lost per four weeks at 
 traffic since). A page whose engagement fell is proposed for repair
 (``perf.repair_page``); a conversion drop with engagement intact for investigation
 (``analytics.investigate``). Worth: the orders lost at the traffic since the drop
-over four weeks x order value x the share a fix recovers.
+over four weeks x order value x the store's gross margin x the share a fix
+recovers.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from scipy.stats import norm
 
 from graphs.specialists.arithmetic import Factor, evidence, multiply, num, proposal
 from graphs.specialists.base import Analysis
+from graphs.specialists.conversion import margin_factor
 from graphs.state import RunContext
 from policies.detection import FDR, Scan, benjamini_hochberg, scan_drop, split, windows_tried
 from policies.stats import confidence_from_z
@@ -139,7 +141,8 @@ async def analyse(ctx: RunContext, task: str, scope: dict[str, Any]) -> Analysis
         if lead is None:  # an engagement drop on a channel: not a page to repair, and conversion held
             analysis.reject(CHECK, "engagement fell but conversion held")
             continue
-        _propose(analysis, t, kind, lead, measured=measured, aov=aov, at=at, tests=analysis.counts["tests"])
+        _propose(analysis, t, kind, lead, measured=measured, aov=aov, margin=margin_factor(data.orders), at=at,
+                 tests=analysis.counts["tests"])
     return analysis
 
 
@@ -154,7 +157,8 @@ class _Test:
     er: Scan | None
 
 
-def _propose(analysis: Analysis, t: _Test, kind: str, lead: Scan, *, measured: str, aov: Factor, at: datetime,
+def _propose(analysis: Analysis, t: _Test, kind: str, lead: Scan, *, measured: str, aov: Factor, margin: Factor,
+             at: datetime,
              tests: int) -> None:
     metric_name = "ecommercePurchases" if measured == "purchases" else "keyEvents"
     label, m = t.label, t.metrics
@@ -180,8 +184,8 @@ def _propose(analysis: Analysis, t: _Test, kind: str, lead: Scan, *, measured: s
         return
     lost = Factor.worked("orders lost per 4 weeks", lost_calc,
                          f"{GA4}: {metric_name}/sessions in {window_before} and since, {window_since}")
-    revenue = multiply(lost, aov, Factor("share recovered", RECOVERY[kind],
-                                         "assumption: what a fix typically wins back"))
+    revenue = multiply(lost, aov, margin, Factor("share recovered", RECOVERY[kind],
+                                                 "assumption: what a fix typically wins back"))
     q, qe = f"{label} {metric_name}/sessions", f"{label} engagedSessions/sessions"
     ev = [evidence(GA4, q, "conversion rate", round(conv.after_rate, 5), window_since, at),
           evidence(GA4, q, "conversion rate", round(conv.before_rate, 5), window_before, at),

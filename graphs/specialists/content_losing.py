@@ -5,7 +5,7 @@ A page's last four weeks are measured against the four before; a slide that bega
 partly in both, so where the data reaches back, the four weeks before those (``earlier``) are the baseline
 when the previous window does not show the slide.
 
-Worth: the lost clicks x the share links win back x the page's conversion rate x its order value.
+Worth: the lost clicks x the share links win back x the page's conversion rate x its order value x the store's gross margin.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def check(data: SearchData, frame: Frame, analysis: Analysis) -> None:
         revenue = multiply(Factor.worked("lost clicks", lost_calc, f"{GSC}: clicks in {before_windows} and in "
                                                                    f"{window} on {', '.join(target_paths)}"),
                            Factor("share recovered", RECOVERY, "assumption: links win back half the loss"),
-                           model.rate(target_paths[0]), model.aov(target_paths[0]))
+                           model.rate(target_paths[0]), model.aov(target_paths[0]), model.margin())
         ev = []
         for p, _, b in items:
             ev += [evidence(GSC, f"page={p['path']}", "clicks", float(p["clicks"]), window, at),

@@ -9,7 +9,7 @@ where no page of the store is about the cluster is a new landing page proposed,
 worth what measured demand gives: the cluster's impressions x the click rate of the
 position where half the store's first-page impressions sit (its own curve) x the
 conversion rate of the store's collections (the kind of page a landing page is) x
-its order value. Its confidence says how speculative that is.
+its order value x the store's gross margin. Its confidence says how speculative that is.
 """
 
 from __future__ import annotations
@@ -144,7 +144,7 @@ def _create(frame: Frame, analysis: Analysis, c: dict[str, Any], reach: float | 
         return
     model = frame.model
     # a landing page lists products for a search, as a collection does: valued at the collections' rate
-    revenue = multiply(gained, model.kind_rate("collection"), model.store_aov_factor())
+    revenue = multiply(gained, model.kind_rate("collection"), model.store_aov_factor(), model.margin())
     head, impressions = c["head"]["query"], c["impressions"]
     ranked = min(q["best_position"] for q in c["queries"])
     confidence = speculation(ranked, len(c["queries"]))
@@ -183,7 +183,7 @@ def _improve(data: SearchData, frame: Frame, analysis: Analysis, c: dict[str, An
         return
     model = frame.model
     revenue = multiply(gained, Factor("share recovered", RECOVERY, "assumption: links win back half the gap"),
-                       model.rate(page.path), model.aov(page.path))
+                       model.rate(page.path), model.aov(page.path), model.margin())
     where = f"at position {now_at:.0f}" if now_at is not None else "without ranking yet"
     analysis.proposals.append(proposal(
         kind="content.add_internal_links", target=f"page:{source['path']}", agent=AGENT,

@@ -9,7 +9,7 @@ queries); and a page whose title and description already named its search got a 
 never a proposal. The screen now bounds each page's expected clicks from above by bands
 of position, so it never drops a page its queries would keep (see ``prescreen``).
 Worth: the missed clicks x the share a better snippet recovers x the page's
-conversion rate x its order value.
+conversion rate x its order value x the store's gross margin.
 """
 
 from __future__ import annotations
@@ -181,7 +181,7 @@ def _propose(frame: Frame, analysis: Analysis, path: str, s: Shortfall) -> None:
                            f"ranked {POSITIONS[0]:g}-{POSITIONS[1]:g}, less those it got, {window}")
     revenue = multiply(missed, Factor("share recovered", RECOVERY, "assumption: a better snippet wins back half "
                                                                    "the gap"),
-                       model.rate(path), model.aov(path))
+                       model.rate(path), model.aov(path), model.margin())
     analysis.proposals.append(proposal(
         kind=kind, target=f"page:{path}", agent=AGENT,
         title=f"{'Rewrite the title' if kind.endswith('title') else 'Write a meta description'} of "

@@ -7,6 +7,10 @@ page and the blog hold down (a product page converts two or three times as well)
 the store's rate stands in when its pages of that kind have too few sessions.
 Without GA4 the store's orders give the order value and a conservative e-commerce
 average the rate. Each figure carries its source for the arithmetic.
+
+An order is worth its gross margin to the owner, not its value: ``margin_factor`` is
+the factor every page's worth ends with, so what a better title earns is counted in the
+same money as a reorder's margin or a markdown's freed capital.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from collections import defaultdict
 from typing import Any
 
 from graphs.specialists.arithmetic import Factor, num
+from policies.inventory import COST_SHARE_FALLBACK, gross_margin
 
 #: Shopify's URL scheme: what a page is from its path
 KINDS = (("/products/", "product"), ("/collections/", "collection"), ("/blogs/", "blog post"), ("/pages/", "page"))
@@ -103,6 +108,9 @@ class ConversionModel:
         organic = self.store[True] if self.store[True][0] else self.store[False]
         return organic[1], organic[0], "the whole store"
 
+    def margin(self) -> Factor:
+        return margin_factor(self.orders)
+
     def store_aov_factor(self) -> Factor:
         _, conversions, revenue = self.store[False]
         if conversions:
@@ -120,3 +128,18 @@ class ConversionModel:
         return Factor.worked("average order value", blended, f"GA4 revenue/{self.metric} on {path}, blended with "
                                                              f"the store's over {PRIOR_ORDERS} orders, {self.window}",
                              "money")
+
+
+def margin_factor(orders: dict[str, float]) -> Factor:
+    """The store's gross margin as a factor: what it keeps of a sale, from its orders and Cost per item."""
+    m = gross_margin(orders)
+    if not m.sales:
+        return Factor("gross margin", m.rate, f"assumption: goods cost {COST_SHARE_FALLBACK:.0%} of price (no "
+                                              "Cost per item on the products sold)", "pct")
+    if m.cost >= m.sales:
+        return Factor("gross margin", 0.0, f"Shopify order lines × Cost per item, last 90 days: the goods sold cost "
+                                           f"${m.cost:,.2f}, more than the ${m.sales:,.2f} they sold for", "pct")
+    part = "" if m.costed_share >= 0.995 else f"; the {m.costed_share:.0%} of sales whose products have a cost"
+    return Factor.worked("gross margin", (num(m.sales, "money", "sold") - num(m.cost, "money", "cost of goods"))
+                         .grouped() / num(m.sales, "money", "sold"),
+                         f"Shopify order lines × Cost per item, last 90 days{part}", "pct")

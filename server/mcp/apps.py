@@ -39,7 +39,7 @@ RESOURCE_OPERATIONS = {INBOX: "actions.list", ACTION: "actions.get"}
 #: view URI -> (file under static/apps, name, title, description)
 VIEWS = {
     INBOX: ("inbox.html", "inbox-view", "Approval inbox",
-            "The action queue as a view: each action's risk, expected revenue, confidence and expiry, with "
+            "The action queue as a view: each action's risk, expected profit, confidence and expiry, with "
             "Approve, Reject and (for markdowns) Edit-and-approve, each naming the version shown."),
     ACTION: ("action.html", "action-view", "One action",
              "One action as a view: evidence, the expected-revenue arithmetic, rollback plan, versions and "

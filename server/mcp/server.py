@@ -15,7 +15,7 @@ from server.metrics import Metrics
 
 INSTRUCTIONS = (
     "Growth Engine runs a store's AI agents. Start with the daily_briefing prompt or the chat tool "
-    "('what should I do today?'). Actions are ranked by expected revenue × confidence × ease; every decision "
+    "('what should I do today?'). Actions are ranked by expected profit (gross, over four weeks) × confidence × ease; every decision "
     "names the version you reviewed (list_actions and get_action show it). High and critical approvals ask "
     "for confirmation where the client can ask. Each chat reply names its thread: pass it back to continue the "
     "conversation. Results are compact; detail=full (list_actions, get_action, audit_log) adds digests and params. "

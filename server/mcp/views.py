@@ -33,7 +33,7 @@ class ActionRow(BaseModel):
     risk_tier: str
     status: str
     expected_revenue: float
-    score: float = Field(description="expected revenue × confidence × ease; the queue's order")
+    score: float = Field(description="expected profit × confidence × ease; the queue's order")
     waiting: str | None = Field(default=None, description="why it waits and for whom; null when it no longer waits")
 
 

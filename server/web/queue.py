@@ -2,7 +2,7 @@
 
 Each decision names the version that was on screen; the operation refuses a stale one exactly as it does
 over MCP, and the refusal is shown. Edit-and-approve shows the re-classified version (params, risk tier,
-title and expected revenue worked out again) before it is approved.
+title and expected profit worked out again) before it is approved.
 """
 
 from __future__ import annotations

@@ -127,7 +127,9 @@ async def test_a_new_page_is_worth_its_measured_impressions_at_the_stores_usual_
     inputs = {i["name"]: i for i in detail["explanation"]["expected_revenue"]["inputs"]}
     # 40 impressions a day for 28 days, no ten-fold "searches beyond page one" multiplier
     assert "1,120 impressions" in inputs["clicks to gain"]["working"]
-    assert set(inputs) == {"clicks to gain", "conversion rate", "average order value"}
+    assert set(inputs) == {"clicks to gain", "conversion rate", "average order value", "gross margin"}
+    # an order is worth what the store keeps of it; this store exports no cost per item, so that is assumed
+    assert inputs["gross margin"]["shown"] == "50%" and "assumption" in inputs["gross margin"]["source"]
     # half the store's first-page impressions sit at position 3 or better (names at 1.2, heads at 2.5 and 3)
     assert "position 3," in inputs["clicks to gain"]["source"]
 

@@ -108,13 +108,23 @@ async def test_the_worth_of_a_conversion_drop_is_the_orders_lost_at_the_traffic_
         app: App, tmp_path: Path) -> None:
     cells: dict[tuple[date, str, str], tuple[int, int, int]] = {}
     _page(cells, "/products/halved", sessions=1000, rate=0.04, drop=0.5, days_since=14)
+    # what the store keeps of a sale: mugs cost $20 of their $50; the totes' cost was never exported
+    end = _yesterday()
+    await ingest(app, "shopify-products", _products(tmp_path / "products.csv", [("MUG", 50, 50.0, 20.0),
+                                                                                ("TOTE", 50, 50.0, 0.0)]))
+    await ingest(app, "shopify-orders", _orders(tmp_path / "orders.csv", [
+        (sku, 50.0, end - timedelta(days=n)) for n in range(1, 11) for sku in ("MUG", "TOTE")]))
     _, queue = await _analytics(app, tmp_path, cells)
     (action,) = [a for a in queue if a.target == "page:/products/halved"]
-    inputs = {i["name"]: i["value"] for i in await _inputs(app, action)}
-    # 4 % → 2 % on 1,000 sessions a day over 28 days: 560 orders lost, at $50, half recovered
-    assert inputs["orders lost per 4 weeks"] == pytest.approx(560, rel=0.01)
-    assert inputs["average order value"] == pytest.approx(50.0)
-    assert action.expected_revenue == pytest.approx(560 * 50 * 0.5, rel=0.01)
+    inputs = {i["name"]: i for i in await _inputs(app, action)}
+    # 4 % → 2 % on 1,000 sessions a day over 28 days: 560 orders lost, at $50, a 60 % margin, half recovered
+    assert inputs["orders lost per 4 weeks"]["value"] == pytest.approx(560, rel=0.01)
+    assert inputs["average order value"]["value"] == pytest.approx(50.0)
+    margin = inputs["gross margin"]
+    assert margin["value"] == pytest.approx(0.6)
+    assert margin["working"] == "($500.00 sold − $200.00 cost of goods) ÷ $500.00 sold"
+    assert "the 50% of sales whose products have a cost" in margin["source"]
+    assert action.expected_revenue == pytest.approx(560 * 50 * 0.6 * 0.5, rel=0.01)
 
 
 def _engagement_fall(cells: dict[tuple[date, str, str], tuple[int, int, int]], path: str, *, orders_since: int

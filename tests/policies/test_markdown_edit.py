@@ -40,7 +40,7 @@ def test_an_edited_depth_is_worth_what_the_agent_would_have_said_at_that_depth(s
     # and the formula shown multiplies to the total shown, each working reading to the figure it gives
     assert edited.revenue_formula.endswith(f"${edited.expected_revenue:,.2f}")
     _check_action({"id": 0, "revenue_formula": edited.revenue_formula, "revenue_inputs": edited.revenue_inputs,
-                   "expected_revenue": edited.expected_revenue}, "1.00 expected revenue × 1 confidence × 1 ease = 1.00")
+                   "expected_revenue": edited.expected_revenue}, "1.00 expected profit × 1 confidence × 1 ease = 1.00")
 
 
 def test_a_markdown_edited_twice_is_worked_out_from_the_same_model() -> None:

@@ -6,7 +6,8 @@ converts at a fraction of its rate for the last days, stock is left short or
 piled up, a product is refunded a multiple of the store's rate, an order carries
 some marks of fraud, a cluster of searches has no page). Each class's effect is
 measured in the unit an owner would use; ``Truth.value`` is what the effect is
-worth to the store over four weeks, by the owner's arithmetic stated per class.
+worth to the store over four weeks, by the owner's arithmetic stated per class, in
+gross profit (an order at the store's gross margin, a lost sale at its margin).
 """
 
 from __future__ import annotations
@@ -226,6 +227,8 @@ def finish_plants(store: Store) -> None:
     p28, p90 = sim.sold_per_day(store, days=28), sim.sold_per_day(store, days=90)
     variants = {v.sku: (p, v) for p in store.products for v in p.variants}
     aov = float(np.mean([o.total for o in store.orders])) if store.orders else 50.0
+    # an owner counts a sale at what it leaves them: a lost or won order is worth its gross margin
+    aov *= gross_margin(store)
     for t in store.truth:
         sku = t.target.removeprefix("sku:")
         if t.cls == "overstock":
@@ -261,8 +264,18 @@ def finish_plants(store: Store) -> None:
             t.detail["impressions"] = seen
 
 
+def gross_margin(store: Store) -> float:
+    """What the store keeps of its sales over the last 90 days: sales less the goods' cost, over sales."""
+    since = store.spec.end - timedelta(days=89)
+    lines = [(v.price * q, v.cost * q) for o in store.orders if o.cancelled_at is None
+             and o.created_at.date() >= since for _, v, q in o.lines]
+    sold = sum(p for p, _ in lines)
+    return (sold - sum(c for _, c in lines)) / sold if sold else 0.5
+
+
 def _page_value(store: Store, t: Truth, aov: float) -> float:
-    """Orders the effect costs over four weeks at the page's conversion rate, times the store's order value."""
+    """Orders the effect costs over four weeks at the page's conversion rate, times the store's order value
+    at its gross margin (``aov``)."""
     from tests.stores.world import visibility
 
     path = t.target.removeprefix("page:")

@@ -44,6 +44,6 @@ def chart(app: App) -> Body:
 TOOLS = (
     ToolSpec("chart", "metrics.read", ann("Department chart", **READ),
              "A department chart over the last weeks, as a PNG image with its numbers in text: proposals and "
-             "human approval rate per agent, realised vs expected revenue, or the store's orders, revenue and "
+             "human approval rate per agent, realised vs expected profit, or the store's orders, revenue and "
              "conversion week over week.", chart),
 )

@@ -58,8 +58,8 @@ def get_action(app: App) -> Body:
 
 TOOLS = (
     ToolSpec("list_actions", "actions.list", ann("List actions", **READ),
-             "The action queue ranked best first (score = expected revenue × confidence × ease): id, version (name "
-             "it when you decide), kind, title, target, risk, status, expected revenue, score and why it waits. "
+             "The action queue ranked best first (score = expected profit × confidence × ease): id, version (name "
+             "it when you decide), kind, title, target, risk, status, expected profit (expected_revenue: gross profit over four weeks), score and why it waits. "
              "status: live (default), pending, all, or a status such as executed. detail=full adds params, "
              "digests, confidence, ease and dates.", list_actions,
              meta=apps.tool_meta(apps.INBOX)),

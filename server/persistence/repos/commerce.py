@@ -202,7 +202,23 @@ class SqlCommerceRepo:
         row = (await self.conn.execute(select(func.count(), func.sum(O.c.total)).where(
             O.c.tenant_id == self.tenant, O.c.created_at >= since, O.c.cancelled_at.is_(None)))).one()
         orders, revenue = int(row[0]), float(row[1] or 0.0)
-        return {"orders": orders, "revenue": revenue, "aov": revenue / orders if orders else 0.0}
+        return {"orders": orders, "revenue": revenue, "aov": revenue / orders if orders else 0.0,
+                **await self.cost_of_sales(since=since)}
+
+    async def cost_of_sales(self, *, since: datetime) -> dict[str, float]:
+        """What the goods sold since ``since`` sold for and cost (cancelled excluded), over the lines whose
+        variant has a cost per item (``costed_sales``, ``cost_of_goods``) and over all lines (``line_sales``):
+        the store's gross margin is worked out from them (``policies.inventory.gross_margin``)."""
+        sold = OL.c.quantity * OL.c.price
+        costed = V.c.cost.is_not(None) & (V.c.cost > 0)
+        row = (await self.conn.execute(
+            select(func.sum(sold), func.sum(case((costed, sold), else_=0.0)),
+                   func.sum(case((costed, OL.c.quantity * V.c.cost), else_=0.0)))
+            .select_from(OL.join(O, O.c.id == OL.c.order_id)
+                         .outerjoin(V, (V.c.sku == OL.c.sku) & (V.c.tenant_id == OL.c.tenant_id)))
+            .where(OL.c.tenant_id == self.tenant, O.c.created_at >= since, O.c.cancelled_at.is_(None)))).one()
+        return {"line_sales": float(row[0] or 0.0), "costed_sales": float(row[1] or 0.0),
+                "cost_of_goods": float(row[2] or 0.0)}
 
     async def order_value_between(self, start: datetime, end: datetime) -> dict[str, float]:
         """Orders, revenue, average order value and refunds of the orders placed in [start, end) (cancelled
