@@ -18,17 +18,21 @@ def free_port() -> int:
 
 
 @asynccontextmanager
-async def serve_asgi(app: Any, *, port: int | None = None, lifespan: str = "off") -> AsyncIterator[str]:
-    """Run ``app`` until the block ends; yields its base URL."""
+async def serve_asgi(app: Any, *, port: int | None = None, lifespan: str = "off", host: str = "127.0.0.1",
+                     tls: tuple[str, str] | None = None) -> AsyncIterator[str]:
+    """Run ``app`` on ``host`` until the block ends (over TLS with ``tls``: certificate and key files); yields
+    its base URL."""
     port = port or free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan=lifespan))
+    certs = {"ssl_certfile": tls[0], "ssl_keyfile": tls[1]} if tls else {}
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan=lifespan,
+                                           **certs))
     task = asyncio.create_task(server.serve())
     try:
         for _ in range(500):
             if server.started:
                 break
             await asyncio.sleep(0.02)
-        yield f"http://127.0.0.1:{port}"
+        yield f"{'https' if tls else 'http'}://{host}:{port}"
     finally:
         server.should_exit = True
         await asyncio.wait_for(task, timeout=20)

@@ -8,12 +8,18 @@ allowed) or a public name that resolves inside. Every test runs on SQLite and on
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
+import socket
+import ssl
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+import trustme
 from standardwebhooks import Webhook
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -312,3 +318,80 @@ async def test_a_name_that_cannot_be_checked_is_not_sent_to() -> None:
         assert said is not None and said.startswith("refused: hooks.example.com could not be resolved"), said
     finally:
         await guarded.aclose()
+
+
+def _own_address() -> str:
+    """An address of this machine that is not loopback (where a name may legitimately lead, on a private
+    network): the one the routing table would send from."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.connect(("192.0.2.1", 9))  # no packet is sent: connecting a UDP socket only picks the route
+        return str(s.getsockname()[0])
+
+
+async def test_the_post_goes_to_the_address_that_was_checked_not_to_a_second_lookup_of_the_name() -> None:
+    """DNS rebinding: a name that answers a checked address, then (to httpx's own lookup) somewhere inside.
+    The POST is sent to the checked address with the name in the Host header; the name is looked up once.
+    ``hooks.test`` resolves nowhere else (.test is reserved), so a second lookup could not have reached it."""
+    own = _own_address()
+    assert not ipaddress.ip_address(own).is_loopback, own
+    got: list[dict[str, str]] = []
+
+    async def endpoint(request: Request) -> Response:
+        got.append(dict(request.headers))
+        return Response(status_code=204)
+
+    lookups: list[str] = []
+
+    async def rebinding(host: str, port: int) -> list[str]:
+        lookups.append(host)
+        return [own] if len(lookups) == 1 else ["127.0.0.1"]
+
+    asgi = Starlette(routes=[Route("/hook", endpoint, methods=["POST"])])
+    async with serve_asgi(asgi, host=own) as base:
+        port = base.rsplit(":", 1)[1]
+        guarded = HttpWebhookSender(timeout_s=5, resolve=rebinding, allow_private=True)
+        try:
+            sent = await guarded.post(f"http://hooks.test:{port}/hook", body=b"{}", headers={"X-Test": "1"})
+        finally:
+            await guarded.aclose()
+        assert (sent.status, lookups) == (204, ["hooks.test"]), sent
+        assert got[0]["host"] == f"hooks.test:{port}" and got[0]["x-test"] == "1"
+        # and where the only answer is inside, nothing is sent at all
+        refused = HttpWebhookSender(timeout_s=5, resolve=rebinding, allow_private=True)
+        try:
+            said = await refused.post(f"http://hooks.test:{port}/hook", body=b"{}", headers={})
+        finally:
+            await refused.aclose()
+        assert said.status is None and "resolves to this machine" in said.error and len(got) == 1
+
+
+async def test_over_tls_the_pinned_address_is_verified_against_the_name(tmp_path: Path) -> None:
+    """The certificate a receiver shows is checked against the name subscribed, though the connection goes to
+    an address: a receiver with a certificate for that name is reached; one with another name's is refused."""
+    ca = trustme.CA()
+    own = _own_address()
+
+    async def endpoint(request: Request) -> Response:
+        return Response(status_code=204)
+
+    def files(name: str) -> tuple[str, str]:
+        cert = ca.issue_cert(name)
+        cert.cert_chain_pems[0].write_to_path(str(tmp_path / f"{name}.pem"))
+        cert.private_key_pem.write_to_path(str(tmp_path / f"{name}.key"))
+        return str(tmp_path / f"{name}.pem"), str(tmp_path / f"{name}.key")
+
+    async def resolve(host: str, port: int) -> list[str]:
+        return [own]
+
+    trusted = ssl.create_default_context()
+    ca.configure_trust(trusted)
+    asgi = Starlette(routes=[Route("/hook", endpoint, methods=["POST"])])
+    for name, expected in (("hooks.test", 204), ("elsewhere.test", None)):
+        async with serve_asgi(asgi, host=own, tls=files(name)) as base:
+            port = base.rsplit(":", 1)[1]
+            async with httpx.AsyncClient(verify=trusted, timeout=5, trust_env=False) as client:
+                sender = HttpWebhookSender(client=client, resolve=resolve, allow_private=True)
+                sent = await sender.post(f"https://hooks.test:{port}/hook", body=b"{}", headers={})
+        assert sent.status == expected, (name, sent)
+        if expected is None:
+            assert "certificate" in sent.error.lower() or "hostname" in sent.error.lower(), sent.error
