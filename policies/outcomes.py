@@ -17,6 +17,8 @@ from statistics import fmean
 from typing import Any
 from urllib.parse import urlparse
 
+from policies.fraud import CHARGEBACK_FEE
+
 
 #: days before the action that set its baseline, and days after it that are measured at most
 BEFORE_DAYS = 28
@@ -221,18 +223,21 @@ def holdout(ids: list[int], share: float, seed: int) -> Holdout:
 def hold_verdict(order: dict[str, Any] | None, *, released: bool) -> tuple[str, str, float, float, float]:
     """A held order's outcome: (state, verdict, loss avoided, low, high) from what became of the order.
 
-    Cancelled or refunded after the hold: the loss it may have avoided is the order's total (the engine
-    cannot know the order was fraud, so the interval runs from nothing to the total). A chargeback: the
-    hold failed. Released by the operator with no chargeback: a false alarm, nothing gained.
+    Cancelled or refunded after the hold: the loss it may have avoided is what a fraudulent order costs when
+    it ships, its goods at cost and the chargeback fee (the payment itself the chargeback takes back; the
+    engine cannot know the order was fraud, so the interval runs from nothing to that loss). A chargeback:
+    the hold failed, and the loss is the store's. Released by the operator with no chargeback: a false
+    alarm, nothing gained.
     """
     if order is None:
         return "unmeasurable", "", 0.0, 0.0, 0.0
     total = float(order.get("total") or 0.0)
+    loss = float(order.get("goods_cost") or 0.0) + CHARGEBACK_FEE
     status = str(order.get("financial_status") or "").lower()
     if "chargeback" in status or "disput" in status:
-        return "measured", "negative", -total, -total, 0.0
+        return "measured", "negative", -loss, -loss, 0.0
     if order.get("cancelled_at") or float(order.get("refunded_amount") or 0) >= total > 0:
-        return "measured", "positive", total, 0.0, total
+        return "measured", "positive", loss, 0.0, loss
     if released or not order.get("on_hold"):
         return "measured", "no_change", 0.0, 0.0, 0.0
     return "waiting", "", 0.0, 0.0, 0.0

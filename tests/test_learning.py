@@ -143,7 +143,8 @@ async def test_a_rejected_autonomy_proposal_is_not_proposed_again_within_its_coo
 
 
 async def test_forecasts_that_run_at_twice_what_they_earn_are_corrected_towards_half(app: App, clock: Clock) -> None:
-    """Each hold forecasts $200 on a $100 order that is then cancelled (realised: $100). The ratio is realised
+    """Each hold forecasts $200 on an order that is then cancelled (realised: the $100 a shipped fraud would have
+    cost, $85 of goods at cost and the $15 chargeback fee). The ratio is realised
     against the forecast before calibration: compared with the calibrated forecast instead, each round would
     correct the last correction, and the ratio would settle near the square root of the truth."""
     from sqlalchemy import update
@@ -155,9 +156,12 @@ async def test_forecasts_that_run_at_twice_what_they_earn_are_corrected_towards_
     async with app.db.write("demo") as tx:
         await tx.tenants.ensure(name="demo", now=T0)
         for r in range(rounds):
-            await tx.conn.execute(insert(m.Order).values(  # type: ignore[attr-defined]
-                tenant_id="demo", name=f"#20{r}", customer_ref="cus_test", financial_status="paid", total=100.0,
-                created_at=T0))
+            order_id = (await tx.conn.execute(insert(m.Order).values(  # type: ignore[attr-defined]
+                tenant_id="demo", name=f"#20{r}", customer_ref="cus_test", financial_status="paid", total=170.0,
+                created_at=T0).returning(m.Order.id))).scalar_one()
+            # a product with no cost exported: its goods are taken to cost half their $170 price
+            await tx.conn.execute(insert(m.OrderLine).values(  # type: ignore[attr-defined]
+                tenant_id="demo", order_id=order_id, line_no=1, sku="", name="Lamp", quantity=1, price=170.0))
     forecasts = []
     for r in range(rounds):
         clock.now = T0 + timedelta(hours=r)

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from mcp import Client
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 from typer.testing import CliRunner
 
 from policies.principal import Principal
@@ -390,16 +390,23 @@ async def test_a_hold_is_judged_by_what_became_of_the_order(app: App, clock: Clo
     waiting = _outcome_of(await get_action(app.deps, OP, action_id=made.action.id))
     assert waiting["state"] == "waiting" and "still on hold" in waiting["details"]["reason"]
     async with app.db.write("demo") as tx:
-        await tx.conn.execute(update(m.Order).where(m.Order.name == "#1042")  # type: ignore[attr-defined]
-                              .values(cancelled_at=T0 + timedelta(days=1)))
+        conn = tx.conn  # type: ignore[attr-defined]
+        order_id = (await conn.execute(select(m.Order.id).where(m.Order.name == "#1042"))).scalar_one()
+        # ten totes at $40 that cost $12 each, and one line whose product has no cost (half its $20 assumed)
+        await conn.execute(insert(m.OrderLine).values(tenant_id="demo", order_id=order_id, line_no=1,
+                                                      sku="LIN-TOT-01", name="Linen Tote", quantity=10, price=40.0))
+        await conn.execute(insert(m.OrderLine).values(tenant_id="demo", order_id=order_id, line_no=2, sku="GONE-1",
+                                                      name="Gift wrap", quantity=1, price=20.0))
+        await conn.execute(update(m.Order).where(m.Order.name == "#1042").values(cancelled_at=T0 + timedelta(days=1)))
     await measure_outcomes(app.deps, "demo")
     out = _outcome_of(await get_action(app.deps, OP, action_id=made.action.id))
-    assert out["verdict"] == "positive" and (out["revenue_low"], out["revenue"], out["revenue_high"]) == (0.0, 420.0,
-                                                                                                         420.0)
+    # what a shipped fraud would have cost: $120 + $10 of goods and the $15 chargeback fee, not the $420 paid
+    assert out["verdict"] == "positive" and (out["revenue_low"], out["revenue"], out["revenue_high"]) == (0.0, 145.0,
+                                                                                                         145.0)
     # an MCP client's get_action shows the same outcome
     mcp = build_mcp(app, principals=Principals(app.deps, local_tenant=app.settings.tenant))
     async with Client(mcp, mode="legacy") as client:
         result = await client.call_tool("get_action", {"action_id": made.action.id})
     assert not result.is_error
     shown = result.structured_content["outcome"]
-    assert shown["verdict"] == "positive" and shown["revenue_high"] == 420.0 and "cancelled" in shown["reason"]
+    assert shown["verdict"] == "positive" and shown["revenue_high"] == 145.0 and "cancelled" in shown["reason"]

@@ -145,7 +145,8 @@ async def _hold(tx: Tx, action: dict[str, Any], released: set[str], now: Any) ->
     metric = po.METRICS["risk.hold_order"][0]
     if state == "waiting":
         return _waiting(action, metric, "the order is still on hold: the operator has not settled it yet", now)
-    reason = {"positive": "cancelled or refunded after the hold: the loss it may have avoided is the order's total",
+    reason = {"positive": "cancelled or refunded after the hold: the loss it may have avoided is its goods at cost "
+                          "and the chargeback fee",
               "negative": "a chargeback followed: the hold did not prevent the loss",
               "no_change": "released with no chargeback: a false alarm, nothing gained or lost",
               "": "the order is no longer in the store"}[verdict]

@@ -112,8 +112,10 @@ async def analyse(ctx: RunContext, task: str, scope: dict[str, Any]) -> Analysis
             Factor("probability of fraud", verdict.probability,
                    f"policy: a {fraud.BASE_RATE:.0%} base rate, raised by how much more often each of its "
                    f"{len(signals)} signals comes with fraud than without"),
-            Factor.worked("loss if it is fraud", num(o["total"], "money", "order total")
-                          + num(fraud.CHARGEBACK_FEE, "money", "chargeback fee"), ORDERS, "money"))
+            Factor.worked("loss if it is fraud", num(o["goods_cost"], "money", "goods at cost")
+                          + num(fraud.CHARGEBACK_FEE, "money", "chargeback fee"),
+                          f"{ORDERS}: its lines × Cost per item (half the price where none is exported); the "
+                          "payment itself is taken back by the chargeback, the goods are gone", "money"))
         described = [DESCRIBE[s] for s in signals]
         ev = [evidence(ORDERS, f"order={o['name']}", DESCRIBE[s], "yes" if s != "velocity" else
                        f"{others} other order{'s' if others != 1 else ''}", "order", o["created_at"]) for s in signals]

@@ -50,11 +50,14 @@ def test_a_holdout_splits_at_random_and_refuses_what_cannot_be_an_experiment() -
 
 
 def test_a_hold_is_judged_by_what_became_of_the_order() -> None:
-    order = {"total": 300.0, "financial_status": "paid", "cancelled_at": None, "refunded_amount": 0, "on_hold": True}
+    order = {"total": 300.0, "goods_cost": 110.0, "financial_status": "paid", "cancelled_at": None,
+             "refunded_amount": 0, "on_hold": True}
     assert po.hold_verdict(order, released=False)[0] == "waiting"
-    assert po.hold_verdict({**order, "cancelled_at": "2026-10-02"}, released=False)[1:] == ("positive", 300.0, 0.0,
-                                                                                             300.0)
-    assert po.hold_verdict({**order, "financial_status": "chargeback"}, released=True)[1] == "negative"
+    # a fraudulent order that ships costs its goods and the chargeback fee; the payment is taken back
+    assert po.hold_verdict({**order, "cancelled_at": "2026-10-02"}, released=False)[1:] == ("positive", 125.0, 0.0,
+                                                                                             125.0)
+    assert po.hold_verdict({**order, "financial_status": "chargeback"}, released=True)[1:] == ("negative", -125.0,
+                                                                                                -125.0, 0.0)
     assert po.hold_verdict({**order, "on_hold": False}, released=True)[1] == "no_change"
 
 

@@ -28,6 +28,8 @@ CARRYING_RATE = 0.25
 #: the position a new page for a cluster is taken to reach, for the worth of a missing page (valued on the
 #: cluster's measured impressions: searches that never see the store are not counted, as an owner cannot see them)
 NEW_PAGE_POSITION = 5.0
+#: what a chargeback costs the store besides the goods (processors charge $15-25 per dispute)
+CHARGEBACK_FEE = 15.0
 FRAUD_MARKS = ("abroad", "throwaway", "big_first", "velocity", "shopify_high")
 
 
@@ -253,7 +255,9 @@ def finish_plants(store: Store) -> None:
             t.value = (t.detail["refund_rate"] - store.spec.refund_rate) * p28.get(sku, 0.0) * 28 * v.price
         elif t.cls == "fraud":
             order = t.detail.pop("order")
-            t.target, t.value = f"order:{order.name}", order.total
+            # shipped, a fraudulent order costs its goods and the fee; the payment the chargeback takes back
+            t.target = f"order:{order.name}"
+            t.value = sum(v.cost * q for _, v, q in order.lines) + CHARGEBACK_FEE
         elif t.cls in ("striking", "ranking_loss", "conversion_drop"):
             t.value = _page_value(store, t, aov)
         elif t.cls == "missing_page":

@@ -10,6 +10,7 @@ from sqlalchemy import case, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from policies.inventory import COST_SHARE_FALLBACK
 from server.persistence import models as m
 from server.persistence import models_telemetry as t
 from server.persistence.repos.weeks import week_index, within
@@ -19,6 +20,19 @@ from tools.ingest.batches import ProductsBatch
 P, V, O, OL, PO, LP = (m.Product.__table__, m.Variant.__table__, m.Order.__table__, m.OrderLine.__table__,
                        m.PurchaseOrder.__table__, m.LandingPage.__table__)
 SETTINGS = t.InventorySetting.__table__
+
+
+def goods_cost(order_id: Any) -> Any:
+    """What the goods of an order (``order_id``: its id column) cost the store, as a scalar subquery: each
+    line's quantity × its variant's Cost per item, or ``COST_SHARE_FALLBACK`` of its price where there is none
+    (as the inventory agent assumes). What a fraudulent order really costs when it ships: the goods, not the
+    payment, which the chargeback only takes back."""
+    unit = func.coalesce(func.nullif(V.c.cost, 0.0), OL.c.price * COST_SHARE_FALLBACK)
+    return (select(func.coalesce(func.sum(OL.c.quantity * unit), 0.0))
+            .select_from(OL.outerjoin(V, (V.c.sku == OL.c.sku) & (V.c.tenant_id == OL.c.tenant_id)))
+            .where(OL.c.order_id == order_id).scalar_subquery())
+
+
 #: columns the orders import owns; the engine's own (on_hold, hold_reason) are never overwritten
 ORDER_FIELDS = ("customer_ref", "financial_status", "fulfillment_status", "currency", "total", "created_at",
                 "external_id", "email_ref", "email_domain", "email_disposable", "name_ref", "phone_ref",
@@ -177,11 +191,13 @@ class SqlCommerceRepo:
         return [dict(r._mapping) for r in rows]
 
     async def orders_since(self, since: datetime) -> list[dict[str, Any]]:
-        """Orders placed since ``since`` with their tokenized features (no raw PII is stored)."""
+        """Orders placed since ``since`` with their tokenized features (no raw PII is stored) and what their
+        goods cost (``goods_cost``)."""
         cols = [O.c.id, O.c.name, O.c.customer_ref, O.c.financial_status, O.c.fulfillment_status, O.c.total,
                 O.c.created_at, O.c.email_ref, O.c.email_domain, O.c.email_disposable, O.c.billing_address_ref,
                 O.c.shipping_address_ref, O.c.billing_country, O.c.shipping_country, O.c.cancelled_at,
-                O.c.refunded_amount, O.c.risk_level, O.c.on_hold, O.c.payment_method, O.c.currency]
+                O.c.refunded_amount, O.c.risk_level, O.c.on_hold, O.c.payment_method, O.c.currency,
+                goods_cost(O.c.id).label("goods_cost")]
         rows = (await self.conn.execute(select(*cols).where(O.c.tenant_id == self.tenant, O.c.created_at >= since)
                                         .order_by(O.c.created_at))).all()
         return [dict(r._mapping) for r in rows]

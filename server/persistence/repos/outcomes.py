@@ -13,7 +13,7 @@ from server.persistence import models_deliveries as md
 from server.persistence import models_outcomes as mo
 from server.persistence import models_telemetry as t
 from server.persistence.dialect import upsert
-from server.persistence.repos.commerce import _day
+from server.persistence.repos.commerce import _day, goods_cost
 
 OUT = cast(Table, mo.OutcomeRow.__table__)
 CAL = cast(Table, mo.CalibrationRow.__table__)
@@ -158,7 +158,8 @@ class SqlOutcomeRepo:
 
     async def order(self, name: str) -> dict[str, Any] | None:
         row = (await self.conn.execute(select(O.c.name, O.c.total, O.c.financial_status, O.c.cancelled_at,
-                                              O.c.refunded_amount, O.c.on_hold)
+                                              O.c.refunded_amount, O.c.on_hold,
+                                              goods_cost(O.c.id).label("goods_cost"))
                                        .where(O.c.tenant_id == self.tenant, O.c.name == name))).first()
         return None if row is None else dict(row._mapping)
 
