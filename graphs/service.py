@@ -14,6 +14,7 @@ from typing import Any
 
 from langgraph.types import Command
 
+from graphs.language.confirm import yes_then
 from graphs.state import RunContext
 from policies.principal import Principal, Role
 from tools.deps import Deps
@@ -105,6 +106,14 @@ class ChatService:
                 "type": "text", "text": "(that answer was abandoned)"}}), principal, thread,
                 self._context(principal, thread, brain=_Abandoned()))
             snap = await self._snapshot(principal, thread)
+        pending = self._pending(snap) or []
+        split = yes_then(text, [int(p["action_id"]) for p in pending if "action_id" in p]) if pending else None
+        if split is not None:
+            # "yes and also approve 17": the yes answers the question as echoed, then the rest is a turn of its own
+            first = await self.send(principal, split[0], thread=thread, progress=progress, brain=brain)
+            rest = await self.send(principal, split[1], thread=thread, progress=progress, brain=brain)
+            return ChatTurn(thread, f"{first.reply.rstrip()}\n\n{rest.reply}", [*first.refs, *rest.refs],
+                            rest.pending, [*first.trace, *rest.trace], rest.sample)
         clean = await self._protect(principal.tenant, text)
         front = "customer_front" if principal.role is Role.CUSTOMER else "ceo_front"
         # the pending question (if any) stays in state: the graph decides whether this message answers it

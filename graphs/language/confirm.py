@@ -65,6 +65,41 @@ _NEW_REQUEST = re.compile(r"\b(?:just|only|instead|but)\b|\b(?:approve|reject|sn
                           r"|\bnot (?:the|that|this|#?\d)|\bexcept\b|\bwithout\b|\bmake (?:it|that)\b|\d")
 
 
+#: "yes and also approve 17", "ok, and snooze 10 till monday": a yes to the question, then a request of its own
+_YES_THEN = re.compile(r"^(?P<yes>(?:yes|yep|yeah|yup|ok(?:ay)?|sure|go ahead|do it|confirm(?:ed)?)(?: please)?)"
+                       r"[\s,;.!-]+(?:and(?: also| then)?|also|plus|then)[\s,]+(?P<rest>(?:approve|reject|decline"
+                       r"|snooze|explain|show|run|start)\b.*)$")
+#: what in the rest narrows, delays or takes back the yes ("yes and no", "yes, and actually only 8"): not split
+_TAKES_BACK = re.compile(r"\b(?:but|instead|only|just|except|without|actually|wait|hold on|hang on|hmm+|not|unless"
+                         r"|if|rather|first|no|don'?t|do not|never|stop|cancel|skip|leave|keep|it|that|this|them"
+                         r"|those|both|all|everything|rest)\b|\?")
+
+
+#: a request naming actions by id only ("approve 17", "reject 12 and 14 too")
+_IDS_ONLY = re.compile(r"(?:approve|reject|decline|snooze|explain|show)\s+#?\d{1,9}(?:\s*(?:,|and|&)\s*#?\d{1,9})*"
+                       r"(?:\s+(?:too|as well|also))?")
+
+
+def yes_then(text: str, asked: list[int]) -> tuple[str, str] | None:
+    """("yes", the request) when a message confirms the waiting question and then asks for something else
+    ("yes and also approve 17"); None otherwise. Not split, so the whole message goes to the brain (where a
+    new write drops the question rather than guess): a rest that names what was asked (``asked``: its ids),
+    one that names things other than by id when several were asked ("yes and reject the mug" may carve one
+    out), or
+    one that could narrow, delay or take back the yes ("yes, and actually only 8", "yes and approve 9 if 8
+    works", "yes and don't do it")."""
+    m = _YES_THEN.match(normalize(text))
+    # a reason ("reject 7 because it won't sell") is the operator's words for the record, not a condition
+    head = re.split(r"\b(?:because|cause|cos|coz|since|reason)\b", m["rest"])[0] if m else ""
+    if m is None or not asked or _TAKES_BACK.search(head):
+        return None
+    if len(asked) > 1 and not _IDS_ONLY.fullmatch(head.strip()):
+        return None  # "yes and reject the mug", asked about the mug and two others, may carve it out
+    if {int(n) for n in re.findall(r"\d{1,9}", head)} & set(asked):
+        return None
+    return m["yes"], m["rest"]
+
+
 def bare_no(text: str) -> bool:
     """Is the whole message a no ("no", "nope", "not now", "no thanks")? "no budget this month" is not."""
     return bool(_NO.match(normalize(text)))

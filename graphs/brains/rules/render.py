@@ -127,7 +127,7 @@ def explanation(detail: dict[str, Any]) -> str:
         inputs = "; ".join(f"{i['name']} {i.get('shown') or _num(i['value'])}"
                            + (f" = {i['working']}" if i.get("working") else "") + f" ({i['source']})"
                            for i in a.get("revenue_inputs", []))
-        lines.append(f"Estimated revenue: {a['revenue_formula']}" + (f" — inputs: {inputs}" if inputs else ""))
+        lines.append(f"Estimated profit: {a['revenue_formula']}" + (f" — inputs: {inputs}" if inputs else ""))
     lines.append(f"Risk: {ex.get('risk', a['risk_tier'])}.")
     if a.get("evidence"):
         ev = "; ".join(f"{e['metric']} {_num(e['value'])} ({e['source']}, {e['window']})" for e in a["evidence"][:4])
