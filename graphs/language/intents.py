@@ -107,7 +107,15 @@ def parse(text: str, now: datetime, *, names: frozenset[str] | None = None) -> l
     a word is read as part of a name only if something in the store is called that. The same
     message is read by the brain and by the gate: the reading is cached (per minute, for dates).
     """
-    return list(_parse(text, now.replace(second=0, microsecond=0), names))
+    intents = list(_parse(text, now.replace(second=0, microsecond=0), names))
+    if _WORTH.search(text.lower()):
+        # "how much will 8 make me": the money first, then where the rest is
+        intents = [replace(i, said_as="worth") if i.name == "explain" and i.said_as is None else i for i in intents]
+    return intents
+
+
+#: a question about what an action is worth
+_WORTH = re.compile(r"\b(?:how much|worth|make (?:me|us)|earn|upside|profit|pay off|bring in|money)\b")
 
 
 @lru_cache(maxsize=1024)

@@ -187,7 +187,9 @@ _ID_LEAD = (r"approve|reject|decline|snooze|explain|undo|revert|roll ?back|rollb
             r"|numbers|no to|ok|okay|yes to|details on|about|why is|why was|on|and|skip|postpone|defer|park|deny|veto"
             r"|accept|execute|do|show me|show|light|of|is|was|what's|what is|both|also|plus|for|about|remind me"
             r"|see|open|view|check|confirm|drop|kill|cancel|but|not|except|lgtm|then|mark|marked|push|move|delay"
-            r"|reschedule|shift|ahead with|go with|run with|on with|pause|halt|freeze|hold off on|compare|vs|versus")
+            r"|reschedule|shift|ahead with|go with|run with|on with|pause|halt|freeze|hold off on|compare|vs|versus"
+            # "how much will 8 make me", "what will 8 earn"
+            r"|will|would|could|might")
 
 
 def ids_in(text: str) -> tuple[int, ...]:

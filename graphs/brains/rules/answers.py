@@ -53,7 +53,8 @@ def _decided(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]]
 
 def _explained(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
                names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
-    texts = [render.explanation(r["content"]) for r in results if r["ok"]]
+    show = render.worth if intent.said_as == "worth" else render.explanation
+    texts = [show(r["content"]) for r in results if r["ok"]]
     texts += [f"#{r['args'].get('action_id')}: {r['content'].get('message', '')}" for r in results if not r["ok"]]
     return "\n\n".join(texts), [{"type": "action", "id": r["content"]["action"]["id"]} for r in results if r["ok"]]
 

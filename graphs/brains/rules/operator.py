@@ -237,7 +237,10 @@ class OperatorPlan:
         whole = ref.every and not (ref.agent or ref.kind or ref.risk or ref.words or intent.status)
         limit = intent.limit or ref.count or (50 if whole else 10)
         shown = items[:limit]
-        return {**part, "text": render.queue_list(shown, total=total, what=render.describe_list(intent)),
+        # what is waiting adds up to the queue's upside; what is done or on hold already earned (or not) its own
+        waiting = statuses == {"pending_approval"} and not ref.position
+        worth = sum(float(i.get("expected_revenue") or 0) for i in items) if waiting else None
+        return {**part, "text": render.queue_list(shown, total=total, what=render.describe_list(intent), worth=worth),
                 "focus": [i["id"] for i in shown], "refs": [i["id"] for i in shown],
                 "last": listed_memory([i["id"] for i in shown])}, []
 

@@ -53,12 +53,15 @@ def _edited(versions: list[dict[str, Any]]) -> str:
             "for version 1.")
 
 
-def queue_list(items: list[dict[str, Any]], *, total: int, what: str) -> str:
+def queue_list(items: list[dict[str, Any]], *, total: int, what: str, worth: float | None = None) -> str:
+    """The listed actions, best first; ``worth``: the estimates of all ``total`` of them added up (the queue's
+    upside in expected profit), said when more than one is counted."""
     if not items:
         return f"No {what[0].lower() + what[1:]} right now."
+    together = f", estimated {money(worth)} together" if worth is not None and total > 1 else ""
     # ranked by rank, not by the estimate shown: said, so "#8 $1,198 above #9 $1,513" is not read as a mistake
-    head = (f"{what} ({total}), best first (estimate × confidence × ease):" if total <= len(items)
-            else f"{what}: {total}; the best {len(items)} (estimate × confidence × ease):")
+    head = (f"{what} ({total}{together}), best first (estimate × confidence × ease):" if total <= len(items)
+            else f"{what}: {total}{together}; the best {len(items)} (estimate × confidence × ease):")
     return head + "\n" + "\n".join(action_line(a) for a in items)
 
 
@@ -97,6 +100,19 @@ def briefing(status: dict[str, Any], top: list[dict[str, Any]], runs: list[dict[
         parts.append("No specialist has run yet: say \"run all specialists\" to have them look at the store.")
     parts.append(f"Autonomy: {status.get('autonomy_level', 'supervised').replace('_', '-')}.")
     return "\n".join(parts)
+
+
+def worth(detail: dict[str, Any]) -> str:
+    """What an action is expected to earn, and how that is worked out ("how much will 8 make me?")."""
+    a = detail["action"]
+    head = f"#{a['id']} {a['title']}"
+    score = (detail.get("explanation") or {}).get("score", "")
+    how = a.get("revenue_formula") or "the agent gave no working for this figure"
+    return (f"{head}: expected profit {money(a['expected_revenue'])} over the next four weeks, an estimate "
+            f"({STATUS_WORD.get(a['status'], a['status'].replace('_', ' '))}).\n"
+            f"How: {how}.\n"
+            + (f"Rank: {score}.\n" if score else "")
+            + f"Say \"explain {a['id']}\" for where each figure comes from, the evidence and the rollback plan.")
 
 
 def explanation(detail: dict[str, Any]) -> str:
