@@ -50,6 +50,9 @@ def question(t: str, original: str, now: datetime, names: frozenset[str] | None)
     """A question reads state; it never changes it."""
     if _REST.search(t):
         return Intent("list", status="pending")
+    state = agent_state(t) if not ids_in(t) else None
+    if state is not None:
+        return state
     about = _ABOUT_IT.match(t)
     if about:
         named = ref_in(t, names=names) if names is not None and not about.group(1) else None
@@ -250,8 +253,30 @@ def workflow_intent(t: str) -> Intent | None:
     return None
 
 
+#: "is the content agent on?", "are all agents running?", "which agents are off?": whether the specialists are
+#: switched on and ready, not what they proposed
+_STATE_WORD = (r"(?:on|enabled|running|active|working|off|disabled|paused|ready|live|switched (?:on|off)"
+               r"|turned (?:on|off)|up)")
+#: the state word ends the question ("is the content agent on?", "… on right now"): "on autopilot" is autonomy
+_STATE_END = r"(?=\s*(?:$|[?.!,;]|(?:right )?now\b|at the moment\b|yet\b|today\b|or (?:not|off|on)\b))"
+_AGENT_STATE = re.compile(
+    r"\b(?:is|are|isn'?t|aren'?t)\s+(?:the\s+|my\s+|our\s+|all\s+(?:the\s+|my\s+|our\s+)?|any\s+(?:of\s+)?"
+    r"(?:the\s+|my\s+)?)?(?:(?P<a>[\w-]+)\s+)?(?:agents?|specialists?)\s+(?:(?:still|currently|actually|all)\s+)?"
+    + _STATE_WORD + _STATE_END +
+    r"|\bwhich (?:agents?|specialists?) (?:are|is) (?:(?:still|currently) )?" + _STATE_WORD + _STATE_END +
+    r"|\bagents?(?:'s?)? status\b|\bstatus of (?:the |my |our )?(?:(?P<b>[\w-]+) )?agents?\b")
+
+
+def agent_state(t: str) -> Intent | None:
+    m = _AGENT_STATE.search(t)
+    if m is None:
+        return None
+    word = m["a"] or m["b"]
+    return Intent("agent_state", agent=agent_in(word) or agent_in(f"{word} agent") if word else None)
+
+
 def reading(t: str, original: str, now: datetime, *, ids: tuple[int, ...] = (),
-             ref: Ref | None = None, names: frozenset[str] | None = None) -> Intent | None:
+            ref: Ref | None = None, names: frozenset[str] | None = None) -> Intent | None:
     if _REST.search(t) and not ids:
         return Intent("list", status="pending")
     if _ON_ORDER.search(t) or _NO_DATA.search(t) or stock_question(t):

@@ -292,6 +292,7 @@ _HANDLERS = {
     "approve": _decided, "reject": _decided, "snooze": _decided, "edit_approve": _decided, "rollback": _decided,
     "explain": _explained, "list": _listed, "briefing": _briefing, "status": _status, "autonomy": _setting,
     "kill_on": _setting, "kill_off": _setting, "agent_off": _agent_switched, "agent_on": _agent_switched,
+    "agent_state": lambda intent, plan, results, names: (render.agent_state(_ok(results) or {}, intent.agent), []),
     "add_rule": _rule_added, "list_rules": _rules,
     "forget_rule": _forgotten, "sales": store_answers.sales, "top_products": store_answers.top,
     "on_order": store_answers.on_order, "stock": store_answers.stock, "channels": store_answers.channels,

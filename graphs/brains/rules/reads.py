@@ -20,7 +20,7 @@ def tool_for(intent: Intent, now: datetime) -> tuple[str, dict[str, Any]] | None
     if name == "run_status":
         return ("get_run", {"run_id": intent.run_id}) if intent.run_id else ("list_runs", {"limit": 5})
     table: dict[str, tuple[str, dict[str, Any]]] = {
-        "status": ("get_status", {}), "audit_verify": ("verify_audit", {}), "handoffs": ("handoff_log", {"limit": 10}),
+        "status": ("get_status", {}), "agent_state": ("get_status", {}), "audit_verify": ("verify_audit", {}), "handoffs": ("handoff_log", {"limit": 10}),
         "performance": ("agent_performance", {"agent": intent.agent}), "on_order": ("on_order", {}),
         "channels": ("channel_changes", {}), "agent_stats": ("agent_activity", {}),
         "outcomes": ("action_outcomes", {"kind": intent.ref.kind if intent.ref else None}),
