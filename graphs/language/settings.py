@@ -81,11 +81,8 @@ def settings_in(t: str, original: str) -> Intent | None:
         return Intent("stop_kind", ref=Ref(kind=kind_in(one_kind.group(1)), words=named.words if named else ()),
                       text=original)
     if KILL_ON.search(t) and not has(r"\bstop (?:proposing|suggesting|showing|sending)\b", t):
-        when = re.search(r"\b(?:for|till|until|til|through|over)\s+(?:the\s+)?(?:weekend|night|today|tonight|\w+day"
-                         r"|\d+\s*(?:hours?|days?|minutes?|h)|a (?:bit|while|day|week|few hours)|now|an hour"
-                         r"|next \w+|tomorrow)\b.*$", t)
         return Intent("kill_on", reason=reason_in(original, "stop|switch|halt|freeze|pause"), text=original,
-                      when_said=when.group(0) if when and not when.group(0).startswith("for now") else None)
+                      when_said=_timer_said(t))
     if has(r"autonom|autopilot|on (?:its|their) own|manual", t) and (kind_in(t) or agent_in(t)):
         # "let content stuff run on its own but keep reorders manual": one kind's autonomy is earned, not set here
         return Intent("status", text=original, task="autonomy_per_kind")
@@ -98,7 +95,7 @@ def settings_in(t: str, original: str) -> Intent | None:
             r" (?:just )?(?:run|happen|go through)"
             # "let the agents auto-approve low risk stuff", "you can handle the small stuff yourself"
             r"|auto[- ]?approv|auto[- ]?execut|handle (?:the )?(?:small|little|low[- ]risk)\w* (?:stuff|things|ones)", t):
-        return Intent("autonomy", level=level_in(t), text=original)
+        return Intent("autonomy", level=level_in(t), text=original, when_said=_timer_said(t))
     if has(r"^(?:please )?forget\b|\b(?:" + _UNDO_RULE + r") (?:the |my |that |this )?(?:[\w'-]+ ){0,4}?"
             r"(?:preference|rule)s?\b", t):
         # "actually scrap that rule, i changed my mind": the rule, never a decision on what it forbids
@@ -143,6 +140,14 @@ def _agent_switch(t: str, original: str) -> Intent | None:
             return Intent(name, agent=agent, reason=reason_in(original, r"stop|pause|disable|off|down"),
                           text=original)
     return None
+
+
+def _timer_said(t: str) -> str | None:
+    """"for the weekend", "until friday", "for a bit": an end the operator gave a setting that has no timer."""
+    when = re.search(r"\b(?:for|till|until|til|through|over)\s+(?:the\s+)?(?:weekend|night|today|tonight|\w+day"
+                     r"|\d+\s*(?:hours?|days?|weeks?|minutes?|h)|a (?:bit|while|day|week|few (?:hours|days))|now"
+                     r"|an hour|next \w+|tomorrow|christmas|the holidays)\b.*$", t)
+    return when.group(0) if when and not when.group(0).startswith("for now") else None
 
 
 def level_in(text: str) -> str | None:

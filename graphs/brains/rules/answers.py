@@ -116,16 +116,20 @@ def _status(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
 def _setting(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
              names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
     r = _ok(results)
+    # "go autonomous until friday": the level has no timer, and the reply (or the question) says so, not pretend
+    timer = (f" Autonomy has no end time (“{intent.when_said}” is not a timer it has): it stays "
+             f"{(intent.level or '').replace('_', '-')} until you change it back."
+             if intent.name == "autonomy" and intent.when_said else "")
     if r is None:
-        return _error(results, "I couldn't change that."), []
+        return (_error(results, "I couldn't change that.") + timer).strip(), []
     if intent.name == "autonomy":
         level = r["level"]
         if r.get("changed") is False:
-            return f"Autonomy is already {level.replace('_', '-')}: {render.LEVEL_MEANING[level]}.", []
+            return f"Autonomy is already {level.replace('_', '-')}: {render.LEVEL_MEANING[level]}.{timer}", []
         note = f" {r['note'][0].upper()}{r['note'][1:]}." if r.get("note") else ""
         return (f"Autonomy is now {level.replace('_', '-')} (was {r['previous'].replace('_', '-')}): "
                 f"{render.LEVEL_MEANING[level]}. Work for people and anything the engine cannot undo still waits "
-                f"for you.{note}"), []
+                f"for you.{note}{timer}"), []
     if r["engaged"]:
         text = ("Kill switch engaged: nothing executes. Approved work waits and nothing is lost; say \"release the "
                 "kill switch\" when you want it back.")
