@@ -292,11 +292,36 @@ def _workflows(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any
     return "\n".join(lines), []
 
 
+def _agent_state(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
+                 names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
+    """Whether each specialist (or the one asked about) is switched on and ready to propose, and if not, why."""
+    status = _ok(results) or {}
+    r = status.get("readiness") or {}
+    agents = [a for a in r.get("agents") or [] if intent.agent is None or a["agent"] == intent.agent]
+    if not agents:
+        return "I couldn't read the agents' state just now; `growth status` shows it.", []
+    lines = [] if r.get("enabled", True) else [
+        f"All agents are switched off ({r.get('reason') or 'no reason given'}): none of them proposes anything."]
+    for a in agents:
+        name = f"The {a['agent']} agent"
+        if not a["enabled"]:
+            lines.append(f"{name} is switched off: it proposes nothing until you say \"turn the {a['agent']} agent "
+                         "back on\".")
+        elif a["ready"]:
+            lines.append(f"{name} is on and ready: its data is fresh enough to propose from.")
+        else:
+            lines.append(f"{name} is on but proposes nothing yet: {'; '.join(a['blockers'])}.")
+    kill = status.get("kill_switch") or {}
+    if kill.get("engaged"):
+        lines.append("The kill switch is engaged, so nothing they propose executes until you release it.")
+    return "\n".join(lines), []
+
+
 _HANDLERS = {
     "approve": _decided, "reject": _decided, "snooze": _decided, "edit_approve": _decided, "rollback": _decided,
     "explain": _explained, "list": _listed, "briefing": _briefing, "status": _status, "autonomy": _setting,
     "kill_on": _setting, "kill_off": _setting, "agent_off": _agent_switched, "agent_on": _agent_switched,
-    "agent_state": lambda intent, plan, results, names: (render.agent_state(_ok(results) or {}, intent.agent), []),
+    "agent_state": _agent_state,
     "add_rule": _rule_added, "list_rules": _rules,
     "forget_rule": _forgotten, "sales": store_answers.sales, "top_products": store_answers.top,
     "on_order": store_answers.on_order, "stock": store_answers.stock, "channels": store_answers.channels,

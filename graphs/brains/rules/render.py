@@ -296,29 +296,6 @@ def agent_switched(r: dict[str, Any]) -> str:
     return f"The {agent} agent is back on: it proposes again at its next run."
 
 
-def agent_state(status: dict[str, Any], agent: str | None) -> str:
-    """Whether each specialist (or the one asked about) is switched on and ready to propose, and if not, why."""
-    r = status.get("readiness") or {}
-    agents = [a for a in r.get("agents") or [] if agent is None or a["agent"] == agent]
-    if not agents:
-        return "I couldn't read the agents' state just now; `growth status` shows it."
-    lines = [] if r.get("enabled", True) else [
-        f"All agents are switched off ({r.get('reason') or 'no reason given'}): none of them proposes anything."]
-    for a in agents:
-        name = f"The {a['agent']} agent"
-        if not a["enabled"]:
-            lines.append(f"{name} is switched off: it proposes nothing until you say \"turn the {a['agent']} agent "
-                         "back on\".")
-        elif a["ready"]:
-            lines.append(f"{name} is on and ready: its data is fresh enough to propose from.")
-        else:
-            lines.append(f"{name} is on but proposes nothing yet: {'; '.join(a['blockers'])}.")
-    kill = status.get("kill_switch") or {}
-    if kill.get("engaged"):
-        lines.append("The kill switch is engaged, so nothing they propose executes until you release it.")
-    return "\n".join(lines)
-
-
 def describe_list(intent: Any) -> str:
     ref = intent.ref
     parts = []
