@@ -85,9 +85,9 @@ def yes_then(text: str, asked: list[int]) -> tuple[str, str] | None:
     ("yes and also approve 17"); None otherwise. Not split, so the whole message goes to the brain (where a
     new write drops the question rather than guess): a rest that names what was asked (``asked``: its ids),
     one that names things other than by id when several were asked ("yes and reject the mug" may carve one
-    out), or
-    one that could narrow, delay or take back the yes ("yes, and actually only 8", "yes and approve 9 if 8
-    works", "yes and don't do it")."""
+    out), or one that could narrow, delay or take back the yes ("yes, and actually only 8", "yes and approve
+    9 if 8 works", "yes and don't do it"). The request is returned in the operator's own words (a reason is
+    kept as written)."""
     m = _YES_THEN.match(normalize(text))
     # a reason ("reject 7 because it won't sell") is the operator's words for the record, not a condition
     head = re.split(r"\b(?:because|cause|cos|coz|since|reason)\b", m["rest"])[0] if m else ""
@@ -97,7 +97,8 @@ def yes_then(text: str, asked: list[int]) -> tuple[str, str] | None:
         return None  # "yes and reject the mug", asked about the mug and two others, may carve it out
     if {int(n) for n in re.findall(r"\d{1,9}", head)} & set(asked):
         return None
-    return m["yes"], m["rest"]
+    said = _YES_THEN.match(text.strip().lower())
+    return m["yes"], text.strip()[said.start("rest"):] if said else m["rest"]
 
 
 def bare_no(text: str) -> bool:

@@ -15,7 +15,7 @@ from policies.principal import Principal
 from server.app import App
 from tests.factories import proposal
 from tests.graphs.chat import status_of, waiting
-from tools.actions import propose
+from tools.actions import get_action, propose
 
 OP = Principal.operator("demo")
 CONTENT = Principal.for_agent("demo", "content")
@@ -78,3 +78,15 @@ async def test_a_yes_whose_rest_takes_it_back_does_nothing_of_the_question(agent
         await chat.send(OP, f"approve {reorder}", thread=f"y3{n}")
         turn = await chat.send(OP, said, thread=f"y3{n}")
         assert await status_of(agents_app, reorder) == "pending_approval", (said, turn.reply)
+
+
+async def test_the_rests_reason_is_kept_as_the_operator_wrote_it(agents_app: App) -> None:
+    reorder = (await propose(agents_app.deps, INVENTORY, proposal("inventory.reorder"))).action.id
+    title = (await propose(agents_app.deps, CONTENT, proposal())).action.id
+    chat = await agents_app.agents()
+    await chat.send(OP, f"approve {reorder}", thread="y4")
+    await chat.send(OP, f"Yes please, and reject {title} because Wick Studio won't allow it", thread="y4")
+    assert await status_of(agents_app, reorder) == "executed"
+    found = await get_action(agents_app.deps, OP, action_id=title)
+    assert found["action"]["status"] == "rejected"
+    assert found["decisions"][-1]["reason"] == "Wick Studio won't allow it", found["decisions"]
