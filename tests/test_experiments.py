@@ -23,7 +23,7 @@ from server.mcp.identity import Principals
 from server.mcp.server import build_mcp
 from tests.conftest import TEST_SECRET, Clock
 from tests.factories import proposal
-from tests.test_outcomes import T0, _seed_pages
+from tests.outcome_store import T0, seed_pages
 from tools.actions import propose
 from tools.audit import verify
 from tools.decisions import BulkItem, bulk_decide
@@ -52,7 +52,7 @@ def rewrite(p: int, title: str, days: int = -1) -> object:
 
 async def _started(app: App, clock: Clock) -> tuple[list[int], list[int]]:
     clock.now = T0
-    await _seed_pages(app)
+    await seed_pages(app)
     ids = [(await propose(app.deps, CONTENT, rewrite(p, f"Linen Product {p}"))).action.id for p in range(4)]
     results = await bulk_decide(app.deps, OP, items=[BulkItem(i, 1, "approve") for i in ids], holdout_share=0.5)
     held = [r["action_id"] for r in results if r.get("held_back")]
