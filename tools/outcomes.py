@@ -94,7 +94,8 @@ async def _page(tx: Tx, action: dict[str, Any], w: po.Windows, touched: set[str]
     return _measured(action, metric, est, po.revenue(est, per_click * margin.rate), details, now)
 
 
-async def _sku(tx: Tx, action: dict[str, Any], w: po.Windows, touched: set[str], now: Any) -> dict[str, Any]:
+async def _sku(tx: Tx, action: dict[str, Any], w: po.Windows, touched: set[str], now: Any,
+               costs: dict[str, float]) -> dict[str, Any]:
     metric = po.METRICS[action["kind"]][0]
     assert w.after is not None
     sku = action["target"].split(":", 1)[1]
@@ -113,7 +114,6 @@ async def _sku(tx: Tx, action: dict[str, Any], w: po.Windows, touched: set[str],
                  _mean_series(primary, controls, w.before, 0), _mean_series(primary, controls, w.after, 0),
                  controls=len(controls))
     # gross profit a day: sales less what the goods sold cost (the markdown's lower price included)
-    costs = await _unit_costs(tx)
     profit = {s: {d: (v[0], v[1] - v[0] * costs.get(s, 0.0)) for d, v in by_day.items()} for s, by_day in daily.items()}
     money = po.did(_series(profit.get(sku, {}), w.before, 1), _series(profit.get(sku, {}), w.after, 1),
                    _mean_series(profit, controls, w.before, 1), _mean_series(profit, controls, w.after, 1),
@@ -158,9 +158,9 @@ async def _hold(tx: Tx, action: dict[str, Any], released: set[str], now: Any) ->
 
 
 async def measure_one(tx: Tx, action: dict[str, Any], *, newest: dict[str, date | None], touched: set[str],
-                      released: set[str], now: Any) -> dict[str, Any]:
+                      released: set[str], now: Any, costs: dict[str, float]) -> dict[str, Any]:
     """One executed action's outcome row, from the data held now, with the calibration its forecast carried."""
-    row = await _measure(tx, action, newest=newest, touched=touched, released=released, now=now)
+    row = await _measure(tx, action, newest=newest, touched=touched, released=released, now=now, costs=costs)
     factor = forecast_calibration(action.get("revenue_inputs") or [])
     if factor != 1.0:
         row["details"] = {**row["details"], "calibrated_by": factor}
@@ -177,7 +177,7 @@ def forecast_calibration(revenue_inputs: list[dict[str, Any]]) -> float:
 
 
 async def _measure(tx: Tx, action: dict[str, Any], *, newest: dict[str, date | None], touched: set[str],
-                   released: set[str], now: Any) -> dict[str, Any]:
+                   released: set[str], now: Any, costs: dict[str, float]) -> dict[str, Any]:
     kind = action["kind"]
     if kind not in po.METRICS:
         return {**_waiting(action, "", "", now), "state": "unmeasurable",
@@ -189,7 +189,8 @@ async def _measure(tx: Tx, action: dict[str, Any], *, newest: dict[str, date | N
     w = po.windows(executed, newest["page" if family == "page" else "sku"])
     if w.after_days < po.MIN_AFTER_DAYS:
         return _waiting(action, metric, _not_yet(w), now)
-    row = await (_page(tx, action, w, touched, now) if family == "page" else _sku(tx, action, w, touched, now))
+    row = await (_page(tx, action, w, touched, now) if family == "page" else _sku(tx, action, w, touched, now,
+                                                                                    costs))
     row["details"]["final"] = w.after_days >= po.AFTER_DAYS
     return row
 
@@ -203,6 +204,8 @@ async def measure_outcomes(deps: Deps, tenant: str) -> dict[str, Any]:
         newest = {"page": await tx.outcomes.newest_search_day(), "sku": await tx.outcomes.newest_order_day()}
         touched = await tx.outcomes.touched_targets(since=now - timedelta(days=po.BEFORE_DAYS + po.AFTER_DAYS + 7))
         released = await tx.outcomes.released_orders()
+        # each SKU's cost per item, read once for the whole pass (a SKU's outcome is counted in gross profit)
+        costs = await _unit_costs(tx) if any(a["target"].startswith("sku:") for a in executed) else {}
         counts = {"measured": 0, "waiting": 0, "unmeasurable": 0, "final": 0}
         # each action's experiment (the first that treats or holds it back), read once for the whole pass
         experiment_of: dict[int, int] = {}
@@ -214,7 +217,8 @@ async def measure_outcomes(deps: Deps, tenant: str) -> dict[str, Any]:
             if before is not None and before["details"].get("final"):
                 counts["final"] += 1
                 continue
-            row = await measure_one(tx, action, newest=newest, touched=touched, released=released, now=now)
+            row = await measure_one(tx, action, newest=newest, touched=touched, released=released, now=now,
+                                    costs=costs)
             row["experiment_id"] = experiment_of.get(action["id"])
             await tx.outcomes.save(action["id"], row)
             counts[row["state"]] += 1
