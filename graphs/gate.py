@@ -23,7 +23,7 @@ from typing import Any
 from graphs.brains.base import ToolCall
 from graphs.language.confirm import answer_of
 from graphs.registry import SPECIALISTS
-from graphs.said import said_for
+from graphs.said import condition_in, said_for
 from graphs.state import RunContext
 from graphs.toolkit import ToolOutcome, call_tool, desk_for, queue_for
 from policies.commands import EVERY_RULE, Command, Said, Target, Verb, gate
@@ -219,6 +219,10 @@ async def check(ctx: RunContext, call: ToolCall, verb: Verb, said: Said, message
     if decision.allowed:
         return Gated(True, item)
     item["why"] = decision.reason
+    condition = condition_in(message)
+    if condition and "action_id" in item:
+        # "only approve 17 if its stock is above 20": the engine checks no condition; the echo says so
+        item["condition"] = condition
     return Gated(False, item)
 
 
@@ -310,7 +314,15 @@ def echo(items: list[dict[str, Any]]) -> str:
             lines.append(f"{word} the {plain.join([p['label'] for p in group])} workflow now?")
         else:
             lines.append(f"{word}: {plain.join(['“' + p['label'] + '”' for p in group])}?")
-    return "\n".join(lines) + " yes / no" + "".join("\n" + u for u in undo)
+    conditions = list(dict.fromkeys(i["condition"] for i in items if i.get("condition")))
+    which = "them" if len(items) > 1 else _it(items[0])
+    unchecked = [f"  (You said “{c}”: I do not check conditions, so a yes goes ahead with {which} as shown, whether "
+                 "or not that holds.)" for c in conditions]
+    return "\n".join(lines) + " yes / no" + "".join("\n" + u for u in unchecked + undo)
+
+
+def _it(item: dict[str, Any]) -> str:
+    return f"#{item['action_id']}" if item.get("action_id") is not None else "it"
 
 
 async def carry_out(ctx: RunContext, item: dict[str, Any]) -> ToolOutcome:

@@ -16,7 +16,7 @@ from graphs.state import RunContext
 from graphs.toolkit import queue_for
 from policies.commands import Said, Verb
 
-__all__ = ["continued", "group", "said_dict", "said_for", "second_thoughts"]
+__all__ = ["condition_in", "continued", "group", "said_dict", "said_for", "second_thoughts"]
 
 _INTENT_VERBS: dict[str, Verb] = {
     "approve": Verb.APPROVE, "edit_approve": Verb.EDIT_APPROVE, "reject": Verb.REJECT, "snooze": Verb.SNOOZE,
@@ -72,6 +72,23 @@ _TAKES_BACK = re.compile(r"(?i)\b(?:no,? wait|wait,? no|actually|scratch that|i 
                          r"|,\s*no\s+#?\d")
 #: "approve 16 if it mentions free shipping": a condition the engine does not check is never taken as met
 _CONDITION = re.compile(r"(?i)\b(?:if|unless|provided|as long as|assuming|in case|only when|so long as)\b")
+
+
+#: where a condition's words end: the end of its sentence, or a new request after a comma
+_CONDITION_END = re.compile(r"[.;!?\n]|,\s*(?:and |then |also )?(?:approve|reject|snooze|undo|roll ?back|go ahead)\b", re.I)
+
+
+def condition_in(message: str) -> str | None:
+    """The condition the operator put on a request, in their words ("only if its stock is above 20"), or None.
+    The engine checks no such condition; the echo says so, so a yes is never taken as "the condition holds"."""
+    found = _CONDITION.search(message)
+    if found is None:
+        return None
+    start = found.start()
+    only = re.search(r"(?i)\bonly\s+$", message[:start])
+    start = only.start() if only else start
+    end = _CONDITION_END.search(message, found.end())
+    return message[start:end.start() if end else len(message)].strip(" ,—-") or None
 
 
 #: "I was thinking we should reject 12", "I think we should approve 9": a thought said aloud is asked about
