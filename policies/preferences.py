@@ -33,6 +33,14 @@ COVERS: dict[str, tuple[str, frozenset[str]]] = {
     "content.add_internal_links": ("internal links", frozenset({"content.add_internal_links"})),
     "risk.hold_order": ("order holds", frozenset({"risk.hold_order"})),
     "email.send": ("customer emails", frozenset({"email.send"})),
+    # "don't touch the umber blanket page": every change the agents make to a product, its stock or its page
+    # (not an investigation, which changes nothing, and not an order hold, which is about an order)
+    "changes": ("changes", frozenset({"content.rewrite_title", "content.rewrite_meta_description",
+                                      "content.add_internal_links", "content.create_landing_page", "perf.repair_page",
+                                      "inventory.reorder", "inventory.markdown", "pricing.adjust"})),
+    # "don't touch the umber blanket page": its page only (a reorder of it still comes to you)
+    "page": ("page changes", frozenset({"content.rewrite_title", "content.rewrite_meta_description",
+                                        "content.add_internal_links", "perf.repair_page"})),
 }
 _COVER_WORDS: tuple[tuple[str, str], ...] = (
     (r"discount(?:s|ing|ed)?|mark(?:ing|ed)?\s*downs?|put(?:ting)? (?:\w+ )?on sale|sales? on|reduc(?:e|ing) (?:the )?prices?"
@@ -49,6 +57,9 @@ _COVER_WORDS: tuple[tuple[str, str], ...] = (
     (r"internal links?|links?", "content.add_internal_links"),
     (r"hold(?:ing)? (?:any )?orders?|order holds?|holds?", "risk.hold_order"),
     (r"e-?mails?|newsletters?", "email.send"),
+    # last: a change of any kind, once no kind was named ("never touch the umber blanket page")
+    (r"touch(?:ing)?|mess(?:ing)? with|chang(?:e|es|ing)|edit(?:s|ing)?|alter(?:ing)?|modify(?:ing)?"
+     r"|do anything (?:to|with|on)", "changes"),
 )
 _EVERYTHING = re.compile(r"^(?:anything|everything|any ?thing|all|any|any products?|all products?|products?|items?"
                          r"|the store|the shop|stuff|at all)$")
@@ -194,6 +205,8 @@ def parse_rule(text: str, *, today: date, vendors: list[str] | None = None,
         return Parsed(None, "it is not about something the agents propose (prices and markdowns, reorders, "
                             "titles, descriptions, landing pages, links, order holds, emails)")
     covers, m = found
+    if covers == "changes" and re.search(r"\b(?:page|listing)s?\b", t[m.end():]):
+        covers = "page"
     until, window_words = _window(t, today)
     if window_words and until is None:
         return Parsed(None, f"I can't tell which date \"{window_words}\" is; say a date, e.g. \"until 1 December\"")
@@ -206,7 +219,8 @@ def parse_rule(text: str, *, today: date, vendors: list[str] | None = None,
     if window_words:
         rest = rest.replace(window_words, " ")
     rest = re.sub(r"\b(?:on|of|for|from|by|to|with|at|in|the|any|our|my|brand|vendor|products?|items?|ever|again"
-                  r"|please|first|personally|anymore|any ?more|stuff|things?|gets?|be|being)\b", " ", rest)
+                  r"|please|first|personally|anymore|any ?more|stuff|things?|gets?|be|being|pages?|listings?"
+                  r"|product pages?)\b", " ", rest)
     rest = re.sub(r"\b(?:before|until|till)\b.*$", " ", rest)
     who = " ".join(rest.split()).strip(" ,.'\"")
     if not who:

@@ -189,7 +189,9 @@ _ID_LEAD = (r"approve|reject|decline|snooze|explain|undo|revert|roll ?back|rollb
             r"|see|open|view|check|confirm|drop|kill|cancel|but|not|except|lgtm|then|mark|marked|push|move|delay"
             r"|reschedule|shift|ahead with|go with|run with|on with|pause|halt|freeze|hold off on|compare|vs|versus"
             # "how much will 8 make me", "what will 8 earn"
-            r"|will|would|could|might")
+            r"|will|would|could|might"
+            # "whats 8 worth" (read as "what 8 worth"), never "what 3 actions are waiting"
+            r"|what(?=\s+\d{1,9}\s+(?:worth|about|for|mean|do|does)\b)")
 
 
 def ids_in(text: str) -> tuple[int, ...]:
