@@ -24,10 +24,15 @@ NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
 
 
 @pytest.mark.parametrize("said", ["how much will 8 make me", "what will 8 earn", "how much would 8 make",
-                                  "what's 8 worth", "how much is 8 worth?", "whats the upside on 8"])
+                                  "what's 8 worth", "how much is 8 worth?", "whats the upside on 8",
+                                  "whats 8 worth", "whats 8 worth?"])
 def test_a_money_question_about_an_action_reads_the_action(said: str) -> None:
     [intent] = parse(said, NOW)
     assert (intent.name, intent.ids, intent.said_as) == ("explain", (8,), "worth"), said
+
+
+def test_what_before_a_count_is_not_an_action() -> None:
+    assert all(8 not in i.ids and 3 not in i.ids for i in parse("what 3 actions are waiting", NOW))
 
 
 @pytest.mark.parametrize("said", ["approve 8, it will pay off", "snooze 7, 3 days will do", "it will 5 days"])
