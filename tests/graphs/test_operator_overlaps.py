@@ -154,6 +154,25 @@ async def test_same_for_another_offers_the_same_request_for_it(agents_app: App, 
     assert second["status"] == "snoozed" and second["snoozed_until"] == first["snoozed_until"]
 
 
+async def test_same_for_a_name_several_actions_share_means_the_kind_just_decided(agents_app: App) -> None:
+    r = await _reorders(agents_app)
+    # the bowl also has a page whose title waits for a rewrite: "same for the bowl" after a reorder is its reorder
+    page = (await propose(agents_app.deps, CONTENT, proposal(target="page:/products/north-serving-bowl",
+                                                             title="Rewrite the title of the North Serving Bowl page",
+                                                             revenue=5000))).action
+    chat = await agents_app.agents()
+    await chat.send(OP, "reject the mug reorder because the supplier is closed in december", thread="o12")
+    turn = await chat.send(OP, "same for the bowl", thread="o12")
+    assert _pending(turn) == {("reject", r["bowl"])}, turn.reply  # echoed: the message named no verb
+    await chat.send(OP, "yes", thread="o12")
+    detail = await get_action(agents_app.deps, OP, action_id=r["bowl"])
+    assert detail["decisions"][0]["reason"] == "the supplier is closed in december"
+    assert await _status(agents_app, page.id) == "pending_approval"
+    # with nothing just decided, the name still fits two actions: asked, never guessed
+    turn = await chat.send(OP, "same for the bowl", thread="o13")
+    assert not _pending(turn) and "which one" in turn.reply.lower(), turn.reply
+
+
 async def test_the_other_one_after_a_list_of_two_is_the_one_left(agents_app: App) -> None:
     one = (await propose(agents_app.deps, RISK, proposal("risk.hold_order", target="order:#1042",
                                                          revenue=3000))).action

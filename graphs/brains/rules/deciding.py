@@ -60,6 +60,18 @@ def go_ahead(intents: list[Intent], queue: list[dict[str, Any]], turn: Turn) -> 
     return [Intent("approve", ref=Ref(focus=True))]
 
 
+#: "same for the bowl", "likewise the scarf", "ditto for the mug": the change just decided, for another product
+_SAME = re.compile(r"^(?:(?:ok|okay|and|now|then|so)[ ,]+)*(?:(?:the |do the )?same|ditto|likewise)\b")
+
+
+def like_the_last(found: Resolved, queue: list[dict[str, Any]], turn: Turn) -> Resolved:
+    """Several actions fit the name said with "same for …": the one of the kind just decided, if only one is."""
+    last = turn.facts.get("last") if isinstance(turn.facts.get("last"), dict) else {}
+    kinds = {i["kind"] for i in queue if i["id"] in (last.get("ids") or ())}
+    alike = tuple(c for c in found.candidates if any(i["id"] == c and i["kind"] in kinds for i in queue))
+    return replace(found, ids=alike, candidates=()) if len(alike) == 1 else found
+
+
 def says_go_ahead(said: str) -> bool:
     return _GO_AHEAD.search(said) is not None
 
@@ -71,6 +83,8 @@ def plan_decision(intent: Intent, queue: list[dict[str, Any]], focus: list[int],
     statuses = ROLLBACKABLE if name == "rollback" else DECIDABLE
     found = resolve(intent.ids, intent.ref, queue, focus=focus, statuses=statuses, among=intent.among,
                     listed=listed, taken=taken)
+    if found.candidates and _SAME.search(normalize(last_user(turn))):
+        found = like_the_last(found, queue, turn)
     said = problem(intent, found, queue, name, turn=turn)
     if said:
         asked = "which" if found.candidates else None
