@@ -230,3 +230,21 @@ def remember(intent: Intent, *, ids: list[int], candidates: list[int], awaiting:
             "reason": intent.reason, "until": intent.until.isoformat() if intent.until else None,
             "agent": intent.agent,
             "order": bool(intent.ref and any(w.startswith("#") for w in intent.ref.words))}
+
+
+#: "next", "and the next one", "what about the one after", "previous one": walking a list one action at a time
+_WALK = re.compile(r"^(?:(?:and|ok|okay|so|then|now|right|what about|how about|and what about)[ ,]+)*(?:the )?"
+                   r"(?:(?P<next>next|one after(?: that)?)|(?P<back>previous|one before(?: that)?))(?: one)?"
+                   r"(?: (?:please|pls|then))?[.!?]*$")
+
+
+def walked(message: str, order: list[int], focus: list[int]) -> tuple[bool, int | None]:
+    """Does the message walk the list, and to which action: the one after (or before) the one last in view, in
+    ``order`` (the list shown, else the queue)? None when nothing is in view or the list ends there."""
+    m = _WALK.match(normalize(message).strip())
+    if m is None:
+        return False, None
+    if not focus or focus[-1] not in order:
+        return True, None
+    at = order.index(focus[-1]) + (1 if m.group("next") else -1)
+    return True, order[at] if 0 <= at < len(order) else None

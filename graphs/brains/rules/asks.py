@@ -224,3 +224,10 @@ def stop_one(a: dict[str, Any]) -> str:
 
 def ordinal(n: int) -> str:
     return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def walked_off(ids: tuple[int, ...]) -> str:
+    """"next" with nothing after the action in view (or nothing in view)."""
+    if not ids:
+        return 'Nothing is in view to go on from: say "show my queue", then "explain the first one" and "next".'
+    return f'#{ids[0]} is the last one in the list; nothing comes after it. Say "show my queue" for the whole queue.'

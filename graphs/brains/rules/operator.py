@@ -20,7 +20,7 @@ from graphs.brains.rules.deciding import DECISIONS
 from graphs.language.confirm import is_acknowledgement
 from graphs.language.intents import Intent, parse
 from graphs.language.slots import Ref
-from graphs.language.followup import follow_up, remember
+from graphs.language.followup import follow_up, remember, walked
 from graphs.language.normalize import normalize
 from graphs.language.refs import DECIDABLE, release, resolve
 from graphs.registry import SPECIALISTS
@@ -53,6 +53,11 @@ class OperatorPlan:
             intents = follow_up(parse(last_user(self.turn), self.turn.now, names=names), last_user(self.turn),
                                 self.turn.facts, now=self.turn.now)
             intents = deciding.go_ahead(intents, queue, self.turn)
+            walks, after = self.walked(queue)
+            if walks:
+                # "and the next one": explained (never decided), and in view alone; at the end of the list, said
+                intents = [Intent("explain", ids=(after,), said_as="walked") if after is not None
+                           else Intent("walked_off", ids=tuple(self.turn.facts.get("focus") or ())[-1:])]
             # "release order 9315": the hold waiting on it is rejected, one in force rolled back (echoed)
             intents = [release(i, queue, focus=self.turn.facts.get("focus") or [], listed=self.listed)
                        if i.name == "release" else i for i in intents]
@@ -81,6 +86,13 @@ class OperatorPlan:
         """The list the operator last saw (a list or a briefing): what "the second one" counts in."""
         last = self.turn.facts.get("last")
         return list(last.get("listed") or []) if isinstance(last, dict) else []
+
+    def walked(self, queue: list[dict[str, Any]]) -> tuple[bool, int | None]:
+        """"next one": the action after the one last in view, in the list shown, else among the waiting ones."""
+        focus = list(self.turn.facts.get("focus") or [])
+        order = self.listed if focus and focus[-1] in self.listed else [
+            i["id"] for i in queue if i["status"] in DECIDABLE or i["id"] == focus[-1]]
+        return walked(last_user(self.turn), order, focus)
 
     @property
     def intents(self) -> list[Intent]:
@@ -142,11 +154,13 @@ class OperatorPlan:
             if any(p["intent"] == "explain" and p.get("focus") == ids for p in self.planned):
                 return {**part, "text": ""}, []  # "what about order 9315, is that legit?": explained once
             kept = ids
-            if intent.ids and _ADDS_ONE.match(last_user(self.turn)):
+            if intent.ids and _ADDS_ONE.match(last_user(self.turn)) and intent.said_as != "walked":
                 # "explain 9" … "and 10?": both are in view now ("approve both" means 9 and 10)
                 kept = list(dict.fromkeys([*focus, *ids]))[-5:]
             return {**part, "focus": kept, "refs": [i for i in kept if i not in ids]}, [
                 call("get_action", action_id=i) for i in ids]
+        if name == "walked_off":
+            return {**part, "text": asks.walked_off(intent.ids)}, []
         if name == "hold_back":
             # "actually no, don't reject 4" after #4 was rejected: what already happened is said, never denied
             by_id = {i["id"]: i for i in queue}
