@@ -90,8 +90,9 @@ class OperatorPlan:
     def walked(self, queue: list[dict[str, Any]]) -> tuple[bool, int | None]:
         """"next one": the action after the one last in view, in the list shown, else among the waiting ones."""
         focus = list(self.turn.facts.get("focus") or [])
-        order = self.listed if focus and focus[-1] in self.listed else [
-            i["id"] for i in queue if i["status"] in DECIDABLE or i["id"] == focus[-1]]
+        at = focus[-1] if focus else None
+        order = self.listed if at in self.listed else [
+            i["id"] for i in queue if i["status"] in DECIDABLE or i["id"] == at]
         return walked(last_user(self.turn), order, focus)
 
     @property
