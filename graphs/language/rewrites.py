@@ -105,8 +105,34 @@ _EACH = re.compile(r"(?i)\s+and\s+(?=#?\d{1,9}\s+(?:with|at|to|but|as)\s+(?:[$�
 def _each_its_own(text: str) -> str:
     """"approve 9 with 20 units and 10 with 30", "approve 12 with title "A" and 18 with title "B"": each action with
     its own change, as two requests."""
+    text = _one_of_them(text)
     m = re.match(r"(?i)^(?:please\s+)?(approve|edit and approve|set|change)\b", text)
     return _EACH.sub(f" and {m.group(1)} ", text) if m else text
+
+
+#: "approve 8 and 9 but make 8 only 40 units", "approve 8 and 9, 8 with 40 units": a change said of one of them
+_ONE_CHANGED = re.compile(
+    r"(?i)^(?P<lead>(?:please\s+)?approve)\s+(?P<list>#?\d{1,9}(?:\s*(?:,|and|&|\+)\s*#?\d{1,9})+?)\s*[,;:—-]?\s*"
+    r"(?:but|and|though|just)?\s*(?:(?:make|set|change|for|with)\s+)?#?(?P<one>\d{1,9})\b"
+    # what follows the number is its change ("… 8 with 40 units", "… 8 only 40", "… 8 40 units", "… 8: title …")
+    r"(?=\s*(?:with|only|just|to|at|:|=|-|—|make|set|should|\d|[\"“'‘„«]))")
+_CHANGE_LEAD = re.compile(r"(?i)^\s*(?:(?:,|:|=|-|make it|set it to|make that|change it to|should be|should have|to|at"
+                          r"|with|as|only|just|is|be)\s*)*")
+
+
+def _one_of_them(text: str) -> str:
+    m = _ONE_CHANGED.match(text)
+    if m is None:
+        return text
+    lead, listed, one = m.group("lead"), m.group("list"), m.group("one")
+    numbers = re.findall(r"\d+", listed)
+    change = text[m.end():]
+    change = change[_CHANGE_LEAD.match(change).end():]  # type: ignore[union-attr]
+    if not re.search(r"\d|[\"“'‘„«]", change):
+        return text  # "approve 8 and 9 but 8 is urgent": a reason, not a change
+    # "approve 8 and 9, 10 with 30 units": a third action, with its own change
+    others = [n for n in numbers if n != one]
+    return f"{lead} {' and '.join(others)} and {lead} {one} with {change}"
 
 
 def _excepted(text: str) -> str:
