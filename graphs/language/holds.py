@@ -17,7 +17,9 @@ from graphs.language.intent import Intent
 from graphs.language.slots import Ref, ids_in, reason_in, ref_in
 
 
-_RELEASE = re.compile(r"^(?:(?:please|ok|okay|so|actually|just|now|then|can you|could you|yeah)[, ]+)*"
+#: "can you hold order 9315 please", "ok just hold 24": the request, asked
+_ASKING = r"^(?:(?:please|pls|ok|okay|so|actually|just|now|then|can you|could you|would you|will you|yeah)[, ]+)*"
+_RELEASE = re.compile(_ASKING +
                       r"(?:release|unhold|un-hold|lift the hold on|let)\s+(?:the\s+)?"
                       r"(?:hold\s+on\s+)?(?:order\s*)?#?\s?(\d{3,})\b(?:\s+(?:go|ship|through|out))?")
 
@@ -45,13 +47,13 @@ _HOLD_THEM = re.compile(r"^(?:(?:ok|okay|so|then|fine|whatever|yeah|right|alrigh
 
 
 #: "hold 24", "hold 24 and 23": nothing after the numbers ("hold 8 for now" is a snooze, "hold 9315" an order)
-_HOLD_BY_NUMBER = re.compile(r"^(?:please |ok |so |then |just )*hold\s+#?\d{1,3}(?:\s*(?:,|and|&)\s*#?\d{1,3})*"
+_HOLD_BY_NUMBER = re.compile(_ASKING + r"hold\s+#?\d{1,3}(?:\s*(?:,|and|&)\s*#?\d{1,3})*"
                              r"(?:\s+(?:please|pls|too|as well|both))?[.!]*$")
 
 
 def holds_in(t: str, original: str, now: datetime, names: frozenset[str] | None) -> Intent | None:
     """A hold, a release, a snooze by "on hold" or an unsnooze, if the clause is one."""
-    m = re.match(r"^(?:please )?(?:hold|put (?:a )?hold on)\s+(?:order\s*)?#?\s?(\d{3,})\b", t)
+    m = re.match(_ASKING + r"(?:hold|put (?:a )?hold on)\s+(?:order\s*)?#?\s?(\d{3,})\b", t)
     if m:
         return Intent("approve", ref=Ref(kind="risk.hold_order", words=("#" + m.group(1),)))
     m = _HOLD_BY_NUMBER.match(t)

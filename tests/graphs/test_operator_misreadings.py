@@ -150,6 +150,16 @@ async def test_releasing_an_order_said_loosely_offers_to_reject_its_hold(agents_
     assert await _status(agents_app, one) == "rejected" and await _status(agents_app, two) == "pending_approval"
 
 
+@pytest.mark.parametrize("say", ["can you hold order 1042 please", "could you hold order 1042", "ok just hold order 1042"])
+async def test_holding_an_order_asked_politely_offers_its_hold(agents_app: App, say: str) -> None:
+    one, two = await _holds(agents_app)
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, say, thread="m11")
+    assert _pending(turn) == {("approve", one)}, turn.reply  # before: the hold was explained, nothing offered
+    await chat.send(OP, "yes", thread="m11")
+    assert await _status(agents_app, one) == "executed" and await _status(agents_app, two) == "pending_approval"
+
+
 async def test_no_turn_ends_in_an_empty_reply(agents_app: App) -> None:
     await _holds(agents_app)
     await set_kill_switch(agents_app.deps, OP, engaged=False, reason="test")
