@@ -226,6 +226,7 @@ def parse_rule(text: str, *, today: date, vendors: list[str] | None = None,
     if not who:
         # "Harbor Textiles stuff never gets discounted": the subject can come first
         before = re.sub(r"\b(?:from now on|going forward|please|remember(?: that)?|note(?: that)?|never|don'?t|do not|no"
+                        r"|(?:i|we) (?:don'?t|do not|dont) (?:want|need)"
                         r"|always|ask me|ask|before|gets?|be|being|should|must|will|stuff|things?|products?|items?|the"
                         r"|any|our|my|brand|vendor|more|new|ever|again"
                         # "never add internal links", "stop proposing landing pages": the verb, not a name

@@ -141,7 +141,10 @@ _ASKS_CHANGE = re.compile(
     r"|\b(?:only|just) need\b|\bneed (?:only|just)\b"
     # "order 20 fewer", "double the quantity", "halve it", "a few more units": relative, so asked, never guessed
     r"|\b(?:fewer|less|more|double|halve|half|triple|twice|a bit|smaller|bigger|larger|deeper|shallower)\b"
-    r"|\d\s+with\s+[$€£]?\d")  # "approve 12 with 45.50": a value said with an approval is a change, or a question
+    r"|\d\s+with\s+[$€£]?\d"  # "approve 12 with 45.50": a value said with an approval is a change, or a question
+    # "approve the mug reorder with a different supplier": a change it cannot read, asked, never dropped
+    r"|\b(?:different|another|other|cheaper|shorter|longer|smaller|bigger) (?:suppliers?|vendors?|titles?|descriptions?"
+    r"|prices?|quantit(?:y|ies)|wording|copy|anchors?|links?|discounts?)\b")
 
 
 def asks_change(t: str) -> bool:

@@ -65,6 +65,8 @@ def question(t: str, original: str, now: datetime, names: frozenset[str] | None)
     if one:
         return Intent("explain", ids=(int(next(g for g in one.groups() if g)),))
     ids = ids_in(t)
+    if not ids and _EARNED.search(t):
+        return Intent("outcomes")  # "how much have the agents made me this month": what executed work earned
     named = workflows_named(t)
     if named or has(r"\bworkflows?\b", t):
         return Intent("workflows", text=",".join(named))
@@ -102,6 +104,14 @@ def question(t: str, original: str, now: datetime, names: frozenset[str] | None)
             return Intent("list", ref=ref, status=status_in(t))
         return _named_list(ref, t) or Intent("explain", ids=ids, ref=ref)
     return reading(t, original, now, names=names) or Intent("unknown", text=original)
+
+
+#: a question about what the engine's work has earned so far (not what one action may earn)
+_EARNED = re.compile(r"\b(?:agents?|you|they|the engine|growth engine)\s+(?:\w+\s+){0,2}?(?:made|make|earned|earn"
+                     r"|brought in|bring in|saved|save|gained|gotten|got)\b(?!\s+(?:a |an |the )?(?:mistakes?|errors?|"
+                     r"changes?|proposals?|decisions?|sense)\b)"
+                     r"|\bhow much (?:money |profit )?(?:have|has|did) (?:you|the agents?|they|the engine)\b"
+                     r"|\b(?:is|are) (?:it|this|the engine|the agents?|you) (?:paying off|worth it|making (?:me |us )?money)\b")
 
 
 def _named_list(ref: Ref | None, t: str) -> Intent | None:

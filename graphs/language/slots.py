@@ -48,7 +48,9 @@ _MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
 #: "until the 15th", "on the 3rd of january", "dec 3rd": a day of the month, not a place in a list
 _DAY_OF_MONTH = re.compile(r"\b(?:until|till|til|by|on|before|after|from|to|through)\s+(?:the\s+)?" + PLACE
                            + r"\b(?:\s+(?:of\s+)?" + _MONTH_NAME + r")?|\b" + PLACE + r"\s+(?:of\s+)?" + _MONTH_NAME
-                           + r"\b|\b" + _MONTH_NAME + r"\s+(?:the\s+)?" + PLACE + r"\b")
+                           + r"\b|\b" + _MONTH_NAME + r"\s+(?:the\s+)?" + PLACE + r"\b"
+                           # "why did you propose it in the first place", "the first time": sayings, not places
+                           r"|\bin the first place\b|\b(?:the )?first time\b|\bfirst of all\b|\bat first\b")
 
 
 def place(word: str) -> int:

@@ -144,12 +144,13 @@ def channels(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]]
 def outcomes(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
               names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
     r = ok(results) or {}
-    what = render.KIND_PLURAL.get(r.get("kind") or "", "executed actions")
+    what = render.KIND_PLURAL.get(r.get("kind") or "", "actions")
     items, summary = r.get("items") or [], r.get("summary") or {}
     if not r.get("executed") and not items:
-        return f"No {what} have been executed yet, so there is nothing to measure.", []
+        return f"No {what} have been executed yet, so nothing has earned anything to measure.", []
     if not items:
-        return (f"{r['executed']} {what} executed; none is measured yet: the operations cycle measures each one "
+        count = f"{r['executed']} {what}" if r["executed"] != 1 or what != "actions" else "1 action"
+        return (f"{count} executed; none is measured yet: the operations cycle measures each one "
                 "against untouched controls once its data arrives (\"growth cycle run\" measures now)."), []
     lines = [f"{what[0].upper()}{what[1:]}: {r['executed']} executed, {summary.get('measured', 0)} measured against "
              f"{'its' if summary.get('measured') == 1 else 'their'} controls"]

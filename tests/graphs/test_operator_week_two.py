@@ -1,0 +1,93 @@
+"""Misreadings found by a 35-turn exploratory chat on the demo store (2026-12-01), each checked on the store.
+
+"approve the mug reorder with a different supplier" offered the reorder with its own supplier, the change
+dropped without a word; "why did you propose it in the first place", after rejecting #17, explained the
+top of the queue ("first"); "how much have the agents made me this month" asked which action was meant;
+"i dont want any more landing pages" listed them instead of keeping a rule. ("Approve 8 and 9 but make 8
+only 40 units" and "can you hold order 9315 please" are in their own files.)
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+import pytest
+
+from graphs.language.intents import parse
+from policies.principal import Principal
+from server.app import App
+from tests.factories import proposal
+from tools.actions import get_action, propose
+from tools.decisions import decide
+from tools.rules import list_rules
+
+OP = Principal.operator("demo")
+CONTENT = Principal.for_agent("demo", "content")
+INVENTORY = Principal.for_agent("demo", "inventory")
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+
+
+async def _status(app: App, action_id: int) -> str:
+    return str((await get_action(app.deps, OP, action_id=action_id))["action"]["status"])
+
+
+def _pending(turn: Any) -> set[tuple[str, int | None]]:
+    return {(p["verb"], p.get("action_id")) for p in turn.pending or []}
+
+
+@pytest.mark.parametrize("say", ["approve the reorder with a different supplier",
+                                 "approve it but from another supplier", "approve it with a cheaper supplier"])
+async def test_a_change_that_cannot_be_read_is_asked_never_dropped(agents_app: App, say: str) -> None:
+    a = (await propose(agents_app.deps, INVENTORY, proposal("inventory.reorder"))).action
+    chat = await agents_app.agents()
+    await chat.send(OP, f"explain {a.id}", thread="w1")
+    turn = await chat.send(OP, say, thread="w1")
+    assert not _pending(turn) and "nothing was approved" in turn.reply, turn.reply
+    await chat.send(OP, "yes", thread="w1")
+    assert await _status(agents_app, a.id) == "pending_approval"
+
+
+@pytest.mark.parametrize("say", ["approve {a}, the new title looks good", "approve {a}, it's a better title"])
+async def test_praise_of_the_proposal_is_not_a_change(agents_app: App, say: str) -> None:
+    a = (await propose(agents_app.deps, CONTENT, proposal())).action
+    turn = await (await agents_app.agents()).send(OP, say.format(a=a.id), thread="w2")
+    assert await _status(agents_app, a.id) == "executed", turn.reply
+
+
+async def test_in_the_first_place_is_not_the_first_in_the_queue(agents_app: App) -> None:
+    top = (await propose(agents_app.deps, CONTENT, proposal(revenue=9000))).action
+    low = (await propose(agents_app.deps, INVENTORY, proposal("inventory.reorder", revenue=100))).action
+    chat = await agents_app.agents()
+    await chat.send(OP, f"reject {low.id} because we have stock", thread="w3")
+    turn = await chat.send(OP, "why did you propose it in the first place", thread="w3")
+    assert turn.reply.startswith(f"#{low.id} "), turn.reply
+    assert f"#{top.id}" not in turn.reply
+    assert [i.ref.position for i in parse("approve the first one", NOW) if i.ref] == [1]  # a place still is one
+
+
+@pytest.mark.parametrize("say", ["how much have the agents made me this month", "what have the agents earned",
+                                 "did the agents make me money", "is this paying off?", "how much did you save me"])
+def test_what_the_work_earned_is_asked_of_the_outcomes(say: str) -> None:
+    assert [i.name for i in parse(say, NOW)] == ["outcomes"], say
+
+
+async def test_what_the_work_earned_answers_with_what_executed(agents_app: App) -> None:
+    a = (await propose(agents_app.deps, CONTENT, proposal())).action
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, "how much have the agents made me this month", thread="w4")
+    assert "No actions have been executed yet" in turn.reply and not turn.pending, turn.reply
+    await decide(agents_app.deps, OP, action_id=a.id, version=1, verdict="approve")
+    turn = await chat.send(OP, "how much have the agents made me", thread="w4")
+    assert turn.reply.startswith("1 action executed; none is measured yet"), turn.reply
+    assert "growth cycle run" in turn.reply
+
+
+@pytest.mark.parametrize(("say", "understood"), [
+    ("i dont want any more landing pages", "no new landing pages on any product"),
+    ("we don't want more internal links", "no internal links on any product"),
+])
+async def test_not_wanting_a_kind_of_change_is_a_standing_rule(agents_app: App, say: str, understood: str) -> None:
+    turn = await (await agents_app.agents()).send(OP, say, thread="w5")
+    assert understood in turn.reply, turn.reply
+    assert [r["understood"] for r in await list_rules(agents_app.deps, OP)] == [understood]
