@@ -93,6 +93,11 @@ def chat(thread: Annotated[str | None, typer.Option(help="Continue this conversa
             except ToolError as exc:
                 err.print(f"error {escape(f'[{exc.code}]')} {escape(exc.message)}")
                 continue
+            except Exception as exc:  # noqa: BLE001 - one failed message must not end the operator's conversation
+                failed = escape(f"{type(exc).__name__}: {exc}")
+                err.print(f"error {escape('[internal]')} this message failed ({failed}); the conversation goes on, "
+                          "and `growth actions list` shows the queue as it is")
+                continue
             out.print(escape(turn.reply))
 
     run(go)
