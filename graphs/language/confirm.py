@@ -42,7 +42,9 @@ _ACK = re.compile(r"^(?:(?:ok(?:ay)?|k|kk|cool|great|nice|thanks?|thank you|thx|
 _YES = re.compile(r"^(?:(?:ok(?:ay)?|k|kk|yes|yess+|ye|yeh|y|yse|ys|yea|yas|yep|yeah|yup|ya|aye|too right|go on|go|crack on|sure|confirm(?:ed)?|go ahead|do it|please do"
                   r"|go for it|proceed|absolutely|definitely|of course|correct|that's right|approved?|sounds good"
                   r"|fine|alright|all right|great|perfect|thanks?|thank you|thx|cheers|lgtm|ship it|good|cool"
-                  r"|right|yes please|please|agreed?|deal)[\s,.!:;)(-]*)+(?:[\U0001F300-\U0001FAFF\u2600-\u27BF]\s*)*$")
+                  r"|right|yes please|please|agreed?|deal|why not|then"
+                  # a thumbs-up or a tick sent alone: the way a phone says yes
+                  r"|👍(?:[\U0001F3FB-\U0001F3FF])?|👌|✅|✔\ufe0f?)[\s,.!:;)(-]*)+(?:[\U0001F300-\U0001FAFF\u2600-\u27BF]\s*)*$")
 _NO = re.compile(r"^(?:(?:yeah nah|no|nope|nah|n|noo+|cancel|never ?mind|forget it|leave it|don'?t|do not|not now|no thanks"
                  r"|no thank you|abort|skip it|scratch that|not yet|obviously not|of course not|absolutely not"
                  r"|definitely not|no way|not really|hell no|all good|i'?m good)[\s,.!:;)(-]*)+$")

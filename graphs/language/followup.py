@@ -142,10 +142,12 @@ def _without(t: str, pending: list[dict[str, Any]]) -> Intent | None:
                   params=first.get("args", {}).get("params") or {})
 
 
-_OFFER = re.compile(r"^(?:(?:no|nah|actually|ok|okay|hmm+|well|hm|erm|so)[,.!\s]+)*"
+_OFFER = re.compile(r"^(?:(?:no|nah|actually|ok|okay|hmm+|well|hm|erm|so|yes|yeah|yep|sure)[,.!\s]+)*"
+                    # "yes but only 30 units", "ok but just 20": the approval, with a smaller number
+                    r"(?P<but>but\s+(?:only\s+|just\s+)?(?:make it\s+)?|only\s+|just\s+)?"
                     r"(?P<lead>can we (?:do|go with|make it|say)"
                     r"|could we (?:do|go with|make it)|how about|what about|let'?s (?:do|say|go with|make it)|make it"
-                    r"|go with)?\s*(\d+(?:\.\d+)?)\s*(?P<unit>%|percent|units?|pcs|pieces)?"
+                    r"|go with)?\s*(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>%|percent|units?|pcs|pieces)?"
                     r"(?P<tail>(?:\s+(?:instead|then|off|please|pls))*)\s*\??$")
 
 
@@ -158,12 +160,13 @@ def _counter_offer(t: str, pending: list[dict[str, Any]]) -> Intent | None:
                         and any(isinstance(v, (int, float)) for v in (pending[0].get("args", {}).get("params")
                                                                       or {}).values())
                         and re.match(r"^(?:(?:hmm+|hm|no|nah|actually|wait|erm|sorry|oops)[,.!\s]+)+", t) is not None)
-    if m is not None and not (m.group("lead") or m.group("unit") or "instead" in m.group("tail") or corrects_a_value):
+    if m is not None and not (m.group("lead") or m.group("unit") or m.group("but") or "instead" in m.group("tail")
+                              or corrects_a_value):
         m = None  # "no, 9", a bare "9": a number alone is not an offer (it may be an action's)
     approvals = [p for p in pending if p.get("verb") in ("approve", "edit_approve") and "action_id" in p]
     if m is None or len({p["action_id"] for p in approvals}) != 1 or len(approvals) != len(pending):
         return None
-    amount = float(m.group(2))
+    amount = float(m.group("amount"))
     params = {"percent_off": amount} if m.group("unit") in ("%", "percent") else {"amount": amount}
     return Intent("edit_approve", ids=(int(approvals[0]["action_id"]),), params=params)
 

@@ -91,3 +91,27 @@ async def test_not_wanting_a_kind_of_change_is_a_standing_rule(agents_app: App, 
     turn = await (await agents_app.agents()).send(OP, say, thread="w5")
     assert understood in turn.reply, turn.reply
     assert [r["understood"] for r in await list_rules(agents_app.deps, OP)] == [understood]
+
+
+# --- answering the question that waits ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("say", ["yeah go on then", "sure why not", "👍", "✅", "ok then"])
+async def test_a_yes_said_casually_confirms(agents_app: App, say: str) -> None:
+    a = (await propose(agents_app.deps, INVENTORY, proposal("inventory.reorder"))).action
+    chat = await agents_app.agents()
+    assert _pending(await chat.send(OP, f"approve {a.id}", thread="y1")) == {("approve", a.id)}
+    await chat.send(OP, say, thread="y1")
+    assert await _status(agents_app, a.id) == "executed", say
+
+
+@pytest.mark.parametrize("say", ["yes but only 30 units", "ok but just 30", "only 30", "yeah, but make it 30"])
+async def test_a_yes_with_a_smaller_number_asks_again_with_it(agents_app: App, say: str) -> None:
+    a = (await propose(agents_app.deps, INVENTORY, proposal("inventory.reorder"))).action
+    chat = await agents_app.agents()
+    await chat.send(OP, f"approve {a.id}", thread="y2")
+    turn = await chat.send(OP, say, thread="y2")
+    assert _pending(turn) == {("edit_approve", a.id)} and "quantity 30" in turn.reply, turn.reply
+    assert await _status(agents_app, a.id) == "pending_approval"  # asked again, never run on this message
+    await chat.send(OP, "yes", thread="y2")
+    detail = (await get_action(agents_app.deps, OP, action_id=a.id))["action"]
+    assert (detail["status"], detail["params"]["quantity"]) == ("executed", 30)
