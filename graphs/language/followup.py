@@ -54,6 +54,9 @@ def follow_up(intents: list[Intent], message: str, facts: dict[str, Any], *, now
     corrected = _correction(intents, t, last, pending, facts.get("focus") or [])
     if corrected is not None:
         return [corrected]
+    renumbered = _renumbered(t, pending or last.get("narrowable") or [])
+    if renumbered is not None:
+        return [renumbered]
     narrowed = _without(t, pending or last.get("narrowable") or [])
     if narrowed is not None:
         return [narrowed]
@@ -111,6 +114,27 @@ def _correction(intents: list[Intent], t: str, last: dict[str, Any], pending: li
         return None
     verb = _VERB_OF.get(m.group(1), m.group(1))
     return Intent(verb, ids=ids, reason=last.get("reason") if verb == "reject" else None)
+
+
+#: "no wait, 10", "sorry, 10", "no wait i meant 10" while "Approve #8?" waits: another action, the same request
+_RENUMBER = re.compile(r"^(?:(?:no|nope|sorry|oops|wait|actually|my bad|hang on|hold on|erm|um|ah)[,.!\s]+)+"
+                       r"(?:i meant |i mean |make (?:it|that) |not #?\d{1,6},? )?#?(?P<id>\d{1,6})[.!]*$")
+
+
+def _renumbered(t: str, pending: list[dict[str, Any]]) -> Intent | None:
+    """The waiting question's request, for the action the correction names instead (echoed again: the message
+    names no verb); None unless one decision on one action waits."""
+    m = _RENUMBER.match(t)
+    decided = [p for p in pending if "action_id" in p]
+    if m is None or len(decided) != 1 or len(pending) != 1 or int(m["id"]) == decided[0]["action_id"]:
+        return None
+    verb = "approve" if decided[0]["verb"] == "edit_approve" else str(decided[0]["verb"])
+    if verb not in DECISIONS:
+        return None
+    args = decided[0].get("args", {})
+    until = args.get("until")
+    return Intent(verb, ids=(int(m["id"]),), reason=args.get("reason"),
+                  until=datetime.fromisoformat(until) if isinstance(until, str) else None)
 
 
 _WITHOUT = re.compile(r"^(?:(?:yes|yeah|yep|ok|okay|sure|fine|wait|no|hmm+|but)[,.!]*\s+)*(?:but\s+)?(?:not|except(?: for)?"

@@ -115,3 +115,33 @@ async def test_a_yes_with_a_smaller_number_asks_again_with_it(agents_app: App, s
     await chat.send(OP, "yes", thread="y2")
     detail = (await get_action(agents_app.deps, OP, action_id=a.id))["action"]
     assert (detail["status"], detail["params"]["quantity"]) == ("executed", 30)
+
+
+@pytest.mark.parametrize("say", ["no, {b}", "no wait, {b}", "sorry, {b}", "no wait i meant {b}", "oops #{b}"])
+async def test_another_number_said_against_the_question_asks_it_of_that_action(agents_app: App, say: str) -> None:
+    a = (await propose(agents_app.deps, INVENTORY, proposal("inventory.reorder", target="sku:A-1"))).action
+    b = (await propose(agents_app.deps, INVENTORY, proposal("inventory.reorder"))).action  # the store's one SKU
+    chat = await agents_app.agents()
+    await chat.send(OP, f"approve {a.id}", thread="y3")
+    turn = await chat.send(OP, say.format(b=b.id), thread="y3")
+    assert _pending(turn) == {("approve", b.id)}, turn.reply  # asked again: the message named no verb
+    await chat.send(OP, "yes", thread="y3")
+    assert (await _status(agents_app, a.id), await _status(agents_app, b.id)) == ("pending_approval", "executed")
+
+
+async def test_a_number_with_a_unit_is_still_the_change_of_the_same_action(agents_app: App) -> None:
+    a = (await propose(agents_app.deps, INVENTORY, proposal("inventory.reorder"))).action
+    chat = await agents_app.agents()
+    await chat.send(OP, f"approve {a.id}", thread="y4")
+    turn = await chat.send(OP, "no, 10 units", thread="y4")
+    assert _pending(turn) == {("edit_approve", a.id)} and "quantity 10" in turn.reply, turn.reply
+
+
+@pytest.mark.parametrize("say", ["what would happen if I said yes?", "what does yes do", "what happens if i approve it"])
+async def test_asking_what_a_yes_does_explains_and_asks_again(agents_app: App, say: str) -> None:
+    a = (await propose(agents_app.deps, INVENTORY, proposal("inventory.reorder"))).action
+    chat = await agents_app.agents()
+    await chat.send(OP, f"approve {a.id}", thread="y5")
+    turn = await chat.send(OP, say, thread="y5")
+    assert turn.reply.startswith(f"#{a.id} ") and "Rollback:" in turn.reply, turn.reply
+    assert _pending(turn) == {("approve", a.id)} and await _status(agents_app, a.id) == "pending_approval"
