@@ -142,7 +142,7 @@ def _agent_switch(t: str, original: str) -> Intent | None:
         agent = agent_in(word) or agent_in(word + " agent")
         if agent is not None:
             return Intent(name, agent=agent, reason=reason_in(original, r"stop|pause|disable|off|down"),
-                          text=original)
+                          text=original, when_said=_timer_said(t) if name == "agent_off" else None)
     return None
 
 

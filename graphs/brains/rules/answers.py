@@ -146,7 +146,9 @@ def _agent_switched(intent: Intent, plan: dict[str, Any], results: list[dict[str
     r = _ok(results)
     if r is None:
         return _error(results, "I couldn't switch that agent."), []
-    return render.agent_switched(r), []
+    timer = (f" It does not come back on by itself: “{intent.when_said}” is not a timer it has."
+             if intent.name == "agent_off" and intent.when_said else "")
+    return render.agent_switched(r) + timer, []
 
 
 def _rule_added(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
