@@ -54,6 +54,9 @@ def follow_up(intents: list[Intent], message: str, facts: dict[str, Any], *, now
     corrected = _correction(intents, t, last, pending, facts.get("focus") or [])
     if corrected is not None:
         return [corrected]
+    if _REGRET.match(t) and last.get("verb") in ("approve", "edit_approve") and last.get("ids") and not pending:
+        # "that was a mistake" right after an approval ran: rolling it back is offered (echoed, never at once)
+        return [Intent("rollback", ids=tuple(last["ids"]), reason=message.strip(" .!"))]
     renumbered = _renumbered(t, pending or last.get("narrowable") or [])
     if renumbered is not None:
         return [renumbered]
@@ -114,6 +117,13 @@ def _correction(intents: list[Intent], t: str, last: dict[str, Any], pending: li
         return None
     verb = _VERB_OF.get(m.group(1), m.group(1))
     return Intent(verb, ids=ids, reason=last.get("reason") if verb == "reject" else None)
+
+
+#: "that was a mistake", "oops, I didn't mean that": said of what was just approved
+_REGRET = re.compile(r"^(?:(?:oh|oops|ugh|damn|dammit|hmm+|no+|shit|wait|ah|argh|sorry)[,.!\s]+)*"
+                     r"(?:that was (?:a )?(?:mistake|wrong|an accident)|(?:my )?mistake|i didn'?t mean (?:that|it|to"
+                     r"(?: do| approve)? (?:that|it|this))|i shouldn'?t have (?:done|approved) (?:that|it)"
+                     r"|wrong one|that was the wrong one|not that one)[.!]*$")
 
 
 #: "no wait, 10", "sorry, 10", "no wait i meant 10" while "Approve #8?" waits: another action, the same request

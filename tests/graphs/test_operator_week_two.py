@@ -145,3 +145,23 @@ async def test_asking_what_a_yes_does_explains_and_asks_again(agents_app: App, s
     turn = await chat.send(OP, say, thread="y5")
     assert turn.reply.startswith(f"#{a.id} ") and "Rollback:" in turn.reply, turn.reply
     assert _pending(turn) == {("approve", a.id)} and await _status(agents_app, a.id) == "pending_approval"
+
+
+@pytest.mark.parametrize("say", ["that was a mistake", "oops i didnt mean that", "i shouldn't have approved that"])
+async def test_regret_right_after_an_approval_offers_to_roll_it_back(agents_app: App, say: str) -> None:
+    a = (await propose(agents_app.deps, CONTENT, proposal())).action
+    chat = await agents_app.agents()
+    await chat.send(OP, f"approve {a.id}", thread="r1")
+    assert await _status(agents_app, a.id) == "executed"
+    turn = await chat.send(OP, say, thread="r1")
+    assert _pending(turn) == {("rollback", a.id)}, turn.reply  # offered, never rolled back on these words alone
+    await chat.send(OP, "yes", thread="r1")
+    assert await _status(agents_app, a.id) == "rolled_back"
+
+
+async def test_regret_after_an_explanation_changes_nothing(agents_app: App) -> None:
+    a = (await propose(agents_app.deps, CONTENT, proposal())).action
+    chat = await agents_app.agents()
+    await chat.send(OP, f"explain {a.id}", thread="r2")
+    turn = await chat.send(OP, "that was a mistake", thread="r2")
+    assert not _pending(turn) and await _status(agents_app, a.id) == "pending_approval", turn.reply
