@@ -150,6 +150,10 @@ async def resolve(ctx: RunContext, call: ToolCall, verb: Verb) -> tuple[Command,
             label = (f"all {len(standing)} rules" if len(standing) > 1 else "your only rule") + " (" + "; ".join(
                 r["understood"] for r in standing) + ")"
             said = EVERY_RULE
+        else:
+            # a rule named by its key (a correction of the rule just kept): asked about in its words
+            label = next((r["understood"] for r in await list_rules(ctx.deps, ctx.principal) if r["key"] == said),
+                         said)
         command = Command(verb, setting=said)
         item = {"key": f"forget:{said}", "label": label, "risk_tier": _risk_word(command)}
     elif verb is Verb.WORKFLOW:

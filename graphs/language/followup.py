@@ -54,6 +54,9 @@ def follow_up(intents: list[Intent], message: str, facts: dict[str, Any], *, now
     corrected = _correction(intents, t, last, pending, facts.get("focus") or [])
     if corrected is not None:
         return [corrected]
+    corrected_rule = _rule_corrected(t, last)
+    if corrected_rule is not None:
+        return corrected_rule
     if _REGRET.match(t) and last.get("verb") in ("approve", "edit_approve") and last.get("ids") and not pending:
         # "that was a mistake" right after an approval ran: rolling it back is offered (echoed, never at once)
         return [Intent("rollback", ids=tuple(last["ids"]), reason=message.strip(" .!"))]
@@ -117,6 +120,36 @@ def _correction(intents: list[Intent], t: str, last: dict[str, Any], pending: li
         return None
     verb = _VERB_OF.get(m.group(1), m.group(1))
     return Intent(verb, ids=ids, reason=last.get("reason") if verb == "reject" else None)
+
+
+def rule_memory(added: dict[str, Any]) -> dict[str, Any]:
+    """What the next message may correct of the rule just kept: its sentence, whom it named, its key."""
+    return {"type": "intent", "verb": "add_rule", "ids": [], "rule_key": added["key"], "rule_text": added["text"],
+            "rule_subject": added["rule"]["subject"][1]}
+
+
+#: "actually make that wick studio", "sorry, I meant the alpaca blankets", "no, harbor textiles instead"
+_RENAMED = re.compile(r"^(?:(?:no|nope|sorry|oops|actually|wait|hmm+|oh)[,.!\s]+)*+(?:make (?:that|it)|i meant|i mean"
+                      r"|change (?:that|it) to|(?:for|on) )?\s*(?:the\s+)?(?P<new>(?=[^\d]*$)(?!(?:approve|reject|snooze|undo|roll"
+                      r"|explain|show|run|stop|forget|cancel|keep|leave|don'?t|dont|do|not|it|that|this|never|always"
+                      r"|thanks?|ok|okay|yes|no|fine|good|great|whatever|nevermind)\b)[a-z&'’-]+(?: [a-z&'’-]+){0,4}?)"
+                      r"(?:\s+instead)?[.!]*$")
+
+
+def _rule_corrected(t: str, last: dict[str, Any]) -> list[Intent] | None:
+    """The rule just kept, said again for whom the correction names: the old one forgotten, the new one kept
+    (both echoed: the message names neither verb). None when the sentence did not name its subject in words
+    that can be swapped (a product said in part, the whole store)."""
+    if last.get("verb") != "add_rule" or not last.get("rule_key") or not last.get("rule_subject"):
+        return None
+    m = _RENAMED.match(t)
+    said, subject = str(last["rule_text"]), str(last["rule_subject"])
+    if m is None or not re.search(r"(?i)^(?:(?:no|nope|sorry|oops|actually|wait|hmm+|oh)\b|make (?:that|it)\b"
+                                  r"|i mean|change (?:that|it))", t) or subject.lower() not in said.lower():
+        return None
+    new = re.sub(re.escape(subject), lambda _: m["new"].strip(), said, count=1, flags=re.IGNORECASE)
+    # the new rule first: kept at once (a rule only ever holds the agents back); the old one forgotten on a yes
+    return [Intent("add_rule", text=new), Intent("forget_rule", text=str(last["rule_key"]))]
 
 
 #: "that was a mistake", "oops, I didn't mean that": said of what was just approved

@@ -165,3 +165,30 @@ async def test_regret_after_an_explanation_changes_nothing(agents_app: App) -> N
     await chat.send(OP, f"explain {a.id}", thread="r2")
     turn = await chat.send(OP, "that was a mistake", thread="r2")
     assert not _pending(turn) and await _status(agents_app, a.id) == "pending_approval", turn.reply
+
+
+# --- a rule corrected right after it was kept ----------------------------------------------------------------
+
+async def test_a_rule_corrected_keeps_the_new_one_and_asks_to_forget_the_old(agents_app: App) -> None:
+    chat = await agents_app.agents()
+    await chat.send(OP, "never discount the linen tote", thread="c1")
+    turn = await chat.send(OP, "actually make that atelier nord", thread="c1")
+    assert "no markdowns and price cuts on products from Atelier Nord" in turn.reply, turn.reply
+    assert _pending(turn) == {("forget_rule", None)} and "Forget the rule: “no markdowns" in turn.reply, turn.reply
+    understood = sorted(r["understood"] for r in await list_rules(agents_app.deps, OP))
+    assert understood == ["no markdowns and price cuts on Linen Tote",
+                          "no markdowns and price cuts on products from Atelier Nord"]
+    await chat.send(OP, "yes", thread="c1")
+    rules = await list_rules(agents_app.deps, OP)
+    assert [(r["understood"], r["text"]) for r in rules] == [
+        ("no markdowns and price cuts on products from Atelier Nord", "never discount the atelier nord")]
+
+
+@pytest.mark.parametrize("say", ["no, approve it", "no wait, 10", "actually forget it", "ok thanks"])
+async def test_what_is_not_a_new_name_does_not_touch_the_rule(agents_app: App, say: str) -> None:
+    chat = await agents_app.agents()
+    await chat.send(OP, "never discount atelier nord", thread="c2")
+    turn = await chat.send(OP, say, thread="c2")
+    assert ("add_rule", None) not in _pending(turn), turn.reply
+    assert "Atelier Nord" in " ".join(r["understood"] for r in await list_rules(agents_app.deps, OP)) or \
+        say == "actually forget it"

@@ -20,7 +20,7 @@ from graphs.brains.rules.deciding import DECISIONS
 from graphs.language.confirm import is_acknowledgement
 from graphs.language.intents import Intent, parse
 from graphs.language.slots import Ref
-from graphs.language.followup import follow_up, remember, walked
+from graphs.language.followup import follow_up, remember, rule_memory, walked
 from graphs.language.normalize import normalize
 from graphs.language.refs import DECIDABLE, release, resolve
 from graphs.registry import SPECIALISTS
@@ -313,6 +313,9 @@ class OperatorPlan:
         for part, intent in zip(self.sc.get("parts", []), self.intents):
             results = [by_call[c] for c in part.get("calls", []) if c in by_call]
             text, more = answers.part(intent, part, results, names, now=self.turn.now)
+            added = results[0]["content"] if intent.name == "add_rule" and results and results[0]["ok"] else None
+            if added and added.get("key"):
+                part = {**part, "last": rule_memory(added)}  # "actually make that wick studio" corrects it
             if intent.name in ("list", "briefing") and not part.get("last"):
                 shown = [r["id"] for r in more if r.get("type") == "action"]
                 part = {**part, "last": listed_memory(shown)}
