@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from graphs.brains.base import Act, Reply, Step, ToolCall, Turn, call, last_user
-from graphs.brains.rules import answers, asks, deciding, overlaps, reads, render, store_answers
+from graphs.brains.rules import answers, asks, deciding, overlaps, reads, render, store_answers, told
 from graphs.brains.rules.deciding import DECISIONS
 from graphs.language.confirm import is_acknowledgement
 from graphs.language.intents import Intent, parse
@@ -118,9 +118,9 @@ class OperatorPlan:
             if intent.name == "unknown":
                 # "this morning i checked 12 … so reject it": "it" is the action the story named (the message
                 # names no action for the gate, so what this resolves to is echoed, never run at once)
-                told = _numbers_told(intent.text or "", queue or []) or _named_one(intent, queue or [])
-                if told:
-                    focus, part["told"] = told, True
+                mentioned = told.numbers_told(intent.text or "", queue or []) or told.named_one(intent, queue or [])
+                if mentioned:
+                    focus, part["told"] = mentioned, True
         if any(p["intent"] not in ("unknown", "ack") for p in parts):
             # a story around a request ("so yesterday the supplier called …, can you snooze 9"): one line about
             # what was not read, not the whole list of what the engine can do
@@ -145,7 +145,7 @@ class OperatorPlan:
                                           taken=self.taken)
         if name == "explain":
             found = resolve(intent.ids, intent.ref, queue, focus=focus, statuses=_EXPLAINABLE, listed=self.listed)
-            if found.unknown and not found.ids and _figures_of(found.unknown, focus, queue):
+            if found.unknown and not found.ids and told.figures_of(found.unknown, focus, queue):
                 # "the mug reorder, why 56?": 56 is the quantity of the reorder in view, not action #56
                 found = resolve((), Ref(focus=True), queue, focus=focus, statuses=_EXPLAINABLE)
             problem = deciding.problem(intent, found, queue, "explain", turn=self.turn)
@@ -332,24 +332,6 @@ class OperatorPlan:
         return Reply("\n\n".join(texts), refs=refs)
 
 
-def _numbers_told(text: str, queue: list[dict[str, Any]]) -> list[int]:
-    """Action numbers a sentence points at in passing ("i checked 12", "#12 looks fine"): numbers the queue has,
-    after a word that points at an action, never an amount, a time or a count of something ("we had 20 visitors")."""
-    known = {i["id"] for i in queue}
-    said = re.findall(r"(?:#|\b(?:checked|looked at|look at|saw|seen|read|reviewed|went through|number|action|item"
-                      r"|about|on)\s+#?)(\d{1,5})\b(?![.,:]?\d|\s*(?:%|percent|units?|pcs|days?|weeks?|hours?|am\b"
-                      r"|pm\b|x\b|dollars|bucks|items?|orders?|pages?|visitors?|people|sales|clicks))", text.lower())
-    return list(dict.fromkeys(int(n) for n in said if int(n) in known))
-
-
-def _named_one(intent: Intent, queue: list[dict[str, Any]]) -> list[int]:
-    """The one action a sentence names in passing ("the mug reorder looks fine to me, …"), else []."""
-    if intent.ref is None or not (intent.ref.words or intent.ref.kind):
-        return []
-    found = resolve((), intent.ref, queue)
-    return list(found.ids) if len(found.ids) == 1 and not found.candidates else []
-
-
 def listed_memory(ids: list[int]) -> dict[str, Any]:
     """What the next message may count in: the list just shown, in its order."""
     return {"type": "intent", "verb": "list", "ids": [], "listed": ids}
@@ -390,14 +372,3 @@ def _thaw(data: dict[str, Any]) -> Intent:
 
 #: "and 10?", "what about 23?", "also 9": another action beside the one in view
 _ADDS_ONE = re.compile(r"(?i)^\s*(?:ok(?:ay)?,?\s+)?(?:and|also|plus|what about|how about)\b")
-
-
-def _figures_of(numbers: tuple[int, ...], focus: list[int], queue: list[dict[str, Any]]) -> bool:
-    """Is every number a figure in the title of the one action in view ("Reorder 56 x …"), not an action's number?"""
-    if len(focus) != 1:
-        return False
-    action = next((a for a in queue if a["id"] == focus[0]), None)
-    if action is None:
-        return False
-    figures = {int(float(n)) for n in re.findall(r"\d+(?:\.\d+)?", action.get("title") or "")}
-    return all(n in figures for n in numbers)
