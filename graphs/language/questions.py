@@ -87,9 +87,13 @@ def question(t: str, original: str, now: datetime, names: frozenset[str] | None)
     if has(r"\b(performance|performing|track record|approval rate|hit rate|how (?:well|good) (?:is|are|has|have)"
             r"|accuracy)\b", t):
         return Intent("performance", agent=agent_in(t))
+    found = _FOUND.search(t)
+    if found:  # "what did it find", "what did the inventory agent come up with": the last run, what it found
+        return Intent("run_status", limit=1, agent=agent_in(found.group(1) or ""))
     m = re.search(r"\brun\s+#?(\d+)\b", t)
     if m or has(r"\b(runs|last run|recent runs|run status|status of (?:the )?run|how did (?:the )?(?:last )?run)\b", t):
-        return Intent("run_status", run_id=int(m.group(1)) if m else None)
+        return Intent("run_status", run_id=int(m.group(1)) if m else None,
+                      limit=1 if has(r"\b(?:the )?last run\b(?!s)", t) else None)  # "how did the last run go"
     if has(r"\b(verify|check|is|validate)\b.*\baudit\b|\btamper|\bintegrity\b", t):
         return Intent("audit_verify")
     if has(r"\bhow many\b", t) and not data_question(t):
@@ -106,6 +110,11 @@ def question(t: str, original: str, now: datetime, names: frozenset[str] | None)
             return Intent("list", ref=ref, status=status_in(t))
         return _named_list(ref, t) or Intent("explain", ids=ids, ref=ref)
     return reading(t, original, now, names=names) or Intent("unknown", text=original)
+
+
+#: a question about what the last run found
+_FOUND = re.compile(r"\bwhat (?:did|has|have) (?:it|they|you|the run|the last run|the (\w+)(?: agent| specialist)?)"
+                    r" (?:just )?(?:find|found|come up with|came up with|turn up|turned up|discover(?:ed)?|spot(?:ted)?)\b")
 
 
 #: a question about what the engine's work has earned so far (not what one action may earn)
@@ -308,9 +317,13 @@ def reading(t: str, original: str, now: datetime, *, ids: tuple[int, ...] = (),
         return replace(data, text=original)
     if has(r"\baudit\b|\bactivity\b|recent events|\bhistory\b|\blog\b", t):
         return Intent("audit_digest", text=original)
+    found = _FOUND.search(t)
+    if found:  # "what did it find", "what did the inventory agent come up with": the last run, what it found
+        return Intent("run_status", limit=1, agent=agent_in(found.group(1) or ""))
     m = re.search(r"\brun\s+#?(\d+)\b", t)
     if m or has(r"\b(runs|last run|recent runs|run status|status of (?:the )?run|how did (?:the )?(?:last )?run)\b", t):
-        return Intent("run_status", run_id=int(m.group(1)) if m else None)
+        return Intent("run_status", run_id=int(m.group(1)) if m else None,
+                      limit=1 if has(r"\b(?:the )?last run\b(?!s)", t) else None)  # "how did the last run go"
     workflow = workflow_intent(t)
     if workflow is not None:
         return workflow

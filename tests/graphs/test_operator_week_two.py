@@ -192,3 +192,20 @@ async def test_what_is_not_a_new_name_does_not_touch_the_rule(agents_app: App, s
     assert ("add_rule", None) not in _pending(turn), turn.reply
     assert "Atelier Nord" in " ".join(r["understood"] for r in await list_rules(agents_app.deps, OP)) or \
         say == "actually forget it"
+
+
+# --- what a run found ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("say", "agent"), [("what did it find", None), ("what did the inventory agent find", "inventory"),
+                                           ("what did they come up with?", None)])
+def test_what_a_run_found_asks_for_the_last_run(say: str, agent: str | None) -> None:
+    [intent] = parse(say, NOW)
+    assert (intent.name, intent.limit, intent.agent) == ("run_status", 1, agent), intent
+
+
+async def test_what_it_found_shows_the_last_runs_findings_and_new_actions(agents_app: App) -> None:
+    chat = await agents_app.agents()
+    await chat.send(OP, "run the inventory agent", thread="f1")
+    turn = await chat.send(OP, "what did it find", thread="f1")
+    assert turn.reply.startswith("Run #") and "inventory" in turn.reply.split("\n")[0], turn.reply
+    assert "Several actions fit" not in turn.reply and not turn.pending

@@ -18,7 +18,8 @@ def tool_for(intent: Intent, now: datetime) -> tuple[str, dict[str, Any]] | None
     text = intent.text or ""
     name = intent.name
     if name == "run_status":
-        return ("get_run", {"run_id": intent.run_id}) if intent.run_id else ("list_runs", {"limit": 5})
+        return ("get_run", {"run_id": intent.run_id}) if intent.run_id else (
+            "list_runs", {"limit": intent.limit or 5, "agent": intent.agent})
     table: dict[str, tuple[str, dict[str, Any]]] = {
         "status": ("get_status", {}), "agent_state": ("get_status", {}), "audit_verify": ("verify_audit", {}), "handoffs": ("handoff_log", {"limit": 10}),
         "performance": ("agent_performance", {"agent": intent.agent}), "on_order": ("on_order", {}),

@@ -257,6 +257,12 @@ def runs(items: list[dict[str, Any]]) -> str:
         took = f" in {r['duration_s']:.1f}s" if r.get("duration_s") is not None else ""
         summary = (r.get("result") or {}).get("summary") or r.get("error") or ""
         lines.append(f"Run #{r['id']} {r['agent']} ({r['trigger']}): {r['status']}{took} — {summary}".rstrip(" —"))
+    if len(items) == 1:  # one run asked about: what it found, as the run said it
+        result = items[0].get("result") or {}
+        lines += [f"· {f}" for f in (result.get("findings") or [])[:8]]
+        new = result.get("new_action_ids") or []
+        if new:
+            lines.append(f"New in your queue from it: {', '.join(f'#{i}' for i in new[:10])}.")
     return "\n".join(lines)
 
 
