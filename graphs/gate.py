@@ -304,6 +304,8 @@ def echo(items: list[dict[str, Any]]) -> str:
                      and p["verb"] in (Verb.APPROVE.value, Verb.EDIT_APPROVE.value)]
         elif verb == Verb.AUTONOMY.value:
             lines.append(f"Change {group[0]['label']}?")
+        elif verb == Verb.KILL_ON.value:
+            lines.append("Engage the kill switch, so nothing executes until you release it?")
         elif verb == Verb.KILL_OFF.value:
             runs = group[0].get("runs") or []
             lines.append("Release the kill switch, so approved work runs again?" + (

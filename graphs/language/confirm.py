@@ -18,7 +18,9 @@ KILL_ON = re.compile(r"\b(?:emergency stop|stop (?:all|every|everything|it all|e
                       r"|something(?:'?s| is) (?:off|wrong|weird"
                       r"|broken|not right)|(?:engage|hit|flip|turn on|activate|enable|pull|throw) (?:the )?kill ?switch"
                       r"|kill ?switch (?:on|now)|shut (?:it|everything) down|stop the bleeding|abort everything"
-                      r"|nothing (?:else )?(?:executes|runs)|red button)")
+                      r"|nothing (?:else )?(?:executes|runs)|red button"
+                      # "put everything on hold": nothing runs, as "pause everything" (a fraud hold is one order's)
+                      r"|put (?:everything|it all|all of it|all|the whole (?:store|shop|thing)) on hold)")
 KILL_OFF = re.compile(r"\b(?:(?:release|lift|disengage|deactivate|disable|turn off|switch off|clear|reset|drop"
                        r"|unset) (?:the )?kil+ ?switch|kil+ ?switch (?:off|released)|(?:resume|restart|unpause"
                        r"|unfreeze|re-?enable) (?:all |the )?(?:executions?|everything|actions|work|the engine"

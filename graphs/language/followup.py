@@ -89,7 +89,19 @@ def _after_setting(intent: Intent, t: str, last: dict[str, Any]) -> Intent:
         return Intent("status", text=intent.text)
     if last.get("verb") == "agent_off" and last.get("agent") and _IT_BACK_ON.match(t):
         return Intent("agent_on", agent=str(last["agent"]), text=intent.text)
+    if last.get("topic") == "kill_switch":
+        # "is the kill switch on?" … "turn it on": the kill switch (engaged at once; released only on a yes)
+        if _SWITCH_IT_ON.match(t):
+            return Intent("kill_on", reason="engaged from the conversation", text=intent.text)
+        if _SWITCH_IT_OFF.match(t):
+            return Intent("kill_off", text=intent.text)
     return intent
+
+
+_SWITCH_IT_ON = re.compile(r"^(?:ok |okay |then |please |yes |yeah |so |right )*(?:turn|switch|put|flip) it on|^(?:ok |okay "
+                           r"|then |please |yes |yeah |so )*(?:engage|activate|enable|hit|pull) it\b")
+_SWITCH_IT_OFF = re.compile(r"^(?:ok |okay |then |please |yes |yeah |so |right )*(?:turn|switch|flip) it off|^(?:ok |okay "
+                            r"|then |please |yes |yeah |so )*(?:release|lift|disengage|deactivate|disable|drop) it\b")
 
 
 #: "reject 10, same reason", "ditto": the reason given just before, never the words "same reason"

@@ -379,6 +379,7 @@ def _verb(t: str, ids: tuple[int, ...], ref: Ref | None) -> str | None:
     changes_an_approval = re.match(r"^(?:please |ok |so |then )?(?:approve|go ahead|ship)\b", t) and has(r"\bbut\b", t)
     if not changes_an_approval and (has(r"\b(reject|rejected|decline|deny|veto|turn down|no to|nope|not approved|skip"
                                         r"|say no|bin|drop|kill|cancel|scrap|ditch|nix|get rid of|remove|chuck|toss"
+                                        r"|delete|trash|archive|dismiss"
                                         r"|pass on)\b", t) and (ids or ref) or re.match(r"^no\b[, ]+(?:to )?#?\d", t)):
         return "reject"
     if has(r"\bmark(?:ed)? (?:it |that |this |#?\d+ )?(?:as )?(?:handled|done|resolved|dealt with)\b"

@@ -113,4 +113,9 @@ def normalize(text: str) -> str:
     t = _SHORT.sub(lambda m: _SHORTHAND[m.group(1)], t)
     t = _TOKEN.sub(lambda m: mend(m.group(0)), t)
     t = numbers_to_digits(t)
+    # "1,000 units", "$1,299.99": an amount's thousands commas taken out (before, "1,000 units" read as 0 units)
+    t = re.sub(r"(?<=[$€£])\d{1,3}(?:,\d{3})+|\d{1,3}(?:,\d{3})+(?=(?:\.\d+)?\s*(?:units?\b|pcs\b|pieces\b|items\b"
+               r"|x\b|%|percent\b|dollars\b|bucks\b|usd\b|eur\b|gbp\b))", lambda m: m.group(0).replace(",", ""), t)
+    # "approve 8,9,10": a list of numbers, not 8,910 (a thousands comma has three digits after it)
+    t = re.sub(r"(?<![\d.$€£])(\d{1,6}),(?=\d{1,2}\b|\d{4,}\b)", r"\1, ", t)
     return re.sub(r"\s+", " ", t).strip()

@@ -58,6 +58,8 @@ def settings_in(t: str, original: str) -> Intent | None:
         # would also stop what the operator approved)
         # "I'm going on holiday, don't do anything without me": everything waits for the operator
         return Intent("autonomy", level="supervised", text=original)
+    if re.match(r"^(?:the |my |our )?kil+ ?switch(?: status| state)?[?.!]*$", t):
+        return Intent("status", text=original)  # "kill switch": asked about, never flipped on two words
     pointed = _STOP_IT.match(t)
     if pointed and not has(r"\b(?:everything|every ?thing|all|emergency|the engine|the agents)\b", t):
         # "stop it", "kill it, socks sell fine in winter", "stop that one": the action in view, if there is one
@@ -94,7 +96,10 @@ def settings_in(t: str, original: str) -> Intent | None:
             r"|ask me (?:before|for) (?:everything|anything)|let (?:the )?(?:low[- ]risk )?(?:things|stuff|actions|ones)"
             r" (?:just )?(?:run|happen|go through)"
             # "let the agents auto-approve low risk stuff", "you can handle the small stuff yourself"
-            r"|auto[- ]?approv|auto[- ]?execut|handle (?:the )?(?:small|little|low[- ]risk)\w* (?:stuff|things|ones)", t):
+            r"|auto[- ]?approv|auto[- ]?execut|handle (?:the )?(?:small|little|low[- ]risk)\w* (?:stuff|things|ones)"
+            # "i'm going on holiday, run things yourself": which level is asked, never guessed
+            r"|(?:run|handle|do|decide) (?:things|stuff|it|it all|everything|the store|the shop) (?:by )?yourself"
+            r"|(?:run|handle|do|decide) (?:things|stuff|it|it all|everything) without (?:me|asking)", t):
         return Intent("autonomy", level=level_in(t), text=original, when_said=_timer_said(t))
     if has(r"^(?:please )?forget\b|\b(?:" + _UNDO_RULE + r") (?:the |my |that |this )?(?:[\w'-]+ ){0,4}?"
             r"(?:preference|rule)s?\b", t):

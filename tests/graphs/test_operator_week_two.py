@@ -21,6 +21,7 @@ from tests.factories import proposal
 from tools.actions import get_action, propose
 from tools.decisions import decide
 from tools.rules import list_rules
+from tools.tenants import get_status
 
 OP = Principal.operator("demo")
 CONTENT = Principal.for_agent("demo", "content")
@@ -209,3 +210,52 @@ async def test_what_it_found_shows_the_last_runs_findings_and_new_actions(agents
     turn = await chat.send(OP, "what did it find", thread="f1")
     assert turn.reply.startswith("Run #") and "inventory" in turn.reply.split("\n")[0], turn.reply
     assert "Several actions fit" not in turn.reply and not turn.pending
+
+
+# --- numbers written with commas -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("say", "read"), [
+    ("approve 12 with 1,000 units", [("edit_approve", (12,), {"quantity": 1000})]),  # before: quantity 0
+    ("approve 12 but make it 2,500 units", [("edit_approve", (12,), {"quantity": 2500})]),  # before: 2 and 500
+    ("approve 12 but make the price $1,299.99", [("edit_approve", (12,), {"new_price": 1299.99})]),
+    ("approve 8,9,10 and 24", [("approve", (8, 9, 10, 24), {})]),  # before: an unreadable change on #24
+    ("reject 4,22 because junk", [("reject", (4, 22), {})]),
+])
+def test_commas_in_numbers_are_read_as_meant(say: str, read: list[tuple[object, ...]]) -> None:
+    assert [(i.name, i.ids, i.params) for i in parse(say, NOW)] == read, say
+
+
+# --- the kill switch talked about ----------------------------------------------------------------------------
+
+async def test_turn_it_on_after_asking_about_the_kill_switch_offers_to_engage_it(agents_app: App) -> None:
+    chat = await agents_app.agents()
+    await chat.send(OP, "is the kill switch on?", thread="k1")
+    turn = await chat.send(OP, "turn it on", thread="k1")
+    assert _pending(turn) == {("kill_on", None)} and "Engage the kill switch, so nothing executes" in turn.reply
+    await chat.send(OP, "yes", thread="k1")
+    assert (await get_status(agents_app.deps, OP))["kill_switch"]["engaged"] is True
+    turn = await chat.send(OP, "release it", thread="k1")
+    assert _pending(turn) == {("kill_off", None)}, turn.reply  # released only on a yes
+    await chat.send(OP, "yes", thread="k1")
+    assert (await get_status(agents_app.deps, OP))["kill_switch"]["engaged"] is False
+
+
+@pytest.mark.parametrize("say", ["kill switch", "the kill switch?", "kill switch status"])
+async def test_the_kill_switch_named_alone_is_asked_about(agents_app: App, say: str) -> None:
+    turn = await (await agents_app.agents()).send(OP, say, thread="k2")
+    assert turn.reply.startswith("The kill switch is off") and not turn.pending, turn.reply
+
+
+async def test_put_everything_on_hold_stops_execution(agents_app: App) -> None:
+    turn = await (await agents_app.agents()).send(OP, "put everything on hold", thread="k3")
+    assert (await get_status(agents_app.deps, OP))["kill_switch"]["engaged"] is True, turn.reply
+
+
+@pytest.mark.parametrize("say", ["i'm going on holiday, run things yourself", "just decide everything without me"])
+def test_handing_over_asks_for_a_level(say: str) -> None:
+    assert [(i.name, i.level) for i in parse(say, NOW) if i.name == "autonomy"] == [("autonomy", None)], say
+
+
+@pytest.mark.parametrize("say", ["delete 21", "dismiss 21", "trash 21"])
+def test_deleting_an_action_is_rejecting_it(say: str) -> None:
+    assert [(i.name, i.ids) for i in parse(say, NOW)] == [("reject", (21,))], say

@@ -111,6 +111,8 @@ class OperatorPlan:
             part, more = self.plan_one(intent, queue or [], focus)
             self.taken += [int(c.args["action_id"]) for c in more if "action_id" in c.args]
             part["calls"] = [c.id for c in more]
+            if intent.name in ("kill_on", "kill_off") or (intent.name == "status" and "kill" in (intent.text or "").lower()):
+                part.setdefault("last", {"type": "intent", "verb": intent.name, "ids": [], "topic": "kill_switch"})
             calls += more
             parts.append(part)
             # "approve all the reorders except the mug, snooze that one": what an exception left out is next
