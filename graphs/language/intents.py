@@ -93,6 +93,9 @@ _FILLER_ONLY = re.compile(r"^(?:(?:hmm+|h+m+|uh+|um+|erm*|ok|okay|well|so|oh|ah|
                           r"|anyway|btw)\b[\s,.!…-]*)*[\s,.!…-]*$")
 
 _WONDER = re.compile(r"(?i)^(?:(?:i was wondering|i wonder|i'?m wondering) (?:if|whether) (?=you (?:could|can|would))"
+                     # "i want to approve 8", "we'd like to reject 12 because …": the request, said as a wish
+                     r"|(?:i|we) (?:really |just )?(?:want|wanna|would like|'d like|d like|need) to (?=(?:approve"
+                     r"|reject|snooze|roll ?back|undo)\b)"
                      # "would you mind rejecting 12": the request it wraps (``rewrite`` gave it its own verb)
                      r"|(?:would|do) you mind (?:if you )?(?=(?:" + CLAUSE_VERBS + r"|stop|pause|hold)\b))")
 

@@ -244,8 +244,23 @@ def _ranges(text: str) -> str:
     return _TIMES.sub(r"\1 \2 with \3 units", _RANGE.sub(out, text))
 
 
+#: "reject 8 - we're moving to a new supplier and 10 too": another action added after the reason
+_TOO = re.compile(r"(?i)^(?P<head>(?:please\s+)?(?:approve|reject|decline|snooze)\s+#?\d{1,6}(?:\s*(?:,|and|&)\s*#?\d{1,6})*)"
+                  r"(?P<middle>\b.+?)\s*,?\s*\b(?:and|&|plus)\s+(?:#?(?P<more>\d{1,6}(?:\s*(?:,|and|&)\s*#?\d{1,6})*))"
+                  r"\s+(?:too|as well|also)[.!]*$")
+
+
+def _also_after_the_reason(text: str) -> str:
+    """"reject 8 - we're moving to a new supplier next month and 10 too" -> "reject 8 and 10 - we're moving …":
+    the number said last belongs with the first, not in the reason."""
+    m = _TOO.match(text)
+    if m is None or not re.search(r"[a-z]{3}", m["middle"]):
+        return text
+    return f"{m['head']} and {m['more']}{m['middle']}"
+
+
 def rewrite(text: str) -> str:
     """The message as the operator finally meant it: verdicts made verbs, the last request after a change of
     mind, numbers taken back replaced, numbers excepted taken out, each action's own change made its own
     request."""
-    return _each_its_own(_excepted(_corrected(_last_word(_verdicts(_ranges(_minded(text)))))))
+    return _each_its_own(_excepted(_corrected(_last_word(_verdicts(_ranges(_also_after_the_reason(_minded(text))))))))

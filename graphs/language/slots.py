@@ -215,11 +215,11 @@ def ids_in(text: str) -> tuple[int, ...]:
         lone = re.fullmatch(r"\s*(?:[a-z' ]+\s)?(\d{1,9})\s*[.!?]?\s*", scrubbed)
         if lone:
             found.append(int(lone.group(1)))
-    if not found:
-        # "13 looks good": a number opening the clause is an action's number
-        opening = re.match(r"\s*#?(\d{1,6})\b(?![\d.,%])(?!\s*(?:units?|days?|x\b|percent))", scrubbed)
-        if opening:
-            found.append(int(opening.group(1)))
+    # "13 looks good", "8 and 9 are fine": numbers opening the clause are actions' numbers
+    opening = re.match(r"\s*#?(\d{1,6})\b(?![\d.%]|,\d)(?!\s*(?:units?|days?|x\b|percent))"
+                       r"((?:\s*(?:,|and|&)\s*#?\d{1,6}\b(?![\d.%])(?!\s*(?:units?|days?|x\b|percent)))*)", scrubbed)
+    if opening and (not found or opening.group(2)):
+        found = [int(n) for n in re.findall(r"\d{1,6}", opening.group(0))] + found
     out: list[int] = []
     for n in found:
         if n not in out and n > 0:

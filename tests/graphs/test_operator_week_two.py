@@ -259,3 +259,20 @@ def test_handing_over_asks_for_a_level(say: str) -> None:
 @pytest.mark.parametrize("say", ["delete 21", "dismiss 21", "trash 21"])
 def test_deleting_an_action_is_rejecting_it(say: str) -> None:
     assert [(i.name, i.ids) for i in parse(say, NOW)] == [("reject", (21,))], say
+
+
+# --- every action named is meant ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("say", "read"), [
+    ("reject 8 - we're moving to a new supplier next month and 10 too",
+     [("reject", (8, 10), "we're moving to a new supplier next month")]),  # before: #10 dropped into the reason
+    ("reject 8 because we have stock, and 10 as well", [("reject", (8, 10), "we have stock")]),
+    ("reject 8 because the 10 pack is better", [("reject", (8,), "the 10 pack is better")]),
+    ("8 and 9 are fine", [("explain", (8, 9), None)]),  # before: #9 alone
+    ("8, 9 and 10 are fine", [("explain", (8, 9, 10), None)]),
+    ("i want to approve 8", [("approve", (8,), None)]),  # before: held back as hearsay
+    ("we'd like to reject 12 because its ugly", [("reject", (12,), "its ugly")]),
+    ("my mum wants me to approve 8", [("hold_back", (8,), None)]),  # hearsay still is
+])
+def test_every_action_named_is_read(say: str, read: list[tuple[object, ...]]) -> None:
+    assert [(i.name, i.ids, i.reason) for i in parse(say, NOW)] == read, say
