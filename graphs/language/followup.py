@@ -183,6 +183,8 @@ def _renumbered(t: str, pending: list[dict[str, Any]]) -> Intent | None:
     decided = [p for p in pending if "action_id" in p]
     if m is None or len(decided) != 1 or len(pending) != 1 or int(m["id"]) == decided[0]["action_id"]:
         return None
+    if any(isinstance(v, (int, float)) for v in (decided[0].get("args", {}).get("params") or {}).values()):
+        return None  # "no wait, 10" while "… → quantity 20?" waits: the number changed (a counter-offer), not #10
     verb = "approve" if decided[0]["verb"] == "edit_approve" else str(decided[0]["verb"])
     if verb not in DECISIONS:
         return None
@@ -221,7 +223,7 @@ def _without(t: str, pending: list[dict[str, Any]]) -> Intent | None:
                   params=first.get("args", {}).get("params") or {})
 
 
-_OFFER = re.compile(r"^(?:(?:no|nah|actually|ok|okay|hmm+|well|hm|erm|so|yes|yeah|yep|sure)[,.!\s]+)*"
+_OFFER = re.compile(r"^(?:(?:no|nah|actually|ok|okay|hmm+|well|hm|erm|so|yes|yeah|yep|sure|wait|sorry)[,.!\s]+)*"
                     # "yes but only 30 units", "ok but just 20": the approval, with a smaller number
                     r"(?P<but>but\s+(?:only\s+|just\s+)?(?:make it\s+)?|only\s+|just\s+)?"
                     r"(?P<lead>can we (?:do|go with|make it|say)"

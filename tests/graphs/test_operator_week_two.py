@@ -276,3 +276,11 @@ def test_deleting_an_action_is_rejecting_it(say: str) -> None:
 ])
 def test_every_action_named_is_read(say: str, read: list[tuple[object, ...]]) -> None:
     assert [(i.name, i.ids, i.reason) for i in parse(say, NOW)] == read, say
+
+
+async def test_another_number_against_a_changed_quantity_is_the_quantity(agents_app: App) -> None:
+    a = (await propose(agents_app.deps, INVENTORY, proposal("inventory.reorder"))).action
+    chat = await agents_app.agents()
+    await chat.send(OP, f"approve {a.id} with 20 units", thread="y6")
+    turn = await chat.send(OP, "no wait, 10", thread="y6")
+    assert _pending(turn) == {("edit_approve", a.id)} and "quantity 10" in turn.reply, turn.reply
