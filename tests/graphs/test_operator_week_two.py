@@ -284,3 +284,19 @@ async def test_another_number_against_a_changed_quantity_is_the_quantity(agents_
     await chat.send(OP, f"approve {a.id} with 20 units", thread="y6")
     turn = await chat.send(OP, "no wait, 10", thread="y6")
     assert _pending(turn) == {("edit_approve", a.id)} and "quantity 10" in turn.reply, turn.reply
+
+
+async def test_what_a_reorder_costs_is_said_beside_what_it_earns(agents_app: App) -> None:
+    a = (await propose(agents_app.deps, INVENTORY, proposal("inventory.reorder"))).action  # 120 × $9.50
+    turn = await (await agents_app.agents()).send(OP, f"how much will {a.id} cost", thread="q1")
+    assert "The order itself costs $1,140.00 (120 × $9.50 from Atelier Nord)" in turn.reply, turn.reply
+
+
+async def test_a_name_that_fits_several_means_the_one_in_view_when_only_asked_about(agents_app: App) -> None:
+    a = (await propose(agents_app.deps, INVENTORY, proposal("inventory.reorder", title="Reorder 120 x Linen Tote"))).action
+    b = (await propose(agents_app.deps, CONTENT, proposal(title="Rewrite the title of the Linen Tote page"))).action
+    chat = await agents_app.agents()
+    await chat.send(OP, f"approve {a.id}", thread="q2")
+    turn = await chat.send(OP, "is that the linen tote one?", thread="q2")
+    assert turn.reply.startswith(f"#{a.id} "), turn.reply  # the reorder in view, not "which one?"
+    assert _pending(turn) == {("approve", a.id)} and await _status(agents_app, b.id) == "pending_approval"

@@ -108,9 +108,13 @@ def worth(detail: dict[str, Any]) -> str:
     head = f"#{a['id']} {a['title']}"
     score = (detail.get("explanation") or {}).get("score", "")
     how = a.get("revenue_formula") or "the agent gave no working for this figure"
+    params = a.get("params") or {}
+    spend = (f"The order itself costs ${params['quantity'] * params['unit_cost']:,.2f} ({params['quantity']} × "
+             f"${params['unit_cost']:,.2f} from {params.get('supplier') or 'the supplier'}).\n"
+             if a.get("kind") == "inventory.reorder" and params.get("quantity") and params.get("unit_cost") else "")
     return (f"{head}: expected profit {money(a['expected_revenue'])} over the next four weeks, an estimate "
             f"({STATUS_WORD.get(a['status'], a['status'].replace('_', ' '))}).\n"
-            f"How: {how}.\n"
+            f"How: {how}.\n" + spend
             + (f"Rank: {score}.\n" if score else "")
             + f"Say \"explain {a['id']}\" for where each figure comes from, the evidence and the rollback plan.")
 
