@@ -118,10 +118,11 @@ _FOUND = re.compile(r"\bwhat (?:did|has|have) (?:it|they|you|the run|the last ru
 
 
 #: a question about what the engine's work has earned so far (not what one action may earn)
-_EARNED = re.compile(r"\b(?:agents?|you|they|the engine|growth engine)\s+(?:\w+\s+){0,2}?(?:made|make|earned|earn"
-                     r"|brought in|bring in|saved|save|gained|gotten|got)\b(?!\s+(?:a |an |the )?(?:mistakes?|errors?|"
-                     r"changes?|proposals?|decisions?|sense)\b)"
-                     r"|\bhow much (?:money |profit )?(?:have|has|did) (?:you|the agents?|they|the engine)\b"
+_EARNED = re.compile(r"\b(?:agents?|you|they|the engine)\s+(?:\w+\s+){0,2}?(?:made|make|earned|earn|brought in|bring in"
+                     r"|saved|save)\s+(?:me |us |the store |the shop )?(?:any )?(?:money|profit|revenue|sales)\b"
+                     r"|\bhow much (?:money |profit )?(?:have|has|did) (?:you|the agents?|they|the engine) (?:\w+ )?(?:made"
+                     r"|make|earned|earn|brought in|bring in|saved|save)\b"
+                     r"|\bwhat (?:have|did|has) (?:the agents?|you|they|the engine) (?:made|earned|earn|brought in)\b"
                      r"|\b(?:is|are) (?:it|this|the engine|the agents?|you) (?:paying off|worth it|making (?:me |us )?money)\b")
 
 

@@ -73,6 +73,12 @@ def test_what_the_work_earned_is_asked_of_the_outcomes(say: str) -> None:
     assert [i.name for i in parse(say, NOW)] == ["outcomes"], say
 
 
+@pytest.mark.parametrize("say", ["have you got the latest data", "can you save this", "did you make the changes?",
+                                 "what did you make of the mug reorder", "how much will 8 make me"])
+def test_other_questions_with_make_or_save_are_not_about_outcomes(say: str) -> None:
+    assert "outcomes" not in [i.name for i in parse(say, NOW)], say
+
+
 async def test_what_the_work_earned_answers_with_what_executed(agents_app: App) -> None:
     a = (await propose(agents_app.deps, CONTENT, proposal())).action
     chat = await agents_app.agents()
