@@ -82,8 +82,9 @@ def condition_in(message: str) -> str | None:
     """The condition the operator put on a request, in their words ("only if its stock is above 20"), or None.
     The engine checks no such condition; the echo says so, so a yes is never taken as "the condition holds"."""
     found = _CONDITION.search(message)
-    if found is None:
-        return None
+    reason = re.search(r"(?i)\b(?:because|since|cos|cuz|coz|as otherwise)\b", message)
+    if found is None or (reason is not None and reason.start() < found.start()):
+        return None  # "approve 8 because if we don't we run out": the reason's "if" is no condition on the request
     start = found.start()
     only = re.search(r"(?i)\bonly\s+$", message[:start])
     start = only.start() if only else start

@@ -31,6 +31,7 @@ async def _status(app: App, action_id: int) -> str:
     ("approve 17 provided it's under $100, and reject 9", "provided it's under $100"),
     ("approve 12 unless the supplier is late", "unless the supplier is late"),
     ("approve 17", None), ("approve the tote bag one", None),
+    ("approve 8 because if we don't we run out", None),
 ])
 def test_the_condition_is_read_in_the_operators_words(said: str, condition: str | None) -> None:
     assert condition_in(said) == condition
