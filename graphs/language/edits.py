@@ -183,7 +183,8 @@ def params_in(text: str, original: str) -> dict[str, Any]:
     if m:  # "make it 25": the one amount of whatever is edited (fit to the action's kind when it is decided)
         params["amount"] = float(m.group(1))
     m = re.search(r"(\d+(?:\.\d+)?)\s*(?:%|percent)", text)
-    if m and (has(r"\b(off|markdown|mark it down|discount|instead|only|but|make (?:it|that))\b", text) or re.search(
+    # "make the socks one 25%", "set 5 to 20%": a depth said with a verb of change
+    if m and (has(r"\b(off|markdown|mark it down|discount|instead|only|but|make|set|change)\b", text) or re.search(
             # "approve 5 at 10%", "approve 7 (15%)", "approve 7, 15% not 20": the depth asked, right by the action
             r"(?:\b(?:at|to|with|for)\s+|\(\s*|^(?:\w+\s+){0,2}#?\d{1,6},?\s+)" + re.escape(m.group(1)) + r"\s*(?:%|percent)",
             text)):

@@ -30,7 +30,7 @@ from graphs.language.normalize import normalize
 from graphs.language.questions import question, reading
 from graphs.language.rewrites import CLAUSE_VERBS, TAKE_BACK, retracted, rewrite
 from graphs.language.settings import UNTIL, settings_in
-from graphs.language.slots import (PLACE, Ref, has, ids_in, kind_in, name_words, reason_in, ref_in,
+from graphs.language.slots import (PLACE, Ref, has, ids_in, kind_in, name_words, place, reason_in, ref_in,
                                    version_in)
 
 __all__ = ["Intent", "parse"]
@@ -234,6 +234,11 @@ def _except_ref(head: str, names: frozenset[str] | None) -> tuple[str, tuple[str
     before = head[:m.start()]
     ref = ref_in(before, names=names)
     what = m.group("what")
+    at = re.fullmatch(r"(?:the\s+)?(" + PLACE + r"|last|top|bottom)(?:\s+(?:one|action|item))?\s*[.!]*", what.strip())
+    if at and ref is not None and (ref.every or ref.rest or ref.plural or ref.focus or ref.count):
+        # "approve all except the last one": a place in what the reference means, left out
+        n = -1 if at.group(1) in ("last", "bottom") else 1 if at.group(1) == "top" else place(at.group(1))
+        return before, (f"place:{n}",)
     if ref is not None and ref.words and not (ref.every or ref.several or ref.rest or ref.count or ref.plural
                                               or ref.focus) and _OTHER_ONE.match(what):
         # "approve the tote bag meta description but not the t-shirt one": one action named, and another never

@@ -81,8 +81,20 @@ def resolve(ids: Sequence[int], ref: Ref | None, items: Sequence[dict[str, Any]]
         return found
     usable = [i for i in items if i["status"] in statuses]
     out = {int(e) for e in ref.excluding if e.isdigit()}
+    meant_in_order = list(found.ids + found.candidates)
+    if listed and any(e.startswith("place:") for e in ref.excluding) and not ref.kind and not ref.agent:
+        # "approve all but the last one" after a list: the list is what "all" and "the last one" count in
+        shown = [i for i in listed if i in meant_in_order]
+        found = replace(found, ids=tuple(i for i in found.ids if i in shown),
+                        candidates=tuple(i for i in found.candidates if i in shown))
+        meant_in_order = shown
+    for e in (e for e in ref.excluding if e.startswith("place:")):
+        # "all except the last one": that place in what the reference means, in its order
+        n = int(e.removeprefix("place:"))
+        if meant_in_order and -len(meant_in_order) <= (n if n < 0 else n - 1) < len(meant_in_order):
+            out.add(meant_in_order[n if n < 0 else n - 1])
     out |= {i["id"] for i in usable if f"kind:{i['kind']}" in ref.excluding}
-    for name in (e for e in ref.excluding if not e.isdigit() and not e.startswith("kind:")):
+    for name in (e for e in ref.excluding if not e.isdigit() and not e.startswith(("kind:", "place:"))):
         out |= {i["id"] for i in by_name(name.split(), usable)}
     meant = found.ids + found.candidates
     return Resolved(tuple(i for i in found.ids if i not in out), tuple(i for i in found.candidates if i not in out),

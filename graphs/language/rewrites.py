@@ -259,8 +259,14 @@ def _also_after_the_reason(text: str) -> str:
     return f"{m['head']} and {m['more']}{m['middle']}"
 
 
+#: "approve all but the last one", "reject everything but 12": "but" after a whole is an exception
+_ALL_BUT = re.compile(r"(?i)\b(all|everything|every ?thing|all of (?:them|those|these)|them all|the lot|the rest)\s+but\s+"
+                      r"(?!not\b|only\b|just\b|make\b|with\b|at\b|change\b)")
+
+
 def rewrite(text: str) -> str:
     """The message as the operator finally meant it: verdicts made verbs, the last request after a change of
     mind, numbers taken back replaced, numbers excepted taken out, each action's own change made its own
     request."""
+    text = _ALL_BUT.sub(lambda m: f"{m.group(1)} except ", text)
     return _each_its_own(_excepted(_corrected(_last_word(_verdicts(_ranges(_also_after_the_reason(_minded(text))))))))

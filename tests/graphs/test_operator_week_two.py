@@ -306,3 +306,41 @@ async def test_a_name_that_fits_several_means_the_one_in_view_when_only_asked_ab
     turn = await chat.send(OP, "is that the linen tote one?", thread="q2")
     assert turn.reply.startswith(f"#{a.id} "), turn.reply  # the reorder in view, not "which one?"
     assert _pending(turn) == {("approve", a.id)} and await _status(agents_app, b.id) == "pending_approval"
+
+
+# --- a list just shown is what the next message counts and names in ---------------------------------------------
+
+async def _alpaca_and_mug(app: App) -> dict[str, int]:
+    made = {}
+    for name, kind, target in [("Reorder 40 x Alpaca Throw", "inventory.reorder", "sku:ALP-1"),
+                               ("Reorder 50 x Stoneware Mug", "inventory.reorder", "sku:MUG-1"),
+                               ("Reorder 60 x Linen Apron", "inventory.reorder", "sku:APR-1"),
+                               ("Mark Alpaca Scarf down 10%", "inventory.markdown", "sku:ALP-2")]:
+        made[name] = (await propose(app.deps, INVENTORY, proposal(kind, target=target, title=name))).action.id
+    return made
+
+
+async def test_all_but_the_last_one_after_a_list_leaves_its_last_out(agents_app: App) -> None:
+    made = await _alpaca_and_mug(agents_app)
+    chat = await agents_app.agents()
+    listed = (await chat.send(OP, "show the reorders", thread="l1")).refs
+    order = [r["id"] for r in listed if r.get("type") == "action"]
+    turn = await chat.send(OP, "approve all but the last one", thread="l1")
+    assert _pending(turn) == {("approve", i) for i in order[:-1]}, turn.reply  # before: "Approve <the last one>?"
+    assert made["Mark Alpaca Scarf down 10%"] not in {p.get("action_id") for p in turn.pending or []}
+
+
+async def test_a_name_that_fits_several_means_the_one_in_the_list_shown(agents_app: App) -> None:
+    made = await _alpaca_and_mug(agents_app)
+    chat = await agents_app.agents()
+    await chat.send(OP, "show the reorders", thread="l2")
+    turn = await chat.send(OP, "reject the alpaca one because discontinued", thread="l2")
+    assert _pending(turn) == {("reject", made["Reorder 40 x Alpaca Throw"])}, turn.reply  # echoed, not "which?"
+    await chat.send(OP, "yes", thread="l2")
+    assert await _status(agents_app, made["Mark Alpaca Scarf down 10%"]) == "pending_approval"
+
+
+@pytest.mark.parametrize(("say", "read"), [
+    ("make the socks one 25%", {"percent_off": 25.0}), ("set the socks markdown to 20%", {"percent_off": 20.0})])
+def test_a_depth_said_with_a_verb_of_change_is_the_change(say: str, read: dict[str, float]) -> None:
+    assert [(i.name, i.params) for i in parse(say, NOW)] == [("edit_approve", read)], say

@@ -85,6 +85,10 @@ def plan_decision(intent: Intent, queue: list[dict[str, Any]], focus: list[int],
                     listed=listed, taken=taken)
     if found.candidates and _SAME.search(normalize(last_user(turn))):
         found = like_the_last(found, queue, turn)
+    shown = [c for c in found.candidates if c in listed]
+    if len(shown) == 1:
+        # "reject the alpaca one" after a list of reorders: the one in the list (echoed: the name alone fits several)
+        found = replace(found, ids=(shown[0],), candidates=())
     said = problem(intent, found, queue, name, turn=turn)
     if said:
         asked = "which" if found.candidates else None

@@ -150,8 +150,8 @@ class OperatorPlan:
             if found.unknown and not found.ids and told.figures_of(found.unknown, focus, queue):
                 # "the mug reorder, why 56?": 56 is the quantity of the reorder in view, not action #56
                 found = resolve((), Ref(focus=True), queue, focus=focus, statuses=_EXPLAINABLE)
-            in_view = [c for c in found.candidates if c in focus]
-            if len(in_view) == 1:  # "is that the tshirt one?" with #8 in view: #8 (reading only, never deciding)
+            in_view = [c for c in found.candidates if c in focus] or [c for c in found.candidates if c in self.listed]
+            if len(in_view) == 1:  # "is that the tshirt one?" with #8 in view (or in the list shown): #8
                 found = replace(found, ids=(in_view[0],), candidates=())
             problem = deciding.problem(intent, found, queue, "explain", turn=self.turn)
             if problem:
