@@ -8,11 +8,14 @@ as "yes, if it holds". The question now quotes the condition and says a yes goes
 from __future__ import annotations
 
 import pytest
+from langchain_core.messages import AIMessage
 
+from graphs.brains.openai import ModelBrain
 from graphs.said import condition_in
 from policies.principal import Principal
 from server.app import App
 from tests.factories import proposal
+from tests.graphs.scripted import ScriptedChatModel, tool_call
 from tools.actions import get_action, propose
 
 OP = Principal.operator("demo")
@@ -64,3 +67,15 @@ async def test_a_plain_request_carries_no_condition_note(agents_app: App) -> Non
     b = (await propose(agents_app.deps, INVENTORY, proposal("inventory.markdown", revenue=300))).action
     turn = await (await agents_app.agents()).send(OP, f"approve {b.id}", thread="c3")
     assert "conditions" not in turn.reply, turn.reply
+
+
+async def test_a_model_that_approves_a_conditional_request_is_held_with_the_condition_said(agents_app: App) -> None:
+    """Whatever the brain: a model that takes 'only approve 17 if …' as an approval gets the same question."""
+    a = (await propose(agents_app.deps, CONTENT, proposal(revenue=500))).action
+    model = ScriptedChatModel(script=[
+        AIMessage("", tool_calls=[tool_call("approve_action", {"action_id": a.id, "version": 1}, "c1")]),
+        AIMessage("Done.")])
+    chat = await agents_app.agents(brain=ModelBrain(model))
+    turn = await chat.send(OP, f"only approve {a.id} if its stock is above 20", thread="c4")
+    assert await _status(agents_app, a.id) == "pending_approval"
+    assert "“if its stock is above 20”: I do not check conditions" in turn.reply, turn.reply
