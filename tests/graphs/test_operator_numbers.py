@@ -148,6 +148,19 @@ async def test_stock_is_answered_for_the_product_named_and_never_for_another(age
     assert "No product in the catalogue is called “linen unicorn”" in said and "8 in stock" not in said, said
 
 
+async def test_a_hyphenated_name_is_found_written_without_its_hyphen(agents_app: App) -> None:
+    """"how many tshirts do we have left" said no product was called that while the store sold T-Shirts."""
+    async with agents_app.db.write("demo") as tx:
+        pid = (await tx.conn.execute(insert(m.Product).values(  # type: ignore[attr-defined]
+            tenant_id="demo", handle="pebble-t-shirt", title="Pebble T-Shirt", vendor="Harbor", updated_at=NOW)
+            .returning(m.Product.id))).scalar_one()
+        await tx.conn.execute(insert(m.Variant).values(  # type: ignore[attr-defined]
+            tenant_id="demo", product_id=pid, sku="PEB-TS-XL", title="XL", price=30.0, inventory_qty=7, updated_at=NOW))
+    chat = await agents_app.agents()
+    said = " ".join((await chat.send(OP, "how many tshirts do we have left?", thread="w16")).reply.split())
+    assert "Pebble T-Shirt" in said and "PEB-TS-XL): 7 in stock" in said, said
+
+
 @pytest.mark.parametrize(("text", "period"), [("how many refunds this month", "this_month"),
                                               ("refunds last month", "last_month"),
                                               ("how much did we refund this week", "this_week")])

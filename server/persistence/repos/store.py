@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, case, func, insert, literal, select, update
+from sqlalchemy import bindparam, case, func, insert, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from server.persistence import models as m
@@ -149,8 +149,10 @@ class SqlStoreRepo:
         """Products whose text matches the most tokens, with their price range and stock."""
         haystack = func.lower(P.c.title + " " + P.c.tags + " " + P.c.product_type + " " + P.c.vendor + " "
                               + P.c.handle)
-        score = sum((case((haystack.like(f"%{_like(t)}%", escape="\\"), 1), else_=0) for t in tokens),
-                    start=literal(0))
+        # "tshirts" finds "T-Shirt": a token matches the text as written or with its hyphens closed up
+        closed = func.replace(haystack, "-", "")
+        score = sum((case((or_(haystack.like(f"%{_like(t)}%", escape="\\"), closed.like(f"%{_like(t)}%", escape="\\")),
+                           1), else_=0) for t in tokens), start=literal(0))
         price = (select(func.min(V.c.price)).where(V.c.product_id == P.c.id).scalar_subquery())
         stock = (select(func.coalesce(func.sum(V.c.inventory_qty), 0)).where(V.c.product_id == P.c.id)
                  .scalar_subquery())
