@@ -353,7 +353,10 @@ def reading(t: str, original: str, now: datetime, *, ids: tuple[int, ...] = (),
             r"|\b(?:what|whats|anything)\b.*\btoday\b"
             r"|where do (?:we|i) stand|anything (?:urgent|new|important)|most urgent|catch me up|what'?s new|what needs (?:my )?attention"
             r"|anything (?:i|we) (?:should|need to|must) (?:worry|know|look at|care|be worried)|should i (?:be )?worr(?:y|ied)"
-            r"|what'?s (?:on|in) (?:my )?(?:plate|agenda)", t):
+            r"|what'?s (?:on|in) (?:my )?(?:plate|agenda)"
+            # "yes. whats next?", "ok what now": where to go on from
+            r"|^(?:(?:so|ok|okay|and|right|then)[ ,]+)*(?:what'?s|whats|what is|what comes|what) next\b|^(?:(?:so|ok|okay|and"
+            r"|right)[ ,]+)*what now\b", t):
         return Intent("briefing")
     if has(r"\b(performance|performing|track record|approval rate|hit rate|how (?:well|good) (?:is|are|has|have)"
             r"|accuracy)\b", t):

@@ -344,3 +344,8 @@ async def test_a_name_that_fits_several_means_the_one_in_the_list_shown(agents_a
     ("make the socks one 25%", {"percent_off": 25.0}), ("set the socks markdown to 20%", {"percent_off": 20.0})])
 def test_a_depth_said_with_a_verb_of_change_is_the_change(say: str, read: dict[str, float]) -> None:
     assert [(i.name, i.params) for i in parse(say, NOW)] == [("edit_approve", read)], say
+
+
+@pytest.mark.parametrize("say", ["whats next?", "what's next", "ok what now"])
+def test_what_next_asks_for_the_briefing(say: str) -> None:
+    assert [i.name for i in parse(say, NOW)] == ["briefing"], say
