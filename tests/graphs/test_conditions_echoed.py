@@ -15,16 +15,13 @@ from graphs.said import condition_in
 from policies.principal import Principal
 from server.app import App
 from tests.factories import proposal
+from tests.graphs.chat import status_of
 from tests.graphs.scripted import ScriptedChatModel, tool_call
-from tools.actions import get_action, propose
+from tools.actions import propose
 
 OP = Principal.operator("demo")
 CONTENT = Principal.for_agent("demo", "content")
 INVENTORY = Principal.for_agent("demo", "inventory")
-
-
-async def _status(app: App, action_id: int) -> str:
-    return str((await get_action(app.deps, OP, action_id=action_id))["action"]["status"])
 
 
 @pytest.mark.parametrize(("said", "condition"), [
@@ -48,9 +45,9 @@ async def test_the_question_quotes_the_condition_and_a_yes_goes_ahead_regardless
     turn = await chat.send(OP, f"only approve {a.id} if its stock is above 20", thread="c1")
     assert turn.pending and "“if its stock is above 20”" in turn.reply, turn.reply
     assert "I do not check conditions" in turn.reply and f"goes ahead with #{a.id}" in turn.reply, turn.reply
-    assert await _status(agents_app, a.id) == "pending_approval"
+    assert await status_of(agents_app, a.id) == "pending_approval"
     await chat.send(OP, answer, thread="c1")
-    after = await _status(agents_app, a.id)
+    after = await status_of(agents_app, a.id)
     assert after == ("executed" if answer == "yes" else "pending_approval"), after
 
 
@@ -60,7 +57,7 @@ async def test_two_actions_under_one_condition_are_named_together(agents_app: Ap
     chat = await agents_app.agents()
     turn = await chat.send(OP, f"approve {a.id} and {b.id} as long as neither touches the homepage", thread="c2")
     assert turn.reply.count("I do not check conditions") == 1 and "goes ahead with them" in turn.reply, turn.reply
-    assert {await _status(agents_app, i) for i in (a.id, b.id)} == {"pending_approval"}
+    assert {await status_of(agents_app, i) for i in (a.id, b.id)} == {"pending_approval"}
 
 
 async def test_a_plain_request_carries_no_condition_note(agents_app: App) -> None:
@@ -77,5 +74,5 @@ async def test_a_model_that_approves_a_conditional_request_is_held_with_the_cond
         AIMessage("Done.")])
     chat = await agents_app.agents(brain=ModelBrain(model))
     turn = await chat.send(OP, f"only approve {a.id} if its stock is above 20", thread="c4")
-    assert await _status(agents_app, a.id) == "pending_approval"
+    assert await status_of(agents_app, a.id) == "pending_approval"
     assert "“if its stock is above 20”: I do not check conditions" in turn.reply, turn.reply

@@ -10,7 +10,6 @@ only 40 units" and "can you hold order 9315 please" are in their own files.)
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any
 
 import pytest
 
@@ -18,6 +17,7 @@ from graphs.language.intents import parse
 from policies.principal import Principal
 from server.app import App
 from tests.factories import proposal
+from tests.graphs.chat import status_of, waiting
 from tools.actions import get_action, propose
 from tools.decisions import decide
 from tools.rules import list_rules
@@ -29,14 +29,6 @@ INVENTORY = Principal.for_agent("demo", "inventory")
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
 
 
-async def _status(app: App, action_id: int) -> str:
-    return str((await get_action(app.deps, OP, action_id=action_id))["action"]["status"])
-
-
-def _pending(turn: Any) -> set[tuple[str, int | None]]:
-    return {(p["verb"], p.get("action_id")) for p in turn.pending or []}
-
-
 @pytest.mark.parametrize("say", ["approve the reorder with a different supplier",
                                  "approve it but from another supplier", "approve it with a cheaper supplier"])
 async def test_a_change_that_cannot_be_read_is_asked_never_dropped(agents_app: App, say: str) -> None:
@@ -44,16 +36,16 @@ async def test_a_change_that_cannot_be_read_is_asked_never_dropped(agents_app: A
     chat = await agents_app.agents()
     await chat.send(OP, f"explain {a.id}", thread="w1")
     turn = await chat.send(OP, say, thread="w1")
-    assert not _pending(turn) and "nothing was approved" in turn.reply, turn.reply
+    assert not waiting(turn) and "nothing was approved" in turn.reply, turn.reply
     await chat.send(OP, "yes", thread="w1")
-    assert await _status(agents_app, a.id) == "pending_approval"
+    assert await status_of(agents_app, a.id) == "pending_approval"
 
 
 @pytest.mark.parametrize("say", ["approve {a}, the new title looks good", "approve {a}, it's a better title"])
 async def test_praise_of_the_proposal_is_not_a_change(agents_app: App, say: str) -> None:
     a = (await propose(agents_app.deps, CONTENT, proposal())).action
     turn = await (await agents_app.agents()).send(OP, say.format(a=a.id), thread="w2")
-    assert await _status(agents_app, a.id) == "executed", turn.reply
+    assert await status_of(agents_app, a.id) == "executed", turn.reply
 
 
 async def test_in_the_first_place_is_not_the_first_in_the_queue(agents_app: App) -> None:
@@ -106,9 +98,9 @@ async def test_not_wanting_a_kind_of_change_is_a_standing_rule(agents_app: App, 
 async def test_a_yes_said_casually_confirms(agents_app: App, say: str) -> None:
     a = (await propose(agents_app.deps, INVENTORY, proposal("inventory.reorder"))).action
     chat = await agents_app.agents()
-    assert _pending(await chat.send(OP, f"approve {a.id}", thread="y1")) == {("approve", a.id)}
+    assert waiting(await chat.send(OP, f"approve {a.id}", thread="y1")) == {("approve", a.id)}
     await chat.send(OP, say, thread="y1")
-    assert await _status(agents_app, a.id) == "executed", say
+    assert await status_of(agents_app, a.id) == "executed", say
 
 
 @pytest.mark.parametrize("say", ["yes but only 30 units", "ok but just 30", "only 30", "yeah, but make it 30"])
@@ -117,8 +109,8 @@ async def test_a_yes_with_a_smaller_number_asks_again_with_it(agents_app: App, s
     chat = await agents_app.agents()
     await chat.send(OP, f"approve {a.id}", thread="y2")
     turn = await chat.send(OP, say, thread="y2")
-    assert _pending(turn) == {("edit_approve", a.id)} and "quantity 30" in turn.reply, turn.reply
-    assert await _status(agents_app, a.id) == "pending_approval"  # asked again, never run on this message
+    assert waiting(turn) == {("edit_approve", a.id)} and "quantity 30" in turn.reply, turn.reply
+    assert await status_of(agents_app, a.id) == "pending_approval"  # asked again, never run on this message
     await chat.send(OP, "yes", thread="y2")
     detail = (await get_action(agents_app.deps, OP, action_id=a.id))["action"]
     assert (detail["status"], detail["params"]["quantity"]) == ("executed", 30)
@@ -131,9 +123,9 @@ async def test_another_number_said_against_the_question_asks_it_of_that_action(a
     chat = await agents_app.agents()
     await chat.send(OP, f"approve {a.id}", thread="y3")
     turn = await chat.send(OP, say.format(b=b.id), thread="y3")
-    assert _pending(turn) == {("approve", b.id)}, turn.reply  # asked again: the message named no verb
+    assert waiting(turn) == {("approve", b.id)}, turn.reply  # asked again: the message named no verb
     await chat.send(OP, "yes", thread="y3")
-    assert (await _status(agents_app, a.id), await _status(agents_app, b.id)) == ("pending_approval", "executed")
+    assert (await status_of(agents_app, a.id), await status_of(agents_app, b.id)) == ("pending_approval", "executed")
 
 
 async def test_a_number_with_a_unit_is_still_the_change_of_the_same_action(agents_app: App) -> None:
@@ -141,7 +133,7 @@ async def test_a_number_with_a_unit_is_still_the_change_of_the_same_action(agent
     chat = await agents_app.agents()
     await chat.send(OP, f"approve {a.id}", thread="y4")
     turn = await chat.send(OP, "no, 10 units", thread="y4")
-    assert _pending(turn) == {("edit_approve", a.id)} and "quantity 10" in turn.reply, turn.reply
+    assert waiting(turn) == {("edit_approve", a.id)} and "quantity 10" in turn.reply, turn.reply
 
 
 @pytest.mark.parametrize("say", ["what would happen if I said yes?", "what does yes do", "what happens if i approve it"])
@@ -151,7 +143,7 @@ async def test_asking_what_a_yes_does_explains_and_asks_again(agents_app: App, s
     await chat.send(OP, f"approve {a.id}", thread="y5")
     turn = await chat.send(OP, say, thread="y5")
     assert turn.reply.startswith(f"#{a.id} ") and "Rollback:" in turn.reply, turn.reply
-    assert _pending(turn) == {("approve", a.id)} and await _status(agents_app, a.id) == "pending_approval"
+    assert waiting(turn) == {("approve", a.id)} and await status_of(agents_app, a.id) == "pending_approval"
 
 
 @pytest.mark.parametrize("say", ["that was a mistake", "oops i didnt mean that", "i shouldn't have approved that"])
@@ -159,11 +151,11 @@ async def test_regret_right_after_an_approval_offers_to_roll_it_back(agents_app:
     a = (await propose(agents_app.deps, CONTENT, proposal())).action
     chat = await agents_app.agents()
     await chat.send(OP, f"approve {a.id}", thread="r1")
-    assert await _status(agents_app, a.id) == "executed"
+    assert await status_of(agents_app, a.id) == "executed"
     turn = await chat.send(OP, say, thread="r1")
-    assert _pending(turn) == {("rollback", a.id)}, turn.reply  # offered, never rolled back on these words alone
+    assert waiting(turn) == {("rollback", a.id)}, turn.reply  # offered, never rolled back on these words alone
     await chat.send(OP, "yes", thread="r1")
-    assert await _status(agents_app, a.id) == "rolled_back"
+    assert await status_of(agents_app, a.id) == "rolled_back"
 
 
 async def test_regret_after_an_explanation_changes_nothing(agents_app: App) -> None:
@@ -171,7 +163,7 @@ async def test_regret_after_an_explanation_changes_nothing(agents_app: App) -> N
     chat = await agents_app.agents()
     await chat.send(OP, f"explain {a.id}", thread="r2")
     turn = await chat.send(OP, "that was a mistake", thread="r2")
-    assert not _pending(turn) and await _status(agents_app, a.id) == "pending_approval", turn.reply
+    assert not waiting(turn) and await status_of(agents_app, a.id) == "pending_approval", turn.reply
 
 
 # --- a rule corrected right after it was kept ----------------------------------------------------------------
@@ -181,7 +173,7 @@ async def test_a_rule_corrected_keeps_the_new_one_and_asks_to_forget_the_old(age
     await chat.send(OP, "never discount the linen tote", thread="c1")
     turn = await chat.send(OP, "actually make that atelier nord", thread="c1")
     assert "no markdowns and price cuts on products from Atelier Nord" in turn.reply, turn.reply
-    assert _pending(turn) == {("forget_rule", None)} and "Forget the rule: “no markdowns" in turn.reply, turn.reply
+    assert waiting(turn) == {("forget_rule", None)} and "Forget the rule: “no markdowns" in turn.reply, turn.reply
     understood = sorted(r["understood"] for r in await list_rules(agents_app.deps, OP))
     assert understood == ["no markdowns and price cuts on Linen Tote",
                           "no markdowns and price cuts on products from Atelier Nord"]
@@ -196,7 +188,7 @@ async def test_what_is_not_a_new_name_does_not_touch_the_rule(agents_app: App, s
     chat = await agents_app.agents()
     await chat.send(OP, "never discount atelier nord", thread="c2")
     turn = await chat.send(OP, say, thread="c2")
-    assert ("add_rule", None) not in _pending(turn), turn.reply
+    assert ("add_rule", None) not in waiting(turn), turn.reply
     assert "Atelier Nord" in " ".join(r["understood"] for r in await list_rules(agents_app.deps, OP)) or \
         say == "actually forget it"
 
@@ -237,11 +229,11 @@ async def test_turn_it_on_after_asking_about_the_kill_switch_offers_to_engage_it
     chat = await agents_app.agents()
     await chat.send(OP, "is the kill switch on?", thread="k1")
     turn = await chat.send(OP, "turn it on", thread="k1")
-    assert _pending(turn) == {("kill_on", None)} and "Engage the kill switch, so nothing executes" in turn.reply
+    assert waiting(turn) == {("kill_on", None)} and "Engage the kill switch, so nothing executes" in turn.reply
     await chat.send(OP, "yes", thread="k1")
     assert (await get_status(agents_app.deps, OP))["kill_switch"]["engaged"] is True
     turn = await chat.send(OP, "release it", thread="k1")
-    assert _pending(turn) == {("kill_off", None)}, turn.reply  # released only on a yes
+    assert waiting(turn) == {("kill_off", None)}, turn.reply  # released only on a yes
     await chat.send(OP, "yes", thread="k1")
     assert (await get_status(agents_app.deps, OP))["kill_switch"]["engaged"] is False
 
@@ -289,7 +281,7 @@ async def test_another_number_against_a_changed_quantity_is_the_quantity(agents_
     chat = await agents_app.agents()
     await chat.send(OP, f"approve {a.id} with 20 units", thread="y6")
     turn = await chat.send(OP, "no wait, 10", thread="y6")
-    assert _pending(turn) == {("edit_approve", a.id)} and "quantity 10" in turn.reply, turn.reply
+    assert waiting(turn) == {("edit_approve", a.id)} and "quantity 10" in turn.reply, turn.reply
 
 
 async def test_what_a_reorder_costs_is_said_beside_what_it_earns(agents_app: App) -> None:
@@ -305,7 +297,7 @@ async def test_a_name_that_fits_several_means_the_one_in_view_when_only_asked_ab
     await chat.send(OP, f"approve {a.id}", thread="q2")
     turn = await chat.send(OP, "is that the linen tote one?", thread="q2")
     assert turn.reply.startswith(f"#{a.id} "), turn.reply  # the reorder in view, not "which one?"
-    assert _pending(turn) == {("approve", a.id)} and await _status(agents_app, b.id) == "pending_approval"
+    assert waiting(turn) == {("approve", a.id)} and await status_of(agents_app, b.id) == "pending_approval"
 
 
 # --- a list just shown is what the next message counts and names in ---------------------------------------------
@@ -326,7 +318,7 @@ async def test_all_but_the_last_one_after_a_list_leaves_its_last_out(agents_app:
     listed = (await chat.send(OP, "show the reorders", thread="l1")).refs
     order = [r["id"] for r in listed if r.get("type") == "action"]
     turn = await chat.send(OP, "approve all but the last one", thread="l1")
-    assert _pending(turn) == {("approve", i) for i in order[:-1]}, turn.reply  # before: "Approve <the last one>?"
+    assert waiting(turn) == {("approve", i) for i in order[:-1]}, turn.reply  # before: "Approve <the last one>?"
     assert made["Mark Alpaca Scarf down 10%"] not in {p.get("action_id") for p in turn.pending or []}
 
 
@@ -335,9 +327,9 @@ async def test_a_name_that_fits_several_means_the_one_in_the_list_shown(agents_a
     chat = await agents_app.agents()
     await chat.send(OP, "show the reorders", thread="l2")
     turn = await chat.send(OP, "reject the alpaca one because discontinued", thread="l2")
-    assert _pending(turn) == {("reject", made["Reorder 40 x Alpaca Throw"])}, turn.reply  # echoed, not "which?"
+    assert waiting(turn) == {("reject", made["Reorder 40 x Alpaca Throw"])}, turn.reply  # echoed, not "which?"
     await chat.send(OP, "yes", thread="l2")
-    assert await _status(agents_app, made["Mark Alpaca Scarf down 10%"]) == "pending_approval"
+    assert await status_of(agents_app, made["Mark Alpaca Scarf down 10%"]) == "pending_approval"
 
 
 @pytest.mark.parametrize(("say", "read"), [
