@@ -10,8 +10,9 @@ Reading comes before acting: a question ("is the kill switch on?"), a negation o
 hedge ("don't approve anything yet", "maybe later") never becomes a write, and a bare
 acknowledgement ("ok thanks") is only an acknowledgement. This module splits the message
 and reads its decisions; ``rewrites`` reads first what the message takes back, corrects or
-leaves out, ``settings`` the whole-message settings (kill switch, autonomy, agents, rules),
-and ``questions`` everything else.
+leaves out, ``verbs`` which verb a clause asks for, ``exceptions`` what a request leaves out,
+``settings`` the whole-message settings (kill switch, autonomy, agents, rules), and ``questions``
+everything else.
 """
 
 from __future__ import annotations
@@ -24,14 +25,15 @@ from functools import lru_cache
 from graphs.language.confirm import KILL_ON, is_acknowledgement, strip_markup
 from graphs.language.dates import parse_when, time_words
 from graphs.language.edits import asks_change, mask_texts, params_in, unmask
+from graphs.language.exceptions import EXCEPT_REF, except_ref
 from graphs.language.holds import holds_in
 from graphs.language.intent import Intent
 from graphs.language.normalize import normalize
 from graphs.language.questions import question, reading
 from graphs.language.rewrites import CLAUSE_VERBS, TAKE_BACK, retracted, rewrite
 from graphs.language.settings import UNTIL, settings_in
-from graphs.language.slots import (PLACE, Ref, has, ids_in, kind_in, name_words, place, reason_in, ref_in,
-                                   version_in)
+from graphs.language.slots import PLACE, Ref, ids_in, reason_in, ref_in, version_in
+from graphs.language.verbs import verb_of
 
 __all__ = ["Intent", "parse"]
 
@@ -214,52 +216,12 @@ def _head(t: str) -> str:
 _WRITES = frozenset({"approve", "edit_approve", "reject", "snooze", "rollback"})
 
 
-_EXCEPT_REF = re.compile(r"\s*,?\s*\b(?:except(?: for)?|but not|apart from|other than|excluding|bar|not)\s+(?:for\s+)?"
-                         r"(?:the\s+)?(?P<what>.+)$")
-
-
-#: what an exception beside one named action leaves out: another action by name ("the t-shirt one"), never a time
-_OTHER_ONE = re.compile(r"^(?!(?:yet|now|today|tonight|tomorrow|until|till|this|that|it)\b)[\w\s'-]{1,40}?\bones?\b")
-
-
-def _except_ref(head: str, names: frozenset[str] | None) -> tuple[str, tuple[str, ...]]:
-    """"approve all of them except the candle one", "approve those except 16": the reference, and what it
-    leaves out (numbers and name words); the exception is not a hedge."""
-    m = _EXCEPT_REF.search(head)
-    if m is None or (m.group(0).strip(" ,").startswith("not ")
-                     and not re.match(r"\s*,?\s*not\s+(?:for\s+)?(?:the|that|this|those|these|either|#?\d+)\b",
-                                      head[m.start():])):
-        # "reject them, we're not doing landing pages this quarter": a "not" in the reason leaves nothing out
-        return head, ()
-    before = head[:m.start()]
-    ref = ref_in(before, names=names)
-    what = m.group("what")
-    at = re.fullmatch(r"(?:the\s+)?(" + PLACE + r"|last|top|bottom)(?:\s+(?:one|action|item))?\s*[.!]*", what.strip())
-    if at and ref is not None and (ref.every or ref.rest or ref.plural or ref.focus or ref.count):
-        # "approve all except the last one": a place in what the reference means, left out
-        n = -1 if at.group(1) in ("last", "bottom") else 1 if at.group(1) == "top" else place(at.group(1))
-        return before, (f"place:{n}",)
-    if ref is not None and ref.words and not (ref.every or ref.several or ref.rest or ref.count or ref.plural
-                                              or ref.focus) and _OTHER_ONE.match(what):
-        # "approve the tote bag meta description but not the t-shirt one": one action named, and another never
-        # asked for; the request is the first (the other stays as it is)
-        return before, ()
-    if ref is None or not (ref.every or ref.several or ref.rest or ref.count or ref.plural or ref.focus):
-        return head, ()
-    out = tuple(str(n) for n in ids_in(what) or tuple(int(n) for n in re.findall(r"#?(\d{1,9})\b", what)))
-    words = tuple(" ".join(g) for g in name_words(what, names))  # one name each: "the mug and the bowl"
-    # "… except the holds and the reorders": every kind named is left out
-    kinds = tuple(dict.fromkeys(k for part in re.split(r",|\band\b|\bor\b|&", what) if (k := kind_in(part))))
-    words += tuple(f"kind:{k}" for k in kinds) if kinds and not words else ()
-    return (before, out + words) if out or words else (head, ())
-
-
 def _clause(t: str, original: str, now: datetime, names: frozenset[str] | None) -> Intent:
     held = holds_in(t, original, now, names)
     if held is not None:
         return held
     # "approve everything except the holds, the reorders and the markdowns": the exception, commas and all
-    kept, excluding = _except_ref(t, names)
+    kept, excluding = except_ref(t, names)
     head = _head(kept)
     # a number in the reason ("approve 13, we've had that page for 3 years") is not an action
     ids = ids_in(head) if head != t or excluding else ids_in(t)
@@ -274,9 +236,9 @@ def _clause(t: str, original: str, now: datetime, names: frozenset[str] | None) 
         hedge = None  # "friday, no make it monday": a correction (echoed as such), not a refusal
     # a clause whose head names its own target ("reject 16", "reject the second one") takes its verb from the
     # head: the reason after it ("… because the copywriter redoes it next week") never turns it into another verb
-    verb = (_verb(head, ids, ref) if ids_in(head) or ref is not None else None)
+    verb = (verb_of(head, ids, ref) if ids_in(head) or ref is not None else None)
     if verb is None:
-        verb = _verb(t, ids, ref)
+        verb = verb_of(t, ids, ref)
         if verb is not None and hedge is None:
             # the verb is said after the name ("17 - don't do it", "keep 17, dont roll it back"): a negation there
             # is about it
@@ -351,7 +313,7 @@ def _unread_number(head: str, ids: tuple[int, ...], ref: Ref | None) -> bool:
     The approval becomes an edit with nothing in it, so the brain asks; it never runs as proposed."""
     # what a condition or an exception says is not a change: "only if it's under 40 units", "all except 7"
     said = re.sub(r"\b(?:if|unless|provided|as long as|assuming|only when)\b.*$", " ", head)
-    said = _EXCEPT_REF.sub(" ", said)
+    said = EXCEPT_REF.sub(" ", said)
     left = {int(n) for n in re.findall(r"\d+", _NOT_A_CHANGE.sub(" ", said))}
     counted = {ref.count, ref.some} if ref is not None else set()
     return bool(left - set(ids) - counted)
@@ -362,47 +324,3 @@ _AND_NAMED = re.compile(r"#?\d+\s*(?:,|and|&|plus|\+)\s*(?:also\s+)?(?=(?:the|th
 #: "snooze 12 to 15": a day of the month, or the last of a range of actions
 _SNOOZE_SPAN = re.compile(r"\b(?:snooze|postpone|park|defer)\s+#?(\d{1,6})\s+to\s+#?([1-9]|[12]\d|3[01])\b"
                           r"(?!\s*(?:st|nd|rd|th|units?|%|percent|days?|weeks?|[-/.:]))")
-_DAY_WORDS = r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|am\b|pm\b|:"
-#: moving an action in time ("push 19 back to monday", "move 19 to next week") is a snooze, never an approval
-_MOVED = re.compile(r"\b(?:push|move|delay|reschedule|shift|put off)\b(?:\s+(?:back|out|off)\b)?"
-                    # "push the tshirt reorder to the 15th": the action may be named in a few words
-                    r"(?:\s+(?!(?:to|till|until|til|after|by|next|back|out|off|a|an)\b)[\w#'’-]+){0,6}?"
-                    r"\s+(?:back\s+|out\s+|off\s+)?(?:to|till|until|til|after|by|next|(?:a|an|one|two|three|four|\d+"
-                    r"|a couple(?: of)?|couple(?: of)?|a few|few)\s+(?:day|week|wk|fortnight|month)s?)\b"
-                    # "push the price to 45", "move it to 30 units": a number that is not a day is not a time
-                    r"(?!\s+\d+(?:\.\d+)?(?!\d|st\b|nd\b|rd\b|th\b|\s*(?:" + _DAY_WORDS + r")))(?!\s+[$€£])")
-
-
-def _verb(t: str, ids: tuple[int, ...], ref: Ref | None) -> str | None:
-    if has(r"\b(roll ?back|rollback|undo|revert|reverse|put (?:it|that|them) back|roll (?:it|that|them|this) back"
-            # "put the old title back (on the sparrow cushion)", "restore the original price"
-            r"|put the (?:old|previous|original) \w+(?: \w+)? back|restore the (?:old|previous|original)"
-            r"|change (?:it|that) back|go back to the old)\b(?! plan)", t):
-        return "rollback"
-    if (has(r"\b(snooze|postpone|defer|park|remind me|come back to|revisit|set aside|tomorrow|next week"
-            r"|on monday|till|until|push back|delay)\b", t) or _MOVED.search(t)) and (
-            ids or ref) and not has(r"\bwhy\b|\bwhat\b", t):
-        return "snooze"
-    # "approve it but drop the brand name": a change to an approval, never a rejection
-    changes_an_approval = re.match(r"^(?:please |ok |so |then )?(?:approve|go ahead|ship)\b", t) and has(r"\bbut\b", t)
-    if not changes_an_approval and (has(r"\b(reject|rejected|decline|deny|veto|turn down|no to|nope|not approved|skip"
-                                        r"|say no|bin|drop|kill|cancel|scrap|ditch|nix|get rid of|remove|chuck|toss"
-                                        r"|delete|trash|archive|dismiss"
-                                        r"|pass on)\b", t) and (ids or ref) or re.match(r"^no\b[, ]+(?:to )?#?\d", t)):
-        return "reject"
-    if has(r"\bmark(?:ed)? (?:it |that |this |#?\d+ )?(?:as )?(?:handled|done|resolved|dealt with)\b"
-            r"|\b(?:is|are) (?:handled|resolved|dealt with)\b|\bdone with\b|\bclose (?:the )?(?:request|ticket)\b", t):
-        return "approve"  # a customer's request marked handled: the operator's decision on that inbox item
-    if has(r"\b(approve|approved|go ahead|green ?light|ship it|ship|do it|sign off|lgtm|accept|execute|make it so"
-            r"|proceed|yes to|ok to|okay to|let'?s do|push|run with|go with|yes|yep|sure|crack on(?: with)?|go for it"
-            r"|do (?:that|this)(?: one)?|^(?:(?:please|just) )+do the (?!same\b)"
-            r"|greenlight)\b", t):
-        return "approve"
-    if params_in(t, t) and has(r"\b(change|set|make|edit|update|lower|raise|reduce|increase|bump|cut)\b", t) and (ids or ref):
-        return "edit_approve"
-    if has(r"\b(why|explain|tell me (?:more )?about|more about|details?|show|open|see|view|what (?:is|was|does)"
-            r"|what's|evidence|rollback plan|how (?:did you|do you know|sure|confident)|what happens if|compare)\b", t) and (
-            ids or (ref and (ref.focus or ref.words or ref.position or ref.agent or ref.kind))) and not (
-            not ids and has(r"\b(?:rules?|preferences?)\b", t)):  # "show my rules": the standing rules, a list
-        return "explain"
-    return None
