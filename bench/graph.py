@@ -110,8 +110,10 @@ async def main() -> None:
     op = Principal.operator("demo")
     try:
         queue = [i.as_dict() for i in await named_queue(app.deps, op, status="all")]
-        handles = {name: next(i["id"] for i in queue if i["kind"] == kind and needle.lower() in
-                              (i["title"] + " " + i["target"]).lower()) for name, (kind, needle) in HANDLES.items()}
+        # as the corpus runner finds them: a handle the store does not name exactly once is left out
+        hits = {name: [i["id"] for i in queue if i["kind"] == kind and needle.lower() in
+                       (i["title"] + " " + i["target"]).lower()] for name, (kind, needle) in HANDLES.items()}
+        handles = {name: ids[0] for name, ids in hits.items() if len(ids) == 1}
         pending = [i for i in queue if i["status"] == "pending_approval"]
         messages = corpus_messages(handles, {f"rank{n}": i["id"] for n, i in enumerate(pending, 1)})
         names = frozenset(w for i in queue for w in i["words"])
