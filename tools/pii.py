@@ -32,6 +32,8 @@ def customer_ref_for(deps: Deps, tenant: str, email: str) -> str:
 HINTS_TTL = 60.0
 #: per database (forgotten with it), per tenant: (read at, hints)
 _hints: weakref.WeakKeyDictionary[Any, dict[str, tuple[float, Hints]]] = weakref.WeakKeyDictionary()
+#: every Hints in use, by content (see ``hints``)
+_canonical: weakref.WeakValueDictionary[Hints, Hints] = weakref.WeakValueDictionary()
 
 
 def _cached(deps: Deps, tenant: str) -> Hints | None:
@@ -47,6 +49,10 @@ async def hints(tx: Tx, deps: Deps) -> Hints:
     names = frozenset(" ".join(n.split()).casefold() for n in await tx.hints.names() if len(n.split()) >= 2)
     found = Hints(regions=tuple(c for c in await tx.hints.countries() if region_ok(c)), names=names,
                   catalog=frozenset(t.casefold() for t in await tx.hints.catalog()))
+    # one object per content, process-wide: the detectors' cache is keyed by (text, hints) and
+    # matches an identical object at once, while an equal copy (read again after a minute, or by
+    # another connection to the store) is compared field by field, every customer's name, on every hit
+    found = _canonical.setdefault(found, found)
     _hints.setdefault(deps.db, {})[tx.tenant] = (time.monotonic(), found)
     return found
 

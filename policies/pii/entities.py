@@ -24,7 +24,7 @@ class Finding:
     value: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class Hints:
     """What the store knows that makes detection sharper; every field may be empty.
 
