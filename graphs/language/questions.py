@@ -9,8 +9,8 @@ import re
 from dataclasses import replace
 from datetime import datetime
 
-from graphs.language.dates import MONTH_NAMES
 from graphs.language.intent import Intent
+from graphs.language.data_questions import NO_DATA, ON_ORDER, data_question, stock_question
 from graphs.language.slots import STATUS_WORDS, Ref, agent_in, has, ids_in, kind_in, ref_in
 
 
@@ -25,6 +25,12 @@ _ONE_STATE = re.compile(r"\bwhat (?:happened|is happening|'?s happening) (?:to|w
                         # "what state is 6 in now", "where is 12 at", "status of 9"
                         r"|\bwhat (?:state|status) (?:is|'?s) #?(\d{1,6})\b|\bwhere(?:'s| is) #?(\d{1,6}) (?:at|now|up to)\b"
                         r"|\bstatus (?:of|on) #?(\d{1,6})\b"
+                        # "how long has 8 been waiting?", "when does 8 expire", "when was 12 proposed"
+                        r"|\bhow long (?:has|have|is|was) #?(\d{1,6}) (?:been )?(?:waiting|pending|sitting|there|in (?:the|my) "
+                        r"(?:queue|inbox)|open|left)\b|\bhow long (?:does|do) #?(\d{1,6}) (?:have|last)\b"
+                        r"|\bwhen (?:does|will|did) #?(\d{1,6}) (?:expire|run out|time out|lapse)\b"
+                        r"|\bwhen (?:was|did) #?(\d{1,6}) (?:proposed|created|come in|came in|arrive|arrived|added|raised"
+                        r"|show up|get proposed)\b"
                         # "whats 2 about", "what is #12 about?"
                         r"|^(?:so )?what(?:'?s| is)? #?(\d{1,6}) (?:about|for)\b"
                         r"|^(?:did|has|have|is|was) #?(\d{1,6}) (?:go|gone|get|got|been|run|ran|execute|executed"
@@ -43,9 +49,18 @@ _ABOUT_IT = re.compile(r"^(?:(?:and|so|ok|okay|but|hmm+|wait|sorry|um+)[, ]+)*(?
                        r"|what (?:does|would|will) (?:a )?(?:yes|no) do"
                        r"\b.*|is (?:it|that|this) (?:safe|worth it|risky|reversible|a good idea)"
                        r"|how much (?:is (?:it|that|this) worth|would (?:it|that|this) (?:make|earn|bring in|cost))"
-                       r"|can (?:i|we|you) (?:undo|reverse|roll back) (?:it|that|this)(?: later)?)"
+                       r"|can (?:i|we|you) (?:undo|reverse|roll back) (?:it|that|this)(?: later)?"
+                       r"|how long (?:has|have|is|was) (?:it|that|this|that one|this one|they) (?:been )?(?:waiting|pending"
+                       r"|sitting(?: there)?|in (?:the|my) (?:queue|inbox))|when (?:does|will|did) (?:it|that|this|that one)"
+                       r" (?:expire|run out|time out|lapse))"
                        r"(?: (?:on|for|with|of|in|to) (?:#?(\d{1,6})|(?:holding|approving|rejecting|doing|it|that|this"
                        r"|them)(?: (?:it|that|this|them))?))?[?!. ]*$")
+
+
+#: "how long has the mug reorder been waiting?", "when does the alpaca one expire": one action's timing, by name
+_HOW_LONG = re.compile(r"^(?:and |so )?(?:how long (?:has|have|is|was) (.+?) (?:been )?(?:waiting|pending|sitting(?: there)?"
+                       r"|in (?:the|my) (?:queue|inbox))|when (?:does|will|did) (.+?) (?:expire|run out|time out|lapse))"
+                       r"[?!. ]*$")
 
 
 def question(t: str, original: str, now: datetime, names: frozenset[str] | None) -> Intent:
@@ -66,6 +81,11 @@ def question(t: str, original: str, now: datetime, names: frozenset[str] | None)
     one = _ONE_STATE.search(t)
     if one:
         return Intent("explain", ids=(int(next(g for g in one.groups() if g)),))
+    long = _HOW_LONG.match(t)
+    if long:
+        named = ref_in(long.group(1) or long.group(2), names=names)
+        if named is not None and (named.words or named.kind):
+            return Intent("explain", ref=named)
     ids = ids_in(t)
     if not ids and _EARNED.search(t):
         return Intent("outcomes")  # "how much have the agents made me this month": what executed work earned
@@ -105,6 +125,8 @@ def question(t: str, original: str, now: datetime, names: frozenset[str] | None)
         return replace(data, text=original)
     if ids or ref_in(t, names=names):
         ref = None if ids else ref_in(t, names=names)
+        if ref is not None and ref.order and not ref.focus:
+            return _superlative(ref)
         if ref is not None and not (ref.focus or ref.words or ref.position or ref.count) and (ref.kind or ref.agent
                                                                                              or ref.risk):
             return Intent("list", ref=ref, status=status_in(t))
@@ -140,110 +162,6 @@ def status_in(t: str) -> str | None:
     if found in ("on hold", "held") and kind_in(t) not in (None, "risk.hold_order"):
         return None  # "which reorders are on hold?": not the order holds in force
     return STATUS_WORDS[found] if found else None
-
-
-#: "how many pebble tshirts xl do we have left", "stock of prairie alpaca throw blanket rust", "is the linen tote in
-#: stock?": one product's stock (the words that name it are what is left once the question's words are gone)
-_STOCK = re.compile(r"\bhow many\b.*\b(?:do we have|have we got|are (?:there|left)|left|in stock|on hand|in the "
-                    r"warehouse)\b|\b(?:stock|inventory) (?:level )?(?:of|for|on)\b|\bin stock\b|\bon hand\b"
-                    r"|\bhow much stock\b")
-_NOT_PRODUCT = re.compile(r"\b(?:how many|how much|do we have|have we got|are there|are|is|left|in stock|on hand|in the "
-                          r"warehouse|stock|inventory|level|units?|of|for|on|the|we|our|any|still|currently|right now"
-                          r"|whats|what's|what|do|does|much|there|got|have|pieces?|items?)\b|[?!.,]")
-
-
-def product_words(text: str) -> str:
-    """"how many pebble tshirts xl do we have left?" -> "pebble tshirts xl": what names the product."""
-    return " ".join(_NOT_PRODUCT.sub(" ", text.lower()).split())
-
-
-#: "how much did the alpaca blanket sell last week", "how many mugs did we sell in october", "sales of the linen
-#: tote this month", "how is the pebble tshirt selling": one product's sales (the rest of the words name it)
-_PRODUCT_SALES = re.compile(r"\bhow (?:many|much)\b.*\b(?:sell|sold|sells)\b|\b(?:sales|units sold) (?:of|for)\b"
-                            r"|\bhow (?:is|are|was|were|has|have) .+? (?:selling|sold)\b")
-_NOT_SALES_NAME = re.compile(r"\b(?:how|many|much|did|do|does|is|are|was|were|has|have|been|we|our|us|you|i|the|a|an"
-                             r"|sell|sold|sells|selling|sales|units?|of|for|in|on|over|during|so far|pieces?|items?"
-                             r"|last|this|past|previous|week|weeks|month|months|today|yesterday|days?|year|quarter"
-                             r"|since|what|whats|total|all|time|ever|weekend|business|things|stuff|store|shop|it"
-                             r"|overall|products?|black friday|cyber monday|christmas|xmas|vs|versus|compared|with"
-                             r"|to|before|after|than|orders?|shopify|online|in total|altogether|" + MONTH_NAMES + r")\b"
-                             r"|(?<![\w-])\d+(?![\w-])"
-                             r"|[?!.,']")
-
-
-def sales_product_words(t: str) -> str:
-    """"how much did the alpaca blanket sell last week?" -> "alpaca blanket": what names the product."""
-    return " ".join(_NOT_SALES_NAME.sub(" ", t.lower()).split())
-
-
-def product_sales_question(t: str) -> Intent | None:
-    """One product's sales in a period, if the question names a product (else the store's sales)."""
-    return Intent("product_sales", text=t) if _PRODUCT_SALES.search(t) and sales_product_words(t) else None
-
-
-def stock_question(t: str) -> Intent | None:
-    """One product's stock, if the question asks for it and names a product (else the inventory agent's work)."""
-    return Intent("stock", text=t) if _STOCK.search(t) and product_words(t) else None
-
-
-#: "how many visitors did we get yesterday", "whats our conversion rate this week": the store's traffic (GA4)
-_TRAFFIC = re.compile(r"\b(?:how many|what(?:'s| is| was)?|whats|how much)\b.*\b(?:sessions|visitors|visits|traffic)\b"
-                      r"|\b(?:sessions|visitors|traffic) (?:today|yesterday|this|last|in)\b"
-                      r"|\b(?:what(?:'s| is| was)?|whats|how(?:'s| is| was| did)?)\b.*\bconversion(?: rate)?\b"
-                      r"(?!.*\b(?:page|product|on the|for the)\b)")
-#: what the engine has no data on: said so, never answered with something else
-_NO_DATA = re.compile(r"\b(?:competitors?|amazon|ebay|etsy|ad ?spend|ads? (?:cost|spend|budget)|cpc|roas|cac"
-                      r"|(?:email|newsletter)s? (?:open|click)|open rates?|unsubscri\w*|newsletters?|email campaigns?"
-                      r"|facebook|instagram|tiktok|google ads|profit after|net profit)\b")
-
-
-#: "whats on order", "how much is tied up in purchase orders?", "open POs"
-_ON_ORDER = re.compile(r"\bon order\b|\bpurchase orders\b|\bopen (?:purchase orders?|pos?)\b|\btied up in\b"
-                       r"|\bincoming stock\b|\bwhat(?:'s| is) (?:coming|incoming|arriving)\b"
-                       r"|\b(?:reorders?|purchase orders?)\b.*\b(?:cost|total|spend|come to)\b")
-
-
-def data_question(t: str) -> Intent | None:
-    one_product = product_sales_question(t)
-    if one_product is not None:
-        return one_product
-    if has(r"\bsales\b|\brevenue\b|\bhow (?:did|was|is|are) (?:last |this )?(?:week|month|business|we doing"
-            # "how did we do last week", "how are we doing this month"
-            r"|we do (?:last|this|yesterday|today)|we doing (?:this|last|today)"
-            r"|things going|the store)|how'?s business|\bturnover\b|orders? (?:this|last) week"
-            r"|\b(?:how much|what) (?:did|have|do) we (?:make|made|sell|sold|take|earn|bring)|\baov\b|\baverage order"
-            r"|\bhow many orders\b|\bhow (?:did|was) (?:" + MONTH_NAMES + r")\b"
-            r"|\bhow (?:many|much) (?:refunds|did we refund|was refunded|have we refunded)\b"
-            r"|\brefund(?:s|ed)?\b.*\b(?:today|yesterday|this|last|past|previous|in (?:" + MONTH_NAMES + r"))\b", t):
-        return Intent("sales", text=t)
-    if _ON_ORDER.search(t):
-        return Intent("on_order", text=t)
-    if _NO_DATA.search(t):
-        return Intent("no_data", text=t)
-    if _TRAFFIC.search(t) and not has(r"\bchannels?\b|\bwhich source\b|\bdrop|\bfell\b", t):
-        return Intent("traffic", text=t)
-    stocked = stock_question(t)
-    if stocked is not None:
-        return stocked
-    if has(r"\b(?:top|best|best-?selling|bestsellers?|most popular)\b.*\bproducts?\b|\bbest ?sellers?\b"
-            r"|\btop sellers?\b"
-            r"|\bwhat(?:'s| is) selling\b|\bselling (?:best|most)\b"
-            # "which product sells best", "what sold most last week"
-            r"|\bsells? (?:the )?(?:best|most)\b|\bsold (?:the )?(?:best|most)\b", t):
-        return Intent("top_products")
-    if has(r"\bchannels?\b|\btraffic\b.*\b(?:drop|fell|down|source)|\bwhich source\b", t):
-        return Intent("channels")
-    if has(r"which agent|agents? proposed|who proposed|most proposals|busiest agent", t):
-        return Intent("agent_stats")
-    if has(r"\b(?:work|worked|working|pay off|paid off|help|helped|effect|impact|results?|outcome)\b", t) and (
-            kind_in(t) or has(r"\bexecuted\b|\bapproved\b|\bactions?\b|\bchanges?\b", t)):
-        return Intent("outcomes", ref=ref_in(t, with_names=False))
-    if has(r"overnight|last night|while i was|what (?:did|have) (?:you|the agents?) (?:just )?(?:do|done)"
-            r"|what happened|what have you (?:just )?(?:done|changed)", t):
-        return Intent("audit_digest")
-    if has(r"people waiting|customers? waiting|escalations?|customer requests?|who(?:'s| is) waiting", t):
-        return Intent("escalations")
-    return None
 
 
 #: the operator's workflow templates as people name them (``server.durable.templates``)
@@ -297,17 +215,26 @@ def agent_state(t: str) -> Intent | None:
     return Intent("agent_state", agent=agent_in(word) or agent_in(f"{word} agent") if word else None)
 
 
+def _superlative(ref: Ref) -> Intent:
+    """"what's the riskiest one?": that one explained (or asked which, if several share the top);
+    "the riskiest ones", "the 3 biggest": a list in that order."""
+    return Intent("explain", ref=ref) if ref.position else Intent("list", ref=ref, limit=ref.count)
+
+
 def reading(t: str, original: str, now: datetime, *, ids: tuple[int, ...] = (),
             ref: Ref | None = None, names: frozenset[str] | None = None) -> Intent | None:
     if _REST.search(t) and not ids:
         return Intent("list", status="pending")
-    if _ON_ORDER.search(t) or _NO_DATA.search(t) or stock_question(t):
+    if ON_ORDER.search(t) or NO_DATA.search(t) or stock_question(t):
         return data_question(t)
     ref = ref if ref is not None else ref_in(t, names=names)
+    if ref is not None and ref.order and not ids and not ref.focus:
+        return _superlative(ref)
     if has(r"\b(why|explain|tell me (?:more )?about|more about|details?|what (?:is|was|does) #?\d|what's #?\d"
             r"|evidence|rollback plan|how (?:did you|do you know|sure|confident)|what happens if|open|view"
             r"|compare)\b", t) and (
-            ids or (ref and (ref.focus or ref.words or ref.position or ((ref.agent or ref.kind) and not ref.every)))):
+            ids or (ref and (ref.focus or ref.words or ref.position or ref.count
+                             or ((ref.agent or ref.kind) and not ref.every)))):
         return Intent("explain", ids=ids, ref=None if ids else ref)
     if has(r"\b(verify|check|is|validate)\b.*\baudit\b|\btamper|\bintegrity\b", t):
         return Intent("audit_verify")

@@ -18,6 +18,7 @@ from dataclasses import replace
 from graphs.language.intent import Intent
 from graphs.language.slots import Ref
 from graphs.language.words import word_matches
+from policies.tiers import RiskTier
 
 #: statuses a decision can be taken on, and what rollback and explanations look at
 DECIDABLE = frozenset({"pending_approval", "snoozed"})
@@ -53,6 +54,19 @@ def by_name(words: Sequence[str], items: Sequence[dict[str, Any]]) -> list[dict[
     if not informative:
         return []
     return [i for i in items if all(word_matches(w, i["words"]) for w in informative)]
+
+
+def _key(item: dict[str, Any], order: str) -> float:
+    """Lower sorts first: minus the risk or the estimate for "risk" / "value", as they are for "-risk" / "-value"."""
+    measure = (RiskTier(item["risk_tier"]).rank if order.lstrip("-") == "risk"
+               else float(item.get("expected_revenue") or 0))
+    return measure if order.startswith("-") else -measure
+
+
+def ordered(items: Sequence[dict[str, Any]], order: str | None) -> list[dict[str, Any]]:
+    """``items`` in the order a superlative asks for ("risk", "value"; "-" for lowest first), the ranking
+    breaking ties; unchanged without one."""
+    return list(items) if order is None else sorted(items, key=lambda i: _key(i, order))
 
 
 def _filtered(ref: Ref, items: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -176,9 +190,14 @@ def _resolve(ids: Sequence[int], ref: Ref | None, items: Sequence[dict[str, Any]
     filtered = _filtered(ref, usable)
     if ref.position or ref.count or ref.places:
         pool = filtered
-        if not (ref.kind or ref.agent or ref.risk) and listed:
+        if not (ref.kind or ref.agent or ref.risk or ref.order) and listed:
             shown = [i for f in listed for i in usable if i["id"] == f]
             pool = shown or filtered
+        pool = ordered(pool, ref.order)
+        if ref.order and ref.position == 1 and len(pool) > 1 and _key(pool[1], ref.order) == _key(pool[0], ref.order):
+            # "the riskiest" when several share the top tier: which one is not said, so it is asked
+            top = [i for i in pool if _key(i, ref.order) == _key(pool[0], ref.order)]
+            return Resolved(candidates=tuple(i["id"] for i in top), how="place")
         if ref.places:
             chosen = [pool[p - 1] for p in ref.places if 0 < p <= len(pool)]
         elif ref.count:

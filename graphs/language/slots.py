@@ -41,7 +41,7 @@ STATUS_WORDS = {"executed": "executed", "done": "executed", "rejected": "rejecte
                 "on hold": "executed", "held": "executed"}
 _PLACE_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
                 "eleventh", "twelfth")
-ORDINALS = {"top": 1, "last": -1, "bottom": -1} | {w: n for n, w in enumerate(_PLACE_WORDS, 1)}
+ORDINALS = {"top": 1, "best": 1, "last": -1, "bottom": -1} | {w: n for n, w in enumerate(_PLACE_WORDS, 1)}
 #: a place in a list, in words or figures ("the second", "the 7th", "12th")
 PLACE = r"(?:" + "|".join(_PLACE_WORDS) + r"|\d{1,2}(?:st|nd|rd|th))"
 _MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
@@ -71,6 +71,7 @@ why's what's it's that's let's i'd i'll i'm we're you're there here than so very
 don't dont not no maybe perhaps later yet never hmm hm um uh well still again instead
 mark marked handled resolved dealt done couple few several
 mean means meaning exactly plain english simple terms words layman laymans layman's basically
+riskiest safest least most dangerous valuable lucrative profitable biggest largest smallest
 """.split())
 
 
@@ -107,6 +108,9 @@ class Ref:
     #: "… except the candle one", "… but not 16": numbers ("16"), names ("candle", one string each: "stoneware mug")
     #: and kinds ("kind:inventory.reorder") left out of what it means
     excluding: tuple[str, ...] = ()
+    #: "the riskiest", "the two most valuable", "the safest ones": the order a place or count is taken in
+    #: ("risk" or "value", highest first; "-risk", "-value" lowest first) instead of the ranking
+    order: str | None = None
 
     @property
     def by_name(self) -> bool:
@@ -167,7 +171,7 @@ _NOT_IDS = re.compile(
     r"|\b(?:in|for)\s+\d+\s+(?:minute|min|hour|hr|day|week|wk|month|mo|mth|year|yr)s?\b|\d{4}-\d{2}-\d{2}"
     r"|\b\d+\s*(?:units?|pcs|pieces|items? of|days?|weeks?|wks?|months?|mos?|mths?|years?|yrs?|hours?|hrs?"
     r"|minutes?|mins?|x\b)|\b\d+\s+per\s+(?:day|wk|week|month|mo|year|yr)\b"
-    r"|\b(?:top|first|last|bottom)\s+\d+\b"
+    r"|\b(?:top|first|best|last|bottom)\s+\d+\b"
     r"|\bquantity\s+(?:to\s+|of\s+)?\d+|\bqty\s*:?\s*\d+|\b\d+\s+of\s+(?:them|those|these|the|my)\b"
     r"|\bbut\s+(?:(?:just|only|order|get|buy)\s+)?\d+\b(?!\s*(?:and|&|,|too|as well|also|#))"
     r"|\border\s+#?\s?\d+|\bnw-\d+(?:-\d+)?"
@@ -282,7 +286,25 @@ _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
 _COUNTED = re.compile(r"\s+(?:\w+\s+)?(?:ones|actions|items|proposals|suggestions|things|changes)\b")
 
 
+#: superlatives that order the queue another way than its ranking ("the riskiest", "the most valuable")
+_ORDERS = (("risk", r"riskiest|most risky|most risk|most dangerous|highest[- ]risk(?= (?:one|action|item)s?\b)"),
+           ("-risk", r"least risky|safest|lowest[- ]risk(?= (?:one|action|item)s?\b)"),
+           ("value", r"most valuable|most lucrative|most profitable|biggest|largest|highest[- ]value[d]?"),
+           ("-value", r"least valuable|smallest|lowest[- ]value[d]?"))
+
+
+def order_in(text: str) -> tuple[str | None, int | None, str]:
+    """The order a superlative asks for, how many ("the 2 riskiest", "the two biggest"), and the text without
+    it (so "the most risky one" names no risk agent and no risk tier)."""
+    for order, words in _ORDERS:
+        m = re.search(r"\b(?:(\d{1,2}) )?(?:" + words + r")\b", text)
+        if m:
+            return order, int(m.group(1)) if m.group(1) else None, text[:m.start()] + text[m.end():]
+    return None, None, text
+
+
 def ref_in(text: str, *, names: frozenset[str] | None = None, with_names: bool = True) -> Ref | None:
+    order, many, text = order_in(text)
     agent = None
     m = re.search(r"\b(?:from|by) the (\w+)(?: agent| specialist)?\b|\bthe (\w+) (?:agent|specialist)'?s?\b"
                   r"|\b(\w+) agent'?s?\b", text)
@@ -293,7 +315,7 @@ def ref_in(text: str, *, names: frozenset[str] | None = None, with_names: bool =
     kind = kind_in(text)
     position = count = None
     m_place = re.search(r"\b(?:number|no\.?|#)\s*(\d+)\s+" + _ON_THE_LIST, text)
-    m = re.search(r"\b(?:the )?(top|first|last|bottom|all)\s+(\d+)\b", text) or re.search(
+    m = re.search(r"\b(?:the )?(top|first|best|last|bottom|all)\s+(\d+)\b", text) or re.search(
         r"\bthe\s+(\d+)\b(?=\s+(?:\w+\s+)?(?:\w+s)\b)", text)
     if m and m.lastindex == 1 and not _COUNTED.match(text[m.end():]) and not kind_in(text[m.end():]):
         m = None  # "approve the 56 mugs": a quantity in a name, not "the top 56"
@@ -303,12 +325,15 @@ def ref_in(text: str, *, names: frozenset[str] | None = None, with_names: bool =
     else:
         listed = _DAY_OF_MONTH.sub(" ", text)
         m = (re.search(r"\bthe (" + PLACE + r"|top|last|bottom)\b", listed)
-             or re.search(r"\b(" + PLACE + r"|top|last)(?= (?:one|action|item|proposal|on the list"
+             or re.search(r"\b(" + PLACE + r"|top|best|last)(?= (?:one|action|item|proposal|on the list"
                           r"|in the queue|in line)\b)", listed))
         if m:
             position = place(m.group(1))
     if m_place and not position and not count:
         position = int(m_place.group(1))
+    if order and not (position or count):
+        # "the riskiest" is one; "the 2 riskiest", "the riskiest ones" are several, in that order
+        count, position = (many, None) if many else (None, None if plural(text) else 1)
     places = tuple(place(w) for w in re.findall(r"\b(" + PLACE + r")\b", _DAY_OF_MONTH.sub(" ", text))) \
         if position else ()
     if len(places) < 2:
@@ -340,9 +365,9 @@ def ref_in(text: str, *, names: frozenset[str] | None = None, with_names: bool =
         # "approve 2 of the reorders": two of them, which ones not said (asked unless exactly that many fit)
         some = _NUMBER_WORDS.get(m_some.group(1), int(m_some.group(1)) if m_some.group(1).isdigit() else 0)
         every = count = position = None
-    if not any((agent, risk, kind, position, count, every, focus, words, rest)):
+    if not any((agent, risk, kind, position, count, every, focus, words, rest, order)):
         return None
-    return Ref(agent=agent, risk=risk, kind=kind, position=position, count=count, every=bool(every),
+    return Ref(agent=agent, risk=risk, kind=kind, position=position, count=count, every=bool(every), order=order,
                several=several, some=some, plural=plural(text),
                focus=focus and not (every and not several) and not words and not position and not count, both=both,
                words=words, groups=groups if len(groups) > 1 else (), places=places, rest=rest)

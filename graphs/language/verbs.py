@@ -49,7 +49,7 @@ def verb_of(t: str, ids: tuple[int, ...], ref: Ref | None) -> str | None:
         return "edit_approve"
     if has(r"\b(why|explain|tell me (?:more )?about|more about|details?|show|open|see|view|what (?:is|was|does)"
             r"|what's|evidence|rollback plan|how (?:did you|do you know|sure|confident)|what happens if|compare)\b", t) and (
-            ids or (ref and (ref.focus or ref.words or ref.position or ref.agent or ref.kind))) and not (
+            ids or (ref and (ref.focus or ref.words or ref.position or ref.count or ref.agent or ref.kind))) and not (
             not ids and has(r"\b(?:rules?|preferences?)\b", t)):  # "show my rules": the standing rules, a list
         return "explain"
     return None

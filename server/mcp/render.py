@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from graphs.brains.rules import explained
 from graphs.brains.rules import render as rules
 from server.mcp import views
 
@@ -50,7 +51,7 @@ def _count(n: int, noun: str) -> str:
 
 
 def action(detail: dict[str, Any]) -> str:
-    return rules.explanation(detail)
+    return explained.explanation(detail)
 
 
 def decision(out: dict[str, Any]) -> str:

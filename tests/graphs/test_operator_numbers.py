@@ -131,7 +131,7 @@ async def test_what_is_on_order_lists_open_purchase_orders_and_waiting_reorders(
     ("is the linen tote in stock?", "linen tote"),
 ])
 def test_a_stock_question_names_its_product(text: str, words: str) -> None:
-    from graphs.language.questions import product_words
+    from graphs.language.data_questions import product_words
     [intent] = parse(text, NOW)
     assert intent.name == "stock" and product_words(intent.text or "") == words, intent
 
@@ -190,7 +190,7 @@ async def test_refunds_this_month_are_counted_on_the_months_orders(agents_app: A
     ("how much did we sell on black friday", "sales", ""),
 ])
 def test_a_question_about_one_products_sales_names_it(text: str, name: str, words: str) -> None:
-    from graphs.language.questions import sales_product_words
+    from graphs.language.data_questions import sales_product_words
     [intent] = parse(text, NOW)
     assert intent.name == name, intent
     assert name == "sales" or sales_product_words(intent.text or "") == words

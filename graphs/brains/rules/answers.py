@@ -10,7 +10,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from graphs.brains.rules import activity, render, store_answers
+from graphs.brains.rules import activity, explained, render, store_answers
 from graphs.language.intents import Intent
 from tools.cycle_reflect import as_text as cycle_text
 
@@ -22,6 +22,8 @@ def part(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]], na
     """The reply to one clause."""
     if "text" in plan and not results:
         return str(plan["text"] or ""), []
+    if intent.name == "explain":
+        return _explained(intent, plan, results, now=now)
     handler = _HANDLERS.get(intent.name)
     if handler is None:
         return render.UNKNOWN, []
@@ -51,10 +53,10 @@ def _decided(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]]
     return "\n".join(lines), [{"type": "action", "id": i} for i in ids if i]
 
 
-def _explained(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
-               names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
-    show = render.worth if intent.said_as == "worth" else render.explanation
-    texts = [show(r["content"]) for r in results if r["ok"]]
+def _explained(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]], *, now: datetime
+               ) -> tuple[str, Refs]:
+    texts = [explained.worth(r["content"]) if intent.said_as == "worth" else explained.explanation(r["content"], now=now)
+             for r in results if r["ok"]]
     texts += [f"#{r['args'].get('action_id')}: {r['content'].get('message', '')}" for r in results if not r["ok"]]
     return "\n\n".join(texts), [{"type": "action", "id": r["content"]["action"]["id"]} for r in results if r["ok"]]
 
@@ -321,7 +323,7 @@ def _agent_state(intent: Intent, plan: dict[str, Any], results: list[dict[str, A
 
 _HANDLERS = {
     "approve": _decided, "reject": _decided, "snooze": _decided, "edit_approve": _decided, "rollback": _decided,
-    "explain": _explained, "list": _listed, "briefing": _briefing, "status": _status, "autonomy": _setting,
+    "list": _listed, "briefing": _briefing, "status": _status, "autonomy": _setting,
     "kill_on": _setting, "kill_off": _setting, "agent_off": _agent_switched, "agent_on": _agent_switched,
     "agent_state": _agent_state,
     "add_rule": _rule_added, "list_rules": _rules,

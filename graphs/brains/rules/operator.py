@@ -22,7 +22,7 @@ from graphs.language.intents import Intent, parse
 from graphs.language.slots import Ref
 from graphs.language.followup import follow_up, remember, rule_memory, walked
 from graphs.language.normalize import normalize
-from graphs.language.refs import DECIDABLE, release, resolve
+from graphs.language.refs import DECIDABLE, ordered, release, resolve
 from graphs.registry import SPECIALISTS
 
 #: intents that need the queue by name before they can be planned
@@ -250,6 +250,7 @@ class OperatorPlan:
         items = [by_id[i] for i in (found.ids or found.candidates)]
         if not (ref.agent or ref.kind or ref.risk or ref.words):
             items = [i for i in queue if i["status"] in statuses]
+        items = ordered(items, ref.order)  # "the riskiest ones": in that order, not the ranking's
         total = len(items)
         if ref.position:
             items = items[ref.position - 1:ref.position] if ref.position > 0 else items[-1:]
@@ -260,7 +261,8 @@ class OperatorPlan:
         # what is waiting adds up to the queue's upside; what is done or on hold already earned (or not) its own
         waiting = statuses == {"pending_approval"} and not ref.position
         worth = sum(float(i.get("expected_revenue") or 0) for i in items) if waiting else None
-        return {**part, "text": render.queue_list(shown, total=total, what=render.describe_list(intent), worth=worth),
+        return {**part, "text": render.queue_list(shown, total=total, what=render.describe_list(intent), worth=worth,
+                                                  order=ref.order),
                 "focus": [i["id"] for i in shown], "refs": [i["id"] for i in shown],
                 "last": listed_memory([i["id"] for i in shown])}, []
 

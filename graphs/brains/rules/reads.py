@@ -7,7 +7,7 @@ from typing import Any
 
 from graphs.language.dates import period_in
 from graphs.language.intent import Intent
-from graphs.language.questions import product_words, sales_product_words
+from graphs.language.data_questions import product_words, sales_product_words
 
 #: questions a short follow-up can ask again for another period ("and last week?")
 FOLLOWED = frozenset({"sales", "top_products", "channels", "agent_stats", "traffic"})

@@ -40,25 +40,22 @@ STATUS_WORD = {"pending_approval": "waiting for you", "executed": "done (in the 
                "auto_approved": "approved by autonomy", "rolled_back": "rolled back"}
 
 
-def _edited(versions: list[dict[str, Any]]) -> str:
-    """"Changed in version 2: quantity 37 → 20; the “Why” is the agent's reasoning for version 1." (else "")."""
-    if len(versions) < 2:
-        return ""
-    first, last = versions[0].get("params") or {}, versions[-1].get("params") or {}
-    changed = [f"{k.replace('_', ' ')} {plain.value(first.get(k))} → {plain.value(v)}" for k, v in last.items()
-               if first.get(k) != v and not k.startswith("current_")]
-    if not changed:
-        return ""
-    return (f"Changed in version {versions[-1]['version']}: {'; '.join(changed)}; the “Why” is the agent's reasoning "
-            "for version 1.")
+#: how a list in another order than the ranking says so ("the riskiest ones")
+ORDER_WORDS = {"risk": "riskiest first, then by rank", "-risk": "least risky first, then by rank",
+               "value": "highest estimate first", "-value": "lowest estimate first"}
 
 
-def queue_list(items: list[dict[str, Any]], *, total: int, what: str, worth: float | None = None) -> str:
-    """The listed actions, best first; ``worth``: the estimates of all ``total`` of them added up (the queue's
-    upside in expected profit), said when more than one is counted."""
+def queue_list(items: list[dict[str, Any]], *, total: int, what: str, worth: float | None = None,
+               order: str | None = None) -> str:
+    """The listed actions, best first (or in ``order``); ``worth``: the estimates of all ``total`` of them added
+    up (the queue's upside in expected profit), said when more than one is counted."""
     if not items:
         return f"No {what[0].lower() + what[1:]} right now."
     together = f", estimated {money(worth)} together" if worth is not None and total > 1 else ""
+    if order in ORDER_WORDS:
+        head = (f"{what} ({total}{together}), {ORDER_WORDS[order]}:" if total <= len(items)
+                else f"{what}: {total}{together}; {len(items)} shown, {ORDER_WORDS[order]}:")
+        return head + "\n" + "\n".join(action_line(a) for a in items)
     # ranked by rank, not by the estimate shown: said, so "#8 $1,198 above #9 $1,513" is not read as a mistake
     head = (f"{what} ({total}{together}), best first (estimate × confidence × ease):" if total <= len(items)
             else f"{what}: {total}{together}; the best {len(items)} (estimate × confidence × ease):")
@@ -100,92 +97,6 @@ def briefing(status: dict[str, Any], top: list[dict[str, Any]], runs: list[dict[
         parts.append("No specialist has run yet: say \"run all specialists\" to have them look at the store.")
     parts.append(f"Autonomy: {status.get('autonomy_level', 'supervised').replace('_', '-')}.")
     return "\n".join(parts)
-
-
-def worth(detail: dict[str, Any]) -> str:
-    """What an action is expected to earn, and how that is worked out ("how much will 8 make me?")."""
-    a = detail["action"]
-    head = f"#{a['id']} {a['title']}"
-    score = (detail.get("explanation") or {}).get("score", "")
-    how = a.get("revenue_formula") or "the agent gave no working for this figure"
-    params = a.get("params") or {}
-    spend = (f"The order itself costs ${params['quantity'] * params['unit_cost']:,.2f} ({params['quantity']} × "
-             f"${params['unit_cost']:,.2f} from {params.get('supplier') or 'the supplier'}).\n"
-             if a.get("kind") == "inventory.reorder" and params.get("quantity") and params.get("unit_cost") else "")
-    return (f"{head}: expected profit {money(a['expected_revenue'])} over the next four weeks, an estimate "
-            f"({STATUS_WORD.get(a['status'], a['status'].replace('_', ' '))}).\n"
-            f"How: {how}.\n" + spend
-            + (f"Rank: {score}.\n" if score else "")
-            + f"Say \"explain {a['id']}\" for where each figure comes from, the evidence and the rollback plan.")
-
-
-def explanation(detail: dict[str, Any]) -> str:
-    a = detail["action"]
-    ex = detail.get("explanation") or {}
-    lines = [f"#{a['id']} {a['title']} — version {a['version']}, "
-             f"{STATUS_WORD.get(a['status'], a['status'].replace('_', ' '))}."]
-    decided = detail.get("decisions") or []
-    if decided:
-        # what the operator (or the autonomy policy) decided, and why: a rejection's reason is remembered
-        lines.append("Decided: " + "; ".join(plain.decision(d) for d in decided[-3:])
-                     + (f" (and {len(decided) - 3} earlier)" if len(decided) > 3 else "") + ".")
-    delivery = detail.get("delivery") or {}
-    if delivery.get("deliveries"):
-        # "executed" is the engine's own copy; this says whether the live store has it
-        where = "Delivery" if delivery.get("channel") in ("email", "task") else "Live store"
-        lines.append(f"{where}: {delivery['summary']}.")
-        if delivery.get("retry"):
-            lines.append(f"To retry: {delivery['retry']}.")
-    if a.get("rationale"):
-        lines.append(f"Why: {a['rationale']}")
-    edited = _edited(detail.get("versions") or [])
-    if edited:
-        # the agent's reasoning is about what it proposed; what was changed since is said beside it
-        lines.append(edited)
-    lines.append(f"Rank: {ex.get('score', '')}.")
-    if a.get("revenue_formula"):
-        inputs = "; ".join(f"{i['name']} {i.get('shown') or _num(i['value'])}"
-                           + (f" = {i['working']}" if i.get("working") else "") + f" ({i['source']})"
-                           for i in a.get("revenue_inputs", []))
-        lines.append(f"Estimated profit: {a['revenue_formula']}" + (f" — inputs: {inputs}" if inputs else ""))
-    lines.append(f"Risk: {ex.get('risk', a['risk_tier'])}.")
-    if a.get("evidence"):
-        ev = "; ".join(f"{e['metric']} {_num(e['value'])} ({e['source']}, {e['window']})" for e in a["evidence"][:4])
-        lines.append(f"Evidence: {ev}.")
-    rollback = (a.get("rollback_plan") or {}).get("description")
-    if rollback:
-        lines.append(f"Rollback: {rollback}" + ("" if a.get("reversible") else " (the engine cannot undo this itself)"))
-    if a["params"]:
-        params = a["params"]
-        if a["status"] in ("executed", "approved", "auto_approved", "executing"):
-            # once it ran (or is about to), the text it replaced is no longer current
-            params = {(f"previous {k.removeprefix('current_')}" if k.startswith("current_") else k): v
-                      for k, v in params.items()}
-        lines.append("Change: " + plain_params(params))
-    if a["kind"] == "support.escalation" and a["status"] == "pending_approval":
-        lines.append(f"A customer is waiting for a person. Their contact is behind the reference "
-                     f"{a['params'].get('customer_ref') or 'in the request'}: reveal it with reveal_pii (operator only, "
-                     f"with a reason; audited). Say \"mark {a['id']} handled\" when you have answered them.")
-    elif a["status"] == "pending_approval":
-        lines.append(f"Say \"approve {a['id']}\", \"reject {a['id']} because …\" or \"snooze {a['id']} until Monday\".")
-    return "\n".join(lines)
-
-
-def _num(value: Any) -> str:
-    return plain.value(value)
-
-
-def plain_params(params: dict[str, Any]) -> str:
-    """Params in words, never a Python structure."""
-    out = []
-    for k, v in params.items():
-        if isinstance(v, list):
-            text = "; ".join(str(x.get("anchor") or x.get("to_url") or plain.mapping(x)) if isinstance(x, dict)
-                             else plain.value(x) for x in v)
-        else:
-            text = plain.value(v)
-        out.append(f"{k.replace('_', ' ')}: {text}")
-    return "; ".join(out)
 
 
 def decision_result(verdict: str, result: dict[str, Any]) -> str:

@@ -1,0 +1,119 @@
+"""'The riskiest', 'the 3 biggest', 'explain the top two', 'how long has 8 been waiting?'.
+
+Found by exploratory chats: each of these was "not understood" (or, for "the best one", read as a
+product named "best"). They read the queue in another order than its ranking, or an action's age;
+none of them decides anything, and a decision said with one is echoed, or asked which when several
+actions share the top.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from policies.principal import Principal
+from server.app import App
+from tests.factories import proposal
+from tests.graphs.chat import status_of, waiting
+from tools.actions import propose
+
+OP = Principal.operator("demo")
+
+
+async def _queue(app: App, *, critical: bool) -> dict[str, int]:
+    """A title rewrite ranked first (medium risk), two reorders (high), an investigation (low) worth the most,
+    and, if ``critical``, an e-mail (critical) worth the least."""
+    made = {}
+    for name, kind, revenue, confidence, extra in (
+            ("title", "content.rewrite_title", 2500, 0.95, {}),
+            ("reorder_a", "inventory.reorder", 900, 0.8, {}),
+            ("reorder_b", "inventory.reorder", 700, 0.8, {"target": "sku:LIN-TOT-02"}),
+            ("investigate", "analytics.investigate", 4000, 0.1, {}),
+            *((("email", "email.send", 50, 0.5, {}),) if critical else ())):
+        agent = Principal.for_agent("demo", kind.split(".")[0].replace("email", "content"))
+        made[name] = (await propose(app.deps, agent, proposal(kind, revenue=revenue, confidence=confidence,
+                                                              **extra))).action.id
+    return made
+
+
+def _listed(reply: str) -> list[int]:
+    return [int(n) for n in re.findall(r"^· #(\d+)", reply, re.M)]
+
+
+async def _unchanged(app: App, ids: dict[str, int]) -> None:
+    for i in ids.values():
+        assert await status_of(app, i) == "pending_approval"
+
+
+@pytest.mark.parametrize("say", ["whats the riskiest one?", "which is the riskiest", "what's the most risky action"])
+async def test_the_riskiest_is_explained_when_one_is_riskiest(agents_app: App, say: str) -> None:
+    ids = await _queue(agents_app, critical=True)
+    turn = await (await agents_app.agents()).send(OP, say, thread="r1")
+    assert turn.reply.startswith(f"#{ids['email']} "), turn.reply
+    assert not turn.pending
+    await _unchanged(agents_app, ids)
+
+
+async def test_the_riskiest_when_several_share_the_top_asks_which_and_so_does_approving_it(agents_app: App) -> None:
+    ids = await _queue(agents_app, critical=False)
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, "whats the riskiest one", thread="r2")
+    assert "which one" in turn.reply and f"#{ids['reorder_a']}" in turn.reply and f"#{ids['reorder_b']}" in turn.reply
+    assert f"#{ids['title']}" not in turn.reply, turn.reply
+    turn = await chat.send(OP, "approve the riskiest one", thread="r3")
+    assert not turn.pending and "which one" in turn.reply, turn.reply
+    await _unchanged(agents_app, ids)
+
+
+async def test_superlative_lists_are_in_that_order_and_say_so(agents_app: App) -> None:
+    ids = await _queue(agents_app, critical=True)
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, "show me the riskiest ones", thread="r4")
+    order = _listed(turn.reply)
+    assert order[0] == ids["email"] and set(order[1:3]) == {ids["reorder_a"], ids["reorder_b"]}, turn.reply
+    assert order[-1] == ids["investigate"] and "riskiest first" in turn.reply
+    turn = await chat.send(OP, "what are the 3 biggest", thread="r5")
+    assert _listed(turn.reply) == [ids["investigate"], ids["title"], ids["reorder_a"]], turn.reply
+    assert "highest estimate first" in turn.reply
+    turn = await chat.send(OP, "the 2 safest", thread="r6")
+    assert _listed(turn.reply) == [ids["investigate"], ids["title"]], turn.reply
+    # a place in that list is a place in that order
+    turn = await chat.send(OP, "show me the riskiest ones", thread="r7")
+    turn = await chat.send(OP, "approve the first one", thread="r7")
+    assert waiting(turn) == {("approve", ids["email"])}, turn.reply
+    await _unchanged(agents_app, ids)
+
+
+async def test_the_most_valuable_one_is_echoed_never_run_on_a_superlative(agents_app: App) -> None:
+    ids = await _queue(agents_app, critical=False)
+    turn = await (await agents_app.agents()).send(OP, "approve the most valuable one", thread="r8")
+    assert waiting(turn) == {("approve", ids["investigate"])}, turn.reply  # low risk, yet asked: a description
+    await _unchanged(agents_app, ids)
+
+
+@pytest.mark.parametrize("say", ["explain the top two", "tell me about the first two", "explain the best 2"])
+async def test_explain_the_top_two_explains_both(agents_app: App, say: str) -> None:
+    ids = await _queue(agents_app, critical=False)
+    turn = await (await agents_app.agents()).send(OP, say, thread="t2")
+    explained = [int(n) for n in re.findall(r"^#(\d+) ", turn.reply, re.M)]
+    assert explained == [ids["title"], ids["reorder_a"]], turn.reply
+    await _unchanged(agents_app, ids)
+
+
+async def test_the_best_one_is_the_top_of_the_ranking_not_a_product_called_best(agents_app: App) -> None:
+    ids = await _queue(agents_app, critical=False)
+    turn = await (await agents_app.agents()).send(OP, "whats the best one", thread="b1")
+    assert turn.reply.startswith(f"#{ids['title']} "), turn.reply
+
+
+@pytest.mark.parametrize("say", ["how long has {id} been waiting?", "when does {id} expire", "when was {id} proposed",
+                                 "how long has the linen tote reorder been waiting"])
+async def test_how_long_an_action_has_waited_and_when_it_expires(agents_app: App, say: str) -> None:
+    ids = await _queue(agents_app, critical=False)
+    turn = await (await agents_app.agents()).send(OP, say.format(id=ids["reorder_a"]), thread="h1")
+    assert turn.reply.startswith(f"#{ids['reorder_a']} "), turn.reply
+    line = next(x for x in turn.reply.splitlines() if x.startswith("Waiting since"))
+    assert re.search(r"\((?:under a minute|\d+ minutes?)\); expires \d{4}-\d\d-\d\d \d\d:\d\d UTC \(in \d+ days?", line), line
+    assert not turn.pending
+    await _unchanged(agents_app, ids)
