@@ -52,6 +52,8 @@ class QueueItem:
     words: tuple[str, ...]
     #: when a snoozed action comes back (ISO 8601), else None
     snoozed_until: str | None = None
+    #: what doing it spends (a reorder's quantity × unit cost), where the action says; else None
+    spend: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         # a shallow copy: dataclasses.asdict deep-copies every word of every action, on every turn
@@ -131,8 +133,15 @@ async def items(tx: Tx, rows: list[ActionSummary]) -> list[QueueItem]:
             rank=rank, subject=subject, vendor=vendor,
             words=words_of(subject, vendor, product_type, noun, spec.summary if spec else "", a.target,
                            a.title.split(": ", 1)[0], _extra_words(a)),
-            snoozed_until=a.snoozed_until.isoformat() if a.snoozed_until else None))
+            snoozed_until=a.snoozed_until.isoformat() if a.snoozed_until else None, spend=_spend(a.params)))
     return out
+
+
+def _spend(params: dict[str, Any] | None) -> float | None:
+    quantity, unit_cost = (params or {}).get("quantity"), (params or {}).get("unit_cost")
+    if isinstance(quantity, (int, float)) and isinstance(unit_cost, (int, float)):
+        return round(float(quantity) * float(unit_cost), 2)
+    return None
 
 
 async def named_queue(deps: Deps, principal: Principal, *, status: str | None = "pending",

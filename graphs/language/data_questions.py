@@ -109,7 +109,9 @@ def data_question(t: str) -> Intent | None:
             kind_in(t) or has(r"\bexecuted\b|\bapproved\b|\bactions?\b|\bchanges?\b", t)):
         return Intent("outcomes", ref=ref_in(t, with_names=False))
     if has(r"overnight|last night|while i was|what (?:did|have) (?:you|the agents?) (?:just )?(?:do|done)"
-            r"|what happened|what have you (?:just )?(?:done|changed)", t):
+            r"|what happened|what have you (?:just )?(?:done|changed)"
+            # "show me what's been done today", "what got done today"
+            r"|what(?:'s| has)? been (?:done|changed|executed)|what (?:was|got|were) (?:done|changed|executed)", t):
         return Intent("audit_digest")
     if has(r"people waiting|customers? waiting|escalations?|customer requests?|who(?:'s| is) waiting", t):
         return Intent("escalations")

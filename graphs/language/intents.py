@@ -87,6 +87,10 @@ _POLITE = re.compile(r"^(?:(?:i was wondering|i wonder|i'?m wondering) (?:if|whe
 
 
 _WHY_SHOULD = re.compile(r"^(?:tell me|explain|so)(?: \w+)? why (?:i|we) (?:should|would|must)\b")
+#: "can you remind me what I rejected last week", "tell me which ones we approved": a question put as a request
+_RECALL = re.compile(r"^(?:(?:can|could|would) you (?:please )?|please )?(?:remind me|tell me|show me|list)\s+(?:what|which)"
+                     r"(?: ones?| actions?)? (?:i|we|you) (?:have |had |just |already )?(?:approved|rejected|snoozed"
+                     r"|declined?|decided(?: on)?|turned down|rolled back)\b")
 
 _GREETING = re.compile(r"(?i)^(?:(?:hey|hi|hello|hiya|yo|gm|good (?:morning|afternoon|evening)|morning|evening"
                        r"|afternoon)(?: there| team| mate| all)?[\s,!.]+)+(?:(?:so|ok|okay|right|well|um+)[\s,!.]+)*")
@@ -175,7 +179,7 @@ def _one(t: str, original: str, now: datetime, names: frozenset[str] | None) -> 
         return Intent("ack", text=original)
     t = re.sub(r"^(?:and|so|also|ok|okay|oh|hmm+|wait|right|then)[ ,]+(?=(?:how|what|which|why|is|are|did|do|does"
                r"|when|where|who)\b)", "", t)
-    if (_QUESTION.search(t) and not _POLITE.search(t)) or _WHY_SHOULD.match(t):
+    if (_QUESTION.search(t) and not _POLITE.search(t)) or _WHY_SHOULD.match(t) or _RECALL.match(t):
         return question(t, original, now, names)  # "tell me why I should reject it" asks, never rejects
     # "i was wondering if you could snooze 12 till friday?": the request, without the wondering (not a hedge)
     t = _WONDER.sub("", t)
@@ -214,6 +218,10 @@ def _head(t: str) -> str:
 
 #: the verbs that change the store: a name they are given is never replaced by a guess
 _WRITES = frozenset({"approve", "edit_approve", "reject", "snooze", "rollback"})
+#: "under $500", "over 1,000 dollars", "worth more than $200": an amount as a filter
+_BY_AMOUNT = re.compile(r"\b(?:under|below|less than|over|above|more than|at least|at most|cheaper than|worth (?:more|less) "
+                        r"than|costing (?:more|less) than|up to)\s+(?:[$€£]\s?\d[\d,.]*k?|\d[\d,.]*k?\s*(?:dollars|bucks|euros"
+                        r"|pounds|usd|eur|gbp)\b)")
 
 
 def _clause(t: str, original: str, now: datetime, names: frozenset[str] | None) -> Intent:
@@ -259,6 +267,10 @@ def _clause(t: str, original: str, now: datetime, names: frozenset[str] | None) 
         return Intent("snooze_span", ids=(int(span.group(1)), int(span.group(2))), text=original)
     if hedge and verb not in (None, "explain", "list"):
         return Intent("hold_back", ids=ids, ref=None if ids else ref, held_back=verb, text=original)
+    if verb in _WRITES and not ids and ref is not None and not ref.words and _BY_AMOUNT.search(t):
+        # "approve every reorder under $500": an amount that picks actions, which the engine does not do; the
+        # group is shown with its figures and the operator names the ones meant (never an edit to $500)
+        return Intent("by_amount", ref=ref, held_back=verb, text=original)
     decision = _decision(verb, t, original, now, ids, ref)
     if decision is not None:
         decision = replace(decision, version=version_in(head))  # "… because version 2 was better" names none

@@ -98,8 +98,11 @@ def question(t: str, original: str, now: datetime, names: frozenset[str] | None)
            r"|auto[- ]?approv|without (?:me|my (?:ok|okay|approval))", t):
         return Intent("status", text=original)  # "is anything running on its own?"
     if has(r"\bhave i (?:approved|done|rejected|snoozed)|\b(?:approved|executed|done|rejected) so far\b"
-            r"|what (?:did|have) i (?:approve|reject|snooze)", t):
-        status = "rejected" if "reject" in t else "snoozed" if "snooze" in t else "executed,approved,auto_approved"
+            r"|what (?:did|have) i (?:approve|reject|snooze)"
+            r"|\b(?:what|which)(?: ones?| actions?)? (?:i|we) (?:have |had |just |already )?(?:approved|rejected|snoozed"
+            r"|declined?|turned down)\b", t):
+        status = ("rejected" if has(r"reject|declin|turned down", t) else "snoozed" if "snooze" in t
+                  else "executed,approved,auto_approved")
         return Intent("list", status=status, ref=ref_in(t, names=names))
     if has(r"which (?:one'?s|one is|is) (?:first|top|best)|what'?s (?:first|top)|top one\b", t) and not has(
             r"\bwhy\b|explain", t):
@@ -232,7 +235,7 @@ def reading(t: str, original: str, now: datetime, *, ids: tuple[int, ...] = (),
         return _superlative(ref)
     if has(r"\b(why|explain|tell me (?:more )?about|more about|details?|what (?:is|was|does) #?\d|what's #?\d"
             r"|evidence|rollback plan|how (?:did you|do you know|sure|confident)|what happens if|open|view"
-            r"|compare)\b", t) and (
+            r"|compare|worst case|(?:goes|go|went) wrong|backfires?)\b", t) and (
             ids or (ref and (ref.focus or ref.words or ref.position or ref.count
                              or ((ref.agent or ref.kind) and not ref.every)))):
         return Intent("explain", ids=ids, ref=None if ids else ref)

@@ -57,16 +57,21 @@ def by_name(words: Sequence[str], items: Sequence[dict[str, Any]]) -> list[dict[
 
 
 def _key(item: dict[str, Any], order: str) -> float:
-    """Lower sorts first: minus the risk or the estimate for "risk" / "value", as they are for "-risk" / "-value"."""
-    measure = (RiskTier(item["risk_tier"]).rank if order.lstrip("-") == "risk"
+    """Lower sorts first: minus the measure for "risk", "value", "cost"; the measure itself with a "-"."""
+    by = order.lstrip("-")
+    measure = (RiskTier(item["risk_tier"]).rank if by == "risk" else float(item.get("spend") or 0) if by == "cost"
                else float(item.get("expected_revenue") or 0))
     return measure if order.startswith("-") else -measure
 
 
 def ordered(items: Sequence[dict[str, Any]], order: str | None) -> list[dict[str, Any]]:
-    """``items`` in the order a superlative asks for ("risk", "value"; "-" for lowest first), the ranking
-    breaking ties; unchanged without one."""
-    return list(items) if order is None else sorted(items, key=lambda i: _key(i, order))
+    """``items`` in the order a superlative asks for ("risk", "value", "cost"; "-" for lowest first), the
+    ranking breaking ties; by cost, only what spends money; unchanged without an order."""
+    if order is None:
+        return list(items)
+    if order.lstrip("-") == "cost":
+        items = [i for i in items if i.get("spend") is not None]
+    return sorted(items, key=lambda i: _key(i, order))
 
 
 def _filtered(ref: Ref, items: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:

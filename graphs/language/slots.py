@@ -72,6 +72,7 @@ don't dont not no maybe perhaps later yet never hmm hm um uh well still again in
 mark marked handled resolved dealt done couple few several
 mean means meaning exactly plain english simple terms words layman laymans layman's basically
 riskiest safest least most dangerous valuable lucrative profitable biggest largest smallest
+cheapest expensive priciest costliest
 """.split())
 
 
@@ -108,8 +109,9 @@ class Ref:
     #: "… except the candle one", "… but not 16": numbers ("16"), names ("candle", one string each: "stoneware mug")
     #: and kinds ("kind:inventory.reorder") left out of what it means
     excluding: tuple[str, ...] = ()
-    #: "the riskiest", "the two most valuable", "the safest ones": the order a place or count is taken in
-    #: ("risk" or "value", highest first; "-risk", "-value" lowest first) instead of the ranking
+    #: "the riskiest", "the two most valuable", "the cheapest reorder": the order a place or count is taken in
+    #: ("risk", "value" or "cost", highest first; with "-" lowest first) instead of the ranking; "cost" counts
+    #: only actions that spend money (reorders)
     order: str | None = None
 
     @property
@@ -197,7 +199,9 @@ _ID_LEAD = (r"approve|reject|decline|snooze|explain|undo|revert|roll ?back|rollb
             # "how much will 8 make me", "what will 8 earn"
             r"|will|would|could|might"
             # "whats 8 worth" (read as "what 8 worth"), never "what 3 actions are waiting"
-            r"|what(?=\s+\d{1,9}\s+(?:worth|about|for|mean|do|does)\b)")
+            r"|what(?=\s+\d{1,9}\s+(?:worth|about|for|mean|do|does)\b)"
+            # "what if 9 goes wrong", "and if 12 fails?"
+            r"|if(?=\s+#?\d{1,6}\s+(?:goes|go|went|fails?|failed|breaks?|backfires?|flops?|gets? it wrong)\b)")
 
 
 def ids_in(text: str) -> tuple[int, ...]:
@@ -290,7 +294,9 @@ _COUNTED = re.compile(r"\s+(?:\w+\s+)?(?:ones|actions|items|proposals|suggestion
 _ORDERS = (("risk", r"riskiest|most risky|most risk|most dangerous|highest[- ]risk(?= (?:one|action|item)s?\b)"),
            ("-risk", r"least risky|safest|lowest[- ]risk(?= (?:one|action|item)s?\b)"),
            ("value", r"most valuable|most lucrative|most profitable|biggest|largest|highest[- ]value[d]?"),
-           ("-value", r"least valuable|smallest|lowest[- ]value[d]?"))
+           ("-value", r"least valuable|smallest|lowest[- ]value[d]?"),
+           ("-cost", r"cheapest|least expensive|lowest[- ]cost"),
+           ("cost", r"most expensive|priciest|costliest|highest[- ]cost"))
 
 
 def order_in(text: str) -> tuple[str | None, int | None, str]:

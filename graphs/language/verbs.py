@@ -48,7 +48,8 @@ def verb_of(t: str, ids: tuple[int, ...], ref: Ref | None) -> str | None:
     if params_in(t, t) and has(r"\b(change|set|make|edit|update|lower|raise|reduce|increase|bump|cut)\b", t) and (ids or ref):
         return "edit_approve"
     if has(r"\b(why|explain|tell me (?:more )?about|more about|details?|show|open|see|view|what (?:is|was|does)"
-            r"|what's|evidence|rollback plan|how (?:did you|do you know|sure|confident)|what happens if|compare)\b", t) and (
+            r"|what's|evidence|rollback plan|how (?:did you|do you know|sure|confident)|what happens if|compare"
+            r"|worst case|(?:goes|go|went) wrong|backfires?)\b", t) and (
             ids or (ref and (ref.focus or ref.words or ref.position or ref.count or ref.agent or ref.kind))) and not (
             not ids and has(r"\b(?:rules?|preferences?)\b", t)):  # "show my rules": the standing rules, a list
         return "explain"

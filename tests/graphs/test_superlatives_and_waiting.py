@@ -117,3 +117,68 @@ async def test_how_long_an_action_has_waited_and_when_it_expires(agents_app: App
     assert re.search(r"\((?:under a minute|\d+ minutes?)\); expires \d{4}-\d\d-\d\d \d\d:\d\d UTC \(in \d+ days?", line), line
     assert not turn.pending
     await _unchanged(agents_app, ids)
+
+
+async def test_cheapest_counts_what_a_reorder_spends_and_says_a_markdown_spends_nothing(agents_app: App) -> None:
+    inventory = Principal.for_agent("demo", "inventory")
+    big = (await propose(agents_app.deps, inventory, proposal(
+        "inventory.reorder", revenue=900, params={"quantity": 100, "unit_cost": 9.5, "supplier": "Atelier Nord"}))).action.id
+    small = (await propose(agents_app.deps, inventory, proposal(
+        "inventory.reorder", target="sku:LIN-TOT-02", revenue=300,
+        params={"quantity": 20, "unit_cost": 9.5, "supplier": "Atelier Nord"}))).action.id
+    markdown = (await propose(agents_app.deps, inventory, proposal("inventory.markdown", revenue=50))).action.id
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, "show the reorders cheapest first", thread="c1")
+    assert _listed(turn.reply) == [small, big] and "would spend $190" in turn.reply, turn.reply
+    turn = await chat.send(OP, "what's the cheapest reorder", thread="c2")
+    assert turn.reply.startswith(f"#{small} "), turn.reply
+    turn = await chat.send(OP, "approve the most expensive one", thread="c3")
+    assert waiting(turn) == {("approve", big)}, turn.reply
+    for say in ("whats the cheapest markdown", "the 2 cheapest markdowns"):
+        turn = await chat.send(OP, say, thread="c4")
+        # not "no markdowns waiting": there is one, and it spends nothing
+        assert "spend nothing" in turn.reply and not turn.pending, turn.reply
+    for i in (big, small, markdown):
+        assert await status_of(agents_app, i) == "pending_approval"
+
+
+@pytest.mark.parametrize("say", ["what's the worst case if {id} goes wrong", "what if {id} goes wrong?",
+                                 "and if {id} backfires?"])
+async def test_what_if_it_goes_wrong_explains_it(agents_app: App, say: str) -> None:
+    ids = await _queue(agents_app, critical=False)
+    turn = await (await agents_app.agents()).send(OP, say.format(id=ids["reorder_b"]), thread="w1")
+    assert turn.reply.startswith(f"#{ids['reorder_b']} ") and "Rollback:" in turn.reply, turn.reply
+    await _unchanged(agents_app, ids)
+
+
+@pytest.mark.parametrize("say", ["can you remind me what I rejected last week", "remind me what i declined",
+                                 "tell me which ones we rejected"])
+async def test_remind_me_what_i_rejected_lists_the_rejections_and_rejects_nothing(agents_app: App, say: str) -> None:
+    ids = await _queue(agents_app, critical=False)
+    chat = await agents_app.agents()
+    await chat.send(OP, f"reject {ids['reorder_b']} because we have stock coming", thread="m0")
+    turn = await chat.send(OP, say, thread="m1")
+    assert _listed(turn.reply) == [ids["reorder_b"]], turn.reply
+    assert not turn.pending
+    assert [await status_of(agents_app, i) for i in (ids["title"], ids["reorder_a"], ids["investigate"])] == [
+        "pending_approval"] * 3
+
+
+@pytest.mark.parametrize("say", ["show me what's been done today", "what got done today"])
+async def test_what_has_been_done_is_the_activity_not_the_briefing(agents_app: App, say: str) -> None:
+    ids = await _queue(agents_app, critical=False)
+    chat = await agents_app.agents()
+    await chat.send(OP, f"approve {ids['title']}", thread="d0")
+    turn = await chat.send(OP, say, thread="d1")
+    assert f"#{ids['title']}" in turn.reply and "waiting for you. The top" not in turn.reply, turn.reply
+
+
+@pytest.mark.parametrize("say", ["approve every reorder under $500", "approve the reorders that cost less than 1,000 dollars",
+                                 "reject all reorders over $100"])
+async def test_an_amount_that_picks_actions_is_answered_with_the_figures_never_read_as_an_edit(
+        agents_app: App, say: str) -> None:
+    ids = await _queue(agents_app, critical=False)
+    turn = await (await agents_app.agents()).send(OP, say, thread="a1")
+    assert "can't pick actions by an amount" in turn.reply and not turn.pending, turn.reply
+    assert set(_listed(turn.reply)) == {ids["reorder_a"], ids["reorder_b"]} and "would spend $1,140" in turn.reply
+    await _unchanged(agents_app, ids)

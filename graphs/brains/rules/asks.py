@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphs.brains.rules.render import KIND_PLURAL, PARAM_WORDS, STATUS_WORD, short_title
+from graphs.brains.rules.render import KIND_PLURAL, PARAM_WORDS, STATUS_WORD, action_line, short_title
 from policies.kinds import KINDS
 from policies.memory import cooldown
 from policies.tiers import RiskTier
@@ -231,3 +231,25 @@ def walked_off(ids: tuple[int, ...]) -> str:
     if not ids:
         return 'Nothing is in view to go on from: say "show my queue", then "explain the first one" and "next".'
     return f'#{ids[0]} is the last one in the list; nothing comes after it. Say "show my queue" for the whole queue.'
+
+
+def costless(what: str) -> str:
+    """"the cheapest markdown": none of them spends money (only a reorder has a cost of its own)."""
+    return (f"{what} spend nothing themselves (only reorders have a cost: quantity × unit cost), so none is "
+            f"cheaper than another. Say \"show the reorders cheapest first\", or \"the smallest ones\" for the lowest "
+            f"estimates.")
+
+
+def by_amount(verb: str, group: list[dict[str, Any]]) -> str:
+    """"approve every reorder under $500": actions are not picked by an amount; the group is shown with what each
+    is estimated to earn and, for a reorder, would spend, and the operator names the ones meant."""
+    if not group:
+        return "I can't pick actions by an amount, and none of that kind is waiting anyway. Nothing was done."
+    lines = [action_line(a, spend=True) for a in group[:20]]
+    first = " and ".join(str(a["id"]) for a in group[:2])
+    return ("I can't pick actions by an amount (an estimate, or what a reorder would spend?), so nothing was "
+            "done. Here they are with their figures:\n" + "\n".join(lines)
+            + f"\nSay which to {_SAY.get(verb, verb)} by number, e.g. \"{_SAY.get(verb, verb)} {first}\".")
+
+
+_SAY = {"edit_approve": "approve", "rollback": "roll back"}

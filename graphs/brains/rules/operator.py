@@ -153,6 +153,13 @@ class OperatorPlan:
             in_view = [c for c in found.candidates if c in focus] or [c for c in found.candidates if c in self.listed]
             if len(in_view) == 1:  # "is that the tshirt one?" with #8 in view (or in the list shown): #8
                 found = replace(found, ids=(in_view[0],), candidates=())
+            ref = intent.ref
+            if ref is not None and ref.order and not found.ids and not found.candidates:
+                fits = resolve((), replace(ref, order=None, position=None, count=None, every=True), queue,
+                               statuses=_EXPLAINABLE)
+                if fits.ids and not ordered([a for a in queue if a["id"] in fits.ids], ref.order):
+                    # "what's the cheapest markdown": markdowns spend nothing, which is not "no markdown"
+                    return {**part, "text": asks.costless(render.describe_list(intent))}, []
             problem = deciding.problem(intent, found, queue, "explain", turn=self.turn)
             if problem:
                 return {**part, "text": problem, "refs": list(found.candidates)}, []
@@ -193,6 +200,12 @@ class OperatorPlan:
         if name == "stop_it":  # one action in view: asked how to stop it (else ``pointed`` made it another verb)
             in_view = [a for a in queue if a["id"] in focus]
             return {**part, "text": asks.stop_one(in_view[0]) if len(in_view) == 1 else asks.WHICH, "focus": focus}, []
+        if name == "by_amount":
+            found = resolve((), replace(intent.ref or Ref(), every=True), queue)
+            by_id = {i["id"]: i for i in queue}
+            group = [by_id[i] for i in found.ids or found.candidates]
+            return {**part, "text": asks.by_amount(intent.held_back or "approve", group),
+                    "focus": [i["id"] for i in group], "last": listed_memory([i["id"] for i in group])}, []
         instead = asks.instead(intent)
         if instead is not None:  # what the engine cannot do as asked, and what the operator can do
             return {**part, "text": instead}, []
@@ -250,6 +263,9 @@ class OperatorPlan:
         items = [by_id[i] for i in (found.ids or found.candidates)]
         if not (ref.agent or ref.kind or ref.risk or ref.words):
             items = [i for i in queue if i["status"] in statuses]
+        if items and ref.order and not ordered(items, ref.order):
+            # "the 2 cheapest markdowns": nothing there spends money, which is not the same as nothing waiting
+            return {**part, "text": asks.costless(render.describe_list(intent))}, []
         items = ordered(items, ref.order)  # "the riskiest ones": in that order, not the ranking's
         total = len(items)
         if ref.position:
