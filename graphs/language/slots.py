@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from graphs.language.superlatives import order_in
 from graphs.language.words import word_matches
 
 SPECIALIST_WORDS: dict[str, tuple[str, ...]] = {
@@ -288,25 +289,6 @@ _SOME = re.compile(r"(?<!\ball )\b(\d{1,2}|one|two|three|four|five|six|a couple|
                    r"|those|these|my|our)\b")
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "a couple": 2}
 _COUNTED = re.compile(r"\s+(?:\w+\s+)?(?:ones|actions|items|proposals|suggestions|things|changes)\b")
-
-
-#: superlatives that order the queue another way than its ranking ("the riskiest", "the most valuable")
-_ORDERS = (("risk", r"riskiest|most risky|most risk|most dangerous|highest[- ]risk(?= (?:one|action|item)s?\b)"),
-           ("-risk", r"least risky|safest|lowest[- ]risk(?= (?:one|action|item)s?\b)"),
-           ("value", r"most valuable|most lucrative|most profitable|biggest|largest|highest[- ]value[d]?"),
-           ("-value", r"least valuable|smallest|lowest[- ]value[d]?"),
-           ("-cost", r"cheapest|least expensive|lowest[- ]cost"),
-           ("cost", r"most expensive|priciest|costliest|highest[- ]cost"))
-
-
-def order_in(text: str) -> tuple[str | None, int | None, str]:
-    """The order a superlative asks for, how many ("the 2 riskiest", "the two biggest"), and the text without
-    it (so "the most risky one" names no risk agent and no risk tier)."""
-    for order, words in _ORDERS:
-        m = re.search(r"\b(?:(\d{1,2}) )?(?:" + words + r")\b", text)
-        if m:
-            return order, int(m.group(1)) if m.group(1) else None, text[:m.start()] + text[m.end():]
-    return None, None, text
 
 
 def ref_in(text: str, *, names: frozenset[str] | None = None, with_names: bool = True) -> Ref | None:
