@@ -54,6 +54,8 @@ class QueueItem:
     snoozed_until: str | None = None
     #: what doing it spends (a reorder's quantity × unit cost), where the action says; else None
     spend: float | None = None
+    #: when it expires unless decided (ISO 8601), else None
+    expires_at: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         # a shallow copy: dataclasses.asdict deep-copies every word of every action, on every turn
@@ -133,7 +135,8 @@ async def items(tx: Tx, rows: list[ActionSummary]) -> list[QueueItem]:
             rank=rank, subject=subject, vendor=vendor,
             words=words_of(subject, vendor, product_type, noun, spec.summary if spec else "", a.target,
                            a.title.split(": ", 1)[0], _extra_words(a)),
-            snoozed_until=a.snoozed_until.isoformat() if a.snoozed_until else None, spend=_spend(a.params)))
+            snoozed_until=a.snoozed_until.isoformat() if a.snoozed_until else None, spend=_spend(a.params),
+            expires_at=a.expires_at.isoformat() if a.expires_at else None))
     return out
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dataclasses import replace
+from datetime import datetime
 
 from graphs.language.intent import Intent
 from graphs.language.slots import Ref
@@ -57,7 +58,10 @@ def by_name(words: Sequence[str], items: Sequence[dict[str, Any]]) -> list[dict[
 
 
 def _key(item: dict[str, Any], order: str) -> float:
-    """Lower sorts first: minus the measure for "risk", "value", "cost"; the measure itself with a "-"."""
+    """Lower sorts first: minus the measure for "risk", "value", "cost"; the measure itself with a "-"; for
+    "expiry", when it expires (soonest first)."""
+    if order == "expiry":  # to the minute: proposed in one run, they expire together
+        return float(datetime.fromisoformat(item["expires_at"]).timestamp() // 60)
     by = order.lstrip("-")
     measure = (RiskTier(item["risk_tier"]).rank if by == "risk" else float(item.get("spend") or 0) if by == "cost"
                else float(item.get("expected_revenue") or 0))
@@ -71,6 +75,8 @@ def ordered(items: Sequence[dict[str, Any]], order: str | None) -> list[dict[str
         return list(items)
     if order.lstrip("-") == "cost":
         items = [i for i in items if i.get("spend") is not None]
+    if order == "expiry":
+        items = [i for i in items if i.get("expires_at") and i["status"] == "pending_approval"]
     return sorted(items, key=lambda i: _key(i, order))
 
 
@@ -195,7 +201,7 @@ def _resolve(ids: Sequence[int], ref: Ref | None, items: Sequence[dict[str, Any]
     filtered = _filtered(ref, usable)
     if ref.position or ref.count or ref.places:
         pool = filtered
-        if not (ref.kind or ref.agent or ref.risk or ref.order) and listed:
+        if not (ref.kind or ref.agent or ref.risk) and listed:
             shown = [i for f in listed for i in usable if i["id"] == f]
             pool = shown or filtered
         pool = ordered(pool, ref.order)

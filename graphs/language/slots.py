@@ -73,7 +73,7 @@ don't dont not no maybe perhaps later yet never hmm hm um uh well still again in
 mark marked handled resolved dealt done couple few several
 mean means meaning exactly plain english simple terms words layman laymans layman's basically
 riskiest safest least most dangerous valuable lucrative profitable biggest largest smallest
-cheapest expensive priciest costliest
+cheapest expensive priciest costliest expire expires expiring soonest
 """.split())
 
 
@@ -292,7 +292,7 @@ _COUNTED = re.compile(r"\s+(?:\w+\s+)?(?:ones|actions|items|proposals|suggestion
 
 
 def ref_in(text: str, *, names: frozenset[str] | None = None, with_names: bool = True) -> Ref | None:
-    order, many, text = order_in(text)
+    order, many, several_by_default, text = order_in(text)
     agent = None
     m = re.search(r"\b(?:from|by) the (\w+)(?: agent| specialist)?\b|\bthe (\w+) (?:agent|specialist)'?s?\b"
                   r"|\b(\w+) agent'?s?\b", text)
@@ -321,7 +321,7 @@ def ref_in(text: str, *, names: frozenset[str] | None = None, with_names: bool =
         position = int(m_place.group(1))
     if order and not (position or count):
         # "the riskiest" is one; "the 2 riskiest", "the riskiest ones" are several, in that order
-        count, position = (many, None) if many else (None, None if plural(text) else 1)
+        count, position = (many, None) if many else (None, None if plural(text) or several_by_default else 1)
     places = tuple(place(w) for w in re.findall(r"\b(" + PLACE + r")\b", _DAY_OF_MONTH.sub(" ", text))) \
         if position else ()
     if len(places) < 2:

@@ -7,20 +7,27 @@ from __future__ import annotations
 import re
 
 
-#: superlatives that order the queue another way than its ranking ("the riskiest", "the most valuable")
-_ORDERS = (("risk", r"riskiest|most risky|most risk|most dangerous|highest[- ]risk(?= (?:one|action|item)s?\b)"),
-           ("-risk", r"least risky|safest|lowest[- ]risk(?= (?:one|action|item)s?\b)"),
-           ("value", r"most valuable|most lucrative|most profitable|biggest|largest|highest[- ]value[d]?"),
-           ("-value", r"least valuable|smallest|lowest[- ]value[d]?"),
-           ("-cost", r"cheapest|least expensive|lowest[- ]cost"),
-           ("cost", r"most expensive|priciest|costliest|highest[- ]cost"))
+#: superlatives that order the queue another way than its ranking ("the riskiest", "the most valuable"); the
+#: flag says the words ask for several by default ("is anything about to expire?": the ones soonest to expire)
+_ORDERS = (("risk", r"riskiest|most risky|most risk|most dangerous|biggest risk|highest[- ]risk(?= (?:one|action|item)s?\b)",
+            False),
+           ("-risk", r"least risky|least risk|safest|lowest[- ]risk(?= (?:one|action|item)s?\b)", False),
+           ("value", r"most valuable|most lucrative|most profitable|biggest|largest|highest[- ]value[d]?", False),
+           ("-value", r"least valuable|smallest|lowest[- ]value[d]?", False),
+           ("-cost", r"cheapest|least expensive|lowest[- ]cost", False),
+           ("cost", r"most expensive|priciest|costliest|highest[- ]cost", False),
+           ("expiry", r"expires? (?:first|soonest|next)|expiring (?:first|soonest|next)|(?:soonest|first|next) to expire",
+            False),
+           ("expiry", r"(?:about|going|due|set|close) to expire|expiring soon|expires? soon|(?:running|run) out of time",
+            True))
 
 
-def order_in(text: str) -> tuple[str | None, int | None, str]:
-    """The order a superlative asks for, how many ("the 2 riskiest", "the two biggest"), and the text without
-    it (so "the most risky one" names no risk agent and no risk tier)."""
-    for order, words in _ORDERS:
+def order_in(text: str) -> tuple[str | None, int | None, bool, str]:
+    """The order a superlative asks for, how many ("the 2 riskiest", "the two biggest"), whether it means several
+    when it does not say how many, and the text without it (so "the most risky one" names no risk agent and no
+    risk tier)."""
+    for order, words, several in _ORDERS:
         m = re.search(r"\b(?:(\d{1,2}) )?(?:" + words + r")\b", text)
         if m:
-            return order, int(m.group(1)) if m.group(1) else None, text[:m.start()] + text[m.end():]
-    return None, None, text
+            return order, int(m.group(1)) if m.group(1) else None, several, text[:m.start()] + text[m.end():]
+    return None, None, False, text

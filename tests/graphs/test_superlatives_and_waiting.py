@@ -46,7 +46,8 @@ async def _unchanged(app: App, ids: dict[str, int]) -> None:
         assert await status_of(app, i) == "pending_approval"
 
 
-@pytest.mark.parametrize("say", ["whats the riskiest one?", "which is the riskiest", "what's the most risky action"])
+@pytest.mark.parametrize("say", ["whats the riskiest one?", "which is the riskiest", "what's the most risky action",
+                                 "whats the biggest risk right now"])
 async def test_the_riskiest_is_explained_when_one_is_riskiest(agents_app: App, say: str) -> None:
     ids = await _queue(agents_app, critical=True)
     turn = await (await agents_app.agents()).send(OP, say, thread="r1")
@@ -85,9 +86,11 @@ async def test_superlative_lists_are_in_that_order_and_say_so(agents_app: App) -
     await _unchanged(agents_app, ids)
 
 
-async def test_the_most_valuable_one_is_echoed_never_run_on_a_superlative(agents_app: App) -> None:
+@pytest.mark.parametrize("say", ["approve the most valuable one", "approve the least risky one"])
+async def test_a_superlative_decision_is_echoed_never_run(agents_app: App, say: str) -> None:
     ids = await _queue(agents_app, critical=False)
-    turn = await (await agents_app.agents()).send(OP, "approve the most valuable one", thread="r8")
+    turn = await (await agents_app.agents()).send(OP, say, thread="r8")
+    # "risky" is read "risk" by the typo fixer: never the risk agent's actions
     assert waiting(turn) == {("approve", ids["investigate"])}, turn.reply  # low risk, yet asked: a description
     await _unchanged(agents_app, ids)
 
@@ -181,4 +184,27 @@ async def test_an_amount_that_picks_actions_is_answered_with_the_figures_never_r
     turn = await (await agents_app.agents()).send(OP, say, thread="a1")
     assert "can't pick actions by an amount" in turn.reply and not turn.pending, turn.reply
     assert set(_listed(turn.reply)) == {ids["reorder_a"], ids["reorder_b"]} and "would spend $1,140" in turn.reply
+    await _unchanged(agents_app, ids)
+
+
+async def test_what_expires_first_and_what_is_about_to_expire(agents_app: App) -> None:
+    ids = await _queue(agents_app, critical=True)  # an e-mail expires within a day, reorders in three, pages in 7-14
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, "what expires first?", thread="e1")
+    assert turn.reply.startswith(f"#{ids['email']} "), turn.reply
+    turn = await chat.send(OP, "is anything about to expire?", thread="e2")
+    order = _listed(turn.reply)
+    assert order[0] == ids["email"] and set(order[1:3]) == {ids["reorder_a"], ids["reorder_b"]}, turn.reply
+    assert "soonest to expire first" in turn.reply and " · expires " in turn.reply
+    await _unchanged(agents_app, ids)
+
+
+async def test_a_superlative_after_a_list_counts_in_that_list(agents_app: App) -> None:
+    ids = await _queue(agents_app, critical=False)
+    chat = await agents_app.agents()
+    await chat.send(OP, "show me the reorders", thread="l1")
+    turn = await chat.send(OP, "the biggest one looks fine", thread="l1")  # the investigation is bigger, not listed
+    assert turn.reply.startswith(f"#{ids['reorder_a']} ") and not turn.pending, turn.reply
+    turn = await chat.send(OP, "approve the smallest", thread="l1")
+    assert waiting(turn) == {("approve", ids["reorder_b"])}, turn.reply
     await _unchanged(agents_app, ids)

@@ -23,7 +23,7 @@ def short_title(a: dict[str, Any], subject: str = "") -> str:
     return head
 
 
-def action_line(a: dict[str, Any], *, subject: str = "", spend: bool = False) -> str:
+def action_line(a: dict[str, Any], *, subject: str = "", spend: bool = False, expires: bool = False) -> str:
     # a ranked line leads with a bullet, never its place ("1. #2 …"): a number the operator says is an action's
     # number, and a list numbered 1, 2, 3 beside them would make "approve 1" mean two different actions
     state = STATUS_WORD.get(a['status'], a['status'].replace('_', ' '))
@@ -34,6 +34,8 @@ def action_line(a: dict[str, Any], *, subject: str = "", spend: bool = False) ->
     return (f"· #{a['id']} {short_title(a, subject or a.get('subject', ''))} · "
             f"{RISK_WORD.get(a['risk_tier'], a['risk_tier'])} · estimated {money(a['expected_revenue'])}"
             + (f" · would spend {money(a['spend'])}" if spend and a.get("spend") is not None else "")
+            + (f" · expires {datetime.fromisoformat(a['expires_at']):%a %-d %b %H:%M} UTC"
+               if expires and a.get("expires_at") else "")
             + f" · {state}")
 
 
@@ -44,7 +46,8 @@ STATUS_WORD = {"pending_approval": "waiting for you", "executed": "done (in the 
 #: how a list in another order than the ranking says so ("the riskiest ones")
 ORDER_WORDS = {"risk": "riskiest first, then by rank", "-risk": "least risky first, then by rank",
                "value": "highest estimate first", "-value": "lowest estimate first",
-               "cost": "most expensive first (what each would spend)", "-cost": "cheapest first (what each would spend)"}
+               "cost": "most expensive first (what each would spend)", "-cost": "cheapest first (what each would spend)",
+               "expiry": "soonest to expire first"}
 
 
 def queue_list(items: list[dict[str, Any]], *, total: int, what: str, worth: float | None = None,
@@ -57,7 +60,8 @@ def queue_list(items: list[dict[str, Any]], *, total: int, what: str, worth: flo
     if order in ORDER_WORDS:
         head = (f"{what} ({total}{together}), {ORDER_WORDS[order]}:" if total <= len(items)
                 else f"{what}: {total}{together}; {len(items)} shown, {ORDER_WORDS[order]}:")
-        return head + "\n" + "\n".join(action_line(a, spend=order.lstrip("-") == "cost") for a in items)
+        return head + "\n" + "\n".join(action_line(a, spend=order.lstrip("-") == "cost", expires=order == "expiry")
+                                       for a in items)
     # ranked by rank, not by the estimate shown: said, so "#8 $1,198 above #9 $1,513" is not read as a mistake
     head = (f"{what} ({total}{together}), best first (estimate × confidence × ease):" if total <= len(items)
             else f"{what}: {total}{together}; the best {len(items)} (estimate × confidence × ease):")
