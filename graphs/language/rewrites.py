@@ -264,9 +264,20 @@ _ALL_BUT = re.compile(r"(?i)\b(all|everything|every ?thing|all of (?:them|those|
                       r"(?!not\b|only\b|just\b|make\b|with\b|at\b|change\b)")
 
 
+#: "go with your recommendation", "do whatever you think is best", "you decide", "your call": the one the briefing
+#: recommends (the top of the ranking), as a request that is echoed like any other said by place, never run on trust
+_YOUR_PICK = re.compile(r"(?i)^(?:(?:ok|okay|fine|sure|alright|right|so|well|honestly|just)[,.!]*\s+)*(?:(?:go|going) with"
+                        r" (?:your|the) (?:recommendation|suggestion|pick|choice|top pick)|(?:do|approve|take|pick)"
+                        r" (?:whatever|what|whichever) you(?: think is best| think| recommend| suggest|'d approve"
+                        r"| would approve|'d do| would do| would)|(?:you decide|your call|up to you|dealer'?s choice)"
+                        r"|i trust you,? (?:handle|decide|do) it|(?:do|approve|take) (?:your|the) (?:recommendation"
+                        r"|suggestion|top pick))(?=\s*[.!]*\s*$)")
+
+
 def rewrite(text: str) -> str:
     """The message as the operator finally meant it: verdicts made verbs, the last request after a change of
     mind, numbers taken back replaced, numbers excepted taken out, each action's own change made its own
     request."""
+    text = _YOUR_PICK.sub("approve the top one", text)
     text = _ALL_BUT.sub(lambda m: f"{m.group(1)} except ", text)
     return _each_its_own(_excepted(_corrected(_last_word(_verdicts(_ranges(_also_after_the_reason(_minded(text))))))))

@@ -1,9 +1,12 @@
-"""'The riskiest', 'the 3 biggest', 'explain the top two', 'how long has 8 been waiting?'.
+"""A sixth exploratory chat on the demo store: the queue read in another order than its ranking, an
+action's age, and requests put as a delegation or as an amount.
 
-Found by exploratory chats: each of these was "not understood" (or, for "the best one", read as a
-product named "best"). They read the queue in another order than its ranking, or an action's age;
-none of them decides anything, and a decision said with one is echoed, or asked which when several
-actions share the top.
+Each of these was "not understood", or misread: "the riskiest", "the 3 biggest", "the cheapest reorder",
+"what expires first?", "explain the top two" and "how long has 8 been waiting?" were not understood; "the
+best one" was read as a product named "best"; "the least risky one" as the risk agent's actions; "can you
+remind me what I rejected" as a rejection (by name, it would have rejected); "approve every reorder under
+$500" as an edit to $500; "go with your recommendation" and "you decide" as nothing. None of them decides
+anything by itself: a decision said with one is echoed, or asked which when several share the top.
 """
 
 from __future__ import annotations
@@ -208,3 +211,20 @@ async def test_a_superlative_after_a_list_counts_in_that_list(agents_app: App) -
     turn = await chat.send(OP, "approve the smallest", thread="l1")
     assert waiting(turn) == {("approve", ids["reorder_b"])}, turn.reply
     await _unchanged(agents_app, ids)
+
+
+@pytest.mark.parametrize("say", ["fine, go with your recommendation", "do whatever you think is best", "you decide",
+                                 "i trust you, handle it", "approve what you'd approve", "your call"])
+async def test_a_delegated_decision_is_the_recommended_action_echoed(agents_app: App, say: str) -> None:
+    ids = await _queue(agents_app, critical=False)
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, say, thread="y1")
+    assert waiting(turn) == {("approve", ids["title"])}, turn.reply  # the top of the ranking, asked first
+    await _unchanged(agents_app, ids)
+    await chat.send(OP, "show me the reorders", thread="y2")
+    turn = await chat.send(OP, say, thread="y2")
+    assert waiting(turn) == {("approve", ids["reorder_a"])}, turn.reply  # the top of the list shown
+    turn = await chat.send(OP, "yes", thread="y2")
+    assert await status_of(agents_app, ids["reorder_a"]) == "executed"
+    assert [await status_of(agents_app, i) for i in (ids["title"], ids["reorder_b"], ids["investigate"])] == [
+        "pending_approval"] * 3
