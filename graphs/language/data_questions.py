@@ -84,6 +84,9 @@ def data_question(t: str) -> Intent | None:
             r"|\b(?:how much|what) (?:did|have|do) we (?:make|made|sell|sold|take|earn|bring)|\baov\b|\baverage order"
             r"|\bhow many orders\b|\bhow (?:did|was) (?:" + MONTH_NAMES + r")\b"
             r"|\bhow (?:many|much) (?:refunds|did we refund|was refunded|have we refunded)\b"
+            # "what's our refund rate", "how are refunds looking": the store's refunds, not one SKU's investigation
+            r"|\b(?:our|the store'?s|my|overall) refund(?: rate)?s?\b|\brefund rate\b(?! (?:of|for|on) (?:the|a|#)\b)"
+            r"|\bhow (?:are|is) (?:the )?refunds? (?:looking|going|doing)\b"
             r"|\brefund(?:s|ed)?\b.*\b(?:today|yesterday|this|last|past|previous|in (?:" + MONTH_NAMES + r"))\b", t):
         return Intent("sales", text=t)
     if ON_ORDER.search(t):

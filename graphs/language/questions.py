@@ -52,7 +52,11 @@ _ABOUT_IT = re.compile(r"^(?:(?:and|so|ok|okay|but|hmm+|wait|sorry|um+)[, ]+)*(?
                        r"|can (?:i|we|you) (?:undo|reverse|roll back) (?:it|that|this)(?: later)?"
                        r"|how long (?:has|have|is|was) (?:it|that|this|that one|this one|they) (?:been )?(?:waiting|pending"
                        r"|sitting(?: there)?|in (?:the|my) (?:queue|inbox))|when (?:does|will|did) (?:it|that|this|that one)"
-                       r" (?:expire|run out|time out|lapse))"
+                       r" (?:expire|run out|time out|lapse)"
+                       # "how many units was that again?", "what was the discount again?": a figure of the one in view
+                       r"|how many (?:units|pieces|items)(?: (?:was|is|were|are|did you say)(?: (?:that|it|in it|in that"
+                       r"|for it))?)?(?: again)?|what(?:'s| is| was) the (?:quantity|discount|price|new title|title|supplier"
+                       r"|unit cost)(?: again| on (?:it|that|this))?)"
                        r"(?: (?:on|for|with|of|in|to) (?:#?(\d{1,6})|(?:holding|approving|rejecting|doing|it|that|this"
                        r"|them)(?: (?:it|that|this|them))?))?[?!. ]*$")
 

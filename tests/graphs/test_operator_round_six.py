@@ -228,3 +228,30 @@ async def test_a_delegated_decision_is_the_recommended_action_echoed(agents_app:
     assert await status_of(agents_app, ids["reorder_a"]) == "executed"
     assert [await status_of(agents_app, i) for i in (ids["title"], ids["reorder_b"], ids["investigate"])] == [
         "pending_approval"] * 3
+
+
+async def test_a_snoozed_action_says_when_it_comes_back_not_an_expiry_it_does_not_have(agents_app: App) -> None:
+    ids = await _queue(agents_app, critical=False)
+    chat = await agents_app.agents()
+    await chat.send(OP, f"snooze {ids['reorder_a']} until next month", thread="s1")
+    turn = await chat.send(OP, "when will it come back", thread="s1")
+    line = next(x for x in turn.reply.splitlines() if x.startswith("Waiting since"))
+    # the sweep never expires a snoozed action; it wakes with a new deadline
+    assert "comes back then, with a fresh deadline" in line and "expires" not in line, line
+
+
+async def test_a_figure_of_the_action_in_view_asked_again_explains_it(agents_app: App) -> None:
+    ids = await _queue(agents_app, critical=False)
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, f"approve {ids['reorder_a']}", thread="f1")
+    assert waiting(turn) == {("approve", ids["reorder_a"])}
+    turn = await chat.send(OP, "how many units was that again", thread="f1")
+    assert turn.reply.startswith(f"#{ids['reorder_a']} ") and "quantity: 120" in turn.reply, turn.reply
+    turn = await chat.send(OP, "yes", thread="f1")  # the question still waits, and is still the approval
+    assert await status_of(agents_app, ids["reorder_a"]) == "executed"
+
+
+@pytest.mark.parametrize("say", ["what's our refund rate", "how are refunds looking"])
+async def test_the_stores_refund_rate_is_the_stores_not_one_investigation(agents_app: App, say: str) -> None:
+    turn = await (await agents_app.agents()).send(OP, say, thread="rr")
+    assert turn.reply.startswith("Refunds, ") or "no orders" in turn.reply.lower(), turn.reply

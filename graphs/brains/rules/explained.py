@@ -76,8 +76,10 @@ def timing(a: dict[str, Any], now: datetime | None) -> str:
         return f"Proposed {plain.when(created)}."
     line = (f"Waiting since {plain.when(created)}" if now is None
             else f"Waiting since {plain.when(created)} ({_span((now - created).total_seconds())})")
-    if a["status"] == "snoozed" and until is not None:
-        line += f"; snoozed until {plain.when(until)}"
+    if a["status"] == "snoozed":
+        # a snoozed action does not expire: it comes back at the end of the snooze with a new deadline
+        back = f"until {plain.when(until)}" if until is not None else ""
+        return line + f"; snoozed {back}: it comes back then, with a fresh deadline to decide."
     if expires is not None and (now is None or expires > now):
         left = "" if now is None else f" (in {_span((expires - now).total_seconds())})"
         line += f"; expires {plain.when(expires)}{left} unless you decide"
