@@ -34,6 +34,11 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     ("what are your opening hours", "policy", {"topic": "contact"}),
     ("how do I delete my account", "escalate", {}),  # the team handles it: a person is needed
     ("what size should I take", "policy", {"topic": "sizing"}),
+    ("what size should i get, im between m and l", "policy", {"topic": "sizing"}),
+    ("what sizes do you have", "policy", {"topic": "sizing"}),
+    # one product's sizes are its variants, not the size guide
+    ("what sizes does the harbor cashmere scarf come in", "product", {"attribute": "options"}),
+    ("which sizes of the dune hemp tshirt are there", "product", {"attribute": "options"}),
     ("where is my order #1042?", "order_status", {"order_name": "#1042"}),
     ("has order 1043 shipped yet", "order_status", {"order_name": "#1043"}),
     ("track my package please", "order_status", {}),

@@ -96,6 +96,10 @@ def parse_shopper(text: str) -> ShopperIntent:
             return ShopperIntent("product", query=t, attribute="free_shipping", text=original)
     product_words = re.search(r"\b(how much|price|cost|in stock|available|have it|got any|link|page|colou?rs?"
                               r"|sizes?|made of|who makes|tell me about|describe)\b", t)
+    if topic == "sizing" and re.search(r"\b(?:comes? in|available in)\b|\bsizes? (?:does|has|of|for|is) (?:the|a|this|that"
+                                       r"|it)\b", t):
+        # "what sizes does the harbor cashmere scarf come in": that product's sizes, not the size guide
+        return ShopperIntent("product", query=t, attribute="options", text=original)
     if topic and not (product_words and topic in ("shipping",) and "free shipping" not in t):
         return ShopperIntent("policy", topic=topic, query=t, text=original)
     cap, floor = _PRICE_CAP.search(t), _PRICE_FLOOR.search(t)
