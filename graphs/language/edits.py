@@ -176,9 +176,13 @@ def params_in(text: str, original: str) -> dict[str, Any]:
     params: dict[str, Any] = dict(text_params(original))
     if params:
         return params  # a new text is the change: numbers inside it are part of the text
-    # "only if it's under 40 units": a condition's number is not the change
-    text = re.sub(r"\b(?:under|over|below|above|less than|more than|fewer than|at least|at most|up to)\s+[$€£]?\d[\d.,]*"
-                  r"(?:\s*(?:%|units?|pcs|pieces|dollars|bucks))?", " ", text)
+    # "only if it's under 40 units": a condition's number is not the change; nor is a strict bound ("but under 50
+    # units": 49? 40?), which is asked; "but only up to 50 units", "at most 50 units" outside a condition is 50
+    _AMOUNT = r"\s+[$€£]?\d[\d.,]*(?:\s*(?:%|units?|pcs|pieces|dollars|bucks))?"
+    text = re.sub(r"\b(?:if|when|unless|as long as|so long as|provided)\b[^,;]*?\b(?:at most|up to|max(?:imum)?)" + _AMOUNT,
+                  " ", text)
+    text = re.sub(r"\b(?:under|over|below|above|less than|more than|fewer than|at least)" + _AMOUNT, " ", text)
+    text = re.sub(r"\b(?:at most|up to|max(?:imum)?(?: of)?)(?=\s+\d)", " ", text)
     m = re.search(r"\bmake (?:it|that|them|this)\s+(\d+(?:\.\d+)?)\b(?!\s*(?:%|percent|units?|pcs|pieces|off))", text)
     if m:  # "make it 25": the one amount of whatever is edited (fit to the action's kind when it is decided)
         params["amount"] = float(m.group(1))

@@ -108,6 +108,10 @@ def settings_in(t: str, original: str) -> Intent | None:
                       r"(?: about| on| for| that)?\s+([^,.;!]+?)(?: rule| preference)?(?:[,.;!].*)?$", original)
         said = re.sub(r"(?i)(?:\s+(?:please|pls|thanks|thx|now|for me))+$", "", (m.group(1) if m else original).strip())
         return Intent("forget_rule", text=re.sub(r"(?i)\s+(?:rule|preference)$", "", said).strip(" .'\""))
+    if _LIMIT.search(t):
+        # "never approve anything over $1000 without asking me", "only ever discount up to 20%": a limit on an
+        # amount, which no standing rule can hold; said so, never saved as something else nor read as a decision
+        return Intent("limit_rule", text=original)
     if has(r"^(?:please )?(?:remember|note)\b|^from now on\b|^going forward\b|\bnever (?:discount|mark|change|touch"
             r"|put|raise|lower|cut|reduce|auto|reorder|hold|send|rewrite|create|email)|\b(?:never|not) (?:gets?|be|being"
             r"|to be) (?:discounted|marked down|reordered|touched)|\bno (?:more )?(?:markdowns?"
@@ -127,6 +131,13 @@ def settings_in(t: str, original: str) -> Intent | None:
     return None
 
 
+#: a standing limit on an amount: "never … over $1000", "don't spend more than $2000 a week", "only ever discount up
+#: to 20%", "make sure nothing gets discounted more than 30 percent"
+_AMOUNT = r"(?:[$€£]\s?\d[\d,.]*k?|\d[\d,.]*k?\s*(?:%|percent|dollars|bucks|euros|pounds)|\d[\d,.]*\s*(?:units|pieces))"
+_LIMIT = re.compile(r"^(?:(?:please|ok|okay|so|and|also|from now on|going forward)[, ]+)*(?:never|don'?t|do not|dont|only"
+                    r"|(?:can you |please )?make sure|(?:i|we) (?:don'?t|do not|dont) want|no)\b.*\b(?:over|above|more than"
+                    r"|beyond|up to|under|below|less than|at most|max(?:imum)?(?: of)?|exceed(?:ing)?)\s+" + _AMOUNT
+                    + r"(?:\s+(?:a|per|each|every)\s+(?:day|week|month|order|action))?")
 _AGENT = r"(?:the\s+|our\s+|that\s+|this\s+)?(?P<{0}>[\w-]+)\s+(?:agent|specialist|bot)\b(?!s\b)"
 _ONE_AGENT_OFF = re.compile(r"\b(?:stop|pause|halt|freeze|disable|deactivate|suspend|shut (?:down|off)|kill|mute"
                             r"|silence|turn off|switch off)\s+" + _AGENT.format("a")

@@ -255,3 +255,30 @@ async def test_a_figure_of_the_action_in_view_asked_again_explains_it(agents_app
 async def test_the_stores_refund_rate_is_the_stores_not_one_investigation(agents_app: App, say: str) -> None:
     turn = await (await agents_app.agents()).send(OP, say, thread="rr")
     assert turn.reply.startswith("Refunds, ") or "no orders" in turn.reply.lower(), turn.reply
+
+
+@pytest.mark.parametrize("say", ["never approve anything over $1000 without asking me",
+                                 "dont let the agents spend more than $2000 a week on stock",
+                                 "only ever discount up to 20%",
+                                 "can you make sure nothing gets discounted more than 30 percent",
+                                 "dont reorder more than 100 units of anything"])
+async def test_a_limit_on_an_amount_is_refused_as_a_rule_and_decides_nothing(agents_app: App, say: str) -> None:
+    ids = await _queue(agents_app, critical=False)
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, say, thread="lim")
+    # before: not understood, "couldn't read the change", or "nothing is approved" as if it were a refusal
+    assert turn.reply.startswith("I can't keep a limit on an amount") and "30%" in turn.reply, turn.reply
+    assert not turn.pending
+    turn = await chat.send(OP, "what are my rules", thread="lim")
+    assert "no standing rules" in turn.reply, turn.reply
+    await _unchanged(agents_app, ids)
+
+
+async def test_up_to_an_amount_in_a_change_is_that_amount_and_a_strict_bound_is_asked(agents_app: App) -> None:
+    ids = await _queue(agents_app, critical=False)
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, f"approve {ids['reorder_a']} but only up to 50 units", thread="up")
+    assert waiting(turn) == {("edit_approve", ids["reorder_a"])} and "quantity 50" in turn.reply, turn.reply
+    turn = await chat.send(OP, f"approve {ids['reorder_b']} but under 50 units", thread="up2")
+    assert not turn.pending and "couldn't read the change" in turn.reply, turn.reply
+    await _unchanged(agents_app, ids)

@@ -13,6 +13,7 @@ from typing import Any
 from graphs.brains.rules.render import KIND_PLURAL, PARAM_WORDS, STATUS_WORD, action_line, short_title
 from policies.kinds import KINDS
 from policies.memory import cooldown
+from policies.risk import MARKDOWN_CRITICAL_PCT, PRICE_CHANGE_CRITICAL_PCT, REORDER_CRITICAL_VALUE
 from policies.tiers import RiskTier
 
 WHICH = ("Which action do you mean? Give me its number (\"#12\") or name it (\"the alpaca reorder\"), or say "
@@ -192,6 +193,8 @@ def instead(intent: Any) -> str | None:
         return too_many(intent.limit or 0)
     if name == "time_limited":
         return time_limited(intent.ids, intent.when_said)
+    if name == "limit_rule":
+        return LIMIT_RULE
     if name == "stop_kind":
         return stop_kind(intent.ref.kind if intent.ref else None)
     if name == "snooze_span":
@@ -253,3 +256,12 @@ def by_amount(verb: str, group: list[dict[str, Any]]) -> str:
 
 
 _SAY = {"edit_approve": "approve", "rollback": "roll back"}
+
+
+#: "never approve anything over $1000 without asking me": no standing rule holds an amount; what does is said
+LIMIT_RULE = ("I can't keep a limit on an amount as a standing rule (a spending cap, a deepest discount, an action's "
+              "size), so nothing was saved and nothing was decided. What holds already, whatever the autonomy level: a "
+              f"markdown deeper than {MARKDOWN_CRITICAL_PCT:g}%, a price change above {PRICE_CHANGE_CRITICAL_PCT:g}% "
+              f"and a purchase order over ${REORDER_CRITICAL_VALUE:,.0f} are critical and always wait for your yes; in "
+              "supervised mode every action does. Rules I can keep name what to leave alone: \"never discount Wick "
+              "Studio\", \"no reorders this month\", \"always ask before rewriting titles\".")
