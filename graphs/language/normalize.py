@@ -28,7 +28,7 @@ confirm cancel everything something resume engage disengage emergency stop halt 
 critical medium high low order orders sales revenue products channel channels traffic conversion search
 console organic clicks impressions inventory stock reorder purchase supplier vendor brand never always
 anything nothing selected second third fourth fifth first last previous next which what explain details
-ahead
+ahead riskiest biggest cheapest smallest largest safest expensive valuable expire expires expiring been
 """.split())
 
 #: ordinary words that sit one typo away from a command word: never "mended"

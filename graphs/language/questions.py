@@ -26,7 +26,7 @@ _ONE_STATE = re.compile(r"\bwhat (?:happened|is happening|'?s happening) (?:to|w
                         r"|\bwhat (?:state|status) (?:is|'?s) #?(\d{1,6})\b|\bwhere(?:'s| is) #?(\d{1,6}) (?:at|now|up to)\b"
                         r"|\bstatus (?:of|on) #?(\d{1,6})\b"
                         # "how long has 8 been waiting?", "when does 8 expire", "when was 12 proposed"
-                        r"|\bhow long (?:has|have|is|was) #?(\d{1,6}) (?:been )?(?:waiting|pending|sitting|there|in (?:the|my) "
+                        r"|\bhow long (?:has|have|is|was) #?(\d{1,6}) (?:be+n |bin )?(?:waiting|pending|sitting|there|in (?:the|my) "
                         r"(?:queue|inbox)|open|left)\b|\bhow long (?:does|do) #?(\d{1,6}) (?:have|last)\b"
                         r"|\bwhen (?:does|will|did) #?(\d{1,6}) (?:expire|run out|time out|lapse)\b"
                         r"|\bwhen (?:was|did) #?(\d{1,6}) (?:proposed|created|come in|came in|arrive|arrived|added|raised"

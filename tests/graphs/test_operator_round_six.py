@@ -282,3 +282,15 @@ async def test_up_to_an_amount_in_a_change_is_that_amount_and_a_strict_bound_is_
     turn = await chat.send(OP, f"approve {ids['reorder_b']} but under 50 units", thread="up2")
     assert not turn.pending and "couldn't read the change" in turn.reply, turn.reply
     await _unchanged(agents_app, ids)
+
+
+async def test_the_new_words_survive_typos(agents_app: App) -> None:
+    ids = await _queue(agents_app, critical=True)
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, "aprove the riskest one", thread="ty1")
+    assert waiting(turn) == {("approve", ids["email"])}, turn.reply
+    turn = await chat.send(OP, "whats the bigest reorder", thread="ty2")
+    assert turn.reply.startswith(f"#{ids['reorder_a']} "), turn.reply
+    turn = await chat.send(OP, f"how long has {ids['reorder_b']} ben waiting", thread="ty3")
+    assert turn.reply.startswith(f"#{ids['reorder_b']} ") and "Waiting since" in turn.reply, turn.reply
+    await _unchanged(agents_app, ids)
