@@ -218,6 +218,10 @@ def _head(t: str) -> str:
 
 #: the verbs that change the store: a name they are given is never replaced by a guess
 _WRITES = frozenset({"approve", "edit_approve", "reject", "snooze", "rollback"})
+#: "deal with the markdowns", "sort out the reorders", "take care of 8": a request with no verb of decision in it
+_WHICH_VERB = re.compile(r"^(?:(?:please|pls|can you|could you|just|ok|okay|so|now|then)[, ]+)*(?:deal with|take"
+                         r" care of|handle|clear(?: out| up)?|sort out|process|action|do something (?:about|with)|get (?!rid\b)"
+                         r"(?:\w+ ){1,4}(?:done|sorted|handled|out of the way))\b")
 #: "under $500", "over 1,000 dollars", "worth more than $200": an amount as a filter
 _BY_AMOUNT = re.compile(r"\b(?:under|below|less than|over|above|more than|at least|at most|cheaper than|worth (?:more|less) "
                         r"than|costing (?:more|less) than|up to)\s+(?:[$€£]\s?\d[\d,.]*k?|\d[\d,.]*k?\s*(?:dollars|bucks|euros"
@@ -242,6 +246,9 @@ def _clause(t: str, original: str, now: datetime, names: frozenset[str] | None) 
         hedge = None  # "hold off on the alpaca reorder until next week": a snooze
     if hedge and re.search(r"\bno,? (?:wait,? )?make (?:it|that)\b", head):
         hedge = None  # "friday, no make it monday": a correction (echoed as such), not a refusal
+    if not hedge and (ids or ref is not None) and _WHICH_VERB.match(head):
+        # "deal with the markdowns", "take care of 8": do what to them? asked, never guessed (nor only explained)
+        return Intent("which_verb", ids=ids, ref=None if ids else ref, text=original)
     # a clause whose head names its own target ("reject 16", "reject the second one") takes its verb from the
     # head: the reason after it ("… because the copywriter redoes it next week") never turns it into another verb
     verb = (verb_of(head, ids, ref) if ids_in(head) or ref is not None else None)

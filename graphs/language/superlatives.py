@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 
+_BY = r"(?:(?:sorted|ordered|ranked|sort(?:ed)?|order(?:ed)?) )?by "
 #: superlatives that order the queue another way than its ranking ("the riskiest", "the most valuable"); the
 #: flag says the words ask for several by default ("is anything about to expire?": the ones soonest to expire)
 _ORDERS = (("risk", r"riskiest|most risky|most risk|most dangerous|biggest risk|highest[- ]risk(?= (?:one|action|item)s?\b)",
@@ -19,7 +20,12 @@ _ORDERS = (("risk", r"riskiest|most risky|most risk|most dangerous|biggest risk|
            ("expiry", r"expires? (?:first|soonest|next)|expiring (?:first|soonest|next)|(?:soonest|first|next) to expire",
             False),
            ("expiry", r"(?:about|going|due|set|close) to expire|expiring soon|expires? soon|(?:running|run) out of time",
-            True))
+            True),
+           # "sort the reorders by cost", "show them by risk": the whole group in that order
+           ("-cost", _BY + r"(?:cost|spend|what (?:they|it) costs?)", True),
+           ("risk", _BY + r"risk", True),
+           ("value", _BY + r"(?:value|estimate|worth|revenue|profit)", True),
+           ("expiry", _BY + r"(?:expiry|deadline|expiration|when (?:they|it) expires?)", True))
 
 
 def order_in(text: str) -> tuple[str | None, int | None, bool, str]:

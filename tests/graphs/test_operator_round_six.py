@@ -294,3 +294,25 @@ async def test_the_new_words_survive_typos(agents_app: App) -> None:
     turn = await chat.send(OP, f"how long has {ids['reorder_b']} ben waiting", thread="ty3")
     assert turn.reply.startswith(f"#{ids['reorder_b']} ") and "Waiting since" in turn.reply, turn.reply
     await _unchanged(agents_app, ids)
+
+
+@pytest.mark.parametrize("say", ["deal with the reorders", "sort out the reorders", "can you take care of the reorders",
+                                 "get the reorders done", "handle the reorders"])
+async def test_a_request_with_no_verb_of_decision_asks_which_and_then_means_them(agents_app: App, say: str) -> None:
+    ids = await _queue(agents_app, critical=False)
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, say, thread="v1")
+    assert turn.reply.startswith("Do what with them — approve, reject or snooze? Nothing was done."), turn.reply
+    assert f"#{ids['reorder_a']}" in turn.reply and f"#{ids['reorder_b']}" in turn.reply and not turn.pending
+    await _unchanged(agents_app, ids)  # before: explained, or a list: now asked, and "them" means them
+    turn = await chat.send(OP, "approve them", thread="v1")
+    assert waiting(turn) == {("approve", ids["reorder_a"]), ("approve", ids["reorder_b"])}, turn.reply
+
+
+async def test_by_cost_risk_or_deadline_is_the_whole_group_in_that_order(agents_app: App) -> None:
+    ids = await _queue(agents_app, critical=True)
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, "show me everything by risk", thread="o1")
+    assert _listed(turn.reply)[0] == ids["email"] and "riskiest first" in turn.reply, turn.reply
+    turn = await chat.send(OP, "list pending ordered by deadline", thread="o2")
+    assert _listed(turn.reply)[0] == ids["email"] and "soonest to expire first" in turn.reply, turn.reply

@@ -265,3 +265,13 @@ LIMIT_RULE = ("I can't keep a limit on an amount as a standing rule (a spending 
               f"and a purchase order over ${REORDER_CRITICAL_VALUE:,.0f} are critical and always wait for your yes; in "
               "supervised mode every action does. Rules I can keep name what to leave alone: \"never discount Wick "
               "Studio\", \"no reorders this month\", \"always ask before rewriting titles\".")
+
+
+def which_verb(meant: list[dict[str, Any]]) -> str:
+    """"deal with the markdowns": approve, reject or snooze them? asked, with what they are; nothing is done."""
+    if not meant:
+        return "Nothing waiting fits that, so nothing was done. Say \"show the pending ones\" to see the queue."
+    lines = "\n".join(f"· #{a['id']} {short_title(a, a.get('subject', ''))} ({a['risk_tier']} risk)" for a in meant[:10])
+    them = "it" if len(meant) == 1 else "them"
+    return (f"Do what with {them} — approve, reject or snooze? Nothing was done.\n{lines}\n"
+            f"Say \"approve {them}\", \"reject {them} because …\" or \"snooze {them} until monday\".")

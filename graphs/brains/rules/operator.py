@@ -200,12 +200,21 @@ class OperatorPlan:
         if name == "stop_it":  # one action in view: asked how to stop it (else ``pointed`` made it another verb)
             in_view = [a for a in queue if a["id"] in focus]
             return {**part, "text": asks.stop_one(in_view[0]) if len(in_view) == 1 else asks.WHICH, "focus": focus}, []
+        if name == "which_verb":
+            found = resolve(intent.ids, replace(intent.ref, every=True) if intent.ref else None, queue, focus=focus,
+                            listed=self.listed)
+            by_id = {i["id"]: i for i in queue}
+            meant = [by_id[i] for i in found.ids or found.candidates if i in by_id]
+            shown = [a["id"] for a in meant]
+            return {**part, "text": asks.which_verb(meant), "focus": shown, "refs": shown,
+                    "last": listed_memory(shown)}, []
         if name == "by_amount":
             found = resolve((), replace(intent.ref or Ref(), every=True), queue)
             by_id = {i["id"]: i for i in queue}
             group = [by_id[i] for i in found.ids or found.candidates]
-            return {**part, "text": asks.by_amount(intent.held_back or "approve", group),
-                    "focus": [i["id"] for i in group], "last": listed_memory([i["id"] for i in group])}, []
+            shown = [i["id"] for i in group]
+            return {**part, "text": asks.by_amount(intent.held_back or "approve", group), "focus": shown,
+                    "refs": shown, "last": listed_memory(shown)}, []
         instead = asks.instead(intent)
         if instead is not None:  # what the engine cannot do as asked, and what the operator can do
             return {**part, "text": instead}, []
