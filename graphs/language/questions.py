@@ -288,6 +288,9 @@ def reading(t: str, original: str, now: datetime, *, ids: tuple[int, ...] = (),
             r"|where do (?:we|i) stand|anything (?:urgent|new|important)|most urgent|catch me up|what'?s new|what needs (?:my )?attention"
             r"|anything (?:i|we) (?:should|need to|must) (?:worry|know|look at|care|be worried)|should i (?:be )?worr(?:y|ied)"
             r"|what'?s (?:on|in) (?:my )?(?:plate|agenda)"
+            # "what would you do first?", "which one should I do first", "where do I start"
+            r"|what (?:would|should|do) (?:you|i|we) do first|which (?:one |action )?(?:should|do) (?:i|we) (?:do|start with"
+            r"|look at|tackle) first|where (?:should|do|shall) (?:i|we) start|what first\b"
             # "yes. whats next?", "ok what now": where to go on from
             r"|^(?:(?:so|ok|okay|and|right|then)[ ,]+)*(?:what'?s|whats|what is|what comes|what) next\b|^(?:(?:so|ok|okay|and"
             r"|right)[ ,]+)*what now\b", t):

@@ -134,6 +134,8 @@ def agent_in(text: str) -> str | None:
 
 
 def risk_in(text: str) -> str | None:
+    if re.search(r"\bsafe (?:to (?:approve|do|say yes to|green ?light)|ones?|stuff|actions?)\b", text):
+        return "low"  # "what's safe to approve?", "approve the safe ones": the low-risk ones, as policy rates them
     m = re.search(r"\b(low|medium|high|critical)(?:[- ]risk)?\b", text)
     if m and (("risk" in text) or re.search(r"\b(low|medium|high|critical)[- ]?(?:tier|ones?|actions?|stuff)\b", text)
               or m.group(1) == "critical"):

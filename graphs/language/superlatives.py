@@ -21,6 +21,10 @@ _ORDERS = (("risk", r"riskiest|most risky|most risk|most dangerous|biggest risk|
             False),
            ("expiry", r"(?:about|going|due|set|close) to expire|expiring soon|expires? soon|(?:running|run) out of time",
             True),
+           # "what can wait?", "is there anything I can ignore?": the least at stake first (no judgement beyond that)
+           ("-value", r"(?:can|could) (?:wait|be ignored|be skipped|be left)|(?:i|we) (?:can|could) (?:safely )?(?:ignore"
+            r"|skip|leave)|least important|(?:not|isn'?t|aren'?t) urgent|(?:i|we) should (?:reject|say no to|turn down)",
+            True),
            # "sort the reorders by cost", "show them by risk": the whole group in that order
            ("-cost", _BY + r"(?:cost|spend|what (?:they|it) costs?)", True),
            ("risk", _BY + r"risk", True),

@@ -316,3 +316,30 @@ async def test_by_cost_risk_or_deadline_is_the_whole_group_in_that_order(agents_
     assert _listed(turn.reply)[0] == ids["email"] and "riskiest first" in turn.reply, turn.reply
     turn = await chat.send(OP, "list pending ordered by deadline", thread="o2")
     assert _listed(turn.reply)[0] == ids["email"] and "soonest to expire first" in turn.reply, turn.reply
+
+
+@pytest.mark.parametrize("say", ["what would you do first", "which one should I do first", "where do i start"])
+async def test_where_to_start_is_the_briefing(agents_app: App, say: str) -> None:
+    ids = await _queue(agents_app, critical=False)
+    turn = await (await agents_app.agents()).send(OP, say, thread="st")
+    assert f"I'd start with #{ids['title']}" in turn.reply, turn.reply
+
+
+@pytest.mark.parametrize("say", ["what can wait", "is there anything I can ignore", "anything I should reject?"])
+async def test_what_can_wait_is_the_least_at_stake_first_and_rejects_nothing(agents_app: App, say: str) -> None:
+    ids = await _queue(agents_app, critical=False)
+    turn = await (await agents_app.agents()).send(OP, say, thread="cw")
+    assert _listed(turn.reply)[:2] == [ids["reorder_b"], ids["reorder_a"]], turn.reply
+    assert "lowest estimate first" in turn.reply and not turn.pending
+    await _unchanged(agents_app, ids)
+
+
+async def test_safe_to_approve_means_low_risk_even_after_everything(agents_app: App) -> None:
+    ids = await _queue(agents_app, critical=False)
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, "what's safe to approve", thread="sf")
+    assert _listed(turn.reply) == [ids["investigate"]], turn.reply
+    # before: "everything that's safe to approve" asked to approve everything, high risk included
+    turn = await chat.send(OP, "approve everything that's safe to approve", thread="sf2")
+    assert waiting(turn) == {("approve", ids["investigate"])}, turn.reply
+    await _unchanged(agents_app, ids)
