@@ -108,6 +108,9 @@ def data_question(t: str) -> Intent | None:
         return Intent("channels")
     if has(r"which agent|agents? proposed|who proposed|most proposals|busiest agent", t):
         return Intent("agent_stats")
+    if has(r"\b(?:changes|actions|things) (?:you|we|the agents?|i) (?:made|did|ran|executed|approved)\b.*\b(?:doing"
+            r"|performing|going|working)\b", t):
+        return Intent("outcomes")  # "how are the changes you made doing?": what executed work has earned
     if has(r"\b(?:work|worked|working|pay off|paid off|help|helped|effect|impact|results?|outcome)\b", t) and (
             kind_in(t) or has(r"\bexecuted\b|\bapproved\b|\bactions?\b|\bchanges?\b", t)):
         return Intent("outcomes", ref=ref_in(t, with_names=False))
@@ -116,6 +119,10 @@ def data_question(t: str) -> Intent | None:
             # "show me what's been done today", "what got done today"
             r"|what(?:'s| has)? been (?:done|changed|executed)|what (?:was|got|were) (?:done|changed|executed)", t):
         return Intent("audit_digest")
+    if has(r"\blive on (?:the |my )?(?:store|shop|site|shopify)|\b(?:been |got |was |were )?delivered\b|\breached (?:the |my )?"
+            r"(?:store|shop|site|shopify)|\b(?:pushed|sent|gone|went) (?:out )?(?:to|live on) (?:the |my )?(?:store|shop|site"
+            r"|shopify)|\b(?:gone|went) live\b", t):
+        return Intent("deliveries")  # "what's live on the store?": executed actions and where each stands live
     if has(r"people waiting|customers? waiting|escalations?|customer requests?|who(?:'s| is) waiting", t):
         return Intent("escalations")
     return None

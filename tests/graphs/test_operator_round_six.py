@@ -343,3 +343,27 @@ async def test_safe_to_approve_means_low_risk_even_after_everything(agents_app: 
     turn = await chat.send(OP, "approve everything that's safe to approve", thread="sf2")
     assert waiting(turn) == {("approve", ids["investigate"])}, turn.reply
     await _unchanged(agents_app, ids)
+
+
+@pytest.mark.parametrize("say", ["show me what's live on the store", "what's been delivered to shopify"])
+async def test_whats_live_lists_the_executed_actions_and_where_each_stands(agents_app: App, say: str) -> None:
+    ids = await _queue(agents_app, critical=False)
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, say, thread="lv0")
+    assert turn.reply == "Nothing has been executed yet, so nothing has gone to the live store.", turn.reply
+    await chat.send(OP, f"approve {ids['title']}", thread="lv1")
+    turn = await chat.send(OP, say, thread="lv1")
+    # before: the pending queue, as if waiting actions were what is live
+    assert turn.reply.startswith("Executed actions and the live store:"), turn.reply
+    assert f"#{ids['title']} " in turn.reply and "not delivered to the live store yet" in turn.reply
+    assert f"#{ids['reorder_a']}" not in turn.reply
+
+
+def test_how_the_changes_made_are_doing_asks_for_outcomes() -> None:
+    from datetime import datetime, timezone
+
+    from graphs.language.intents import parse
+
+    now = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+    assert [i.name for i in parse("how are the changes you made doing", now)] == ["outcomes"]
+    assert [i.name for i in parse("how are things going", now)] != ["outcomes"]

@@ -248,6 +248,23 @@ def _performance(intent: Intent, plan: dict[str, Any], results: list[dict[str, A
     return "How the agents' proposals fare with you (your decisions only):\n" + "\n".join(lines), []
 
 
+def _delivered(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
+               names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
+    """"What's live on the store?": each executed action and where it stands in the live store."""
+    details = [r["content"] for r in results if r["ok"]]
+    def line(d: dict[str, Any]) -> str:
+        a = d["action"]
+        where = (d.get("delivery") or {}).get("summary") or "nothing delivered to the live store"
+        state = "" if a["status"] == "executed" else f" ({render.STATUS_WORD.get(a['status'], a['status'])})"
+        return f"· #{a['id']} {render.short_title(a)}{state}: {where}"
+
+    lines = [line(d) for d in details]
+    total = int(plan.get("total") or len(details))
+    head = (f"Executed actions and the live store ({len(details)} newest of {total}):" if total > len(details)
+            else "Executed actions and the live store:")
+    return head + "\n" + "\n".join(lines), [{"type": "action", "id": d["action"]["id"]} for d in details]
+
+
 def _people(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
             names: dict[int, dict[str, Any]]) -> tuple[str, Refs]:
     rows = _ok(results) or []
@@ -332,6 +349,6 @@ _HANDLERS = {
     "product_sales": store_answers.product_sales,
     "traffic": store_answers.traffic,
     "agent_stats": _agents, "outcomes": store_answers.outcomes, "audit_digest": _audit, "audit_verify": _verified,
-    "handoffs": _handoffs, "run_status": _runs, "performance": _performance, "escalations": _people,
+    "handoffs": _handoffs, "deliveries": _delivered, "run_status": _runs, "performance": _performance, "escalations": _people,
     "workflow": _workflow_started, "workflows": _workflows,
 }

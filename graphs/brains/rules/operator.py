@@ -208,6 +208,12 @@ class OperatorPlan:
             shown = [a["id"] for a in meant]
             return {**part, "text": asks.which_verb(meant), "focus": shown, "refs": shown,
                     "last": listed_memory(shown)}, []
+        if name == "deliveries":
+            # the executed ones, newest first: each one's detail says where it stands in the live store
+            done = sorted((a for a in queue if a["status"] in ("executed", "rolled_back")), key=lambda a: -a["id"])
+            if not done:
+                return {**part, "text": "Nothing has been executed yet, so nothing has gone to the live store."}, []
+            return {**part, "total": len(done)}, [call("get_action", action_id=a["id"]) for a in done[:8]]
         if name == "by_amount":
             found = resolve((), replace(intent.ref or Ref(), every=True), queue)
             by_id = {i["id"]: i for i in queue}
