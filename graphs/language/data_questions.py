@@ -123,6 +123,10 @@ def data_question(t: str) -> Intent | None:
             r"(?:store|shop|site|shopify)|\b(?:pushed|sent|gone|went) (?:out )?(?:to|live on) (?:the |my )?(?:store|shop|site"
             r"|shopify)|\b(?:gone|went) live\b", t):
         return Intent("deliveries")  # "what's live on the store?": executed actions and where each stands live
+    if has(r"\b(?:is|are|am)\b.*\b(?:connected|linked|hooked up|plugged in)\b|\bconnections?(?: status)?\b"
+            r"|\bshopify (?:token|access|scopes?|permissions?)\b", t) and has(r"\bshopify\b|\bstore\b|\bshop\b|\bwe\b"
+                                                                       r"|\bconnections?\b", t):
+        return Intent("status", task="connection")  # "is shopify connected?": the store's connection, in words
     if has(r"people waiting|customers? waiting|escalations?|customer requests?|who(?:'s| is) waiting", t):
         return Intent("escalations")
     return None

@@ -367,3 +367,31 @@ def test_how_the_changes_made_are_doing_asks_for_outcomes() -> None:
     now = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
     assert [i.name for i in parse("how are the changes you made doing", now)] == ["outcomes"]
     assert [i.name for i in parse("how are things going", now)] != ["outcomes"]
+
+
+@pytest.mark.parametrize("say", ["is shopify connected", "are we connected to the store?"])
+async def test_whether_the_store_is_connected_is_answered(agents_app: App, say: str) -> None:
+    from tools.connections import connect
+
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, say, thread="cn")
+    assert turn.reply.startswith("No Shopify store is connected"), turn.reply  # before: not understood
+    await connect(agents_app.deps, OP, provider="shopify", shop="demo-store.myshopify.com", token="shpat_" + "x" * 32)
+    turn = await chat.send(OP, say, thread="cn2")
+    assert turn.reply.startswith("A Shopify store is connected but not checked yet"), turn.reply
+    assert "shpat_" not in turn.reply
+
+
+async def test_a_checked_connection_says_which_scopes_the_token_lacks(agents_app: App) -> None:
+    from datetime import datetime, timezone
+
+    from tools.connections import connect
+    from tools.records import ProbeResult
+
+    await connect(agents_app.deps, OP, provider="shopify", shop="demo-store.myshopify.com", token="shpat_" + "x" * 32)
+    async with agents_app.db.write("demo") as tx:  # what a check of a token with product scopes only records
+        await tx.connections.record_check("shopify", ProbeResult("reachable", "Demo", ["read_products", "write_products"]),
+                                          now=datetime.now(timezone.utc))
+    turn = await (await agents_app.agents()).send(OP, "is shopify connected?", thread="cs")
+    assert turn.reply.startswith("Shopify is connected and answered the last check."), turn.reply
+    assert "scopes fall short" in turn.reply and "risk lacks" in turn.reply, turn.reply

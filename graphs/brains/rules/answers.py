@@ -102,6 +102,8 @@ def _status(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
                        for k, v in sorted((s.get("actions") or {}).items()) if k != "superseded") or "none"
     text = (f"The kill switch is {switch}. Autonomy is {level.replace('_', '-')}: {render.LEVEL_MEANING[level]}. "
             f"Actions: {counts}.")
+    if intent.task == "connection":
+        return _connection(s), []
     if intent.task == "autonomy_per_kind":
         text += (" Autonomy is set for the whole store, not per kind from the chat: a kind runs alone sooner only "
                  "once it has earned it (ten of your decisions, 90% approved, nothing rolled back, no measured outcome "
@@ -113,6 +115,27 @@ def _status(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
         text += (f" It is not {intent.level.replace('_', '-')}: to change it, say \"set autonomy to "
                  f"{intent.level.replace('_', '-')}\" (I'll ask you to confirm).")
     return text, []
+
+
+def _connection(status: dict[str, Any]) -> str:
+    """"Is shopify connected?": whether approved work can reach the live store, and what the token lacks."""
+    agents = (status.get("readiness") or {}).get("agents") or []
+    conn = next((a["connection"] for a in agents if a.get("connection")), None)
+    if conn is None:
+        return ("No Shopify store is connected: approved actions change the engine's own copy of the store and wait "
+                "there; nothing reaches the live store until you connect it (growth connect shopify, with the Admin "
+                "API token on stdin; it is stored encrypted and never shown again).")
+    lacking = [f"{a['agent']} lacks {', '.join(a['connection']['missing_scopes'])}" for a in agents
+               if (a.get("connection") or {}).get("missing_scopes")]
+    if conn["status"] == "unchecked":
+        return ("A Shopify store is connected but not checked yet: \"growth connections\" checks that the token works "
+                "and which scopes it holds. Deliveries use it meanwhile.")
+    if conn["status"] != "reachable":
+        return (f"A Shopify store is connected, but the last check failed ({conn['status']}): deliveries wait and are "
+                "retried; \"growth connections\" checks it again.")
+    return "Shopify is connected and answered the last check." + (
+        " The token's scopes fall short: " + "; ".join(lacking) + "." if lacking
+        else " Its token has the scopes every kind of action needs.")
 
 
 def _setting(intent: Intent, plan: dict[str, Any], results: list[dict[str, Any]],
