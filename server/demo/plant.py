@@ -162,7 +162,7 @@ def choose(products: list[Product], *, enabled: bool) -> Plan:
     plan.ctr_meta = take((12, 17), not_type={"Backpack", "Coffee Mug"})
     plan.lost_rank = take((11, 19), not_type={"Backpack", "Coffee Mug"})
     # distractors: the same effects, weaker, on products that sell less (each worth less than any plant)
-    plan.small_refund = [(p, p.variants[0]) for p in take((16,))]
+    plan.small_refund = [(p, p.variants[0]) for p in take((40,))]
     plan.small_stockout = [(p, p.variants[0]) for p in take((25, 30))]
     plan.small_overstock = [(p, p.variants[0]) for p in take((60, 70))]
     plan.small_ctr = take((45, 50, 55), not_type={"Backpack", "Coffee Mug"})
