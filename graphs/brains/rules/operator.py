@@ -17,6 +17,7 @@ from typing import Any
 from graphs.brains.base import Act, Reply, Step, ToolCall, Turn, call, last_user
 from graphs.brains.rules import answers, asks, deciding, overlaps, reads, render, store_answers, told
 from graphs.brains.rules.deciding import DECISIONS
+from graphs.brains.rules.groups import GROUP_ANSWERS, listed_memory
 from graphs.language.confirm import is_acknowledgement
 from graphs.language.intents import Intent, parse
 from graphs.language.slots import Ref
@@ -200,27 +201,8 @@ class OperatorPlan:
         if name == "stop_it":  # one action in view: asked how to stop it (else ``pointed`` made it another verb)
             in_view = [a for a in queue if a["id"] in focus]
             return {**part, "text": asks.stop_one(in_view[0]) if len(in_view) == 1 else asks.WHICH, "focus": focus}, []
-        if name == "which_verb":
-            found = resolve(intent.ids, replace(intent.ref, every=True) if intent.ref else None, queue, focus=focus,
-                            listed=self.listed)
-            by_id = {i["id"]: i for i in queue}
-            meant = [by_id[i] for i in found.ids or found.candidates if i in by_id]
-            shown = [a["id"] for a in meant]
-            return {**part, "text": asks.which_verb(meant), "focus": shown, "refs": shown,
-                    "last": listed_memory(shown)}, []
-        if name == "deliveries":
-            # the executed ones, newest first: each one's detail says where it stands in the live store
-            done = sorted((a for a in queue if a["status"] in ("executed", "rolled_back")), key=lambda a: -a["id"])
-            if not done:
-                return {**part, "text": "Nothing has been executed yet, so nothing has gone to the live store."}, []
-            return {**part, "total": len(done)}, [call("get_action", action_id=a["id"]) for a in done[:8]]
-        if name == "by_amount":
-            found = resolve((), replace(intent.ref or Ref(), every=True), queue)
-            by_id = {i["id"]: i for i in queue}
-            group = [by_id[i] for i in found.ids or found.candidates]
-            shown = [i["id"] for i in group]
-            return {**part, "text": asks.by_amount(intent.held_back or "approve", group), "focus": shown,
-                    "refs": shown, "last": listed_memory(shown)}, []
+        if name in GROUP_ANSWERS:  # "deal with the markdowns", "approve every reorder under $500", "what's live?"
+            return GROUP_ANSWERS[name](intent, queue, focus, self.listed, part)
         instead = asks.instead(intent)
         if instead is not None:  # what the engine cannot do as asked, and what the operator can do
             return {**part, "text": instead}, []
@@ -368,11 +350,6 @@ class OperatorPlan:
             if part.get("last"):
                 refs = [r for r in refs if r.get("type") != "intent"] + [part["last"]]
         return Reply("\n\n".join(texts), refs=refs)
-
-
-def listed_memory(ids: list[int]) -> dict[str, Any]:
-    """What the next message may count in: the list just shown, in its order."""
-    return {"type": "intent", "verb": "list", "ids": [], "listed": ids}
 
 
 def _statuses(status: str | None) -> frozenset[str] | None:
