@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from pydantic import ValidationError
@@ -352,7 +353,7 @@ def explain(a: ActionRecord) -> dict[str, Any]:
     return {
         # every factor with the digits it has, so the shown factors multiply to the shown score
         "score": f"{exact(a.expected_revenue, ',.2f')} expected profit × {exact(a.confidence)} confidence × "
-                 f"{exact(a.ease)} ease = {a.score:,.2f}",
+                 f"{exact(a.ease)} ease = {half_up(a.score)}",
         "expected_revenue": {"formula": a.revenue_formula, "inputs": a.revenue_inputs},
         # the learning loop's correction, when one applied (None: the agent's own forecast stands)
         "calibration": next((i["source"] for i in a.revenue_inputs if i.get("name") == "calibration"), None),
@@ -361,6 +362,11 @@ def explain(a: ActionRecord) -> dict[str, Any]:
         "rollback": a.rollback_plan,
         "evidence": a.evidence,
     }
+
+
+def half_up(value: float) -> str:
+    """Cents rounded as on paper: 31.50 × 0.25 × 0.60 = 4.725 shows 4.73 (the float 4.72499… would show 4.72)."""
+    return format(Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), ",.2f")
 
 
 def exact(value: float, spec: str = ".2f") -> str:

@@ -54,7 +54,7 @@ class Plan:
     LOST_POSITIONS = 6.5        # the page slid about six and a half places four weeks ago
     CR_DROP_SHARE = 0.30        # conversion at 30 % of its usual rate this past week
     ENGAGED_SHARE = 0.45        # engagement at 45 % of usual this past week ...
-    ENGAGED_CR_SHARE = 0.55     # ... taking conversion down with it
+    ENGAGED_CR_SHARE = 0.45     # ... taking conversion down with it, as far
     STOCK_DAYS_LEFT = 4.0
     OVERSTOCK_DAYS = 420.0
     REFUND_RATE = 0.36

@@ -37,11 +37,11 @@ SCENARIOS: list[Scenario] = [
         "multi_medium_runs_high_waits",
         "multi_intent",
         T(
-            "approve {title_sparrow}, and also approve {hold_9313}",
+            "approve {title_sparrow}, and also approve {hold_9329}",
             effects={"title_sparrow": EX},
-            pending=("hold_9313",),
+            pending=("hold_9329",),
         ),
-        T("yes", effects={"hold_9313": EX}),
+        T("yes", effects={"hold_9329": EX}),
     ),
     scenario(
         "multi_rule_and_approve",
@@ -104,8 +104,8 @@ SCENARIOS: list[Scenario] = [
     scenario(
         "typo_yeh_confirm",
         "typos",
-        T("aprove {hold_9291}", pending=("hold_9291",)),
-        T("yeh", effects={"hold_9291": EX}),
+        T("aprove {hold_9307}", pending=("hold_9307",)),
+        T("yeh", effects={"hold_9307": EX}),
     ),
     scenario(
         "typo_caps_stopp",
@@ -162,7 +162,7 @@ SCENARIOS: list[Scenario] = [
     scenario(
         "hedge_not_sure_hold_off",
         "negation_hedge",
-        T("i'm not sure about {hold_9291}"),
+        T("i'm not sure about {hold_9307}"),
         T("hold off on {reorder_tshirt} for now"),
     ),
     scenario(
@@ -186,7 +186,7 @@ SCENARIOS: list[Scenario] = [
     scenario(
         "hedge_do_not_reject",
         "negation_hedge",
-        T("do not reject {hold_9313}, I still need to look at it"),
+        T("do not reject {hold_9329}, I still need to look at it"),
         T("probably tomorrow"),
     ),
     # ------------------------------------------------------------------ state_questions
@@ -212,7 +212,7 @@ SCENARIOS: list[Scenario] = [
     scenario(
         "state_status_of_ids",
         "state_questions",
-        T("what's the status of {hold_9313}?"),
+        T("what's the status of {hold_9329}?"),
         T("and {markdown_socks}?"),
     ),
     scenario(

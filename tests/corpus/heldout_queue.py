@@ -104,7 +104,7 @@ SCENARIOS: list[Scenario] = [
     scenario(
         "confirm_no_wait_then_stray_yes",
         "confirmation",
-        T("approve {hold_9313}", pending=("hold_9313",)),
+        T("approve {hold_9329}", pending=("hold_9329",)),
         T("no wait"),
         T("yes"),
     ),
@@ -112,8 +112,8 @@ SCENARIOS: list[Scenario] = [
         "confirm_replaced_by_new_request",
         "confirmation",
         T("approve {markdown_socks}", pending=("markdown_socks",)),
-        T("actually approve {hold_9291} instead", pending=("hold_9291",)),
-        T("yep", effects={"hold_9291": EX}),
+        T("actually approve {hold_9307} instead", pending=("hold_9307",)),
+        T("yep", effects={"hold_9307": EX}),
     ),
     scenario(
         "confirm_hmm_no_then_again",
@@ -126,8 +126,8 @@ SCENARIOS: list[Scenario] = [
     scenario(
         "confirm_ok_thanks",
         "confirmation",
-        T("approve {hold_9291}", pending=("hold_9291",)),
-        T("ok thanks", effects={"hold_9291": EX}),
+        T("approve {hold_9307}", pending=("hold_9307",)),
+        T("ok thanks", effects={"hold_9307": EX}),
     ),
     scenario(
         "confirm_nothing_pending",
@@ -146,8 +146,8 @@ SCENARIOS: list[Scenario] = [
     scenario(
         "confirm_aussie_too_right",
         "confirmation",
-        T("approve {hold_9313}", pending=("hold_9313",)),
-        T("too right, go for it", effects={"hold_9313": EX}),
+        T("approve {hold_9329}", pending=("hold_9329",)),
+        T("too right, go for it", effects={"hold_9329": EX}),
     ),
     scenario(
         "confirm_yeah_nah",
@@ -221,8 +221,8 @@ SCENARIOS: list[Scenario] = [
     scenario(
         "name_order_number_hold",
         "names",
-        T("approve the hold on order #9313", pending=("hold_9313",)),
-        T("yep do it", effects={"hold_9313": EX}),
+        T("approve the hold on order #9329", pending=("hold_9329",)),
+        T("yep do it", effects={"hold_9329": EX}),
     ),
     # ------------------------------------------------------------------ kinds
     scenario(
@@ -247,7 +247,7 @@ SCENARIOS: list[Scenario] = [
     scenario(
         "kind_order_holds_cancelled",
         "kinds",
-        T("can u approve the order holds", pending=("hold_9291", "hold_9313")),
+        T("can u approve the order holds", pending=("hold_9307", "hold_9329")),
         T("no"),
     ),
     scenario(

@@ -117,8 +117,8 @@ SCENARIOS: list[Scenario] = [
     scenario(
         "reject_asks_why_then_reason",
         "rejections",
-        T("reject {hold_9313}", pending=None),
-        T("the customer is a regular, I know her personally", effects={"hold_9313": REJ}),
+        T("reject {hold_9329}", pending=None),
+        T("the customer is a regular, I know her personally", effects={"hold_9329": REJ}),
     ),
     scenario(
         "reject_all_markdowns_waits",
@@ -151,7 +151,7 @@ SCENARIOS: list[Scenario] = [
     scenario(
         "snooze_question_form",
         "snooze_dates",
-        T("can we snooze {hold_9291} for 3 days", effects={"hold_9291": SNZ}),
+        T("can we snooze {hold_9307} for 3 days", effects={"hold_9307": SNZ}),
     ),
     scenario(
         "snooze_fortnight",

@@ -28,7 +28,7 @@ CONTENT = (
     "landing_mug",
 )
 REPAIRS = ("repair_oakley", "repair_willow_runner")
-RISK = ("hold_9291", "hold_9313", "refunds_dune")
+RISK = ("hold_9307", "hold_9329", "refunds_dune")
 
 
 def all_(handles: tuple[str, ...], status: str) -> dict[str, str]:

@@ -25,7 +25,7 @@ from tests.corpus.dsl import Scenario, T
 
 TEST_SECRET = "test-secret-for-growth-engine-suite"
 #: the day the corpora were written against: the demo store's data ends the store's yesterday, so its order
-#: numbers and its queue are those of one day; the scenarios name them ("approve the hold on order #9291").
+#: numbers and its queue are those of one day; the scenarios name them ("approve the hold on order #9307").
 #: The template and every scenario's store run on this clock (ticking from it), so a scenario means the same
 #: thing whatever day the suite runs.
 CLOCK = datetime(2026, 11, 29, 15, 0, tzinfo=timezone.utc)

@@ -31,8 +31,8 @@ HANDLES: dict[str, tuple[str, str]] = {
     "links_scarf": ("content.add_internal_links", "kindle-cashmere-scarf"),
     "landing_backpack": ("content.create_landing_page", "vegan leather backpack"),
     "landing_mug": ("content.create_landing_page", "personalized coffee mug"),
-    "hold_9291": ("risk.hold_order", "#9291"),
-    "hold_9313": ("risk.hold_order", "#9313"),
+    "hold_9307": ("risk.hold_order", "#9307"),
+    "hold_9329": ("risk.hold_order", "#9329"),
     "refunds_dune": ("analytics.investigate", "NW-0202-1"),
 }
 
@@ -48,7 +48,7 @@ CONTENT = (
 MARKDOWNS = ("markdown_orchard", "markdown_socks", "markdown_tea_towel")
 REORDERS = ("reorder_tshirt", "reorder_alpaca", "reorder_mug", "reorder_bowl")
 INVENTORY = MARKDOWNS + REORDERS
-HOLDS = ("hold_9291", "hold_9313")
+HOLDS = ("hold_9307", "hold_9329")
 REFUNDS = ("refunds_dune",)
 REPAIRS = ("repair_oakley", "repair_willow_runner")
 TITLES = ("title_sparrow", "title_flint_runner")

@@ -36,8 +36,8 @@ SCENARIOS: list[Scenario] = [
     S("mi_approve_and_poem", "multi_intent",
       T("approve {title_flint_runner} and then write me a poem about candles", effects=ex("title_flint_runner"))),
     S("mi_snooze_and_question", "multi_intent",
-      T("snooze {hold_9291} till tomorrow, and what's the deal with {hold_9313}?",
-        effects=snz("hold_9291"), says=("#{hold_9313}",))),
+      T("snooze {hold_9307} till tomorrow, and what's the deal with {hold_9329}?",
+        effects=snz("hold_9307"), says=("#{hold_9329}",))),
 
     # =======================================================================
     # typos
@@ -154,7 +154,7 @@ SCENARIOS: list[Scenario] = [
       T("what have I approved so far?", says=("#{meta_rowan}",))),
     S("sq_riskiest_and_risk_agent", "state_questions",
       T("what's the riskiest thing in there?"),
-      T("which ones did the risk agent put up?", says=("#{hold_9313}", "#{hold_9291}"))),
+      T("which ones did the risk agent put up?", says=("#{hold_9329}", "#{hold_9307}"))),
     S("sq_what_are_you_waiting_for", "state_questions",
       T("approve {reorder_alpaca}", pending=("reorder_alpaca",)),
       T("wait what are you waiting on me for?", pending=("reorder_alpaca",), says=("#{reorder_alpaca}",)),
