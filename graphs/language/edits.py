@@ -91,9 +91,13 @@ def _texts(original: str) -> dict[str, str]:
         if m:
             out["new_description"] = (m.group("bare") or _q(m)).strip()
     if not out:
-        # "call it 'Flint Table Runner'", "title it Flint Runner Z", "approve 12 as 'X'": the kind says which field
-        m = re.search(r"(?i)(?:\b(?:call|name|title|retitle) (?:it|this|that)\s*:?\s*|^\s*(?:please\s+)?approve\s+#?\d+\s+as\s+)"
-                      r"(?:" + _QUOTED + r"|(?P<bare>[A-Z0-9].*)$)", original)
+        # "call it 'Flint Table Runner'", "title it Flint Runner Z": the kind says which field
+        m = re.search(r"(?i)\b(?:call|name|title|retitle) (?:it|this|that)\s*:?\s*(?:" + _QUOTED
+                      + r"|(?P<bare>[A-Z0-9].*)$)", original)
+        # "approve 12 as 'X'", "approve 12 as Flint Runner Z": a text written as one (quoted, or starting with a
+        # capital or a digit), never the words of "approve 12 as suggested, thanks"
+        m = m or re.search(r"(?i)^\s*(?:please\s+)?approve\s+#?\d+\s+as\s+(?:" + _QUOTED
+                           + r"|(?P<bare>(?-i:[A-Z0-9]).*)$)", original)
         if m:
             out["new_text"] = (m.group("bare") or _q(m)).strip()
     if not out:

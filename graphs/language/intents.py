@@ -313,12 +313,18 @@ def _decision(verb: str | None, t: str, original: str, now: datetime, ids: tuple
     if verb in ("approve", "edit_approve"):
         head = _head(t)  # "approve 12, we need more stock": the reason asks no change
         params = params_in(head, original)
-        if params or asks_change(head) or _unread_number(head, ids, ref):
+        if params or asks_change(head) or _unread_number(head, ids, ref) or _AS_TEXT.match(t):
             # a change that cannot be read stays an edit (with nothing in it): the brain asks, never approves as is
             return Intent("edit_approve", ids=ids, ref=None if ids else ref, params=params, text=original)
         return Intent("approve", ids=ids, ref=None if ids else (ref or Ref(focus=True)))
     return None
 
+
+#: "approve 18 as sparrow velvet cushion": a new text written in lower case is still a change (asked, never
+#: dropped); "approve 12 as we need the stock" gives a reason
+_AS_TEXT = re.compile(r"^(?:please\s+)?approve\s+#?\d+\s+as\s+(?!(?:we|we're|were|i|i'm|im|it|it's|its|they|they're"
+                      r"|this|that|there|our|you|he|she|sales|stock|demand|margins?|the \w+ (?:is|are|was|were|has|have"
+                      r"|will|won't|wont|needs?))\b)\w")
 
 #: numbers an approval may carry that are neither an action nor a change: an order's name, a place or a count in
 #: a list, a day, a time, a version
