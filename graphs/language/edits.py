@@ -129,9 +129,17 @@ def _after(original: str, field: str) -> str | None:
     value = value.strip("\"“”'‘’ ")
     # a bare word after the field is an instruction ("make the title shorter"), not the new text: only a text
     # that starts like one (a capital or a digit) or that follows "to" / ":" is taken as it is written
-    if not value or not (m.group("link") or value[0].isupper() or value[0].isdigit()):
+    if not value or not (m.group("link") or value[0].isupper() or value[0].isdigit()) or _POINTS_ELSEWHERE.match(value):
         return None
     return value
+
+
+#: "set the title to what you proposed", "… to the one you suggested", "title: same as before": words that point at a
+#: text instead of giving one (the change is asked about, never written as the title)
+_POINTS_ELSEWHERE = re.compile(r"(?i)(?:what|whatever|the one|the same|same|as (?:before|suggested|proposed|is|it was)"
+                               r"|like (?:before|it was)|your|yours|you|the (?:suggested|proposed|recommended)"
+                               r"|the (?:original|old|current|existing|previous|new|other)|it|that|this|before"
+                               r"|previous|unchanged|no change)\b")
 
 
 _ASKS_CHANGE = re.compile(
@@ -139,7 +147,8 @@ _ASKS_CHANGE = re.compile(
     r"|tweak|swap|replace|fix|shorten|lengthen|reword|rewrite|lower|raise|cut|bump|reduce|increase|drop|remove|lose"
     r"|take out|leave out|add|without)\b"
     r"|\b(?:change|set|update|edit|rename|tweak|reword)\s+(?:the|its|it'?s)\s+\w+"
-    r"|\b(?:title|description|anchor|link text|wording|copy|price|quantity|units|discount)\s+(?:to|should be|as|:|=|must be)"
+    r"|\b(?:title|description|anchor|link text|wording|copy|price|quantity|units|discount)(?:\s*[:=]|\s+(?:to|should be"
+    r"|as|must be))"
     # "call it …", "title it …", "describe it as …", "approve 12 as '…'", "we only need 40"
     r"|\b(?:call|name|title|retitle|describe) (?:it|this|that)\b|^\s*(?:please\s+)?approve\s+#?\d+\s+as\b"
     r"|\b(?:only|just) need\b|\bneed (?:only|just)\b"
@@ -176,7 +185,20 @@ def fit_change(kind: str, params: dict[str, Any]) -> dict[str, Any]:
     return {allowed[k]: v for k, v in params.items()}
 
 
+#: "approve 18 but keep the old title", "approve 18 with the original title": the change the approval is, refused
+_KEEPS_CURRENT = re.compile(r"\b(?:keep|keeping|leave|leaving|with|using|use|stick with)\s+(?:the |its |it'?s |our )?"
+                            r"(?:old|original|current|existing|previous|same)\s+(?:title|description|meta(?: description)?"
+                            r"|price|quantity|discount|wording|copy|text|anchor)\b")
+
+
+def keeps_current(text: str) -> bool:
+    """Does the clause approve a change while asking to keep what it changes?"""
+    return _KEEPS_CURRENT.search(text) is not None
+
+
 def params_in(text: str, original: str) -> dict[str, Any]:
+    if keeps_current(text):
+        return {"keep_current": True}
     params: dict[str, Any] = dict(text_params(original))
     if params:
         return params  # a new text is the change: numbers inside it are part of the text

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from graphs.language.confirm import KILL_ON, is_acknowledgement, strip_markup
 from graphs.language.dates import parse_when, time_words
-from graphs.language.edits import asks_change, mask_texts, params_in, unmask
+from graphs.language.edits import asks_change, keeps_current, mask_texts, params_in, unmask
 from graphs.language.exceptions import EXCEPT_REF, except_ref
 from graphs.language.holds import holds_in
 from graphs.language.intent import Intent
@@ -258,10 +258,11 @@ def _clause(t: str, original: str, now: datetime, names: frozenset[str] | None) 
             # the verb is said after the name ("17 - don't do it", "keep 17, dont roll it back"): a negation there
             # is about it
             hedge = _NEGATED.search(t)
-    if verb == "snooze" and re.match(r"^(?:please |ok |so )?(?:approve|go ahead|ship|execute)\b", t):
-        # "approve the markdown … only until christmas": nothing runs for a limited time; asked, never snoozed
-        return Intent("time_limited", ids=ids, ref=None if ids else ref, text=original,
-                      when_said=time_words(original))
+    later = _approve_later(verb, t, head, original) if not hedge else None
+    if later is not None:
+        # "approve the markdown … only until christmas": nothing runs for a limited time; "approve 18 on friday",
+        # "… after the sale": an approval runs at once. Asked, never snoozed, never approved now
+        return Intent(later[0], ids=ids, ref=None if ids else ref, text=original, when_said=later[1])
     if ref is None and names is not None and not ids and verb in _WRITES:
         # "approve the xyz instead": a name the store has nothing by is still a name the operator said; it
         # resolves to nothing (and is said so), never to whatever was shown last
@@ -293,6 +294,37 @@ def _clause(t: str, original: str, now: datetime, names: frozenset[str] | None) 
                                                                                 text=original)
 
 
+_APPROVAL_LEAD = re.compile(r"^(?:(?:please|pls|ok|okay|so|then|yes|just)[, ]+)*(?:approve|go ahead(?: with)?|ship"
+                            r"|execute)\b")
+#: "approve 7 until christmas", "… for two weeks": an approval for a while
+_FOR_A_WHILE = re.compile(r"\b(?:until|till|til|(?:thru|through)(?!\s+#?\d)|for (?:a|one|two|three|a few|a couple of|\d+) "
+                          r"(?:days?|weeks?|months?|while))\b")
+#: "approve 9 by friday", "approve it now": an approval now is what was asked
+_NOW_OR_BY = re.compile(r"\b(?:by|before|no later than|now|right away|asap|immediately|today|straight away)\b")
+_DAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+#: "approve 18 on friday", "… first thing monday", "… after the sale", "… at 5pm": a time the approval is put off to
+#: (never "approve the 2nd and 7th", places in a list)
+_LATER = re.compile(r"(?i)\b(?:on (?:the )?\d|(?:on |next |this |first thing |early |late )?(?:" + _DAY + r")\b|after|once"
+                    r"|first thing|later|tonight|tomorrow|tmrw|next (?:week|month)|this (?:evening|afternoon|weekend)"
+                    r"|in (?:\d+|a|an|one|two|three|a few|a couple of) (?:min|minute|hour|day|week|month)s?"
+                    r"|(?:at )?\d{1,2}(?::\d{2})?\s*(?:am|pm)|at (?:noon|midnight|\d{1,2}:\d{2}))")
+
+
+def _approve_later(verb: str | None, t: str, head: str, original: str) -> tuple[str, str | None] | None:
+    """("time_limited" | "approve_later", the words of the time) for an approval said with a time, else None."""
+    if verb not in ("snooze", "approve", "edit_approve") or not _APPROVAL_LEAD.match(t):
+        return None
+    if _FOR_A_WHILE.search(t):
+        return "time_limited", time_words(original)
+    # an amount is not a time ("approve 9 at 40 units", "… at 45.50")
+    said = re.sub(r"\b(?:at|to|with|for|only|just)\s+[$€£]?\d[\d.,]*\s*(?:%|percent|units?|pcs|pieces)?(?!\s*(?:am|pm|:))",
+                  " ", head)
+    if _NOW_OR_BY.search(said) or not _LATER.search(said):
+        return ("time_limited", time_words(original)) if verb == "snooze" else None
+    m = _LATER.search(re.split(r"\s+(?:because|since|as)\s|[,;]\s", original)[0])
+    return "approve_later", original[m.start():].split(",")[0].strip(" .!?") if m else None
+
+
 def _decision(verb: str | None, t: str, original: str, now: datetime, ids: tuple[int, ...],
               ref: Ref | None) -> Intent | None:
     if verb == "rollback":
@@ -312,7 +344,8 @@ def _decision(verb: str | None, t: str, original: str, now: datetime, ids: tuple
         return Intent("reject", ids=ids, ref=None if ids else ref, reason=reason_in(original, words) or reason_in(t, words))
     if verb in ("approve", "edit_approve"):
         head = _head(t)  # "approve 12, we need more stock": the reason asks no change
-        params = params_in(head, original)
+        # "approve 12, leave the current title": keeping what it changes, said after a comma, is still said of it
+        params = {"keep_current": True} if keeps_current(t) else params_in(head, original)
         if params or asks_change(head) or _unread_number(head, ids, ref) or _AS_TEXT.match(t):
             # a change that cannot be read stays an edit (with nothing in it): the brain asks, never approves as is
             return Intent("edit_approve", ids=ids, ref=None if ids else ref, params=params, text=original)
@@ -324,7 +357,10 @@ def _decision(verb: str | None, t: str, original: str, now: datetime, ids: tuple
 #: dropped); "approve 12 as we need the stock" gives a reason
 _AS_TEXT = re.compile(r"^(?:please\s+)?approve\s+#?\d+\s+as\s+(?!(?:we|we're|were|i|i'm|im|it|it's|its|they|they're"
                       r"|this|that|there|our|you|he|she|sales|stock|demand|margins?|the \w+ (?:is|are|was|were|has|have"
-                      r"|will|won't|wont|needs?))\b)\w")
+                      r"|will|won't|wont|needs?)"
+                      # "approve 23 as well", "… as soon as you can", "… as agreed", "… as a one-off"
+                      r"|well|soon|usual|always|agreed|discussed|requested|asked|promised|normal|per|planned|before"
+                      r"|such|part|one|both|a|an|said|mentioned)\b)\w")
 
 #: numbers an approval may carry that are neither an action nor a change: an order's name, a place or a count in
 #: a list, a day, a time, a version

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from graphs.language.edits import params_in
+from graphs.language.edits import asks_change, params_in
 from graphs.language.slots import Ref, has
 
 _DAY_WORDS = r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|am\b|pm\b|:"
@@ -45,7 +45,9 @@ def verb_of(t: str, ids: tuple[int, ...], ref: Ref | None) -> str | None:
             r"|do (?:that|this)(?: one)?|^(?:(?:please|just) )+do the (?!same\b)"
             r"|greenlight)\b", t):
         return "approve"
-    if params_in(t, t) and has(r"\b(change|set|make|edit|update|lower|raise|reduce|increase|bump|cut)\b", t) and (ids or ref):
+    # "change the title of 18 to the one you suggested": a change it cannot read is still a change (asked)
+    if (params_in(t, t) or asks_change(t)) and has(r"\b(change|set|make|edit|update|lower|raise|reduce|increase|bump|cut)\b",
+                                                   t) and (ids or ref):
         return "edit_approve"
     if has(r"\b(why|explain|tell me (?:more )?about|more about|details?|show|open|see|view|what (?:is|was|does)"
             r"|what's|evidence|rollback plan|how (?:did you|do you know|sure|confident)|what happens if|compare"

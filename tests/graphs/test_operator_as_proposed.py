@@ -1,10 +1,13 @@
-"""An approval "as is" is an approval of what was proposed, and keeps another action's change its own.
+"""Approvals that acted on a misreading: "as is", a day, a text that points elsewhere, keeping the current one.
 
-"approve 18 as suggested, thanks" rewrote a page's title to "suggested, thanks" and executed it: "approve N
-as …" was read as "approve N with the new text …", whatever followed. And "approve 9 but only 40 units, and
-10 as is" echoed both reorders cut to 40 units. An approval "as is" / "as proposed" / "unchanged" now approves
-the proposal unchanged, a lower-case text after "as" is asked about (never dropped, never guessed), and a
-change said of one action of several stays with that one.
+Tried on the demo store, each of these changed the store: "approve 18 as suggested, thanks" rewrote a page's
+title to "suggested, thanks" and executed it ("approve N as …" was read as a new text, whatever followed);
+"approve 18 and set the title to what you proposed" made the title "what you proposed", and "… title: same as
+before" approved the new title; "approve 18 on friday", "… first thing monday", "… after the sale" executed at
+once; "approve 18 but keep the old title" executed the new one. And "approve 9 but only 40 units, and 10 as is"
+echoed both reorders cut to 40 units. Now an approval "as is" approves the proposal unchanged, a change that
+points at a text instead of giving one is asked about, an approval with a day is refused with the snooze that
+does it, keeping the current value is not an approval, and a change said of one action stays with that one.
 """
 
 from __future__ import annotations
@@ -75,3 +78,49 @@ async def test_a_change_said_of_one_action_stays_with_that_one(agents_app: App, 
     assert (await _params(agents_app, a))["quantity"] == 40
     assert (await _params(agents_app, b))["quantity"] == 120
     assert {await status_of(agents_app, a), await status_of(agents_app, b)} <= {"executed", "failed", "approved"}
+
+
+@pytest.mark.parametrize("say", ["approve {n} on friday", "approve {n} first thing monday", "approve {n} after the sale",
+                                 "go ahead with {n} on monday", "approve {n} tomorrow", "approve {n} tonight"])
+async def test_an_approval_said_with_a_later_time_is_refused_with_the_snooze_that_does_it(agents_app: App,
+                                                                                          say: str) -> None:
+    title = await _made(agents_app, "content.rewrite_title")
+    turn = await (await agents_app.agents()).send(OP, say.format(n=title), thread="later1")
+    assert await status_of(agents_app, title) == "pending_approval", turn.reply
+    assert not turn.pending and "An approval runs at once" in turn.reply and f"snooze {title}" in turn.reply, turn.reply
+
+
+@pytest.mark.parametrize("say", ["approve {n} now", "approve {n} by friday", "approve {n} today please"])
+async def test_an_approval_now_or_by_a_day_still_approves(agents_app: App, say: str) -> None:
+    title = await _made(agents_app, "content.rewrite_title")
+    turn = await (await agents_app.agents()).send(OP, say.format(n=title), thread="later2")
+    assert await status_of(agents_app, title) != "pending_approval", turn.reply
+
+
+async def test_a_snooze_said_the_way_the_refusal_suggests_snoozes(agents_app: App) -> None:
+    title = await _made(agents_app, "content.rewrite_title")
+    chat = await agents_app.agents()
+    await chat.send(OP, f"approve {title} first thing monday", thread="later3")
+    turn = await chat.send(OP, f"snooze {title} first thing monday", thread="later3")
+    assert await status_of(agents_app, title) == "snoozed", turn.reply
+
+
+@pytest.mark.parametrize("say", ["approve {n} and set the title to what you proposed",
+                                 "change the title of {n} to the one you suggested and approve",
+                                 "approve {n} with title: same as before"])
+async def test_a_change_that_points_at_a_text_instead_of_giving_one_is_asked(agents_app: App, say: str) -> None:
+    title = await _made(agents_app, "content.rewrite_title")
+    before = await _params(agents_app, title)
+    turn = await (await agents_app.agents()).send(OP, say.format(n=title), thread="points")
+    assert await status_of(agents_app, title) == "pending_approval", turn.reply
+    assert await _params(agents_app, title) == before
+    assert not turn.pending and "couldn't read the change" in turn.reply, turn.reply
+
+
+@pytest.mark.parametrize("say", ["approve {n} but keep the old title", "approve {n} with the original title",
+                                 "approve {n}, leave the current title"])
+async def test_keeping_the_current_value_is_not_an_approval(agents_app: App, say: str) -> None:
+    title = await _made(agents_app, "content.rewrite_title")
+    turn = await (await agents_app.agents()).send(OP, say.format(n=title), thread="keep")
+    assert await status_of(agents_app, title) == "pending_approval", turn.reply
+    assert not turn.pending and "keeping the current one means not approving it" in turn.reply, turn.reply

@@ -8,10 +8,13 @@ plain "nothing was done", and the operator's next message is read in its light
 
 from __future__ import annotations
 
+import re
+
 from typing import Any
 
 from graphs.brains.rules.render import KIND_PLURAL, PARAM_WORDS, STATUS_WORD, action_line, short_title
 from policies.kinds import KINDS
+from tools import plain
 from policies.memory import cooldown
 from policies.risk import MARKDOWN_CRITICAL_PCT, PRICE_CHANGE_CRITICAL_PCT, REORDER_CRITICAL_VALUE
 from policies.tiers import RiskTier
@@ -25,6 +28,12 @@ ASK_EDIT = "What should change? For example \"approve 12 but make the price 45\"
 
 def edit_not_applied(actions: list[dict[str, Any]], params: dict[str, Any]) -> str:
     """Why an "approve … but change …" did nothing: the change could not be read, or does not fit the action."""
+    if params.get("keep_current"):
+        first = actions[0]["id"] if actions else "it"
+        which = ", ".join(f"#{a['id']}" for a in actions) or "it"
+        return (f"Approving {which} is what changes it, so keeping the current one means not approving it. Nothing "
+                f"was approved. To keep it, reject it and say why (\"reject {first} because …\"), so the agent "
+                "learns; to change it differently, say how (\"approve 12 but make the title '…'\").")
     if not params:
         return ("I couldn't read the change you asked for, so nothing was approved. Give the new value plainly, for "
                 "example \"approve 12 but make the title 'Linen Tote Bag – Handwoven'\" or \"approve 4 but only 15% "
@@ -162,6 +171,19 @@ def time_limited(ids: tuple[int, ...] | list[int], words: str | None) -> str:
             f"snooze it until then (\"snooze {name} until …\") and decide when it comes back.")
 
 
+def approve_later(ids: tuple[int, ...] | list[int], words: str | None) -> str:
+    """"approve 18 on friday": an approval runs at once; to decide on the day, the action is snoozed until then."""
+    which = plain.join([f"#{i}" for i in ids]) or "it"
+    name = " and ".join(str(i) for i in ids) if ids else "it"
+    it = "them" if len(ids) > 1 else "it"
+    when = f" “{words}”" if words else " later"
+    snooze = f"snooze {name} {words}" if words and re.match(r"(?i)(?:on|next|this|tomorrow|in|at|first thing|\w+day)\b",
+                                                              words) else f"snooze {name} until …"
+    return (f"An approval runs at once, so I can't approve {which}{when}. Nothing was changed. To decide then, "
+            f"snooze {it} until then (\"{snooze}\") and approve {it} when {'they come' if ids[1:] else 'it comes'} back; or "
+            f"approve {it} now (\"approve {name}\").")
+
+
 def batch_cut(rest: tuple[int, ...] | list[int], verb: str, *, total: int) -> str:
     """"approve all" over more actions than one message decides: which ones this request leaves out."""
     shown = ", ".join(f"#{i}" for i in rest[:10]) + (" …" if len(rest) > 10 else "")
@@ -193,6 +215,8 @@ def instead(intent: Any) -> str | None:
         return too_many(intent.limit or 0)
     if name == "time_limited":
         return time_limited(intent.ids, intent.when_said)
+    if name == "approve_later":
+        return approve_later(intent.ids, intent.when_said)
     if name == "limit_rule":
         return LIMIT_RULE
     if name == "stop_kind":
