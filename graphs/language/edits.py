@@ -114,8 +114,18 @@ def _quoted_before(original: str, field: str) -> str | None:
     m = re.search(r"(?i)" + _QUOTED + r"\s+(?:as|for)\s+(?:the\s+|its\s+)?(?:" + field + r")\b", original)
     if m:
         return _q(m)
-    m = re.search(r"(?i)\b(?:" + field + r")\b[^\"“'‘]{0,40}?" + _QUOTED, original)
+    m = re.search(r"(?i)\b(?:" + field + r")\b(?P<gap>[^\"“'‘]{0,40}?)" + _QUOTED, original)
+    if m and _COMPARED.search(m.group("gap")):
+        # "the new title is much better than 'Sparrow | Northwind'": the old text, compared, not given; "change the
+        # title from 'A' to 'B'": B
+        later = re.search(r"(?i)\b(?:to|into|with)\s+" + _QUOTED, original[m.end():])
+        return _q(later) if later else None
     return _q(m) if m else None
+
+
+#: words between a field and a quoted text that make the text the one compared with or replaced, not the new one
+_COMPARED = re.compile(r"(?i)\b(?:than|instead of|rather than|from|not|was|were|used to|old|current|existing|previous"
+                       r"|original|like|unlike|better|worse|beats|over)\b")
 
 
 def _after(original: str, field: str) -> str | None:
@@ -209,7 +219,9 @@ def params_in(text: str, original: str) -> dict[str, Any]:
                   " ", text)
     text = re.sub(r"\b(?:under|over|below|above|less than|more than|fewer than|at least)" + _AMOUNT, " ", text)
     text = re.sub(r"\b(?:at most|up to|max(?:imum)?(?: of)?)(?=\s+\d)", " ", text)
-    m = re.search(r"\bmake (?:it|that|them|this)\s+(\d+(?:\.\d+)?)\b(?!\s*(?:%|percent|units?|pcs|pieces|off))", text)
+    # "make it 25"; never "make it 2 weeks of stock" (a cover, not a quantity: asked)
+    m = re.search(r"\bmake (?:it|that|them|this)\s+(\d+(?:\.\d+)?)\b(?!\s*(?:%|percent|units?|pcs|pieces|off|days?|weeks?"
+                  r"|wks?|months?|times|x\b|of\b))", text)
     if m:  # "make it 25": the one amount of whatever is edited (fit to the action's kind when it is decided)
         params["amount"] = float(m.group(1))
     m = re.search(r"(\d+(?:\.\d+)?)\s*(?:%|percent)", text)

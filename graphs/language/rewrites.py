@@ -287,11 +287,17 @@ _AS_PROPOSED_WORDS = re.compile(r"(?i)(?<=\w)\s+" + AS_PROPOSED + r"(?=\s*(?:[,.
                                 r"|thank you)\b))")
 
 
+#: "approve 10, 50 is plenty", "approve 10 - 60 will do": the amount wanted, said as enough (never action #50)
+_ENOUGH = re.compile(r"(?i)(?<=[,;:—-])(\s*)(\d{1,6})\s+(?:is|are|should be|would be|will be|'?s)\s+(?:plenty|enough|fine"
+                     r"|sufficient|ok|okay|loads)\b|(?<=[,;:—-])(\s*)(\d{1,6})\s+(?:will|should|would) do\b")
+
+
 def _as_proposed(text: str) -> str:
     """"approve 9 but only 40 units, and 10 as is" is "approve 10 and approve 9 but only 40 units": the change is
     9's alone; "approve 18 as suggested" is "approve 18" (never a new title "suggested")."""
     if not re.match(_APPROVE_LEAD, text):
         return text
+    text = _ENOUGH.sub(lambda m: f"{m.group(1) or m.group(3)}only {m.group(2) or m.group(4)} units", text)
     m = _AS_PROPOSED_LAST.match(text) or _AS_PROPOSED_FIRST.match(text)
     if m is not None:
         text = f"{m.group('lead')} {m.group('one')} and approve {m.group('rest').strip(' ,')}"

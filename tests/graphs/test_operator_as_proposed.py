@@ -124,3 +124,37 @@ async def test_keeping_the_current_value_is_not_an_approval(agents_app: App, say
     turn = await (await agents_app.agents()).send(OP, say.format(n=title), thread="keep")
     assert await status_of(agents_app, title) == "pending_approval", turn.reply
     assert not turn.pending and "keeping the current one means not approving it" in turn.reply, turn.reply
+
+
+async def test_a_quoted_text_compared_in_the_reason_is_not_the_new_title(agents_app: App) -> None:
+    title = await _made(agents_app, "content.rewrite_title")
+    before = await _params(agents_app, title)
+    chat = await agents_app.agents()
+    turn = await chat.send(OP, f"approve {title} — the new title is much better than 'Linen Tote | Old Shop'",
+                           thread="cmp1")
+    assert await status_of(agents_app, title) != "pending_approval", turn.reply
+    assert await _params(agents_app, title) == before, turn.reply
+
+
+async def test_a_title_changed_from_one_text_to_another_takes_the_second(agents_app: App) -> None:
+    title = await _made(agents_app, "content.rewrite_title")
+    chat = await agents_app.agents()
+    await chat.send(OP, f"approve {title} but change the title from 'Linen Tote' to 'Linen Tote | Handwoven'",
+                    thread="cmp2")
+    assert (await _params(agents_app, title))["new_title"] == "Linen Tote | Handwoven"
+
+
+@pytest.mark.parametrize(("say", "quantity"), [("approve {n}, 50 is plenty", 50), ("approve {n} - 60 will do", 60)])
+async def test_an_amount_said_as_enough_is_the_quantity_never_an_action(agents_app: App, say: str,
+                                                                       quantity: int) -> None:
+    reorder = await _made(agents_app, "inventory.reorder")
+    turn = await (await agents_app.agents()).send(OP, say.format(n=reorder), thread="enough")
+    assert waiting(turn) == {("edit_approve", reorder)}, turn.reply
+    assert f"quantity {quantity}" in turn.reply and "no such action" not in turn.reply, turn.reply
+
+
+async def test_weeks_of_stock_is_not_a_quantity(agents_app: App) -> None:
+    reorder = await _made(agents_app, "inventory.reorder")
+    turn = await (await agents_app.agents()).send(OP, f"approve {reorder} but make it 2 weeks of stock", thread="wk")
+    assert not turn.pending and "couldn't read the change" in turn.reply, turn.reply
+    assert (await _params(agents_app, reorder))["quantity"] == 120
