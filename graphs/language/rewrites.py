@@ -275,15 +275,15 @@ _YOUR_PICK = re.compile(r"(?i)^(?:(?:ok|okay|fine|sure|alright|right|so|well|hon
 
 
 #: "as is", "as proposed", "unchanged": an approval of what the agent proposed, with no change in it
-AS_PROPOSED = (r"(?:as[- ]is|as it is|as it stands|as they are|as (?:it was |they were )?(?:proposed|suggested"
+_AS_PROPOSED = (r"(?:as[- ]is|as it is|as it stands|as they are|as (?:it was |they were )?(?:proposed|suggested"
                r"|recommended|planned|written|drafted|shown|listed)|unchanged|untouched|the way (?:it is|they are)"
                r"|like it is|without (?:any )?(?:changes?|edits?)|with no (?:changes?|edits?))")
 _APPROVE_LEAD = r"(?i)^(?P<lead>(?:(?:please|pls|ok|okay|yes|so|then|and)[ ,]+)*approve)\s+"
 _AS_PROPOSED_LAST = re.compile(_APPROVE_LEAD + r"(?P<rest>.*?\d.*?)\s*,?\s+(?:and|&|\+|but|plus)\s+#?(?P<one>\d{1,9})\s+"
-                               + AS_PROPOSED + r"\b(?P<tail>[\s,.!]*(?:please|pls|thanks|thank you|thx|ty)?[\s.!]*)$")
-_AS_PROPOSED_FIRST = re.compile(_APPROVE_LEAD + r"#?(?P<one>\d{1,9})\s+" + AS_PROPOSED
+                               + _AS_PROPOSED + r"\b[\s,.!]*(?:please|pls|thanks|thank you|thx|ty)?[\s.!]*$")
+_AS_PROPOSED_FIRST = re.compile(_APPROVE_LEAD + r"#?(?P<one>\d{1,9})\s+" + _AS_PROPOSED
                                 + r"\b\s*,?\s*(?:and|&|\+|but|plus)\s+(?P<rest>#?\d.+)$")
-_AS_PROPOSED_WORDS = re.compile(r"(?i)(?<=\w)\s+" + AS_PROPOSED + r"(?=\s*(?:[,.;!]|$|(?:and|but|please|pls|thanks"
+_AS_PROPOSED_WORDS = re.compile(r"(?i)(?<=\w)\s+" + _AS_PROPOSED + r"(?=\s*(?:[,.;!]|$|(?:and|but|please|pls|thanks"
                                 r"|thank you)\b))")
 
 
@@ -292,12 +292,18 @@ _ENOUGH = re.compile(r"(?i)(?<=[,;:—-])(\s*)(\d{1,6})\s+(?:is|are|should be|wo
                      r"|sufficient|ok|okay|loads)\b|(?<=[,;:—-])(\s*)(\d{1,6})\s+(?:will|should|would) do\b")
 
 
+def _enough(text: str) -> str:
+    """"approve 10, 50 is plenty" is "approve 10, only 50 units"."""
+    if not re.match(_APPROVE_LEAD, text):
+        return text
+    return _ENOUGH.sub(lambda m: f"{m.group(1) or m.group(3)}only {m.group(2) or m.group(4)} units", text)
+
+
 def _as_proposed(text: str) -> str:
     """"approve 9 but only 40 units, and 10 as is" is "approve 10 and approve 9 but only 40 units": the change is
     9's alone; "approve 18 as suggested" is "approve 18" (never a new title "suggested")."""
     if not re.match(_APPROVE_LEAD, text):
         return text
-    text = _ENOUGH.sub(lambda m: f"{m.group(1) or m.group(3)}only {m.group(2) or m.group(4)} units", text)
     m = _AS_PROPOSED_LAST.match(text) or _AS_PROPOSED_FIRST.match(text)
     if m is not None:
         text = f"{m.group('lead')} {m.group('one')} and approve {m.group('rest').strip(' ,')}"
@@ -307,8 +313,9 @@ def _as_proposed(text: str) -> str:
 def rewrite(text: str) -> str:
     """The message as the operator finally meant it: verdicts made verbs, the last request after a change of
     mind, numbers taken back replaced, numbers excepted taken out, each action's own change made its own
-    request, an approval "as is" of one action kept apart from another's change."""
+    request, an approval "as is" of one action kept apart from another's change, an amount said as enough
+    made the quantity."""
     text = _YOUR_PICK.sub("approve the top one", text)
     text = _ALL_BUT.sub(lambda m: f"{m.group(1)} except ", text)
-    text = _as_proposed(text)
+    text = _as_proposed(_enough(text))
     return _each_its_own(_excepted(_corrected(_last_word(_verdicts(_ranges(_also_after_the_reason(_minded(text))))))))

@@ -45,8 +45,13 @@ async def test_approving_as_proposed_approves_the_proposal_unchanged(agents_app:
     assert "suggested" not in turn.reply and "with title" not in turn.reply, turn.reply
 
 
-@pytest.mark.parametrize("say", ["approve {n} as sparrow velvet cushion", "approve {n} as linen tote for laptops"])
-async def test_a_lower_case_text_after_as_is_asked_never_dropped_nor_approved(agents_app: App, say: str) -> None:
+@pytest.mark.parametrize("say", [
+    # a lower-case text after "as"
+    "approve {n} as sparrow velvet cushion", "approve {n} as linen tote for laptops",
+    # words that point at a text instead of giving one
+    "approve {n} and set the title to what you proposed", "change the title of {n} to the one you suggested and approve",
+    "approve {n} with title: same as before"])
+async def test_a_change_it_cannot_read_is_asked_never_dropped_nor_approved(agents_app: App, say: str) -> None:
     title = await _made(agents_app, "content.rewrite_title")
     before = await _params(agents_app, title)
     turn = await (await agents_app.agents()).send(OP, say.format(n=title), thread="as2")
@@ -103,18 +108,6 @@ async def test_a_snooze_said_the_way_the_refusal_suggests_snoozes(agents_app: Ap
     await chat.send(OP, f"approve {title} first thing monday", thread="later3")
     turn = await chat.send(OP, f"snooze {title} first thing monday", thread="later3")
     assert await status_of(agents_app, title) == "snoozed", turn.reply
-
-
-@pytest.mark.parametrize("say", ["approve {n} and set the title to what you proposed",
-                                 "change the title of {n} to the one you suggested and approve",
-                                 "approve {n} with title: same as before"])
-async def test_a_change_that_points_at_a_text_instead_of_giving_one_is_asked(agents_app: App, say: str) -> None:
-    title = await _made(agents_app, "content.rewrite_title")
-    before = await _params(agents_app, title)
-    turn = await (await agents_app.agents()).send(OP, say.format(n=title), thread="points")
-    assert await status_of(agents_app, title) == "pending_approval", turn.reply
-    assert await _params(agents_app, title) == before
-    assert not turn.pending and "couldn't read the change" in turn.reply, turn.reply
 
 
 @pytest.mark.parametrize("say", ["approve {n} but keep the old title", "approve {n} with the original title",
